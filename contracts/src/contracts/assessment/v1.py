@@ -1,0 +1,136 @@
+"""Events the assessment service publishes on `assessment.events` (version 1)."""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from contracts.envelope import Envelope, Pence, Payload, event_type_name
+
+SOURCE = "/services/assessment"
+Band = Literal["none", "standard", "enhanced"]
+
+
+def _type(name: str) -> str:
+    return event_type_name("assessment", name, 1)
+
+
+class AssessmentSubmitted(Payload):
+    case_id: str
+    assessment_id: str
+    assessor_id: str
+    area_code: str = Field(description="Local authority area (ONS code)")
+    kind: Literal["new_claim", "reconsideration", "change_of_circumstances"] = "new_claim"
+
+
+class ComponentResult(Payload):
+    component: Literal["daily_living", "mobility"]
+    points: int
+    band: Band
+    weekly_pence: Pence
+
+
+class MeansResult(Payload):
+    capital_pence: Pence
+    tariff_income_weekly_pence: Pence
+    financially_eligible: bool
+    weekly_contribution_pence: Pence
+
+
+class Award(Payload):
+    gross_weekly_pence: Pence
+    weekly_contribution_pence: Pence
+    net_weekly_pence: Pence
+    net_monthly_pence: Pence = Field(description="Monthly equivalent: weekly x 52 / 12, to the penny")
+
+
+class ExplanationLine(Payload):
+    rule: str
+    citation: str
+    text: str
+
+
+class DecisionMade(Payload):
+    case_id: str
+    decision_id: str
+    decision_version: int = Field(ge=1)
+    supersedes_decision_id: str | None = None
+    rule_set_id: str
+    area_code: str
+    eligible: bool
+    care_act_eligible: bool
+    outcomes_not_achieved: list[str]
+    components: list[ComponentResult]
+    means: MeansResult
+    award: Award
+    effective_date: date
+    review_date: date
+    reconsideration_deadline: date
+    explanation: list[ExplanationLine]
+
+
+class ReconsiderationRequested(Payload):
+    case_id: str
+    decision_id: str
+    requested_on: date
+    reason: str
+
+
+class ReconsiderationDecided(Payload):
+    case_id: str
+    original_decision_id: str
+    new_decision_id: str
+    outcome: Literal["changed", "unchanged"]
+    reviewer_id: str
+
+
+class DecisionSuperseded(Payload):
+    case_id: str
+    decision_id: str
+    superseded_by_decision_id: str
+    reason: Literal["reconsideration", "change_of_circumstances"]
+
+
+class AssessmentSubmittedV1(Envelope[AssessmentSubmitted]):
+    type: Literal["uk.gov.carebenefit.assessment.assessment_submitted.v1"] = _type(
+        "assessment_submitted"
+    )
+
+
+class DecisionMadeV1(Envelope[DecisionMade]):
+    type: Literal["uk.gov.carebenefit.assessment.decision_made.v1"] = _type("decision_made")
+
+
+class ReconsiderationRequestedV1(Envelope[ReconsiderationRequested]):
+    type: Literal["uk.gov.carebenefit.assessment.reconsideration_requested.v1"] = _type(
+        "reconsideration_requested"
+    )
+
+
+class ReconsiderationDecidedV1(Envelope[ReconsiderationDecided]):
+    type: Literal["uk.gov.carebenefit.assessment.reconsideration_decided.v1"] = _type(
+        "reconsideration_decided"
+    )
+
+
+class DecisionSupersededV1(Envelope[DecisionSuperseded]):
+    type: Literal["uk.gov.carebenefit.assessment.decision_superseded.v1"] = _type(
+        "decision_superseded"
+    )
+
+
+EVENTS = (
+    AssessmentSubmittedV1,
+    DecisionMadeV1,
+    ReconsiderationRequestedV1,
+    ReconsiderationDecidedV1,
+    DecisionSupersededV1,
+)
+AssessmentEvent = Annotated[
+    AssessmentSubmittedV1
+    | DecisionMadeV1
+    | ReconsiderationRequestedV1
+    | ReconsiderationDecidedV1
+    | DecisionSupersededV1,
+    Field(discriminator="type"),
+]

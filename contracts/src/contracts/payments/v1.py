@@ -1,0 +1,169 @@
+"""Events the payments service publishes on `payments.events` (version 1)."""
+
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import Field
+
+from contracts.envelope import Envelope, Pence, Payload, event_type_name
+
+SOURCE = "/services/payments"
+
+
+def _type(name: str) -> str:
+    return event_type_name("payments", name, 1)
+
+
+class ScheduledPayment(Payload):
+    period_start: date
+    period_end: date
+    due_date: date
+    amount_pence: Pence
+
+
+class PaymentScheduleCreated(Payload):
+    schedule_id: str
+    award_id: str
+    decision_id: str
+    decision_version: int
+    monthly_pence: Pence
+    first_period_start: date
+    aligned_to_universal_credit: bool
+    upcoming: list[ScheduledPayment]
+
+
+class PaymentScheduleChanged(PaymentScheduleCreated):
+    previous_decision_id: str
+
+
+class PaymentDue(Payload):
+    instruction_id: str
+    schedule_id: str
+    period_start: date
+    period_end: date
+    due_date: date
+    amount_pence: Pence
+
+
+class PaymentIssued(Payload):
+    instruction_id: str
+    run_id: str
+    amount_pence: Pence
+    paid_on: date
+
+
+class PaymentFailed(Payload):
+    instruction_id: str
+    status: Literal["rejected", "returned"]
+    reason_code: str
+    reason: str
+    amount_pence: Pence
+    action: Literal["retry", "held"]
+
+
+class OverpaymentRaised(Payload):
+    overpayment_id: str
+    amount_pence: Pence
+    reason: str
+    recovery_per_period_pence: Pence
+
+
+class OverpaymentRecovered(Payload):
+    overpayment_id: str
+    amount_pence: Pence
+    outstanding_pence: Pence
+
+
+class StatementLine(Payload):
+    label: str
+    amount_pence: Pence
+    explanation: str
+
+
+class StatementIssued(Payload):
+    statement_id: str
+    period_start: date
+    period_end: date
+    lines: list[StatementLine]
+    net_pence: Pence
+
+
+class CareElementAwarded(Payload):
+    """Outbound to the benefits system: the care element to show alongside a UC award."""
+
+    uc_claim_id: str | None
+    period_start: date
+    period_end: date
+    amount_pence: Pence
+
+
+class PaymentScheduleCreatedV1(Envelope[PaymentScheduleCreated]):
+    type: Literal["uk.gov.carebenefit.payments.payment_schedule_created.v1"] = _type(
+        "payment_schedule_created"
+    )
+
+
+class PaymentScheduleChangedV1(Envelope[PaymentScheduleChanged]):
+    type: Literal["uk.gov.carebenefit.payments.payment_schedule_changed.v1"] = _type(
+        "payment_schedule_changed"
+    )
+
+
+class PaymentDueV1(Envelope[PaymentDue]):
+    type: Literal["uk.gov.carebenefit.payments.payment_due.v1"] = _type("payment_due")
+
+
+class PaymentIssuedV1(Envelope[PaymentIssued]):
+    type: Literal["uk.gov.carebenefit.payments.payment_issued.v1"] = _type("payment_issued")
+
+
+class PaymentFailedV1(Envelope[PaymentFailed]):
+    type: Literal["uk.gov.carebenefit.payments.payment_failed.v1"] = _type("payment_failed")
+
+
+class OverpaymentRaisedV1(Envelope[OverpaymentRaised]):
+    type: Literal["uk.gov.carebenefit.payments.overpayment_raised.v1"] = _type(
+        "overpayment_raised"
+    )
+
+
+class OverpaymentRecoveredV1(Envelope[OverpaymentRecovered]):
+    type: Literal["uk.gov.carebenefit.payments.overpayment_recovered.v1"] = _type(
+        "overpayment_recovered"
+    )
+
+
+class StatementIssuedV1(Envelope[StatementIssued]):
+    type: Literal["uk.gov.carebenefit.payments.statement_issued.v1"] = _type("statement_issued")
+
+
+class CareElementAwardedV1(Envelope[CareElementAwarded]):
+    type: Literal["uk.gov.carebenefit.payments.care_element_awarded.v1"] = _type(
+        "care_element_awarded"
+    )
+
+
+EVENTS = (
+    PaymentScheduleCreatedV1,
+    PaymentScheduleChangedV1,
+    PaymentDueV1,
+    PaymentIssuedV1,
+    PaymentFailedV1,
+    OverpaymentRaisedV1,
+    OverpaymentRecoveredV1,
+    StatementIssuedV1,
+    CareElementAwardedV1,
+)
+
+PaymentsEvent = Annotated[
+    PaymentScheduleCreatedV1
+    | PaymentScheduleChangedV1
+    | PaymentDueV1
+    | PaymentIssuedV1
+    | PaymentFailedV1
+    | OverpaymentRaisedV1
+    | OverpaymentRecoveredV1
+    | StatementIssuedV1
+    | CareElementAwardedV1,
+    Field(discriminator="type"),
+]
