@@ -1,0 +1,81 @@
+"""HTTP edges shared by every service: clear 4xx errors naming the field, correlation ids."""
+
+import logging
+from uuid import uuid4
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from servicekit.context import caused_by
+
+log = logging.getLogger(__name__)
+CORRELATION_HEADER = "x-correlation-id"
+
+
+class ClientError(Exception):
+    """A request the caller must change: `field` names what is wrong."""
+
+    status_code = 400
+
+    def __init__(self, field: str, message: str, status_code: int | None = None) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field, self.message = field, message
+        self.status_code = status_code or type(self).status_code
+
+
+class NotFound(ClientError):
+    status_code = 404
+
+
+class Conflict(ClientError):
+    status_code = 409
+
+
+def _field_of(location: tuple) -> str:
+    parts = [str(p) for p in location if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [{"field": _field_of(e["loc"]), "message": e["msg"]} for e in exc.errors()]
+        return JSONResponse({"errors": errors}, status_code=422)
+
+    @app.exception_handler(ClientError)
+    async def _client(request: Request, exc: ClientError) -> JSONResponse:
+        body = {"errors": [{"field": exc.field, "message": exc.message}]}
+        return JSONResponse(body, status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        body = {"errors": [{"field": None, "message": "Something went wrong on our side."}],
+                "correlation_id": request.headers.get(CORRELATION_HEADER)}
+        return JSONResponse(body, status_code=500)
+
+
+class CorrelationMiddleware:
+    """Takes the caller's correlation id (or makes one) for every event the request causes."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        correlation = (headers.get(CORRELATION_HEADER.encode()) or b"").decode()[:100] or str(uuid4())
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", []).append(
+                    (CORRELATION_HEADER.encode(), correlation.encode())
+                )
+            await send(message)
+
+        with caused_by(None, correlation):
+            await self.app(scope, receive, send_with_id)

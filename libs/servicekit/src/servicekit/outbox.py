@@ -1,0 +1,107 @@
+"""The outbox relay: one per service publishes committed events in order, then marks them."""
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+from aiokafka.errors import KafkaError
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class OutboxRecord:
+    position: int
+    id: str
+    topic: str
+    key: str
+    type: str
+    payload: dict[str, Any]
+    headers: dict[str, str]
+
+
+Publish = Callable[[list[OutboxRecord]], Awaitable[None]]
+"""Publishes every record (waiting for the broker's acks) or raises."""
+
+
+class OutboxRelay:
+    """Leader-elected by a PostgreSQL advisory lock so replicas never publish out of order.
+
+    Claims unpublished rows by `published_at IS NULL` (a high-water mark would skip rows whose
+    transactions commit late), publishes them, and marks them in the same transaction; if the
+    process dies between publish and mark, the rows are published again and consumers' inboxes
+    absorb the duplicates.
+    """
+
+    def __init__(
+        self, pool: asyncpg.Pool, publish: Publish, *, lock_key: int, notify_channel: str = "outbox",
+        batch_size: int = 500, poll_interval: float = 0.5,
+    ) -> None:
+        self._pool, self._publish = pool, publish
+        self._lock_key, self._channel = lock_key, notify_channel
+        self._batch_size, self._poll_interval = batch_size, poll_interval
+        self._wake = asyncio.Event()
+        self.is_leader = False
+        self.published_count = 0
+
+    async def run(self) -> None:
+        conn = await self._pool.acquire()
+        try:
+            await self._become_leader(conn)
+            await conn.add_listener(self._channel, self._on_notify)
+            while True:
+                try:
+                    drained = await self.drain_once()
+                except (OSError, asyncpg.PostgresError, KafkaError) as exc:
+                    log.warning("outbox relay: publish failed, will retry: %r", exc)
+                    drained = 0
+                if drained == 0:
+                    await self._sleep_until_woken()
+        finally:
+            with contextlib.suppress(Exception):
+                await conn.remove_listener(self._channel, self._on_notify)
+                await conn.execute("SELECT pg_advisory_unlock_all()")
+            await self._pool.release(conn)
+            self.is_leader = False
+
+    async def drain_once(self) -> int:
+        async with self._pool.acquire() as conn, conn.transaction():
+            rows = await conn.fetch(
+                "SELECT position, id::text, topic, key, type, payload, headers FROM outbox"
+                " WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED",
+                self._batch_size,
+            )
+            if not rows:
+                return 0
+            await self._publish([OutboxRecord(**dict(r)) for r in rows])
+            await conn.execute(
+                "UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])",
+                [r["position"] for r in rows],
+            )
+        self.published_count += len(rows)
+        return len(rows)
+
+    async def _become_leader(self, conn: asyncpg.Connection) -> None:
+        while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key):
+            await asyncio.sleep(self._poll_interval)
+        self.is_leader = True
+
+    def _on_notify(self, *_: object) -> None:
+        self._wake.set()
+
+    async def _sleep_until_woken(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), self._poll_interval)
+        self._wake.clear()
+
+
+async def pending_summary(pool: asyncpg.Pool) -> dict[str, Any]:
+    row = await pool.fetchrow(
+        "SELECT count(*) AS pending, extract(epoch FROM now() - min(created_at)) AS oldest_s"
+        " FROM outbox WHERE published_at IS NULL"
+    )
+    return {"pending": row["pending"], "oldest_pending_seconds": float(row["oldest_s"] or 0)}

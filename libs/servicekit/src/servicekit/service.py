@@ -1,0 +1,158 @@
+"""The one place a service is wired: pool, migrations, broker, consumer, relay, HTTP, telemetry."""
+
+import asyncio
+import contextlib
+import json
+import logging
+import zlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from fastapi import APIRouter, FastAPI, Request
+from faststream.kafka import KafkaBroker
+from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from opentelemetry import context as otel_context
+from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+from opentelemetry.sdk.trace import TracerProvider
+
+from contracts.envelope import Envelope
+from servicekit import db, telemetry
+from servicekit.consumer import EventConsumer, Handler
+from servicekit.deadletter import DeadLetters
+from servicekit.health import health_router
+from servicekit.http import CorrelationMiddleware, install_error_handlers
+from servicekit.outbox import OutboxRecord, OutboxRelay
+from servicekit.settings import ServiceSettings
+from servicekit.uow import AsyncpgUnitOfWork, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    """Consumer group, dead-letter topic and telemetry service name."""
+    migrations: Path
+    make_uow: Callable[[asyncpg.Pool], UnitOfWork] = AsyncpgUnitOfWork
+    handlers: Mapping[type[Envelope[Any]], Handler] = field(default_factory=dict)
+    consumes: Sequence[str] = ()
+    routers: Sequence[APIRouter] = ()
+    background: Sequence[Callable[["Runtime"], Awaitable[None]]] = ()
+    title: str = ""
+
+
+@dataclass
+class Runtime:
+    name: str
+    settings: ServiceSettings
+    broker: KafkaBroker
+    tracer_provider: TracerProvider
+    pool: asyncpg.Pool = None  # type: ignore[assignment]
+    relay: OutboxRelay | None = None
+    consumer: EventConsumer | None = None
+    make_uow: Callable[[asyncpg.Pool], UnitOfWork] = AsyncpgUnitOfWork
+    tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+
+    def uow(self) -> UnitOfWork:
+        return self.make_uow(self.pool)
+
+    async def readiness(self) -> dict[str, bool]:
+        checks = {"database": False, "kafka": False, "background_tasks": True}
+        with contextlib.suppress(Exception):
+            checks["database"] = await self.pool.fetchval("SELECT 1", timeout=2) == 1
+        with contextlib.suppress(Exception):
+            checks["kafka"] = bool(await self.broker.ping(timeout=2))
+        checks["background_tasks"] = not any(t.done() for t in self.tasks)
+        return checks
+
+
+def runtime_of(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def create_service_app(definition: ServiceDefinition, settings: ServiceSettings) -> Any:
+    provider = telemetry.create_tracer_provider(
+        definition.name, settings.otel_traces_file, settings.otel_exporter_otlp_endpoint
+    )
+    broker = KafkaBroker(
+        settings.kafka_bootstrap_servers, client_id=definition.name, enable_idempotence=True,
+        middlewares=[KafkaTelemetryMiddleware(tracer_provider=provider)], graceful_timeout=10,
+    )
+    runtime = Runtime(definition.name, settings, broker, provider, make_uow=definition.make_uow)
+    app = FastAPI(title=definition.title or definition.name, lifespan=_lifespan(definition, runtime))
+    app.state.runtime = runtime
+    install_error_handlers(app)
+    app.include_router(health_router(runtime_of))
+    for router in definition.routers:
+        app.include_router(router)
+    return OpenTelemetryMiddleware(CorrelationMiddleware(app), tracer_provider=provider)
+
+
+def _lifespan(definition: ServiceDefinition, runtime: Runtime):  # noqa: ANN202
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings = runtime.settings
+        runtime.pool = await db.create_pool(
+            settings.database_url, settings.pool_min_size, settings.pool_max_size
+        )
+        await db.migrate(runtime.pool, definition.migrations)
+        if definition.consumes:
+            runtime.consumer = EventConsumer(
+                definition.name, definition.handlers, runtime.uow,
+                DeadLetters(definition.name, runtime.broker, runtime.pool),
+                max_attempts=settings.consumer_max_attempts,
+                backoff_ms=settings.consumer_retry_backoff_ms,
+            )
+            runtime.consumer.subscribe(runtime.broker, list(definition.consumes),
+                                       settings.consumer_workers)
+        await runtime.broker.start()
+        if settings.relay_enabled:
+            runtime.relay = OutboxRelay(
+                runtime.pool, kafka_publisher(runtime.broker),
+                lock_key=zlib.crc32(definition.name.encode()),
+                batch_size=settings.relay_batch_size,
+                poll_interval=settings.relay_poll_interval_ms / 1000,
+            )
+            runtime.tasks.append(asyncio.create_task(runtime.relay.run(), name="outbox-relay"))
+        runtime.tasks += [asyncio.create_task(job(runtime)) for job in definition.background]
+        try:
+            yield
+        finally:
+            await _shutdown(runtime)
+
+    return lifespan
+
+
+async def _shutdown(runtime: Runtime) -> None:
+    """Stop taking work, let in-flight handlers finish, then close connections."""
+    for task in runtime.tasks:
+        task.cancel()
+    await asyncio.gather(*runtime.tasks, return_exceptions=True)
+    await runtime.broker.stop()
+    await runtime.pool.close()
+    runtime.tracer_provider.shutdown()
+
+
+def kafka_publisher(broker: KafkaBroker) -> Callable[[list[OutboxRecord]], Awaitable[None]]:
+    """Send a batch in order without waiting per message, then wait for every ack."""
+
+    async def publish(records: list[OutboxRecord]) -> None:
+        acks = []
+        for record in records:
+            headers = {k: v for k, v in record.headers.items() if k != "traceparent"}
+            parent = telemetry.context_from_traceparent(record.headers.get("traceparent"))
+            token = otel_context.attach(parent) if parent is not None else None
+            try:
+                acks.append(await broker.publish(
+                    json.dumps(record.payload).encode(), record.topic,
+                    key=record.key.encode(), headers=headers, no_confirm=True,
+                ))
+            finally:
+                if token is not None:
+                    otel_context.detach(token)
+        await asyncio.gather(*acks)
+
+    return publish

@@ -1,0 +1,42 @@
+"""Settings every service reads from its environment (never at import time)."""
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ServiceSettings(BaseSettings):
+    """Subclass per service with `env_prefix="<SERVICE>_"`; shared settings keep their own names."""
+
+    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore")
+
+    database_url: str = Field(description="postgresql://user@host:port/dbname of this service")
+    kafka_bootstrap_servers: str = Field(
+        "127.0.0.1:19092", validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS")
+    )
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    environment: Literal["development", "test", "production"] = Field(
+        "development", validation_alias=AliasChoices("CAREBENEFIT_ENVIRONMENT")
+    )
+    otel_traces_file: Path | None = Field(None, validation_alias=AliasChoices("OTEL_TRACES_FILE"))
+    otel_exporter_otlp_endpoint: str | None = Field(
+        None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT")
+    )
+    consumer_max_attempts: int = Field(3, ge=1, le=20)
+    consumer_retry_backoff_ms: int = Field(100, ge=0)
+    consumer_workers: int = Field(1, ge=1, le=16)
+    relay_enabled: bool = True
+    relay_batch_size: int = Field(500, ge=1)
+    relay_poll_interval_ms: int = Field(500, ge=10)
+    pool_min_size: int = 2
+    pool_max_size: int = 10
+
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_only(cls, value: str) -> str:
+        if not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL")
+        return value

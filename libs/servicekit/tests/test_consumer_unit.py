@@ -1,0 +1,99 @@
+"""The consumer's rules, on fakes: idempotency, bounded retries, dead letters, transient errors."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from servicekit.consumer import EventConsumer, Unprocessable
+from servicekit.uow import FakeUnitOfWork
+
+from .support import submitted
+
+
+class FakeDeadLetters:
+    def __init__(self) -> None:
+        self.sent: list = []
+
+    async def send(self, letter) -> None:  # noqa: ANN001
+        self.sent.append(letter)
+
+
+RECORD = SimpleNamespace(topic="t", partition=0, offset=7, key=b"k", value=b"{}", headers=[])
+
+
+def consumer_with(handler, uow: FakeUnitOfWork, dead: FakeDeadLetters) -> EventConsumer:  # noqa: ANN001
+    return EventConsumer("svc", {type(submitted()): handler}, lambda: uow, dead,
+                         max_attempts=3, backoff_ms=0)
+
+
+async def test_a_redelivered_event_is_applied_once() -> None:
+    calls, uow, dead = [], FakeUnitOfWork(), FakeDeadLetters()
+
+    async def handler(event, uow) -> None:  # noqa: ANN001
+        calls.append(event.id)
+
+    consumer, event = consumer_with(handler, uow, dead), submitted()
+    await consumer.apply(event, RECORD)
+    await consumer.apply(event, RECORD)
+    assert calls == [event.id]
+
+
+async def test_a_failing_handler_is_retried_then_dead_lettered() -> None:
+    attempts, uow, dead = [], FakeUnitOfWork(), FakeDeadLetters()
+
+    async def handler(event, uow) -> None:  # noqa: ANN001
+        attempts.append(1)
+        raise ValueError("amount has a fraction of a penny")
+
+    await consumer_with(handler, uow, dead).apply(submitted(), RECORD)
+    assert len(attempts) == 3
+    assert [(d.attempts, d.error_class, d.reason) for d in dead.sent] == [
+        (3, "ValueError", "amount has a fraction of a penny")
+    ]
+
+
+async def test_a_handler_that_succeeds_on_retry_is_not_dead_lettered() -> None:
+    attempts, uow, dead = [], FakeUnitOfWork(), FakeDeadLetters()
+
+    async def handler(event, uow) -> None:  # noqa: ANN001
+        attempts.append(1)
+        if len(attempts) < 2:
+            raise RuntimeError("flaky")
+
+    await consumer_with(handler, uow, dead).apply(submitted(), RECORD)
+    assert len(attempts) == 2 and dead.sent == [] and uow.committed
+
+
+async def test_an_unprocessable_event_is_dead_lettered_at_once() -> None:
+    uow, dead = FakeUnitOfWork(), FakeDeadLetters()
+
+    async def handler(event, uow) -> None:  # noqa: ANN001
+        raise Unprocessable("decision for an unknown person")
+
+    await consumer_with(handler, uow, dead).apply(submitted(), RECORD)
+    assert [d.attempts for d in dead.sent] == [1]
+
+
+async def test_infrastructure_failures_are_raised_not_dead_lettered() -> None:
+    uow, dead = FakeUnitOfWork(), FakeDeadLetters()
+
+    async def handler(event, uow) -> None:  # noqa: ANN001
+        raise ConnectionRefusedError("database is down")
+
+    with pytest.raises(ConnectionRefusedError):
+        await consumer_with(handler, uow, dead).apply(submitted(), RECORD)
+    assert dead.sent == [] and not uow.committed
+
+
+async def test_events_emitted_by_a_handler_carry_causation_and_correlation() -> None:
+    uow, dead = FakeUnitOfWork(), FakeDeadLetters()
+    cause = submitted(correlationid="flow-1")
+
+    async def handler(event, uow) -> None:  # noqa: ANN001
+        from servicekit.events import new_event
+
+        uow.emit(new_event(type(event), source="/s", subject=event.subject, data=event.data))
+
+    await consumer_with(handler, uow, dead).apply(cause, RECORD)
+    [emitted] = uow.published
+    assert (emitted.causationid, emitted.correlationid) == (cause.id, "flow-1")
