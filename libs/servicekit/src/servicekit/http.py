@@ -9,28 +9,10 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.context import caused_by
+from servicekit.errors import ClientError, FieldErrors
 
 log = logging.getLogger(__name__)
 CORRELATION_HEADER = "x-correlation-id"
-
-
-class ClientError(Exception):
-    """A request the caller must change: `field` names what is wrong."""
-
-    status_code = 400
-
-    def __init__(self, field: str, message: str, status_code: int | None = None) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field, self.message = field, message
-        self.status_code = status_code or type(self).status_code
-
-
-class NotFound(ClientError):
-    status_code = 404
-
-
-class Conflict(ClientError):
-    status_code = 409
 
 
 def _field_of(location: tuple) -> str:
@@ -46,7 +28,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ClientError)
     async def _client(request: Request, exc: ClientError) -> JSONResponse:
-        body = {"errors": [{"field": exc.field, "message": exc.message}]}
+        pairs = exc.errors if isinstance(exc, FieldErrors) else [(exc.field, exc.message)]
+        body = {"errors": [{"field": f, "message": m} for f, m in pairs]}
         return JSONResponse(body, status_code=exc.status_code)
 
     @app.exception_handler(Exception)

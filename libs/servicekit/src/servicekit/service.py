@@ -73,7 +73,10 @@ def runtime_of(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
-def create_service_app(definition: ServiceDefinition, settings: ServiceSettings) -> Any:
+def create_service_app(
+    definition: ServiceDefinition, settings: ServiceSettings, state: Mapping[str, Any] | None = None
+) -> Any:
+    """An ASGI app; `state` (e.g. the rule book, a clock) is set on the FastAPI app's state."""
     provider = telemetry.create_tracer_provider(
         definition.name, settings.otel_traces_file, settings.otel_exporter_otlp_endpoint
     )
@@ -84,6 +87,8 @@ def create_service_app(definition: ServiceDefinition, settings: ServiceSettings)
     runtime = Runtime(definition.name, settings, broker, provider, make_uow=definition.make_uow)
     app = FastAPI(title=definition.title or definition.name, lifespan=_lifespan(definition, runtime))
     app.state.runtime = runtime
+    for key, value in (state or {}).items():
+        setattr(app.state, key, value)
     install_error_handlers(app)
     app.include_router(health_router(runtime_of))
     for router in definition.routers:

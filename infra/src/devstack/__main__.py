@@ -1,0 +1,56 @@
+"""`python -m devstack infra-up|infra-down|infra-status` — the development stack under .local/."""
+
+import argparse
+import asyncio
+import json
+import sys
+
+from devstack import local
+
+
+def _print_state(state: dict) -> None:
+    k, p = state["kafka"], state["postgres"]
+    kafka_how = f"pid {k['pid']}, log {k['log_file']}" if k["managed"] else "external"
+    pg_how = f"pid {p['pid']}, log {p['log_file']}" if p["managed"] else "external"
+    print(f"kafka     {k['bootstrap_servers']} ({kafka_how})")
+    print(f"postgres  {p['database_url_base']} ({pg_how})")
+    print(f"databases {', '.join(state['databases'])}")
+    print(f"topics    {len(state['topics'])} ({', '.join(state['topics'])})")
+    print(f"state     {local.state_path()}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m devstack", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    up = commands.add_parser("infra-up", help="start PostgreSQL + Kafka, create topics and DBs")
+    up.add_argument(
+        "--fast",
+        action="store_true",
+        help="fsync/synchronous_commit/full_page_writes off (throwaway data only)",
+    )
+    down = commands.add_parser("infra-down", help="stop what infra-up started")
+    down.add_argument("--purge", action="store_true", help="also delete the data directories")
+    commands.add_parser("infra-status", help="print the state file with liveness; exit 1 if down")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "infra-up":
+            _print_state(asyncio.run(local.infra_up(fast=args.fast)))
+        elif args.command == "infra-down":
+            stopped = local.infra_down(purge=args.purge)
+            print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
+        else:
+            state = local.read_state()
+            if state is None:
+                print("not running (no state file)")
+                return 1
+            alive = local.status(state)
+            print(json.dumps({**state, "alive": alive}, indent=2))
+            return 0 if all(alive.values()) else 1
+    except RuntimeError as error:
+        print(f"devstack: error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

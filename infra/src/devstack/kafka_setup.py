@@ -1,0 +1,176 @@
+"""Prepare a broker data dir: fetch the jars (cached), write server.properties, format storage."""
+
+import base64
+import hashlib
+import os
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+from devstack.paths import local_dir
+
+HOST = "127.0.0.1"
+MAIN_CLASS = "kafka.Kafka"
+DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy-dependencies"
+JVM_FLAGS = (
+    "-Xms256m",
+    "-Xmx512m",
+    "-server",
+    "-XX:+UseG1GC",
+    "-XX:MaxGCPauseMillis=20",
+    "-XX:InitiatingHeapOccupancyPercent=35",
+    "-XX:+ExplicitGCInvokesConcurrent",
+    "-XX:MaxInlineLevel=15",
+    "-Djava.awt.headless=true",
+)
+
+
+class KafkaStartError(RuntimeError):
+    pass
+
+
+def kafka_cluster_id() -> str:
+    """A random 22-char URL-safe base64 UUID, as Kafka's `Uuid` accepts it."""
+    while True:
+        text = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if not text.startswith("-"):
+            return text
+
+
+def fetch_libs(root: Path) -> Path:
+    """Copy the broker's runtime jars to `<root>/.local/kafka/libs` with Maven, unless a stamp
+    there already records the current pom's hash. Fetches into a temp dir and swaps it in."""
+    pom = root / "infra" / "kafka" / "pom.xml"
+    digest = hashlib.sha256(pom.read_bytes()).hexdigest()
+    libs = local_dir(root) / "kafka" / "libs"
+    stamp = libs / ".pom.sha256"
+    if stamp.is_file() and stamp.read_text().strip() == digest:
+        return libs
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise KafkaStartError("Maven (mvn) not found; run infra/scripts/install-system-deps.sh")
+    staging = libs.with_name(f"libs.fetch-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    result = subprocess.run(
+        [
+            mvn,
+            "-B",
+            "-q",
+            "-f",
+            str(pom),
+            DEPENDENCY_PLUGIN,
+            f"-DoutputDirectory={staging}",
+            "-DincludeScope=runtime",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0 or not list(staging.glob("kafka_2.13-*.jar")):
+        shutil.rmtree(staging, ignore_errors=True)
+        output = "\n".join((result.stdout + result.stderr).splitlines()[-30:])
+        raise KafkaStartError(
+            f"Maven could not fetch the Kafka jars (exit {result.returncode}):\n{output}"
+        )
+    (staging / ".pom.sha256").write_text(digest + "\n")
+    old = libs.with_name(f"libs.old-{os.getpid()}")
+    if libs.exists():
+        libs.rename(old)
+    try:
+        staging.rename(libs)
+    except OSError:  # a concurrent fetch won the race; use its copy
+        shutil.rmtree(staging, ignore_errors=True)
+    shutil.rmtree(old, ignore_errors=True)
+    return libs
+
+
+def server_properties(data_dir: Path, port: int, controller_port: int) -> str:
+    settings = {
+        "process.roles": "broker,controller",
+        "node.id": "1",
+        "controller.quorum.voters": f"1@{HOST}:{controller_port}",
+        "listeners": f"PLAINTEXT://{HOST}:{port},CONTROLLER://{HOST}:{controller_port}",
+        "advertised.listeners": f"PLAINTEXT://{HOST}:{port}",
+        "inter.broker.listener.name": "PLAINTEXT",
+        "controller.listener.names": "CONTROLLER",
+        "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+        "log.dirs": str(data_dir / "kraft"),
+        "num.partitions": "1",
+        "default.replication.factor": "1",
+        "min.insync.replicas": "1",
+        "offsets.topic.replication.factor": "1",
+        "offsets.topic.num.partitions": "1",
+        "transaction.state.log.replication.factor": "1",
+        "transaction.state.log.min.isr": "1",
+        "transaction.state.log.num.partitions": "1",
+        "share.coordinator.state.topic.replication.factor": "1",
+        "share.coordinator.state.topic.min.isr": "1",
+        "group.initial.rebalance.delay.ms": "0",
+        "auto.create.topics.enable": "false",
+    }
+    return "".join(f"{key}={value}\n" for key, value in settings.items())
+
+
+def _java() -> str:
+    home = os.environ.get("JAVA_HOME")
+    java = str(Path(home) / "bin" / "java") if home else shutil.which("java")
+    if not java or not Path(java).exists():
+        raise KafkaStartError("java not found; run infra/scripts/install-system-deps.sh")
+    return java
+
+
+def _classpath_flags(root: Path, libs: Path) -> list[str]:
+    log4j = root / "infra" / "kafka" / "log4j2.properties"
+    return [f"-Dlog4j2.configurationFile={log4j}", "-cp", f"{libs}/*"]
+
+
+def prepare(root: Path, data_dir: Path, port: int, controller_port: int) -> list[str]:
+    """Fetch jars, write server.properties, format storage unless already formatted.
+    Returns the broker command line."""
+    libs = fetch_libs(root)
+    java = _java()
+    (data_dir / "tmp").mkdir(parents=True, exist_ok=True)
+    props = data_dir / "server.properties"
+    props.write_text(server_properties(data_dir, port, controller_port))
+    if not (data_dir / "kraft" / "meta.properties").exists():
+        format_storage(java, root, libs, props)
+    tmp = data_dir / "tmp"
+    return [
+        java,
+        *JVM_FLAGS,
+        f"-DZstdTempFolder={tmp}",
+        f"-Dorg.xerial.snappy.tempdir={tmp}",
+        *_classpath_flags(root, libs),
+        MAIN_CLASS,
+        str(props),
+    ]
+
+
+def format_storage(java: str, root: Path, libs: Path, props: Path) -> None:
+    """Format log.dirs with a fresh cluster id. `--ignore-formatted` only tolerates a formatted
+    dir with the *same* id (4.3 rejects another), so callers skip this once meta.properties
+    exists."""
+    fmt = subprocess.run(
+        [
+            java,
+            "-Xmx256m",
+            "-XX:TieredStopAtLevel=1",
+            *_classpath_flags(root, libs),
+            "kafka.tools.StorageTool",
+            "format",
+            "-t",
+            kafka_cluster_id(),
+            "-c",
+            str(props),
+            "--ignore-formatted",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if fmt.returncode != 0:
+        raise KafkaStartError(
+            f"kafka.tools.StorageTool format failed (exit {fmt.returncode}):\n"
+            f"{fmt.stdout}{fmt.stderr}"
+        )

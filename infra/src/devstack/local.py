@@ -1,0 +1,125 @@
+"""The long-lived development stack under `.local/` behind `python -m devstack`.
+
+State file `.local/stack.json` (JSON, mode 0600): ports, PIDs, bootstrap servers, database URL
+base, data dirs and logs; `infra-down` stops the servers by the PIDs recorded there.
+"""
+
+import asyncio
+import json
+import os
+import shutil
+import time
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from contracts.topics import ALL_TOPICS
+
+from devstack import kafka, postgres
+from devstack.paths import local_dir, repo_root
+from devstack.stack import SERVICE_DATABASES, Infra, start_infra
+
+STATE_VERSION = 1
+
+
+def state_path(root: Path | None = None) -> Path:
+    return local_dir(root) / "stack.json"
+
+
+def read_state(root: Path | None = None) -> dict[str, Any] | None:
+    try:
+        return json.loads(state_path(root).read_text())
+    except FileNotFoundError:
+        return None
+
+
+def _state(infra: Infra, fast: bool, databases: list[str], topics: list[str]) -> dict[str, Any]:
+    broker, cluster = infra.kafka, infra.postgres
+    return {
+        "version": STATE_VERSION,
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "kafka": {
+            "managed": broker is not None,
+            "bootstrap_servers": infra.bootstrap_servers,
+            "pid": broker and broker.pid,
+            "port": broker and broker.port,
+            "controller_port": broker and broker.controller_port,
+            "data_dir": broker and str(broker.data_dir),
+            "log_file": broker and str(broker.log_file),
+        },
+        "postgres": {
+            "managed": cluster is not None,
+            "database_url_base": infra.database_url_base,
+            "pid": cluster and cluster.pid,
+            "port": cluster and cluster.port,
+            "cluster_dir": cluster and str(cluster.cluster_dir),
+            "log_file": cluster and str(cluster.log_file),
+            "os_user": cluster and cluster.os_user,
+            "fast": fast,
+        },
+        "databases": databases,
+        "database_urls": {name: infra.database_url(name) for name in databases},
+        "topics": topics,
+    }
+
+
+def status(state: dict[str, Any]) -> dict[str, bool]:
+    """Liveness of the servers a state file says we manage (adopted ones count as up)."""
+    k, p = state["kafka"], state["postgres"]
+    return {
+        "kafka": not k["managed"] or kafka.is_running(k["pid"], Path(k["data_dir"])),
+        "postgres": not p["managed"] or postgres.is_running(Path(p["cluster_dir"]), p["pid"]),
+    }
+
+
+async def infra_up(*, fast: bool = False, env: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """Start the stack under `.local/` unless the state file says it is already up."""
+    root = repo_root()
+    state = read_state(root)
+    if state is not None:
+        if all(status(state).values()):
+            return state
+        await asyncio.to_thread(infra_down)  # half-dead leftovers
+    kafka_port, controller_port = kafka.ports_from_env(env)
+    databases, topics = list(SERVICE_DATABASES), list(ALL_TOPICS)
+    started = time.monotonic()
+    infra = await start_infra(
+        local_dir(root) / "kafka" / "data",
+        local_dir(root) / "pg",
+        kafka_port=kafka_port,
+        controller_port=controller_port,
+        pg_port=postgres.port_from_env(env),
+        fast=fast,
+        databases=databases,
+        topics=topics,
+        env=env,
+    )
+    state = _state(infra, fast, databases, [t.name for t in topics])
+    state["startup_seconds"] = round(time.monotonic() - started, 1)
+    path = state_path(root)
+    path.unlink(missing_ok=True)
+    # 0600: an adopted DATABASE_URL may carry a password
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+        out.write(json.dumps(state, indent=2) + "\n")
+    return state
+
+
+def infra_down(*, purge: bool = False) -> list[str]:
+    """Stop the servers recorded in the state file (or found on the default dirs). With `purge`,
+    also delete their data. Returns what was stopped."""
+    root = repo_root()
+    state = read_state(root) or {"kafka": {"managed": False}, "postgres": {"managed": False}}
+    kafka_dir = Path(state["kafka"].get("data_dir") or local_dir(root) / "kafka" / "data")
+    pg_dir = Path(state["postgres"].get("cluster_dir") or local_dir(root) / "pg")
+    stopped = []
+    pids = {state["kafka"].get("pid"), *kafka.find_broker_pids(kafka_dir)} - {None}
+    if any([kafka.stop_kafka_pid(pid, kafka_dir) for pid in pids]):
+        stopped.append("kafka")
+    if postgres.stop_postgres(pg_dir, state["postgres"].get("pid")):
+        stopped.append("postgres")
+    state_path(root).unlink(missing_ok=True)
+    if purge:
+        shutil.rmtree(kafka_dir, ignore_errors=True)
+        shutil.rmtree(pg_dir, ignore_errors=True)
+    return stopped

@@ -1,0 +1,152 @@
+"""decide(): assessment facts + a rule set + a date -> a Decision with its explanation."""
+
+from dataclasses import dataclass, fields, is_dataclass
+from datetime import date
+from typing import Any
+
+from assessment.domain.award import Award, award_lines, build_award, gross_by_component
+from assessment.domain.care_act import CareActResult, CarerResult, assess_adult, assess_carer
+from assessment.domain.explanation import ExplanationLine
+from assessment.domain.facts import AssessmentFacts
+from assessment.domain.functional import ComponentResult, score_components
+from assessment.domain.means import MeansResult, assess_means
+from assessment.domain.money import add_months, long_date, pounds
+from assessment.domain.rules import PROPOSED, RuleSet
+from assessment.domain.validation import age_on, validate_facts
+
+
+@dataclass(frozen=True)
+class Decision:
+    rule_set_id: str
+    rule_set_status: str
+    decided_on: date
+    components: dict[str, ComponentResult]
+    care_act: CareActResult
+    carer: CarerResult | None
+    means: MeansResult
+    award: Award
+    eligible: bool
+    effective_date: date
+    review_date: date
+    explanation: tuple[ExplanationLine, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data: dates as ISO strings, money as integer pence."""
+        return _plain(self)
+
+
+def decide(facts: AssessmentFacts, rules: RuleSet, decided_on: date) -> Decision:
+    """Raises InvalidAssessment if the facts don't fit the rule set."""
+    validate_facts(facts, rules, decided_on)
+    components, functional_lines = score_components(facts.descriptors, rules)
+    care_act, care_act_lines = assess_adult(facts.care_act, rules.adult_eligibility)
+    carer, carer_lines = (
+        assess_carer(facts.carer, rules.carer_eligibility)
+        if facts.carer is not None
+        else (None, [])
+    )
+    by_component = gross_by_component(components, rules)
+    means, means_lines = assess_means(
+        facts.means,
+        rules.means_test,
+        age_on(facts.means, decided_on),
+        full_cost_pence=sum(by_component.values()),
+    )
+    eligible_before_net = care_act.eligible and means.financially_eligible
+    award = build_award(by_component, means.weekly_contribution_pence, rules, eligible_before_net)
+    eligible = eligible_before_net and award.net_weekly_pence > 0
+    effective = decided_on
+    review = add_months(effective, rules.award.review_after_months)
+    explanation = (
+        _rule_set_line(rules),
+        *functional_lines,
+        *care_act_lines,
+        *carer_lines,
+        *means_lines,
+        *award_lines(award, components, rules, eligible_before_net),
+        *_outcome_lines(rules, care_act, means, award, eligible, effective, review),
+    )
+    return Decision(
+        rules.id,
+        rules.status,
+        decided_on,
+        components,
+        care_act,
+        carer,
+        means,
+        award,
+        eligible,
+        effective,
+        review,
+        explanation,
+    )
+
+
+def _rule_set_line(rules: RuleSet) -> ExplanationLine:
+    proposed = (
+        " These rates are proposed and may change before they are confirmed."
+        if rules.status == PROPOSED
+        else ""
+    )
+    return ExplanationLine(
+        "decision.rule_set",
+        f"Rule set {rules.id}",
+        f"We used the {rules.title} ({rules.id}), which apply from "
+        f"{long_date(rules.effective_from)}.{proposed}",
+    )
+
+
+def _outcome_lines(
+    rules: RuleSet,
+    care_act: CareActResult,
+    means: MeansResult,
+    award: Award,
+    eligible: bool,
+    effective: date,
+    review: date,
+) -> list[ExplanationLine]:
+    citation = rules.award.eligibility_citation
+    if eligible:
+        return [
+            ExplanationLine(
+                "decision.eligible",
+                citation,
+                f"You are eligible for Care Benefit of "
+                f"{pounds(award.payable_weekly_pence)} a week "
+                f"({pounds(award.payable_monthly_pence)} a month) from "
+                f"{long_date(effective)}.",
+            ),
+            ExplanationLine(
+                "decision.review",
+                rules.award.review_citation,
+                f"We will review your award by {long_date(review)}.",
+            ),
+        ]
+    reasons = _reasons_not_eligible(care_act, means, award)
+    text = f"You are not eligible for Care Benefit because {'; and '.join(reasons)}."
+    return [ExplanationLine("decision.eligible", citation, text)]
+
+
+def _reasons_not_eligible(care_act: CareActResult, means: MeansResult, award: Award) -> list[str]:
+    reasons = []
+    if not care_act.eligible:
+        reasons.append("your care needs do not meet the national eligibility criteria")
+    if not means.financially_eligible:
+        reasons.append("your capital is over the upper limit")
+    elif award.gross_weekly_pence == 0:
+        reasons.append("you did not score enough points for either part of the award")
+    elif award.net_weekly_pence == 0:
+        reasons.append("your weekly contribution is as much as your award or more")
+    return reasons
+
+
+def _plain(value: Any) -> Any:
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value

@@ -1,0 +1,53 @@
+"""Request bodies of the assessor API: shapes and formats (rules are checked by the domain)."""
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+# HMRC NIM39110: two prefix letters (not D, F, I, Q, U, V; second not O; some pairs never
+# issued), six digits, suffix A-D.
+_NINO = re.compile(r"^(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]$")
+
+
+def _valid_nino(value: str) -> str:
+    normalised = value.replace(" ", "").upper()
+    if not _NINO.fullmatch(normalised):
+        raise ValueError("must be a National Insurance number: 2 letters, 6 numbers, then A, B, C or D")
+    return normalised
+
+
+Nino = Annotated[str, AfterValidator(_valid_nino)]
+AreaCode = Annotated[str, Field(pattern=r"^[EWSN]\d{8}$", description="ONS local authority code")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class OpenCaseRequest(Strict):
+    nino: Nino
+    full_name: str = Field(min_length=1, max_length=200)
+    date_of_birth: date
+    area_code: AreaCode
+
+
+class RecordAssessmentRequest(Strict):
+    assessor_id: str = Field(min_length=1, max_length=64)
+    facts: dict[str, Any] = Field(description="descriptors, care_act, means (see docs/calculator.md)")
+    evidence_notes: str = Field("", max_length=20_000)
+
+
+class SubmitAssessmentRequest(Strict):
+    assessor_id: str = Field(min_length=1, max_length=64)
+
+
+class CalculateRequest(Strict):
+    on: date | None = None
+    case: dict[str, Any]
+
+
+class VerifyPersonRequest(Strict):
+    nino: Nino
+    date_of_birth: date

@@ -1,0 +1,137 @@
+"""Rule sets as dated data files: loading, checking, and choosing the one in force."""
+
+from datetime import date
+
+import pytest
+from assessment.domain import InvalidRuleSet, NoRuleSetInForce
+from assessment.rulebook import RULESETS_DIR, load_rulebook
+
+RATES = {  # (daily living standard, enhanced, mobility standard, enhanced) in pence
+    "GB-CARE-2024-25": (7265, 10855, 2870, 7575),
+    "GB-CARE-2025-26": (7390, 11040, 2920, 7705),
+    "GB-CARE-2026-27": (7670, 11460, 3030, 8000),
+}
+
+
+@pytest.mark.parametrize(
+    ("on", "rule_set_id"),
+    [
+        (date(2024, 4, 8), "GB-CARE-2024-25"),
+        (date(2025, 4, 6), "GB-CARE-2024-25"),
+        (date(2025, 4, 7), "GB-CARE-2025-26"),
+        (date(2026, 4, 5), "GB-CARE-2025-26"),
+        (date(2026, 4, 6), "GB-CARE-2026-27"),
+        (date(2031, 1, 1), "GB-CARE-2026-27"),
+    ],
+)
+def test_latest_rule_set_starting_on_or_before_the_date(rulebook, on, rule_set_id):
+    assert rulebook.in_force_on(on).id == rule_set_id
+
+
+def test_no_rule_set_before_the_first(rulebook):
+    with pytest.raises(NoRuleSetInForce, match="2024-04-07"):
+        rulebook.in_force_on(date(2024, 4, 7))
+
+
+@pytest.mark.parametrize("rule_set_id", RATES)
+def test_weekly_rates_per_year(rulebook, rule_set_id):
+    rates = rulebook.by_id(rule_set_id).weekly_rates
+    dl, mobility = rates["daily_living"], rates["mobility"]
+    assert (
+        dl.standard_pence,
+        dl.enhanced_pence,
+        mobility.standard_pence,
+        mobility.enhanced_pence,
+    ) == RATES[rule_set_id]
+
+
+def test_only_2026_27_is_proposed(rulebook):
+    statuses = {r.id: r.status for r in rulebook.rule_sets}
+    assert statuses == {
+        "GB-CARE-2024-25": "in_force",
+        "GB-CARE-2025-26": "in_force",
+        "GB-CARE-2026-27": "proposed",
+    }
+
+
+def test_every_parameter_is_cited(rulebook):
+    for rule_set in rulebook.rule_sets:
+        means = rule_set.means_test
+        cited = [
+            *rule_set.components,
+            *rule_set.activities,
+            *rule_set.thresholds.values(),
+            *rule_set.weekly_rates.values(),
+            means.capital_lower_limit,
+            means.capital_upper_limit,
+            means.tariff_income,
+            *means.minimum_income_guarantee,
+            *means.income_types,
+            *rule_set.adult_eligibility.outcome_test.outcomes,
+            *rule_set.adult_eligibility.outcome_test.limbs,
+            *rule_set.carer_eligibility.outcome_test.outcomes,
+            *rule_set.carer_eligibility.outcome_test.limbs,
+        ]
+        assert all(item.citation.strip() for item in cited), rule_set.id
+
+
+def _copy_with(tmp_path, old, new, name="GB-CARE-2025-26.yaml", new_name=None, *more):
+    text = (RULESETS_DIR / name).read_text(encoding="utf-8")
+    for before, after in ((old, new), *more):
+        assert before in text
+        text = text.replace(before, after, 1)
+    (tmp_path / (new_name or name)).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def _errors(directory):
+    with pytest.raises(InvalidRuleSet) as raised:
+        load_rulebook(directory)
+    return {e.field: e.message for e in raised.value.errors}
+
+
+def test_float_money_is_rejected_naming_the_field(tmp_path):
+    errors = _errors(_copy_with(tmp_path, "standard_pence: 7390", "standard_pence: 73.90"))
+    field = "GB-CARE-2025-26.yaml:weekly_rates.daily_living.standard_pence"
+    assert errors == {field: "money must be integer pence, got the float 73.9"}
+
+
+def test_float_capital_limit_is_rejected(tmp_path):
+    errors = _errors(_copy_with(tmp_path, "pence: 2325000", "pence: 23250.00"))
+    assert "GB-CARE-2025-26.yaml:means_test.capital_upper_limit.pence" in errors
+
+
+def test_missing_citation_and_unknown_key_are_rejected(tmp_path):
+    old = "mobility: {standard: 8, enhanced: 12, citation: SI 2013/377 reg 6(3)}"
+    errors = _errors(_copy_with(tmp_path, old, old.replace("citation", "cite")))
+    assert set(errors) == {
+        "GB-CARE-2025-26.yaml:thresholds.mobility.citation",
+        "GB-CARE-2025-26.yaml:thresholds.mobility.cite",
+    }
+
+
+def test_descriptor_code_must_match_its_activity(tmp_path):
+    errors = _errors(_copy_with(tmp_path, "{code: 2f, points: 10", "{code: 3g, points: 10"))
+    assert any("must be the activity number then a letter" in m for m in errors.values())
+
+
+def test_two_rule_sets_cannot_start_on_the_same_day(tmp_path):
+    _copy_with(tmp_path, "id: GB-CARE-2025-26", "id: GB-CARE-2025-26")
+    _copy_with(tmp_path, "id: GB-CARE-2025-26", "id: GB-CARE-COPY", new_name="copy.yaml")
+    assert set(_errors(tmp_path)) == {"copy.yaml:effective_from"}
+
+
+def test_a_new_year_is_just_a_new_file(tmp_path):
+    for source in RULESETS_DIR.glob("*.yaml"):
+        (tmp_path / source.name).write_bytes(source.read_bytes())
+    _copy_with(
+        tmp_path,
+        "id: GB-CARE-2026-27",
+        "id: GB-CARE-2027-28",
+        "GB-CARE-2026-27.yaml",
+        "GB-CARE-2027-28.yaml",
+        ("effective_from: 2026-04-06", "effective_from: 2027-04-12"),
+    )
+    rulebook = load_rulebook(tmp_path)
+    assert rulebook.in_force_on(date(2027, 4, 11)).id == "GB-CARE-2026-27"
+    assert rulebook.in_force_on(date(2027, 4, 12)).id == "GB-CARE-2027-28"

@@ -1,0 +1,1 @@
+"""Data: bank-holiday calendars, loaded by payments.calendar_loader."""

@@ -1,0 +1,8 @@
+from pydantic_settings import SettingsConfigDict
+
+from servicekit.settings import ServiceSettings
+
+
+class PaymentsSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="PAYMENTS_", env_ignore_empty=True, extra="ignore")
+    http_port: int = 8102

@@ -1,0 +1,1 @@
+"""Payments domain: pure rules over dates and integer pence. Standard library only, no I/O."""

@@ -1,0 +1,146 @@
+"""Double-entry journal for awards, payments and overpayments.
+
+Accounts:
+- ``award_expense``: the cost of awards (debit) and its reversal when overpaid (credit);
+- ``person:<id>:payable``: what we owe the person (credit) until paid (debit);
+- ``bank_clearing``: money sent to the bank (credit) or returned by it (debit);
+- ``overpayment_receivable:<id>``: what the person owes us (debit) until recovered (credit).
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from payments.domain.money import require_non_negative_pence
+
+AWARD_EXPENSE = "award_expense"
+BANK_CLEARING = "bank_clearing"
+
+
+def person_payable(person_id: str) -> str:
+    return f"person:{person_id}:payable"
+
+
+def overpayment_receivable(person_id: str) -> str:
+    return f"overpayment_receivable:{person_id}"
+
+
+class UnbalancedEntry(ValueError):
+    """Debits and credits of a journal entry differ."""
+
+
+@dataclass(frozen=True)
+class Posting:
+    account: str
+    debit_pence: int = 0
+    credit_pence: int = 0
+
+    def __post_init__(self) -> None:
+        require_non_negative_pence(self.debit_pence, f"debit to {self.account}")
+        require_non_negative_pence(self.credit_pence, f"credit to {self.account}")
+        if (self.debit_pence > 0) == (self.credit_pence > 0):
+            raise ValueError(f"posting to {self.account} must be either a debit or a credit")
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    id: str
+    lines: tuple[Posting, ...]
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "lines", tuple(self.lines))
+        if len(self.lines) < 2:
+            raise UnbalancedEntry(f"entry {self.id} needs at least two postings")
+        if self.total_debits_pence != self.total_credits_pence:
+            raise UnbalancedEntry(
+                f"entry {self.id} is unbalanced: debits {self.total_debits_pence}p, "
+                f"credits {self.total_credits_pence}p"
+            )
+
+    @property
+    def total_debits_pence(self) -> int:
+        return sum(p.debit_pence for p in self.lines)
+
+    @property
+    def total_credits_pence(self) -> int:
+        return sum(p.credit_pence for p in self.lines)
+
+
+def account_balances(entries: Sequence[JournalEntry]) -> dict[str, int]:
+    """Debit-positive balance of every account touched by ``entries``."""
+    balances: dict[str, int] = {}
+    for posting in (p for entry in entries for p in entry.lines):
+        change = posting.debit_pence - posting.credit_pence
+        balances[posting.account] = balances.get(posting.account, 0) + change
+    return balances
+
+
+def period_award_accrued(entry_id: str, person_id: str, amount_pence: int) -> JournalEntry:
+    return _transfer(
+        entry_id,
+        AWARD_EXPENSE,
+        person_payable(person_id),
+        amount_pence,
+        "Award for an assessment period accrued",
+    )
+
+
+def arrears_accrued(entry_id: str, person_id: str, amount_pence: int) -> JournalEntry:
+    return _transfer(
+        entry_id,
+        AWARD_EXPENSE,
+        person_payable(person_id),
+        amount_pence,
+        "Arrears from a recalculation accrued",
+    )
+
+
+def payment_issued(entry_id: str, person_id: str, amount_pence: int) -> JournalEntry:
+    return _transfer(
+        entry_id, person_payable(person_id), BANK_CLEARING, amount_pence, "Payment sent to the bank"
+    )
+
+
+def payment_returned(entry_id: str, person_id: str, amount_pence: int) -> JournalEntry:
+    return _transfer(
+        entry_id,
+        BANK_CLEARING,
+        person_payable(person_id),
+        amount_pence,
+        "Payment returned by the bank; owed to the person again",
+    )
+
+
+def overpayment_raised(entry_id: str, person_id: str, amount_pence: int) -> JournalEntry:
+    return _transfer(
+        entry_id,
+        overpayment_receivable(person_id),
+        AWARD_EXPENSE,
+        amount_pence,
+        "Overpayment raised; award cost reversed",
+    )
+
+
+def overpayment_recovered(entry_id: str, person_id: str, amount_pence: int) -> JournalEntry:
+    return _transfer(
+        entry_id,
+        person_payable(person_id),
+        overpayment_receivable(person_id),
+        amount_pence,
+        "Overpayment recovered by deduction from a payment",
+    )
+
+
+def _transfer(
+    entry_id: str, debit_account: str, credit_account: str, amount_pence: int, description: str
+) -> JournalEntry:
+    if require_non_negative_pence(amount_pence, description) == 0:
+        raise ValueError(f"{description}: the amount must be more than nothing")
+    return JournalEntry(
+        id=entry_id,
+        lines=(
+            Posting(debit_account, debit_pence=amount_pence),
+            Posting(credit_account, credit_pence=amount_pence),
+        ),
+        description=description,
+    )

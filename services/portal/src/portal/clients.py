@@ -1,0 +1,39 @@
+"""The portal reads each service's own API; it holds no copy of their data."""
+
+from typing import Any
+
+import httpx
+
+
+class ServiceUnavailable(Exception):
+    def __init__(self, service: str) -> None:
+        super().__init__(service)
+        self.service = service
+
+
+class ServiceClients:
+    def __init__(self, urls: dict[str, str], timeout: float = 5.0) -> None:
+        self._urls = urls
+        self._http = httpx.AsyncClient(timeout=timeout)
+
+    async def get(self, service: str, path: str, **params: Any) -> Any | None:
+        """The JSON body, or None when the service has nothing (404)."""
+        try:
+            response = await self._http.get(self._urls[service] + path, params=params or None)
+        except httpx.HTTPError as exc:
+            raise ServiceUnavailable(service) from exc
+        if response.status_code == 404:
+            return None
+        if response.status_code >= 400:
+            raise ServiceUnavailable(service)
+        return response.json()
+
+    async def post(self, service: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+        try:
+            response = await self._http.post(self._urls[service] + path, json=body)
+        except httpx.HTTPError as exc:
+            raise ServiceUnavailable(service) from exc
+        return response.status_code, response.json()
+
+    async def close(self) -> None:
+        await self._http.aclose()
