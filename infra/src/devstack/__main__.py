@@ -5,7 +5,7 @@ import asyncio
 import json
 import sys
 
-from devstack import local
+from devstack import local, platform_stack
 
 
 def _print_state(state: dict) -> None:
@@ -31,9 +31,17 @@ def main(argv: list[str] | None = None) -> int:
     down = commands.add_parser("infra-down", help="stop what infra-up started")
     down.add_argument("--purge", action="store_true", help="also delete the data directories")
     commands.add_parser("infra-status", help="print the state file with liveness; exit 1 if down")
+    platform = commands.add_parser("up", help="infra + the four services + portal + demo data")
+    platform.add_argument("--no-demo", action="store_true", help="skip loading the demo data")
+    commands.add_parser("down", help="stop the services, the portal and the infrastructure")
     args = parser.parse_args(argv)
     try:
-        if args.command == "infra-up":
+        if args.command == "up":
+            print(platform_stack.describe(asyncio.run(platform_stack.platform_up(demo=not args.no_demo))))
+        elif args.command == "down":
+            stopped = platform_stack.platform_down()
+            print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
+        elif args.command == "infra-up":
             _print_state(asyncio.run(local.infra_up(fast=args.fast)))
         elif args.command == "infra-down":
             stopped = local.infra_down(purge=args.purge)

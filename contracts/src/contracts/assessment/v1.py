@@ -21,6 +21,7 @@ class AssessmentSubmitted(Payload):
     assessor_id: str
     area_code: str = Field(description="Local authority area (ONS code)")
     kind: Literal["new_claim", "reconsideration", "change_of_circumstances"] = "new_claim"
+    first_name: str | None = Field(None, description="How to address the person in messages")
 
 
 class ComponentResult(Payload):

@@ -21,7 +21,7 @@ class JsonLinesSpanExporter(SpanExporter):
         self._lock = threading.Lock()
 
     def export(self, spans: Sequence[ReadableSpan]) -> SpanExportResult:
-        lines = [json.dumps(span_record(span)) + "\n" for span in spans]
+        lines = [json.dumps(span_record(span), default=str) + "\n" for span in spans]
         with self._lock:
             self._file.writelines(lines)
             self._file.flush()
@@ -49,7 +49,9 @@ def span_record(span: ReadableSpan) -> dict:
 
 
 def _plain(value: object) -> object:
-    return list(value) if isinstance(value, tuple) else value
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return [_plain(v) for v in value] if isinstance(value, tuple) else value
 
 
 def create_tracer_provider(

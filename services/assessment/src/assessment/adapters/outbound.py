@@ -58,6 +58,7 @@ def decision_events(
         assessor_id=assessment.assessor_id,
         area_code=person.area_code,
         kind=assessment.kind,
+        first_name=person.full_name.split()[0],
     )
     return [
         new_event(

@@ -1,0 +1,32 @@
+# Care Benefit — the two commands: `make up` (platform + demo data) and `make test` (everything).
+PYTHON ?= python3.11
+UV := $(PYTHON) -m uv
+RUN := $(UV) run --frozen
+
+.PHONY: up down test bootstrap lint bench contracts status
+
+up: bootstrap  ## start Kafka, PostgreSQL, the four services and the portal, with demo data
+	$(RUN) python -m devstack up
+
+down:  ## stop everything `make up` started
+	$(RUN) python -m devstack down
+
+status:
+	$(RUN) python -m devstack infra-status
+
+test: bootstrap  ## the whole test suite, real Kafka and PostgreSQL included
+	$(RUN) lint-imports
+	$(RUN) pytest
+
+bootstrap:
+	@bash infra/scripts/bootstrap.sh
+
+lint:
+	$(RUN) ruff check .
+
+contracts:  ## regenerate the JSON Schema snapshots and the AsyncAPI document
+	$(RUN) python -m contracts.snapshots
+	$(RUN) python -m contracts.asyncapi
+
+bench: bootstrap  ## decision-to-notification throughput and latency on the real pipeline
+	$(RUN) python -m tests.bench.pipeline

@@ -1,0 +1,69 @@
+"""`make up`: the infrastructure, then the four services and the portal, then demo data."""
+
+import asyncio
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from devstack import apps, local
+from devstack.demo import DEMO_PEOPLE, load_demo
+from devstack.paths import local_dir, repo_root
+from devstack.procs import pid_alive, terminate
+
+
+def apps_state_path(root: Path | None = None) -> Path:
+    return local_dir(root) / "apps.json"
+
+
+def _ports() -> dict[str, int]:
+    return {a.name: int(os.environ.get(f"{a.env_prefix}HTTP_PORT", a.default_port)) for a in apps.APPS}
+
+
+async def platform_up(*, demo: bool = True) -> dict[str, Any]:
+    root = repo_root()
+    infra = await local.infra_up()
+    platform_down(apps_only=True)
+    ports, running = _ports(), {}
+    urls = infra["database_urls"]
+    for app in apps.APPS:
+        env = apps.app_env(app, ports, infra["kafka"]["bootstrap_servers"], urls.__getitem__,
+                           traces_file=local_dir(root) / "traces" / f"{app.name}.jsonl")
+        running[app.name] = apps.start_app(app, ports[app.name], env, local_dir(root) / "logs")
+    _write_apps_state(root, running)
+    await asyncio.gather(*(apps.wait_ready(r) for r in running.values()))
+    loaded = await load_demo(running["assessment"].url) if demo else []
+    return {"portal": running["portal"].url, "apps": {n: r.url for n, r in running.items()},
+            "demo_people": loaded}
+
+
+def _write_apps_state(root: Path, running: dict[str, apps.RunningApp]) -> None:
+    state = {name: {"pid": r.pid, "port": r.port, "log_file": str(r.log_file)}
+             for name, r in running.items()}
+    apps_state_path(root).write_text(json.dumps(state, indent=2) + "\n")
+
+
+def platform_down(*, apps_only: bool = False) -> list[str]:
+    root = repo_root()
+    path, stopped = apps_state_path(root), []
+    if path.exists():
+        for name, entry in json.loads(path.read_text()).items():
+            if pid_alive(entry["pid"]):
+                terminate(entry["pid"], timeout=20)
+                stopped.append(name)
+        path.unlink()
+    if not apps_only:
+        stopped += local.infra_down()
+    return stopped
+
+
+def describe(result: dict[str, Any]) -> str:
+    lines = [f"Care Benefit is running. Portal: {result['portal']}", ""]
+    lines += [f"  {name:<14} {url}" for name, url in result["apps"].items()]
+    if result["demo_people"]:
+        lines += ["", "Sign in to the portal as a demo person (development sign-in):"]
+        for person in DEMO_PEOPLE:
+            day = person.date_of_birth
+            lines.append(f"  {person.full_name:<16} NINO {person.nino}  born {day}")
+    lines += ["", "Logs: .local/logs/  Traces: .local/traces/  Stop: make down"]
+    return "\n".join(lines)

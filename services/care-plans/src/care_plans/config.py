@@ -1,0 +1,9 @@
+from pydantic_settings import SettingsConfigDict
+from servicekit.settings import ServiceSettings
+
+
+class CarePlansSettings(ServiceSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CARE_PLANS_", env_ignore_empty=True, extra="ignore"
+    )
+    http_port: int = 8103

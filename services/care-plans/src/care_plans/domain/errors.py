@@ -1,0 +1,101 @@
+"""Domain exceptions. Each names the input field it is about, so callers can point at it."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+
+class CarePlanError(ValueError):
+    """Base of every care-plans domain error: `field` names the input, `message` says why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+class InvalidMoney(CarePlanError):
+    """Money must be a whole number of pence (an int; not a float, bool or string)."""
+
+
+class UnknownArea(CarePlanError):
+    pass
+
+
+class UnknownService(CarePlanError):
+    pass
+
+
+class UnknownProvider(CarePlanError):
+    pass
+
+
+class UnknownOutcome(CarePlanError):
+    pass
+
+
+class ServiceNotContracted(CarePlanError):
+    """No contract in force covers this service (or this provider) in the person's area."""
+
+
+class ChoiceNotInPlan(CarePlanError):
+    """The person made a choice about a service the drafted plan does not include."""
+
+
+class NoCatalogueInForce(CarePlanError):
+    pass
+
+
+class VersionConflict(CarePlanError):
+    """The caller acted on a plan version that is no longer the current one."""
+
+    def __init__(self, seen: int, current: int) -> None:
+        self.seen = seen
+        self.current = current
+        super().__init__(
+            "version", f"you saw version {seen} but the plan is now at version {current}"
+        )
+
+
+class InvalidTransition(CarePlanError):
+    """The plan's status does not allow this change."""
+
+
+class ReasonRequired(CarePlanError):
+    pass
+
+
+class OverBudget(CarePlanError):
+    """The plan costs more than the weekly budget and no top-up covers the shortfall."""
+
+    def __init__(self, shortfall_pence: int) -> None:
+        self.shortfall_pence = shortfall_pence
+        super().__init__(
+            "weekly_budget_pence",
+            f"the plan costs {shortfall_pence} pence a week more than the budget; "
+            "reduce it or have an assessor record a top-up with a reason",
+        )
+
+
+class NotAgreed(CarePlanError):
+    """There is no agreed version in force."""
+
+
+class StaleDecision(CarePlanError):
+    """A decision version older than (or the same as) the one the plan is based on."""
+
+
+class InvalidCatalogue(CarePlanError):
+    """The catalogue data is malformed; `errors` lists every bad field."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        self.errors = list(errors)
+        first = self.errors[0] if self.errors else FieldError("catalogue", "is invalid")
+        ValueError.__init__(
+            self, "invalid catalogue: " + "; ".join(f"{e.field}: {e.message}" for e in self.errors)
+        )
+        self.field, self.message = first.field, first.message
