@@ -19,9 +19,12 @@ FACTS = {
 
 
 def random_nino() -> str:
+    """A well-formed National Insurance number (prefixes never issued are avoided)."""
     letters = "ABCEGHJKLMNPRSTWXYZ"
-    return (random.choice(letters) + random.choice(letters) + f"{random.randrange(10**6):06d}"
-            + random.choice("ABCD"))
+    prefix = "GB"
+    while prefix in {"BG", "GB", "NK", "KN", "TN", "NT", "ZZ"}:
+        prefix = random.choice(letters) + random.choice(letters)
+    return prefix + f"{random.randrange(10**6):06d}" + random.choice("ABCD")
 
 
 async def submit_assessment(assessment_url: str, correlation_id: str,

@@ -5,7 +5,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class PortalSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PORTAL_", env_ignore_empty=True, extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="PORTAL_", env_ignore_empty=True, extra="ignore",
+                                      populate_by_name=True)
 
     assessment_url: str = "http://127.0.0.1:8101"
     payments_url: str = "http://127.0.0.1:8102"
@@ -15,6 +16,7 @@ class PortalSettings(BaseSettings):
     environment: Literal["development", "test", "production"] = Field(
         "development", alias="CAREBENEFIT_ENVIRONMENT")
     http_port: int = 8100
+    kafka_bootstrap_servers: str = Field("127.0.0.1:19092", alias="KAFKA_BOOTSTRAP_SERVERS")
     assets_dir: str | None = None
 
     @model_validator(mode="after")

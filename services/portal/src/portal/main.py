@@ -14,6 +14,7 @@ from portal.clients import ServiceClients
 from portal.config import PortalSettings
 from portal.formatting import long_date, money
 from portal.sessions import SessionCookies
+from portal.ops import router as ops_router
 from portal.web import router
 from servicekit.http import CorrelationMiddleware, install_error_handlers
 
@@ -45,6 +46,7 @@ def create_app(settings: PortalSettings | None = None) -> Any:
 
     app = FastAPI(title="Care Benefit portal", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.clients = clients
+    app.state.settings = settings
     app.state.templates = templates()
     app.state.sessions = SessionCookies(settings.session_secret,
                                         secure=settings.environment == "production")
@@ -52,6 +54,7 @@ def create_app(settings: PortalSettings | None = None) -> Any:
     app.mount("/assets", StaticFiles(directory=settings.assets_dir or ASSETS, check_dir=False),
               name="assets")
     app.include_router(router)
+    app.include_router(ops_router)
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202

@@ -16,8 +16,12 @@ _NINO = re.compile(r"^[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]\d{6}[A-D]$")
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:  # noqa: ANN003
     session = request.app.state.sessions.read(request)
-    nav = [{"href": "/account", "text": "Your award"}] if session else [
-        {"href": "/sign-in", "text": "Sign in"}]
+    if session is None:
+        nav = [{"href": "/sign-in", "text": "Sign in"}]
+    elif session.role == "ops":
+        nav = [{"href": "/ops", "text": "Operations"}]
+    else:
+        nav = [{"href": "/account", "text": "Your award"}]
     return request.app.state.templates.TemplateResponse(
         request, template, {"cspNonce": request.state.csp_nonce, "nav_items": nav, **context},
         status_code=status_code)
@@ -91,3 +95,30 @@ async def account(request: Request) -> Response:
         context[name] = result
     return render(request, "account.html", title="Your care award", unavailable=unavailable,
                   **context)
+
+
+STAFF_ROLES = {"ops": "National operations", "assessor": "Assessor"}
+
+
+@router.get("/staff/sign-in", response_class=HTMLResponse)
+async def staff_sign_in_form(request: Request) -> HTMLResponse:
+    return render(request, "staff_sign_in.html", title="Staff sign in", roles=STAFF_ROLES,
+                  errors=[], form={})
+
+
+@router.post("/staff/sign-in", response_model=None)
+async def staff_sign_in(request: Request, staff_id: str = Form(""), role: str = Form("")) -> Response:
+    """Development stand-in for staff single sign-on; refused in production."""
+    if not request.app.state.settings.development_sign_in:
+        return Response(status_code=404)
+    errors = []
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", staff_id.strip()):
+        errors.append({"text": "Enter your staff ID (letters, numbers, - or _)", "href": "#staff_id"})
+    if role not in STAFF_ROLES:
+        errors.append({"text": "Select your role", "href": "#role"})
+    if errors:
+        return render(request, "staff_sign_in.html", status_code=400, title="Staff sign in",
+                      roles=STAFF_ROLES, errors=errors, form={"staff_id": staff_id, "role": role})
+    response = RedirectResponse("/ops" if role == "ops" else "/", status_code=303)
+    request.app.state.sessions.write(response, Session(role, staff_id.strip()))
+    return response

@@ -1,0 +1,160 @@
+"""`python -m devstack.bench`: N assessments through the real pipeline, and raw aiokafka alongside.
+
+Prints throughput and decision-to-notification latency (p50/p95/p99), measured from the
+assessment service's commit of the decision to the notifications service's commit of the inbox
+message — both stamped by the same PostgreSQL server, so one clock. Not a test: it asserts nothing.
+"""
+
+import argparse
+import asyncio
+import statistics
+import time
+import uuid
+
+import asyncpg
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient, NewTopic
+
+from devstack import apps
+from devstack.demo import DEMO_PEOPLE
+from devstack.procs import free_ports
+from devstack.stack import Infra, running_infra
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    if len(values) < 2:
+        return {"p50": values[0] if values else 0.0, "p95": 0.0, "p99": 0.0}
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98]}
+
+
+async def raw_kafka(bootstrap: str, count: int, size: int = 2_000) -> dict[str, float]:
+    """Idempotent acks=all producer and a consumer running side by side on a 6-partition topic:
+    saturated throughput over `count` records, then one-at-a-time transit latency."""
+    topic = f"bench-raw-{uuid.uuid4().hex[:8]}"
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    await admin.create_topics([NewTopic(topic, 6, 1)])
+    await admin.close()
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=f"g-{topic}",
+                                auto_offset_reset="earliest", enable_auto_commit=False)
+    await producer.start()
+    await consumer.start()
+    received: dict[bytes, float] = {}
+
+    async def consume(until: int) -> None:
+        while len(received) < until:
+            for records in (await consumer.getmany(timeout_ms=200)).values():
+                now = time.perf_counter()
+                received.update((r.value[:16], now) for r in records)
+            await consumer.commit()
+
+    try:
+        payload = b"x" * size
+        reader = asyncio.create_task(consume(count))
+        started = time.perf_counter()
+        acks = [await producer.send(topic, f"{i:016d}".encode() + payload, key=f"p{i}".encode())
+                for i in range(count)]
+        await asyncio.gather(*acks)
+        produced = time.perf_counter() - started
+        await reader
+        total = time.perf_counter() - started
+        sent: dict[bytes, float] = {}
+        reader = asyncio.create_task(consume(count + 200))
+        for i in range(count, count + 200):
+            tag = f"{i:016d}".encode()
+            sent[tag] = time.perf_counter()
+            await producer.send_and_wait(topic, tag + payload, key=f"p{i}".encode())
+            await asyncio.sleep(0.005)
+        await reader
+    finally:
+        await producer.stop()
+        await consumer.stop()
+    latencies = [received[tag] - at for tag, at in sent.items()]
+    return {"produce_per_s": count / produced, "end_to_end_per_s": count / total,
+            **percentiles(latencies)}
+
+
+async def pipeline(infra: Infra, count: int, concurrency: int, log_dir) -> dict[str, float]:  # noqa: ANN001
+    import httpx
+
+    ports = dict(zip((a.name for a in apps.APPS), free_ports(len(apps.APPS)), strict=True))
+    running = [apps.start_app(a, ports[a.name],
+                              apps.app_env(a, ports, infra.bootstrap_servers, infra.database_url,
+                                           extra={"CAREBENEFIT_ENVIRONMENT": "test"}), log_dir)
+               for a in apps.APPS]
+    try:
+        await asyncio.gather(*(apps.wait_ready(r) for r in running))
+        url = f"http://127.0.0.1:{ports['assessment']}"
+        facts = DEMO_PEOPLE[0].facts
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(http: httpx.AsyncClient, i: int) -> None:
+            async with gate:
+                nino = f"JT{i:06d}{'ABCD'[i % 4]}"
+                case = (await http.post("/cases", json={
+                    "nino": nino, "full_name": f"Bench {i}", "date_of_birth": "1950-01-01",
+                    "area_code": "E09000033"})).json()
+                recorded = (await http.post(f"/cases/{case['case_id']}/assessments",
+                                            json={"assessor_id": "bench", "facts": facts})).json()
+                (await http.post(f"/cases/{case['case_id']}/assessments/"
+                                 f"{recorded['assessment_id']}/submit",
+                                 json={"assessor_id": "bench"})).raise_for_status()
+
+        started = time.perf_counter()
+        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+            await asyncio.gather(*(one(http, i) for i in range(count)))
+        submitted = time.perf_counter() - started
+        return await _latencies(infra, count, submitted)
+    finally:
+        for r in running:
+            apps.stop_app(r)
+
+
+async def _latencies(infra: Infra, count: int, submitted_s: float) -> dict[str, float]:
+    notifications = await asyncpg.connect(infra.database_url("notifications"))
+    assessment = await asyncpg.connect(infra.database_url("assessment"))
+    try:
+        deadline = time.monotonic() + 600
+        while await notifications.fetchval(
+                "SELECT count(*) FROM messages WHERE template_id = 'decision-made'") < count:
+            if time.monotonic() > deadline:
+                raise RuntimeError("notifications did not catch up within 10 minutes")
+            await asyncio.sleep(0.5)
+        decided = {r["person_id"]: r["decided_at"] for r in await assessment.fetch(
+            "SELECT person_id, decided_at FROM decisions")}
+        told = {r["person_id"]: r["created_at"] for r in await notifications.fetch(
+            "SELECT person_id, created_at FROM messages WHERE template_id = 'decision-made'")}
+    finally:
+        await notifications.close()
+        await assessment.close()
+    latencies = [(told[p] - decided[p]).total_seconds() for p in told]
+    span = (max(told.values()) - min(decided.values())).total_seconds()
+    return {"assessments": count, "submit_seconds": submitted_s,
+            "decisions_to_notifications_per_s": count / span, **percentiles(latencies)}
+
+
+async def main(count: int, concurrency: int) -> None:
+    import tempfile
+    from pathlib import Path
+
+    async with running_infra(use_env=False) as infra:
+        raw = await raw_kafka(infra.bootstrap_servers, max(count * 5, 5_000))
+        flow = await pipeline(infra, count, concurrency, Path(tempfile.mkdtemp()) / "logs")
+    print(f"raw aiokafka (idempotent, acks=all, 2 kB, 6 partitions, {max(count * 5, 5_000)} msgs):")
+    print(f"  produce {raw['produce_per_s']:,.0f} msg/s; produce+consume {raw['end_to_end_per_s']:,.0f}"
+          f" msg/s; one-at-a-time transit p50 {raw['p50'] * 1000:.1f} ms, p95 {raw['p95'] * 1000:.1f} ms,"
+          f" p99 {raw['p99'] * 1000:.1f} ms")
+    print(f"pipeline ({flow['assessments']} assessments over HTTP, concurrency {concurrency}):")
+    print(f"  submitted in {flow['submit_seconds']:.1f} s; decision->notification "
+          f"{flow['decisions_to_notifications_per_s']:.1f}/s; latency p50 {flow['p50'] * 1000:.0f} ms,"
+          f" p95 {flow['p95'] * 1000:.0f} ms, p99 {flow['p99'] * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--assessments", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=8)
+    args = parser.parse_args()
+    asyncio.run(main(args.assessments, args.concurrency))

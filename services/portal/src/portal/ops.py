@@ -1,0 +1,57 @@
+"""The national operations view: event flow health across every service."""
+
+import asyncio
+from collections import defaultdict
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from portal.clients import ServiceUnavailable
+from portal.lag import consumer_lag
+from portal.web import render
+
+router = APIRouter()
+SERVICES = ("assessment", "payments", "care_plans", "notifications")
+CONSUMER_GROUPS = ["payments", "care-plans", "notifications"]
+LAG_ALERT, OUTBOX_AGE_ALERT_SECONDS = 1_000, 120
+
+
+@router.get("/ops", response_model=None)
+async def operations(request: Request) -> Response:
+    session = request.app.state.sessions.read(request)
+    if session is None or session.role != "ops":
+        return RedirectResponse("/staff/sign-in", status_code=303)
+    clients = request.app.state.clients
+    statuses = await asyncio.gather(*(clients.get(s, "/ops/status") for s in SERVICES),
+                                    return_exceptions=True)
+    services = {name: (None if isinstance(s, BaseException) else s)
+                for name, s in zip(SERVICES, statuses, strict=True)}
+    try:
+        lag = await consumer_lag(request.app.state.settings.kafka_bootstrap_servers, CONSUMER_GROUPS)
+        lag_error = None
+    except Exception as exc:  # the view must still render when Kafka is unreachable
+        lag, lag_error = [], f"Kafka unreachable: {type(exc).__name__}"
+    try:
+        timeliness = await clients.get("notifications", "/ops/timeliness")
+    except ServiceUnavailable:
+        timeliness = None
+    by_group = defaultdict(int)
+    for part in lag:
+        by_group[part.group] += part.lag
+    alerts = _alerts(services, by_group, lag_error)
+    return render(request, "ops.html", title="Operations", services=services, lag=lag,
+                  lag_by_group=dict(by_group), lag_error=lag_error, timeliness=timeliness,
+                  alerts=alerts)
+
+
+def _alerts(services: dict, lag_by_group: dict[str, int], lag_error: str | None) -> list[str]:
+    alerts = [f"{name} is not answering" for name, s in services.items() if s is None]
+    for name, status in services.items():
+        if status is None:
+            continue
+        if status["outbox"]["oldest_pending_seconds"] > OUTBOX_AGE_ALERT_SECONDS:
+            alerts.append(f"{name}: events waiting in the outbox for over 2 minutes")
+        if status["dead_letters"]["count"]:
+            alerts.append(f"{name}: {status['dead_letters']['count']} dead-lettered message(s)")
+    alerts += [f"consumer group {g}: lag {n}" for g, n in lag_by_group.items() if n > LAG_ALERT]
+    return alerts + ([lag_error] if lag_error else [])
