@@ -15,6 +15,9 @@ def _type(name: str) -> str:
     return event_type_name("assessment", name, 1)
 
 
+DecisionKind = Literal["new_claim", "reconsideration", "change_of_circumstances"]
+
+
 class AssessmentSubmitted(Payload):
     case_id: str
     assessment_id: str
@@ -56,6 +59,9 @@ class DecisionMade(Payload):
     decision_id: str
     decision_version: int = Field(ge=1)
     supersedes_decision_id: str | None = None
+    kind: DecisionKind | None = Field(
+        None, description="What produced this decision version (absent from older producers)"
+    )
     rule_set_id: str
     area_code: str
     eligible: bool
@@ -75,6 +81,8 @@ class ReconsiderationRequested(Payload):
     decision_id: str
     requested_on: date
     reason: str
+    reconsideration_id: str | None = None
+    requested_by: str | None = Field(None, description="Who asked: the person or their appointee")
 
 
 class ReconsiderationDecided(Payload):
@@ -83,6 +91,7 @@ class ReconsiderationDecided(Payload):
     new_decision_id: str
     outcome: Literal["changed", "unchanged"]
     reviewer_id: str
+    reconsideration_id: str | None = None
 
 
 class DecisionSuperseded(Payload):

@@ -34,6 +34,10 @@ class PlanDrafted(Payload):
     weekly_cost_pence: Pence
     shortfall_pence: Pence = Field(description="Cost above the budget; 0 when within budget")
     items: list[SupportItem]
+    decision_version: int | None = Field(None, description="Version of the decision it budgets")
+    in_force_version: int | None = Field(
+        None, description="The agreed version still in force until this draft is agreed, if any"
+    )
 
 
 class PlanProposed(Payload):
@@ -48,6 +52,7 @@ class PlanAgreed(Payload):
     agreed_by_id: str
     reason: str | None = None
     first_review_due: date
+    agreed_on: date | None = None
 
 
 class PlanSuperseded(Payload):
@@ -55,11 +60,15 @@ class PlanSuperseded(Payload):
     version: int
     superseded_by_version: int
     reason: str
+    ended: bool = Field(
+        False, description="True when the plan ended (person no longer eligible): nothing replaces it"
+    )
 
 
 class ReviewDue(Payload):
     plan_id: str
     due_on: date
+    version: int | None = Field(None, description="The agreed version to be reviewed")
 
 
 class ManagedServicesChanged(Payload):
@@ -69,6 +78,9 @@ class ManagedServicesChanged(Payload):
     managed_weekly_pence: Pence = Field(description="Paid by the scheme to providers")
     direct_payment_weekly_pence: Pence = Field(description="Stays with the person")
     providers: list[SupportItem]
+    top_up_weekly_pence: Pence = Field(
+        0, description="Approved funding outside the budget for cost above it; 0 when none"
+    )
 
 
 class PlanDraftedV1(Envelope[PlanDrafted]):

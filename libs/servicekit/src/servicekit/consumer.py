@@ -47,11 +47,14 @@ class EventConsumer:
         self._max_attempts, self._backoff = max_attempts, backoff_ms / 1000
 
     def subscribe(self, broker: KafkaBroker, topics: list[str], workers: int = 1) -> None:
+        """One consumer per topic (and up to `workers` per topic, one per partition), so a slow
+        topic does not hold up the others; every member is in this consumer's group."""
         options: dict[str, Any] = {"max_workers": workers} if workers > 1 else {}
-        broker.subscriber(
-            *topics, group_id=self.name, auto_offset_reset="earliest",
-            ack_policy=AckPolicy.NACK_ON_ERROR, title=f"{self.name}:{'+'.join(topics)}", **options,
-        )(self.on_message)
+        for topic in topics:
+            broker.subscriber(
+                topic, group_id=self.name, auto_offset_reset="earliest",
+                ack_policy=AckPolicy.NACK_ON_ERROR, title=f"{self.name}:{topic}", **options,
+            )(self.on_message)
 
     async def on_message(self, msg: KafkaMessage) -> None:
         record = msg.raw_message

@@ -4,11 +4,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from servicekit.service import ServiceDefinition, create_service_app
+
 from assessment.adapters.repository import AssessmentUnitOfWork
 from assessment.config import AssessmentSettings
-from assessment.entrypoints.http import router
+from assessment.entrypoints import http, queries
 from assessment.rulebook import load_rulebook
-from servicekit.service import ServiceDefinition, create_service_app
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -17,6 +18,6 @@ def create_app(settings: AssessmentSettings | None = None, today=date.today) -> 
     settings = settings or AssessmentSettings()
     definition = ServiceDefinition(
         name="assessment", title="Care Benefit — assessment", migrations=MIGRATIONS,
-        make_uow=AssessmentUnitOfWork, routers=[router])
+        make_uow=AssessmentUnitOfWork, routers=[http.router, queries.router])
     return create_service_app(definition, settings,
                               state={"rulebook": load_rulebook(), "today": today})

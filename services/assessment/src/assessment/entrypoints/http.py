@@ -1,31 +1,37 @@
-"""The assessor API and the read endpoints the portal uses."""
+"""The assessor API: commands that change cases and decisions. Each route only translates the
+request into a command and calls its handler; reads are in `queries.py`."""
 
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Request
-
-from assessment.domain.decision import decide
-from assessment.domain.case_input import facts_from_mapping
-from assessment.domain.errors import InvalidAssessment, NoRuleSetInForce
-from assessment.entrypoints.schemas import (
-    CalculateRequest,
-    OpenCaseRequest,
-    RecordAssessmentRequest,
-    SubmitAssessmentRequest,
-    VerifyPersonRequest,
-)
-from assessment.service_layer import handlers
-from assessment.service_layer.commands import OpenCase, RecordAssessment, SubmitAssessment
-from servicekit.errors import FieldErrors, NotFound
+from fastapi import APIRouter, Depends, Request
 from servicekit.service import runtime_of
 
-router = APIRouter()
+from assessment.adapters.views import decision_view
+from assessment.entrypoints.duplicate_keys import refuse_repeated_keys
+from assessment.entrypoints.schemas import (
+    ChangeOfCircumstancesRequest,
+    DecideReconsiderationRequest,
+    OpenCaseRequest,
+    RecordAssessmentRequest,
+    RequestReconsiderationRequest,
+    SubmitAssessmentRequest,
+)
+from assessment.service_layer import changes, handlers, reconsideration
+from assessment.service_layer.commands import (
+    DecideReconsideration,
+    OpenCase,
+    RecordAssessment,
+    RecordChangeOfCircumstances,
+    RequestReconsideration,
+    SubmitAssessment,
+)
+
+router = APIRouter(dependencies=[Depends(refuse_repeated_keys)])
 
 
 def _deps(request: Request) -> tuple[Any, Any, date]:
-    runtime = runtime_of(request)
-    return runtime.uow(), request.app.state.rulebook, request.app.state.today()
+    return runtime_of(request).uow(), request.app.state.rulebook, request.app.state.today()
 
 
 @router.post("/cases", status_code=201)
@@ -50,45 +56,38 @@ async def submit_assessment(case_id: str, assessment_id: str, body: SubmitAssess
     uow, rulebook, today = _deps(request)
     record = await handlers.submit_assessment(
         SubmitAssessment(case_id, assessment_id, body.assessor_id), uow, rulebook, today)
-    return _decision_view(record)
+    return decision_view(record)
 
 
-@router.get("/people/{person_id}/decision")
-async def current_decision(person_id: str, request: Request) -> dict:
-    row = await runtime_of(request).pool.fetchrow(
-        "SELECT * FROM decisions WHERE person_id = $1 AND superseded_by IS NULL"
-        " ORDER BY decided_at DESC LIMIT 1", person_id)
-    if row is None:
-        raise NotFound("person_id", "no decision for this person")
-    return _decision_view(row)
+@router.post("/decisions/{decision_id}/reconsiderations", status_code=201)
+async def request_reconsideration(decision_id: str, body: RequestReconsiderationRequest,
+                                  request: Request) -> dict:
+    uow, _, today = _deps(request)
+    record = await reconsideration.request_reconsideration(
+        RequestReconsideration(decision_id, body.requested_on, body.reason, body.requested_by),
+        uow, today)
+    return {"reconsideration_id": record.reconsideration_id, "decision_id": record.decision_id,
+            "case_id": record.case_id, "status": record.status,
+            "requested_on": record.requested_on}
 
 
-@router.post("/people/verify")
-async def verify_person(body: VerifyPersonRequest, request: Request) -> dict[str, str]:
-    """Development sign-in for the portal: NINO and date of birth must both match."""
-    person_id = await runtime_of(request).pool.fetchval(
-        "SELECT person_id FROM people WHERE nino = $1 AND date_of_birth = $2",
-        body.nino, body.date_of_birth)
-    if person_id is None:
-        raise NotFound("nino", "no person with that National Insurance number and date of birth")
-    return {"person_id": person_id}
+@router.post("/reconsiderations/{reconsideration_id}/decide", status_code=201)
+async def decide_reconsideration(reconsideration_id: str, body: DecideReconsiderationRequest,
+                                 request: Request) -> dict:
+    uow, rulebook, today = _deps(request)
+    facts = None if body.facts == "unchanged" else body.facts
+    decided, new = await reconsideration.decide_reconsideration(
+        DecideReconsideration(reconsideration_id, body.reviewer_id, facts, body.evidence_notes),
+        uow, rulebook, today)
+    return {"reconsideration_id": decided.reconsideration_id, "outcome": decided.outcome,
+            "original_decision_id": decided.decision_id, "decision": decision_view(new)}
 
 
-@router.post("/calculator")
-async def calculate(body: CalculateRequest, request: Request) -> dict:
-    """Evaluates a case against the rule set in force on a date; records nothing."""
-    on = body.on or request.app.state.today()
-    try:
-        rules = request.app.state.rulebook.in_force_on(on)
-        return decide(facts_from_mapping(body.case), rules, on).to_dict()
-    except InvalidAssessment as exc:
-        raise FieldErrors([(f"case.{e.field}", e.message) for e in exc.errors]) from exc
-    except NoRuleSetInForce as exc:
-        raise FieldErrors([("on", str(exc))]) from exc
-
-
-def _decision_view(record: Any) -> dict:
-    get = record.__getitem__ if hasattr(record, "keys") else lambda k: getattr(record, k)
-    keys = ("decision_id", "case_id", "person_id", "version", "rule_set_id", "eligible",
-            "effective_date", "review_date", "reconsideration_deadline", "body")
-    return {key: get(key) for key in keys}
+@router.post("/cases/{case_id}/changes-of-circumstances", status_code=201)
+async def record_change_of_circumstances(case_id: str, body: ChangeOfCircumstancesRequest,
+                                         request: Request) -> dict:
+    uow, rulebook, today = _deps(request)
+    record = await changes.record_change_of_circumstances(
+        RecordChangeOfCircumstances(case_id, body.assessor_id, body.facts, body.effective_date,
+                                    body.evidence_notes), uow, rulebook, today)
+    return decision_view(record)

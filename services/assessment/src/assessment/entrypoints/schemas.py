@@ -14,7 +14,8 @@ _NINO = re.compile(r"^(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z
 def _valid_nino(value: str) -> str:
     normalised = value.replace(" ", "").upper()
     if not _NINO.fullmatch(normalised):
-        raise ValueError("must be a National Insurance number: 2 letters, 6 numbers, then A, B, C or D")
+        raise ValueError(
+            "must be a National Insurance number: 2 letters, 6 numbers, then A, B, C or D")
     return normalised
 
 
@@ -35,12 +36,39 @@ class OpenCaseRequest(Strict):
 
 class RecordAssessmentRequest(Strict):
     assessor_id: str = Field(min_length=1, max_length=64)
-    facts: dict[str, Any] = Field(description="descriptors, care_act, means (see docs/calculator.md)")
+    facts: dict[str, Any] = Field(
+        description="descriptors, care_act, means (see docs/calculator.md)")
     evidence_notes: str = Field("", max_length=20_000)
 
 
 class SubmitAssessmentRequest(Strict):
     assessor_id: str = Field(min_length=1, max_length=64)
+
+
+def _facts_or_unchanged(value: Any) -> Any:
+    if value == "unchanged" or isinstance(value, dict):
+        return value
+    raise ValueError('must be a revised assessment (an object like a recorded one) or "unchanged"')
+
+
+class RequestReconsiderationRequest(Strict):
+    requested_on: date = Field(description="The day the request was received")
+    reason: str = Field(min_length=1, max_length=20_000)
+    requested_by: str = Field(min_length=1, max_length=64, description="The person or appointee")
+
+
+class DecideReconsiderationRequest(Strict):
+    reviewer_id: str = Field(min_length=1, max_length=64)
+    facts: Annotated[Any, AfterValidator(_facts_or_unchanged)] = Field(
+        description='The revised assessment, or "unchanged" to keep the original facts')
+    evidence_notes: str = Field("", max_length=20_000)
+
+
+class ChangeOfCircumstancesRequest(Strict):
+    assessor_id: str = Field(min_length=1, max_length=64)
+    facts: dict[str, Any]
+    effective_date: date = Field(description="The date of the change; picks the rule set")
+    evidence_notes: str = Field("", max_length=20_000)
 
 
 class CalculateRequest(Strict):

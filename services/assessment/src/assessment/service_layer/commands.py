@@ -1,4 +1,4 @@
-"""What assessors ask the assessment service to do."""
+"""What assessors (and people asking for a reconsideration) ask the assessment service to do."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -26,3 +26,29 @@ class SubmitAssessment:
     case_id: str
     assessment_id: str
     assessor_id: str
+
+
+@dataclass(frozen=True)
+class RequestReconsideration:
+    decision_id: str
+    requested_on: date
+    reason: str
+    requested_by: str
+
+
+@dataclass(frozen=True)
+class DecideReconsideration:
+    reconsideration_id: str
+    reviewer_id: str
+    facts: dict[str, Any] | None
+    """A revised assessment, or None when the reviewer leaves the facts unchanged."""
+    evidence_notes: str = ""
+
+
+@dataclass(frozen=True)
+class RecordChangeOfCircumstances:
+    case_id: str
+    assessor_id: str
+    facts: dict[str, Any]
+    effective_date: date
+    evidence_notes: str = ""

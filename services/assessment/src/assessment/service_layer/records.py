@@ -45,4 +45,24 @@ class DecisionRecord:
     review_date: date
     reconsideration_deadline: date
     body: dict[str, Any]
+    kind: str = "new_claim"
+    decided_on: date | None = None
+    decided_by: str = ""
+    status: str = "current"
+    supersedes: str | None = None
     superseded_by: str | None = None
+
+
+@dataclass(frozen=True)
+class Reconsideration:
+    reconsideration_id: str
+    case_id: str
+    decision_id: str
+    person_id: str
+    requested_on: date
+    reason: str
+    requested_by: str
+    status: str = "requested"
+    reviewer_id: str | None = None
+    outcome: str | None = None
+    new_decision_id: str | None = None
