@@ -29,4 +29,4 @@ contracts:  ## regenerate the JSON Schema snapshots and the AsyncAPI document
 	$(RUN) python -m contracts.asyncapi
 
 bench: bootstrap  ## decision-to-notification throughput and latency on the real pipeline
-	$(RUN) python -m tests.bench.pipeline
+	$(RUN) python -m devstack.bench --assessments $(or $(N),200)

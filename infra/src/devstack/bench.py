@@ -118,14 +118,15 @@ async def _latencies(infra: Infra, count: int, submitted_s: float) -> dict[str, 
     try:
         deadline = time.monotonic() + 600
         while await notifications.fetchval(
-                "SELECT count(*) FROM messages WHERE template_id = 'decision-made'") < count:
+                "SELECT count(*) FROM messages WHERE template_id = 'decision-made' AND channel = 'inbox'") < count:
             if time.monotonic() > deadline:
                 raise RuntimeError("notifications did not catch up within 10 minutes")
             await asyncio.sleep(0.5)
         decided = {r["person_id"]: r["decided_at"] for r in await assessment.fetch(
             "SELECT person_id, decided_at FROM decisions")}
         told = {r["person_id"]: r["created_at"] for r in await notifications.fetch(
-            "SELECT person_id, created_at FROM messages WHERE template_id = 'decision-made'")}
+            "SELECT person_id, created_at FROM messages"
+            " WHERE template_id = 'decision-made' AND channel = 'inbox'")}
     finally:
         await notifications.close()
         await assessment.close()

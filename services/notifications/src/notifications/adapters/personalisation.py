@@ -1,23 +1,58 @@
-"""Which template each event calls for, and its personalisation, from the published contracts."""
+"""Which template each event calls for, and its personalisation, from the published contracts.
 
+Each function takes the event and what we already know of the person (`Known`) and returns
+(template id, personalisation). A value we cannot know is left out (None): rendering then refuses
+the message with "missing personalisation: <field>" and a failed record is kept, rather than a
+message going out with a blank in it.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from contracts.assessment.v1 import DecisionMadeV1
-from contracts.care_plans.v1 import PlanDraftedV1
-from contracts.payments.v1 import PaymentScheduleCreatedV1
+from contracts.care_plans.v1 import PlanAgreedV1, PlanDraftedV1, ReviewDueV1
+
 from notifications.domain.formatting import format_date, format_pence
 
+UK = ZoneInfo("Europe/London")
 REASON_RULES = ("functional.daily_living.band", "functional.mobility.band", "care_act.eligible",
                 "care_act.outcomes_not_achieved", "means.contribution", "decision.eligible")
+Personalisation = dict[str, str | None]
 
 
-def for_decision(event: DecisionMadeV1, first_name: str) -> tuple[str, dict[str, str]]:
+@dataclass(frozen=True)
+class Known:
+    first_name: str
+    case_reference: str | None = None
+
+
+def uk_date(moment: datetime) -> date:
+    """The calendar day in the UK when something happened (events carry UTC times)."""
+    return moment.astimezone(UK).date()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same date `months` later, or that month's last day (31 January + 1 -> 28/29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def reasons_summary(event: DecisionMadeV1) -> str:
     d = event.data
     reasons = [line.text for line in d.explanation if line.rule in REASON_RULES]
+    return "\n\n".join(reasons) or (d.explanation[-1].text if d.explanation else "")
+
+
+def for_decision(event: DecisionMadeV1, known: Known) -> tuple[str, Personalisation]:
+    d = event.data
     common = {
-        "first_name": first_name, "case_reference": d.case_id,
-        "decision_date": format_date(event.time.date()),
-        "reasons_summary": "\n\n".join(reasons) or d.explanation[-1].text,
+        "first_name": known.first_name, "case_reference": d.case_id,
+        "decision_date": format_date(uk_date(event.time)),
+        "reasons_summary": reasons_summary(event),
         "reconsideration_deadline": format_date(d.reconsideration_deadline),
     }
     if not d.eligible:
@@ -33,26 +68,55 @@ def for_decision(event: DecisionMadeV1, first_name: str) -> tuple[str, dict[str,
     }
 
 
-def for_schedule(event: PaymentScheduleCreatedV1, first_name: str) -> tuple[str, dict[str, str]]:
-    d = event.data
-    first_due = min(p.due_date for p in d.upcoming)
-    return "payment-schedule-created", {
-        "first_name": first_name, "monthly_amount": format_pence(d.monthly_pence),
-        "first_payment_date": format_date(first_due),
-        "aligned_to_universal_credit": "yes" if d.aligned_to_universal_credit else "no",
+@dataclass(frozen=True)
+class DecisionFacts:
+    """What the reconsideration notice needs from a decision seen earlier."""
+
+    decision_id: str
+    case_id: str
+    decided_on: date
+    weekly_pence: int
+    reasons_summary: str
+
+
+def for_reconsideration(
+    outcome: str, decided_at: datetime, new: DecisionFacts, original: DecisionFacts | None,
+    known: Known,
+) -> tuple[str, Personalisation]:
+    return "reconsideration-outcome", {
+        "first_name": known.first_name, "case_reference": new.case_id,
+        "original_decision_date": format_date(original.decided_on) if original else None,
+        "decision_changed": "yes" if outcome == "changed" else "no",
+        "decision_unchanged": "no" if outcome == "changed" else "yes",
+        "reasons_summary": new.reasons_summary,
+        "weekly_amount": format_pence(new.weekly_pence),
+        "appeal_deadline": format_date(add_months(uk_date(decided_at), 1)),  # tribunal: 1 month
     }
 
 
-def for_plan(event: PlanDraftedV1, first_name: str) -> tuple[str, dict[str, str]]:
+def for_plan(event: PlanDraftedV1, known: Known) -> tuple[str, Personalisation]:
     d = event.data
     return "care-plan-ready", {
-        "first_name": first_name, "weekly_budget": format_pence(d.weekly_budget_pence),
+        "first_name": known.first_name, "weekly_budget": format_pence(d.weekly_budget_pence),
         "over_budget": "yes" if d.shortfall_pence > 0 else "no",
     }
 
 
+def for_plan_agreed(event: PlanAgreedV1, known: Known) -> tuple[str, Personalisation]:
+    return "plan-agreed", {
+        "first_name": known.first_name, "agreed_date": format_date(uk_date(event.time)),
+        "first_review_date": format_date(event.data.first_review_due),
+    }
+
+
+def for_review(event: ReviewDueV1, known: Known) -> tuple[str, Personalisation]:
+    return "review-due", {"first_name": known.first_name,
+                          "review_date": format_date(event.data.due_on)}
+
+
 MESSAGE_FOR: dict[type, Any] = {
     DecisionMadeV1: for_decision,
-    PaymentScheduleCreatedV1: for_schedule,
     PlanDraftedV1: for_plan,
+    PlanAgreedV1: for_plan_agreed,
+    ReviewDueV1: for_review,
 }

@@ -1,38 +1,83 @@
-"""Telling people what changed: one inbox message per business event, whatever the redeliveries."""
+"""Telling people what changed: events in, one recorded message per channel out.
 
-import uuid
+Each handler runs inside the consumer's unit of work, after the inbox has recognised a first
+delivery; the unique notification key makes a replay (say from the dead-letter topic) harmless too.
+"""
 
-from contracts.assessment.v1 import AssessmentSubmittedV1
-from contracts.notifications import v1
-from notifications.adapters.personalisation import MESSAGE_FOR
-from notifications.domain.channels import Channel
-from notifications.domain.keys import notification_key
-from notifications.domain.rendering import render
-from notifications.domain.templates import Template
-from servicekit.events import new_event
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+from contracts.assessment.v1 import AssessmentSubmittedV1, DecisionMadeV1, ReconsiderationDecidedV1
+
+from notifications.adapters import payment_messages, personalisation
+from notifications.adapters.personalisation import DecisionFacts, Known, for_reconsideration
+from notifications.adapters.repository import NotificationsUnitOfWork
+from notifications.service_layer.intent import Deps, Notice, record_intent
 
 FALLBACK_NAME = "Care Benefit customer"
+MESSAGE_FOR = {**personalisation.MESSAGE_FOR, **payment_messages.MESSAGE_FOR}
 
 
-async def remember_name(event: AssessmentSubmittedV1, uow) -> None:  # noqa: ANN001
-    if event.data.first_name:
-        await uow.messages.remember_name(event.subject, event.data.first_name)
+async def remember_name(event: AssessmentSubmittedV1, uow: NotificationsUnitOfWork) -> None:
+    await uow.people.remember(event.subject, first_name=event.data.first_name,
+                              case_id=event.data.case_id)
 
 
-async def notify(event, uow, templates: dict[str, Template]) -> None:  # noqa: ANN001
-    first_name = await uow.messages.first_name(event.subject) or FALLBACK_NAME
-    template_id, personalisation = MESSAGE_FOR[type(event)](event, first_name)
-    template = templates[template_id]
-    message = render(template, Channel.INBOX, personalisation)
-    notification_id = uuid.UUID(notification_key(event.id, template_id, "inbox", event.subject))
-    first_time = await uow.messages.record(
-        notification_id=notification_id, person_id=event.subject, business_event_id=event.id,
-        template_id=template.id, template_version=template.version, channel="inbox",
-        subject=message.subject, body=message.body, status="delivered",
-        source_event_time=event.time)
-    if first_time:
-        uow.emit(new_event(v1.NotificationSentV1, source=v1.SOURCE, subject=event.subject,
-                           data=v1.NotificationSent(
-                               notification_id=str(notification_id), template_id=template.id,
-                               template_version=template.version, channel="inbox",
-                               business_event_id=event.id)))
+async def notify(event: Any, uow: NotificationsUnitOfWork, deps: Deps) -> None:
+    """Any event in MESSAGE_FOR: its template, for the person it is about."""
+    template_id, values = MESSAGE_FOR[type(event)](event, await _known(uow, event.subject))
+    await record_intent(Notice(event.subject, event.id, template_id, values, event.time,
+                               event.correlationid, event.traceparent), uow, deps)
+
+
+async def on_decision(event: DecisionMadeV1, uow: NotificationsUnitOfWork, deps: Deps) -> None:
+    """A decision notice, unless the decision is a reconsideration's: then the notice says so."""
+    d = event.data
+    facts = DecisionFacts(d.decision_id, d.case_id, personalisation.uk_date(event.time),
+                          d.award.net_weekly_pence, personalisation.reasons_summary(event))
+    kind = getattr(d, "kind", None)  # absent from older producers
+    await uow.people.remember_decision(event.subject, facts, kind)
+    await uow.people.remember(event.subject, case_id=d.case_id)
+    waiting = await uow.people.waiting_reconsideration(d.decision_id)
+    if waiting is not None:
+        await _tell_reconsideration(waiting, facts, max(waiting["decided_at"], event.time), uow,
+                                    deps)
+    elif kind != "reconsideration":  # a reconsideration's own notice waits for its outcome
+        await notify(event, uow, deps)
+
+
+async def on_reconsideration_decided(event: ReconsiderationDecidedV1,
+                                     uow: NotificationsUnitOfWork, deps: Deps) -> None:
+    """The mandatory reconsideration notice needs the new decision too: sent when both are here."""
+    d = event.data
+    await uow.people.add_reconsideration(
+        event_id=event.id, person_id=event.subject, case_id=d.case_id,
+        original_decision_id=d.original_decision_id, new_decision_id=d.new_decision_id,
+        outcome=d.outcome, decided_at=event.time, correlation_id=event.correlationid,
+        traceparent=event.traceparent)
+    new = await uow.people.decision(d.new_decision_id)
+    waiting = await uow.people.waiting_reconsideration(d.new_decision_id)
+    if new is not None and waiting is not None:
+        await _tell_reconsideration(waiting, new, event.time, uow, deps)
+
+
+async def _tell_reconsideration(waiting: asyncpg.Record, new: DecisionFacts, ready_at: datetime,
+                                uow: NotificationsUnitOfWork, deps: Deps) -> None:
+    original = await uow.people.decision(waiting["original_decision_id"])
+    known = await _known(uow, waiting["person_id"])
+    template_id, values = for_reconsideration(waiting["outcome"], waiting["decided_at"], new,
+                                              original, known)
+    await record_intent(Notice(waiting["person_id"], waiting["event_id"], template_id, values,
+                               ready_at, waiting["correlation_id"], waiting["traceparent"]),
+                        uow, deps)
+    await uow.people.reconsideration_told(waiting["event_id"], deps.clock())
+
+
+async def _known(uow: NotificationsUnitOfWork, person_id: str) -> Known:
+    first_name, case_id = await uow.people.name_and_case(person_id)
+    return Known(first_name or FALLBACK_NAME, case_id)
+
+
+SPECIAL = {DecisionMadeV1: on_decision, ReconsiderationDecidedV1: on_reconsideration_decided}
+"""Events whose handling is more than `notify`; every other MESSAGE_FOR event uses `notify`."""

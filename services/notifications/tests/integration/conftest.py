@@ -1,0 +1,145 @@
+"""The service in-process on real PostgreSQL and Kafka, a real SMTP server and the Notify stub."""
+
+import asyncio
+import email
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from asgi_lifespan import LifespanManager
+from devstack.procs import free_ports
+from httpx import ASGITransport, AsyncClient
+from notifications.config import DEV_CALLBACK_TOKEN, DEV_NOTIFY_KEY, NotificationsSettings
+from notifications.main import create_app
+from notifications.stubs.notify import NotifyStub, serving
+
+
+class Mailbox:
+    """An aiosmtpd handler: keeps what it accepts; `rcpt_replies`/`data_replies` refuse next."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+        self.rcpt_replies: list[str] = []
+        self.data_replies: list[str] = []
+        self.hang_after_data = 0.0  # keep the message, answer only after this long
+
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: ANN001, ANN201, N802
+        if self.rcpt_replies:
+            return self.rcpt_replies.pop(0)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        if self.data_replies:
+            return self.data_replies.pop(0)
+        self.messages.append(email.message_from_bytes(envelope.content))
+        if self.hang_after_data:
+            await asyncio.sleep(self.hang_after_data)
+        return "250 Message accepted for delivery"
+
+    def ids(self) -> list[str]:
+        return [m["Message-ID"] for m in self.messages]
+
+
+class Clock:
+    """Real time, which a test may move on (to reach a retry without waiting)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, **delta: float) -> None:
+        self.offset += timedelta(**delta)
+
+
+class Service:
+    def __init__(self, app, client, clock, mailbox, notify, topic) -> None:  # noqa: ANN001
+        self.app, self.client, self.clock = app, client, clock
+        self.mailbox, self.notify, self.topic = mailbox, notify, topic
+        state = app.app.app.state
+        self.runtime, self.sender, self.metrics = state.runtime, state.sender, state.metrics
+
+    async def hear(self, *events) -> None:  # noqa: ANN002
+        """As the Kafka consumer applies an event: inbox check, handler, commit."""
+        for event in events:
+            await self.runtime.consumer.apply(event)
+
+    async def send(self, rounds: int = 1) -> None:
+        for _ in range(rounds):
+            await self.sender.run_once(self.runtime.uow)
+
+    async def prefer(self, person_id: str, **body) -> None:  # noqa: ANN003
+        response = await self.client.put(f"/people/{person_id}/preferences", json=body)
+        assert response.status_code == 200, response.text
+
+    async def rows(self, person_id: str) -> dict[str, dict]:
+        rows = await self.runtime.pool.fetch(
+            "SELECT * FROM messages WHERE person_id = $1 ORDER BY created_at", person_id)
+        return {r["channel"]: dict(r) for r in rows}
+
+    async def published(self, kind: str = "") -> list[dict]:
+        rows = await self.runtime.pool.fetch(
+            "SELECT payload FROM outbox WHERE type LIKE $1 ORDER BY position", f"%{kind}%")
+        return [r["payload"] for r in rows]
+
+
+def settings_for(infra, database: str, smtp_port: int, notify_url: str,  # noqa: ANN001
+                 **overrides) -> NotificationsSettings:  # noqa: ANN003
+    values = dict(database_url=database, kafka_bootstrap_servers=infra.bootstrap_servers,
+                  relay_enabled=False, sender_enabled=False, consumer_retry_backoff_ms=1,
+                  smtp_port=smtp_port, smtp_timeout_s=1.0, send_timeout_s=3.0, claim_lease_s=5.0,
+                  notify_base_url=notify_url, notify_timeout_s=1.0, retry_max_attempts=3,
+                  retry_base_delay_s=60.0, notify_callback_token=DEV_CALLBACK_TOKEN,
+                  notify_api_key=DEV_NOTIFY_KEY, environment="test")
+    return NotificationsSettings(**{**values, **overrides})
+
+
+@pytest.fixture
+def mailbox():  # noqa: ANN201
+    box = Mailbox()
+    controller = Controller(box, hostname="127.0.0.1", port=free_ports(1)[0])
+    controller.start()
+    box.port = controller.port
+    yield box
+    controller.stop()
+
+
+@pytest.fixture
+async def notify_stub():  # noqa: ANN201
+    stub = NotifyStub(DEV_NOTIFY_KEY, callback_token=DEV_CALLBACK_TOKEN)
+    async with serving(stub.app, free_ports(1)[0]) as url:
+        stub.url = url
+        yield stub
+
+
+@pytest.fixture
+async def topic(make_topics) -> str:  # noqa: ANN001
+    name = f"test.notifications.{uuid.uuid4().hex[:8]}"
+    await make_topics(name)
+    return name
+
+
+@pytest.fixture
+async def service(infra, fresh_database, topic, mailbox, notify_stub):  # noqa: ANN001, ANN201
+    """In-process, the sender driven by the test (`service.send()`), time movable."""
+    clock = Clock()
+    settings = settings_for(infra, fresh_database, mailbox.port, notify_stub.url)
+    app = create_app(settings, topics=[topic], clock=clock)
+    async with LifespanManager(app) as manager:
+        async with AsyncClient(transport=ASGITransport(manager.app), base_url="http://t") as client:
+            yield Service(app, client, clock, mailbox, notify_stub, topic)
+
+
+@pytest.fixture
+async def running_service(infra, fresh_database, topic, mailbox, notify_stub):  # noqa: ANN001, ANN201
+    """Served by uvicorn with its background sender on; the stub sends receipts back to it."""
+    port = free_ports(1)[0]
+    settings = settings_for(infra, fresh_database, mailbox.port, notify_stub.url,
+                            sender_enabled=True, sender_poll_interval_ms=50)
+    app = create_app(settings, topics=[topic])
+    notify_stub.callback_url = f"http://127.0.0.1:{port}/notify/callback"
+    async with serving(app, port, lifespan="on") as url, AsyncClient(base_url=url) as client:
+        yield Service(app, client, None, mailbox, notify_stub, topic)

@@ -1,0 +1,126 @@
+"""Providers that fail, refuse or hang: retried with back-off, or recorded, never crashed on."""
+
+import asyncio
+import contextlib
+
+import pytest
+from devstack.procs import free_ports
+from notifications.domain.channels import Channel
+
+pytestmark = pytest.mark.integration
+SMS = dict(channels=["sms"], phone="07700900123")
+EMAIL = dict(channels=["email"], email="amina@example.com")
+
+
+async def status(service, person_id: str, channel: str) -> dict:  # noqa: ANN001
+    return (await service.rows(person_id))[channel]
+
+
+async def test_notify_failing_then_working_is_retried_with_back_off(service, make) -> None:  # noqa: ANN001
+    await service.prefer(make.person_id, **SMS)
+    await service.hear(make.payment_issued())
+    service.notify.fail_next(500)
+    await service.send()
+    row = await status(service, make.person_id, "sms")
+    assert (row["status"], row["reason"]) == ("temporary_failure", "Notify 500: stubbed failure")
+    assert (row["next_attempt_at"] - service.clock()).total_seconds() > 25  # back-off, jittered
+    await service.send()  # not due yet
+    assert service.notify.requests == 1
+    service.clock.advance(minutes=2)
+    await service.send()
+    assert (await status(service, make.person_id, "sms"))["status"] == "sending"
+    [failed] = await service.published("notification_failed")
+    assert failed["data"]["permanent"] is False and len(service.notify.sent) == 1
+
+
+@pytest.mark.parametrize(("code", "expected"), [(429, "temporary_failure"),
+                                                (403, "temporary_failure"),
+                                                (400, "permanent_failure")])
+async def test_notify_errors_are_temporary_or_permanent(service, make, code, expected) -> None:  # noqa: ANN001
+    await service.prefer(make.person_id, **SMS)
+    await service.hear(make.payment_issued())
+    service.notify.fail_next(code)
+    await service.send()
+    assert (await status(service, make.person_id, "sms"))["status"] == expected
+
+
+async def test_bounded_retries_end_in_a_permanent_failure_for_operations(service, make) -> None:  # noqa: ANN001
+    await service.prefer(make.person_id, **SMS)
+    await service.hear(make.payment_issued())
+    service.notify.fail_next(500, times=10)
+    for _ in range(5):
+        await service.send()
+        service.clock.advance(hours=1)
+    row = await status(service, make.person_id, "sms")
+    assert (row["status"], row["attempts"]) == ("permanent_failure", 3)
+    assert row["reason"].startswith("gave up after 3 attempts")
+    failed = (await service.client.get("/ops/failed-messages")).json()["messages"]
+    assert [m["channel"] for m in failed] == ["sms"] and "recipient" not in failed[0]
+
+
+async def test_a_notify_timeout_is_settled_by_looking_the_reference_up(service, make) -> None:  # noqa: ANN001
+    await service.prefer(make.person_id, **SMS)
+    await service.hear(make.payment_issued())
+    service.notify.hang_next(2.0)  # keeps it, answers after our 1 s timeout
+    await service.send()
+    assert "did not answer" in (await status(service, make.person_id, "sms"))["reason"]
+    service.clock.advance(minutes=5)
+    await service.send()
+    assert len(service.notify.sent) == 1
+    assert (await status(service, make.person_id, "sms"))["accepted_at"] is not None
+
+
+@pytest.mark.parametrize(("where", "reply", "expected"), [
+    ("rcpt_replies", "451 4.3.0 Try again later", "temporary_failure"),
+    ("rcpt_replies", "550 5.1.1 <amina@example.com> no such user", "permanent_failure"),
+    ("data_replies", "554 5.7.1 Message refused", "permanent_failure"),
+])
+async def test_an_smtp_refusal_is_classified_by_its_code(service, make, where, reply,  # noqa: ANN001
+                                                          expected) -> None:
+    await service.prefer(make.person_id, **EMAIL)
+    await service.hear(make.payment_issued())
+    getattr(service.mailbox, where).append(reply)
+    await service.send()
+    row = await status(service, make.person_id, "email")
+    assert row["status"] == expected and "example.com" not in row["reason"]
+    service.clock.advance(minutes=5)
+    await service.send()
+    assert len(service.mailbox.messages) == (1 if expected == "temporary_failure" else 0)
+
+
+async def test_an_smtp_server_hanging_after_the_data_is_an_unknown_outcome(service, make) -> None:  # noqa: ANN001
+    await service.prefer(make.person_id, **EMAIL)
+    await service.hear(make.payment_issued())
+    service.mailbox.hang_after_data = 2.0  # it has the message, but answers too late
+    await service.send()
+    row = await status(service, make.person_id, "email")
+    assert row["status"] == "permanent_failure" and row["reason"].startswith("outcome unknown")
+    assert "Message-ID" in row["reason"]
+    service.clock.advance(hours=1)
+    await service.send()
+    assert len(service.mailbox.messages) == 1
+
+
+async def silent_server(reader, writer) -> None:  # noqa: ANN001
+    with contextlib.suppress(Exception):
+        await reader.read()  # never greets
+    writer.close()
+
+
+@pytest.mark.parametrize("server", ["closed", "silent"])
+async def test_an_smtp_server_down_or_silent_is_a_temporary_failure(service, make, server) -> None:  # noqa: ANN001
+    port = free_ports(1)[0]
+    listening = None
+    if server == "silent":
+        listening = await asyncio.start_server(silent_server, "127.0.0.1", port)
+    service.sender.channels[Channel.EMAIL].port = port
+    await service.prefer(make.person_id, **EMAIL)
+    await service.hear(make.payment_issued())
+    try:
+        await service.send()
+    finally:
+        if listening:
+            listening.close()
+    row = await status(service, make.person_id, "email")
+    assert row["status"] == "temporary_failure" and "could not reach" in row["reason"]
+    assert row["handed_over_at"] is None
