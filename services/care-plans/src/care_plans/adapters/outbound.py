@@ -1,12 +1,23 @@
-"""Care-plans domain events as published contracts; unmapped events stay private."""
+"""Care-plans domain events as published contracts (the only module knowing both).
+
+Every event is about a person: `subject` (the Kafka key) is the plan's person id, so one
+person's plan events stay in order. TopUpApproved, ReviewStarted and ReviewCompleted stay
+private; PlanEnded is published as PlanSuperseded with `ended` set.
+"""
+
+from collections.abc import Callable
+from typing import Any
 
 from contracts.care_plans import v1
+from contracts.envelope import Envelope
 from servicekit.events import new_event
 
 from care_plans.domain import events as ev
+from care_plans.domain.plan import Plan
+from care_plans.domain.plan_version import PlanItem
 
 
-def _item(item) -> v1.SupportItem:  # noqa: ANN001
+def _item(item: PlanItem) -> v1.SupportItem:
     return v1.SupportItem(
         service_code=item.service_code,
         provider_id=item.provider_id or "",
@@ -18,27 +29,79 @@ def _item(item) -> v1.SupportItem:  # noqa: ANN001
     )
 
 
-def plan_drafted(event: ev.PlanDrafted) -> v1.PlanDraftedV1:
-    return new_event(
-        v1.PlanDraftedV1,
-        source=v1.SOURCE,
-        subject=event.person_id,
-        data=v1.PlanDrafted(
-            plan_id=event.plan_id,
-            version=event.version,
-            decision_id=event.decision_id,
-            area_code=event.area_code,
-            outcomes=list(event.outcomes),
-            weekly_budget_pence=event.weekly_budget_pence,
-            weekly_cost_pence=event.weekly_cost_pence,
-            shortfall_pence=event.shortfall_pence,
-            items=[_item(i) for i in event.items],
-        ),
-    )
+def plan_drafted(plan: Plan, e: ev.PlanDrafted) -> tuple[type[Envelope[Any]], Any]:
+    live = plan.in_force
+    return v1.PlanDraftedV1, v1.PlanDrafted(
+        plan_id=e.plan_id, version=e.version, decision_id=e.decision_id, area_code=e.area_code,
+        outcomes=list(e.outcomes), weekly_budget_pence=e.weekly_budget_pence,
+        weekly_cost_pence=e.weekly_cost_pence, shortfall_pence=e.shortfall_pence,
+        items=[_item(i) for i in e.items], decision_version=e.decision_version,
+        in_force_version=live.number if live is not None and live.number < e.version else None,
+    )  # fmt: skip
 
 
-PUBLISHED = {ev.PlanDrafted: plan_drafted}
+def plan_proposed(plan: Plan, e: ev.PlanProposed) -> tuple[type[Envelope[Any]], Any]:
+    return v1.PlanProposedV1, v1.PlanProposed(plan_id=e.plan_id, version=e.version)
 
 
-def published_events(domain_events: list) -> list:
-    return [PUBLISHED[type(e)](e) for e in domain_events if type(e) in PUBLISHED]
+def plan_agreed(plan: Plan, e: ev.PlanAgreed) -> tuple[type[Envelope[Any]], Any]:
+    return v1.PlanAgreedV1, v1.PlanAgreed(
+        plan_id=e.plan_id, version=e.version, agreed_by=e.agreed_by, agreed_by_id=e.agreed_by_id,
+        reason=e.reason, first_review_due=e.first_review_due, agreed_on=e.agreed_on,
+    )  # fmt: skip
+
+
+def plan_superseded(plan: Plan, e: ev.PlanSuperseded) -> tuple[type[Envelope[Any]], Any]:
+    return v1.PlanSupersededV1, v1.PlanSuperseded(
+        plan_id=e.plan_id, version=e.version, superseded_by_version=e.superseded_by_version,
+        reason=e.reason,
+    )  # fmt: skip
+
+
+def plan_ended(plan: Plan, e: ev.PlanEnded) -> tuple[type[Envelope[Any]], Any]:
+    return v1.PlanSupersededV1, v1.PlanSuperseded(
+        plan_id=e.plan_id, version=e.version, superseded_by_version=e.ended_version,
+        reason=e.reason, ended=True,
+    )  # fmt: skip
+
+
+def managed_services_changed(
+    plan: Plan, e: ev.ManagedServicesChanged
+) -> tuple[type[Envelope[Any]], Any]:
+    return v1.ManagedServicesChangedV1, v1.ManagedServicesChanged(
+        plan_id=e.plan_id, version=e.version, weekly_budget_pence=e.weekly_budget_pence,
+        managed_weekly_pence=e.managed_weekly_pence,
+        direct_payment_weekly_pence=e.direct_payment_weekly_pence,
+        providers=[_item(i) for i in e.providers], top_up_weekly_pence=e.top_up_weekly_pence,
+    )  # fmt: skip
+
+
+def review_due(plan: Plan, e: ev.ReviewDue) -> tuple[type[Envelope[Any]], Any]:
+    return v1.ReviewDueV1, v1.ReviewDue(plan_id=e.plan_id, due_on=e.due_on, version=e.version)
+
+
+def review_overdue(plan: Plan, e: ev.ReviewOverdue) -> tuple[type[Envelope[Any]], Any]:
+    return v1.ReviewOverdueV1, v1.ReviewDue(plan_id=e.plan_id, due_on=e.due_on, version=e.version)
+
+
+PUBLISHED: dict[type, Callable[[Plan, Any], tuple[type[Envelope[Any]], Any]]] = {
+    ev.PlanDrafted: plan_drafted,
+    ev.PlanProposed: plan_proposed,
+    ev.PlanAgreed: plan_agreed,
+    ev.PlanSuperseded: plan_superseded,
+    ev.PlanEnded: plan_ended,
+    ev.ManagedServicesChanged: managed_services_changed,
+    ev.ReviewDue: review_due,
+    ev.ReviewOverdue: review_overdue,
+}
+
+
+def published_events(plan: Plan) -> list[Envelope[Any]]:
+    """The plan's pending domain events that are public, as envelopes, in order."""
+    envelopes = []
+    for event in plan.events:
+        to_contract = PUBLISHED.get(type(event))
+        if to_contract is not None:
+            cls, data = to_contract(plan, event)
+            envelopes.append(new_event(cls, source=v1.SOURCE, subject=plan.person_id, data=data))
+    return envelopes

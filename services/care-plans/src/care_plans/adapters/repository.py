@@ -1,61 +1,141 @@
-"""Plans and their versions in PostgreSQL."""
+"""Plans in PostgreSQL: the whole aggregate (versions, review policy, review notices) is stored
+and loaded back. Versions are only ever inserted; (plan_id, number) is their primary key, so two
+writers that both appended version N cannot both commit. Commands lock the plan row first."""
 
-import json
-from dataclasses import asdict
-from typing import Any
+from datetime import date
 
 import asyncpg
+from servicekit.errors import Conflict
 from servicekit.uow import AsyncpgUnitOfWork
 
+from care_plans.adapters.serialization import (
+    policy_from_json,
+    policy_to_json,
+    version_from_json,
+    version_to_json,
+)
 from care_plans.domain.plan import Plan
-from care_plans.domain.plan_version import PlanVersion
+from care_plans.domain.review_schedule import notice_opens_on
+from care_plans.domain.reviews import next_review_on
+
+_PLAN = "SELECT plan_id, person_id, review_policy FROM plans"
+_DUE = (
+    " WHERE review_notice_on <= $1 AND NOT EXISTS (SELECT 1 FROM review_notices n"
+    " WHERE n.plan_id = plans.plan_id AND n.due_on = plans.review_due_on"
+    " AND n.kind = CASE WHEN plans.review_due_on < $1 THEN 'overdue' ELSE 'due' END)"
+)
 
 
-def version_body(version: PlanVersion) -> dict[str, Any]:
-    body = json.loads(json.dumps(asdict(version), default=str))
-    body |= {
-        "weekly_cost_pence": version.weekly_cost_pence,
-        "shortfall_pence": version.shortfall_pence,
-    }
-    for item, source in zip(body["items"], version.items, strict=True):
-        item["weekly_cost_pence"] = source.weekly_cost_pence
-    return body
-
-
-class PlanRepository:
+class AsyncpgPlanRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self.conn = conn
+        self._stored: dict[str, tuple[int, set[tuple[str, date]]]] = {}
 
-    async def has_plan_for_decision(self, decision_id: str) -> bool:
+    async def lock_person(self, person_id: str) -> None:
+        """Serialises decisions about one person (at most one open plan each)."""
+        await self.conn.execute(
+            "SELECT pg_advisory_xact_lock(hashtext('care-plans/person/' || $1))", person_id
+        )
+
+    async def knows_decision(self, decision_id: str) -> bool:
         return bool(
             await self.conn.fetchval(
-                "SELECT 1 FROM plan_versions WHERE decision_id = $1", decision_id
+                "SELECT 1 FROM plan_versions WHERE decision_id = $1 LIMIT 1", decision_id
             )
         )
 
+    async def get(self, plan_id: str, *, lock: bool = False) -> Plan | None:
+        found = await self._load(_PLAN + " WHERE plan_id = $1" + _lock(lock), plan_id)
+        return found[0] if found else None
+
+    async def open_plan_of(self, person_id: str) -> Plan | None:
+        """The person's plan that has not ended, locked for update."""
+        sql = _PLAN + " WHERE person_id = $1 AND status <> 'ended' ORDER BY created_at DESC LIMIT 1"
+        found = await self._load(sql + " FOR UPDATE", person_id)
+        return found[0] if found else None
+
+    async def latest_of(self, person_id: str) -> Plan | None:
+        sql = _PLAN + " WHERE person_id = $1 ORDER BY created_at DESC, plan_id LIMIT 1"
+        found = await self._load(sql, person_id)
+        return found[0] if found else None
+
+    async def due_for_review(self, today: date, limit: int = 200) -> list[Plan]:
+        """Plans with a review notice to raise on `today`; rows locked by others are skipped."""
+        sql = _PLAN + _DUE + " ORDER BY plan_id LIMIT $2 FOR UPDATE SKIP LOCKED"
+        return await self._load(sql, today, limit)
+
+    async def in_force(self) -> list[Plan]:
+        return await self._load(_PLAN + " WHERE in_force_version IS NOT NULL ORDER BY plan_id")
+
     async def add(self, plan: Plan) -> None:
-        current = plan.current
         await self.conn.execute(
-            "INSERT INTO plans (plan_id, person_id, current_version, status) VALUES ($1,$2,$3,$4)",
-            plan.plan_id,
-            plan.person_id,
-            current.number,
-            current.status.value,
-        )
+            "INSERT INTO plans (plan_id, person_id, current_version, status, review_policy)"
+            " VALUES ($1, $2, $3, $4, $5)",
+            plan.plan_id, plan.person_id, plan.current.number, plan.status.value,
+            policy_to_json(plan.review_policy),
+        )  # fmt: skip
+        await self.save(plan)
+
+    async def save(self, plan: Plan) -> None:
+        """Inserts the versions and review notices added since the plan was loaded."""
+        stored_count, stored_notices = self._stored.get(plan.plan_id, (0, set()))
+        try:
+            await self.conn.executemany(
+                "INSERT INTO plan_versions (plan_id, number, status, decision_id, body)"
+                " VALUES ($1, $2, $3, $4, $5)",
+                [(plan.plan_id, v.number, v.status.value, v.decision_id, version_to_json(v))
+                 for v in plan.versions[stored_count:]],
+            )  # fmt: skip
+        except asyncpg.UniqueViolationError as exc:
+            raise Conflict(
+                "seen_version", "the plan was changed at the same time; reload it and try again"
+            ) from exc
         await self.conn.executemany(
-            "INSERT INTO plan_versions (plan_id, number, status, decision_id, body)"
-            " VALUES ($1,$2,$3,$4,$5)",
-            [
-                (plan.plan_id, v.number, v.status.value, v.decision_id, version_body(v))
-                for v in plan.versions
-            ],
+            "INSERT INTO review_notices (plan_id, kind, due_on) VALUES ($1, $2, $3)",
+            [(plan.plan_id, kind, due) for kind, due in plan.review_notices - stored_notices],
         )
+        due_on = next_review_on(plan)
+        await self.conn.execute(
+            "UPDATE plans SET current_version = $2, status = $3, in_force_version = $4,"
+            " review_due_on = $5, review_notice_on = $6, updated_at = now() WHERE plan_id = $1",
+            plan.plan_id, plan.current.number, plan.status.value,
+            plan.in_force.number if plan.in_force else None, due_on,
+            notice_opens_on(due_on, plan.review_policy) if due_on else None,
+        )  # fmt: skip
+        self._stored[plan.plan_id] = (len(plan.versions), set(plan.review_notices))
+
+    async def _load(self, sql: str, *args: object) -> list[Plan]:
+        rows = await self.conn.fetch(sql, *args)
+        if not rows:
+            return []
+        ids = [r["plan_id"] for r in rows]
+        versions: dict[str, list] = {plan_id: [] for plan_id in ids}
+        for v in await self.conn.fetch(
+            "SELECT plan_id, body FROM plan_versions WHERE plan_id = ANY($1) ORDER BY number", ids
+        ):
+            versions[v["plan_id"]].append(version_from_json(v["body"]))
+        notices: dict[str, set[tuple[str, date]]] = {plan_id: set() for plan_id in ids}
+        for n in await self.conn.fetch(
+            "SELECT plan_id, kind, due_on FROM review_notices WHERE plan_id = ANY($1)", ids
+        ):
+            notices[n["plan_id"]].add((n["kind"], n["due_on"]))
+        plans = []
+        for r in rows:
+            plan = Plan(r["plan_id"], r["person_id"], policy_from_json(r["review_policy"]),
+                        versions[r["plan_id"]], review_notices=notices[r["plan_id"]])  # fmt: skip
+            self._stored[plan.plan_id] = (len(plan.versions), set(plan.review_notices))
+            plans.append(plan)
+        return plans
+
+
+def _lock(lock: bool) -> str:
+    return " FOR UPDATE" if lock else ""
 
 
 class CarePlansUnitOfWork(AsyncpgUnitOfWork):
-    plans: PlanRepository
+    plans: AsyncpgPlanRepository
 
     async def __aenter__(self) -> "CarePlansUnitOfWork":
         await super().__aenter__()
-        self.plans = PlanRepository(self.conn)
+        self.plans = AsyncpgPlanRepository(self.conn)
         return self

@@ -61,6 +61,8 @@ def draft_plan(request: DraftRequest, catalogue: Catalogue, on: date) -> Plan:
         outcomes=outcomes,
         weekly_budget_pence=budget,
         items=items,
+        preferred_providers=tuple(sorted(request.preferred_providers.items())),
+        direct_payment_services=tuple(sorted(request.direct_payment_services)),
     )
     plan_id = request.plan_id or f"{request.person_id}:{request.decision_id}"
     return Plan.drafted(plan_id, request.person_id, first, edition.review_policy)

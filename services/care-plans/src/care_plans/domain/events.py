@@ -57,6 +57,18 @@ class PlanSuperseded:
 
 
 @dataclass(frozen=True)
+class PlanEnded:
+    """A decision found the person no longer eligible: `version` (the one in force, else the
+    latest) is replaced by `ended_version`, which has no budget and no services."""
+
+    plan_id: str
+    version: int
+    ended_version: int
+    reason: str
+    on: date
+
+
+@dataclass(frozen=True)
 class ManagedServicesChanged:
     plan_id: str
     version: int
@@ -103,6 +115,7 @@ Event = (
     | TopUpApproved
     | PlanAgreed
     | PlanSuperseded
+    | PlanEnded
     | ManagedServicesChanged
     | ReviewStarted
     | ReviewCompleted

@@ -3,7 +3,8 @@
 draft -> proposed -> agreed -> under_review -> agreed ...; every change appends a PlanVersion
 numbered one higher, so an agreed version is never edited. A newer agreement supersedes the
 previous one (status_of() reports it as superseded). Actions a person or assessor takes name
-the version they saw; acting on an older one raises VersionConflict.
+the version they saw; acting on an older one raises VersionConflict. A plan that has ended
+(the person is no longer eligible) never changes again.
 """
 
 from dataclasses import dataclass, field, replace
@@ -17,10 +18,9 @@ from care_plans.domain.errors import (
     NotAgreed,
     OverBudget,
     ReasonRequired,
-    StaleDecision,
     VersionConflict,
 )
-from care_plans.domain.money import require_pence
+from care_plans.domain.plan_revisions import Revisions
 from care_plans.domain.plan_version import IN_FORCE, Agreement, PlanStatus, PlanVersion, TopUp
 from care_plans.domain.review_schedule import first_review_on, next_review_after
 from care_plans.domain.split import ManagedSplit, split_change, split_version
@@ -29,7 +29,7 @@ AGREED_BY = ("person", "assessor")
 
 
 @dataclass(eq=False)
-class Plan:
+class Plan(Revisions):
     plan_id: str
     person_id: str
     review_policy: ReviewPolicy
@@ -56,17 +56,21 @@ class Plan:
     @property
     def in_force(self) -> PlanVersion | None:
         """The latest agreed (or under review) version: what is being delivered now."""
+        if self.status is PlanStatus.ENDED:
+            return None
         return next((v for v in reversed(self.versions) if v.status in IN_FORCE), None)
 
     def version(self, number: int) -> PlanVersion:
         return self.versions[number - 1]
 
     def status_of(self, number: int) -> PlanStatus:
-        """A version's status now: an agreed version replaced by a newer agreement is superseded."""
+        """A version's status now: an agreed version replaced by a newer agreement (or by the
+        plan ending) is superseded."""
         version, live = self.version(number), self.in_force
-        if version.agreement is not None and live is not None:
-            if version.agreement != live.agreement:
-                return PlanStatus.SUPERSEDED
+        if version.agreement is None:
+            return version.status
+        if self.status is PlanStatus.ENDED or (live and version.agreement != live.agreement):
+            return PlanStatus.SUPERSEDED
         return version.status
 
     def propose(self, seen_version: int, *, on: date) -> PlanVersion:
@@ -134,36 +138,6 @@ class Plan:
         next_on = next_review_after(on, self.review_policy)
         new = self._append(status=PlanStatus.AGREED, created_on=on, next_review_on=next_on)
         self.events.append(ev.ReviewCompleted(self.plan_id, new.number, reviewer_id, on, next_on))
-        return new
-
-    def rebudget(
-        self, new_budget_pence: int, decision_id: str, decision_version: int, *, on: date
-    ) -> PlanVersion:
-        """A superseding decision changed the budget: a new draft that must be agreed again.
-        The agreed version stays in force (care continues) until the new one is agreed."""
-        require_pence(new_budget_pence, "new_budget_pence")
-        current = self.current
-        same_decision = decision_id == current.decision_id
-        if same_decision and decision_version == current.decision_version:
-            if new_budget_pence == current.weekly_budget_pence:
-                return current  # the same decision delivered again: nothing changes
-        if same_decision and decision_version <= current.decision_version:
-            raise StaleDecision(
-                "decision_version",
-                f"{decision_id} v{decision_version} is not newer than "
-                f"v{current.decision_version}, which this plan already uses",
-            )
-        new = self._append(
-            status=PlanStatus.DRAFT,
-            created_on=on,
-            decision_id=decision_id,
-            decision_version=decision_version,
-            weekly_budget_pence=new_budget_pence,
-            top_up=None,
-            agreement=None,
-            next_review_on=None,
-        )
-        self._record_drafted(new)
         return new
 
     def managed_split(self) -> ManagedSplit:

@@ -11,6 +11,7 @@ class PlanStatus(StrEnum):
     AGREED = "agreed"
     UNDER_REVIEW = "under_review"
     SUPERSEDED = "superseded"
+    ENDED = "ended"  # a decision found the person no longer eligible; final
 
 
 IN_FORCE = (PlanStatus.AGREED, PlanStatus.UNDER_REVIEW)
@@ -73,6 +74,9 @@ class PlanVersion:
     top_up: TopUp | None = None
     agreement: Agreement | None = None
     next_review_on: date | None = None
+    # The person's choices the services were drafted with (sorted, so versions compare equal).
+    preferred_providers: tuple[tuple[str, str], ...] = ()  # (service_code, provider_id)
+    direct_payment_services: tuple[str, ...] = ()
 
     @property
     def weekly_cost_pence(self) -> int:

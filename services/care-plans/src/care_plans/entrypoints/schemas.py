@@ -1,0 +1,52 @@
+"""Request bodies of the care-plans API: shapes and formats (rules are the domain's)."""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from care_plans.domain.errors import InvalidMoney
+from care_plans.domain.money import require_pence
+
+
+def _whole_pence(value: object) -> int:
+    try:
+        return require_pence(value, "pence")
+    except InvalidMoney as exc:
+        raise ValueError(exc.message) from None
+
+
+WholePence = Annotated[int, BeforeValidator(_whole_pence)]
+Id = Annotated[str, Field(min_length=1, max_length=64)]
+Version = Annotated[int, Field(strict=True, ge=1, description="The plan version the caller saw")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ProposeRequest(Strict):
+    seen_version: Version
+
+
+class AgreeRequest(Strict):
+    seen_version: Version
+    by: Literal["person", "assessor"]
+    by_id: Id
+    reason: str | None = Field(None, max_length=2000, description="Required when by=assessor")
+
+
+class TopUpRequest(Strict):
+    seen_version: Version
+    assessor_id: Id
+    reason: str = Field(min_length=1, max_length=2000)
+    pence: WholePence = Field(description="The weekly shortfall approved, in whole pence")
+
+
+class ChoicesRequest(Strict):
+    seen_version: Version
+    preferred_providers: dict[str, Id] = Field(
+        default_factory=dict, description="service code -> provider id"
+    )
+    direct_payment_services: list[str] = Field(
+        default_factory=list, description="Service codes the person arranges with a direct payment"
+    )

@@ -1,0 +1,81 @@
+"""The care-plans app in-process on the session's real PostgreSQL (and Kafka for its consumer,
+on a topic of its own), with a clock the test moves. The relay is off, so the outbox rows stay
+put for the test to read."""
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+from typing import Any
+
+import pytest
+from asgi_lifespan import LifespanManager
+from care_plans.config import CarePlansSettings
+from care_plans.main import create_app
+from httpx import ASGITransport, AsyncClient
+
+from ..unit.fakes import decision
+
+TODAY = date(2025, 6, 2)
+
+
+class Service:
+    def __init__(self, client: AsyncClient, runtime: Any) -> None:
+        self.client, self.runtime, self.today = client, runtime, TODAY
+        self.pool = runtime.pool
+
+    async def decide(self, person: str = "person-1", **overrides: Any) -> None:
+        """A DecisionMade applied by the app's own consumer (inbox, handler, commit)."""
+        await self.runtime.consumer.apply(decision(person, **overrides))
+
+    async def agree(self, plan_id: str, seen: int = 2, by: str = "person-1") -> Any:
+        return await self.client.post(
+            f"/plans/{plan_id}/agree", json={"seen_version": seen, "by": "person", "by_id": by}
+        )
+
+    async def agreed(self, person: str = "person-1", **overrides: Any) -> str:
+        await self.decide(person, **overrides)
+        plan_id = f"{person}:{overrides.get('decision_id', 'D-1')}"
+        assert (
+            await self.client.post(f"/plans/{plan_id}/propose", json={"seen_version": 1})
+        ).status_code == 200
+        assert (await self.agree(plan_id, by=person)).status_code == 200
+        return plan_id
+
+    async def outbox(self, kind: str | None = None) -> list[Any]:
+        rows = await self.pool.fetch("SELECT type, key, payload FROM outbox ORDER BY position")
+        return [r for r in rows if kind is None or r["type"].rsplit(".", 2)[-2] == kind]
+
+    async def outbox_kinds(self) -> list[str]:
+        return [r["type"].rsplit(".", 2)[-2] for r in await self.outbox()]
+
+    async def version_count(self, plan_id: str) -> int:
+        return await self.pool.fetchval("SELECT count(*) FROM plan_versions WHERE plan_id = $1",
+                                        plan_id)  # fmt: skip
+
+
+@pytest.fixture
+async def start_service(infra, fresh_database, make_topics):  # noqa: ANN001, ANN201
+    @asynccontextmanager
+    async def start(**overrides: Any) -> AsyncIterator[Service]:
+        topic = f"care-plans-test-{uuid.uuid4().hex[:8]}"
+        await make_topics(topic)
+        settings = CarePlansSettings(**{
+            "database_url": fresh_database, "relay_enabled": False,
+            "kafka_bootstrap_servers": infra.bootstrap_servers, "decisions_topic": topic,
+            "review_interval_seconds": 0, **overrides})  # fmt: skip
+        service: Service | None = None
+        app = create_app(settings, today=lambda: service.today)
+        async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager:
+            transport = ASGITransport(manager.app)
+            async with AsyncClient(transport=transport, base_url="http://t") as client:
+                service = Service(client, app.app.app.state.runtime)
+                yield service
+
+    return start
+
+
+@pytest.fixture
+async def service(start_service) -> AsyncIterator[Service]:  # noqa: ANN001
+    async with start_service() as running:
+        yield running

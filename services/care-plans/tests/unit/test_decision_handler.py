@@ -1,0 +1,118 @@
+"""DecisionMade -> the person's plan: drafted, re-budgeted, ended or left alone (on fakes)."""
+
+import pytest
+from care_plans.service_layer import agreement
+from care_plans.service_layer.commands import AgreePlan, ChangeChoices, ProposePlan
+from care_plans.service_layer.handlers import apply_decision
+from servicekit.consumer import Unprocessable
+
+from .conftest import ON
+from .fakes import FakeCarePlansUnitOfWork, decision, weekly
+
+PLAN = "person-1:D-1"
+D2 = {"decision_id": "D-2", "decision_version": 2, "supersedes_decision_id": "D-1"}
+
+
+async def apply(uow, event, catalogue) -> None:  # noqa: ANN001
+    async with uow:
+        await apply_decision(event, uow, catalogue, ON)
+        await uow.commit()
+
+
+async def agreed_plan(catalogue) -> FakeCarePlansUnitOfWork:  # noqa: ANN001
+    uow = FakeCarePlansUnitOfWork()
+    await apply(uow, decision(), catalogue)
+    await agreement.propose(ProposePlan(PLAN, 1), uow, ON)
+    await agreement.agree(AgreePlan(PLAN, 2, "person", "person-1"), uow, ON)
+    uow.published.clear()
+    return uow
+
+
+class TestFirstDecision:
+    async def test_an_eligible_decision_drafts_a_plan_and_announces_it(self, catalogue):
+        uow = FakeCarePlansUnitOfWork()
+        await apply(uow, decision(), catalogue)
+        plan = await uow.plans.open_plan_of("person-1")
+        assert (plan.plan_id, plan.status, plan.current.weekly_budget_pence) == (
+            PLAN,
+            "draft",
+            100_000,
+        )
+        assert uow.types() == ["plan_drafted"] and uow.published[0].subject == "person-1"
+        assert uow.published[0].data.weekly_cost_pence == 7 * 780 + 7 * 2560
+
+    @pytest.mark.parametrize("flag", ["eligible", "care_act_eligible"])
+    async def test_an_ineligible_decision_drafts_nothing(self, catalogue, flag):
+        uow = FakeCarePlansUnitOfWork()
+        await apply(uow, decision(**{flag: False}), catalogue)
+        assert await uow.plans.latest_of("person-1") is None and uow.published == []
+
+    async def test_the_same_decision_twice_drafts_one_plan(self, catalogue):
+        uow = FakeCarePlansUnitOfWork()
+        await apply(uow, decision(), catalogue)
+        await apply(uow, decision(), catalogue)  # re-published under a new event id
+        assert list(uow.plans.committed) == [PLAN] and uow.types() == ["plan_drafted"]
+
+    async def test_a_decision_that_cannot_be_drafted_is_unprocessable(self, catalogue):
+        uow = FakeCarePlansUnitOfWork()
+        with pytest.raises(Unprocessable, match="area_code"):
+            await apply(uow, decision(area_code="E00000000"), catalogue)
+        assert uow.plans.committed == {} and uow.published == []
+
+
+class TestSupersedingDecision:
+    async def test_a_newer_decision_rebudgets_the_plan_for_re_agreement(self, catalogue):
+        uow = await agreed_plan(catalogue)
+        await apply(uow, decision(**D2, award=weekly(120_000)), catalogue)
+        plan = await uow.plans.get(PLAN)
+        assert list(uow.plans.committed) == [PLAN]  # no second plan
+        assert (len(plan.versions), plan.status, plan.in_force.number) == (4, "draft", 3)
+        assert plan.current.weekly_budget_pence == 120_000
+        drafted = uow.published[-1].data
+        assert uow.types() == ["plan_drafted"]
+        assert (drafted.version, drafted.in_force_version, drafted.decision_version) == (4, 3, 2)
+
+    async def test_changed_outcomes_redraft_services_keeping_choices(self, catalogue):
+        uow = FakeCarePlansUnitOfWork()
+        await apply(uow, decision(), catalogue)
+        await agreement.change_choices(
+            ChangeChoices(PLAN, 1, {}, frozenset({"HOME_CARE_HOUR"})), uow, catalogue, ON
+        )
+        await apply(uow, decision(**D2, outcomes_not_achieved=["a", "b", "e"]), catalogue)
+        plan = await uow.plans.get(PLAN)
+        arranged = {i.service_code: i.arranged_by for i in plan.current.items}
+        assert arranged == {
+            "MEALS_DAY": "scheme",
+            "HOME_CARE_HOUR": "person",
+            "EQUIPMENT_ALARM_WEEK": "scheme",
+        }
+        assert plan.current.outcomes == ("a", "b", "e")
+
+    async def test_a_decision_ending_eligibility_ends_the_plan(self, catalogue):
+        uow = await agreed_plan(catalogue)
+        await apply(uow, decision(**D2, eligible=False), catalogue)
+        plan = await uow.plans.get(PLAN)
+        assert (plan.status, plan.in_force, plan.status_of(3)) == ("ended", None, "superseded")
+        assert uow.types() == ["plan_superseded", "managed_services_changed"]
+        ended, stopped = (e.data for e in uow.published)
+        assert (ended.version, ended.superseded_by_version, ended.ended) == (3, 4, True)
+        assert (
+            stopped.weekly_budget_pence,
+            stopped.managed_weekly_pence,
+            stopped.direct_payment_weekly_pence,
+            stopped.providers,
+        ) == (0, 0, 0, [])
+
+    async def test_eligible_again_later_drafts_a_new_plan(self, catalogue):
+        uow = await agreed_plan(catalogue)
+        await apply(uow, decision(**D2, eligible=False), catalogue)
+        await apply(uow, decision(decision_id="D-3", decision_version=3), catalogue)
+        assert (await uow.plans.open_plan_of("person-1")).plan_id == "person-1:D-3"
+
+    async def test_an_older_or_repeated_decision_changes_nothing(self, catalogue):
+        uow = await agreed_plan(catalogue)
+        await apply(uow, decision(**D2, award=weekly(90_000)), catalogue)
+        for stale in (decision(), decision(**D2, award=weekly(90_000))):
+            await apply(uow, stale, catalogue)
+        assert len((await uow.plans.get(PLAN)).versions) == 4
+        assert uow.types() == ["plan_drafted"]
