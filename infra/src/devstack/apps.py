@@ -75,6 +75,16 @@ def start_app(app: App, port: int, env: Mapping[str, str], log_dir: Path) -> Run
     return RunningApp(app, port, process.pid, log_file, process)
 
 
+def start_process(name: str, python_args: list[str], port: int, log_dir: Path) -> RunningApp:
+    """A helper process (not one of the platform's apps) run with this Python."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_file = log_dir / f"{name}.log"
+    with log_file.open("ab") as log:
+        process = subprocess.Popen([sys.executable, "-u", *python_args], stdout=log,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    return RunningApp(App(name, "", "", None, port), port, process.pid, log_file, process)
+
+
 async def wait_ready(running: RunningApp, timeout: float = 60.0) -> None:
     """Polls /health/ready (the portal: /health/live) until 200; fails fast if the process died."""
     path = "/health/live" if running.app.name == "portal" else "/health/ready"

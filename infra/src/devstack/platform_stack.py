@@ -26,15 +26,32 @@ async def platform_up(*, demo: bool = True) -> dict[str, Any]:
     platform_down(apps_only=True)
     ports, running = _ports(), {}
     urls = infra["database_urls"]
+    running.update(_start_stand_ins(root))
     for app in apps.APPS:
         env = apps.app_env(app, ports, infra["kafka"]["bootstrap_servers"], urls.__getitem__,
                            traces_file=local_dir(root) / "traces" / f"{app.name}.jsonl")
         running[app.name] = apps.start_app(app, ports[app.name], env, local_dir(root) / "logs")
     _write_apps_state(root, running)
-    await asyncio.gather(*(apps.wait_ready(r) for r in running.values()))
-    loaded = await load_demo(running["assessment"].url) if demo else []
-    return {"portal": running["portal"].url, "apps": {n: r.url for n, r in running.items()},
+    await asyncio.gather(*(apps.wait_ready(running[a.name]) for a in apps.APPS))
+    loaded = (await load_demo(running["assessment"].url, running["notifications"].url)
+              if demo else [])
+    return {"portal": running["portal"].url,
+            "apps": {a.name: running[a.name].url for a in apps.APPS},
             "demo_people": loaded}
+
+
+def _start_stand_ins(root: Path) -> dict[str, apps.RunningApp]:
+    """Development stand-ins for the outside world: an SMTP server that logs every email it
+    receives, and a local GOV.UK Notify stub for text messages and letters."""
+    log_dir = local_dir(root) / "logs"
+    return {
+        name: apps.start_process(name, argv, port, log_dir)
+        for name, argv, port in (
+            ("smtp-sink", ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:1025",
+                           "-c", "aiosmtpd.handlers.Debugging"], 1025),
+            ("notify-stub", ["-m", "notifications.stubs.notify", "8199"], 8199),
+        )
+    }
 
 
 def _write_apps_state(root: Path, running: dict[str, apps.RunningApp]) -> None:
@@ -65,5 +82,7 @@ def describe(result: dict[str, Any]) -> str:
         for person in DEMO_PEOPLE:
             day = person.date_of_birth
             lines.append(f"  {person.full_name:<16} NINO {person.nino}  born {day}")
-    lines += ["", "Logs: .local/logs/  Traces: .local/traces/  Stop: make down"]
+    lines += ["", "Emails sent: .local/logs/smtp-sink.log  Texts and letters: the Notify stub,"
+              " .local/logs/notify-stub.log",
+              "Logs: .local/logs/  Traces: .local/traces/  Stop: make down"]
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from fastapi.templating import Jinja2Templates
 from portal.clients import ServiceClients
 from portal.config import PortalSettings
 from portal.formatting import long_date, money
+from portal.notify_markup import notify_to_html
 from portal.sessions import SessionCookies
 from portal.ops import router as ops_router
 from portal.web import router
@@ -30,6 +31,7 @@ def templates() -> Jinja2Templates:
         autoescape=True,
     )
     env.globals.update(money=money, long_date=long_date)
+    env.filters["notify"] = notify_to_html
     return Jinja2Templates(env=env)
 
 
