@@ -1,8 +1,21 @@
-from pydantic_settings import SettingsConfigDict
+from pathlib import Path
 
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
 from servicekit.settings import ServiceSettings
 
 
 class PaymentsSettings(ServiceSettings):
     model_config = SettingsConfigDict(env_prefix="PAYMENTS_", env_ignore_empty=True, extra="ignore")
     http_port: int = 8102
+    # The account benefit is paid from (pain.001 debtor).
+    debtor_name: str = "Care Benefit"
+    debtor_iban: str = Field("GB33BUKB20201555555555", pattern=r"^[A-Z]{2}[0-9]{2}[A-Z0-9]{1,30}$")
+    debtor_bic: str = Field("BUKBGB22", pattern=r"^[A-Z]{6}[A-Z2-9][A-NP-Z0-9]([A-Z0-9]{3})?$")
+    consumer_enabled: bool = True
+    """Off for an API-only replica (and for API tests on a shared broker)."""
+    run_batch_size: int = Field(2_000, ge=1, le=50_000)
+    bank_file_dir: Path | None = None
+    """Also write each run's pain.001 files here (they are always stored in the database)."""
+    scheduled_run_every_seconds: float | None = Field(None, gt=0)
+    """Background job option: run payments for today this often (off unless set)."""

@@ -1,14 +1,23 @@
-"""Awards, their versions, scheduled payments and UC claims in PostgreSQL."""
+"""Awards, their versions, the payment schedule, overpayments and UC claims in PostgreSQL.
 
-import json
+Handlers see only these methods (tests use a FakePaymentsRepository with the same ones).
+"""
+
 from dataclasses import asdict
 from datetime import date
 from typing import Any
 
 import asyncpg
-
-from payments.domain.awards import AwardVersion, WeeklyComponent
 from servicekit.uow import AsyncpgUnitOfWork
+
+from payments.adapters import ledger_store
+from payments.adapters.records import AccruedPeriod, Adjustment, Award, UcClaim
+from payments.adapters.schedule_rows import upsert_planned
+from payments.domain.awards import AwardVersion, WeeklyComponent
+from payments.domain.schedule import PlannedPayment
+from payments.domain.uc_means import UcAssessedMeans
+
+_AWARD = "SELECT award_id, person_id, first_day, uc_claim_id, next_period_start FROM awards"
 
 
 class PaymentsRepository:
@@ -19,26 +28,32 @@ class PaymentsRepository:
         return bool(await self.conn.fetchval(
             "SELECT 1 FROM award_versions WHERE decision_id = $1", decision_id))
 
-    async def award_for_update(self, person_id: str) -> asyncpg.Record | None:
-        return await self.conn.fetchrow(
-            "SELECT award_id, person_id, first_day, uc_claim_id FROM awards"
-            " WHERE person_id = $1 FOR UPDATE", person_id)
+    async def award_for_update(self, person_id: str) -> Award | None:
+        row = await self.conn.fetchrow(f"{_AWARD} WHERE person_id = $1 FOR UPDATE", person_id)
+        return Award(**row) if row else None
 
-    async def add_award(self, award_id: str, person_id: str, first_day: date,
-                        uc_claim_id: str | None) -> None:
+    async def add_award(self, award: Award) -> None:
         await self.conn.execute(
-            "INSERT INTO awards (award_id, person_id, first_day, uc_claim_id) VALUES ($1,$2,$3,$4)",
-            award_id, person_id, first_day, uc_claim_id)
+            "INSERT INTO awards (award_id, person_id, first_day, uc_claim_id, next_period_start)"
+            " VALUES ($1,$2,$3,$4,$5)", *asdict(award).values())
+
+    async def save_award(self, award: Award) -> None:
+        await self.conn.execute(
+            "UPDATE awards SET first_day = $2, uc_claim_id = $3, next_period_start = $4"
+            " WHERE award_id = $1",
+            award.award_id, award.first_day, award.uc_claim_id, award.next_period_start)
 
     async def versions(self, award_id: str) -> list[AwardVersion]:
         rows = await self.conn.fetch(
             "SELECT version, effective_from, rule_set_id, components, monthly_reduction_pence"
             " FROM award_versions WHERE award_id = $1 ORDER BY version", award_id)
-        return [AwardVersion(
-            decision_version=r["version"], effective_from=r["effective_from"],
-            components=tuple(WeeklyComponent(**c) for c in r["components"]),
-            rule_set_id=r["rule_set_id"],
-            monthly_means_test_reduction_pence=r["monthly_reduction_pence"]) for r in rows]
+        return [version_from_row(r) for r in rows]
+
+    async def latest_decision(self, award_id: str) -> tuple[str, int]:
+        row = await self.conn.fetchrow(
+            "SELECT decision_id, decision_version FROM award_versions WHERE award_id = $1"
+            " ORDER BY version DESC LIMIT 1", award_id)
+        return row["decision_id"], row["decision_version"]
 
     async def add_version(self, award_id: str, decision_id: str, decision_version: int,
                           version: AwardVersion) -> None:
@@ -50,29 +65,90 @@ class PaymentsRepository:
             version.effective_from, version.rule_set_id,
             [asdict(c) for c in version.components], version.monthly_means_test_reduction_pence)
 
-    async def schedule(self, rows: list[tuple[Any, ...]]) -> None:
-        """Upserts periods not yet paid; a period already instructed or paid is never touched."""
-        await self.conn.executemany(
-            "INSERT INTO scheduled_payments (instruction_id, award_id, person_id, period_start,"
-            " period_end, due_date, amount_pence, statement) VALUES ($1,$2,$3,$4,$5,$6,$7,$8)"
-            " ON CONFLICT (instruction_id) DO UPDATE SET amount_pence = EXCLUDED.amount_pence,"
-            " statement = EXCLUDED.statement, updated_at = now()"
-            " WHERE scheduled_payments.status = 'scheduled'", rows)
+    async def accrued_periods(self, award_id: str) -> list[AccruedPeriod]:
+        rows = await self.conn.fetch(
+            "SELECT period_start, period_end, accrued_entitlement_pence FROM scheduled_payments"
+            " WHERE award_id = $1 AND kind = 'period' AND accrued_entitlement_pence IS NOT NULL"
+            " ORDER BY period_start FOR UPDATE", award_id)
+        return [AccruedPeriod(*r) for r in rows]
 
-    async def uc_claim(self, person_id: str) -> asyncpg.Record | None:
-        return await self.conn.fetchrow(
-            "SELECT uc_claim_id, first_period_start FROM uc_claims"
-            " WHERE person_id = $1 AND closed_on IS NULL", person_id)
-
-    async def open_uc_claim(self, person_id: str, uc_claim_id: str, first_period_start: date) -> None:
+    async def set_accrued_entitlements(self, award_id: str, values: dict[date, int]) -> None:
         await self.conn.execute(
-            "INSERT INTO uc_claims (person_id, uc_claim_id, first_period_start) VALUES ($1,$2,$3)"
-            " ON CONFLICT (person_id) DO UPDATE SET uc_claim_id = $2, first_period_start = $3,"
-            " closed_on = NULL", person_id, uc_claim_id, first_period_start)
+            "UPDATE scheduled_payments s SET accrued_entitlement_pence = v.pence,"
+            " updated_at = now() FROM unnest($2::date[], $3::bigint[]) AS v(start, pence)"
+            " WHERE s.award_id = $1 AND s.kind = 'period' AND s.period_start = v.start",
+            award_id, list(values), list(values.values()))
 
-    async def close_uc_claim(self, person_id: str, closed_on: date) -> None:
+    async def replan(self, award: Award, planned: list[PlannedPayment]) -> None:
+        """Unpaid periods take the new plan; unpaid periods no longer planned are dropped.
+        A period already paid (its entitlement accrued) is never touched here."""
+        await upsert_planned(self.conn, [(award.award_id, award.person_id, p) for p in planned])
         await self.conn.execute(
-            "UPDATE uc_claims SET closed_on = $2 WHERE person_id = $1", person_id, closed_on)
+            "DELETE FROM scheduled_payments WHERE award_id = $1 AND kind = 'period'"
+            " AND accrued_entitlement_pence IS NULL AND NOT (period_start = ANY($2::date[]))",
+            award.award_id, [p.period.start for p in planned])
+
+    async def add_adjustment(self, row: Adjustment) -> None:
+        await self.conn.execute(
+            "INSERT INTO scheduled_payments (instruction_id, award_id, person_id, kind,"
+            " period_start, period_end, due_date, amount_pence, entitlement_pence,"
+            " accrued_entitlement_pence, statement)"
+            " VALUES ($1,$2,$3,'arrears',$4,$5,$6,$7,$7,$7,$8)"
+            " ON CONFLICT DO NOTHING",
+            row.instruction_id, row.award_id, row.person_id, row.period_start, row.period_end,
+            row.due_date, row.amount_pence, row.statement)
+
+    async def outstanding_overpayment(self, person_id: str) -> int:
+        return await self.conn.fetchval(
+            "SELECT coalesce(sum(outstanding_pence), 0)::bigint FROM overpayments"
+            " WHERE person_id = $1",
+            person_id)
+
+    async def add_overpayment(self, overpayment_id: str, award: Award, amount_pence: int,
+                              reason: str) -> None:
+        await self.conn.execute(
+            "INSERT INTO overpayments (overpayment_id, person_id, award_id, amount_pence,"
+            " outstanding_pence, reason) VALUES ($1,$2,$3,$4,$4,$5)",
+            overpayment_id, award.person_id, award.award_id, amount_pence, reason)
+
+    async def post(self, entries: list[ledger_store.Posted]) -> None:
+        await ledger_store.post(self.conn, entries)
+
+    async def uc_claim(self, person_id: str) -> UcClaim | None:
+        row = await self.conn.fetchrow(
+            "SELECT uc_claim_id, first_period_start, closed_on FROM uc_claims"
+            " WHERE person_id = $1", person_id)
+        return UcClaim(**row) if row else None
+
+    async def save_uc_claim(self, person_id: str, claim: UcClaim) -> None:
+        await self.conn.execute(
+            "INSERT INTO uc_claims (person_id, uc_claim_id, first_period_start, closed_on)"
+            " VALUES ($1,$2,$3,$4) ON CONFLICT (person_id) DO UPDATE SET uc_claim_id = $2,"
+            " first_period_start = $3, closed_on = $4", person_id, *asdict(claim).values())
+
+    async def add_uc_period(self, person_id: str, claim_id: str, means: UcAssessedMeans) -> None:
+        await self.conn.execute(
+            "INSERT INTO uc_periods (person_id, uc_claim_id, period_start, period_end,"
+            " capital_pence, unearned_income_pence, earned_income_pence)"
+            " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (person_id, uc_claim_id, period_start)"
+            " DO UPDATE SET period_end = $4, capital_pence = $5, unearned_income_pence = $6,"
+            " earned_income_pence = $7, recorded_at = now()",
+            person_id, claim_id, *asdict(means).values())
+
+    async def uc_means(self, person_id: str, claim_id: str) -> dict[date, UcAssessedMeans]:
+        rows = await self.conn.fetch(
+            "SELECT period_start, period_end, capital_pence, unearned_income_pence,"
+            " earned_income_pence FROM uc_periods WHERE person_id = $1 AND uc_claim_id = $2",
+            person_id, claim_id)
+        return {r["period_start"]: UcAssessedMeans(**r) for r in rows}
+
+
+def version_from_row(row: Any) -> AwardVersion:
+    return AwardVersion(
+        decision_version=row["version"], effective_from=row["effective_from"],
+        components=tuple(WeeklyComponent(**c) for c in row["components"]),
+        rule_set_id=row["rule_set_id"],
+        monthly_means_test_reduction_pence=row["monthly_reduction_pence"])
 
 
 class PaymentsUnitOfWork(AsyncpgUnitOfWork):
@@ -82,7 +158,3 @@ class PaymentsUnitOfWork(AsyncpgUnitOfWork):
         await super().__aenter__()
         self.payments = PaymentsRepository(self.conn)
         return self
-
-
-def statement_json(statement: Any) -> dict[str, Any]:
-    return json.loads(json.dumps(asdict(statement), default=str))

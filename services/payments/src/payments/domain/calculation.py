@@ -39,6 +39,19 @@ class RecoveryPolicy:
 
 
 @dataclass(frozen=True)
+class MeansOverride:
+    """Means inputs assessed elsewhere for this period (e.g. by Universal Credit), replacing the
+    decision's own monthly reduction for that period only."""
+
+    monthly_reduction_pence: int
+    explanation: str
+    removes_whole_award: bool = False
+
+    def __post_init__(self) -> None:
+        require_non_negative_pence(self.monthly_reduction_pence, "monthly reduction")
+
+
+@dataclass(frozen=True)
 class StatementLine:
     label: str
     amount_pence: int
@@ -86,15 +99,17 @@ def calculate_period(
     versions: Sequence[AwardVersion],
     outstanding_overpayment_pence: int = 0,
     policy: RecoveryPolicy = RecoveryPolicy(),
+    means: MeansOverride | None = None,
 ) -> PeriodStatement:
     require_non_negative_pence(outstanding_overpayment_pence, "outstanding overpayment")
     award = award_in_force(period, versions)
     basis = _why_this_decision(award, period)
     lines = [_component_line(c, basis) for c in award.components] or [_nil_award_line(basis)]
     gross = sum(line.amount_pence for line in lines)
-    reduction = min(award.monthly_means_test_reduction_pence, gross)
+    assessed = _assessed_reduction(award, gross, means)
+    reduction = min(assessed, gross)
     if reduction:
-        lines.append(_reduction_line(reduction, award.monthly_means_test_reduction_pence))
+        lines.append(_reduction_line(reduction, assessed, means))
     recovery = recovery_deduction(gross, gross - reduction, outstanding_overpayment_pence, policy)
     if recovery:
         lines.append(_recovery_line(recovery, outstanding_overpayment_pence, gross, policy))
@@ -108,6 +123,12 @@ def calculate_period(
         means_test_reduction_pence=reduction,
         recovery_pence=recovery,
     )
+
+
+def _assessed_reduction(award: AwardVersion, gross: int, means: MeansOverride | None) -> int:
+    if means is None:
+        return award.monthly_means_test_reduction_pence
+    return gross if means.removes_whole_award else means.monthly_reduction_pence
 
 
 def _why_this_decision(award: AwardVersion, period: AssessmentPeriod) -> str:
@@ -139,9 +160,13 @@ def _nil_award_line(basis: str) -> StatementLine:
     return StatementLine("No award", 0, f"Nothing is awarded for this period. {basis}")
 
 
-def _reduction_line(applied_pence: int, assessed_pence: int) -> StatementLine:
+def _reduction_line(
+    applied_pence: int, assessed_pence: int, means: MeansOverride | None = None
+) -> StatementLine:
     explanation = (
         f"Your financial assessment reduces your award by {format_pounds(assessed_pence)} a month."
+        if means is None
+        else means.explanation
     )
     if applied_pence < assessed_pence:
         explanation += " That is more than your award, so nothing is paid for this period."

@@ -57,3 +57,16 @@ class PaymentInstruction:
 def _require(pattern: re.Pattern[str], value: str, rule: str) -> None:
     if not pattern.fullmatch(value):
         raise ValueError(f"{rule}: got {value!r}")
+
+
+def adjustment_instruction_id(person_id: str, award_id: str, cause_id: str) -> uuid.UUID:
+    """A one-off payment (arrears) caused by ``cause_id`` (a decision, a UC assessment)."""
+    name = json.dumps([person_id, award_id, "adjustment", cause_id])
+    return uuid.uuid5(INSTRUCTION_NAMESPACE, name)
+
+
+def bacs_reference(period_start: date | None) -> str:
+    """What the person sees on their bank statement, e.g. 'CARE BENEFIT 0725'."""
+    if period_start is None:
+        return "CARE BENEFIT ARRS"
+    return f"CARE BENEFIT {period_start:%m%y}"

@@ -7,6 +7,8 @@ Accounts:
 - ``overpayment_receivable:<id>``: what the person owes us (debit) until recovered (credit).
 """
 
+import json
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -144,3 +146,13 @@ def _transfer(
         ),
         description=description,
     )
+
+
+# uuid5(NAMESPACE_URL, "urn:care-benefit:payments:journal-entry"). Never change it.
+JOURNAL_NAMESPACE = uuid.UUID("0d1f4d55-8a8c-5c4e-a1b4-3f3e0f1d2c9a")
+
+
+def journal_id(*parts: object) -> str:
+    """A deterministic journal id, e.g. journal_id(instruction_id, "issued", attempt): posting
+    the same business fact twice collides on the ledger's unique key instead of paying twice."""
+    return str(uuid.uuid5(JOURNAL_NAMESPACE, json.dumps([str(p) for p in parts])))

@@ -32,12 +32,16 @@ class AssessmentPeriod:
         return (self.end - self.start).days + 1
 
 
-def assessment_periods(first_day: date, until: date) -> list[AssessmentPeriod]:
-    """Every AP of an award starting on ``first_day`` that begins on or before ``until``."""
+def assessment_periods(
+    first_day: date, until: date, since: date | None = None
+) -> list[AssessmentPeriod]:
+    """Every AP of an award starting on ``first_day`` that begins on or before ``until`` (and,
+    given ``since``, on or after it)."""
     periods: list[AssessmentPeriod] = []
-    index = 0
+    index = 0 if since is None else max(0, _months_between(first_day, since) - 1)
     while (start := _period_start(first_day, index)) <= until:
-        periods.append(_period(first_day, index, start))
+        if since is None or start >= since:
+            periods.append(_period(first_day, index, start))
         index += 1
     return periods
 

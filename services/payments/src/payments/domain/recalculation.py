@@ -6,11 +6,17 @@ recovered from future periods at the capped rate. Only entitlement is compared: 
 some other debt deducted from a past payment was still money the person was entitled to.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from payments.domain.awards import AwardVersion
-from payments.domain.calculation import PeriodStatement, RecoveryPolicy, calculate_period
+from payments.domain.calculation import (
+    MeansOverride,
+    PeriodStatement,
+    RecoveryPolicy,
+    calculate_period,
+)
 from payments.domain.money import require_non_negative_pence
 from payments.domain.periods import AssessmentPeriod
 
@@ -57,11 +63,21 @@ class Recalculation:
         return sum(d.difference_pence for d in self.differences)
 
 
+MeansByPeriodStart = Mapping[date, MeansOverride]
+
+
 def recalculate_paid_periods(
-    paid: Sequence[PaidPeriod], versions: Sequence[AwardVersion]
+    paid: Sequence[PaidPeriod],
+    versions: Sequence[AwardVersion],
+    means_for: MeansByPeriodStart | None = None,
 ) -> Recalculation:
+    """``means_for``: means assessed elsewhere (UC) for some periods, keyed by period start."""
     _require_each_period_once(paid)
-    differences = tuple(_difference(p, versions) for p in sorted(paid, key=lambda p: p.period))
+    means_for = means_for or {}
+    differences = tuple(
+        _difference(p, versions, means_for.get(p.period.start))
+        for p in sorted(paid, key=lambda p: p.period)
+    )
     net = sum(d.difference_pence for d in differences)
     overpayment = None
     if net < 0:
@@ -75,19 +91,24 @@ def recover_over_periods(
     periods: Sequence[AssessmentPeriod],
     versions: Sequence[AwardVersion],
     policy: RecoveryPolicy = RecoveryPolicy(),
+    means_for: MeansByPeriodStart | None = None,
 ) -> tuple[list[PeriodStatement], int]:
     """Statements for the coming ``periods`` as recovery proceeds, and what is left to recover."""
     require_non_negative_pence(outstanding_pence, "outstanding overpayment")
+    means_for = means_for or {}
     statements = []
     for period in sorted(periods):
-        statement = calculate_period(period, versions, outstanding_pence, policy)
+        means = means_for.get(period.start)
+        statement = calculate_period(period, versions, outstanding_pence, policy, means)
         outstanding_pence -= statement.recovery_pence
         statements.append(statement)
     return statements, outstanding_pence
 
 
-def _difference(paid: PaidPeriod, versions: Sequence[AwardVersion]) -> PeriodDifference:
-    due = calculate_period(paid.period, versions)
+def _difference(
+    paid: PaidPeriod, versions: Sequence[AwardVersion], means: MeansOverride | None
+) -> PeriodDifference:
+    due = calculate_period(paid.period, versions, means=means)
     return PeriodDifference(
         period=paid.period,
         paid_pence=paid.entitlement_paid_pence,

@@ -1,0 +1,130 @@
+"""Benchmark (not a test): seed N people with due payments into a real PostgreSQL, then time the
+schedule roll-forward, the payment run and the reconciliation, with peak memory.
+
+    uv run python -m payments.bench --people 100000
+
+Uses $DATABASE_URL's server (a fresh database on it) or else starts a throwaway durable stack
+with devstack (fsync on). Each person: one award, bank details, four monthly periods (the first
+due); 20% aligned to a UC claim, 5% recovering an overpayment.
+"""
+
+import argparse
+import asyncio
+import os
+import threading
+import time
+import tracemalloc
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import date
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import psutil
+from servicekit import db
+
+from payments.adapters.ledger_store import reconcile
+from payments.bankfile.pain001 import DebtorAccount
+from payments.bench_seed import seed
+from payments.calendar_loader import load_calendar
+from payments.main import MIGRATIONS
+from payments.service_layer.payment_run import RunOptions, run_payments
+from payments.service_layer.roll_forward import roll_forward
+
+RUN_DATE = date(2025, 6, 16)
+
+
+class PeakRss:
+    """Samples this process's resident memory every 50 ms (covers C allocations too)."""
+
+    def __init__(self) -> None:
+        self.peak, self._stop = 0, threading.Event()
+        self._process = psutil.Process()
+
+    def __enter__(self) -> "PeakRss":
+        self.peak = self._process.memory_info().rss
+        threading.Thread(target=self._sample, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.05):
+            self.peak = max(self.peak, self._process.memory_info().rss)
+
+
+@asynccontextmanager
+async def database(url: str | None) -> AsyncIterator[str]:
+    name = f"bench_{uuid.uuid4().hex[:8]}"
+    if url:
+        admin = await asyncpg.connect(url)
+        await admin.execute(f'CREATE DATABASE "{name}"')
+        await admin.close()
+        yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+        return
+    from devstack.stack import running_infra  # a throwaway stack, only when no URL is given
+    async with running_infra(fast=False, databases=[name]) as infra:
+        yield infra.database_url(name)
+
+
+async def bench(people: int, batch_size: int, url: str | None, trace: bool) -> None:
+    async with database(url) as dsn:
+        pool = await db.create_pool(dsn, 2, 4)
+        await db.migrate(pool, MIGRATIONS)
+        started = time.perf_counter()
+        await seed(dsn, people, RUN_DATE)
+        print(f"seeded {people:,} people in {time.perf_counter() - started:.1f} s")
+        await pool.execute("VACUUM ANALYZE")
+        calendar = load_calendar()
+        options = RunOptions(DebtorAccount("Care Benefit", "GB33BUKB20201555555555", "BUKBGB22"),
+                             calendar, batch_size)
+        if trace:
+            tracemalloc.start()
+        with PeakRss() as rss:
+            started = time.perf_counter()
+            extended = await roll_forward(pool, RUN_DATE, calendar, batch_size)
+            rolled = time.perf_counter() - started
+            started = time.perf_counter()
+            run = await run_payments(pool, RUN_DATE, options)
+            paid = time.perf_counter() - started
+        traced = tracemalloc.get_traced_memory()[1] if trace else None
+        started = time.perf_counter()
+        async with pool.acquire() as conn:
+            report = await reconcile(conn)
+        checked = time.perf_counter() - started
+        counts = await pool.fetchrow(
+            "SELECT (SELECT count(*) FROM ledger_postings) AS postings,"
+            " (SELECT count(*) FROM outbox) AS events, (SELECT count(*) FROM bank_files) AS files")
+        await pool.close()
+    print(f"roll-forward: {extended:,} periods planned in {rolled:.1f} s "
+          f"({people / rolled:,.0f} people/s)")
+    print(f"payment run {run.run_id}: {run.instructed:,} paid in {run.batches} batches of "
+          f"{batch_size}, £{run.total_pence / 100:,.2f}, in {paid:.1f} s "
+          f"({run.instructed / paid:,.0f} people/s)")
+    print(f"  wrote {counts['postings']:,} ledger postings, {counts['events']:,} outbox events, "
+          f"{counts['files']} pain.001 files")
+    print(f"reconciliation: balanced={report['balanced']} in {checked:.1f} s")
+    for check in report["checks"]:
+        if not check["ok"]:
+            print(f"  FAILED {check['check']}: {check['violations'][:3]}")
+    print(f"peak RSS during roll-forward + run: {rss.peak / 2**20:,.0f} MiB"
+          + (f"; tracemalloc peak {traced / 2**20:,.0f} MiB" if traced else ""))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m payments.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--people", type=int, default=100_000)
+    parser.add_argument("--batch-size", type=int, default=2_000)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
+                        help="a server to create the benchmark database on")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="also report Python's own peak allocations (slows the run)")
+    args = parser.parse_args()
+    asyncio.run(bench(args.people, args.batch_size, args.database_url, args.tracemalloc))
+
+
+if __name__ == "__main__":
+    main()

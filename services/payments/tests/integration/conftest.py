@@ -1,0 +1,9 @@
+import pytest
+
+from .support import running_service
+
+
+@pytest.fixture
+async def svc(infra, fresh_database, tmp_path):  # noqa: ANN001, ANN201
+    async with running_service(infra, fresh_database, tmp_path) as service:
+        yield service

@@ -1,0 +1,90 @@
+"""The payments service in-process on real PostgreSQL (and the real broker's client)."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from asgi_lifespan import LifespanManager
+from httpx import ASGITransport, AsyncClient
+from payments.calendar_loader import load_calendar
+from payments.config import PaymentsSettings
+from payments.main import create_app, event_handlers
+from servicekit.consumer import EventConsumer
+from servicekit.service import Runtime
+
+TODAY = date(2025, 5, 12)
+
+
+class Clock:
+    def __init__(self, today: date) -> None:
+        self.today = today
+
+    def __call__(self) -> date:
+        return self.today
+
+
+@dataclass
+class Service:
+    http: AsyncClient
+    runtime: Runtime
+    clock: Clock
+    files: Path
+    state: Any
+
+    @property
+    def pool(self) -> Any:
+        return self.runtime.pool
+
+    @property
+    def runtime_state(self) -> Any:
+        return self.state
+
+    async def deliver(self, *events: Any) -> None:
+        """Applies events as the consumer does (inbox + handler + outbox in one transaction)."""
+        consumer = EventConsumer("payments", event_handlers(load_calendar(), self.clock),
+                                 self.runtime.uow, None, max_attempts=1, backoff_ms=0)
+        for event in events:
+            await consumer.apply(event)
+
+    async def bank_account(self, person: str, account: str = "12345678") -> dict:
+        response = await self.http.put(f"/people/{person}/bank-account", json={
+            "payee_name": f"Person {person}", "sort_code": "404784", "account_number": account})
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def run(self, run_date: date, expect: int | None = None) -> dict:
+        response = await self.http.post("/payment-runs", json={"run_date": run_date.isoformat()})
+        assert expect is None or response.status_code == expect, response.text
+        return response.json()
+
+    async def reconcile(self) -> dict:
+        report = (await self.http.get("/ops/reconciliation")).json()
+        assert report["balanced"], [c for c in report["checks"] if not c["ok"]]
+        return report
+
+    async def statuses(self) -> dict[str, str]:
+        rows = await self.pool.fetch("SELECT person_id, kind, status FROM scheduled_payments"
+                                     " WHERE due_date <= $1 ORDER BY person_id", self.clock())
+        return {f"{r['person_id']}/{r['kind']}": r["status"] for r in rows}
+
+    async def outbox_types(self) -> list[str]:
+        rows = await self.pool.fetch("SELECT type FROM outbox ORDER BY position")
+        return [r["type"].rsplit(".", 2)[-2] for r in rows]
+
+
+@asynccontextmanager
+async def running_service(infra: Any, database_url: str, files: Path,
+                          batch_size: int = 3) -> AsyncIterator[Service]:
+    clock = Clock(TODAY)
+    settings = PaymentsSettings(
+        database_url=database_url, kafka_bootstrap_servers=infra.bootstrap_servers,
+        relay_enabled=False, consumer_enabled=False, run_batch_size=batch_size,
+        bank_file_dir=files)
+    app = create_app(settings, today=clock)
+    async with LifespanManager(app) as manager:
+        async with AsyncClient(transport=ASGITransport(manager.app), base_url="http://p") as http:
+            inner = app.app.app
+            yield Service(http, inner.state.runtime, clock, files, inner.state)

@@ -1,0 +1,64 @@
+"""Events as other systems send them, for payments' tests."""
+
+from datetime import date
+from typing import Any
+
+from contracts.assessment.v1 import (
+    Award,
+    ComponentResult,
+    DecisionMade,
+    DecisionMadeV1,
+    MeansResult,
+)
+from contracts.benefits import v1 as benefits
+
+DL_ENHANCED = 11_040  # PIP daily living, enhanced, 2025-26: £110.40 a week → £478.40 a month
+MOBILITY_STANDARD = 2_920  # £29.20 a week → £126.53 a month
+
+
+def decision(person: str = "p1", decision_id: str = "d1", effective: date = date(2025, 5, 10),
+             daily_living: int = DL_ENHANCED, mobility: int = 0, eligible: bool = True,
+             contribution: int = 0, version: int = 1, **envelope: Any) -> DecisionMadeV1:
+    components = [ComponentResult(component="daily_living", points=12, band="enhanced",
+                                  weekly_pence=daily_living)]
+    if mobility:
+        components.append(ComponentResult(component="mobility", points=8, band="standard",
+                                          weekly_pence=mobility))
+    gross = daily_living + mobility
+    data = DecisionMade(
+        case_id=f"case-{person}", decision_id=decision_id, decision_version=version,
+        rule_set_id="GB-CARE-2025-26", area_code="E09000033", eligible=eligible,
+        care_act_eligible=eligible, outcomes_not_achieved=["a", "b"] if eligible else [],
+        components=components,
+        means=MeansResult(capital_pence=0, tariff_income_weekly_pence=0,
+                          financially_eligible=True, weekly_contribution_pence=contribution),
+        award=Award(gross_weekly_pence=gross, weekly_contribution_pence=contribution,
+                    net_weekly_pence=gross - contribution,
+                    net_monthly_pence=(gross - contribution) * 52 // 12),
+        effective_date=effective, review_date=date(2027, 1, 1),
+        reconsideration_deadline=date(2025, 6, 10), explanation=[])
+    return DecisionMadeV1(source="/services/assessment", subject=person, data=data, **envelope)
+
+
+def claim_opened(person: str = "p1", claim: str = "uc1",
+                 first_period: date = date(2025, 3, 3)) -> benefits.UcClaimOpenedV1:
+    return benefits.UcClaimOpenedV1(
+        source=benefits.SOURCE, subject=person, data=benefits.UcClaimOpened(
+            uc_claim_id=claim, assessment_period_start_day=first_period.day,
+            first_assessment_period_start=first_period))
+
+
+def claim_closed(person: str = "p1", claim: str = "uc1",
+                 closed_on: date = date(2025, 9, 2)) -> benefits.UcClaimClosedV1:
+    return benefits.UcClaimClosedV1(source=benefits.SOURCE, subject=person,
+                                    data=benefits.UcClaimClosed(uc_claim_id=claim,
+                                                                closed_on=closed_on))
+
+
+def period_assessed(person: str = "p1", claim: str = "uc1", start: date = date(2025, 5, 3),
+                    end: date = date(2025, 6, 2), capital: int = 0, unearned: int = 0,
+                    earned: int = 0) -> benefits.UcPeriodAssessedV1:
+    return benefits.UcPeriodAssessedV1(
+        source=benefits.SOURCE, subject=person, data=benefits.UcPeriodAssessed(
+            uc_claim_id=claim, period_start=start, period_end=end, capital_pence=capital,
+            unearned_income_pence=unearned, earned_income_pence=earned))
