@@ -21,7 +21,8 @@ async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) 
     messages = await eventually(
         lambda: get_json(platform.url("notifications"), f"/people/{pid}/messages"))
     assert plan["weekly_budget_pence"] == weekly
-    assert payments["next_payment"]["amount_pence"] > 0
+    assert payments["next_payment"]["amount_pence"] == (
+        person["decision"]["body"]["award"]["payable_monthly_pence"])  # to the penny
 
     async with httpx.AsyncClient(base_url=platform.url("portal"), follow_redirects=True) as portal:
         signed_in = await portal.post("/sign-in", data={

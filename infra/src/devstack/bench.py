@@ -76,7 +76,8 @@ async def raw_kafka(bootstrap: str, count: int, size: int = 2_000) -> dict[str, 
             **percentiles(latencies)}
 
 
-async def pipeline(infra: Infra, count: int, concurrency: int, log_dir) -> dict[str, float]:  # noqa: ANN001
+async def pipeline(infra: Infra, count: int, concurrency: int, log_dir,  # noqa: ANN001
+                   rate: float | None = None) -> dict[str, float]:
     import httpx
 
     ports = dict(zip((a.name for a in apps.APPS), free_ports(len(apps.APPS)), strict=True))
@@ -91,6 +92,8 @@ async def pipeline(infra: Infra, count: int, concurrency: int, log_dir) -> dict[
         gate = asyncio.Semaphore(concurrency)
 
         async def one(http: httpx.AsyncClient, i: int) -> None:
+            if rate:  # paced: assessment i starts i / rate seconds in
+                await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
             async with gate:
                 nino = f"JT{i:06d}{'ABCD'[i % 4]}"
                 case = (await http.post("/cases", json={
@@ -136,18 +139,19 @@ async def _latencies(infra: Infra, count: int, submitted_s: float) -> dict[str, 
             "decisions_to_notifications_per_s": count / span, **percentiles(latencies)}
 
 
-async def main(count: int, concurrency: int) -> None:
+async def main(count: int, concurrency: int, rate: float | None) -> None:
     import tempfile
     from pathlib import Path
 
     async with running_infra(use_env=False) as infra:
         raw = await raw_kafka(infra.bootstrap_servers, max(count * 5, 5_000))
-        flow = await pipeline(infra, count, concurrency, Path(tempfile.mkdtemp()) / "logs")
+        flow = await pipeline(infra, count, concurrency, Path(tempfile.mkdtemp()) / "logs", rate)
     print(f"raw aiokafka (idempotent, acks=all, 2 kB, 6 partitions, {max(count * 5, 5_000)} msgs):")
     print(f"  produce {raw['produce_per_s']:,.0f} msg/s; produce+consume {raw['end_to_end_per_s']:,.0f}"
           f" msg/s; one-at-a-time transit p50 {raw['p50'] * 1000:.1f} ms, p95 {raw['p95'] * 1000:.1f} ms,"
           f" p99 {raw['p99'] * 1000:.1f} ms")
-    print(f"pipeline ({flow['assessments']} assessments over HTTP, concurrency {concurrency}):")
+    pace = f"paced at {rate:g}/s" if rate else f"as fast as possible, concurrency {concurrency}"
+    print(f"pipeline ({flow['assessments']} assessments over HTTP, {pace}):")
     print(f"  submitted in {flow['submit_seconds']:.1f} s; decision->notification "
           f"{flow['decisions_to_notifications_per_s']:.1f}/s; latency p50 {flow['p50'] * 1000:.0f} ms,"
           f" p95 {flow['p95'] * 1000:.0f} ms, p99 {flow['p99'] * 1000:.0f} ms")
@@ -157,5 +161,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--assessments", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--rate", type=float, default=None,
+                        help="assessments per second (default: as fast as possible)")
     args = parser.parse_args()
-    asyncio.run(main(args.assessments, args.concurrency))
+    asyncio.run(main(args.assessments, args.concurrency, args.rate))

@@ -17,7 +17,7 @@ from servicekit.events import new_event
 
 from payments.adapters.records import Award
 from payments.domain.awards import AwardVersion
-from payments.domain.calculation import PeriodStatement, monthly_from_weekly
+from payments.domain.calculation import PeriodStatement, gross_monthly_pence
 from payments.domain.schedule import PlannedPayment
 
 _stamp: ContextVar[dict[str, str | None] | None] = ContextVar("payments_stamp", default=None)
@@ -46,7 +46,7 @@ def _event(cls: type, person_id: str, data: Any) -> Any:
 def schedule_event(award: Award, decision_id: str, decision_version: int, version: AwardVersion,
                    upcoming: list[PlannedPayment], previous_decision_id: str | None,
                    ) -> Envelope[Any]:
-    gross = sum(monthly_from_weekly(c.weekly_pence) for c in version.components)
+    gross = gross_monthly_pence(version.components)
     data = dict(
         schedule_id=award.award_id, award_id=award.award_id, decision_id=decision_id,
         decision_version=decision_version,

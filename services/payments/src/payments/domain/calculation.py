@@ -104,7 +104,7 @@ def calculate_period(
     require_non_negative_pence(outstanding_overpayment_pence, "outstanding overpayment")
     award = award_in_force(period, versions)
     basis = _why_this_decision(award, period)
-    lines = [_component_line(c, basis) for c in award.components] or [_nil_award_line(basis)]
+    lines = _component_lines(award.components, basis) or [_nil_award_line(basis)]
     gross = sum(line.amount_pence for line in lines)
     assessed = _assessed_reduction(award, gross, means)
     reduction = min(assessed, gross)
@@ -142,6 +142,27 @@ def _why_this_decision(award: AwardVersion, period: AssessmentPeriod) -> str:
         f"{decision} was in force on {long_date(period.end)}, the last day of this period, "
         "so it applies to the whole period."
     )
+
+
+def gross_monthly_pence(components: Sequence[WeeklyComponent]) -> int:
+    """The award's monthly amount: the weekly total converted once, as the decision states it."""
+    return monthly_from_weekly(sum(c.weekly_pence for c in components))
+
+
+def _component_lines(components: Sequence[WeeklyComponent], basis: str) -> list[StatementLine]:
+    """One line per component; the last absorbs the penny that converting each part separately
+    can leave, so the lines add up to the award's monthly amount and never differ from it."""
+    lines = [_component_line(c, basis) for c in components]
+    if not lines:
+        return lines
+    difference = gross_monthly_pence(components) - sum(line.amount_pence for line in lines)
+    if difference:
+        last = lines[-1]
+        lines[-1] = StatementLine(
+            last.label, last.amount_pence + difference,
+            f"{last.explanation} Adjusted by {format_pounds(difference)} so the parts add up to "
+            f"{format_pounds(gross_monthly_pence(components))}, the weekly total × 52 ÷ 12.")
+    return lines
 
 
 def _component_line(component: WeeklyComponent, basis: str) -> StatementLine:

@@ -66,7 +66,10 @@ def _award_version(decision, sequence: int) -> AwardVersion:  # noqa: ANN001
             WeeklyComponent(c.component, c.weekly_pence)
             for c in decision.components if decision.eligible and c.weekly_pence > 0)
         weekly_contribution = decision.means.weekly_contribution_pence if components else 0
-        reduction = monthly_from_weekly(weekly_contribution)
+        # Net monthly must equal the decision's: (gross - contribution) weekly, converted once.
+        gross_weekly = sum(c.weekly_pence for c in components)
+        reduction = monthly_from_weekly(gross_weekly) - monthly_from_weekly(
+            max(0, gross_weekly - weekly_contribution))
         return AwardVersion(decision_version=sequence, effective_from=decision.effective_date,
                             components=components, rule_set_id=decision.rule_set_id,
                             monthly_means_test_reduction_pence=reduction)
