@@ -16,6 +16,7 @@ status:
 
 test: bootstrap  ## the whole test suite, real Kafka and PostgreSQL included
 	$(RUN) lint-imports
+	$(RUN) ruff check .
 	$(RUN) pytest
 
 bootstrap:

@@ -11,7 +11,6 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-
 from devstack.stack import Infra, running_infra
 
 

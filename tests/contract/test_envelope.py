@@ -1,7 +1,6 @@
 from datetime import date
 
 import pytest
-
 from contracts.assessment.v1 import AssessmentSubmitted, AssessmentSubmittedV1
 from contracts.asyncapi import ASYNCAPI_PATH, render_yaml
 from contracts.payments.v1 import PaymentIssued, PaymentIssuedV1

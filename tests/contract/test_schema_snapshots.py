@@ -3,7 +3,6 @@
 import json
 
 import pytest
-
 from contracts.snapshots import SCHEMAS_DIR, breaking_changes, current_schemas, schema_path
 
 CURRENT = current_schemas()

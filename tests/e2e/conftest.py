@@ -4,7 +4,6 @@ import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
-
 from devstack import apps
 from devstack.procs import free_ports
 
@@ -19,14 +18,20 @@ class Platform:
         return f"http://127.0.0.1:{self.ports[name]}"
 
     def env(self, app: apps.App, **extra: str) -> dict[str, str]:
-        return apps.app_env(app, self.ports, self.infra.bootstrap_servers, self.infra.database_url,
-                            traces_file=self.traces_dir / f"{app.name}.jsonl",
-                            extra={"CAREBENEFIT_ENVIRONMENT": "test", **extra})
+        return apps.app_env(
+            app,
+            self.ports,
+            self.infra.bootstrap_servers,
+            self.infra.database_url,
+            traces_file=self.traces_dir / f"{app.name}.jsonl",
+            extra={"CAREBENEFIT_ENVIRONMENT": "test", **extra},
+        )
 
     async def start(self, name: str, **extra: str) -> None:
         app = apps.BY_NAME[name]
-        self.running[name] = apps.start_app(app, self.ports[name], self.env(app, **extra),
-                                            self.log_dir)
+        self.running[name] = apps.start_app(
+            app, self.ports[name], self.env(app, **extra), self.log_dir
+        )
         await apps.wait_ready(self.running[name])
 
     def kill(self, name: str) -> None:

@@ -9,12 +9,30 @@ from typing import Any
 import httpx
 
 FACTS = {
-    "descriptors": {"1": "1d", "2": "2b", "3": "3b", "4": "4c", "5": "5b", "6": "6c",
-                    "7": "7a", "8": "8a", "9": "9a", "10": "10b", "11": "11b", "12": "12c"},
-    "care_act": {"impairment_or_illness": True, "outcomes": {"a": "a", "b": "a", "d": "b"},
-                 "significant_wellbeing_impact": True},
-    "means": {"capital_pence": 500000, "weekly_income_pence": {"state_pension": 23000},
-              "date_of_birth": "1952-03-27"},
+    "descriptors": {
+        "1": "1d",
+        "2": "2b",
+        "3": "3b",
+        "4": "4c",
+        "5": "5b",
+        "6": "6c",
+        "7": "7a",
+        "8": "8a",
+        "9": "9a",
+        "10": "10b",
+        "11": "11b",
+        "12": "12c",
+    },
+    "care_act": {
+        "impairment_or_illness": True,
+        "outcomes": {"a": "a", "b": "a", "d": "b"},
+        "significant_wellbeing_impact": True,
+    },
+    "means": {
+        "capital_pence": 500000,
+        "weekly_income_pence": {"state_pension": 23000},
+        "date_of_birth": "1952-03-27",
+    },
 }
 
 
@@ -27,21 +45,31 @@ def random_nino() -> str:
     return prefix + f"{random.randrange(10**6):06d}" + random.choice("ABCD")
 
 
-async def submit_assessment(assessment_url: str, correlation_id: str,
-                            area_code: str = "E09000033") -> dict[str, Any]:
+async def submit_assessment(
+    assessment_url: str, correlation_id: str, area_code: str = "E09000033"
+) -> dict[str, Any]:
     nino = random_nino()
     headers = {"X-Correlation-ID": correlation_id}
     async with httpx.AsyncClient(base_url=assessment_url, headers=headers, timeout=30) as http:
-        case = await http.post("/cases", json={"nino": nino, "full_name": "Test Person",
-                                                "date_of_birth": "1952-03-27", "area_code": area_code})
+        case = await http.post(
+            "/cases",
+            json={
+                "nino": nino,
+                "full_name": "Test Person",
+                "date_of_birth": "1952-03-27",
+                "area_code": area_code,
+            },
+        )
         case.raise_for_status()
         case_id = case.json()["case_id"]
-        recorded = await http.post(f"/cases/{case_id}/assessments",
-                                   json={"assessor_id": "e2e-assessor", "facts": FACTS})
+        recorded = await http.post(
+            f"/cases/{case_id}/assessments", json={"assessor_id": "e2e-assessor", "facts": FACTS}
+        )
         recorded.raise_for_status()
         decision = await http.post(
             f"/cases/{case_id}/assessments/{recorded.json()['assessment_id']}/submit",
-            json={"assessor_id": "e2e-assessor"})
+            json={"assessor_id": "e2e-assessor"},
+        )
         decision.raise_for_status()
     return {"nino": nino, "person_id": case.json()["person_id"], "decision": decision.json()}
 

@@ -16,17 +16,24 @@ async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) 
     weekly = person["decision"]["body"]["award"]["payable_weekly_pence"]
     assert person["decision"]["eligible"] and weekly > 0
 
-    payments = await eventually(lambda: get_json(platform.url("payments"), f"/people/{pid}/payments"))
+    payments = await eventually(
+        lambda: get_json(platform.url("payments"), f"/people/{pid}/payments")
+    )
     plan = await eventually(lambda: get_json(platform.url("care-plans"), f"/people/{pid}/plan"))
     messages = await eventually(
-        lambda: get_json(platform.url("notifications"), f"/people/{pid}/messages"))
+        lambda: get_json(platform.url("notifications"), f"/people/{pid}/messages")
+    )
     assert plan["weekly_budget_pence"] == weekly
-    assert payments["next_payment"]["amount_pence"] == (
-        person["decision"]["body"]["award"]["payable_monthly_pence"])  # to the penny
+    assert (
+        payments["next_payment"]["amount_pence"]
+        == (person["decision"]["body"]["award"]["payable_monthly_pence"])
+    )  # to the penny
 
     async with httpx.AsyncClient(base_url=platform.url("portal"), follow_redirects=True) as portal:
-        signed_in = await portal.post("/sign-in", data={
-            "nino": person["nino"], "dob_day": "27", "dob_month": "3", "dob_year": "1952"})
+        signed_in = await portal.post(
+            "/sign-in",
+            data={"nino": person["nino"], "dob_day": "27", "dob_month": "3", "dob_year": "1952"},
+        )
         assert signed_in.status_code == 200 and "Your care award" in signed_in.text
         page = signed_in.text
     award_text = f"£{weekly // 100:,}.{weekly % 100:02d}"
@@ -44,12 +51,20 @@ async def test_one_trace_follows_the_request_through_every_service(platform) -> 
     await eventually(lambda: get_json(platform.url("care-plans"), f"/people/{pid}/plan"))
 
     def spans() -> list[dict]:
-        return [json.loads(line) for path in platform.traces_dir.glob("*.jsonl")
-                for line in path.read_text().splitlines()]
+        return [
+            json.loads(line)
+            for path in platform.traces_dir.glob("*.jsonl")
+            for line in path.read_text().splitlines()
+        ]
 
     async def services_in_trace() -> set[str] | None:
-        submit = [s for s in spans() if s["service"] == "assessment" and s["kind"] == "SERVER"
-                  and "/submit" in json.dumps(s["attributes"])]
+        submit = [
+            s
+            for s in spans()
+            if s["service"] == "assessment"
+            and s["kind"] == "SERVER"
+            and "/submit" in json.dumps(s["attributes"])
+        ]
         if not submit:
             return None
         trace_id = submit[-1]["trace_id"]
@@ -57,4 +72,8 @@ async def test_one_trace_follows_the_request_through_every_service(platform) -> 
         return found if {"payments", "care-plans", "notifications"} <= found else None
 
     assert await eventually(services_in_trace, timeout=30) >= {
-        "assessment", "payments", "care-plans", "notifications"}
+        "assessment",
+        "payments",
+        "care-plans",
+        "notifications",
+    }

@@ -21,7 +21,9 @@ async def test_a_decision_committed_but_never_published_flows_after_a_restart(pl
 
     await platform.start("assessment")
     pid = person["person_id"]
-    payments = await eventually(lambda: get_json(platform.url("payments"), f"/people/{pid}/payments"))
+    payments = await eventually(
+        lambda: get_json(platform.url("payments"), f"/people/{pid}/payments")
+    )
     assert payments["next_payment"]["amount_pence"] > 0
     await eventually(lambda: get_json(platform.url("notifications"), f"/people/{pid}/messages"))
     status = await get_json(platform.url("assessment"), "/ops/status")
@@ -30,12 +32,17 @@ async def test_a_decision_committed_but_never_published_flows_after_a_restart(pl
 
 async def test_a_consumer_killed_mid_stream_misses_nothing_and_duplicates_nothing(platform) -> None:  # noqa: ANN001
     platform.kill("payments")
-    people = [await submit_assessment(platform.url("assessment"), correlation_id=f"e2e-down-{i}")
-              for i in range(3)]
+    people = [
+        await submit_assessment(platform.url("assessment"), correlation_id=f"e2e-down-{i}")
+        for i in range(3)
+    ]
     await platform.start("payments")
     for person in people:
         payments = await eventually(
-            lambda p=person: get_json(platform.url("payments"), f"/people/{p['person_id']}/payments"))
+            lambda p=person: get_json(
+                platform.url("payments"), f"/people/{p['person_id']}/payments"
+            )
+        )
         periods = [p["period_start"] for p in payments["payments"]]
         assert len(periods) == len(set(periods))  # one scheduled payment per period, never two
 

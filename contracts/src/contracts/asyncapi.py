@@ -18,7 +18,9 @@ ASYNCAPI_PATH = Path(__file__).resolve().parents[2] / "asyncapi.yaml"
 DESCRIPTIONS = {
     topics.ASSESSMENT_EVENTS.name: "Assessments submitted, decisions made, reconsiderations.",
     topics.PAYMENTS_EVENTS.name: "Payment schedules, payments due/issued/failed, overpayments.",
-    topics.CARE_PLANS_EVENTS.name: "Care plans drafted, agreed, superseded; reviews; managed services.",
+    topics.CARE_PLANS_EVENTS.name: (
+        "Care plans drafted, agreed, superseded; reviews; managed services."
+    ),
     topics.NOTIFICATIONS_EVENTS.name: "Messages sent to people and their delivery status.",
     topics.BENEFITS_UC_CLAIMS.name: "Inbound: Universal Credit claims from the benefits system.",
 }
@@ -34,7 +36,9 @@ def build_specification() -> Any:
             schema=Union[events],  # noqa: UP007 - a runtime union of the topic's event classes
         )
     return AsyncAPI(
-        broker, title="Care Benefit events", version="1.0.0",
+        broker,
+        title="Care Benefit events",
+        version="1.0.0",
         description="Every event the Care Benefit services exchange, one topic per producer.",
     ).to_specification()
 

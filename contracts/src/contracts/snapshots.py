@@ -37,7 +37,9 @@ def breaking_changes(old: dict[str, Any], new: dict[str, Any], where: str = "") 
     Nested models are compared through their `$defs` by name.
     """
     problems: list[str] = []
-    _compare_object(old, new, where or "event", old.get("$defs", {}), new.get("$defs", {}), problems)
+    _compare_object(
+        old, new, where or "event", old.get("$defs", {}), new.get("$defs", {}), problems
+    )
     return problems
 
 

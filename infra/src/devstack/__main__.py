@@ -37,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         if args.command == "up":
-            print(platform_stack.describe(asyncio.run(platform_stack.platform_up(demo=not args.no_demo))))
+            print(
+                platform_stack.describe(
+                    asyncio.run(platform_stack.platform_up(demo=not args.no_demo))
+                )
+            )
         elif args.command == "down":
             stopped = platform_stack.platform_down()
             print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")

@@ -46,11 +46,20 @@ class RunningApp:
         return f"http://127.0.0.1:{self.port}"
 
 
-def app_env(app: App, ports: Mapping[str, int], bootstrap_servers: str, database_url,  # noqa: ANN001
-            traces_file: Path | None = None, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+def app_env(
+    app: App,
+    ports: Mapping[str, int],
+    bootstrap_servers: str,
+    database_url,  # noqa: ANN001
+    traces_file: Path | None = None,
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, str]:
     """The environment one app runs with; `database_url(db)` builds a service's database URL."""
-    env = {**os.environ, "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
-           f"{app.env_prefix}HTTP_PORT": str(ports[app.name])}
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
+        f"{app.env_prefix}HTTP_PORT": str(ports[app.name]),
+    }
     if app.database:
         env[f"{app.env_prefix}DATABASE_URL"] = database_url(app.database)
     if app.name == "portal":
@@ -69,9 +78,25 @@ def start_app(app: App, port: int, env: Mapping[str, str], log_dir: Path) -> Run
     log_file = log_dir / f"{app.name}.log"
     with log_file.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "--factory", app.target, "--host", "127.0.0.1",
-             "--port", str(port), "--timeout-graceful-shutdown", "15", "--no-access-log"],
-            env=dict(env), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                app.target,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--timeout-graceful-shutdown",
+                "15",
+                "--no-access-log",
+            ],
+            env=dict(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     return RunningApp(app, port, process.pid, log_file, process)
 
 
@@ -80,8 +105,12 @@ def start_process(name: str, python_args: list[str], port: int, log_dir: Path) -
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / f"{name}.log"
     with log_file.open("ab") as log:
-        process = subprocess.Popen([sys.executable, "-u", *python_args], stdout=log,
-                                   stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            [sys.executable, "-u", *python_args],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     return RunningApp(App(name, "", "", None, port), port, process.pid, log_file, process)
 
 
@@ -91,17 +120,23 @@ async def wait_ready(running: RunningApp, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     async with httpx.AsyncClient(timeout=2) as client:
         while time.monotonic() < deadline:
-            if not pid_alive(running.pid) or (running.process and running.process.poll() is not None):
-                raise RuntimeError(f"{running.app.name} exited during start-up; last log lines:\n"
-                                   f"{log_tail(running.log_file)}")
+            if not pid_alive(running.pid) or (
+                running.process and running.process.poll() is not None
+            ):
+                raise RuntimeError(
+                    f"{running.app.name} exited during start-up; last log lines:\n"
+                    f"{log_tail(running.log_file)}"
+                )
             try:
                 if (await client.get(running.url + path)).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             await asyncio.sleep(0.2)
-    raise RuntimeError(f"{running.app.name} not ready after {timeout}s; last log lines:\n"
-                       f"{log_tail(running.log_file)}")
+    raise RuntimeError(
+        f"{running.app.name} not ready after {timeout}s; last log lines:\n"
+        f"{log_tail(running.log_file)}"
+    )
 
 
 def stop_app(running: RunningApp, timeout: float = 20.0) -> None:

@@ -37,8 +37,13 @@ async def raw_kafka(bootstrap: str, count: int, size: int = 2_000) -> dict[str, 
     await admin.create_topics([NewTopic(topic, 6, 1)])
     await admin.close()
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, group_id=f"g-{topic}",
-                                auto_offset_reset="earliest", enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        group_id=f"g-{topic}",
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+    )
     await producer.start()
     await consumer.start()
     received: dict[bytes, float] = {}
@@ -54,8 +59,10 @@ async def raw_kafka(bootstrap: str, count: int, size: int = 2_000) -> dict[str, 
         payload = b"x" * size
         reader = asyncio.create_task(consume(count))
         started = time.perf_counter()
-        acks = [await producer.send(topic, f"{i:016d}".encode() + payload, key=f"p{i}".encode())
-                for i in range(count)]
+        acks = [
+            await producer.send(topic, f"{i:016d}".encode() + payload, key=f"p{i}".encode())
+            for i in range(count)
+        ]
         await asyncio.gather(*acks)
         produced = time.perf_counter() - started
         await reader
@@ -72,19 +79,38 @@ async def raw_kafka(bootstrap: str, count: int, size: int = 2_000) -> dict[str, 
         await producer.stop()
         await consumer.stop()
     latencies = [received[tag] - at for tag, at in sent.items()]
-    return {"produce_per_s": count / produced, "end_to_end_per_s": count / total,
-            **percentiles(latencies)}
+    return {
+        "produce_per_s": count / produced,
+        "end_to_end_per_s": count / total,
+        **percentiles(latencies),
+    }
 
 
-async def pipeline(infra: Infra, count: int, concurrency: int, log_dir,  # noqa: ANN001
-                   rate: float | None = None) -> dict[str, float]:
+async def pipeline(
+    infra: Infra,
+    count: int,
+    concurrency: int,
+    log_dir,  # noqa: ANN001
+    rate: float | None = None,
+) -> dict[str, float]:
     import httpx
 
     ports = dict(zip((a.name for a in apps.APPS), free_ports(len(apps.APPS)), strict=True))
-    running = [apps.start_app(a, ports[a.name],
-                              apps.app_env(a, ports, infra.bootstrap_servers, infra.database_url,
-                                           extra={"CAREBENEFIT_ENVIRONMENT": "test"}), log_dir)
-               for a in apps.APPS]
+    running = [
+        apps.start_app(
+            a,
+            ports[a.name],
+            apps.app_env(
+                a,
+                ports,
+                infra.bootstrap_servers,
+                infra.database_url,
+                extra={"CAREBENEFIT_ENVIRONMENT": "test"},
+            ),
+            log_dir,
+        )
+        for a in apps.APPS
+    ]
     try:
         await asyncio.gather(*(apps.wait_ready(r) for r in running))
         url = f"http://127.0.0.1:{ports['assessment']}"
@@ -96,14 +122,29 @@ async def pipeline(infra: Infra, count: int, concurrency: int, log_dir,  # noqa:
                 await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
             async with gate:
                 nino = f"JT{i:06d}{'ABCD'[i % 4]}"
-                case = (await http.post("/cases", json={
-                    "nino": nino, "full_name": f"Bench {i}", "date_of_birth": "1950-01-01",
-                    "area_code": "E09000033"})).json()
-                recorded = (await http.post(f"/cases/{case['case_id']}/assessments",
-                                            json={"assessor_id": "bench", "facts": facts})).json()
-                (await http.post(f"/cases/{case['case_id']}/assessments/"
-                                 f"{recorded['assessment_id']}/submit",
-                                 json={"assessor_id": "bench"})).raise_for_status()
+                case = (
+                    await http.post(
+                        "/cases",
+                        json={
+                            "nino": nino,
+                            "full_name": f"Bench {i}",
+                            "date_of_birth": "1950-01-01",
+                            "area_code": "E09000033",
+                        },
+                    )
+                ).json()
+                recorded = (
+                    await http.post(
+                        f"/cases/{case['case_id']}/assessments",
+                        json={"assessor_id": "bench", "facts": facts},
+                    )
+                ).json()
+                (
+                    await http.post(
+                        f"/cases/{case['case_id']}/assessments/{recorded['assessment_id']}/submit",
+                        json={"assessor_id": "bench"},
+                    )
+                ).raise_for_status()
 
         started = time.perf_counter()
         async with httpx.AsyncClient(base_url=url, timeout=60) as http:
@@ -120,23 +161,33 @@ async def _latencies(infra: Infra, count: int, submitted_s: float) -> dict[str, 
     assessment = await asyncpg.connect(infra.database_url("assessment"))
     try:
         deadline = time.monotonic() + 600
-        while await notifications.fetchval(
-                "SELECT count(*) FROM messages WHERE template_id = 'decision-made' AND channel = 'inbox'") < count:
+        told_sql = (
+            "SELECT person_id, created_at FROM messages"
+            " WHERE template_id = 'decision-made' AND channel = 'inbox'"
+        )
+        while len(await notifications.fetch(told_sql)) < count:
             if time.monotonic() > deadline:
                 raise RuntimeError("notifications did not catch up within 10 minutes")
             await asyncio.sleep(0.5)
-        decided = {r["person_id"]: r["decided_at"] for r in await assessment.fetch(
-            "SELECT person_id, decided_at FROM decisions")}
-        told = {r["person_id"]: r["created_at"] for r in await notifications.fetch(
-            "SELECT person_id, created_at FROM messages"
-            " WHERE template_id = 'decision-made' AND channel = 'inbox'")}
+        decided = {
+            r["person_id"]: r["decided_at"]
+            for r in await assessment.fetch("SELECT person_id, decided_at FROM decisions")
+        }
+        told = {
+            r["person_id"]: r["created_at"]
+            for r in await notifications.fetch(told_sql)
+        }
     finally:
         await notifications.close()
         await assessment.close()
     latencies = [(told[p] - decided[p]).total_seconds() for p in told]
     span = (max(told.values()) - min(decided.values())).total_seconds()
-    return {"assessments": count, "submit_seconds": submitted_s,
-            "decisions_to_notifications_per_s": count / span, **percentiles(latencies)}
+    return {
+        "assessments": count,
+        "submit_seconds": submitted_s,
+        "decisions_to_notifications_per_s": count / span,
+        **percentiles(latencies),
+    }
 
 
 async def main(count: int, concurrency: int, rate: float | None) -> None:
@@ -147,21 +198,31 @@ async def main(count: int, concurrency: int, rate: float | None) -> None:
         raw = await raw_kafka(infra.bootstrap_servers, max(count * 5, 5_000))
         flow = await pipeline(infra, count, concurrency, Path(tempfile.mkdtemp()) / "logs", rate)
     print(f"raw aiokafka (idempotent, acks=all, 2 kB, 6 partitions, {max(count * 5, 5_000)} msgs):")
-    print(f"  produce {raw['produce_per_s']:,.0f} msg/s; produce+consume {raw['end_to_end_per_s']:,.0f}"
-          f" msg/s; one-at-a-time transit p50 {raw['p50'] * 1000:.1f} ms, p95 {raw['p95'] * 1000:.1f} ms,"
-          f" p99 {raw['p99'] * 1000:.1f} ms")
+    print(
+        f"  produce {raw['produce_per_s']:,.0f} msg/s;"
+        f" produce+consume {raw['end_to_end_per_s']:,.0f} msg/s;"
+        f" one-at-a-time transit p50 {raw['p50'] * 1000:.1f} ms,"
+        f" p95 {raw['p95'] * 1000:.1f} ms, p99 {raw['p99'] * 1000:.1f} ms"
+    )
     pace = f"paced at {rate:g}/s" if rate else f"as fast as possible, concurrency {concurrency}"
     print(f"pipeline ({flow['assessments']} assessments over HTTP, {pace}):")
-    print(f"  submitted in {flow['submit_seconds']:.1f} s; decision->notification "
-          f"{flow['decisions_to_notifications_per_s']:.1f}/s; latency p50 {flow['p50'] * 1000:.0f} ms,"
-          f" p95 {flow['p95'] * 1000:.0f} ms, p99 {flow['p99'] * 1000:.0f} ms")
+    print(
+        f"  submitted in {flow['submit_seconds']:.1f} s;"
+        f" decision->notification {flow['decisions_to_notifications_per_s']:.1f}/s;"
+        f" latency p50 {flow['p50'] * 1000:.0f} ms, p95 {flow['p95'] * 1000:.0f} ms,"
+        f" p99 {flow['p99'] * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--assessments", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--rate", type=float, default=None,
-                        help="assessments per second (default: as fast as possible)")
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=None,
+        help="assessments per second (default: as fast as possible)",
+    )
     args = parser.parse_args()
     asyncio.run(main(args.assessments, args.concurrency, args.rate))

@@ -22,29 +22,71 @@ def _descriptors(**codes: str) -> dict[str, str]:
 
 
 DEMO_PEOPLE = (
-    DemoPerson("JT123456C", "Margaret Okafor", "1952-03-27", "E09000033", {
-        "descriptors": _descriptors(a1="1d", a3="3b", a4="4c", a5="5b", a6="6c", a10="10b",
-                                    a11="11b", a12="12c"),
-        "care_act": {"impairment_or_illness": True, "outcomes": {"a": "a", "b": "a", "d": "b"},
-                     "significant_wellbeing_impact": True},
-        "means": {"capital_pence": 800000, "weekly_income_pence": {"state_pension": 23000},
-                  "date_of_birth": "1952-03-27"}},
-        {"channels": ["email"], "email": "margaret.okafor@example.com"}),
-    DemoPerson("JT234567B", "Daniel Price", "1979-11-02", "E08000025", {
-        "descriptors": _descriptors(a1="1e", a2="2d", a4="4e", a6="6d", a9="9c", a11="11d",
-                                    a12="12e"),
-        "care_act": {"impairment_or_illness": True,
-                     "outcomes": {"a": "a", "c": "a", "e": "c", "i": "a"},
-                     "significant_wellbeing_impact": True},
-        "means": {"capital_pence": 100000, "weekly_income_pence": {}, "date_of_birth": "1979-11-02"}},
-        {"channels": ["sms", "letter"], "phone": "07700 900123",
-         "address_lines": ["Daniel Price", "12 Example Street", "Birmingham"],
-         "postcode": "B1 1AA", "accessible_format": "large_print"}),
-    DemoPerson("JT345678A", "Priya Shah", "1990-06-15", "E06000023", {
-        "descriptors": _descriptors(a9="9b"),
-        "care_act": {"impairment_or_illness": True, "outcomes": {"g": "b"},
-                     "significant_wellbeing_impact": False},
-        "means": {"capital_pence": 0, "weekly_income_pence": {}, "date_of_birth": "1990-06-15"}}),
+    DemoPerson(
+        "JT123456C",
+        "Margaret Okafor",
+        "1952-03-27",
+        "E09000033",
+        {
+            "descriptors": _descriptors(
+                a1="1d", a3="3b", a4="4c", a5="5b", a6="6c", a10="10b", a11="11b", a12="12c"
+            ),
+            "care_act": {
+                "impairment_or_illness": True,
+                "outcomes": {"a": "a", "b": "a", "d": "b"},
+                "significant_wellbeing_impact": True,
+            },
+            "means": {
+                "capital_pence": 800000,
+                "weekly_income_pence": {"state_pension": 23000},
+                "date_of_birth": "1952-03-27",
+            },
+        },
+        {"channels": ["email"], "email": "margaret.okafor@example.com"},
+    ),
+    DemoPerson(
+        "JT234567B",
+        "Daniel Price",
+        "1979-11-02",
+        "E08000025",
+        {
+            "descriptors": _descriptors(
+                a1="1e", a2="2d", a4="4e", a6="6d", a9="9c", a11="11d", a12="12e"
+            ),
+            "care_act": {
+                "impairment_or_illness": True,
+                "outcomes": {"a": "a", "c": "a", "e": "c", "i": "a"},
+                "significant_wellbeing_impact": True,
+            },
+            "means": {
+                "capital_pence": 100000,
+                "weekly_income_pence": {},
+                "date_of_birth": "1979-11-02",
+            },
+        },
+        {
+            "channels": ["sms", "letter"],
+            "phone": "07700 900123",
+            "address_lines": ["Daniel Price", "12 Example Street", "Birmingham"],
+            "postcode": "B1 1AA",
+            "accessible_format": "large_print",
+        },
+    ),
+    DemoPerson(
+        "JT345678A",
+        "Priya Shah",
+        "1990-06-15",
+        "E06000023",
+        {
+            "descriptors": _descriptors(a9="9b"),
+            "care_act": {
+                "impairment_or_illness": True,
+                "outcomes": {"g": "b"},
+                "significant_wellbeing_impact": False,
+            },
+            "means": {"capital_pence": 0, "weekly_income_pence": {}, "date_of_birth": "1990-06-15"},
+        },
+    ),
 )
 
 
@@ -52,34 +94,60 @@ async def load_demo(assessment_url: str, notifications_url: str) -> list[dict[st
     """Opens a case, sets contact preferences, records and submits an assessment for each demo
     person not yet decided."""
     loaded = []
-    async with (httpx.AsyncClient(base_url=assessment_url, timeout=30) as http,
-                httpx.AsyncClient(base_url=notifications_url, timeout=30) as notifications):
+    async with (
+        httpx.AsyncClient(base_url=assessment_url, timeout=30) as http,
+        httpx.AsyncClient(base_url=notifications_url, timeout=30) as notifications,
+    ):
         for person in DEMO_PEOPLE:
-            known = await http.post("/people/verify", json={
-                "nino": person.nino, "date_of_birth": person.date_of_birth})
+            known = await http.post(
+                "/people/verify", json={"nino": person.nino, "date_of_birth": person.date_of_birth}
+            )
             if known.status_code == 200:
                 decided = await http.get(f"/people/{known.json()['person_id']}/decision")
                 if decided.status_code == 200:
                     loaded.append({"nino": person.nino, "person_id": known.json()["person_id"]})
                     continue
-            case = _ok(await http.post("/cases", json={
-                "nino": person.nino, "full_name": person.full_name,
-                "date_of_birth": person.date_of_birth, "area_code": person.area_code}))
+            case = _ok(
+                await http.post(
+                    "/cases",
+                    json={
+                        "nino": person.nino,
+                        "full_name": person.full_name,
+                        "date_of_birth": person.date_of_birth,
+                        "area_code": person.area_code,
+                    },
+                )
+            )
             if person.preferences:
-                _ok(await notifications.put(f"/people/{case['person_id']}/preferences",
-                                            json=person.preferences))
-            recorded = _ok(await http.post(f"/cases/{case['case_id']}/assessments", json={
-                "assessor_id": "demo-assessor", "facts": person.facts,
-                "evidence_notes": "Demo data: home visit and GP letter."}))
-            _ok(await http.post(
-                f"/cases/{case['case_id']}/assessments/{recorded['assessment_id']}/submit",
-                json={"assessor_id": "demo-assessor"}))
+                _ok(
+                    await notifications.put(
+                        f"/people/{case['person_id']}/preferences", json=person.preferences
+                    )
+                )
+            recorded = _ok(
+                await http.post(
+                    f"/cases/{case['case_id']}/assessments",
+                    json={
+                        "assessor_id": "demo-assessor",
+                        "facts": person.facts,
+                        "evidence_notes": "Demo data: home visit and GP letter.",
+                    },
+                )
+            )
+            _ok(
+                await http.post(
+                    f"/cases/{case['case_id']}/assessments/{recorded['assessment_id']}/submit",
+                    json={"assessor_id": "demo-assessor"},
+                )
+            )
             loaded.append({"nino": person.nino, "person_id": case["person_id"]})
     return loaded
 
 
 def _ok(response: httpx.Response) -> dict[str, Any]:
     if response.status_code >= 400:
-        raise RuntimeError(f"demo data: {response.request.method} {response.request.url} -> "
-                           f"{response.status_code} {response.text}")
+        raise RuntimeError(
+            f"demo data: {response.request.method} {response.request.url} -> "
+            f"{response.status_code} {response.text}"
+        )
     return response.json()

@@ -17,7 +17,9 @@ def apps_state_path(root: Path | None = None) -> Path:
 
 
 def _ports() -> dict[str, int]:
-    return {a.name: int(os.environ.get(f"{a.env_prefix}HTTP_PORT", a.default_port)) for a in apps.APPS}
+    return {
+        a.name: int(os.environ.get(f"{a.env_prefix}HTTP_PORT", a.default_port)) for a in apps.APPS
+    }
 
 
 async def platform_up(*, demo: bool = True) -> dict[str, Any]:
@@ -28,16 +30,24 @@ async def platform_up(*, demo: bool = True) -> dict[str, Any]:
     urls = infra["database_urls"]
     running.update(_start_stand_ins(root))
     for app in apps.APPS:
-        env = apps.app_env(app, ports, infra["kafka"]["bootstrap_servers"], urls.__getitem__,
-                           traces_file=local_dir(root) / "traces" / f"{app.name}.jsonl")
+        env = apps.app_env(
+            app,
+            ports,
+            infra["kafka"]["bootstrap_servers"],
+            urls.__getitem__,
+            traces_file=local_dir(root) / "traces" / f"{app.name}.jsonl",
+        )
         running[app.name] = apps.start_app(app, ports[app.name], env, local_dir(root) / "logs")
     _write_apps_state(root, running)
     await asyncio.gather(*(apps.wait_ready(running[a.name]) for a in apps.APPS))
-    loaded = (await load_demo(running["assessment"].url, running["notifications"].url)
-              if demo else [])
-    return {"portal": running["portal"].url,
-            "apps": {a.name: running[a.name].url for a in apps.APPS},
-            "demo_people": loaded}
+    loaded = (
+        await load_demo(running["assessment"].url, running["notifications"].url) if demo else []
+    )
+    return {
+        "portal": running["portal"].url,
+        "apps": {a.name: running[a.name].url for a in apps.APPS},
+        "demo_people": loaded,
+    }
 
 
 def _start_stand_ins(root: Path) -> dict[str, apps.RunningApp]:
@@ -47,16 +57,29 @@ def _start_stand_ins(root: Path) -> dict[str, apps.RunningApp]:
     return {
         name: apps.start_process(name, argv, port, log_dir)
         for name, argv, port in (
-            ("smtp-sink", ["-m", "aiosmtpd", "-n", "-l", "127.0.0.1:1025",
-                           "-c", "aiosmtpd.handlers.Debugging"], 1025),
+            (
+                "smtp-sink",
+                [
+                    "-m",
+                    "aiosmtpd",
+                    "-n",
+                    "-l",
+                    "127.0.0.1:1025",
+                    "-c",
+                    "aiosmtpd.handlers.Debugging",
+                ],
+                1025,
+            ),
             ("notify-stub", ["-m", "notifications.stubs.notify", "8199"], 8199),
         )
     }
 
 
 def _write_apps_state(root: Path, running: dict[str, apps.RunningApp]) -> None:
-    state = {name: {"pid": r.pid, "port": r.port, "log_file": str(r.log_file)}
-             for name, r in running.items()}
+    state = {
+        name: {"pid": r.pid, "port": r.port, "log_file": str(r.log_file)}
+        for name, r in running.items()
+    }
     apps_state_path(root).write_text(json.dumps(state, indent=2) + "\n")
 
 
@@ -82,7 +105,10 @@ def describe(result: dict[str, Any]) -> str:
         for person in DEMO_PEOPLE:
             day = person.date_of_birth
             lines.append(f"  {person.full_name:<16} NINO {person.nino}  born {day}")
-    lines += ["", "Emails sent: .local/logs/smtp-sink.log  Texts and letters: the Notify stub,"
-              " .local/logs/notify-stub.log",
-              "Logs: .local/logs/  Traces: .local/traces/  Stop: make down"]
+    lines += [
+        "",
+        "Emails sent: .local/logs/smtp-sink.log  Texts and letters: the Notify stub,"
+        " .local/logs/notify-stub.log",
+        "Logs: .local/logs/  Traces: .local/traces/  Stop: make down",
+    ]
     return "\n".join(lines)

@@ -8,15 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer
-
 from contracts.assessment.v1 import AssessmentSubmitted, AssessmentSubmittedV1
 
 NO_MIGRATIONS = Path(__file__).parent / "no_migrations"
 
 
 def submitted(subject: str = "person-1", **overrides: Any) -> AssessmentSubmittedV1:
-    data = AssessmentSubmitted(case_id="c1", assessment_id=str(uuid.uuid4()), assessor_id="a1",
-                               area_code="E09000033")
+    data = AssessmentSubmitted(
+        case_id="c1", assessment_id=str(uuid.uuid4()), assessor_id="a1", area_code="E09000033"
+    )
     return AssessmentSubmittedV1(source="/services/test", subject=subject, data=data, **overrides)
 
 
@@ -33,8 +33,13 @@ async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 30.0)
 
 async def read_topic(bootstrap: str, topic: str, want: int, timeout: float = 20.0) -> list[Any]:
     """Reads a topic from the start until `want` records arrived (or the timeout)."""
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=bootstrap, auto_offset_reset="earliest",
-                                enable_auto_commit=False, group_id=None)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=None,
+    )
     await consumer.start()
     records: list[Any] = []
     try:

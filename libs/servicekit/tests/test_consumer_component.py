@@ -2,7 +2,6 @@
 are covered on the real broker in test_consumer_integration)."""
 
 from faststream.kafka import KafkaBroker, TestKafkaBroker
-
 from servicekit.consumer import EventConsumer
 from servicekit.deadletter import DeadLetters
 from servicekit.uow import FakeUnitOfWork
@@ -17,8 +16,9 @@ async def test_messages_reach_handlers_and_poison_is_published_to_the_dead_lette
     async def handler(event, uow) -> None:  # noqa: ANN001
         applied.append(event.subject)
 
-    consumer = EventConsumer("svc", {type(submitted()): handler}, FakeUnitOfWork,
-                             DeadLetters("svc", broker, pool=None))
+    consumer = EventConsumer(
+        "svc", {type(submitted()): handler}, FakeUnitOfWork, DeadLetters("svc", broker, pool=None)
+    )
     consumer.subscribe(broker, ["in.events"])
 
     @broker.subscriber("svc.dlq")

@@ -5,7 +5,6 @@ import uuid
 
 import pytest
 from faststream.kafka import KafkaBroker
-
 from servicekit import db
 from servicekit.consumer import EventConsumer
 from servicekit.deadletter import DeadLetters
@@ -46,8 +45,14 @@ async def record(event, uow) -> None:  # noqa: ANN001
 
 async def start_consumer(infra, pool, name: str, topic: str) -> KafkaBroker:  # noqa: ANN001
     broker = KafkaBroker(infra.bootstrap_servers, enable_idempotence=True)
-    consumer = EventConsumer(name, {type(submitted()): record}, lambda: AsyncpgUnitOfWork(pool),
-                             DeadLetters(name, broker, pool), max_attempts=3, backoff_ms=10)
+    consumer = EventConsumer(
+        name,
+        {type(submitted()): record},
+        lambda: AsyncpgUnitOfWork(pool),
+        DeadLetters(name, broker, pool),
+        max_attempts=3,
+        backoff_ms=10,
+    )
     consumer.subscribe(broker, [topic])
     await broker.start()
     return broker
@@ -90,7 +95,9 @@ async def test_malformed_and_failing_messages_are_dead_lettered_and_the_consumer
     assert await pool.fetchval("SELECT count(*) FROM dead_letters") == 2
 
 
-async def test_work_that_failed_to_commit_is_redelivered_after_a_restart(infra, pool, names) -> None:
+async def test_work_that_failed_to_commit_is_redelivered_after_a_restart(
+    infra, pool, names
+) -> None:
     """Why NACK_ON_ERROR: FastStream's default (ACK_FIRST) commits before the handler runs, so a
     crash mid-way loses the message. Here the offset stays uncommitted and a new consumer in the
     same group receives the message again."""
@@ -107,8 +114,12 @@ async def test_work_that_failed_to_commit_is_redelivered_after_a_restart(infra, 
         await uow.conn.execute("INSERT INTO applied VALUES ($1, 'recovered')", event.id)
 
     again = KafkaBroker(infra.bootstrap_servers)
-    EventConsumer(name, {type(stuck): recovered}, lambda: AsyncpgUnitOfWork(pool),
-                  DeadLetters(name, again, pool)).subscribe(again, [topic])
+    EventConsumer(
+        name,
+        {type(stuck): recovered},
+        lambda: AsyncpgUnitOfWork(pool),
+        DeadLetters(name, again, pool),
+    ).subscribe(again, [topic])
     await again.start()
     await eventually(applied(pool, "recovered"))
     await again.stop()

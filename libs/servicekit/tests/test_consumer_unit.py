@@ -3,7 +3,6 @@
 from types import SimpleNamespace
 
 import pytest
-
 from servicekit.consumer import EventConsumer, Unprocessable
 from servicekit.uow import FakeUnitOfWork
 
@@ -22,8 +21,9 @@ RECORD = SimpleNamespace(topic="t", partition=0, offset=7, key=b"k", value=b"{}"
 
 
 def consumer_with(handler, uow: FakeUnitOfWork, dead: FakeDeadLetters) -> EventConsumer:  # noqa: ANN001
-    return EventConsumer("svc", {type(submitted()): handler}, lambda: uow, dead,
-                         max_attempts=3, backoff_ms=0)
+    return EventConsumer(
+        "svc", {type(submitted()): handler}, lambda: uow, dead, max_attempts=3, backoff_ms=0
+    )
 
 
 async def test_a_redelivered_event_is_applied_once() -> None:

@@ -5,7 +5,6 @@ import json
 
 import pytest
 from faststream.kafka import KafkaBroker
-
 from servicekit import db
 from servicekit.outbox import OutboxRelay
 from servicekit.service import kafka_publisher
@@ -66,7 +65,9 @@ async def test_a_rolled_back_change_publishes_nothing(pool) -> None:
     assert await pool.fetchval("SELECT to_regclass('state') IS NULL")
 
 
-async def test_events_committed_before_a_crash_are_published_after_restart(infra, pool, broker) -> None:
+async def test_events_committed_before_a_crash_are_published_after_restart(
+    infra, pool, broker
+) -> None:
     subject = f"crash-{id(pool)}"
     event = submitted(subject)
     await emit(pool, event)  # committed; the process "dies" before its relay runs

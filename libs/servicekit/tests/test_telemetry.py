@@ -2,8 +2,11 @@ import json
 
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-
-from servicekit.telemetry import JsonLinesSpanExporter, context_from_traceparent, current_traceparent
+from servicekit.telemetry import (
+    JsonLinesSpanExporter,
+    context_from_traceparent,
+    current_traceparent,
+)
 
 
 def test_spans_with_binary_attributes_are_exported_as_json_lines(tmp_path) -> None:  # noqa: ANN001
@@ -25,6 +28,10 @@ def test_spans_with_binary_attributes_are_exported_as_json_lines(tmp_path) -> No
 def test_a_traceparent_round_trips_into_a_parent_context() -> None:
     header = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
     provider = TracerProvider()
-    with provider.get_tracer("t").start_as_current_span("x", context=context_from_traceparent(header)) as span:
-        assert format(span.get_span_context().trace_id, "032x") == "0af7651916cd43dd8448eb211c80319c"
+    with provider.get_tracer("t").start_as_current_span(
+        "x", context=context_from_traceparent(header)
+    ) as span:
+        assert (
+            format(span.get_span_context().trace_id, "032x") == "0af7651916cd43dd8448eb211c80319c"
+        )
     assert context_from_traceparent(None) is None

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from contracts.envelope import Envelope, Pence, Payload, event_type_name
+from contracts.envelope import Envelope, Payload, Pence, event_type_name
 
 SOURCE = "/services/assessment"
 Band = Literal["none", "standard", "enhanced"]
@@ -45,7 +45,9 @@ class Award(Payload):
     gross_weekly_pence: Pence
     weekly_contribution_pence: Pence
     net_weekly_pence: Pence
-    net_monthly_pence: Pence = Field(description="Monthly equivalent: weekly x 52 / 12, to the penny")
+    net_monthly_pence: Pence = Field(
+        description="Monthly equivalent: weekly x 52 / 12, to the penny"
+    )
 
 
 class ExplanationLine(Payload):

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from contracts.envelope import Envelope, Pence, Payload, event_type_name
+from contracts.envelope import Envelope, Payload, Pence, event_type_name
 
 SOURCE = "/external/benefits-system"
 
@@ -46,9 +46,7 @@ class UcClaimClosedV1(Envelope[UcClaimClosed]):
 
 
 class UcPeriodAssessedV1(Envelope[UcPeriodAssessed]):
-    type: Literal["uk.gov.carebenefit.benefits.uc_period_assessed.v1"] = _type(
-        "uc_period_assessed"
-    )
+    type: Literal["uk.gov.carebenefit.benefits.uc_period_assessed.v1"] = _type("uc_period_assessed")
 
 
 EVENTS = (UcClaimOpenedV1, UcClaimClosedV1, UcPeriodAssessedV1)

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from contracts.envelope import Envelope, Pence, Payload, event_type_name
+from contracts.envelope import Envelope, Payload, Pence, event_type_name
 
 SOURCE = "/services/care-plans"
 
@@ -61,7 +61,8 @@ class PlanSuperseded(Payload):
     superseded_by_version: int
     reason: str
     ended: bool = Field(
-        False, description="True when the plan ended (person no longer eligible): nothing replaces it"
+        False,
+        description="True when the plan ended (person no longer eligible): nothing replaces it",
     )
 
 

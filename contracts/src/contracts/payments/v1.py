@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from contracts.envelope import Envelope, Pence, Payload, event_type_name
+from contracts.envelope import Envelope, Payload, Pence, event_type_name
 
 SOURCE = "/services/payments"
 
@@ -122,9 +122,7 @@ class PaymentFailedV1(Envelope[PaymentFailed]):
 
 
 class OverpaymentRaisedV1(Envelope[OverpaymentRaised]):
-    type: Literal["uk.gov.carebenefit.payments.overpayment_raised.v1"] = _type(
-        "overpayment_raised"
-    )
+    type: Literal["uk.gov.carebenefit.payments.overpayment_raised.v1"] = _type("overpayment_raised")
 
 
 class OverpaymentRecoveredV1(Envelope[OverpaymentRecovered]):

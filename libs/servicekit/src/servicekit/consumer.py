@@ -13,12 +13,12 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import asyncpg
+from contracts.envelope import Envelope
+from contracts.registry import MalformedEvent, UnknownEventType, parse_event
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 
-from contracts.envelope import Envelope
-from contracts.registry import MalformedEvent, UnknownEventType, parse_event
 from servicekit.context import caused_by
 from servicekit.deadletter import DeadLetter, DeadLetters
 from servicekit.uow import UnitOfWork
@@ -33,14 +33,26 @@ class Unprocessable(Exception):
     """A handler's verdict that this event can never be applied (e.g. refers to nothing known)."""
 
 
-TRANSIENT = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError,
-             asyncpg.SerializationError, asyncpg.DeadlockDetectedError, asyncpg.TooManyConnectionsError)
+TRANSIENT = (
+    OSError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.InterfaceError,
+    asyncpg.SerializationError,
+    asyncpg.DeadlockDetectedError,
+    asyncpg.TooManyConnectionsError,
+)
 
 
 class EventConsumer:
     def __init__(
-        self, name: str, handlers: Mapping[type[Envelope[Any]], Handler], uow_factory: UowFactory,
-        dead_letters: DeadLetters, *, max_attempts: int = 3, backoff_ms: int = 100,
+        self,
+        name: str,
+        handlers: Mapping[type[Envelope[Any]], Handler],
+        uow_factory: UowFactory,
+        dead_letters: DeadLetters,
+        *,
+        max_attempts: int = 3,
+        backoff_ms: int = 100,
     ) -> None:
         self.name = name
         self._handlers, self._uow_factory, self._dead_letters = handlers, uow_factory, dead_letters
@@ -52,8 +64,12 @@ class EventConsumer:
         options: dict[str, Any] = {"max_workers": workers} if workers > 1 else {}
         for topic in topics:
             broker.subscriber(
-                topic, group_id=self.name, auto_offset_reset="earliest",
-                ack_policy=AckPolicy.NACK_ON_ERROR, title=f"{self.name}:{topic}", **options,
+                topic,
+                group_id=self.name,
+                auto_offset_reset="earliest",
+                ack_policy=AckPolicy.NACK_ON_ERROR,
+                title=f"{self.name}:{topic}",
+                **options,
             )(self.on_message)
 
     async def on_message(self, msg: KafkaMessage) -> None:
@@ -96,7 +112,9 @@ class EventConsumer:
                 await handler(event, uow)
             await uow.commit()
 
-    async def _dead_letter(self, record: Any, event: Envelope[Any], exc: Exception, attempts: int) -> None:
+    async def _dead_letter(
+        self, record: Any, event: Envelope[Any], exc: Exception, attempts: int
+    ) -> None:
         if record is None:
             raise exc
         await self._dead_letters.send(DeadLetter.of(record, exc, attempts=attempts, event=event))

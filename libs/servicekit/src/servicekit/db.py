@@ -30,7 +30,10 @@ async def migrate(pool: asyncpg.Pool, service_migrations: Path) -> list[str]:
             " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
         )
         done = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")}
-        for namespace, directory in (("servicekit", KIT_MIGRATIONS), ("service", service_migrations)):
+        for namespace, directory in (
+            ("servicekit", KIT_MIGRATIONS),
+            ("service", service_migrations),
+        ):
             for path in sorted(directory.glob("*.sql")):
                 name = f"{namespace}/{path.name}"
                 if name in done:

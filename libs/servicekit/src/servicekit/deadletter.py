@@ -5,9 +5,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from faststream.kafka import KafkaBroker
-
 from contracts.topics import dead_letter
+from faststream.kafka import KafkaBroker
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +28,16 @@ class DeadLetter:
     @classmethod
     def of(cls, record: Any, exc: Exception, attempts: int, event: Any = None) -> "DeadLetter":
         return cls(
-            topic=record.topic, partition=record.partition, offset=record.offset, key=record.key,
+            topic=record.topic,
+            partition=record.partition,
+            offset=record.offset,
+            key=record.key,
             value=record.value or b"",
             headers={k: v.decode("utf-8", "replace") for k, v in (record.headers or ())},
-            error_class=type(exc).__name__, reason=str(getattr(exc, "reason", exc))[:2000],
-            attempts=attempts, event_id=getattr(event, "id", None),
+            error_class=type(exc).__name__,
+            reason=str(getattr(exc, "reason", exc))[:2000],
+            attempts=attempts,
+            event_id=getattr(event, "id", None),
             event_type=getattr(event, "type", None),
         )
 
@@ -58,16 +62,29 @@ class DeadLetters:
         self._broker, self._pool = broker, pool
 
     async def send(self, letter: DeadLetter) -> None:
-        log.error("%s: dead-lettering %s[%d]@%d: %s", self.consumer, letter.topic,
-                  letter.partition, letter.offset, letter.reason)
+        log.error(
+            "%s: dead-lettering %s[%d]@%d: %s",
+            self.consumer,
+            letter.topic,
+            letter.partition,
+            letter.offset,
+            letter.reason,
+        )
         await self._broker.publish(
             letter.value, self.topic, key=letter.key, headers=letter.kafka_headers(self.consumer)
         )
         if self._pool is not None:
             await self._pool.execute(
-                "INSERT INTO dead_letters (consumer, topic, partition, \"offset\", event_id,"
+                'INSERT INTO dead_letters (consumer, topic, partition, "offset", event_id,'
                 " event_type, error_class, reason, attempts) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)"
                 " ON CONFLICT DO NOTHING",
-                self.consumer, letter.topic, letter.partition, letter.offset, letter.event_id,
-                letter.event_type, letter.error_class, letter.reason, letter.attempts,
+                self.consumer,
+                letter.topic,
+                letter.partition,
+                letter.offset,
+                letter.event_id,
+                letter.event_type,
+                letter.error_class,
+                letter.reason,
+                letter.attempts,
             )

@@ -3,9 +3,9 @@
 from typing import Any, TypeVar
 from uuid import uuid4
 
+from contracts.envelope import Envelope
 from pydantic import BaseModel
 
-from contracts.envelope import Envelope
 from servicekit import context, telemetry
 
 E = TypeVar("E", bound=Envelope[Any])

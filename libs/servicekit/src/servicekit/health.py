@@ -20,8 +20,10 @@ def health_router(runtime_of: Callable[[Request], Any]) -> APIRouter:
     async def ready(request: Request) -> JSONResponse:
         checks = await runtime_of(request).readiness()
         ok = all(checks.values())
-        return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks},
-                            status_code=200 if ok else 503)
+        return JSONResponse(
+            {"status": "ok" if ok else "unavailable", "checks": checks},
+            status_code=200 if ok else 503,
+        )
 
     @router.get("/ops/status")
     async def ops_status(request: Request) -> dict[str, Any]:
@@ -32,18 +34,22 @@ def health_router(runtime_of: Callable[[Request], Any]) -> APIRouter:
             " FROM inbox GROUP BY consumer"
         )
         dead = await pool.fetch(
-            "SELECT consumer, error_class, reason, topic, partition, \"offset\", event_id,"
+            'SELECT consumer, error_class, reason, topic, partition, "offset", event_id,'
             " event_type, attempts, dead_lettered_at FROM dead_letters"
             " ORDER BY id DESC LIMIT 50"
         )
         return {
             "service": runtime.name,
             "outbox": await pending_summary(pool),
-            "relay": {"leader": runtime.relay.is_leader if runtime.relay else False,
-                      "published": runtime.relay.published_count if runtime.relay else 0},
+            "relay": {
+                "leader": runtime.relay.is_leader if runtime.relay else False,
+                "published": runtime.relay.published_count if runtime.relay else 0,
+            },
             "inbox": [dict(r) for r in inbox],
-            "dead_letters": {"count": await pool.fetchval("SELECT count(*) FROM dead_letters"),
-                             "recent": [dict(r) for r in dead]},
+            "dead_letters": {
+                "count": await pool.fetchval("SELECT count(*) FROM dead_letters"),
+                "recent": [dict(r) for r in dead],
+            },
         }
 
     return router

@@ -35,8 +35,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        body = {"errors": [{"field": None, "message": "Something went wrong on our side."}],
-                "correlation_id": request.headers.get(CORRELATION_HEADER)}
+        body = {
+            "errors": [{"field": None, "message": "Something went wrong on our side."}],
+            "correlation_id": request.headers.get(CORRELATION_HEADER),
+        }
         return JSONResponse(body, status_code=500)
 
 
@@ -51,7 +53,9 @@ class CorrelationMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        correlation = (headers.get(CORRELATION_HEADER.encode()) or b"").decode()[:100] or str(uuid4())
+        correlation = (headers.get(CORRELATION_HEADER.encode()) or b"").decode()[:100] or str(
+            uuid4()
+        )
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":

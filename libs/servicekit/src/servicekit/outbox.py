@@ -38,8 +38,14 @@ class OutboxRelay:
     """
 
     def __init__(
-        self, pool: asyncpg.Pool, publish: Publish, *, lock_key: int, notify_channel: str = "outbox",
-        batch_size: int = 500, poll_interval: float = 0.5,
+        self,
+        pool: asyncpg.Pool,
+        publish: Publish,
+        *,
+        lock_key: int,
+        notify_channel: str = "outbox",
+        batch_size: int = 500,
+        poll_interval: float = 0.5,
     ) -> None:
         self._pool, self._publish = pool, publish
         self._lock_key, self._channel = lock_key, notify_channel

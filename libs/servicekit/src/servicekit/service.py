@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
+from contracts.envelope import Envelope
 from fastapi import APIRouter, FastAPI, Request
 from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
@@ -18,7 +19,6 @@ from opentelemetry import context as otel_context
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 
-from contracts.envelope import Envelope
 from servicekit import db, telemetry
 from servicekit.consumer import EventConsumer, Handler
 from servicekit.deadletter import DeadLetters
@@ -81,11 +81,16 @@ def create_service_app(
         definition.name, settings.otel_traces_file, settings.otel_exporter_otlp_endpoint
     )
     broker = KafkaBroker(
-        settings.kafka_bootstrap_servers, client_id=definition.name, enable_idempotence=True,
-        middlewares=[KafkaTelemetryMiddleware(tracer_provider=provider)], graceful_timeout=10,
+        settings.kafka_bootstrap_servers,
+        client_id=definition.name,
+        enable_idempotence=True,
+        middlewares=[KafkaTelemetryMiddleware(tracer_provider=provider)],
+        graceful_timeout=10,
     )
     runtime = Runtime(definition.name, settings, broker, provider, make_uow=definition.make_uow)
-    app = FastAPI(title=definition.title or definition.name, lifespan=_lifespan(definition, runtime))
+    app = FastAPI(
+        title=definition.title or definition.name, lifespan=_lifespan(definition, runtime)
+    )
     app.state.runtime = runtime
     for key, value in (state or {}).items():
         setattr(app.state, key, value)
@@ -106,17 +111,21 @@ def _lifespan(definition: ServiceDefinition, runtime: Runtime):  # noqa: ANN202
         await db.migrate(runtime.pool, definition.migrations)
         if definition.consumes:
             runtime.consumer = EventConsumer(
-                definition.name, definition.handlers, runtime.uow,
+                definition.name,
+                definition.handlers,
+                runtime.uow,
                 DeadLetters(definition.name, runtime.broker, runtime.pool),
                 max_attempts=settings.consumer_max_attempts,
                 backoff_ms=settings.consumer_retry_backoff_ms,
             )
-            runtime.consumer.subscribe(runtime.broker, list(definition.consumes),
-                                       settings.consumer_workers)
+            runtime.consumer.subscribe(
+                runtime.broker, list(definition.consumes), settings.consumer_workers
+            )
         await runtime.broker.start()
         if settings.relay_enabled:
             runtime.relay = OutboxRelay(
-                runtime.pool, kafka_publisher(runtime.broker),
+                runtime.pool,
+                kafka_publisher(runtime.broker),
                 lock_key=zlib.crc32(definition.name.encode()),
                 batch_size=settings.relay_batch_size,
                 poll_interval=settings.relay_poll_interval_ms / 1000,
@@ -151,10 +160,15 @@ def kafka_publisher(broker: KafkaBroker) -> Callable[[list[OutboxRecord]], Await
             parent = telemetry.context_from_traceparent(record.headers.get("traceparent"))
             token = otel_context.attach(parent) if parent is not None else None
             try:
-                acks.append(await broker.publish(
-                    json.dumps(record.payload).encode(), record.topic,
-                    key=record.key.encode(), headers=headers, no_confirm=True,
-                ))
+                acks.append(
+                    await broker.publish(
+                        json.dumps(record.payload).encode(),
+                        record.topic,
+                        key=record.key.encode(),
+                        headers=headers,
+                        no_confirm=True,
+                    )
+                )
             finally:
                 if token is not None:
                     otel_context.detach(token)

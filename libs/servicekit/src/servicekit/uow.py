@@ -3,7 +3,6 @@
 from typing import Any, Self
 
 import asyncpg
-
 from contracts.envelope import Envelope, headers_for
 from contracts.registry import topic_for
 
@@ -61,7 +60,10 @@ class AsyncpgUnitOfWork(UnitOfWork):
         inserted = await self.conn.fetchval(
             "INSERT INTO inbox (consumer, source, event_id, event_type) VALUES ($1, $2, $3, $4)"
             " ON CONFLICT DO NOTHING RETURNING 1",
-            consumer, event.source, event.id, event.type,
+            consumer,
+            event.source,
+            event.id,
+            event.type,
         )
         return inserted is not None
 

@@ -5,8 +5,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class PortalSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PORTAL_", env_ignore_empty=True, extra="ignore",
-                                      populate_by_name=True)
+    model_config = SettingsConfigDict(
+        env_prefix="PORTAL_", env_ignore_empty=True, extra="ignore", populate_by_name=True
+    )
 
     assessment_url: str = "http://127.0.0.1:8101"
     payments_url: str = "http://127.0.0.1:8102"
@@ -14,7 +15,8 @@ class PortalSettings(BaseSettings):
     notifications_url: str = "http://127.0.0.1:8104"
     session_secret: str = "development-only-secret-change-me"
     environment: Literal["development", "test", "production"] = Field(
-        "development", alias="CAREBENEFIT_ENVIRONMENT")
+        "development", alias="CAREBENEFIT_ENVIRONMENT"
+    )
     http_port: int = 8100
     kafka_bootstrap_servers: str = Field("127.0.0.1:19092", alias="KAFKA_BOOTSTRAP_SERVERS")
     assets_dir: str | None = None

@@ -32,6 +32,10 @@ async def consumer_lag(bootstrap_servers: str, groups: list[str]) -> list[Partit
         await consumer.stop()
         await admin.close()
     return sorted(
-        (PartitionLag(group, tp.topic, tp.partition, meta.offset, ends.get(tp, 0))
-         for group, offsets in committed.items() for tp, meta in offsets.items()),
-        key=lambda p: (p.group, p.topic, p.partition))
+        (
+            PartitionLag(group, tp.topic, tp.partition, meta.offset, ends.get(tp, 0))
+            for group, offsets in committed.items()
+            for tp, meta in offsets.items()
+        ),
+        key=lambda p: (p.group, p.topic, p.partition),
+    )

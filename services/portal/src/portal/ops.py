@@ -22,12 +22,17 @@ async def operations(request: Request) -> Response:
     if session is None or session.role != "ops":
         return RedirectResponse("/staff/sign-in", status_code=303)
     clients = request.app.state.clients
-    statuses = await asyncio.gather(*(clients.get(s, "/ops/status") for s in SERVICES),
-                                    return_exceptions=True)
-    services = {name: (None if isinstance(s, BaseException) else s)
-                for name, s in zip(SERVICES, statuses, strict=True)}
+    statuses = await asyncio.gather(
+        *(clients.get(s, "/ops/status") for s in SERVICES), return_exceptions=True
+    )
+    services = {
+        name: (None if isinstance(s, BaseException) else s)
+        for name, s in zip(SERVICES, statuses, strict=True)
+    }
     try:
-        lag = await consumer_lag(request.app.state.settings.kafka_bootstrap_servers, CONSUMER_GROUPS)
+        lag = await consumer_lag(
+            request.app.state.settings.kafka_bootstrap_servers, CONSUMER_GROUPS
+        )
         lag_error = None
     except Exception as exc:  # the view must still render when Kafka is unreachable
         lag, lag_error = [], f"Kafka unreachable: {type(exc).__name__}"
@@ -39,9 +44,17 @@ async def operations(request: Request) -> Response:
     for part in lag:
         by_group[part.group] += part.lag
     alerts = _alerts(services, by_group, lag_error)
-    return render(request, "ops.html", title="Operations", services=services, lag=lag,
-                  lag_by_group=dict(by_group), lag_error=lag_error, timeliness=timeliness,
-                  alerts=alerts)
+    return render(
+        request,
+        "ops.html",
+        title="Operations",
+        services=services,
+        lag=lag,
+        lag_by_group=dict(by_group),
+        lag_error=lag_error,
+        timeliness=timeliness,
+        alerts=alerts,
+    )
 
 
 def _alerts(services: dict, lag_by_group: dict[str, int], lag_error: str | None) -> list[str]:

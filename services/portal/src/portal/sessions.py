@@ -33,8 +33,13 @@ class SessionCookies:
 
     def write(self, response: Response, session: Session) -> None:
         response.set_cookie(
-            COOKIE, self._signer.dumps({"role": session.role, "subject": session.subject}),
-            max_age=MAX_AGE_SECONDS, httponly=True, samesite="lax", secure=self._secure)
+            COOKIE,
+            self._signer.dumps({"role": session.role, "subject": session.subject}),
+            max_age=MAX_AGE_SECONDS,
+            httponly=True,
+            samesite="lax",
+            secure=self._secure,
+        )
 
     def clear(self, response: Response) -> None:
         response.delete_cookie(COOKIE)

@@ -23,8 +23,11 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
     else:
         nav = [{"href": "/account", "text": "Your award"}]
     return request.app.state.templates.TemplateResponse(
-        request, template, {"cspNonce": request.state.csp_nonce, "nav_items": nav, **context},
-        status_code=status_code)
+        request,
+        template,
+        {"cspNonce": request.state.csp_nonce, "nav_items": nav, **context},
+        status_code=status_code,
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -38,8 +41,13 @@ async def sign_in_form(request: Request) -> HTMLResponse:
 
 
 @router.post("/sign-in", response_model=None)
-async def sign_in(request: Request, nino: str = Form(""), dob_day: str = Form(""),
-                  dob_month: str = Form(""), dob_year: str = Form("")) -> Response:
+async def sign_in(
+    request: Request,
+    nino: str = Form(""),
+    dob_day: str = Form(""),
+    dob_month: str = Form(""),
+    dob_year: str = Form(""),
+) -> Response:
     form = {"nino": nino, "day": dob_day, "month": dob_month, "year": dob_year}
     field_errors: dict[str, str] = {}
     normalised = nino.replace(" ", "").upper()
@@ -48,20 +56,32 @@ async def sign_in(request: Request, nino: str = Form(""), dob_day: str = Form(""
     try:
         born = date(int(dob_year), int(dob_month), int(dob_day))
     except ValueError:
-        field_errors["date_of_birth"] = "Enter your date of birth as a real date, for example 27 3 1958"
+        field_errors["date_of_birth"] = (
+            "Enter your date of birth as a real date, for example 27 3 1958"
+        )
         born = None
     if not field_errors:
         status, body = await request.app.state.clients.post(
-            "assessment", "/people/verify", {"nino": normalised, "date_of_birth": born.isoformat()})
+            "assessment", "/people/verify", {"nino": normalised, "date_of_birth": born.isoformat()}
+        )
         if status == 200:
             response = RedirectResponse("/account", status_code=303)
             request.app.state.sessions.write(response, Session("service_user", body["person_id"]))
             return response
         field_errors["nino"] = "We could not find you with those details. Check them and try again"
-    errors = [{"text": text, "href": f"#{field}" if field == "nino" else "#date_of_birth-day"}
-              for field, text in field_errors.items()]
-    return render(request, "sign_in.html", status_code=400, title="Sign in", form=form,
-                  field_errors=field_errors, errors=errors)
+    errors = [
+        {"text": text, "href": f"#{field}" if field == "nino" else "#date_of_birth-day"}
+        for field, text in field_errors.items()
+    ]
+    return render(
+        request,
+        "sign_in.html",
+        status_code=400,
+        title="Sign in",
+        form=form,
+        field_errors=field_errors,
+        errors=errors,
+    )
 
 
 @router.post("/sign-out")
@@ -83,8 +103,9 @@ async def account(request: Request) -> Response:
         "plan": ("care_plans", f"/people/{person}/plan"),
         "messages": ("notifications", f"/people/{person}/messages"),
     }
-    results = await asyncio.gather(*(clients.get(s, p) for s, p in sources.values()),
-                                   return_exceptions=True)
+    results = await asyncio.gather(
+        *(clients.get(s, p) for s, p in sources.values()), return_exceptions=True
+    )
     context, unavailable = {}, []
     for name, result in zip(sources, results, strict=True):
         if isinstance(result, ServiceUnavailable):
@@ -93,8 +114,9 @@ async def account(request: Request) -> Response:
         elif isinstance(result, BaseException):
             raise result
         context[name] = result
-    return render(request, "account.html", title="Your care award", unavailable=unavailable,
-                  **context)
+    return render(
+        request, "account.html", title="Your care award", unavailable=unavailable, **context
+    )
 
 
 STAFF_ROLES = {"ops": "National operations", "assessor": "Assessor"}
@@ -102,23 +124,35 @@ STAFF_ROLES = {"ops": "National operations", "assessor": "Assessor"}
 
 @router.get("/staff/sign-in", response_class=HTMLResponse)
 async def staff_sign_in_form(request: Request) -> HTMLResponse:
-    return render(request, "staff_sign_in.html", title="Staff sign in", roles=STAFF_ROLES,
-                  errors=[], form={})
+    return render(
+        request, "staff_sign_in.html", title="Staff sign in", roles=STAFF_ROLES, errors=[], form={}
+    )
 
 
 @router.post("/staff/sign-in", response_model=None)
-async def staff_sign_in(request: Request, staff_id: str = Form(""), role: str = Form("")) -> Response:
+async def staff_sign_in(
+    request: Request, staff_id: str = Form(""), role: str = Form("")
+) -> Response:
     """Development stand-in for staff single sign-on; refused in production."""
     if not request.app.state.settings.development_sign_in:
         return Response(status_code=404)
     errors = []
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", staff_id.strip()):
-        errors.append({"text": "Enter your staff ID (letters, numbers, - or _)", "href": "#staff_id"})
+        errors.append(
+            {"text": "Enter your staff ID (letters, numbers, - or _)", "href": "#staff_id"}
+        )
     if role not in STAFF_ROLES:
         errors.append({"text": "Select your role", "href": "#role"})
     if errors:
-        return render(request, "staff_sign_in.html", status_code=400, title="Staff sign in",
-                      roles=STAFF_ROLES, errors=errors, form={"staff_id": staff_id, "role": role})
+        return render(
+            request,
+            "staff_sign_in.html",
+            status_code=400,
+            title="Staff sign in",
+            roles=STAFF_ROLES,
+            errors=errors,
+            form={"staff_id": staff_id, "role": role},
+        )
     response = RedirectResponse("/ops" if role == "ops" else "/", status_code=303)
     request.app.state.sessions.write(response, Session(role, staff_id.strip()))
     return response

@@ -3,16 +3,21 @@ each service and end to end)."""
 
 import pytest
 from httpx import ASGITransport, AsyncClient
-
 from portal.clients import ServiceUnavailable
 from portal.config import PortalSettings
 from portal.main import create_app
 
 PERSON = "P123"
-DECISION = {"eligible": True, "effective_date": "2026-04-06", "review_date": "2027-04-06",
-            "reconsideration_deadline": "2026-05-06",
-            "body": {"award": {"payable_monthly_pence": 84327, "payable_weekly_pence": 19460},
-                     "explanation": [{"text": "You scored 13 points.", "citation": "SI 2013/377"}]}}
+DECISION = {
+    "eligible": True,
+    "effective_date": "2026-04-06",
+    "review_date": "2027-04-06",
+    "reconsideration_deadline": "2026-05-06",
+    "body": {
+        "award": {"payable_monthly_pence": 84327, "payable_weekly_pence": 19460},
+        "explanation": [{"text": "You scored 13 points.", "citation": "SI 2013/377"}],
+    },
+}
 
 
 class FakeClients:
@@ -24,10 +29,17 @@ class FakeClients:
             raise ServiceUnavailable(service)
         return {
             f"/people/{PERSON}/decision": DECISION,
-            f"/people/{PERSON}/payments": {"next_payment": {"amount_pence": 84327, "due_date": "2026-05-12"}},
-            f"/people/{PERSON}/plan": {"weekly_budget_pence": 19460, "status": "draft",
-                                       "items": [{"description": "Home care", "weekly_cost_pence": 16250}]},
-            f"/people/{PERSON}/messages": [{"subject": "We have made a decision", "body": "Dear Ada"}],
+            f"/people/{PERSON}/payments": {
+                "next_payment": {"amount_pence": 84327, "due_date": "2026-05-12"}
+            },
+            f"/people/{PERSON}/plan": {
+                "weekly_budget_pence": 19460,
+                "status": "draft",
+                "items": [{"description": "Home care", "weekly_cost_pence": 16250}],
+            },
+            f"/people/{PERSON}/messages": [
+                {"subject": "We have made a decision", "body": "Dear Ada"}
+            ],
         }.get(path)
 
     async def post(self, service: str, path: str, body: dict):  # noqa: ANN201
@@ -42,7 +54,9 @@ class FakeClients:
 def portal(clients: FakeClients) -> AsyncClient:
     app = create_app(PortalSettings(CAREBENEFIT_ENVIRONMENT="test"))
     app.app.state.clients = clients
-    return AsyncClient(transport=ASGITransport(app), base_url="http://portal", follow_redirects=True)
+    return AsyncClient(
+        transport=ASGITransport(app), base_url="http://portal", follow_redirects=True
+    )
 
 
 SIGN_IN = {"nino": "JT 12 34 56 C", "dob_day": "27", "dob_month": "3", "dob_year": "1952"}
@@ -52,8 +66,14 @@ async def test_a_signed_in_person_sees_award_payment_plan_and_messages() -> None
     async with portal(FakeClients()) as client:
         page = await client.post("/sign-in", data=SIGN_IN)
     assert page.status_code == 200
-    for text in ("£843.27 a month", "£194.60 a week", "12 May 2026", "Home care",
-                 "We have made a decision", "You scored 13 points."):
+    for text in (
+        "£843.27 a month",
+        "£194.60 a week",
+        "12 May 2026",
+        "Home care",
+        "We have made a decision",
+        "You scored 13 points.",
+    ):
         assert text in page.text
 
 
@@ -63,11 +83,14 @@ async def test_the_account_page_says_what_is_unavailable_instead_of_failing() ->
     assert page.status_code == 200 and "cannot be shown right now (payments)" in page.text
 
 
-@pytest.mark.parametrize(("form", "message"), [
-    ({**SIGN_IN, "nino": "12345"}, "Enter a National Insurance number in the correct format"),
-    ({**SIGN_IN, "dob_month": "13"}, "Enter your date of birth as a real date"),
-    ({**SIGN_IN, "dob_year": "1960"}, "We could not find you with those details"),
-])
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({**SIGN_IN, "nino": "12345"}, "Enter a National Insurance number in the correct format"),
+        ({**SIGN_IN, "dob_month": "13"}, "Enter your date of birth as a real date"),
+        ({**SIGN_IN, "dob_year": "1960"}, "We could not find you with those details"),
+    ],
+)
 async def test_sign_in_errors_are_shown_govuk_style(form: dict, message: str) -> None:
     async with portal(FakeClients()) as client:
         page = await client.post("/sign-in", data=form)
