@@ -91,7 +91,7 @@ async def pipeline(
     count: int,
     concurrency: int,
     log_dir,  # noqa: ANN001
-    rate: float | None = None,
+    pace_per_s: float | None = None,
 ) -> dict[str, float]:
     import httpx
 
@@ -118,8 +118,8 @@ async def pipeline(
         gate = asyncio.Semaphore(concurrency)
 
         async def one(http: httpx.AsyncClient, i: int) -> None:
-            if rate:  # paced: assessment i starts i / rate seconds in
-                await asyncio.sleep(max(0.0, started + i / rate - time.perf_counter()))
+            if pace_per_s:  # paced: assessment i starts i / pace_per_s seconds in
+                await asyncio.sleep(max(0.0, started + i / pace_per_s - time.perf_counter()))
             async with gate:
                 nino = f"JT{i:06d}{'ABCD'[i % 4]}"
                 case = (
@@ -190,13 +190,14 @@ async def _latencies(infra: Infra, count: int, submitted_s: float) -> dict[str, 
     }
 
 
-async def main(count: int, concurrency: int, rate: float | None) -> None:
+async def main(count: int, concurrency: int, pace_per_s: float | None) -> None:
     import tempfile
     from pathlib import Path
 
     async with running_infra(use_env=False) as infra:
         raw = await raw_kafka(infra.bootstrap_servers, max(count * 5, 5_000))
-        flow = await pipeline(infra, count, concurrency, Path(tempfile.mkdtemp()) / "logs", rate)
+        log_dir = Path(tempfile.mkdtemp()) / "logs"
+        flow = await pipeline(infra, count, concurrency, log_dir, pace_per_s)
     print(f"raw aiokafka (idempotent, acks=all, 2 kB, 6 partitions, {max(count * 5, 5_000)} msgs):")
     print(
         f"  produce {raw['produce_per_s']:,.0f} msg/s;"
@@ -204,7 +205,8 @@ async def main(count: int, concurrency: int, rate: float | None) -> None:
         f" one-at-a-time transit p50 {raw['p50'] * 1000:.1f} ms,"
         f" p95 {raw['p95'] * 1000:.1f} ms, p99 {raw['p99'] * 1000:.1f} ms"
     )
-    pace = f"paced at {rate:g}/s" if rate else f"as fast as possible, concurrency {concurrency}"
+    pace = (f"paced at {pace_per_s:g}/s" if pace_per_s
+            else f"as fast as possible, concurrency {concurrency}")
     print(f"pipeline ({flow['assessments']} assessments over HTTP, {pace}):")
     print(
         f"  submitted in {flow['submit_seconds']:.1f} s;"
