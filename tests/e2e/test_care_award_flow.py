@@ -32,7 +32,7 @@ async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) 
     async with httpx.AsyncClient(base_url=platform.url("portal"), follow_redirects=True) as portal:
         signed_in = await portal.post(
             "/sign-in",
-            data={"nino": person["nino"], "dob_day": "27", "dob_month": "3", "dob_year": "1952"},
+            data={"nino": person["nino"], "dob-day": "27", "dob-month": "3", "dob-year": "1952"},
         )
         assert signed_in.status_code == 200 and "Your care award" in signed_in.text
         page = signed_in.text

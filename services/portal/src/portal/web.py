@@ -44,9 +44,9 @@ async def sign_in_form(request: Request) -> HTMLResponse:
 async def sign_in(
     request: Request,
     nino: str = Form(""),
-    dob_day: str = Form(""),
-    dob_month: str = Form(""),
-    dob_year: str = Form(""),
+    dob_day: str = Form("", alias="dob-day"),  # the names govukDateInput gives its inputs
+    dob_month: str = Form("", alias="dob-month"),
+    dob_year: str = Form("", alias="dob-year"),
 ) -> Response:
     form = {"nino": nino, "day": dob_day, "month": dob_month, "year": dob_year}
     field_errors: dict[str, str] = {}

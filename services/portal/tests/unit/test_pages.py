@@ -59,7 +59,7 @@ def portal(clients: FakeClients) -> AsyncClient:
     )
 
 
-SIGN_IN = {"nino": "JT 12 34 56 C", "dob_day": "27", "dob_month": "3", "dob_year": "1952"}
+SIGN_IN = {"nino": "JT 12 34 56 C", "dob-day": "27", "dob-month": "3", "dob-year": "1952"}
 
 
 async def test_a_signed_in_person_sees_award_payment_plan_and_messages() -> None:
@@ -87,8 +87,8 @@ async def test_the_account_page_says_what_is_unavailable_instead_of_failing() ->
     ("form", "message"),
     [
         ({**SIGN_IN, "nino": "12345"}, "Enter a National Insurance number in the correct format"),
-        ({**SIGN_IN, "dob_month": "13"}, "Enter your date of birth as a real date"),
-        ({**SIGN_IN, "dob_year": "1960"}, "We could not find you with those details"),
+        ({**SIGN_IN, "dob-month": "13"}, "Enter your date of birth as a real date"),
+        ({**SIGN_IN, "dob-year": "1960"}, "We could not find you with those details"),
     ],
 )
 async def test_sign_in_errors_are_shown_govuk_style(form: dict, message: str) -> None:
@@ -120,3 +120,15 @@ async def test_operations_is_for_operations_staff_only() -> None:
         assert (await client.get("/ops")).url.path == "/staff/sign-in"
         refused = await client.post("/staff/sign-in", data={"staff_id": "", "role": "ops"})
         assert refused.status_code == 400 and "Enter your staff ID" in refused.text
+
+
+async def test_the_sign_in_form_posts_the_field_names_the_handler_reads() -> None:
+    import re
+
+    async with portal(FakeClients()) as client:
+        form = (await client.get("/sign-in")).text
+        names = re.findall(r'<input[^>]*name="([^"]+)"', form)
+        values = dict(zip(names, ["JT 12 34 56 C", "27", "3", "1952"], strict=True))
+        page = await client.post("/sign-in", data=values)
+    assert names == ["nino", "dob-day", "dob-month", "dob-year"]
+    assert page.status_code == 200 and "Your care award" in page.text
