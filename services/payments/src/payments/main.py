@@ -9,6 +9,7 @@ from typing import Any
 
 from contracts.assessment.v1 import DecisionMadeV1
 from contracts.benefits.v1 import UcClaimClosedV1, UcClaimOpenedV1, UcPeriodAssessedV1
+from contracts.care_plans.v1 import ManagedServicesChangedV1
 from servicekit.consumer import Handler
 from servicekit.errors import Conflict
 from servicekit.service import Runtime, ServiceDefinition, create_service_app
@@ -20,10 +21,12 @@ from payments.calendar_loader import load_calendar
 from payments.config import PaymentsSettings
 from payments.domain.working_days import WorkingDayCalendar
 from payments.entrypoints import http, ops_http
-from payments.service_layer import handlers, uc_claims
+from payments.service_layer import handlers, managed_services, uc_claims
 from payments.service_layer.payment_run import RunOptions, run_payments
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+CONSUMES = [topics.ASSESSMENT_EVENTS.name, topics.BENEFITS_UC_CLAIMS.name,
+            topics.CARE_PLANS_EVENTS.name]
 log = logging.getLogger(__name__)
 
 
@@ -44,6 +47,7 @@ def event_handlers(calendar: WorkingDayCalendar, today: Callable[[], date]) -> d
         UcClaimOpenedV1: on_claim_opened,
         UcClaimClosedV1: uc_claims.record_uc_claim_closed,
         UcPeriodAssessedV1: on_period_assessed,
+        ManagedServicesChangedV1: managed_services.record_managed_services,
     }
 
 
@@ -81,8 +85,7 @@ def create_app(settings: PaymentsSettings | None = None, today=date.today) -> An
     definition = ServiceDefinition(
         name="payments", title="Care Benefit — payments", migrations=MIGRATIONS,
         make_uow=PaymentsUnitOfWork, routers=[http.router, ops_http.router],
-        consumes=[topics.ASSESSMENT_EVENTS.name, topics.BENEFITS_UC_CLAIMS.name]
-        if settings.consumer_enabled else [],
+        consumes=CONSUMES if settings.consumer_enabled else [],
         handlers=event_handlers(calendar, today), background=background,
     )
     return create_service_app(definition, settings,

@@ -11,6 +11,7 @@ from contracts.assessment.v1 import (
     MeansResult,
 )
 from contracts.benefits import v1 as benefits
+from contracts.care_plans import v1 as care_plans
 
 DL_ENHANCED = 11_040  # PIP daily living, enhanced, 2025-26: £110.40 a week → £478.40 a month
 MOBILITY_STANDARD = 2_920  # £29.20 a week → £126.53 a month
@@ -62,3 +63,27 @@ def period_assessed(person: str = "p1", claim: str = "uc1", start: date = date(2
         source=benefits.SOURCE, subject=person, data=benefits.UcPeriodAssessed(
             uc_claim_id=claim, period_start=start, period_end=end, capital_pence=capital,
             unearned_income_pence=unearned, earned_income_pence=earned))
+
+
+def support(provider: str = "prov-1", weekly: int = 6_000, units: int = 4,
+            arranged_by: str = "scheme", code: str = "HOME-CARE") -> care_plans.SupportItem:
+    return care_plans.SupportItem(
+        service_code=code, provider_id=provider, description=f"{code} from {provider}",
+        units_per_week=units, unit_rate_pence=weekly // units, weekly_cost_pence=weekly,
+        arranged_by=arranged_by)
+
+
+def managed_services(person: str = "p1", plan: str = "plan-1", version: int = 2,
+                     budget: int = 11_040, items: tuple = (), top_up: int = 0,
+                     **envelope: Any) -> care_plans.ManagedServicesChangedV1:
+    """The split of an agreed plan as care-plans computes it: managed = the scheme-arranged
+    items' cost (capped at the budget), direct payment = the rest. No items and no budget: the
+    plan ended."""
+    items = items or ((support(),) if budget else ())
+    scheme = [i for i in items if i.arranged_by == "scheme"]
+    managed = min(sum(i.weekly_cost_pence for i in scheme), budget)
+    return care_plans.ManagedServicesChangedV1(
+        source=care_plans.SOURCE, subject=person, data=care_plans.ManagedServicesChanged(
+            plan_id=plan, version=version, weekly_budget_pence=budget,
+            managed_weekly_pence=managed, direct_payment_weekly_pence=budget - managed,
+            providers=scheme, top_up_weekly_pence=top_up), **envelope)

@@ -9,6 +9,7 @@ from payments.adapters.records import AccruedPeriod, Adjustment, Award, UcClaim
 from payments.adapters.schedule_rows import statement_json
 from payments.domain import ledger
 from payments.domain.awards import AwardVersion
+from payments.domain.managed import ManagedServices
 from payments.domain.schedule import PlannedPayment
 from payments.domain.uc_means import UcAssessedMeans
 from servicekit.uow import FakeUnitOfWork
@@ -23,6 +24,7 @@ class FakePaymentsRepository:
         self.journals: list[Posted] = []
         self.claims: dict[str, UcClaim] = {}
         self.uc_periods: dict[tuple[str, str], dict[date, UcAssessedMeans]] = {}
+        self.managed: dict[str, ManagedServices] = {}
 
     async def knows_decision(self, decision_id: str) -> bool:
         return any(d == decision_id for vs in self.versions_of.values() for d, _, _ in vs)
@@ -110,6 +112,15 @@ class FakePaymentsRepository:
 
     async def uc_means(self, person_id: str, claim_id: str) -> dict[date, UcAssessedMeans]:
         return dict(self.uc_periods.get((person_id, claim_id), {}))
+
+    async def managed_services_for_update(self, person_id: str) -> ManagedServices | None:
+        return self.managed.get(person_id)
+
+    async def save_managed_services(self, person_id: str, arrangement: ManagedServices,
+                                    event_id: str) -> None:
+        current = self.managed.get(person_id)
+        assert arrangement.supersedes(current), "an older plan version would overwrite a newer"
+        self.managed[person_id] = arrangement
 
     # --- test helpers -----------------------------------------------------------------------
 

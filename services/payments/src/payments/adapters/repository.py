@@ -14,6 +14,7 @@ from payments.adapters import ledger_store
 from payments.adapters.records import AccruedPeriod, Adjustment, Award, UcClaim
 from payments.adapters.schedule_rows import upsert_planned
 from payments.domain.awards import AwardVersion, WeeklyComponent
+from payments.domain.managed import ManagedServices, ProviderLine
 from payments.domain.schedule import PlannedPayment
 from payments.domain.uc_means import UcAssessedMeans
 
@@ -141,6 +142,39 @@ class PaymentsRepository:
             " earned_income_pence FROM uc_periods WHERE person_id = $1 AND uc_claim_id = $2",
             person_id, claim_id)
         return {r["period_start"]: UcAssessedMeans(**r) for r in rows}
+
+    async def managed_services_for_update(self, person_id: str) -> ManagedServices | None:
+        row = await self.conn.fetchrow(
+            f"{MANAGED_SERVICES_SELECT} WHERE person_id = $1 FOR UPDATE", person_id)
+        return managed_services_from_row(row) if row else None
+
+    async def save_managed_services(self, person_id: str, arrangement: ManagedServices,
+                                    event_id: str) -> None:
+        """Insert or replace; the WHERE keeps an older version of the same plan from ever
+        overwriting a newer one, even without the handler's check."""
+        a = arrangement
+        await self.conn.execute(
+            "INSERT INTO managed_services (person_id, plan_id, plan_version, weekly_budget_pence,"
+            " managed_weekly_pence, direct_payment_weekly_pence, top_up_weekly_pence, providers,"
+            " event_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (person_id) DO UPDATE SET"
+            " plan_id = $2, plan_version = $3, weekly_budget_pence = $4,"
+            " managed_weekly_pence = $5, direct_payment_weekly_pence = $6,"
+            " top_up_weekly_pence = $7, providers = $8, event_id = $9, updated_at = now()"
+            " WHERE managed_services.plan_id <> $2 OR managed_services.plan_version < $3",
+            person_id, a.plan_id, a.plan_version, a.weekly_budget_pence, a.managed_weekly_pence,
+            a.direct_payment_weekly_pence, a.top_up_weekly_pence,
+            [asdict(p) for p in a.providers], event_id)
+
+
+MANAGED_SERVICES_SELECT = (
+    "SELECT plan_id, plan_version, weekly_budget_pence, managed_weekly_pence,"
+    " direct_payment_weekly_pence, top_up_weekly_pence, providers FROM managed_services")
+
+
+def managed_services_from_row(row: Any) -> ManagedServices:
+    values = dict(row)
+    values["providers"] = tuple(ProviderLine(**p) for p in values["providers"])
+    return ManagedServices(**values)
 
 
 def version_from_row(row: Any) -> AwardVersion:

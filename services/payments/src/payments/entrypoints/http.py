@@ -1,11 +1,14 @@
 """Read endpoints the portal uses (a person's payments and ledger) and their bank account."""
 
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from servicekit.errors import NotFound
 from servicekit.service import runtime_of
+
+from payments.adapters.repository import MANAGED_SERVICES_SELECT, managed_services_from_row
 
 router = APIRouter()
 PersonId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -39,6 +42,30 @@ async def payments_of(person_id: PersonId, request: Request) -> dict:
         "owed_to_you_pence": balances["owed"],
         "overpayment_outstanding_pence": balances["overpaid"],
         "payments": [dict(r) for r in rows],
+        "managed_services": await _managed_services(pool, person_id),
+    }
+
+
+async def _managed_services(pool, person_id: str) -> dict | None:  # noqa: ANN001
+    """The part of the budget the scheme pays providers, and the direct payment that stays with
+    the person; None when there is no agreed plan (or it ended)."""
+    row = await pool.fetchrow(f"{MANAGED_SERVICES_SELECT} WHERE person_id = $1", person_id)
+    if row is None:
+        return None
+    arrangement = managed_services_from_row(row)
+    if arrangement.ended:
+        return None
+    managed_monthly, direct_monthly = arrangement.monthly_split()
+    return {
+        "plan_id": arrangement.plan_id,
+        "plan_version": arrangement.plan_version,
+        "weekly_budget_pence": arrangement.weekly_budget_pence,
+        "paid_to_providers_weekly_pence": arrangement.managed_weekly_pence,
+        "paid_to_providers_monthly_pence": managed_monthly,
+        "direct_payment_weekly_pence": arrangement.direct_payment_weekly_pence,
+        "direct_payment_monthly_pence": direct_monthly,
+        "top_up_weekly_pence": arrangement.top_up_weekly_pence,
+        "providers": [asdict(p) for p in arrangement.providers],
     }
 
 
