@@ -19,7 +19,7 @@ _MONTHS = (
 
 
 def format_pence(pence: int) -> str:
-    """123456 -> '£1,234.56'; -500 -> '-£5.00'. Only whole pence: floats and bools are refused."""
+    """123456 -> '£1,234.56'; -500 -> '-£5.00'. Only whole pence; floats and bools are refused."""
     if isinstance(pence, bool) or not isinstance(pence, int):
         raise TypeError(f"money must be an integer number of pence, got {pence!r}")
     sign = "-" if pence < 0 else ""
