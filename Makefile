@@ -25,7 +25,7 @@ bootstrap:
 lint:
 	$(RUN) ruff check .
 
-contracts:  ## regenerate the JSON Schema snapshots and the AsyncAPI document
+contracts:  ## regenerate the JSON Schema snapshots (events and read APIs) and the AsyncAPI document
 	$(RUN) python -m contracts.snapshots
 	$(RUN) python -m contracts.asyncapi
 

@@ -1,32 +1,49 @@
-"""Published schemas only change compatibly: a v1 may only gain optional fields."""
+"""Published schemas only change compatibly: a v1 event or a read model may only gain optional
+fields. Events are in contracts/schemas/, read APIs in contracts/schemas/api/."""
 
 import json
 
 import pytest
-from contracts.snapshots import SCHEMAS_DIR, breaking_changes, current_schemas, schema_path
+from contracts.api import READ_MODELS
+from contracts.snapshots import (
+    API_SCHEMAS_DIR,
+    SCHEMAS_DIR,
+    breaking_changes,
+    current_api_schemas,
+    current_schemas,
+    schema_path,
+)
 
-CURRENT = current_schemas()
+CURRENT = {SCHEMAS_DIR: current_schemas(), API_SCHEMAS_DIR: current_api_schemas()}
+PUBLISHED = [(d, name) for d, schemas in CURRENT.items() for name in sorted(schemas)]
+COMMITTED = [p for d in CURRENT for p in sorted(d.glob("*.json"))]
 
 
-@pytest.mark.parametrize("event_type", sorted(CURRENT))
-def test_every_event_has_a_committed_snapshot(event_type: str) -> None:
-    assert schema_path(event_type).exists(), (
-        f"no snapshot for {event_type}: run `uv run python -m contracts.snapshots` and commit it"
+@pytest.mark.parametrize(("directory", "name"), PUBLISHED, ids=[n for _, n in PUBLISHED])
+def test_every_event_and_read_model_has_a_committed_snapshot(directory, name: str) -> None:  # noqa: ANN001
+    assert schema_path(name, directory).exists(), (
+        f"no snapshot for {name}: run `make contracts` and commit it"
     )
 
 
-@pytest.mark.parametrize("path", sorted(SCHEMAS_DIR.glob("*.json")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.stem)
 def test_code_is_compatible_with_the_committed_snapshot(path) -> None:  # noqa: ANN001
-    event_type = path.stem
-    assert event_type in CURRENT, f"{event_type} was published and has been removed from the code"
+    name, current = path.stem, CURRENT[path.parent]
+    assert name in current, f"{name} was published and has been removed from the code"
     committed = json.loads(path.read_text())
-    problems = breaking_changes(committed, CURRENT[event_type], event_type)
-    assert not problems, "breaking change to a published version; add a v2 instead:\n" + "\n".join(
-        problems
+    problems = breaking_changes(committed, current[name], name)
+    assert not problems, (
+        "breaking change to a published schema; add a v2 event or a new endpoint instead:\n"
+        + "\n".join(problems)
     )
-    assert committed == json.loads(json.dumps(CURRENT[event_type])), (
-        f"{event_type} changed compatibly: run `uv run python -m contracts.snapshots` and commit"
+    assert committed == json.loads(json.dumps(current[name])), (
+        f"{name} changed compatibly: run `make contracts` and commit"
     )
+
+
+def test_read_models_are_named_by_their_service() -> None:
+    services = {"assessment", "payments", "care-plans", "notifications"}
+    assert all(name.split(".", 1)[0] in services for name in READ_MODELS)
 
 
 OLD = {

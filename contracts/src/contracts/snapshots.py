@@ -1,6 +1,7 @@
-"""JSON Schema snapshots of every event, and the rules for changing a published version.
+"""JSON Schema snapshots of every event and read model, and the rules for changing them.
 
-`python -m contracts.snapshots` rewrites contracts/schemas/ from the code.
+`python -m contracts.snapshots` rewrites contracts/schemas/ (events) and contracts/schemas/api/
+(read APIs) from the code.
 """
 
 import json
@@ -8,23 +9,34 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from contracts.api import READ_MODELS
 from contracts.registry import EVENT_CLASSES
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[2] / "schemas"
+API_SCHEMAS_DIR = SCHEMAS_DIR / "api"
 
 
 def current_schemas() -> dict[str, dict[str, Any]]:
     return {name: cls.model_json_schema() for name, cls in sorted(EVENT_CLASSES.items())}
 
 
+def current_api_schemas() -> dict[str, dict[str, Any]]:
+    return {
+        name: cls.model_json_schema(mode="serialization")
+        for name, cls in sorted(READ_MODELS.items())
+    }
+
+
 def schema_path(event_type: str, directory: Path = SCHEMAS_DIR) -> Path:
     return directory / f"{event_type}.json"
 
 
-def write_snapshots(directory: Path = SCHEMAS_DIR) -> list[Path]:
+def write_snapshots(
+    directory: Path = SCHEMAS_DIR, schemas: dict[str, dict[str, Any]] | None = None
+) -> list[Path]:
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, schema in current_schemas().items():
+    for name, schema in (current_schemas() if schemas is None else schemas).items():
         path = schema_path(name, directory)
         path.write_text(json.dumps(schema, indent=2, sort_keys=True) + "\n")
         written.append(path)
@@ -78,6 +90,6 @@ def _type_of(node: dict[str, Any], defs: dict[str, Any]) -> str:
 
 
 if __name__ == "__main__":
-    for path in write_snapshots():
+    for path in [*write_snapshots(), *write_snapshots(API_SCHEMAS_DIR, current_api_schemas())]:
         print(path.relative_to(Path.cwd()) if path.is_relative_to(Path.cwd()) else path)
     sys.exit(0)

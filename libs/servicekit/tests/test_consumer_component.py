@@ -4,7 +4,7 @@ are covered on the real broker in test_consumer_integration)."""
 from faststream.kafka import KafkaBroker, TestKafkaBroker
 from servicekit.consumer import EventConsumer
 from servicekit.deadletter import DeadLetters
-from servicekit.uow import FakeUnitOfWork
+from servicekit.testing import FakeUnitOfWork
 
 from .support import submitted
 
@@ -13,7 +13,7 @@ async def test_messages_reach_handlers_and_poison_is_published_to_the_dead_lette
     broker = KafkaBroker("in-memory")
     applied: list[str] = []
 
-    async def handler(event, uow) -> None:  # noqa: ANN001
+    async def handler(event, uow, deps) -> None:
         applied.append(event.subject)
 
     consumer = EventConsumer(

@@ -34,7 +34,7 @@ async def names(make_topics):  # noqa: ANN001, ANN201
 DB_DOWN_ATTEMPTS: list[str] = []
 
 
-async def record(event, uow) -> None:  # noqa: ANN001
+async def record(event, uow, deps) -> None:
     if event.subject == "poison":
         raise ValueError("this event can never be applied")
     if event.subject == "db-down":
@@ -110,7 +110,7 @@ async def test_work_that_failed_to_commit_is_redelivered_after_a_restart(
     assert await applied(pool, "db-down")() == 0
     assert await pool.fetchval("SELECT count(*) FROM dead_letters") == 0
 
-    async def recovered(event, uow) -> None:  # noqa: ANN001
+    async def recovered(event, uow, deps) -> None:
         await uow.conn.execute("INSERT INTO applied VALUES ($1, 'recovered')", event.id)
 
     again = KafkaBroker(infra.bootstrap_servers)

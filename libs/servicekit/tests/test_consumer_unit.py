@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 from servicekit.consumer import EventConsumer, Unprocessable
-from servicekit.uow import FakeUnitOfWork
+from servicekit.testing import FakeUnitOfWork
 
 from .support import submitted
 
@@ -29,7 +29,7 @@ def consumer_with(handler, uow: FakeUnitOfWork, dead: FakeDeadLetters) -> EventC
 async def test_a_redelivered_event_is_applied_once() -> None:
     calls, uow, dead = [], FakeUnitOfWork(), FakeDeadLetters()
 
-    async def handler(event, uow) -> None:  # noqa: ANN001
+    async def handler(event, uow, deps) -> None:
         calls.append(event.id)
 
     consumer, event = consumer_with(handler, uow, dead), submitted()
@@ -41,7 +41,7 @@ async def test_a_redelivered_event_is_applied_once() -> None:
 async def test_a_failing_handler_is_retried_then_dead_lettered() -> None:
     attempts, uow, dead = [], FakeUnitOfWork(), FakeDeadLetters()
 
-    async def handler(event, uow) -> None:  # noqa: ANN001
+    async def handler(event, uow, deps) -> None:
         attempts.append(1)
         raise ValueError("amount has a fraction of a penny")
 
@@ -55,7 +55,7 @@ async def test_a_failing_handler_is_retried_then_dead_lettered() -> None:
 async def test_a_handler_that_succeeds_on_retry_is_not_dead_lettered() -> None:
     attempts, uow, dead = [], FakeUnitOfWork(), FakeDeadLetters()
 
-    async def handler(event, uow) -> None:  # noqa: ANN001
+    async def handler(event, uow, deps) -> None:
         attempts.append(1)
         if len(attempts) < 2:
             raise RuntimeError("flaky")
@@ -67,7 +67,7 @@ async def test_a_handler_that_succeeds_on_retry_is_not_dead_lettered() -> None:
 async def test_an_unprocessable_event_is_dead_lettered_at_once() -> None:
     uow, dead = FakeUnitOfWork(), FakeDeadLetters()
 
-    async def handler(event, uow) -> None:  # noqa: ANN001
+    async def handler(event, uow, deps) -> None:
         raise Unprocessable("decision for an unknown person")
 
     await consumer_with(handler, uow, dead).apply(submitted(), RECORD)
@@ -77,7 +77,7 @@ async def test_an_unprocessable_event_is_dead_lettered_at_once() -> None:
 async def test_infrastructure_failures_are_raised_not_dead_lettered() -> None:
     uow, dead = FakeUnitOfWork(), FakeDeadLetters()
 
-    async def handler(event, uow) -> None:  # noqa: ANN001
+    async def handler(event, uow, deps) -> None:
         raise ConnectionRefusedError("database is down")
 
     with pytest.raises(ConnectionRefusedError):
@@ -89,7 +89,7 @@ async def test_events_emitted_by_a_handler_carry_causation_and_correlation() -> 
     uow, dead = FakeUnitOfWork(), FakeDeadLetters()
     cause = submitted(correlationid="flow-1")
 
-    async def handler(event, uow) -> None:  # noqa: ANN001
+    async def handler(event, uow, deps) -> None:
         from servicekit.events import new_event
 
         uow.emit(new_event(type(event), source="/s", subject=event.subject, data=event.data))
@@ -97,3 +97,38 @@ async def test_events_emitted_by_a_handler_carry_causation_and_correlation() -> 
     await consumer_with(handler, uow, dead).apply(cause, RECORD)
     [emitted] = uow.published
     assert (emitted.causationid, emitted.correlationid) == (cause.id, "flow-1")
+
+
+class UnknownPerson(Exception):
+    """A service's domain error naming an event it can never apply."""
+
+
+async def test_a_domain_error_declared_unprocessable_is_dead_lettered_at_once() -> None:
+    uow, dead, attempts = FakeUnitOfWork(), FakeDeadLetters(), []
+
+    async def handler(event, uow, deps) -> None:
+        attempts.append(1)
+        raise UnknownPerson("no such person P1")
+
+    consumer = EventConsumer(
+        "svc", {type(submitted()): handler}, lambda: uow, dead, backoff_ms=0,
+        unprocessable=(UnknownPerson,),
+    )  # fmt: skip
+    await consumer.apply(submitted(), RECORD)
+    assert len(attempts) == 1
+    assert [(d.error_class, d.reason) for d in dead.sent] == [
+        ("UnknownPerson", "no such person P1")
+    ]
+
+
+async def test_handlers_receive_the_services_dependencies() -> None:
+    uow, seen = FakeUnitOfWork(), []
+
+    async def handler(event, uow, deps) -> None:
+        seen.append(deps)
+
+    consumer = EventConsumer(
+        "svc", {type(submitted()): handler}, lambda: uow, FakeDeadLetters(), deps=lambda: "deps"
+    )
+    await consumer.apply(submitted(), RECORD)
+    assert seen == ["deps"]

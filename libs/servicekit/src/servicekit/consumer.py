@@ -25,7 +25,8 @@ from servicekit.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Any, UnitOfWork], Awaitable[None]]
+Handler = Callable[[Any, UnitOfWork, Any], Awaitable[None]]
+"""`handler(event, uow, deps)`: applies one event inside `uow`; `deps` are the service's."""
 UowFactory = Callable[[], UnitOfWork]
 
 
@@ -53,8 +54,12 @@ class EventConsumer:
         *,
         max_attempts: int = 3,
         backoff_ms: int = 100,
+        deps: Callable[[], Any] = lambda: None,
+        unprocessable: tuple[type[Exception], ...] = (),
     ) -> None:
         self.name = name
+        self._deps = deps
+        self._unprocessable = (Unprocessable, *unprocessable)
         self._handlers, self._uow_factory, self._dead_letters = handlers, uow_factory, dead_letters
         self._max_attempts, self._backoff = max_attempts, backoff_ms / 1000
 
@@ -94,7 +99,7 @@ class EventConsumer:
             except TRANSIENT:
                 if attempt == self._max_attempts:
                     raise  # NACK: the partition is rewound and this event read again later
-            except Unprocessable as exc:
+            except self._unprocessable as exc:
                 await self._dead_letter(record, event, exc, attempt)
                 return
             except Exception as exc:
@@ -109,7 +114,7 @@ class EventConsumer:
             if not await uow.first_time(self.name, event):
                 return  # already applied: a redelivery changes nothing
             with caused_by(event.id, event.correlationid):
-                await handler(event, uow)
+                await handler(event, uow, self._deps())
             await uow.commit()
 
     async def _dead_letter(

@@ -1,6 +1,7 @@
 """HTTP edges shared by every service: clear 4xx errors naming the field, correlation ids."""
 
 import logging
+from collections.abc import Mapping
 from uuid import uuid4
 
 from fastapi import FastAPI, Request
@@ -20,7 +21,14 @@ def _field_of(location: tuple) -> str:
     return ".".join(parts) or "body"
 
 
-def install_error_handlers(app: FastAPI) -> None:
+def install_error_handlers(
+    app: FastAPI, domain_errors: Mapping[type[Exception], int] | None = None
+) -> None:
+    """4xx bodies name the field at fault. `domain_errors` maps a service's domain error classes
+    (each with `field` and `message`, or `errors` as (field, message) pairs) to their status."""
+    for error_class, status in (domain_errors or {}).items():
+        app.add_exception_handler(error_class, _domain_error_handler(status))
+
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [{"field": _field_of(e["loc"]), "message": e["msg"]} for e in exc.errors()]
@@ -40,6 +48,17 @@ def install_error_handlers(app: FastAPI) -> None:
             "correlation_id": request.headers.get(CORRELATION_HEADER),
         }
         return JSONResponse(body, status_code=500)
+
+
+def _domain_error_handler(status: int):  # noqa: ANN202
+    async def handle(request: Request, exc: Exception) -> JSONResponse:
+        pairs = getattr(exc, "errors", None) or [
+            (getattr(exc, "field", None), getattr(exc, "message", str(exc)))
+        ]
+        body = {"errors": [{"field": f, "message": m} for f, m in pairs]}
+        return JSONResponse(body, status_code=status)
+
+    return handle
 
 
 class CorrelationMiddleware:

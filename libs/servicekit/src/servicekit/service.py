@@ -42,6 +42,13 @@ class ServiceDefinition:
     routers: Sequence[APIRouter] = ()
     background: Sequence[Callable[["Runtime"], Awaitable[None]]] = ()
     title: str = ""
+    error_statuses: Mapping[type[Exception], int] = field(default_factory=dict)
+    """Domain error classes -> HTTP status; only entrypoints know these (see servicekit.http)."""
+    unprocessable: tuple[type[Exception], ...] = ()
+    """Domain errors that mean an event can never be applied: dead-lettered at once."""
+    make_deps: Callable[["Runtime"], Any] | None = None
+    """Builds the service's dependencies once the pool exists; event handlers receive them as
+    their third argument and routes through `deps_of(request)`."""
 
 
 @dataclass
@@ -55,6 +62,7 @@ class Runtime:
     consumer: EventConsumer | None = None
     make_uow: Callable[[asyncpg.Pool], UnitOfWork] = AsyncpgUnitOfWork
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
+    deps: Any = None
 
     def uow(self) -> UnitOfWork:
         return self.make_uow(self.pool)
@@ -71,6 +79,11 @@ class Runtime:
 
 def runtime_of(request: Request) -> Runtime:
     return request.app.state.runtime
+
+
+def deps_of(request: Request) -> Any:
+    """The service's dependencies, for FastAPI `Annotated[..., Depends(...)]` aliases."""
+    return request.app.state.runtime.deps
 
 
 def create_service_app(
@@ -94,7 +107,7 @@ def create_service_app(
     app.state.runtime = runtime
     for key, value in (state or {}).items():
         setattr(app.state, key, value)
-    install_error_handlers(app)
+    install_error_handlers(app, definition.error_statuses)
     app.include_router(health_router(runtime_of))
     for router in definition.routers:
         app.include_router(router)
@@ -109,12 +122,16 @@ def _lifespan(definition: ServiceDefinition, runtime: Runtime):  # noqa: ANN202
             settings.database_url, settings.pool_min_size, settings.pool_max_size
         )
         await db.migrate(runtime.pool, definition.migrations)
+        if definition.make_deps is not None:
+            runtime.deps = definition.make_deps(runtime)
         if definition.consumes:
             runtime.consumer = EventConsumer(
                 definition.name,
                 definition.handlers,
                 runtime.uow,
                 DeadLetters(definition.name, runtime.broker, runtime.pool),
+                deps=lambda: runtime.deps,
+                unprocessable=definition.unprocessable,
                 max_attempts=settings.consumer_max_attempts,
                 backoff_ms=settings.consumer_retry_backoff_ms,
             )

@@ -1,20 +1,50 @@
-"""Units of work: state changes, inbox records and outbox rows commit in one transaction."""
+"""Units of work: state changes, inbox records and outbox rows commit in one transaction.
 
-from typing import Any, Self
+A use case loads aggregates through the unit of work's repositories, which `track` them; the
+aggregates record domain events as they change. On `commit`, each tracked aggregate's events are
+mapped to contract events by the service's `outbound` function (its `adapters/outbound.py`) and
+written to the outbox with any events emitted directly, all in the same transaction. Callbacks
+registered with `after_commit` run only once the transaction has committed.
+"""
+
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, ClassVar, Protocol, Self
 
 import asyncpg
 from contracts.envelope import Envelope, headers_for
 from contracts.registry import topic_for
 
+AfterCommit = Callable[[], Awaitable[None] | None]
+
+
+class Aggregate(Protocol):
+    events: list[Any]
+    """Domain events recorded since the aggregate was loaded, oldest first."""
+
+
+Outbound = Callable[[Any], Iterable[Envelope[Any]]]
+"""Maps one aggregate's pending domain events to the contract events it publishes."""
+
+
+def no_outbound(aggregate: Any) -> Iterable[Envelope[Any]]:
+    return ()
+
 
 class UnitOfWork:
-    """What handlers see. Services subclass it to add their repositories."""
+    """What use cases see. Services subclass it to add their repositories and set `outbound`."""
+
+    outbound: ClassVar[Outbound] = staticmethod(no_outbound)
 
     def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
         self.pending_events: list[Envelope[Any]] = []
+        self._tracked: list[Any] = []
+        self._after_commit: list[AfterCommit] = []
 
     async def __aenter__(self) -> Self:
-        self.pending_events = []
+        self._reset()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -24,14 +54,48 @@ class UnitOfWork:
         """Queue an event; it is written to the outbox only if the unit of work commits."""
         self.pending_events.append(event)
 
+    def emit_many(self, events: Iterable[Envelope[Any]]) -> None:
+        self.pending_events.extend(events)
+
+    def track(self, aggregate: Any) -> None:
+        """Repositories call this for every aggregate they hand out or store."""
+        if not any(seen is aggregate for seen in self._tracked):
+            self._tracked.append(aggregate)
+
+    def after_commit(self, callback: AfterCommit) -> None:
+        """Run `callback` once this unit of work has committed (never if it rolls back)."""
+        self._after_commit.append(callback)
+
+    def collect_events(self) -> list[Envelope[Any]]:
+        """Everything to publish: tracked aggregates' events (mapped), then emitted events."""
+        for aggregate in self._tracked:
+            self.pending_events.extend(type(self).outbound(aggregate))
+            aggregate.events.clear()
+        self._tracked = []
+        events, self.pending_events = self.pending_events, []
+        return events
+
     async def first_time(self, consumer: str, event: Envelope[Any]) -> bool:
         """Record that `consumer` applies `event`; False when it already has (a redelivery)."""
         raise NotImplementedError
 
     async def commit(self) -> None:
+        events = self.collect_events()
+        await self._commit(events)
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            result = callback()
+            if result is not None:
+                await result
+
+    async def _commit(self, events: list[Envelope[Any]]) -> None:
         raise NotImplementedError
 
     async def rollback(self) -> None:
+        self._reset()
+        await self._rollback()
+
+    async def _rollback(self) -> None:
         raise NotImplementedError
 
 
@@ -67,55 +131,37 @@ class AsyncpgUnitOfWork(UnitOfWork):
         )
         return inserted is not None
 
-    async def commit(self) -> None:
-        if self.pending_events:
-            await write_outbox(self.conn, self.pending_events)
+    async def _commit(self, events: list[Envelope[Any]]) -> None:
+        if events:
+            await write_outbox(self.conn, events)
             await self.conn.execute("SELECT pg_notify($1, '')", self._notify_channel)
         await self._tx.commit()
         self._tx = None
-        self.pending_events = []
 
-    async def rollback(self) -> None:
+    async def _rollback(self) -> None:
         if self._tx is not None:
             await self._tx.rollback()
             self._tx = None
 
 
 async def write_outbox(conn: asyncpg.Connection, events: list[Envelope[Any]]) -> None:
-    await conn.executemany(
+    """All of a transaction's events in one statement, in the order they were emitted."""
+    columns: tuple[list[Any], ...] = ([], [], [], [], [], [])
+    for event in events:
+        row = (
+            event.id,
+            topic_for(event),
+            event.subject,
+            event.type,
+            event.model_dump(mode="json"),
+            headers_for(event),
+        )
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+    await conn.execute(
         "INSERT INTO outbox (id, topic, key, type, payload, headers)"
-        " VALUES ($1, $2, $3, $4, $5, $6)",
-        [
-            (e.id, topic_for(e), e.subject, e.type, e.model_dump(mode="json"), headers_for(e))
-            for e in events
-        ],
+        " SELECT id, topic, key, type, payload, headers FROM unnest($1::uuid[], $2::text[],"
+        " $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])"
+        " WITH ORDINALITY AS e(id, topic, key, type, payload, headers, n) ORDER BY n",
+        *columns,
     )
-
-
-class FakeUnitOfWork(UnitOfWork):
-    """In-memory stand-in for unit tests of handlers: records commits and what was published."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.committed = False
-        self.published: list[Envelope[Any]] = []
-        self.inbox: set[tuple[str, str, str]] = set()
-
-    async def first_time(self, consumer: str, event: Envelope[Any]) -> bool:
-        key = (consumer, event.source, event.id)
-        if key in self.inbox:
-            return False
-        self._pending_inbox = key
-        return True
-
-    async def commit(self) -> None:
-        if key := getattr(self, "_pending_inbox", None):
-            self.inbox.add(key)
-            self._pending_inbox = None
-        self.published.extend(self.pending_events)
-        self.pending_events = []
-        self.committed = True
-
-    async def rollback(self) -> None:
-        self.pending_events = []
-        self._pending_inbox = None

@@ -24,7 +24,7 @@ def create_app(settings: CarePlansSettings | None = None, today=date.today) -> A
     settings = settings or CarePlansSettings()
     catalogue = load_catalogue()
 
-    async def on_decision(event: DecisionMadeV1, uow) -> None:  # noqa: ANN001
+    async def on_decision(event: DecisionMadeV1, uow, deps) -> None:  # noqa: ANN001
         await handlers.apply_decision(event, uow, catalogue, today())
 
     interval = settings.review_interval_seconds

@@ -8,7 +8,7 @@ from care_plans.domain.plan import Plan
 from care_plans.domain.plan_version import PlanStatus
 from contracts.assessment.v1 import Award, DecisionMade, DecisionMadeV1, MeansResult
 from servicekit.errors import Conflict
-from servicekit.uow import FakeUnitOfWork
+from servicekit.testing import FakeUnitOfWork
 
 
 class FakePlanRepository:

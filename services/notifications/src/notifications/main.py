@@ -2,7 +2,6 @@
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +43,7 @@ def create_app(settings: NotificationsSettings | None = None, *,
                     send_timeout=settings.send_timeout_s,
                     poll_interval=settings.sender_poll_interval_ms / 1000)
     deps = Deps(load_templates(), clock, metrics, sender.wake)
-    consumers = {event: partial(handlers.SPECIAL.get(event, handlers.notify), deps=deps)
+    consumers = {event: handlers.SPECIAL.get(event, handlers.notify)
                  for event in {*handlers.MESSAGE_FOR, *handlers.SPECIAL}}
 
     async def send_messages(runtime: Runtime) -> None:
@@ -59,6 +58,7 @@ def create_app(settings: NotificationsSettings | None = None, *,
         routers=[http.router, preferences.router, callbacks.router, ops.router],
         handlers={AssessmentSubmittedV1: handlers.remember_name, **consumers},
         background=[send_messages] if settings.sender_enabled else [],
+        make_deps=lambda runtime: deps,
     )
     state = {"clock": clock, "metrics": metrics, "sender": sender, "deps": deps}
     return create_service_app(definition, settings, state)

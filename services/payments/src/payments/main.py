@@ -33,21 +33,27 @@ log = logging.getLogger(__name__)
 def event_handlers(calendar: WorkingDayCalendar, today: Callable[[], date]) -> dict[type, Handler]:
     """What payments does with each event it consumes."""
 
-    async def on_decision(event: DecisionMadeV1, uow) -> None:  # noqa: ANN001
+    async def on_decision(event: DecisionMadeV1, uow, deps) -> None:  # noqa: ANN001
         await handlers.record_decision(event, uow, calendar, today())
 
-    async def on_claim_opened(event: UcClaimOpenedV1, uow) -> None:  # noqa: ANN001
+    async def on_claim_opened(event: UcClaimOpenedV1, uow, deps) -> None:  # noqa: ANN001
         await uc_claims.record_uc_claim_opened(event, uow, calendar, today())
 
-    async def on_period_assessed(event: UcPeriodAssessedV1, uow) -> None:  # noqa: ANN001
+    async def on_period_assessed(event: UcPeriodAssessedV1, uow, deps) -> None:  # noqa: ANN001
         await uc_claims.record_uc_period_assessed(event, uow, calendar, today())
+
+    async def on_claim_closed(event: UcClaimClosedV1, uow, deps) -> None:  # noqa: ANN001
+        await uc_claims.record_uc_claim_closed(event, uow)
+
+    async def on_managed_services(event: ManagedServicesChangedV1, uow, deps) -> None:  # noqa: ANN001
+        await managed_services.record_managed_services(event, uow)
 
     return {
         DecisionMadeV1: on_decision,
         UcClaimOpenedV1: on_claim_opened,
-        UcClaimClosedV1: uc_claims.record_uc_claim_closed,
+        UcClaimClosedV1: on_claim_closed,
         UcPeriodAssessedV1: on_period_assessed,
-        ManagedServicesChangedV1: managed_services.record_managed_services,
+        ManagedServicesChangedV1: on_managed_services,
     }
 
 

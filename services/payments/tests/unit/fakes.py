@@ -12,7 +12,7 @@ from payments.domain.awards import AwardVersion
 from payments.domain.managed import ManagedServices
 from payments.domain.schedule import PlannedPayment
 from payments.domain.uc_means import UcAssessedMeans
-from servicekit.uow import FakeUnitOfWork
+from servicekit.testing import FakeUnitOfWork
 
 
 class FakePaymentsRepository:

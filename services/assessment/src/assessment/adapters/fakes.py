@@ -8,7 +8,7 @@ be tested on them too. tests/integration/test_case_repository.py runs one suite 
 
 from dataclasses import replace
 
-from servicekit.uow import FakeUnitOfWork
+from servicekit.testing import FakeUnitOfWork
 
 from assessment.service_layer.records import (
     AssessmentRecord,

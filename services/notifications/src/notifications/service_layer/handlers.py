@@ -19,7 +19,9 @@ FALLBACK_NAME = "Care Benefit customer"
 MESSAGE_FOR = {**personalisation.MESSAGE_FOR, **payment_messages.MESSAGE_FOR}
 
 
-async def remember_name(event: AssessmentSubmittedV1, uow: NotificationsUnitOfWork) -> None:
+async def remember_name(
+    event: AssessmentSubmittedV1, uow: NotificationsUnitOfWork, deps: Deps
+) -> None:
     await uow.people.remember(event.subject, first_name=event.data.first_name,
                               case_id=event.data.case_id)
 

@@ -1,0 +1,6 @@
+"""The assessment service's read API (built in its `entrypoints/views.py`)."""
+
+from pydantic import BaseModel
+
+SERVICE = "assessment"
+READ_MODELS: tuple[type[BaseModel], ...] = ()

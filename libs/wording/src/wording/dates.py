@@ -1,0 +1,34 @@
+"""Dates as GOV.UK writes them ('7 April 2026'), whatever the machine's locale; month arithmetic."""
+
+from datetime import date, datetime
+
+from babel.dates import format_date
+from dateutil.relativedelta import relativedelta
+
+DEFAULT_LOCALE = "en_GB"
+
+
+def long_date(day: date, locale: str = DEFAULT_LOCALE) -> str:
+    """date(2026, 4, 7) -> '7 April 2026' ('7 Ebrill 2026' in cy_GB).
+
+    A datetime is refused: which calendar day it falls on depends on a time zone the caller knows.
+    """
+    _require_date(day)
+    return format_date(day, "d MMMM y", locale=locale)
+
+
+def short_date(day: date, locale: str = DEFAULT_LOCALE) -> str:
+    """date(2026, 4, 7) -> '7 Apr 2026', for tables."""
+    _require_date(day)
+    return format_date(day, "d MMM y", locale=locale)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day if that day does not exist (29 Feb)."""
+    _require_date(day)
+    return day + relativedelta(months=months)
+
+
+def _require_date(day: object) -> None:
+    if isinstance(day, datetime) or not isinstance(day, date):
+        raise TypeError(f"expected a date (not a datetime), got {day!r}")
