@@ -1,8 +1,11 @@
 """The portal reads each service's own API; it holds no copy of their data."""
 
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class ServiceUnavailable(Exception):
@@ -27,6 +30,11 @@ class ServiceClients:
         if response.status_code >= 400:
             raise ServiceUnavailable(service)
         return response.json()
+
+    async def read(self, service: str, path: str, model: type[M], **params: Any) -> M | None:
+        """A service's read model (contracts.api), or None when it has nothing (404)."""
+        body = await self.get(service, path, **params)
+        return None if body is None else model.model_validate(body)
 
     async def post(self, service: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
         try:
