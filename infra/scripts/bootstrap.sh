@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Everything a fresh machine needs before `make up` or `make test`, installed only when missing:
-# system packages (PostgreSQL, Java 17, Maven), uv, the Python workspace, the portal's
+# system packages (PostgreSQL, Java 17, Maven, Chromium for the browser tests), uv, the Python workspace, the portal's
 # GOV.UK Frontend assets, and the Kafka broker's jars from Maven Central.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,7 +14,8 @@ if ! "$PYTHON" -m uv --version >/dev/null 2>&1; then
 fi
 "$PYTHON" -m uv sync --frozen --quiet
 
-if [ ! -f services/portal/node_modules/govuk-frontend/package.json ]; then
+if [ ! -f services/portal/node_modules/govuk-frontend/package.json ] \
+  || [ ! -f services/portal/node_modules/axe-core/axe.min.js ]; then
   npm ci --prefix services/portal --no-audit --no-fund --silent
 fi
 

@@ -2,6 +2,7 @@
 # Installs the system packages devstack needs, and only those that are missing:
 #   - PostgreSQL server binaries (postgresql-15, else the distribution's `postgresql`)
 #   - Java >= 17 (openjdk-17-jre-headless) and Maven, for the Kafka broker
+#   - Debian's Chromium, for the browser tests (Playwright drives it; no browser is downloaded)
 #   - kcat, only with WITH_KCAT=1 (optional debugging tool)
 # Idempotent; silent and quick (no apt-get update) when everything is present.
 # Debian/Ubuntu only (apt-get); needs root or sudo when something must be installed.
@@ -23,6 +24,7 @@ missing=()
 have_pg_server || missing+=(postgresql)
 have_java17 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || missing+=(maven)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 if [ "${WITH_KCAT:-0}" = 1 ]; then command -v kcat >/dev/null || missing+=(kcat); fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
@@ -52,4 +54,5 @@ done
 have_pg_server || { echo "install-system-deps: PostgreSQL server still missing" >&2; exit 1; }
 have_java17 || { echo "install-system-deps: java >= 17 still not the default java (update-alternatives --config java)" >&2; exit 1; }
 command -v mvn >/dev/null || { echo "install-system-deps: mvn still missing" >&2; exit 1; }
+[ -x /usr/bin/chromium ] || { echo "install-system-deps: /usr/bin/chromium still missing" >&2; exit 1; }
 echo "install-system-deps: done" >&2

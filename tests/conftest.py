@@ -1,4 +1,5 @@
-"""Every service and the portal as real processes on the session's real Kafka and PostgreSQL."""
+"""Every service and the portal as real processes on the session's real Kafka and PostgreSQL,
+shared by the end-to-end, fault and browser tests (started once per session, on first use)."""
 
 import asyncio
 from collections.abc import AsyncIterator

@@ -1,0 +1,83 @@
+"""A browser journey: navigate, fill, submit, and run axe-core on every page reached."""
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import Page
+
+AXE = (
+    Path(__file__).resolve().parents[2]
+    / "services"
+    / "portal"
+    / "node_modules"
+    / "axe-core"
+    / "axe.min.js"
+)
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = {"serious", "critical"}
+
+
+class AccessibilityViolations(AssertionError):
+    pass
+
+
+@dataclass
+class Journey:
+    page: Page
+    base_url: str
+    visited: list[str] = field(default_factory=list)
+    checked: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.page.on("framenavigated", self._navigated)
+
+    def _navigated(self, frame: Any) -> None:
+        if frame == self.page.main_frame:
+            self.visited.append(frame.url)
+
+    async def goto(self, path: str) -> Page:
+        await self.page.goto(self.base_url + path)
+        await self.check()
+        return self.page
+
+    async def click(self, name: str, *, role: str = "button") -> Page:
+        """Clicks a button or link by its accessible name, then checks the page it leads to."""
+        async with self.page.expect_navigation():
+            await self.page.get_by_role(role, name=name).click()
+        await self.check()
+        return self.page
+
+    async def fill(self, label: str, value: str) -> None:
+        await self.page.get_by_label(label, exact=True).fill(value)
+
+    async def check(self) -> list[dict[str, Any]]:
+        """axe-core on the page as it is now; raises on serious or critical violations."""
+        await self.page.wait_for_load_state("load")
+        result = await self.page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            WCAG_22_AA,
+        )
+        self.checked.append(self.page.url)
+        blocking = [v for v in result["violations"] if v["impact"] in BLOCKING]
+        if blocking:
+            raise AccessibilityViolations(_describe(self.page.url, blocking))
+        return result["violations"]
+
+    def assert_every_page_checked(self) -> None:
+        unchecked = [url for url in self.visited if url not in self.checked]
+        assert not unchecked, f"pages visited but never checked with axe: {unchecked}"
+
+    async def title(self) -> str:
+        return await self.page.title()
+
+    async def text(self, selector: str = "main") -> str:
+        return await self.page.locator(selector).inner_text()
+
+
+def _describe(url: str, violations: list[dict[str, Any]]) -> str:
+    lines = [f"axe-core found {len(violations)} serious/critical violation(s) on {url}:"]
+    for v in violations:
+        targets = ", ".join(str(n["target"]) for n in v["nodes"][:3])
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} at {targets}")
+    return "\n".join(lines)
