@@ -1,8 +1,7 @@
 """A person finds the service, signs in, and reads their award, in a real browser."""
 
 import pytest
-
-from tests.e2e.support import eventually, get_json, submit_assessment
+from devstack.drive import eventually, get_json, submit_assessment
 
 pytestmark = pytest.mark.browser
 

@@ -4,8 +4,7 @@ import json
 
 import httpx
 import pytest
-
-from .support import eventually, get_json, submit_assessment
+from devstack.drive import eventually, get_json, submit_assessment
 
 pytestmark = pytest.mark.e2e
 

@@ -3,8 +3,7 @@
 import signal
 
 import pytest
-
-from .support import eventually, get_json, submit_assessment
+from devstack.drive import eventually, get_json, submit_assessment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.fault]
 

@@ -1,4 +1,5 @@
-"""Driving the platform over HTTP in end-to-end tests."""
+"""Driving the running platform over HTTP, as an assessor would: for end-to-end, fault and
+browser tests (a development tool; nothing in the services imports it)."""
 
 import asyncio
 import random
