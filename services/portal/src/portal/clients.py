@@ -5,6 +5,10 @@ from typing import Any
 import httpx
 
 
+def _bearer(token: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 class ServiceUnavailable(Exception):
     def __init__(self, service: str) -> None:
         super().__init__(service)
@@ -16,10 +20,14 @@ class ServiceClients:
         self._urls = urls
         self._http = httpx.AsyncClient(timeout=timeout)
 
-    async def get(self, service: str, path: str, **params: Any) -> Any | None:
+    async def get(
+        self, service: str, path: str, token: str | None = None, **params: Any
+    ) -> Any | None:
         """The JSON body, or None when the service has nothing (404)."""
         try:
-            response = await self._http.get(self._urls[service] + path, params=params or None)
+            response = await self._http.get(
+                self._urls[service] + path, params=params or None, headers=_bearer(token)
+            )
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(service) from exc
         if response.status_code == 404:
@@ -28,9 +36,13 @@ class ServiceClients:
             raise ServiceUnavailable(service)
         return response.json()
 
-    async def post(self, service: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+    async def post(
+        self, service: str, path: str, body: dict[str, Any], token: str | None = None
+    ) -> tuple[int, Any]:
         try:
-            response = await self._http.post(self._urls[service] + path, json=body)
+            response = await self._http.post(
+                self._urls[service] + path, json=body, headers=_bearer(token)
+            )
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(service) from exc
         return response.status_code, response.json()
