@@ -81,8 +81,13 @@ def create_app(settings: PortalSettings | None = None) -> Any:
             await http.aclose()
             await pool.close()
 
-    app = FastAPI(title="Care Benefit portal", lifespan=lifespan, docs_url=None, redoc_url=None)
-    app.openapi_url = None
+    app = FastAPI(
+        title="Care Benefit portal",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.clients = clients
     app.state.settings = settings
     app.state.templates = templates()

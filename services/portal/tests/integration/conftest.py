@@ -53,8 +53,14 @@ class FakeServices:
         if service in self.down:
             raise ServiceUnavailable(service)
         person = path.split("/")[2] if path.startswith("/people/") else None
+        if path == "/ops/status":
+            return {
+                "outbox": {"pending": 0, "oldest_pending_seconds": 0.0},
+                "relay": {"leader": True, "published": 0},
+                "dead_letters": {"count": 0},
+            }
         if person not in PEOPLE.values():
-            return {"outbox": {}, "relay": {}, "dead_letters": {"count": 0}} if "ops" in path else None
+            return None
         return {
             "/decision": decision(),
             "/payments": {"next_payment": {"amount_pence": 84327, "due_date": "2026-05-12"}},
