@@ -31,3 +31,14 @@ ${error}
   <div><button type="submit">Continue</button></div>
 </form></main></body></html>`;
 }
+
+export function logoutPage(form) {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Signing out – development identity provider</title>
+<style>${STYLE}</style></head>
+<body><header>Development sign-in</header><main>
+<h1>Signing you out</h1>
+${form.replace('</form>', '<input type="hidden" name="logout" value="yes"><button type="submit">Continue</button></form>')}
+<script>document.forms[0].submit();</script>
+</main></body></html>`;
+}

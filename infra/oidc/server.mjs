@@ -9,7 +9,7 @@ import { randomUUID, scryptSync, timingSafeEqual } from 'node:crypto';
 import * as jose from 'jose';
 import Provider, { errors } from 'oidc-provider';
 
-import { loginPage, escapeHtml } from './pages.mjs';
+import { escapeHtml, loginPage, logoutPage } from './pages.mjs';
 
 const CORE_IDENTITY = 'https://vocab.account.gov.uk/v1/coreIdentityJWT';
 const SOCIAL_SECURITY = 'https://vocab.account.gov.uk/v1/socialSecurityRecord';
@@ -199,6 +199,12 @@ async function tokenExchange(ctx) {
   };
 }
 
+// Signing out of the portal ends this provider's session too (no confirmation question).
+async function logoutSource(ctx, form) {
+  ctx.type = 'html';
+  ctx.body = logoutPage(form);
+}
+
 function clients() {
   return config.clients.map((c) => ({
     client_id: c.client_id,
@@ -232,7 +238,7 @@ const provider = new Provider(config.issuer, {
     claimsParameter: { enabled: true },
     clientCredentials: { enabled: true },
     revocation: { enabled: true },
-    rpInitiatedLogout: { enabled: true },
+    rpInitiatedLogout: { enabled: true, logoutSource },
     registration: { enabled: true, initialAccessToken: config.registration_token },
     resourceIndicators: {
       enabled: true,

@@ -157,21 +157,14 @@ def require_installed(root: Path) -> None:
         )
 
 
-async def start_oidc(
-    root: Path,
-    data_dir: Path,
-    port: int,
-    *,
-    accounts_files: list[Path] | None = None,
-    service_token_seconds: int = 300,
-    start_timeout: float = 30.0,
+def launch(
+    root: Path, data_dir: Path, port: int, accounts_files: list[Path], service_token_seconds: int
 ) -> OidcProvider:
-    """Write the config, spawn `node server.mjs` in its own session and wait for discovery."""
+    """Write the config and spawn `node server.mjs` in its own session (no waiting)."""
     require_installed(root)
     data_dir = data_dir.resolve()
-    files = accounts_files or [oidc_root(root) / "accounts.json"]
     token, service_secrets, resources = write_config(
-        root, data_dir, port, files, service_token_seconds
+        root, data_dir, port, accounts_files, service_token_seconds
     )
     with (data_dir / "oidc.log").open("ab") as log:
         process = subprocess.Popen(
@@ -182,9 +175,21 @@ async def start_oidc(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
-    provider = OidcProvider(
-        process.pid, port, data_dir, token, service_secrets, resources, process
-    )
+    return OidcProvider(process.pid, port, data_dir, token, service_secrets, resources, process)
+
+
+async def start_oidc(
+    root: Path,
+    data_dir: Path,
+    port: int,
+    *,
+    accounts_files: list[Path] | None = None,
+    service_token_seconds: int = 300,
+    start_timeout: float = 30.0,
+) -> OidcProvider:
+    """Launch the provider and wait until it serves its discovery document."""
+    files = accounts_files or [oidc_root(root) / "accounts.json"]
+    provider = await asyncio.to_thread(launch, root, data_dir, port, files, service_token_seconds)
     try:
         await wait_ready(provider, start_timeout)
     except BaseException:

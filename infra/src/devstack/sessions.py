@@ -1,6 +1,7 @@
 """A registry of throwaway stacks started by `running_infra`, so a later session can stop the
-servers (and the OpenID Connect provider) and remove the directories of one whose owner died without tearing down (SIGKILL,
-`os._exit` from a test timeout). Entries live in `<root>/.local/sessions/*.json`."""
+servers (and the OpenID Connect provider) and remove the directories of one whose owner died
+without tearing down (SIGKILL, `os._exit` from a test timeout). Entries live in
+`<root>/.local/sessions/*.json`."""
 
 import json
 import os

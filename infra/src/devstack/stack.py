@@ -109,9 +109,7 @@ async def start_infra(
         if oidc_dir is None or oidc_port is None:
             return None
         require_free_ports({oidc.PORT_ENV: oidc_port})
-        return await oidc.start_oidc(
-            repo_root(), oidc_dir, oidc_port, accounts_files=oidc_accounts
-        )
+        return await oidc.start_oidc(repo_root(), oidc_dir, oidc_port, accounts_files=oidc_accounts)
 
     broker, cluster, provider = await asyncio.gather(
         start_broker(), start_server(), start_provider(), return_exceptions=True
@@ -125,9 +123,7 @@ async def start_infra(
         postgres=cluster if isinstance(cluster, PostgresCluster) else None,
         oidc=provider if isinstance(provider, OidcProvider) else None,
     )
-    failure = next(
-        (r for r in (broker, cluster, provider) if isinstance(r, BaseException)), None
-    )
+    failure = next((r for r in (broker, cluster, provider) if isinstance(r, BaseException)), None)
     try:
         if failure is not None:
             raise failure

@@ -81,8 +81,9 @@ async def test_a_token_from_another_issuer_is_refused(provider) -> None:  # noqa
 
 async def test_a_foreign_signed_token_is_refused(provider) -> None:  # noqa: ANN001
     genuine = await credentials(provider).token(provider.resources["payments"])
-    header, claims = jwt.get_unverified_header(genuine), jwt.decode(
-        genuine, options={"verify_signature": False}
+    header, claims = (
+        jwt.get_unverified_header(genuine),
+        jwt.decode(genuine, options={"verify_signature": False}),
     )
     foreign_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     forged = jwt.encode(claims, foreign_key, algorithm="RS256", headers=header)
@@ -197,7 +198,9 @@ def _app(provider) -> FastAPI:  # noqa: ANN001
     return app
 
 
-async def test_endpoints_answer_401_without_a_valid_token_and_403_without_the_scope(provider) -> None:  # noqa: ANN001
+async def test_endpoints_answer_401_without_a_valid_token_and_403_without_the_scope(
+    provider,
+) -> None:  # noqa: ANN001
     token = await credentials(provider).token(provider.resources["payments"], "payments:read")
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(_app(provider)), base_url="http://svc"

@@ -37,7 +37,9 @@ class ServiceSettings(BaseSettings):
     auth_issuer: str | None = Field(None, description="the OpenID Connect provider's issuer URL")
     auth_audience: str | None = Field(None, description="this service's resource indicator")
     auth_jwks_url: str | None = Field(None, description="defaults to the issuer's jwks_uri")
-    auth_client_id: str | None = Field(None, description="client-credentials client of this service")
+    auth_client_id: str | None = Field(
+        None, description="client-credentials client of this service"
+    )
     auth_client_secret: SecretStr | None = None
 
     @field_validator("database_url")

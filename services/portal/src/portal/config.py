@@ -54,7 +54,10 @@ class PortalSettings(BaseSettings):
         if self.environment != "production":
             return self
         problems = []
-        if self.session_secret == DEVELOPMENT_SECRET or len(self.session_secret) < MIN_SECRET_LENGTH:
+        if (
+            self.session_secret == DEVELOPMENT_SECRET
+            or len(self.session_secret) < MIN_SECRET_LENGTH
+        ):
             problems.append(
                 f"PORTAL_SESSION_SECRET must be set to a secret of {MIN_SECRET_LENGTH}+ characters"
             )

@@ -62,9 +62,7 @@ class OidcClient:
             if self._metadata is None:
                 self._metadata = await discover(self.issuer, self._http)
                 jwks = JwksCache(self._metadata["jwks_uri"], http=self._http)
-                self._id_tokens = TokenValidator(
-                    self.issuer, self.client_id, jwks, token_type=None
-                )
+                self._id_tokens = TokenValidator(self.issuer, self.client_id, jwks, token_type=None)
         return self._metadata
 
     async def authorization_request(

@@ -175,6 +175,4 @@ def _install_page_errors(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         titles = {403: "You cannot do that", 404: "Page not found"}
-        return page(
-            request, exc.status_code, titles.get(exc.status_code, "Sorry"), str(exc.detail)
-        )
+        return page(request, exc.status_code, titles.get(exc.status_code, "Sorry"), str(exc.detail))

@@ -2,7 +2,6 @@
 
 import asyncio
 from collections import defaultdict
-
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request

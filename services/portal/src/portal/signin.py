@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from portal.access import current_user
 from portal.identity import OidcClient, SignInFailed
-from portal.one_login import CLAIMS_REQUEST, DidKeys, IdentityUnproven, proven_identity
+from portal.one_login import CLAIMS_REQUEST, IdentityUnproven, proven_identity
 from portal.security import check_csrf, client_address
 from portal.sessions import Kind, digest
 
@@ -31,7 +31,9 @@ class Journey:
 
 
 CITIZEN = Journey("citizen", "/sign-in", "/sign-in/callback", "openid email", CLAIMS_REQUEST)
-STAFF = Journey("staff", "/staff/sign-in", "/staff/sign-in/callback", "openid email profile roles", None)
+STAFF = Journey(
+    "staff", "/staff/sign-in", "/staff/sign-in/callback", "openid email profile roles", None
+)
 
 
 def _provider(request: Request, journey: Journey) -> OidcClient:

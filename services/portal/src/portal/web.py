@@ -61,8 +61,6 @@ async def account(request: Request, user: Annotated[SignedIn, Depends(citizen)])
     )
 
 
-
-
 ROLE_NAMES = {
     "assessor": "Assessor",
     "reviewer": "Reviewer (reconsiderations)",

@@ -84,7 +84,9 @@ class FakeServices:
 
 
 class Portal:
-    def __init__(self, http: httpx.AsyncClient, app, services: FakeServices, client_id: str) -> None:  # noqa: ANN001
+    def __init__(
+        self, http: httpx.AsyncClient, app, services: FakeServices, client_id: str
+    ) -> None:  # noqa: ANN001
         self.http, self.app, self.services, self.client_id = http, app, services, client_id
 
     @property

@@ -21,7 +21,9 @@ async def test_a_signed_in_person_sees_award_payment_plan_and_messages(portal) -
     assert page.headers["cache-control"] == "no-store"
 
 
-async def test_the_first_sign_in_links_the_identity_and_later_ones_use_the_sub(portal, infra) -> None:  # noqa: ANN001
+async def test_the_first_sign_in_links_the_identity_and_later_ones_use_the_sub(
+    portal, infra
+) -> None:  # noqa: ANN001
     await portal.sign_in(CITIZEN_ONE)
     link = await portal.pool.fetchrow("SELECT * FROM identity_links")
     assert link["person_id"] == "P-ONE" and link["issuer"] == infra.oidc_issuer

@@ -58,7 +58,10 @@ def test_production_refuses_to_start_without_its_secrets_and_providers(
 def test_development_must_be_asked_for_explicitly(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CAREBENEFIT_ENVIRONMENT", raising=False)
     assert PortalSettings.model_fields["environment"].default == "production"
-    assert PortalSettings(CAREBENEFIT_ENVIRONMENT="development", session_secret="x").production is False
+    assert (
+        PortalSettings(CAREBENEFIT_ENVIRONMENT="development", session_secret="x").production
+        is False
+    )
 
 
 @asynccontextmanager
@@ -75,7 +78,9 @@ async def production_portal(fresh_database: str, tmp_path: Path):  # noqa: ANN20
     app = create_app(settings)
     async with (
         LifespanManager(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="https://portal.test") as http,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app), base_url="https://portal.test"
+        ) as http,
     ):
         yield http
 
@@ -103,7 +108,9 @@ async def test_production_pages_and_error_pages_carry_hsts_and_permissions_polic
         account = await http.get("/account")
     assert (start.status_code, missing.status_code, account.status_code) == (200, 404, 303)
     for response in (start, missing, account):
-        assert response.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+        assert (
+            response.headers["strict-transport-security"] == "max-age=31536000; includeSubDomains"
+        )
         assert "camera=()" in response.headers["permissions-policy"]
         assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
         assert response.headers["cache-control"] == "no-store"

@@ -49,14 +49,22 @@ async def test_a_cookie_replayed_after_sign_out_is_refused(portal) -> None:  # n
     assert 'carebenefit_session=""' in signed_out.headers["set-cookie"]
     portal.http.cookies.set(COOKIE, cookie, domain="portal.test")
     assert await _account_status(portal) == 303
-    revoked = await portal.pool.fetchval("SELECT count(*) FROM sessions WHERE revoked_at IS NOT NULL")
+    revoked = await portal.pool.fetchval(
+        "SELECT count(*) FROM sessions WHERE revoked_at IS NOT NULL"
+    )
     assert revoked == 1
 
 
 @pytest.mark.parametrize(
-    "ageing", ["last_seen_at = now() - interval '31 minutes'", "created_at = now() - interval '12 hours 1 minute'"]
+    "ageing",
+    [
+        "last_seen_at = now() - interval '31 minutes'",
+        "created_at = now() - interval '12 hours 1 minute'",
+    ],
 )
-async def test_a_cookie_replayed_after_the_idle_or_absolute_timeout_is_refused(portal, ageing) -> None:  # noqa: ANN001
+async def test_a_cookie_replayed_after_the_idle_or_absolute_timeout_is_refused(
+    portal, ageing
+) -> None:  # noqa: ANN001
     await portal.sign_in(CITIZEN_ONE)
     assert await _account_status(portal) == 200
     await portal.pool.execute(f"UPDATE sessions SET {ageing}")
@@ -91,7 +99,8 @@ def test_every_state_changing_route_checks_the_csrf_token() -> None:
     unsafe = [
         r
         for r in (*signin.router.routes, *web.router.routes, *ops.router.routes)
-        if isinstance(r, APIRoute) and r.methods & {"POST", "PUT", "PATCH", "DELETE"}
+        if isinstance(r, APIRoute)
+        and r.methods & {"POST", "PUT", "PATCH", "DELETE"}
         and r.endpoint.__name__ != "retired_sign_in_form"
     ]
     assert unsafe
@@ -106,7 +115,9 @@ async def test_staff_roles_come_only_from_the_provider(portal) -> None:  # noqa:
     row = await portal.pool.fetchrow("SELECT kind, roles, person_id FROM sessions")
     assert (row["kind"], row["roles"], row["person_id"]) == ("staff", ["operations"], None)
     # the retired self-chosen role form is gone
-    assert (await portal.http.post("/staff/sign-in", data={"staff_id": "x", "role": "ops"})).status_code == 404
+    assert (
+        await portal.http.post("/staff/sign-in", data={"staff_id": "x", "role": "ops"})
+    ).status_code == 404
 
 
 async def test_an_assessor_cannot_open_operations(start_portal) -> None:  # noqa: ANN001
@@ -150,7 +161,9 @@ async def test_twenty_failed_identity_matches_for_one_nino_are_then_refused(port
         "SELECT kind, identity_key, client_key FROM security_events"
         " WHERE kind LIKE 'identity_match%' ORDER BY id"
     )
-    assert [e["kind"] for e in events] == ["identity_match_failed"] * 20 + ["identity_match_blocked"]
+    assert [e["kind"] for e in events] == ["identity_match_failed"] * 20 + [
+        "identity_match_blocked"
+    ]
     assert len({e["identity_key"] for e in events}) == 1
     assert "TC100008B" not in str([dict(e) for e in events])  # a keyed hash, never the NINO
     verify = [c for c in portal.services.calls if c[1] == "/people/verify"]
