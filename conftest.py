@@ -14,7 +14,8 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from devstack import apps
+from devstack import apps, oidc
+from devstack.paths import repo_root
 from devstack.procs import free_ports
 from devstack.stack import Infra, running_infra
 
@@ -57,6 +58,17 @@ class Platform:
         self.infra, self.log_dir, self.traces_dir = infra, log_dir, traces_dir
         self.ports = dict(zip((a.name for a in apps.APPS), free_ports(len(apps.APPS)), strict=True))
         self.running: dict[str, apps.RunningApp] = {}
+        self.portal_client: oidc.PortalClient | None = None
+
+    async def register_portal(self) -> None:
+        """The portal's client at the session's OpenID Connect provider, for this portal's URL."""
+        self.portal_client = await oidc.register_portal(
+            repo_root(),
+            self.infra.oidc_issuer,
+            self.infra.oidc.registration_token,
+            self.url("portal"),
+            self.log_dir.parent / "portal-key.pem",
+        )
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
@@ -69,6 +81,7 @@ class Platform:
             self.infra.database_url,
             traces_file=self.traces_dir / f"{app.name}.jsonl",
             extra={"CAREBENEFIT_ENVIRONMENT": "test", **extra},
+            identity=apps.oidc_env(app, self.infra.oidc, self.portal_client),
         )
 
     async def start(self, name: str, **extra: str) -> None:
@@ -91,6 +104,7 @@ class Platform:
 async def platform(infra, tmp_path_factory) -> AsyncIterator[Platform]:  # noqa: ANN001
     base = tmp_path_factory.mktemp("platform")
     running = Platform(infra, base / "logs", base / "traces")
+    await running.register_portal()
     try:
         await asyncio.gather(*(running.start(app.name) for app in apps.APPS))
         yield running

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything a fresh machine needs before `make up` or `make test`, installed only when missing:
-# system packages (PostgreSQL, Java 17, Maven, Chromium for the browser tests), uv, the Python workspace, the portal's
-# GOV.UK Frontend assets, and the Kafka broker's jars from Maven Central.
+# system packages (PostgreSQL, Java 17, Maven, Chromium for the browser tests), uv, the Python
+# workspace, the portal's GOV.UK Frontend assets, the development OpenID Connect provider (npm),
+# and the Kafka broker's jars from Maven Central.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -17,6 +18,10 @@ fi
 if [ ! -f services/portal/node_modules/govuk-frontend/package.json ] \
   || [ ! -f services/portal/node_modules/axe-core/axe.min.js ]; then
   npm ci --prefix services/portal --no-audit --no-fund --silent
+fi
+# The development OpenID Connect provider (npm oidc-provider), pinned by its package-lock.json.
+if [ ! -f infra/oidc/node_modules/oidc-provider/package.json ]; then
+  npm ci --prefix infra/oidc --no-audit --no-fund --silent
 fi
 
 "$PYTHON" -m uv run --frozen python -c "from devstack.kafka_setup import fetch_libs; from devstack.paths import repo_root; fetch_libs(repo_root())"

@@ -4,6 +4,7 @@ import time
 import uuid
 
 import asyncpg
+import httpx
 import psutil
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -29,8 +30,13 @@ async def test_running_infra_serves_kafka_and_postgres_then_leaves_nothing(tmp_p
     started = time.monotonic()
     async with running_infra(tmp_path, use_env=False) as infra:
         print(f"running_infra up in {time.monotonic() - started:.1f} s")
-        assert infra.kafka is not None and infra.postgres is not None
-        processes = _tree(infra.kafka.pid) + _tree(infra.postgres.pid)
+        assert infra.kafka is not None and infra.postgres is not None and infra.oidc is not None
+        processes = _tree(infra.kafka.pid) + _tree(infra.postgres.pid) + _tree(infra.oidc.pid)
+        async with httpx.AsyncClient() as http:
+            discovery = (
+                await http.get(infra.oidc_issuer + "/.well-known/openid-configuration")
+            ).json()
+        assert discovery["issuer"] == infra.oidc_issuer
 
         admin = AIOKafkaAdminClient(bootstrap_servers=infra.bootstrap_servers)
         await admin.start()

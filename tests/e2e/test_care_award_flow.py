@@ -5,12 +5,15 @@ import json
 import httpx
 import pytest
 from devstack.drive import eventually, get_json, submit_assessment
+from devstack.signin import sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) -> None:  # noqa: ANN001
-    person = await submit_assessment(platform.url("assessment"), correlation_id="e2e-flow-1")
+    person = await submit_assessment(
+        platform.url("assessment"), correlation_id="e2e-flow-1", nino="TC100001A"
+    )
     pid = person["person_id"]
     weekly = person["decision"]["body"]["award"]["payable_weekly_pence"]
     assert person["decision"]["eligible"] and weekly > 0
@@ -28,12 +31,13 @@ async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) 
         == (person["decision"]["body"]["award"]["payable_monthly_pence"])
     )  # to the penny
 
-    async with httpx.AsyncClient(base_url=platform.url("portal"), follow_redirects=True) as portal:
-        signed_in = await portal.post(
-            "/sign-in",
-            data={"nino": person["nino"], "dob-day": "27", "dob-month": "3", "dob-year": "1952"},
+    async with httpx.AsyncClient(timeout=30) as browser:
+        # through the real provider: its login form, then the identity claims matched
+        signed_in = await sign_in(
+            browser, platform.url("portal") + "/sign-in", "test.flow@example.com"
         )
         assert signed_in.status_code == 200 and "Your care award" in signed_in.text
+        assert signed_in.url.path == "/account"
         page = signed_in.text
     award_text = f"£{weekly // 100:,}.{weekly % 100:02d}"
     assert award_text in page

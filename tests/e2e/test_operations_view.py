@@ -5,20 +5,30 @@ import re
 import httpx
 import pytest
 from devstack.drive import eventually, get_json, submit_assessment
+from devstack.signin import sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 async def test_operations_staff_see_the_event_flows(platform) -> None:  # noqa: ANN001
-    person = await submit_assessment(platform.url("assessment"), correlation_id="e2e-ops")
+    person = await submit_assessment(
+        platform.url("assessment"), correlation_id="e2e-ops", nino="TC100002B"
+    )
     await eventually(
         lambda: get_json(platform.url("notifications"), f"/people/{person['person_id']}/messages")
     )
-    async with httpx.AsyncClient(
-        base_url=platform.url("portal"), follow_redirects=True, timeout=30
-    ) as portal:
-        page = await portal.post("/staff/sign-in", data={"staff_id": "ops-1", "role": "ops"})
-    assert page.status_code == 200 and "Operations" in page.text
+    async with httpx.AsyncClient(timeout=30) as browser:
+        page = await sign_in(
+            browser, platform.url("portal") + "/staff/sign-in", "sam.taylor@carebenefit.example"
+        )
+        assert page.status_code == 200 and page.url.path == "/ops" and "Operations" in page.text
+    async with httpx.AsyncClient(timeout=30) as browser:  # a person's browser
+        person_page = await sign_in(
+            browser, platform.url("portal") + "/sign-in", "test.ops@example.com"
+        )
+        assert person_page.url.path == "/account"
+        refused = await browser.get(platform.url("portal") + "/ops")
+        assert refused.status_code == 403 and "Outbox" not in refused.text
     lag_rows = re.findall(
         r">(payments|care-plans|notifications)</th>\s*<td[^>]*>assessment\.events<", page.text
     )

@@ -2,7 +2,6 @@
 
 import argparse
 import asyncio
-import json
 import sys
 
 from devstack import local, platform_stack
@@ -14,6 +13,9 @@ def _print_state(state: dict) -> None:
     pg_how = f"pid {p['pid']}, log {p['log_file']}" if p["managed"] else "external"
     print(f"kafka     {k['bootstrap_servers']} ({kafka_how})")
     print(f"postgres  {p['database_url_base']} ({pg_how})")
+    o = state.get("oidc") or {"managed": False}
+    if o["managed"]:
+        print(f"oidc      {o['issuer']} (pid {o['pid']}, log {o['log_file']})")
     print(f"databases {', '.join(state['databases'])}")
     print(f"topics    {len(state['topics'])} ({', '.join(state['topics'])})")
     print(f"state     {local.state_path()}")
@@ -30,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     down = commands.add_parser("infra-down", help="stop what infra-up started")
     down.add_argument("--purge", action="store_true", help="also delete the data directories")
-    commands.add_parser("infra-status", help="print the state file with liveness; exit 1 if down")
+    commands.add_parser(
+        "infra-status", help="print the stack's state with liveness; exit 1 if down"
+    )
     platform = commands.add_parser("up", help="infra + the four services + portal + demo data")
     platform.add_argument("--no-demo", action="store_true", help="skip loading the demo data")
     commands.add_parser("down", help="stop the services, the portal and the infrastructure")
@@ -56,7 +60,11 @@ def main(argv: list[str] | None = None) -> int:
                 print("not running (no state file)")
                 return 1
             alive = local.status(state)
-            print(json.dumps({**state, "alive": alive}, indent=2))
+            _print_state(state)
+            print(
+                "alive     "
+                + ", ".join(f"{name} {'up' if up else 'DOWN'}" for name, up in alive.items())
+            )
             return 0 if all(alive.values()) else 1
     except RuntimeError as error:
         print(f"devstack: error: {error}", file=sys.stderr)

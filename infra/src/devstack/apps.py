@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 
+from devstack.oidc import OidcProvider, PortalClient
 from devstack.procs import log_tail, pid_alive, terminate
 
 
@@ -28,7 +29,7 @@ APPS: tuple[App, ...] = (
     App("payments", "payments.main:create_app", "PAYMENTS_", "payments", 8102),
     App("care-plans", "care_plans.main:create_app", "CARE_PLANS_", "care_plans", 8103),
     App("notifications", "notifications.main:create_app", "NOTIFICATIONS_", "notifications", 8104),
-    App("portal", "portal.main:create_app", "PORTAL_", None, 8100),
+    App("portal", "portal.main:create_app", "PORTAL_", "portal", 8100),
 )
 BY_NAME = {app.name: app for app in APPS}
 
@@ -53,10 +54,14 @@ def app_env(
     database_url,  # noqa: ANN001
     traces_file: Path | None = None,
     extra: Mapping[str, str] | None = None,
+    identity: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """The environment one app runs with; `database_url(db)` builds a service's database URL."""
+    """The environment one app runs with; `database_url(db)` builds a service's database URL;
+    `identity` is what the app needs from the OpenID Connect provider (`oidc_env`)."""
     env = {
         **os.environ,
+        "CAREBENEFIT_ENVIRONMENT": "development",
+        **(identity or {}),
         "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
         f"{app.env_prefix}HTTP_PORT": str(ports[app.name]),
     }
@@ -71,6 +76,14 @@ def app_env(
         env["OTEL_TRACES_FILE"] = str(traces_file)
     env.update(extra or {})
     return env
+
+
+def oidc_env(app: App, provider: OidcProvider, portal: PortalClient | None) -> dict[str, str]:
+    """A service checks tokens for its audience and gets its own; the portal signs people and
+    staff in (the one development provider stands for GOV.UK One Login and staff SSO)."""
+    if app.name == "portal":
+        return portal.env(provider.issuer) if portal else {}
+    return provider.service_env(app.name, app.env_prefix)
 
 
 def start_app(app: App, port: int, env: Mapping[str, str], log_dir: Path) -> RunningApp:

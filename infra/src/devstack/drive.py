@@ -47,9 +47,14 @@ def random_nino() -> str:
 
 
 async def submit_assessment(
-    assessment_url: str, correlation_id: str, area_code: str = "E09000033"
+    assessment_url: str,
+    correlation_id: str,
+    area_code: str = "E09000033",
+    nino: str | None = None,
 ) -> dict[str, Any]:
-    nino = random_nino()
+    """A case, an assessment and its decision for `nino` (random unless given: a test that signs
+    the person in uses the NINO of a provider test account, infra/oidc/test-accounts.json)."""
+    nino = nino or random_nino()
     headers = {"X-Correlation-ID": correlation_id}
     async with httpx.AsyncClient(base_url=assessment_url, headers=headers, timeout=30) as http:
         case = await http.post(

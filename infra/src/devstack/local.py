@@ -16,7 +16,7 @@ from typing import Any
 
 from contracts.topics import ALL_TOPICS
 
-from devstack import kafka, postgres
+from devstack import kafka, oidc, postgres
 from devstack.paths import local_dir, repo_root
 from devstack.stack import SERVICE_DATABASES, Infra, start_infra
 
@@ -58,6 +58,7 @@ def _state(infra: Infra, fast: bool, databases: list[str], topics: list[str]) ->
             "os_user": cluster and cluster.os_user,
             "fast": fast,
         },
+        "oidc": infra.oidc.state() if infra.oidc else {"managed": False},
         "databases": databases,
         "database_urls": {name: infra.database_url(name) for name in databases},
         "topics": topics,
@@ -66,10 +67,11 @@ def _state(infra: Infra, fast: bool, databases: list[str], topics: list[str]) ->
 
 def status(state: dict[str, Any]) -> dict[str, bool]:
     """Liveness of the servers a state file says we manage (adopted ones count as up)."""
-    k, p = state["kafka"], state["postgres"]
+    k, p, o = state["kafka"], state["postgres"], state.get("oidc", {"managed": False})
     return {
         "kafka": not k["managed"] or kafka.is_running(k["pid"], Path(k["data_dir"])),
         "postgres": not p["managed"] or postgres.is_running(Path(p["cluster_dir"]), p["pid"]),
+        "oidc": o["managed"] and oidc.OidcProvider.from_state(o).alive(),
     }
 
 
@@ -90,6 +92,8 @@ async def infra_up(*, fast: bool = False, env: Mapping[str, str] = os.environ) -
         kafka_port=kafka_port,
         controller_port=controller_port,
         pg_port=postgres.port_from_env(env),
+        oidc_dir=local_dir(root) / "oidc",
+        oidc_port=oidc.port_from_env(env),
         fast=fast,
         databases=databases,
         topics=topics,
@@ -118,6 +122,10 @@ def infra_down(*, purge: bool = False) -> list[str]:
         stopped.append("kafka")
     if postgres.stop_postgres(pg_dir, state["postgres"].get("pid")):
         stopped.append("postgres")
+    oidc_dir = local_dir(root) / "oidc"
+    oidc_pids = {(state.get("oidc") or {}).get("pid"), *oidc.find_pids(oidc_dir)} - {None}
+    if any([oidc.stop_oidc(oidc.OidcProvider(pid, 0, oidc_dir, "", {}, {})) for pid in oidc_pids]):
+        stopped.append("oidc")
     state_path(root).unlink(missing_ok=True)
     if purge:
         shutil.rmtree(kafka_dir, ignore_errors=True)

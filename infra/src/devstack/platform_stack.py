@@ -6,10 +6,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from devstack import apps, local
-from devstack.demo import DEMO_PEOPLE, load_demo
+from devstack import apps, local, oidc
+from devstack.demo import load_demo
 from devstack.paths import local_dir, repo_root
 from devstack.procs import pid_alive, terminate
+from devstack.signin import DEMO_PASSWORD
 
 
 def apps_state_path(root: Path | None = None) -> Path:
@@ -28,6 +29,14 @@ async def platform_up(*, demo: bool = True) -> dict[str, Any]:
     platform_down(apps_only=True)
     ports, running = _ports(), {}
     urls = infra["database_urls"]
+    provider = oidc.OidcProvider.from_state(infra["oidc"])
+    portal_client = await oidc.register_portal(
+        root,
+        provider.issuer,
+        provider.registration_token,
+        f"http://127.0.0.1:{ports['portal']}",
+        local_dir(root) / "oidc" / "portal-key.pem",
+    )
     running.update(_start_stand_ins(root))
     for app in apps.APPS:
         env = apps.app_env(
@@ -36,6 +45,7 @@ async def platform_up(*, demo: bool = True) -> dict[str, Any]:
             infra["kafka"]["bootstrap_servers"],
             urls.__getitem__,
             traces_file=local_dir(root) / "traces" / f"{app.name}.jsonl",
+            identity=apps.oidc_env(app, provider, portal_client),
         )
         running[app.name] = apps.start_app(app, ports[app.name], env, local_dir(root) / "logs")
     _write_apps_state(root, running)
@@ -46,6 +56,7 @@ async def platform_up(*, demo: bool = True) -> dict[str, Any]:
     return {
         "portal": running["portal"].url,
         "apps": {a.name: running[a.name].url for a in apps.APPS},
+        "oidc": provider.issuer,
         "demo_people": loaded,
     }
 
@@ -97,14 +108,23 @@ def platform_down(*, apps_only: bool = False) -> list[str]:
     return stopped
 
 
+def demo_accounts(root: Path | None = None) -> list[dict[str, Any]]:
+    path = oidc.oidc_root(root or repo_root()) / "accounts.json"
+    return json.loads(path.read_text())["accounts"]
+
+
 def describe(result: dict[str, Any]) -> str:
     lines = [f"Care Benefit is running. Portal: {result['portal']}", ""]
     lines += [f"  {name:<14} {url}" for name, url in result["apps"].items()]
-    if result["demo_people"]:
-        lines += ["", "Sign in to the portal as a demo person (development sign-in):"]
-        for person in DEMO_PEOPLE:
-            day = person.date_of_birth
-            lines.append(f"  {person.full_name:<16} NINO {person.nino}  born {day}")
+    lines.append(f"  {'oidc provider':<14} {result['oidc']}")
+    lines += ["", f"Sign in (password {DEMO_PASSWORD} for every demo account):"]
+    for account in demo_accounts():
+        what = account.get("name") or " ".join(
+            account["identity"][k] for k in ("given_name", "family_name")
+        )
+        roles = ", ".join(account.get("roles", [])) or "citizen (/sign-in)"
+        lines.append(f"  {account['username']:<36} {what:<16} {roles}")
+    lines.append("  Staff sign in at /staff/sign-in.")
     lines += [
         "",
         "Emails sent: .local/logs/smtp-sink.log  Texts and letters: the Notify stub,"

@@ -1,6 +1,7 @@
 """A registry of throwaway stacks started by `running_infra`, so a later session can stop the
-servers and remove the directories of one whose owner died without tearing down (SIGKILL,
-`os._exit` from a test timeout). Entries live in `<root>/.local/sessions/*.json`."""
+servers (and the OpenID Connect provider) and remove the directories of one whose owner died
+without tearing down (SIGKILL, `os._exit` from a test timeout). Entries live in
+`<root>/.local/sessions/*.json`."""
 
 import json
 import os
@@ -10,8 +11,9 @@ from pathlib import Path
 
 import psutil
 
-from devstack import kafka, postgres
+from devstack import kafka, oidc, postgres
 from devstack.paths import local_dir
+from devstack.procs import terminate
 
 
 def _owner_started(pid: int) -> float | None:
@@ -23,7 +25,9 @@ def _owner_started(pid: int) -> float | None:
         return None
 
 
-def register(root: Path, kafka_dir: Path, pg_dir: Path, remove: list[Path]) -> Path:
+def register(
+    root: Path, kafka_dir: Path, pg_dir: Path, remove: list[Path], oidc_dir: Path | None = None
+) -> Path:
     """Record the dirs before starting anything; `remove` are deleted when reaped."""
     directory = local_dir(root) / "sessions"
     directory.mkdir(parents=True, exist_ok=True)
@@ -35,6 +39,7 @@ def register(root: Path, kafka_dir: Path, pg_dir: Path, remove: list[Path]) -> P
                 "owner_started": _owner_started(os.getpid()),
                 "kafka_dir": str(kafka_dir),
                 "pg_dir": str(pg_dir),
+                "oidc_dir": str(oidc_dir) if oidc_dir else None,
                 "remove": [str(path) for path in remove],
             }
         )
@@ -58,6 +63,9 @@ def reap_orphans(root: Path) -> int:
         for pid in kafka.find_broker_pids(Path(data["kafka_dir"])):
             kafka.stop_kafka_pid(pid, Path(data["kafka_dir"]), timeout=5)
         postgres.stop_postgres(Path(data["pg_dir"]), timeout=10)
+        if data.get("oidc_dir"):
+            for pid in oidc.find_pids(Path(data["oidc_dir"])):
+                terminate(pid, timeout=5)
         for path in data["remove"]:
             shutil.rmtree(path, ignore_errors=True)
         entry.unlink(missing_ok=True)

@@ -18,8 +18,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 from contracts.topics import ALL_TOPICS, Topic
 
-from devstack import kafka, postgres, sessions
+from devstack import kafka, oidc, postgres, sessions
 from devstack.kafka import KafkaBroker
+from devstack.oidc import OidcProvider
 from devstack.os_user import can_traverse, os_user
 from devstack.paths import repo_root
 from devstack.postgres import PostgresCluster
@@ -54,9 +55,16 @@ class Infra:
     database_url_base: str
     kafka: KafkaBroker | None = None  # None when KAFKA_BOOTSTRAP_SERVERS was used
     postgres: PostgresCluster | None = None  # None when DATABASE_URL was used
+    oidc: OidcProvider | None = None  # the OpenID Connect provider (None when not started)
 
     def database_url(self, dbname: str) -> str:
         return database_url(self.database_url_base, dbname)
+
+    @property
+    def oidc_issuer(self) -> str:
+        if self.oidc is None:
+            raise RuntimeError("this stack runs no OpenID Connect provider")
+        return self.oidc.issuer
 
 
 async def start_infra(
@@ -71,9 +79,13 @@ async def start_infra(
     topics: Iterable[Topic] = ALL_TOPICS,
     env: Mapping[str, str] = os.environ,
     start_timeout: float = 90.0,
+    oidc_dir: Path | None = None,
+    oidc_port: int | None = None,
+    oidc_accounts: list[Path] | None = None,
 ) -> Infra:
-    """Start (or adopt from `env`) broker and server concurrently, then topics and databases.
-    Anything started is stopped again if a later step fails."""
+    """Start (or adopt from `env`) broker and server concurrently with the OpenID Connect
+    provider (when `oidc_dir` is given), then topics and databases. Anything started is stopped
+    again if a later step fails."""
     external_kafka, external_db = env.get(KAFKA_ENV), env.get(DATABASE_ENV)
     await asyncio.to_thread(ensure_system_deps, kafka=not external_kafka, postgres=not external_db)
 
@@ -93,7 +105,15 @@ async def start_infra(
             pg_dir, pg_port, fast=fast, start_timeout=start_timeout
         )
 
-    broker, cluster = await asyncio.gather(start_broker(), start_server(), return_exceptions=True)
+    async def start_provider() -> OidcProvider | None:
+        if oidc_dir is None or oidc_port is None:
+            return None
+        require_free_ports({oidc.PORT_ENV: oidc_port})
+        return await oidc.start_oidc(repo_root(), oidc_dir, oidc_port, accounts_files=oidc_accounts)
+
+    broker, cluster, provider = await asyncio.gather(
+        start_broker(), start_server(), start_provider(), return_exceptions=True
+    )
     infra = Infra(
         bootstrap_servers=external_kafka or getattr(broker, "bootstrap_servers", ""),
         database_url_base=server_url(external_db)
@@ -101,8 +121,9 @@ async def start_infra(
         else getattr(cluster, "url_base", ""),
         kafka=broker if isinstance(broker, KafkaBroker) else None,
         postgres=cluster if isinstance(cluster, PostgresCluster) else None,
+        oidc=provider if isinstance(provider, OidcProvider) else None,
     )
-    failure = next((r for r in (broker, cluster) if isinstance(r, BaseException)), None)
+    failure = next((r for r in (broker, cluster, provider) if isinstance(r, BaseException)), None)
     try:
         if failure is not None:
             raise failure
@@ -120,6 +141,8 @@ async def start_infra(
 async def stop_infra(infra: Infra) -> None:
     """Stop what `start_infra` started (never adopted servers), concurrently."""
     jobs = []
+    if infra.oidc is not None:
+        jobs.append(asyncio.to_thread(oidc.stop_oidc, infra.oidc))
     if infra.kafka is not None:
         jobs.append(asyncio.to_thread(kafka.stop_kafka, infra.kafka))
     if infra.postgres is not None:
@@ -153,10 +176,13 @@ async def running_infra(
     topics: Iterable[Topic] = ALL_TOPICS,
     use_env: bool = True,
     start_timeout: float = 90.0,
+    oidc_accounts: list[Path] | None = None,
 ) -> AsyncIterator[Infra]:
-    """A fresh broker and PostgreSQL cluster on free ports (or the ones named by
-    KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL when `use_env`), with topics and databases.
-    `tmp_dir` (kept afterwards) defaults to a temp dir that is removed on exit."""
+    """A fresh broker, PostgreSQL cluster and OpenID Connect provider on free ports (or the
+    broker/server named by KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL when `use_env`), with topics
+    and databases. The provider holds the demo accounts plus `infra/oidc/test-accounts.json`
+    (or `oidc_accounts`). `tmp_dir` (kept afterwards) defaults to a temp dir that is removed on
+    exit."""
     root = repo_root()
     await asyncio.to_thread(sessions.reap_orphans, root)
     base = Path(tempfile.mkdtemp(prefix="carebenefit-infra-")) if tmp_dir is None else tmp_dir
@@ -166,11 +192,17 @@ async def running_infra(
         base.chmod(0o711)
     pg_dir, pg_extra = _pg_parent(base)
     removable = [p for p in (base if tmp_dir is None else None, pg_extra) if p is not None]
-    entry = sessions.register(root, base / "kafka", pg_dir, removable)
+    entry = sessions.register(root, base / "kafka", pg_dir, removable, base / "oidc")
+    accounts = oidc_accounts or [
+        oidc.oidc_root(root) / "accounts.json",
+        oidc.oidc_root(root) / "test-accounts.json",
+    ]
     try:
         infra = await _start_with_retries(
             base / "kafka",
             pg_dir,
+            oidc_dir=base / "oidc",
+            oidc_accounts=accounts,
             fast=fast,
             databases=databases,
             topics=topics,
@@ -192,7 +224,7 @@ async def _start_with_retries(
 ) -> Infra:
     """Free ports can be taken between picking and binding; retry on such a clash only."""
     for attempt in range(attempts):
-        kafka_port, controller_port, pg_port = free_ports(3)
+        kafka_port, controller_port, pg_port, oidc_port = free_ports(4)
         try:
             return await start_infra(
                 kafka_dir,
@@ -200,6 +232,7 @@ async def _start_with_retries(
                 kafka_port=kafka_port,
                 controller_port=controller_port,
                 pg_port=pg_port,
+                oidc_port=oidc_port,
                 **options,
             )
         except RuntimeError as error:

@@ -3,7 +3,7 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -33,6 +33,14 @@ class ServiceSettings(BaseSettings):
     relay_poll_interval_ms: int = Field(500, ge=10)
     pool_min_size: int = 2
     pool_max_size: int = 10
+    # Bearer tokens (servicekit.auth). Optional until the services deny by default.
+    auth_issuer: str | None = Field(None, description="the OpenID Connect provider's issuer URL")
+    auth_audience: str | None = Field(None, description="this service's resource indicator")
+    auth_jwks_url: str | None = Field(None, description="defaults to the issuer's jwks_uri")
+    auth_client_id: str | None = Field(
+        None, description="client-credentials client of this service"
+    )
+    auth_client_secret: SecretStr | None = None
 
     @field_validator("database_url")
     @classmethod

@@ -8,6 +8,10 @@ from pydantic import BaseModel
 M = TypeVar("M", bound=BaseModel)
 
 
+def _bearer(token: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"} if token else {}
+
+
 class ServiceUnavailable(Exception):
     def __init__(self, service: str) -> None:
         super().__init__(service)
@@ -19,10 +23,14 @@ class ServiceClients:
         self._urls = urls
         self._http = httpx.AsyncClient(timeout=timeout)
 
-    async def get(self, service: str, path: str, **params: Any) -> Any | None:
+    async def get(
+        self, service: str, path: str, token: str | None = None, **params: Any
+    ) -> Any | None:
         """The JSON body, or None when the service has nothing (404)."""
         try:
-            response = await self._http.get(self._urls[service] + path, params=params or None)
+            response = await self._http.get(
+                self._urls[service] + path, params=params or None, headers=_bearer(token)
+            )
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(service) from exc
         if response.status_code == 404:
@@ -31,14 +39,20 @@ class ServiceClients:
             raise ServiceUnavailable(service)
         return response.json()
 
-    async def read(self, service: str, path: str, model: type[M], **params: Any) -> M | None:
+    async def read(
+        self, service: str, path: str, model: type[M], token: str | None = None, **params: Any
+    ) -> M | None:
         """A service's read model (contracts.api), or None when it has nothing (404)."""
-        body = await self.get(service, path, **params)
+        body = await self.get(service, path, token, **params)
         return None if body is None else model.model_validate(body)
 
-    async def post(self, service: str, path: str, body: dict[str, Any]) -> tuple[int, Any]:
+    async def post(
+        self, service: str, path: str, body: dict[str, Any], token: str | None = None
+    ) -> tuple[int, Any]:
         try:
-            response = await self._http.post(self._urls[service] + path, json=body)
+            response = await self._http.post(
+                self._urls[service] + path, json=body, headers=_bearer(token)
+            )
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(service) from exc
         return response.status_code, response.json()

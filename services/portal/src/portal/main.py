@@ -1,25 +1,38 @@
 """Composition root: `uvicorn --factory portal.main:create_app`."""
 
-import secrets
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 import jinja2
 from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from servicekit.auth import ProviderUnavailable
+from servicekit.db import create_pool, migrate
 from servicekit.http import CorrelationMiddleware, install_error_handlers
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from portal.access import NotAllowed, ServiceTokens, SignInRequired
 from portal.clients import ServiceClients
 from portal.config import PortalSettings
 from portal.formatting import long_date, money
+from portal.identity import OidcClient
 from portal.notify_markup import notify_to_html
+from portal.one_login import DidKeys
 from portal.ops import router as ops_router
-from portal.sessions import SessionCookies
-from portal.web import router
+from portal.security import RateLimited, SecurityEvents, SecurityHeaders
+from portal.sessions import CookiePolicy, SessionStore
+from portal.signin import router as signin_router
+from portal.web import render, router
 
 ASSETS = Path(__file__).resolve().parents[2] / "node_modules" / "govuk-frontend" / "dist" / "govuk"
+MIGRATIONS = Path(__file__).parent / "migrations"
+SERVICES = ("assessment", "payments", "care_plans", "notifications")
 
 
 def templates() -> Jinja2Templates:
@@ -39,52 +52,127 @@ def templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
+def _origin(url: str | None) -> list[str]:
+    if not url:
+        return []
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"]
+
+
 def create_app(settings: PortalSettings | None = None) -> Any:
     settings = settings or PortalSettings()
-    clients = ServiceClients(
-        {
-            "assessment": settings.assessment_url,
-            "payments": settings.payments_url,
-            "care_plans": settings.care_plans_url,
-            "notifications": settings.notifications_url,
-        }
-    )
+    if not (settings.database_url and settings.oidc_issuer and settings.oidc_client_id):
+        raise ValueError(
+            "PORTAL_DATABASE_URL, PORTAL_OIDC_ISSUER, PORTAL_OIDC_CLIENT_ID and "
+            "PORTAL_OIDC_PRIVATE_KEY_FILE must be set (make up and the tests set them)"
+        )
+    clients = ServiceClients({s: getattr(settings, f"{s}_url") for s in SERVICES})
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):  # noqa: ANN202
-        yield
-        await clients.close()
+        pool = await create_pool(str(settings.database_url), min_size=1, max_size=10)
+        http = httpx.AsyncClient(timeout=10)
+        try:
+            await migrate(pool, MIGRATIONS)
+            _wire(app, settings, pool, http)
+            yield
+        finally:
+            await clients.close()
+            await http.aclose()
+            await pool.close()
 
-    app = FastAPI(title="Care Benefit portal", lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="Care Benefit portal",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.clients = clients
     app.state.settings = settings
     app.state.templates = templates()
-    app.state.sessions = SessionCookies(
-        settings.session_secret, secure=settings.environment == "production"
-    )
     install_error_handlers(app)
+    _install_page_errors(app)
     app.mount(
         "/assets",
         StaticFiles(directory=settings.assets_dir or ASSETS, check_dir=False),
         name="assets",
     )
+    app.include_router(signin_router)
     app.include_router(router)
     app.include_router(ops_router)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202
-        request.state.csp_nonce = nonce = secrets.token_urlsafe(16)
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = (
-            f"default-src 'self'; script-src 'self' 'nonce-{nonce}'; object-src 'none'; "
-            "base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-        )
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-        return response
 
     @app.get("/health/live")
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
-    return CorrelationMiddleware(app)
+    targets = _origin(settings.oidc_issuer) + _origin(settings.staff_issuer)
+    return SecurityHeaders(
+        CorrelationMiddleware(app), production=settings.production, form_targets=targets
+    )
+
+
+def _wire(app: FastAPI, settings: PortalSettings, pool: Any, http: httpx.AsyncClient) -> None:
+    """The pieces that need the database pool or the providers (built at start-up)."""
+    citizens = OidcClient(
+        str(settings.oidc_issuer),
+        str(settings.oidc_client_id),
+        Path(str(settings.oidc_private_key_file)),
+        http,
+    )
+    staff = OidcClient(
+        str(settings.staff_issuer),
+        str(settings.staff_client_id),
+        Path(str(settings.staff_private_key_file)),
+        http,
+    )
+    cookies = CookiePolicy(secure=settings.production)
+    app.state.pool = pool
+    app.state.providers = {"citizen": citizens, "staff": staff}
+    app.state.sessions = SessionStore(
+        pool,
+        cookies,
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_absolute_hours),
+    )
+    app.state.security = SecurityEvents(pool, settings.session_secret)
+    app.state.service_tokens = ServiceTokens(
+        citizens, staff, {s: settings.resource(s) for s in SERVICES}
+    )
+    issuer = str(settings.oidc_issuer).rstrip("/")
+    app.state.identity_issuer = settings.identity_issuer or f"{issuer}/identity"
+    app.state.did_keys = DidKeys(
+        settings.identity_did_url or f"{issuer}/.well-known/did.json", http
+    )
+
+
+def _install_page_errors(app: FastAPI) -> None:
+    """Errors as GOV.UK pages (the security headers are added around every response)."""
+
+    def page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
+        return render(request, "error.html", status, title=title, message=message)
+
+    @app.exception_handler(SignInRequired)
+    async def _sign_in(request: Request, exc: SignInRequired) -> Response:
+        return RedirectResponse(exc.location, status_code=303)
+
+    @app.exception_handler(NotAllowed)
+    async def _not_allowed(request: Request, exc: NotAllowed) -> Response:
+        return page(request, 403, "You cannot see this page", "Your account does not allow it.")
+
+    @app.exception_handler(RateLimited)
+    async def _limited(request: Request, exc: RateLimited) -> Response:
+        response = page(
+            request, 429, "Too many attempts", "There have been too many attempts. Try later."
+        )
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
+    @app.exception_handler(ProviderUnavailable)
+    async def _provider_down(request: Request, exc: ProviderUnavailable) -> Response:
+        return page(request, 503, "Sorry, there is a problem", "Sign-in is not available now.")
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        titles = {403: "You cannot do that", 404: "Page not found"}
+        return page(request, exc.status_code, titles.get(exc.status_code, "Sorry"), str(exc.detail))

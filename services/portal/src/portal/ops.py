@@ -2,12 +2,15 @@
 
 import asyncio
 from collections import defaultdict
+from typing import Annotated
 
-from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
 
+from portal.access import staff_with
 from portal.clients import ServiceUnavailable
 from portal.lag import consumer_lag
+from portal.sessions import SignedIn
 from portal.web import render
 
 router = APIRouter()
@@ -17,14 +20,12 @@ LAG_ALERT, OUTBOX_AGE_ALERT_SECONDS = 1_000, 120
 
 
 @router.get("/ops", response_model=None)
-async def operations(request: Request) -> Response:
-    session = request.app.state.sessions.read(request)
-    if session is None or session.role != "ops":
-        return RedirectResponse("/staff/sign-in", status_code=303)
-    clients = request.app.state.clients
-    statuses = await asyncio.gather(
-        *(clients.get(s, "/ops/status") for s in SERVICES), return_exceptions=True
-    )
+async def operations(
+    request: Request, user: Annotated[SignedIn, Depends(staff_with("operations"))]
+) -> Response:
+    clients, tokens = request.app.state.clients, request.app.state.service_tokens
+    calls = [clients.get(s, "/ops/status", token=await tokens.for_user(user, s)) for s in SERVICES]
+    statuses = await asyncio.gather(*calls, return_exceptions=True)
     services = {
         name: (None if isinstance(s, BaseException) else s)
         for name, s in zip(SERVICES, statuses, strict=True)
@@ -37,7 +38,11 @@ async def operations(request: Request) -> Response:
     except Exception as exc:  # the view must still render when Kafka is unreachable
         lag, lag_error = [], f"Kafka unreachable: {type(exc).__name__}"
     try:
-        timeliness = await clients.get("notifications", "/ops/timeliness")
+        timeliness = await clients.get(
+            "notifications",
+            "/ops/timeliness",
+            token=await tokens.for_user(user, "notifications"),
+        )
     except ServiceUnavailable:
         timeliness = None
     by_group = defaultdict(int)

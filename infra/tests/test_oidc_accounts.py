@@ -1,0 +1,45 @@
+"""The provider's seed data: the demo citizens are the demo people, staff cover every role."""
+
+import json
+from collections import Counter
+
+from devstack.demo import DEMO_PEOPLE
+from devstack.oidc import clients_data, oidc_root
+from devstack.paths import repo_root
+
+
+def _accounts(name: str) -> list[dict]:
+    return json.loads((oidc_root(repo_root()) / name).read_text())["accounts"]
+
+
+def test_demo_citizens_carry_the_demo_peoples_identity() -> None:
+    citizens = {a["identity"]["nino"]: a for a in _accounts("accounts.json") if "identity" in a}
+    assert set(citizens) == {p.nino for p in DEMO_PEOPLE}
+    for person in DEMO_PEOPLE:
+        identity = citizens[person.nino]["identity"]
+        assert identity["birth_date"] == person.date_of_birth
+        assert f"{identity['given_name']} {identity['family_name']}" == person.full_name
+
+
+def test_staff_cover_every_role_with_distinct_people() -> None:
+    staff = [a for a in _accounts("accounts.json") if "roles" in a]
+    roles = Counter(role for a in staff for role in a["roles"])
+    assert roles["assessor"] >= 2 and roles["payments_officer"] >= 2 and roles["operations"] >= 1
+    reviewers = {a["sub"] for a in staff if "reviewer" in a["roles"]}
+    plain_assessors = {a["sub"] for a in staff if a["roles"] == ["assessor"]}
+    assert reviewers and len(plain_assessors) >= 2 and not reviewers & plain_assessors
+
+
+def test_every_account_is_unique_and_has_a_hashed_password() -> None:
+    accounts = _accounts("accounts.json") + _accounts("test-accounts.json")
+    for key in ("sub", "username"):
+        assert len({a[key] for a in accounts}) == len(accounts)
+    assert all(a["password_hash"].startswith("scrypt:") for a in accounts)
+    assert not any("password" in a for a in accounts)
+
+
+def test_each_service_has_an_audience_and_a_client() -> None:
+    data = clients_data(repo_root())
+    assert set(data["resources"]) == set(data["service_clients"])
+    for name, scopes in data["service_clients"].items():
+        assert all(not s.startswith(f"{name}:") for s in scopes)  # it calls others, not itself

@@ -1,0 +1,143 @@
+"""The portal in-process on the session's real PostgreSQL and real OpenID Connect provider; the
+four services are replaced by a recording fake (their APIs are tested in each service and end
+to end). httpx sends `http://portal.test` to the app and everything else (the provider) over
+the network, so a test signs in exactly as a browser would."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from devstack import oidc
+from devstack.paths import repo_root
+from devstack.signin import sign_in
+from portal.clients import ServiceUnavailable
+from portal.config import PortalSettings
+from portal.main import create_app
+
+PORTAL = "http://portal.test"
+SECRET = "test-secret-that-is-long-enough-for-production-0123456789"
+PEOPLE = {  # NINO + date of birth -> person id, as the assessment service would match them
+    ("TC100003C", "1961-01-01"): "P-ONE",
+    ("TC100004D", "1962-02-02"): "P-TWO",
+}
+CITIZEN_ONE, CITIZEN_TWO = "test.one@example.com", "test.two@example.com"
+UNKNOWN, LOCKED = "test.unknown@example.com", "test.locked@example.com"
+OPS, ASSESSOR = "sam.taylor@carebenefit.example", "asha.patel@carebenefit.example"
+pytestmark = pytest.mark.integration
+
+
+def decision() -> dict:
+    return {
+        "eligible": True,
+        "effective_date": "2026-04-06",
+        "review_date": "2027-04-06",
+        "reconsideration_deadline": "2026-05-06",
+        "body": {
+            "award": {"payable_monthly_pence": 84327, "payable_weekly_pence": 19460},
+            "explanation": [{"text": "You scored 13 points.", "citation": "SI 2013/377"}],
+        },
+    }
+
+
+class FakeServices:
+    """The services' read APIs for two people; records every call with its bearer token."""
+
+    def __init__(self, down: frozenset[str] = frozenset()) -> None:
+        self.down, self.calls = down, []
+
+    async def get(self, service: str, path: str, token: str | None = None, **params):  # noqa: ANN003, ANN201
+        self.calls.append((service, path, token))
+        if service in self.down:
+            raise ServiceUnavailable(service)
+        person = path.split("/")[2] if path.startswith("/people/") else None
+        if path == "/ops/status":
+            return {
+                "outbox": {"pending": 0, "oldest_pending_seconds": 0.0},
+                "relay": {"leader": True, "published": 0},
+                "dead_letters": {"count": 0},
+            }
+        if person not in PEOPLE.values():
+            return None
+        return {
+            "/decision": decision(),
+            "/payments": {"next_payment": {"amount_pence": 84327, "due_date": "2026-05-12"}},
+            "/plan": {
+                "weekly_budget_pence": 19460,
+                "status": "draft",
+                "items": [{"description": "Home care", "weekly_cost_pence": 16250}],
+            },
+            "/messages": [{"subject": "We have made a decision", "body": f"Dear {person}"}],
+        }[path.removeprefix(f"/people/{person}")]
+
+    async def post(self, service: str, path: str, body: dict, token: str | None = None):  # noqa: ANN201
+        self.calls.append((service, path, token))
+        person = PEOPLE.get((body.get("nino"), body.get("date_of_birth")))
+        if path == "/people/verify" and person:
+            return 200, {"person_id": person}
+        return 404, {"errors": [{"field": "nino", "message": "not found"}]}
+
+    async def close(self) -> None:
+        pass
+
+
+class Portal:
+    def __init__(
+        self, http: httpx.AsyncClient, app, services: FakeServices, client_id: str
+    ) -> None:  # noqa: ANN001
+        self.http, self.app, self.services, self.client_id = http, app, services, client_id
+
+    @property
+    def pool(self):  # noqa: ANN201
+        return self.app.app.app.state.pool
+
+    async def sign_in(self, username: str, start: str = "/sign-in") -> httpx.Response:
+        return await sign_in(self.http, PORTAL + start, username)
+
+    def session_cookie(self) -> str:
+        return self.http.cookies.get("carebenefit_session", domain="portal.test")
+
+
+def settings(database_url: str, client: oidc.PortalClient, issuer: str, **extra) -> PortalSettings:  # noqa: ANN003
+    return PortalSettings(
+        CAREBENEFIT_ENVIRONMENT=extra.pop("environment", "test"),
+        database_url=database_url,
+        session_secret=SECRET,
+        **{k.removeprefix("PORTAL_").lower(): v for k, v in client.env(issuer).items()},
+        **extra,
+    )
+
+
+@pytest.fixture
+async def portal_client(infra, tmp_path: Path) -> oidc.PortalClient:  # noqa: ANN001
+    return await oidc.register_portal(
+        repo_root(), infra.oidc_issuer, infra.oidc.registration_token, PORTAL, tmp_path / "key.pem"
+    )
+
+
+@pytest.fixture
+async def start_portal(infra, fresh_database, portal_client):  # noqa: ANN001, ANN201
+    """`async with start_portal(services=...) as portal:` a running portal and a browser."""
+
+    @asynccontextmanager
+    async def start(services: FakeServices | None = None, **extra) -> AsyncIterator[Portal]:  # noqa: ANN003
+        services = services or FakeServices()
+        app = create_app(settings(fresh_database, portal_client, infra.oidc_issuer, **extra))
+        app.app.app.state.clients = services
+        async with (
+            LifespanManager(app),
+            httpx.AsyncClient(
+                mounts={PORTAL: httpx.ASGITransport(app)}, base_url=PORTAL, timeout=30
+            ) as http,
+        ):
+            yield Portal(http, app, services, portal_client.client_id)
+
+    return start
+
+
+@pytest.fixture
+async def portal(start_portal) -> AsyncIterator[Portal]:  # noqa: ANN001
+    async with start_portal() as running:
+        yield running
