@@ -2,7 +2,11 @@
 
 Integration and end-to-end tests ask for `infra`: one real Kafka broker and one real PostgreSQL
 cluster per test session, started on free ports (or adopted from KAFKA_BOOTSTRAP_SERVERS /
-DATABASE_URL). Unit tests never touch it.
+DATABASE_URL), secured as in the demo: SASL/SCRAM over TLS with ACLs, password-only TLS
+PostgreSQL. Tests connect through it: `infra.kafka_options(principal)` (aiokafka),
+`infra.faststream_options(principal)`, `infra.kafka_settings(principal)` (service settings),
+all as `admin` by default (tests use their own topics); `infra.database_url(db)` is the
+superuser's. Unit tests never touch it.
 """
 
 import uuid
@@ -35,7 +39,7 @@ async def fresh_database(infra: Infra) -> AsyncIterator[str]:
 @pytest.fixture
 async def make_topics(infra: Infra):  # noqa: ANN201
     """Creates uniquely named topics for one test: `await make_topics("a.events", "a.dlq")`."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=infra.bootstrap_servers)
+    admin = AIOKafkaAdminClient(**infra.kafka_options())  # as devstack's admin principal
     await admin.start()
 
     async def create(*names: str, partitions: int = 1) -> None:

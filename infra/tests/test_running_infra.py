@@ -32,7 +32,7 @@ async def test_running_infra_serves_kafka_and_postgres_then_leaves_nothing(tmp_p
         assert infra.kafka is not None and infra.postgres is not None
         processes = _tree(infra.kafka.pid) + _tree(infra.postgres.pid)
 
-        admin = AIOKafkaAdminClient(bootstrap_servers=infra.bootstrap_servers)
+        admin = AIOKafkaAdminClient(**infra.kafka_options())
         await admin.start()
         try:
             described = await admin.describe_topics([t.name for t in ALL_TOPICS])
@@ -43,9 +43,7 @@ async def test_running_infra_serves_kafka_and_postgres_then_leaves_nothing(tmp_p
         }
 
         key, value = f"person-{uuid.uuid4()}".encode(), b'{"type": "ping"}'
-        producer = AIOKafkaProducer(
-            bootstrap_servers=infra.bootstrap_servers, enable_idempotence=True
-        )
+        producer = AIOKafkaProducer(**infra.kafka_options(), enable_idempotence=True)
         await producer.start()
         try:
             sent = await producer.send_and_wait(ASSESSMENT_EVENTS.name, value, key=key)
@@ -53,7 +51,7 @@ async def test_running_infra_serves_kafka_and_postgres_then_leaves_nothing(tmp_p
             await producer.stop()
         consumer = AIOKafkaConsumer(
             ASSESSMENT_EVENTS.name,
-            bootstrap_servers=infra.bootstrap_servers,
+            **infra.kafka_options(),
             group_id=f"test-{uuid.uuid4()}",
             auto_offset_reset="earliest",
             enable_auto_commit=False,

@@ -21,8 +21,7 @@ class Platform:
         return apps.app_env(
             app,
             self.ports,
-            self.infra.bootstrap_servers,
-            self.infra.database_url,
+            self.infra,
             traces_file=self.traces_dir / f"{app.name}.jsonl",
             extra={"CAREBENEFIT_ENVIRONMENT": "test", **extra},
         )

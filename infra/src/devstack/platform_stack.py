@@ -24,18 +24,13 @@ def _ports() -> dict[str, int]:
 
 async def platform_up(*, demo: bool = True) -> dict[str, Any]:
     root = repo_root()
-    infra = await local.infra_up()
+    infra = local.load_infra(await local.infra_up(), root)
     platform_down(apps_only=True)
     ports, running = _ports(), {}
-    urls = infra["database_urls"]
     running.update(_start_stand_ins(root))
     for app in apps.APPS:
         env = apps.app_env(
-            app,
-            ports,
-            infra["kafka"]["bootstrap_servers"],
-            urls.__getitem__,
-            traces_file=local_dir(root) / "traces" / f"{app.name}.jsonl",
+            app, ports, infra, traces_file=local_dir(root) / "traces" / f"{app.name}.jsonl"
         )
         running[app.name] = apps.start_app(app, ports[app.name], env, local_dir(root) / "logs")
     _write_apps_state(root, running)

@@ -82,6 +82,7 @@ def create_service_app(
     )
     broker = KafkaBroker(
         settings.kafka_bootstrap_servers,
+        security=settings.faststream_security(),
         client_id=definition.name,
         enable_idempotence=True,
         middlewares=[KafkaTelemetryMiddleware(tracer_provider=provider)],
@@ -108,7 +109,7 @@ def _lifespan(definition: ServiceDefinition, runtime: Runtime):  # noqa: ANN202
         runtime.pool = await db.create_pool(
             settings.database_url, settings.pool_min_size, settings.pool_max_size
         )
-        await db.migrate(runtime.pool, definition.migrations)
+        await db.migrate(runtime.pool, definition.migrations, settings.migration_database_url)
         if definition.consumes:
             runtime.consumer = EventConsumer(
                 definition.name,

@@ -1,10 +1,14 @@
 from typing import Literal
 
 from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+from servicekit.kafka_security import KafkaClientSettings
 
 
-class PortalSettings(BaseSettings):
+class PortalSettings(KafkaClientSettings):
+    """Kafka (the ops view's consumer lag) as the read-only `operations` principal:
+    PORTAL_KAFKA_USERNAME / PORTAL_KAFKA_PASSWORD, see servicekit.kafka_security."""
+
     model_config = SettingsConfigDict(
         env_prefix="PORTAL_", env_ignore_empty=True, extra="ignore", populate_by_name=True
     )
@@ -18,7 +22,6 @@ class PortalSettings(BaseSettings):
         "development", alias="CAREBENEFIT_ENVIRONMENT"
     )
     http_port: int = 8100
-    kafka_bootstrap_servers: str = Field("127.0.0.1:19092", alias="KAFKA_BOOTSTRAP_SERVERS")
     assets_dir: str | None = None
 
     @model_validator(mode="after")

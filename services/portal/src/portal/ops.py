@@ -31,7 +31,7 @@ async def operations(request: Request) -> Response:
     }
     try:
         lag = await consumer_lag(
-            request.app.state.settings.kafka_bootstrap_servers, CONSUMER_GROUPS
+            request.app.state.settings.kafka_client_options(), CONSUMER_GROUPS
         )
         lag_error = None
     except Exception as exc:  # the view must still render when Kafka is unreachable
