@@ -68,9 +68,7 @@ def app_env(
     }
     if app.database:
         env[f"{app.env_prefix}DATABASE_URL"] = infra.runtime_database_url(app.database)
-        env[f"{app.env_prefix}MIGRATION_DATABASE_URL"] = infra.migration_database_url(
-            app.database
-        )
+        env[f"{app.env_prefix}MIGRATION_DATABASE_URL"] = infra.migration_database_url(app.database)
     if app.name == "portal":
         for other in APPS:
             if other.name != "portal":

@@ -29,9 +29,7 @@ def percentiles(values: list[float]) -> dict[str, float]:
     return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98]}
 
 
-async def raw_kafka(
-    options: dict[str, Any], count: int, size: int = 2_000
-) -> dict[str, float]:
+async def raw_kafka(options: dict[str, Any], count: int, size: int = 2_000) -> dict[str, float]:
     """Idempotent acks=all producer and a consumer running side by side on a 6-partition topic:
     saturated throughput over `count` records, then one-at-a-time transit latency."""
     topic = f"bench-raw-{uuid.uuid4().hex[:8]}"
@@ -175,10 +173,7 @@ async def _latencies(infra: Infra, count: int, submitted_s: float) -> dict[str, 
             r["person_id"]: r["decided_at"]
             for r in await assessment.fetch("SELECT person_id, decided_at FROM decisions")
         }
-        told = {
-            r["person_id"]: r["created_at"]
-            for r in await notifications.fetch(told_sql)
-        }
+        told = {r["person_id"]: r["created_at"] for r in await notifications.fetch(told_sql)}
     finally:
         await notifications.close()
         await assessment.close()
@@ -207,8 +202,11 @@ async def main(count: int, concurrency: int, pace_per_s: float | None) -> None:
         f" one-at-a-time transit p50 {raw['p50'] * 1000:.1f} ms,"
         f" p95 {raw['p95'] * 1000:.1f} ms, p99 {raw['p99'] * 1000:.1f} ms"
     )
-    pace = (f"paced at {pace_per_s:g}/s" if pace_per_s
-            else f"as fast as possible, concurrency {concurrency}")
+    pace = (
+        f"paced at {pace_per_s:g}/s"
+        if pace_per_s
+        else f"as fast as possible, concurrency {concurrency}"
+    )
     print(f"pipeline ({flow['assessments']} assessments over HTTP, {pace}):")
     print(
         f"  submitted in {flow['submit_seconds']:.1f} s;"

@@ -18,8 +18,8 @@ import psutil
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
-from devstack.kafka_setup import HOST, MAIN_CLASS, BrokerSecurity, KafkaStartError, prepare
 from devstack.kafka_acls import ADMIN
+from devstack.kafka_setup import HOST, MAIN_CLASS, BrokerSecurity, KafkaStartError, prepare
 from devstack.procs import log_tail, process_matches, terminate
 
 PORT_ENV = "KAFKA_PORT"

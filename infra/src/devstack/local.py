@@ -20,8 +20,8 @@ from contracts.topics import ALL_TOPICS
 
 from devstack import kafka, postgres
 from devstack.credentials import Credentials
-from devstack.paths import local_dir, repo_root
 from devstack.os_user import SUPERUSER
+from devstack.paths import local_dir, repo_root
 from devstack.stack import (
     SERVICE_DATABASES,
     Infra,
@@ -30,7 +30,7 @@ from devstack.stack import (
     without_password,
 )
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: secured (credentials beside it)
 
 
 def state_path(root: Path | None = None) -> Path:
@@ -125,9 +125,10 @@ async def infra_up(*, fast: bool = False, env: Mapping[str, str] = os.environ) -
     root = repo_root()
     state = read_state(root)
     if state is not None:
-        if all(status(state).values()):
+        current = state.get("version") == STATE_VERSION and credentials_path(root).is_file()
+        if current and all(status(state).values()):
             return state
-        await asyncio.to_thread(infra_down)  # half-dead leftovers
+        await asyncio.to_thread(infra_down)  # half-dead or older leftovers
     kafka_port, controller_port = kafka.ports_from_env(env)
     databases, topics = list(SERVICE_DATABASES), list(ALL_TOPICS)
     credentials = _credentials(root, databases)

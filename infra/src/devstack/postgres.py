@@ -113,8 +113,9 @@ def runtime_conf(data_dir: Path, port: int, fast: bool) -> str:
     )
 
 
-def _initdb(bindir: Path, data_dir: Path, cluster_dir: Path, user: str | None, password: str,
-            fast: bool) -> None:
+def _initdb(
+    bindir: Path, data_dir: Path, cluster_dir: Path, user: str | None, password: str, fast: bool
+) -> None:
     """initdb with SCRAM authentication and the superuser's password, read from a file that
     exists only while initdb runs."""
     pwfile = cluster_dir / ".pwfile"
@@ -213,9 +214,7 @@ async def start_postgres(
 ) -> PostgresCluster:
     """initdb if needed (`password`: the superuser's) and start with `pg_ctl -w`; the server
     outlives the caller."""
-    cluster = await asyncio.to_thread(
-        _start, cluster_dir, port, password, tls, fast, start_timeout
-    )
+    cluster = await asyncio.to_thread(_start, cluster_dir, port, password, tls, fast, start_timeout)
     try:
         connection = await asyncpg.connect(
             database_url(cluster.url_base, "postgres"), timeout=start_timeout
@@ -291,6 +290,10 @@ async def _login_role(connection: asyncpg.Connection, name: str, password: str) 
         name,
         password,
     )
+
+
+async def set_password(connection: asyncpg.Connection, role: str, password: str) -> None:
+    await _execute(connection, "ALTER ROLE %I WITH PASSWORD %L", role, password)
 
 
 async def provision(admin_url: str, databases: Iterable[str], passwords: Mapping[str, str]) -> None:

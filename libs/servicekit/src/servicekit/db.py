@@ -78,11 +78,15 @@ async def grant_runtime(conn: asyncpg.Connection, role: str) -> None:
     )
     insert_only = {
         r["table_name"]: r["updatable_columns"]
-        for r in await conn.fetch("SELECT table_name, updatable_columns FROM servicekit_insert_only")
+        for r in await conn.fetch(
+            "SELECT table_name, updatable_columns FROM servicekit_insert_only"
+        )
     }
     unknown = set(insert_only) - {r["relname"] for r in relations}
     if unknown:
-        raise ValueError(f"servicekit_insert_only names no such table: {', '.join(sorted(unknown))}")
+        raise ValueError(
+            f"servicekit_insert_only names no such table: {', '.join(sorted(unknown))}"
+        )
     statements = [
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {who}",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {who}",
