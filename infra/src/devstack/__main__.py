@@ -5,8 +5,9 @@ import asyncio
 import json
 import shlex
 import sys
+from pathlib import Path
 
-from devstack import local, platform_stack, rotate
+from devstack import compose, local, platform_stack, rotate
 
 
 def _print_env(principal: str, prefix: str | None) -> int:
@@ -56,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     env.add_argument("--prefix", help="settings prefix (default: from the principal's name)")
     turn = commands.add_parser("rotate", help="a new password for a Kafka principal or PG role")
     turn.add_argument("name", help="e.g. payments (Kafka) or payments_runtime (PostgreSQL)")
+    secrets = commands.add_parser("compose-secrets", help="certificates and passwords for compose")
+    secrets.add_argument("directory", nargs="?", default=".local/compose")
     args = parser.parse_args(argv)
     try:
         if args.command == "up":
@@ -71,6 +74,8 @@ def main(argv: list[str] | None = None) -> int:
             _print_state(asyncio.run(local.infra_up(fast=args.fast)))
         elif args.command == "env":
             return _print_env(args.principal, args.prefix)
+        elif args.command == "compose-secrets":
+            print(f"wrote {compose.write_compose_secrets(Path(args.directory))}")
         elif args.command == "rotate":
             where = asyncio.run(rotate.rotate(args.name))
             print(f"rotated {args.name} on {where}; restart what uses it (make up)")

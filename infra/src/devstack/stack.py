@@ -181,6 +181,8 @@ async def start_infra(
     await asyncio.to_thread(ensure_system_deps, kafka=not external_kafka, postgres=not external_db)
     broker_security, pg_tls = _issue_certificates(secrets_dir, kafka_dir)
     if external_kafka:
+        if not env.get(KAFKA_ADMIN_PASSWORD_ENV):
+            raise RuntimeError(f"{KAFKA_ENV} is set: set {KAFKA_ADMIN_PASSWORD_ENV} too (`admin`)")
         credentials = credentials.with_password("kafka", ADMIN, env[KAFKA_ADMIN_PASSWORD_ENV])
     broker_security = replace(broker_security, admin_password=credentials.kafka[ADMIN])
     kafka_ca = Path(env[KAFKA_CA_ENV]) if external_kafka and env.get(KAFKA_CA_ENV) else None

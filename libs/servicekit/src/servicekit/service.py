@@ -83,6 +83,7 @@ def create_service_app(
     broker = KafkaBroker(
         settings.kafka_bootstrap_servers,
         security=settings.faststream_security(),
+        allow_auto_create_topics=False,  # topics are provisioned (devstack); no CREATE ACL
         client_id=definition.name,
         enable_idempotence=True,
         middlewares=[KafkaTelemetryMiddleware(tracer_provider=provider)],
