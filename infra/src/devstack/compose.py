@@ -11,8 +11,7 @@ from devstack.kafka_setup import kafka_cluster_id
 # Docker forwards the published port from its bridge, not from 127.0.0.1; compose.yaml
 # publishes it on the host's loopback only.
 COMPOSE_PG_HBA = (
-    "local   all all           scram-sha-256\n"
-    "hostssl all all 0.0.0.0/0 scram-sha-256\n"
+    "local   all all           scram-sha-256\nhostssl all all 0.0.0.0/0 scram-sha-256\n"
 )
 
 

@@ -300,23 +300,27 @@ async def provision(admin_url: str, databases: Iterable[str], passwords: Mapping
     """Per database `db`: roles `db_migrator` (owns the database and its public schema) and
     `db_runtime` (may connect and use the schema; the tables' grants come from the migrations,
     see servicekit.db), nobody else may connect. Idempotent: passwords are (re)set from
-    `passwords`. `admin_url` is the superuser's URL of any database on the server."""
+    `passwords`. `admin_url` is the superuser's URL of any database on the server. The
+    databases are done concurrently, one connection each."""
+    await asyncio.gather(*(_provision_one(admin_url, db, passwords) for db in databases))
+
+
+async def _provision_one(admin_url: str, db: str, passwords: Mapping[str, str]) -> None:
+    owner, app = migrator(db), runtime(db)
     connection = await asyncpg.connect(admin_url, timeout=30)
     try:
-        for db in databases:
-            owner, app = migrator(db), runtime(db)
-            await _login_role(connection, owner, passwords[owner])
-            await _login_role(connection, app, passwords[app])
-            if await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", db):
-                await _execute(connection, "ALTER DATABASE %I OWNER TO %I", db, owner)
-            else:
-                with contextlib.suppress(asyncpg.DuplicateDatabaseError):
-                    await _execute(connection, "CREATE DATABASE %I OWNER %I", db, owner)
-            await _execute(connection, "REVOKE ALL ON DATABASE %I FROM PUBLIC", db)
-            await _execute(connection, "GRANT CONNECT ON DATABASE %I TO %I", db, app)
-            await _own_public_schema(database_url(admin_url, db), owner, app)
+        await _login_role(connection, owner, passwords[owner])
+        await _login_role(connection, app, passwords[app])
+        if await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", db):
+            await _execute(connection, "ALTER DATABASE %I OWNER TO %I", db, owner)
+        else:
+            with contextlib.suppress(asyncpg.DuplicateDatabaseError):
+                await _execute(connection, "CREATE DATABASE %I OWNER %I", db, owner)
+        await _execute(connection, "REVOKE ALL ON DATABASE %I FROM PUBLIC", db)
+        await _execute(connection, "GRANT CONNECT ON DATABASE %I TO %I", db, app)
     finally:
         await connection.close()
+    await _own_public_schema(database_url(admin_url, db), owner, app)
 
 
 async def _own_public_schema(url: str, owner: str, app: str) -> None:
