@@ -47,7 +47,9 @@ def main(argv: list[str] | None = None) -> int:
         help="fsync/synchronous_commit/full_page_writes off (throwaway data only)",
     )
     down = commands.add_parser("infra-down", help="stop what infra-up started")
-    down.add_argument("--purge", action="store_true", help="also delete the data directories")
+    down.add_argument(
+        "--purge", action="store_true", help="also delete the data and the credentials"
+    )
     commands.add_parser("infra-status", help="print the state file with liveness; exit 1 if down")
     platform = commands.add_parser("up", help="infra + the four services + portal + demo data")
     platform.add_argument("--no-demo", action="store_true", help="skip loading the demo data")

@@ -34,8 +34,8 @@ def new_password() -> str:
 
 @dataclass(frozen=True)
 class Credentials:
-    kafka: dict[str, str] = field(default_factory=dict)  # principal -> password
-    postgres: dict[str, str] = field(default_factory=dict)  # role -> password
+    kafka: dict[str, str] = field(default_factory=dict, repr=False)  # principal -> password
+    postgres: dict[str, str] = field(default_factory=dict, repr=False)  # role -> password
 
     @classmethod
     def generate(cls, databases: Iterable[str]) -> "Credentials":

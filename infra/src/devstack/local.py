@@ -158,7 +158,7 @@ async def infra_up(*, fast: bool = False, env: Mapping[str, str] = os.environ) -
 
 def infra_down(*, purge: bool = False) -> list[str]:
     """Stop the servers recorded in the state file (or found on the default dirs). With `purge`,
-    also delete their data. Returns what was stopped."""
+    also delete their data and the credentials. Returns what was stopped."""
     root = repo_root()
     state = read_state(root) or {"kafka": {"managed": False}, "postgres": {"managed": False}}
     kafka_dir = Path(state["kafka"].get("data_dir") or local_dir(root) / "kafka" / "data")
@@ -170,7 +170,8 @@ def infra_down(*, purge: bool = False) -> list[str]:
     if postgres.stop_postgres(pg_dir, state["postgres"].get("pid")):
         stopped.append("postgres")
     state_path(root).unlink(missing_ok=True)
-    if purge:
+    if purge:  # the passwords too: the next start makes new ones
         shutil.rmtree(kafka_dir, ignore_errors=True)
         shutil.rmtree(pg_dir, ignore_errors=True)
+        shutil.rmtree(secrets_dir(root), ignore_errors=True)
     return stopped

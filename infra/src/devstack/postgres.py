@@ -13,7 +13,7 @@ import os
 import pwd
 import signal
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
@@ -65,7 +65,7 @@ class PostgresCluster:
     pid: int
     bindir: Path
     os_user: str | None
-    url_base: str = ""  # the superuser's server URL (see `server_url`)
+    url_base: str = field(default="", repr=False)  # the superuser's server URL, password in it
 
     @property
     def data_dir(self) -> Path:

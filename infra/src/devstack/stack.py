@@ -13,12 +13,13 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from contracts.topics import ALL_TOPICS, Topic
+from faststream.security import SASLScram512
 
 from devstack import kafka, kafka_acls, kafka_admin, pki, postgres, sessions
 from devstack.credentials import Credentials, migrator, runtime
@@ -70,8 +71,8 @@ class Infra:
     `migration_database_url`, and a principal's own Kafka credentials."""
 
     bootstrap_servers: str
-    database_url_base: str  # the superuser's, password and TLS parameters included
-    credentials: Credentials
+    database_url_base: str = field(repr=False)  # the superuser's, with password and TLS query
+    credentials: Credentials = field(repr=False)
     kafka_ca_file: Path | None  # None: the system's CAs
     kafka: KafkaBroker | None = None  # None when KAFKA_BOOTSTRAP_SERVERS was used
     postgres: PostgresCluster | None = None  # None when DATABASE_URL was used
@@ -94,8 +95,6 @@ class Infra:
 
     def faststream_options(self, principal: str = ADMIN) -> dict[str, Any]:
         """FastStream `KafkaBroker(**...)` arguments for `principal`."""
-        from faststream.security import SASLScram512
-
         options = self.kafka_options(principal)
         security = SASLScram512(
             principal, self.credentials.kafka[principal], ssl_context=options["ssl_context"]
