@@ -2,7 +2,11 @@
 
 Integration and end-to-end tests ask for `infra`: one real Kafka broker and one real PostgreSQL
 cluster per test session, started on free ports (or adopted from KAFKA_BOOTSTRAP_SERVERS /
-DATABASE_URL). End-to-end, fault and browser tests ask for `platform`: every service and the
+DATABASE_URL), secured as in the demo: SASL/SCRAM over TLS with ACLs, password-only TLS
+PostgreSQL. Tests connect through it: `infra.kafka_options(principal)` (aiokafka),
+`infra.faststream_options(principal)`, `infra.kafka_settings(principal)` (service settings),
+all as `admin` by default (tests use their own topics); `infra.database_url(db)` is the
+superuser's. End-to-end, fault and browser tests ask for `platform`: every service and the
 portal as real processes on that infrastructure, started once per session on first use. Unit
 tests never touch either.
 """
@@ -41,7 +45,7 @@ async def fresh_database(infra: Infra) -> AsyncIterator[str]:
 @pytest.fixture
 async def make_topics(infra: Infra):  # noqa: ANN201
     """Creates uniquely named topics for one test: `await make_topics("a.events", "a.dlq")`."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=infra.bootstrap_servers)
+    admin = AIOKafkaAdminClient(**infra.kafka_options())  # as devstack's admin principal
     await admin.start()
 
     async def create(*names: str, partitions: int = 1) -> None:
@@ -77,8 +81,7 @@ class Platform:
         return apps.app_env(
             app,
             self.ports,
-            self.infra.bootstrap_servers,
-            self.infra.database_url,
+            self.infra,
             traces_file=self.traces_dir / f"{app.name}.jsonl",
             extra={"CAREBENEFIT_ENVIRONMENT": "test", **extra},
             identity=apps.oidc_env(app, self.infra.oidc, self.portal_client),

@@ -38,7 +38,7 @@ async def test_running_infra_serves_kafka_and_postgres_then_leaves_nothing(tmp_p
             ).json()
         assert discovery["issuer"] == infra.oidc_issuer
 
-        admin = AIOKafkaAdminClient(bootstrap_servers=infra.bootstrap_servers)
+        admin = AIOKafkaAdminClient(**infra.kafka_options())
         await admin.start()
         try:
             described = await admin.describe_topics([t.name for t in ALL_TOPICS])
@@ -49,9 +49,7 @@ async def test_running_infra_serves_kafka_and_postgres_then_leaves_nothing(tmp_p
         }
 
         key, value = f"person-{uuid.uuid4()}".encode(), b'{"type": "ping"}'
-        producer = AIOKafkaProducer(
-            bootstrap_servers=infra.bootstrap_servers, enable_idempotence=True
-        )
+        producer = AIOKafkaProducer(**infra.kafka_options(), enable_idempotence=True)
         await producer.start()
         try:
             sent = await producer.send_and_wait(ASSESSMENT_EVENTS.name, value, key=key)
@@ -59,7 +57,7 @@ async def test_running_infra_serves_kafka_and_postgres_then_leaves_nothing(tmp_p
             await producer.stop()
         consumer = AIOKafkaConsumer(
             ASSESSMENT_EVENTS.name,
-            bootstrap_servers=infra.bootstrap_servers,
+            **infra.kafka_options(),
             group_id=f"test-{uuid.uuid4()}",
             auto_offset_reset="earliest",
             enable_auto_commit=False,

@@ -2,9 +2,27 @@
 
 import argparse
 import asyncio
+import shlex
 import sys
+from pathlib import Path
 
-from devstack import local, platform_stack
+from devstack import compose, local, platform_stack, rotate
+
+
+def _print_env(principal: str, prefix: str | None) -> int:
+    """`export` lines for one Kafka principal of the running stack (e.g. for the simulator)."""
+    state = local.read_state()
+    if state is None:
+        print("not running (no state file)", file=sys.stderr)
+        return 1
+    infra = local.load_infra(state)
+    if principal not in infra.credentials.kafka:
+        print(f"no Kafka principal {principal!r}", file=sys.stderr)
+        return 1
+    prefix = prefix if prefix is not None else principal.upper().replace("-", "_") + "_"
+    for key, value in infra.kafka_env(principal, prefix).items():
+        print(f"export {key}={shlex.quote(value)}")
+    return 0
 
 
 def _print_state(state: dict) -> None:
@@ -31,13 +49,20 @@ def main(argv: list[str] | None = None) -> int:
         help="fsync/synchronous_commit/full_page_writes off (throwaway data only)",
     )
     down = commands.add_parser("infra-down", help="stop what infra-up started")
-    down.add_argument("--purge", action="store_true", help="also delete the data directories")
-    commands.add_parser(
-        "infra-status", help="print the stack's state with liveness; exit 1 if down"
+    down.add_argument(
+        "--purge", action="store_true", help="also delete the data and the credentials"
     )
+    commands.add_parser("infra-status", help="print the state file with liveness; exit 1 if down")
     platform = commands.add_parser("up", help="infra + the four services + portal + demo data")
     platform.add_argument("--no-demo", action="store_true", help="skip loading the demo data")
     commands.add_parser("down", help="stop the services, the portal and the infrastructure")
+    env = commands.add_parser("env", help="print `export` lines for one Kafka principal")
+    env.add_argument("principal", help="e.g. benefits-system, payments, operations")
+    env.add_argument("--prefix", help="settings prefix (default: from the principal's name)")
+    turn = commands.add_parser("rotate", help="a new password for a Kafka principal or PG role")
+    turn.add_argument("name", help="e.g. payments (Kafka) or payments_runtime (PostgreSQL)")
+    secrets = commands.add_parser("compose-secrets", help="certificates and passwords for compose")
+    secrets.add_argument("directory", nargs="?", default=".local/compose")
     args = parser.parse_args(argv)
     try:
         if args.command == "up":
@@ -51,6 +76,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
         elif args.command == "infra-up":
             _print_state(asyncio.run(local.infra_up(fast=args.fast)))
+        elif args.command == "env":
+            return _print_env(args.principal, args.prefix)
+        elif args.command == "compose-secrets":
+            print(f"wrote {compose.write_compose_secrets(Path(args.directory))}")
+        elif args.command == "rotate":
+            where = asyncio.run(rotate.rotate(args.name))
+            print(f"rotated {args.name} on {where}; restart what uses it (make up)")
         elif args.command == "infra-down":
             stopped = local.infra_down(purge=args.purge)
             print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")

@@ -11,8 +11,10 @@ from pathlib import Path
 
 import httpx
 
+from devstack.kafka_acls import OPERATIONS
 from devstack.oidc import OidcProvider, PortalClient
 from devstack.procs import log_tail, pid_alive, terminate
+from devstack.stack import Infra
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,7 @@ class App:
     env_prefix: str
     database: str | None
     default_port: int
+    kafka_principal: str | None = None  # defaults to `name`
 
 
 APPS: tuple[App, ...] = (
@@ -29,8 +32,10 @@ APPS: tuple[App, ...] = (
     App("payments", "payments.main:create_app", "PAYMENTS_", "payments", 8102),
     App("care-plans", "care_plans.main:create_app", "CARE_PLANS_", "care_plans", 8103),
     App("notifications", "notifications.main:create_app", "NOTIFICATIONS_", "notifications", 8104),
-    App("portal", "portal.main:create_app", "PORTAL_", "portal", 8100),
+    App("portal", "portal.main:create_app", "PORTAL_", "portal", 8100, OPERATIONS),
 )
+# Credentials a process must not inherit from whoever started it: each app gets its own only.
+_CREDENTIAL_SUFFIXES = ("KAFKA_USERNAME", "KAFKA_PASSWORD", "DATABASE_URL", "KAFKA_ADMIN_PASSWORD")
 BY_NAME = {app.name: app for app in APPS}
 
 
@@ -50,23 +55,25 @@ class RunningApp:
 def app_env(
     app: App,
     ports: Mapping[str, int],
-    bootstrap_servers: str,
-    database_url,  # noqa: ANN001
+    infra: Infra,
     traces_file: Path | None = None,
     extra: Mapping[str, str] | None = None,
     identity: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
-    """The environment one app runs with; `database_url(db)` builds a service's database URL;
-    `identity` is what the app needs from the OpenID Connect provider (`oidc_env`)."""
+    """The environment one app runs with: its own Kafka principal, its database's runtime and
+    migration roles, and no one else's credentials; `identity` is what the app needs from the
+    OpenID Connect provider (`oidc_env`)."""
+    inherited = {k: v for k, v in os.environ.items() if not k.endswith(_CREDENTIAL_SUFFIXES)}
     env = {
-        **os.environ,
+        **inherited,
         "CAREBENEFIT_ENVIRONMENT": "development",
         **(identity or {}),
-        "KAFKA_BOOTSTRAP_SERVERS": bootstrap_servers,
+        **infra.kafka_env(app.kafka_principal or app.name, app.env_prefix),
         f"{app.env_prefix}HTTP_PORT": str(ports[app.name]),
     }
     if app.database:
-        env[f"{app.env_prefix}DATABASE_URL"] = database_url(app.database)
+        env[f"{app.env_prefix}DATABASE_URL"] = infra.runtime_database_url(app.database)
+        env[f"{app.env_prefix}MIGRATION_DATABASE_URL"] = infra.migration_database_url(app.database)
     if app.name == "portal":
         for other in APPS:
             if other.name != "portal":

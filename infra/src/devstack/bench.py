@@ -10,6 +10,7 @@ import asyncio
 import statistics
 import time
 import uuid
+from typing import Any
 
 import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -28,18 +29,18 @@ def percentiles(values: list[float]) -> dict[str, float]:
     return {"p50": cuts[49], "p95": cuts[94], "p99": cuts[98]}
 
 
-async def raw_kafka(bootstrap: str, count: int, size: int = 2_000) -> dict[str, float]:
+async def raw_kafka(options: dict[str, Any], count: int, size: int = 2_000) -> dict[str, float]:
     """Idempotent acks=all producer and a consumer running side by side on a 6-partition topic:
     saturated throughput over `count` records, then one-at-a-time transit latency."""
     topic = f"bench-raw-{uuid.uuid4().hex[:8]}"
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**options)
     await admin.start()
     await admin.create_topics([NewTopic(topic, 6, 1)])
     await admin.close()
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+    producer = AIOKafkaProducer(**options, enable_idempotence=True)
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=bootstrap,
+        **options,
         group_id=f"g-{topic}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,
@@ -103,8 +104,7 @@ async def pipeline(
             apps.app_env(
                 a,
                 ports,
-                infra.bootstrap_servers,
-                infra.database_url,
+                infra,
                 extra={"CAREBENEFIT_ENVIRONMENT": "test"},
             ),
             log_dir,
@@ -192,7 +192,7 @@ async def main(count: int, concurrency: int, pace_per_s: float | None) -> None:
     from pathlib import Path
 
     async with running_infra(use_env=False) as infra:
-        raw = await raw_kafka(infra.bootstrap_servers, max(count * 5, 5_000))
+        raw = await raw_kafka(infra.kafka_options(), max(count * 5, 5_000))
         log_dir = Path(tempfile.mkdtemp()) / "logs"
         flow = await pipeline(infra, count, concurrency, log_dir, pace_per_s)
     print(f"raw aiokafka (idempotent, acks=all, 2 kB, 6 partitions, {max(count * 5, 5_000)} msgs):")

@@ -6,17 +6,20 @@ Layout of a broker data dir: `server.properties`, `kraft/` (log.dirs), `tmp/` (n
 
 import asyncio
 import os
+import ssl
 import subprocess
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psutil
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
-from devstack.kafka_setup import HOST, MAIN_CLASS, KafkaStartError, prepare
+from devstack.kafka_acls import ADMIN
+from devstack.kafka_setup import HOST, MAIN_CLASS, BrokerSecurity, KafkaStartError, prepare
 from devstack.procs import log_tail, process_matches, terminate
 
 PORT_ENV = "KAFKA_PORT"
@@ -24,7 +27,32 @@ CONTROLLER_PORT_ENV = "KAFKA_CONTROLLER_PORT"
 DEFAULT_PORT = 19092
 DEFAULT_CONTROLLER_PORT = 19093
 
-__all__ = ["KafkaBroker", "KafkaStartError", "start_kafka", "stop_kafka", "wait_ready"]
+__all__ = [
+    "BrokerSecurity",
+    "KafkaBroker",
+    "KafkaStartError",
+    "client_options",
+    "start_kafka",
+    "stop_kafka",
+    "wait_ready",
+]
+
+
+def client_options(
+    bootstrap_servers: str, username: str, password: str, ca_file: Path | None
+) -> dict[str, Any]:
+    """aiokafka client keyword arguments: SASL/SCRAM-SHA-512 over TLS, verifying the broker's
+    certificate and host name against `ca_file` (the system's CAs when None)."""
+    context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    return {
+        "bootstrap_servers": bootstrap_servers,
+        "security_protocol": "SASL_SSL",
+        "sasl_mechanism": "SCRAM-SHA-512",
+        "sasl_plain_username": username,
+        "sasl_plain_password": password,
+        "ssl_context": context,
+    }
 
 
 @dataclass
@@ -58,11 +86,13 @@ def ports_from_env(env: Mapping[str, str] = os.environ) -> tuple[int, int]:
     )
 
 
-def launch(root: Path, data_dir: Path, port: int, controller_port: int) -> KafkaBroker:
+def launch(
+    root: Path, data_dir: Path, port: int, controller_port: int, security: BrokerSecurity
+) -> KafkaBroker:
     """Prepare (fetch, configure, format) and spawn the broker in its own session, so it
     outlives the caller; output goes to `<data_dir>/kafka.log`. Does not wait for readiness."""
     data_dir = data_dir.resolve()
-    command = prepare(root, data_dir, port, controller_port)
+    command = prepare(root, data_dir, port, controller_port, security)
     with (data_dir / "kafka.log").open("ab") as log:
         process = subprocess.Popen(
             command,
@@ -76,15 +106,23 @@ def launch(root: Path, data_dir: Path, port: int, controller_port: int) -> Kafka
 
 
 async def start_kafka(
-    root: Path, data_dir: Path, port: int, controller_port: int, start_timeout: float = 60.0
+    root: Path,
+    data_dir: Path,
+    port: int,
+    controller_port: int,
+    security: BrokerSecurity,
+    start_timeout: float = 60.0,
 ) -> KafkaBroker:
-    """Launch a broker and wait until it serves metadata. On failure the process is stopped and
-    the error carries the log tail."""
-    broker = await asyncio.to_thread(launch, root, data_dir, port, controller_port)
+    """Launch a broker and wait until it serves metadata to the admin. On failure the process
+    is stopped and the error carries the log tail."""
+    broker = await asyncio.to_thread(launch, root, data_dir, port, controller_port, security)
     assert broker.process is not None
+    admin = client_options(
+        broker.bootstrap_servers, ADMIN, security.admin_password, security.ca_file
+    )
     try:
         await wait_ready(
-            broker.bootstrap_servers,
+            admin,
             start_timeout,
             exited=broker.process.poll,
             log_file=broker.log_file,
@@ -96,14 +134,16 @@ async def start_kafka(
 
 
 async def wait_ready(
-    bootstrap_servers: str,
+    options: Mapping[str, Any],
     wait_timeout: float = 60.0,
     exited: Callable[[], int | None] | None = None,
     log_file: Path | None = None,
 ) -> None:
     """Poll TCP connect (KRaft opens the socket only once the broker is unfenced), failing fast
-    when `exited()` reports an exit code; then one metadata round-trip."""
+    when `exited()` reports an exit code; then one metadata round-trip with `options`
+    (aiokafka client arguments, `bootstrap_servers` included)."""
     deadline = time.monotonic() + wait_timeout
+    bootstrap_servers = options["bootstrap_servers"]
     host, _, port = bootstrap_servers.split(",")[0].rpartition(":")
 
     def failure(reason: str) -> KafkaStartError:
@@ -122,7 +162,7 @@ async def wait_ready(
         await asyncio.sleep(0.1)
     while True:
         check_alive()
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=5000)
+        admin = AIOKafkaAdminClient(**options, request_timeout_ms=5000)
         try:
             await admin.start()
             if (await admin.describe_cluster())["brokers"]:

@@ -6,9 +6,12 @@ import os
 import shutil
 import subprocess
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
+from devstack.kafka_acls import ADMIN
 from devstack.paths import local_dir
+from devstack.pki import write_private
 
 HOST = "127.0.0.1"
 MAIN_CLASS = "kafka.Kafka"
@@ -85,16 +88,64 @@ def fetch_libs(root: Path) -> Path:
     return libs
 
 
-def server_properties(data_dir: Path, port: int, controller_port: int) -> str:
+@dataclass(frozen=True)
+class BrokerSecurity:
+    """TLS material and the admin's password for one broker (see `devstack.credentials`)."""
+
+    admin_password: str
+    keystore: Path  # PEM: the server's private key then its certificate
+    ca_file: Path
+
+
+def _jaas(module: str, password: str, **extra: str) -> str:
+    options = {"username": ADMIN, "password": password, **extra}
+    quoted = " ".join(f'{key}="{value}"' for key, value in options.items())
+    return f"{module} required {quoted};"
+
+
+def security_properties(security: BrokerSecurity) -> dict[str, str]:
+    """SASL/SCRAM-SHA-512 over TLS for clients (and the broker talking to itself), SASL/PLAIN
+    over TLS for the KRaft controller listener (KRaft controllers cannot use SCRAM), the
+    StandardAuthorizer, closed by default, with `admin` its only super user."""
+    password = security.admin_password
+    return {
+        "listener.security.protocol.map": "CLIENT:SASL_SSL,CONTROLLER:SASL_SSL",
+        "sasl.mechanism.inter.broker.protocol": "SCRAM-SHA-512",
+        "sasl.mechanism.controller.protocol": "PLAIN",
+        "listener.name.client.sasl.enabled.mechanisms": "SCRAM-SHA-512",
+        "listener.name.client.scram-sha-512.sasl.jaas.config": _jaas(
+            "org.apache.kafka.common.security.scram.ScramLoginModule", password
+        ),
+        "listener.name.controller.sasl.enabled.mechanisms": "PLAIN",
+        "listener.name.controller.plain.sasl.jaas.config": _jaas(
+            "org.apache.kafka.common.security.plain.PlainLoginModule",
+            password,
+            **{f"user_{ADMIN}": password},
+        ),
+        "ssl.keystore.type": "PEM",
+        "ssl.keystore.location": str(security.keystore),
+        "ssl.truststore.type": "PEM",
+        "ssl.truststore.location": str(security.ca_file),
+        "ssl.enabled.protocols": "TLSv1.3,TLSv1.2",
+        "ssl.client.auth": "none",
+        "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+        "allow.everyone.if.no.acl.found": "false",
+        "super.users": f"User:{ADMIN}",
+    }
+
+
+def server_properties(
+    data_dir: Path, port: int, controller_port: int, security: BrokerSecurity
+) -> str:
     settings = {
         "process.roles": "broker,controller",
         "node.id": "1",
         "controller.quorum.voters": f"1@{HOST}:{controller_port}",
-        "listeners": f"PLAINTEXT://{HOST}:{port},CONTROLLER://{HOST}:{controller_port}",
-        "advertised.listeners": f"PLAINTEXT://{HOST}:{port}",
-        "inter.broker.listener.name": "PLAINTEXT",
+        "listeners": f"CLIENT://{HOST}:{port},CONTROLLER://{HOST}:{controller_port}",
+        "advertised.listeners": f"CLIENT://{HOST}:{port}",
+        "inter.broker.listener.name": "CLIENT",
         "controller.listener.names": "CONTROLLER",
-        "listener.security.protocol.map": "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
+        **security_properties(security),
         "log.dirs": str(data_dir / "kraft"),
         "num.partitions": "1",
         "default.replication.factor": "1",
@@ -125,16 +176,18 @@ def _classpath_flags(root: Path, libs: Path) -> list[str]:
     return [f"-Dlog4j2.configurationFile={log4j}", "-cp", f"{libs}/*"]
 
 
-def prepare(root: Path, data_dir: Path, port: int, controller_port: int) -> list[str]:
-    """Fetch jars, write server.properties, format storage unless already formatted.
-    Returns the broker command line."""
+def prepare(
+    root: Path, data_dir: Path, port: int, controller_port: int, security: BrokerSecurity
+) -> list[str]:
+    """Fetch jars, write server.properties (0600: it holds the admin's password), format
+    storage unless already formatted. Returns the broker command line."""
     libs = fetch_libs(root)
     java = _java()
     (data_dir / "tmp").mkdir(parents=True, exist_ok=True)
     props = data_dir / "server.properties"
-    props.write_text(server_properties(data_dir, port, controller_port))
+    write_private(props, server_properties(data_dir, port, controller_port, security).encode())
     if not (data_dir / "kraft" / "meta.properties").exists():
-        format_storage(java, root, libs, props)
+        format_storage(java, root, libs, props, security.admin_password)
     tmp = data_dir / "tmp"
     return [
         java,
@@ -147,10 +200,12 @@ def prepare(root: Path, data_dir: Path, port: int, controller_port: int) -> list
     ]
 
 
-def format_storage(java: str, root: Path, libs: Path, props: Path) -> None:
-    """Format log.dirs with a fresh cluster id. `--ignore-formatted` only tolerates a formatted
-    dir with the *same* id (4.3 rejects another), so callers skip this once meta.properties
-    exists."""
+def format_storage(java: str, root: Path, libs: Path, props: Path, admin_password: str) -> None:
+    """Format log.dirs with a fresh cluster id and the admin's SCRAM credential (KIP-900: the
+    broker needs it to authenticate to itself before any admin request can be made; every
+    other user is created afterwards with the admin API). `--ignore-formatted` only tolerates
+    a formatted dir with the *same* id (4.3 rejects another), so callers skip this once
+    meta.properties exists."""
     fmt = subprocess.run(
         [
             java,
@@ -164,6 +219,8 @@ def format_storage(java: str, root: Path, libs: Path, props: Path) -> None:
             "-c",
             str(props),
             "--ignore-formatted",
+            "--add-scram",
+            f"SCRAM-SHA-512=[name={ADMIN},iterations=8192,password={admin_password}]",
         ],
         capture_output=True,
         text=True,

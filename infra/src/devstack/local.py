@@ -1,7 +1,9 @@
 """The long-lived development stack under `.local/` behind `python -m devstack`.
 
-State file `.local/stack.json` (JSON, mode 0600): ports, PIDs, bootstrap servers, database URL
-base, data dirs and logs; `infra-down` stops the servers by the PIDs recorded there.
+State file `.local/stack.json` (JSON, mode 0600, no passwords): ports, PIDs, bootstrap servers,
+database server, data dirs and logs; `infra-down` stops the servers by the PIDs recorded there.
+Secrets `.local/secrets/` (0700): `credentials.json` (every generated password, 0600) and
+`ca.pem` (the CA clients trust; a new one at each start, its key never stored).
 """
 
 import asyncio
@@ -17,14 +19,30 @@ from typing import Any
 from contracts.topics import ALL_TOPICS
 
 from devstack import kafka, oidc, postgres
+from devstack.credentials import Credentials
+from devstack.os_user import SUPERUSER
 from devstack.paths import local_dir, repo_root
-from devstack.stack import SERVICE_DATABASES, Infra, start_infra
+from devstack.stack import (
+    SERVICE_DATABASES,
+    Infra,
+    start_infra,
+    with_user,
+    without_password,
+)
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: secured (credentials beside it)
 
 
 def state_path(root: Path | None = None) -> Path:
     return local_dir(root) / "stack.json"
+
+
+def secrets_dir(root: Path | None = None) -> Path:
+    return local_dir(root) / "secrets"
+
+
+def credentials_path(root: Path | None = None) -> Path:
+    return secrets_dir(root) / "credentials.json"
 
 
 def read_state(root: Path | None = None) -> dict[str, Any] | None:
@@ -50,7 +68,7 @@ def _state(infra: Infra, fast: bool, databases: list[str], topics: list[str]) ->
         },
         "postgres": {
             "managed": cluster is not None,
-            "database_url_base": infra.database_url_base,
+            "database_url_base": without_password(infra.database_url_base),
             "pid": cluster and cluster.pid,
             "port": cluster and cluster.port,
             "cluster_dir": cluster and str(cluster.cluster_dir),
@@ -60,9 +78,38 @@ def _state(infra: Infra, fast: bool, databases: list[str], topics: list[str]) ->
         },
         "oidc": infra.oidc.state() if infra.oidc else {"managed": False},
         "databases": databases,
-        "database_urls": {name: infra.database_url(name) for name in databases},
         "topics": topics,
+        "kafka_ca_file": infra.kafka_ca_file and str(infra.kafka_ca_file),
+        "credentials_file": str(credentials_path()),
     }
+
+
+def load_infra(state: dict[str, Any], root: Path | None = None) -> Infra:
+    """How to reach the running stack a state file describes (no process handles)."""
+    credentials = Credentials.load(credentials_path(root))
+    base = state["postgres"]["database_url_base"]
+    if state["postgres"]["managed"]:
+        base = with_user(base, SUPERUSER, credentials.postgres[SUPERUSER])
+    return Infra(
+        bootstrap_servers=state["kafka"]["bootstrap_servers"],
+        database_url_base=base,
+        credentials=credentials,
+        kafka_ca_file=Path(state["kafka_ca_file"]) if state.get("kafka_ca_file") else None,
+    )
+
+
+def _credentials(root: Path, databases: list[str]) -> Credentials:
+    """The stack's passwords, made the first time. Data made before them (or whose passwords
+    were lost) cannot be reached with them, so it is removed to be made again."""
+    path = credentials_path(root)
+    if path.is_file():
+        return Credentials.load(path).complete(databases)
+    stale = [d for d in (local_dir(root) / "kafka" / "data", local_dir(root) / "pg") if d.exists()]
+    for directory in stale:
+        print(f"devstack: no credentials for {directory}; recreating it")
+        shutil.rmtree(directory)
+    secrets_dir(root).mkdir(mode=0o700, parents=True, exist_ok=True)
+    return Credentials.generate(databases)
 
 
 def status(state: dict[str, Any]) -> dict[str, bool]:
@@ -80,11 +127,14 @@ async def infra_up(*, fast: bool = False, env: Mapping[str, str] = os.environ) -
     root = repo_root()
     state = read_state(root)
     if state is not None:
-        if all(status(state).values()):
+        current = state.get("version") == STATE_VERSION and credentials_path(root).is_file()
+        if current and all(status(state).values()):
             return state
-        await asyncio.to_thread(infra_down)  # half-dead leftovers
+        await asyncio.to_thread(infra_down)  # half-dead or older leftovers
     kafka_port, controller_port = kafka.ports_from_env(env)
     databases, topics = list(SERVICE_DATABASES), list(ALL_TOPICS)
+    credentials = _credentials(root, databases)
+    credentials.save(credentials_path(root))
     started = time.monotonic()
     infra = await start_infra(
         local_dir(root) / "kafka" / "data",
@@ -94,6 +144,8 @@ async def infra_up(*, fast: bool = False, env: Mapping[str, str] = os.environ) -
         pg_port=postgres.port_from_env(env),
         oidc_dir=local_dir(root) / "oidc",
         oidc_port=oidc.port_from_env(env),
+        secrets_dir=secrets_dir(root),
+        credentials=credentials,
         fast=fast,
         databases=databases,
         topics=topics,
@@ -103,7 +155,6 @@ async def infra_up(*, fast: bool = False, env: Mapping[str, str] = os.environ) -
     state["startup_seconds"] = round(time.monotonic() - started, 1)
     path = state_path(root)
     path.unlink(missing_ok=True)
-    # 0600: an adopted DATABASE_URL may carry a password
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
         out.write(json.dumps(state, indent=2) + "\n")
     return state
@@ -111,7 +162,7 @@ async def infra_up(*, fast: bool = False, env: Mapping[str, str] = os.environ) -
 
 def infra_down(*, purge: bool = False) -> list[str]:
     """Stop the servers recorded in the state file (or found on the default dirs). With `purge`,
-    also delete their data. Returns what was stopped."""
+    also delete their data and the credentials. Returns what was stopped."""
     root = repo_root()
     state = read_state(root) or {"kafka": {"managed": False}, "postgres": {"managed": False}}
     kafka_dir = Path(state["kafka"].get("data_dir") or local_dir(root) / "kafka" / "data")
@@ -127,7 +178,8 @@ def infra_down(*, purge: bool = False) -> list[str]:
     if any([oidc.stop_oidc(oidc.OidcProvider(pid, 0, oidc_dir, "", {}, {})) for pid in oidc_pids]):
         stopped.append("oidc")
     state_path(root).unlink(missing_ok=True)
-    if purge:
+    if purge:  # the passwords too: the next start makes new ones
         shutil.rmtree(kafka_dir, ignore_errors=True)
         shutil.rmtree(pg_dir, ignore_errors=True)
+        shutil.rmtree(secrets_dir(root), ignore_errors=True)
     return stopped

@@ -79,11 +79,15 @@ def run_as(argv: list[str], user: str | None, timeout: float = 120.0) -> None:
         )
 
 
-def write_owned(path: Path, text: str, user: str | None) -> None:
-    path.write_text(text)
+def chown(path: Path, user: str | None) -> None:
     if user:
         entry = pwd.getpwnam(user)
         os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+def write_owned(path: Path, text: str, user: str | None) -> None:
+    path.write_text(text)
+    chown(path, user)
 
 
 def owner(path: Path) -> str:

@@ -25,11 +25,11 @@ def _ports() -> dict[str, int]:
 
 async def platform_up(*, demo: bool = True) -> dict[str, Any]:
     root = repo_root()
-    infra = await local.infra_up()
+    state = await local.infra_up()
+    infra = local.load_infra(state, root)
     platform_down(apps_only=True)
     ports, running = _ports(), {}
-    urls = infra["database_urls"]
-    provider = oidc.OidcProvider.from_state(infra["oidc"])
+    provider = oidc.OidcProvider.from_state(state["oidc"])
     portal_client = await oidc.register_portal(
         root,
         provider.issuer,
@@ -42,8 +42,7 @@ async def platform_up(*, demo: bool = True) -> dict[str, Any]:
         env = apps.app_env(
             app,
             ports,
-            infra["kafka"]["bootstrap_servers"],
-            urls.__getitem__,
+            infra,
             traces_file=local_dir(root) / "traces" / f"{app.name}.jsonl",
             identity=apps.oidc_env(app, provider, portal_client),
         )

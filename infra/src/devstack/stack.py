@@ -1,7 +1,9 @@
-"""The development stack: PostgreSQL + Kafka + topics + service databases, started together.
+"""The development stack: PostgreSQL + Kafka + topics + service databases, started together,
+secured: TLS everywhere (a fresh CA per start), SCRAM passwords, Kafka ACLs, per-service roles.
 
-`KAFKA_BOOTSTRAP_SERVERS` / `DATABASE_URL` in the environment replace the local broker / server
-(topics and databases are still created there). `devstack.local` keeps a long-lived stack under
+`KAFKA_BOOTSTRAP_SERVERS` (with `KAFKA_ADMIN_PASSWORD`, `KAFKA_SSL_CAFILE`) / `DATABASE_URL`
+(the superuser's) in the environment replace the local broker / server (topics, users, ACLs,
+databases and roles are still made there). `devstack.local` keeps a long-lived stack under
 `.local/` for the CLI; `running_infra` below is a throwaway one for test sessions.
 """
 
@@ -11,19 +13,22 @@ import shutil
 import tempfile
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from contracts.topics import ALL_TOPICS, Topic
+from faststream.security import SASLScram512
 
-from devstack import kafka, oidc, postgres, sessions
-from devstack.kafka import KafkaBroker
+from devstack import kafka, kafka_acls, kafka_admin, oidc, pki, postgres, sessions
+from devstack.credentials import Credentials, migrator, runtime
+from devstack.kafka import BrokerSecurity, KafkaBroker
+from devstack.kafka_acls import ADMIN
 from devstack.oidc import OidcProvider
-from devstack.os_user import can_traverse, os_user
+from devstack.os_user import SUPERUSER, can_traverse, os_user
 from devstack.paths import repo_root
-from devstack.postgres import PostgresCluster
+from devstack.postgres import PostgresCluster, ServerTls, database_url
 from devstack.procs import free_ports, require_free_ports
 from devstack.system import ensure_system_deps
 from devstack.topics import ensure_topics
@@ -36,12 +41,9 @@ SERVICE_DATABASES: tuple[str, ...] = (
     "portal",
 )
 KAFKA_ENV = "KAFKA_BOOTSTRAP_SERVERS"
-DATABASE_ENV = "DATABASE_URL"
-
-
-def database_url(base: str, dbname: str) -> str:
-    """`postgresql://u@h:p` (or any URL on that server) + `dbname` -> `postgresql://u@h:p/dbname`."""
-    return urlunsplit(urlsplit(base)._replace(path=f"/{dbname}"))
+KAFKA_CA_ENV = "KAFKA_SSL_CAFILE"  # with KAFKA_BOOTSTRAP_SERVERS: the broker's CA
+KAFKA_ADMIN_PASSWORD_ENV = "KAFKA_ADMIN_PASSWORD"  # with KAFKA_BOOTSTRAP_SERVERS: `admin`'s
+DATABASE_ENV = "DATABASE_URL"  # the superuser's URL of an existing server
 
 
 def server_url(url: str) -> str:
@@ -49,10 +51,30 @@ def server_url(url: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=""))
 
 
+def with_user(url: str, user: str, password: str) -> str:
+    """`url` with another user and password (host, port, database and query kept)."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{quote(user)}:{quote(password, safe='')}@{host}"))
+
+
+def without_password(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    user = f"{quote(parts.username)}@" if parts.username else ""
+    return urlunsplit(parts._replace(netloc=user + host))
+
+
 @dataclass(frozen=True)
 class Infra:
+    """A running stack and how to reach it as whom. `database_url` is the superuser's (tests
+    that make their own databases); the platform uses `runtime_database_url` and
+    `migration_database_url`, and a principal's own Kafka credentials."""
+
     bootstrap_servers: str
-    database_url_base: str
+    database_url_base: str = field(repr=False)  # the superuser's, with password and TLS query
+    credentials: Credentials = field(repr=False)
+    kafka_ca_file: Path | None  # None: the system's CAs
     kafka: KafkaBroker | None = None  # None when KAFKA_BOOTSTRAP_SERVERS was used
     postgres: PostgresCluster | None = None  # None when DATABASE_URL was used
     oidc: OidcProvider | None = None  # the OpenID Connect provider (None when not started)
@@ -66,6 +88,82 @@ class Infra:
             raise RuntimeError("this stack runs no OpenID Connect provider")
         return self.oidc.issuer
 
+    def migration_database_url(self, dbname: str) -> str:
+        role = migrator(dbname)
+        return with_user(self.database_url(dbname), role, self.credentials.postgres[role])
+
+    def runtime_database_url(self, dbname: str) -> str:
+        role = runtime(dbname)
+        return with_user(self.database_url(dbname), role, self.credentials.postgres[role])
+
+    def kafka_options(self, principal: str = ADMIN) -> dict[str, Any]:
+        """aiokafka client arguments (`bootstrap_servers` included) for `principal`."""
+        password = self.credentials.kafka[principal]
+        return kafka.client_options(self.bootstrap_servers, principal, password, self.kafka_ca_file)
+
+    def faststream_options(self, principal: str = ADMIN) -> dict[str, Any]:
+        """FastStream `KafkaBroker(**...)` arguments for `principal`."""
+        options = self.kafka_options(principal)
+        security = SASLScram512(
+            principal, self.credentials.kafka[principal], ssl_context=options["ssl_context"]
+        )
+        return {"bootstrap_servers": self.bootstrap_servers, "security": security}
+
+    def kafka_settings(self, principal: str = ADMIN) -> dict[str, Any]:
+        """servicekit settings fields for `principal`: `ServiceSettings(**infra.kafka_settings())`.
+        Tests on their own topics use `admin`; the platform runs each service as itself."""
+        return {
+            "kafka_bootstrap_servers": self.bootstrap_servers,
+            "kafka_security_protocol": "SASL_SSL",
+            "kafka_sasl_mechanism": "SCRAM-SHA-512",
+            "kafka_ssl_cafile": self.kafka_ca_file,
+            "kafka_username": principal,
+            "kafka_password": self.credentials.kafka[principal],
+        }
+
+    def kafka_env(self, principal: str, prefix: str) -> dict[str, str]:
+        """The environment variables for `kafka_settings` of a process whose settings read
+        `<prefix>KAFKA_USERNAME` / `<prefix>KAFKA_PASSWORD`."""
+        env = {
+            KAFKA_ENV: self.bootstrap_servers,
+            "KAFKA_SECURITY_PROTOCOL": "SASL_SSL",
+            "KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+            f"{prefix}KAFKA_USERNAME": principal,
+            f"{prefix}KAFKA_PASSWORD": self.credentials.kafka[principal],
+        }
+        if self.kafka_ca_file is not None:
+            env[KAFKA_CA_ENV] = str(self.kafka_ca_file)
+        return env
+
+    def kafka_admin(self):  # noqa: ANN201
+        """A confluent-kafka AdminClient as `admin` (ACLs, SCRAM users)."""
+        return kafka_admin.admin_client(
+            self.bootstrap_servers, ADMIN, self.credentials.kafka[ADMIN], self.kafka_ca_file
+        )
+
+
+def _issue_certificates(secrets_dir: Path, kafka_dir: Path) -> tuple[BrokerSecurity, ServerTls]:
+    """A fresh CA (its certificate in `secrets_dir/ca.pem`) and the servers' certificates."""
+    ca_pem, issued = pki.issue(("kafka", "postgres"))
+    ca_file = secrets_dir / "ca.pem"
+    pki.write_private(ca_file, ca_pem)
+    keystore = kafka_dir.resolve() / "tls" / "server.pem"
+    pki.write_private(keystore, issued["kafka"].key_pem + issued["kafka"].cert_pem)
+    broker = BrokerSecurity("", keystore, ca_file)
+    return broker, ServerTls(issued["postgres"].cert_pem, issued["postgres"].key_pem, ca_file)
+
+
+async def _secure_kafka(infra: Infra) -> None:
+    """Every principal's SCRAM credential (reset to `infra.credentials`) and the ACL table."""
+    users = {name: pw for name, pw in infra.credentials.kafka.items() if name != ADMIN}
+
+    def apply() -> None:
+        admin = infra.kafka_admin()
+        kafka_admin.upsert_users(admin, users)
+        kafka_admin.apply_acls(admin, kafka_acls.grants())
+
+    await asyncio.to_thread(apply)
+
 
 async def start_infra(
     kafka_dir: Path,
@@ -74,6 +172,8 @@ async def start_infra(
     kafka_port: int,
     controller_port: int,
     pg_port: int,
+    secrets_dir: Path,
+    credentials: Credentials,
     fast: bool = False,
     databases: Iterable[str] = SERVICE_DATABASES,
     topics: Iterable[Topic] = ALL_TOPICS,
@@ -83,26 +183,43 @@ async def start_infra(
     oidc_port: int | None = None,
     oidc_accounts: list[Path] | None = None,
 ) -> Infra:
-    """Start (or adopt from `env`) broker and server concurrently with the OpenID Connect
-    provider (when `oidc_dir` is given), then topics and databases. Anything started is stopped
-    again if a later step fails."""
+    """Start (or adopt from `env`) broker and server concurrently with fresh certificates, and the
+    OpenID Connect provider (when `oidc_dir` is given), then topics, SCRAM users and ACLs,
+    databases and roles, with `credentials`' passwords. Anything started is stopped again if a
+    later step fails."""
     external_kafka, external_db = env.get(KAFKA_ENV), env.get(DATABASE_ENV)
+    databases = list(databases)
     await asyncio.to_thread(ensure_system_deps, kafka=not external_kafka, postgres=not external_db)
+    broker_security, pg_tls = _issue_certificates(secrets_dir, kafka_dir)
+    if external_kafka:
+        if not env.get(KAFKA_ADMIN_PASSWORD_ENV):
+            raise RuntimeError(f"{KAFKA_ENV} is set: set {KAFKA_ADMIN_PASSWORD_ENV} too (`admin`)")
+        credentials = credentials.with_password("kafka", ADMIN, env[KAFKA_ADMIN_PASSWORD_ENV])
+    broker_security = replace(broker_security, admin_password=credentials.kafka[ADMIN])
+    kafka_ca = Path(env[KAFKA_CA_ENV]) if external_kafka and env.get(KAFKA_CA_ENV) else None
 
     async def start_broker() -> KafkaBroker | None:
         if external_kafka:
-            await kafka.wait_ready(external_kafka, start_timeout)
+            options = kafka.client_options(
+                external_kafka, ADMIN, credentials.kafka[ADMIN], kafka_ca
+            )
+            await kafka.wait_ready(options, start_timeout)
             return None
         require_free_ports({"KAFKA_PORT": kafka_port, "KAFKA_CONTROLLER_PORT": controller_port})
         return await kafka.start_kafka(
-            repo_root(), kafka_dir, kafka_port, controller_port, start_timeout
+            repo_root(), kafka_dir, kafka_port, controller_port, broker_security, start_timeout
         )
 
     async def start_server() -> PostgresCluster | None:
         if external_db:
             return None
         return await postgres.start_postgres(
-            pg_dir, pg_port, fast=fast, start_timeout=start_timeout
+            pg_dir,
+            pg_port,
+            password=credentials.postgres[SUPERUSER],
+            tls=pg_tls,
+            fast=fast,
+            start_timeout=start_timeout,
         )
 
     async def start_provider() -> OidcProvider | None:
@@ -119,6 +236,8 @@ async def start_infra(
         database_url_base=server_url(external_db)
         if external_db
         else getattr(cluster, "url_base", ""),
+        credentials=credentials,
+        kafka_ca_file=kafka_ca if external_kafka else broker_security.ca_file,
         kafka=broker if isinstance(broker, KafkaBroker) else None,
         postgres=cluster if isinstance(cluster, PostgresCluster) else None,
         oidc=provider if isinstance(provider, OidcProvider) else None,
@@ -127,10 +246,10 @@ async def start_infra(
     try:
         if failure is not None:
             raise failure
-        admin_url = external_db or infra.database_url("postgres")
         await asyncio.gather(
-            ensure_topics(infra.bootstrap_servers, topics),
-            postgres.create_databases(admin_url, databases),
+            ensure_topics(infra.kafka_options(), topics),
+            _secure_kafka(infra),
+            postgres.provision(infra.database_url("postgres"), databases, credentials.postgres),
         )
     except BaseException:
         await stop_infra(infra)
@@ -197,12 +316,15 @@ async def running_infra(
         oidc.oidc_root(root) / "accounts.json",
         oidc.oidc_root(root) / "test-accounts.json",
     ]
+    databases = list(databases)
     try:
         infra = await _start_with_retries(
             base / "kafka",
             pg_dir,
             oidc_dir=base / "oidc",
             oidc_accounts=accounts,
+            secrets_dir=base / "secrets",
+            credentials=Credentials.generate(databases),
             fast=fast,
             databases=databases,
             topics=topics,

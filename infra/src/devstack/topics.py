@@ -2,7 +2,8 @@
 
 import asyncio
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
@@ -14,15 +15,14 @@ class TopicSetupError(RuntimeError):
 
 
 async def ensure_topics(
-    bootstrap_servers: str, topics: Iterable[Topic] = ALL_TOPICS, wait_timeout: float = 30.0
+    options: Mapping[str, Any], topics: Iterable[Topic] = ALL_TOPICS, wait_timeout: float = 30.0
 ) -> list[str]:
     """Create missing topics (replication factor 1; existing ones are left as they are) and
-    wait for partition leaders. Returns the names created by this call."""
+    wait for partition leaders, as the admin (`options`: aiokafka client arguments). Returns
+    the names created by this call."""
     wanted = {topic.name: topic.partitions for topic in topics}
     deadline = time.monotonic() + wait_timeout
-    admin = AIOKafkaAdminClient(
-        bootstrap_servers=bootstrap_servers, request_timeout_ms=int(wait_timeout * 1000)
-    )
+    admin = AIOKafkaAdminClient(**options, request_timeout_ms=int(wait_timeout * 1000))
     await admin.start()
     try:
         created = await _create(admin, wanted, wait_timeout)

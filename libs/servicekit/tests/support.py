@@ -31,11 +31,14 @@ async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 30.0)
     raise AssertionError(f"condition not met within {timeout}s; last value: {value!r}")
 
 
-async def read_topic(bootstrap: str, topic: str, want: int, timeout: float = 20.0) -> list[Any]:
-    """Reads a topic from the start until `want` records arrived (or the timeout)."""
+async def read_topic(
+    kafka: dict[str, Any], topic: str, want: int, timeout: float = 20.0
+) -> list[Any]:
+    """Reads a topic from the start until `want` records arrived (or the timeout); `kafka`:
+    aiokafka client arguments (`infra.kafka_options()`)."""
     consumer = AIOKafkaConsumer(
         topic,
-        bootstrap_servers=bootstrap,
+        **kafka,
         auto_offset_reset="earliest",
         enable_auto_commit=False,
         group_id=None,

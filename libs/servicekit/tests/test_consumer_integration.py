@@ -44,7 +44,7 @@ async def record(event, uow, deps) -> None:
 
 
 async def start_consumer(infra, pool, name: str, topic: str) -> KafkaBroker:  # noqa: ANN001
-    broker = KafkaBroker(infra.bootstrap_servers, enable_idempotence=True)
+    broker = KafkaBroker(**infra.faststream_options(), enable_idempotence=True)
     consumer = EventConsumer(
         name,
         {type(submitted()): record},
@@ -85,7 +85,7 @@ async def test_malformed_and_failing_messages_are_dead_lettered_and_the_consumer
     await broker.publish(submitted("after").to_json_bytes(), topic, key=b"k")
     await eventually(applied(pool, "after"))
     await broker.stop()
-    letters = await read_topic(infra.bootstrap_servers, f"{name}.dlq", want=2)
+    letters = await read_topic(infra.kafka_options(), f"{name}.dlq", want=2)
     headers = [dict(r.headers) for r in letters]
     assert [h["dlq.error_class"] for h in headers] == [b"MalformedEvent", b"ValueError"]
     assert headers[0]["dlq.reason"].startswith(b"not a JSON object")
@@ -113,7 +113,7 @@ async def test_work_that_failed_to_commit_is_redelivered_after_a_restart(
     async def recovered(event, uow, deps) -> None:
         await uow.conn.execute("INSERT INTO applied VALUES ($1, 'recovered')", event.id)
 
-    again = KafkaBroker(infra.bootstrap_servers)
+    again = KafkaBroker(**infra.faststream_options())
     EventConsumer(
         name,
         {type(stuck): recovered},

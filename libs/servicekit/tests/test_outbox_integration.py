@@ -26,7 +26,7 @@ async def pool(fresh_database):  # noqa: ANN001, ANN201
 
 @pytest.fixture
 async def broker(infra):  # noqa: ANN001, ANN201
-    broker = KafkaBroker(infra.bootstrap_servers, enable_idempotence=True)
+    broker = KafkaBroker(**infra.faststream_options(), enable_idempotence=True)
     await broker.start()
     yield broker
     await broker.stop()
@@ -43,7 +43,7 @@ async def emit(pool, *events, commit: bool = True) -> None:  # noqa: ANN001
 
 
 async def ours(infra, subject: str, want: int) -> list:  # noqa: ANN001
-    records = await read_topic(infra.bootstrap_servers, TOPIC, want=10_000, timeout=3)
+    records = await read_topic(infra.kafka_options(), TOPIC, want=10_000, timeout=3)
     return [r for r in records if r.key == subject.encode()]
 
 

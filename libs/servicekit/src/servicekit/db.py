@@ -1,4 +1,5 @@
-"""The asyncpg pool and forward-only SQL migrations, applied at start-up under a lock."""
+"""The asyncpg pool and forward-only SQL migrations, applied at start-up under a lock by the
+migration role, which owns the schema; the runtime role (the pool's) gets DML only."""
 
 import json
 from pathlib import Path
@@ -7,6 +8,7 @@ import asyncpg
 
 KIT_MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 7_301_001  # any constant; serialises replicas migrating at once
+_KIT_TABLES = ("schema_migrations", "servicekit_insert_only")  # the runtime role never needs
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -20,25 +22,87 @@ async def create_pool(dsn: str, min_size: int = 2, max_size: int = 10) -> asyncp
     )
 
 
-async def migrate(pool: asyncpg.Pool, service_migrations: Path) -> list[str]:
-    """Apply the kit's migrations then the service's, each file once, in name order."""
+async def migrate(
+    pool: asyncpg.Pool, service_migrations: Path, migration_dsn: str | None = None
+) -> list[str]:
+    """Apply the kit's migrations then the service's, each file once, in name order, as the
+    role of `migration_dsn` (None: the pool's own); then, when the pool's role is another,
+    ordinary role, grant it exactly the runtime privileges (`grant_runtime`)."""
+    runtime_role, superuser = await pool.fetchrow(
+        "SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user"
+    )
+    conn = await (asyncpg.connect(migration_dsn) if migration_dsn else pool.acquire())
+    try:
+        async with conn.transaction():
+            applied = await _apply(conn, service_migrations)
+            owner = await conn.fetchval("SELECT current_user")
+            if owner != runtime_role and not superuser:
+                await grant_runtime(conn, runtime_role)
+    finally:
+        await (conn.close() if migration_dsn else pool.release(conn))
+    return applied
+
+
+async def _apply(conn: asyncpg.Connection, service_migrations: Path) -> list[str]:
     applied_now: list[str] = []
-    async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
-        await conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
-        )
-        done = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")}
-        for namespace, directory in (
-            ("servicekit", KIT_MIGRATIONS),
-            ("service", service_migrations),
-        ):
-            for path in sorted(directory.glob("*.sql")):
-                name = f"{namespace}/{path.name}"
-                if name in done:
-                    continue
-                await conn.execute(path.read_text())
-                await conn.execute("INSERT INTO schema_migrations (name) VALUES ($1)", name)
-                applied_now.append(name)
+    await conn.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK)
+    await conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())"
+    )
+    done = {r["name"] for r in await conn.fetch("SELECT name FROM schema_migrations")}
+    for namespace, directory in (("servicekit", KIT_MIGRATIONS), ("service", service_migrations)):
+        for path in sorted(directory.glob("*.sql")):
+            name = f"{namespace}/{path.name}"
+            if name in done:
+                continue
+            await conn.execute(path.read_text())
+            await conn.execute("INSERT INTO schema_migrations (name) VALUES ($1)", name)
+            applied_now.append(name)
     return applied_now
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+async def grant_runtime(conn: asyncpg.Connection, role: str) -> None:
+    """Reset `role`'s privileges on the public schema's tables, views and sequences to: SELECT,
+    INSERT, UPDATE, DELETE on each table (SELECT on views), but on the tables declared in
+    `servicekit_insert_only` only SELECT, INSERT and UPDATE of the declared columns; USAGE on
+    sequences; nothing on the kit's own tables. No DDL: it owns nothing."""
+    who = _ident(role)
+    relations = await conn.fetch(
+        "SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm')"
+    )
+    insert_only = {
+        r["table_name"]: r["updatable_columns"]
+        for r in await conn.fetch(
+            "SELECT table_name, updatable_columns FROM servicekit_insert_only"
+        )
+    }
+    unknown = set(insert_only) - {r["relname"] for r in relations}
+    if unknown:
+        raise ValueError(
+            f"servicekit_insert_only names no such table: {', '.join(sorted(unknown))}"
+        )
+    statements = [
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {who}",
+        f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {who}",
+        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {who}",
+    ]
+    for relation in relations:
+        name, table = relation["relname"], _ident(relation["relname"])
+        if name in _KIT_TABLES:
+            continue
+        if relation["relkind"] in ("v", "m"):
+            statements.append(f"GRANT SELECT ON {table} TO {who}")
+        elif name in insert_only:
+            statements.append(f"GRANT SELECT, INSERT ON {table} TO {who}")
+            if columns := insert_only[name]:
+                listed = ", ".join(_ident(c) for c in columns)
+                statements.append(f"GRANT UPDATE ({listed}) ON {table} TO {who}")
+        else:
+            statements.append(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {table} TO {who}")
+    await conn.execute(";\n".join(statements))

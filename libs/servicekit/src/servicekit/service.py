@@ -95,6 +95,8 @@ def create_service_app(
     )
     broker = KafkaBroker(
         settings.kafka_bootstrap_servers,
+        security=settings.faststream_security(),
+        allow_auto_create_topics=False,  # topics are provisioned (devstack); no CREATE ACL
         client_id=definition.name,
         enable_idempotence=True,
         middlewares=[KafkaTelemetryMiddleware(tracer_provider=provider)],
@@ -121,7 +123,7 @@ def _lifespan(definition: ServiceDefinition, runtime: Runtime):  # noqa: ANN202
         runtime.pool = await db.create_pool(
             settings.database_url, settings.pool_min_size, settings.pool_max_size
         )
-        await db.migrate(runtime.pool, definition.migrations)
+        await db.migrate(runtime.pool, definition.migrations, settings.migration_database_url)
         if definition.make_deps is not None:
             runtime.deps = definition.make_deps(runtime)
         if definition.consumes:

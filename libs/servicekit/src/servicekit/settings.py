@@ -4,17 +4,25 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from servicekit.kafka_security import KafkaClientSettings
 
 
-class ServiceSettings(BaseSettings):
-    """Subclass per service with `env_prefix="<SERVICE>_"`; shared settings keep their own names."""
+class ServiceSettings(KafkaClientSettings):
+    """Subclass per service with `env_prefix="<SERVICE>_"`; shared settings keep their own names.
+    Kafka: see `servicekit.kafka_security` (`<SERVICE>_KAFKA_USERNAME` / `_PASSWORD`)."""
 
     model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore")
 
-    database_url: str = Field(description="postgresql://user@host:port/dbname of this service")
-    kafka_bootstrap_servers: str = Field(
-        "127.0.0.1:19092", validation_alias=AliasChoices("KAFKA_BOOTSTRAP_SERVERS")
+    database_url: str = Field(
+        description="postgresql://user:password@host:port/dbname?sslmode=... of this service's "
+        "runtime role (the pool)"
+    )
+    migration_database_url: str | None = Field(
+        None,
+        description="the same database as its migration role (owns the schema); "
+        "None: migrations run as the runtime role",
     )
     http_host: str = "127.0.0.1"
     http_port: int = 8000
@@ -42,9 +50,9 @@ class ServiceSettings(BaseSettings):
     )
     auth_client_secret: SecretStr | None = None
 
-    @field_validator("database_url")
+    @field_validator("database_url", "migration_database_url")
     @classmethod
-    def _postgres_only(cls, value: str) -> str:
-        if not value.startswith(("postgresql://", "postgres://")):
+    def _postgres_only(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("postgresql://", "postgres://")):
             raise ValueError("must be a postgresql:// URL")
         return value

@@ -21,7 +21,7 @@ class Clock:
 async def api(infra, fresh_database):  # noqa: ANN001, ANN201
     """An httpx client with `.pool` (the app's asyncpg pool) and `.clock` (set `.clock.today`)."""
     settings = AssessmentSettings(database_url=fresh_database, relay_enabled=False,
-                                  kafka_bootstrap_servers=infra.bootstrap_servers)
+                                  **infra.kafka_settings())
     clock = Clock(date(2025, 6, 2))
     app = create_app(settings, today=clock)
     async with LifespanManager(app) as manager:

@@ -62,7 +62,7 @@ async def start_service(infra, fresh_database, make_topics):  # noqa: ANN001, AN
         await make_topics(topic)
         settings = CarePlansSettings(**{
             "database_url": fresh_database, "relay_enabled": False,
-            "kafka_bootstrap_servers": infra.bootstrap_servers, "decisions_topic": topic,
+            **infra.kafka_settings(), "decisions_topic": topic,
             "review_interval_seconds": 0, **overrides})  # fmt: skip
         service: Service | None = None
         app = create_app(settings, today=lambda: service.today)

@@ -88,7 +88,7 @@ class Service:
 
 def settings_for(infra, database: str, smtp_port: int, notify_url: str,  # noqa: ANN001
                  **overrides) -> NotificationsSettings:  # noqa: ANN003
-    values = dict(database_url=database, kafka_bootstrap_servers=infra.bootstrap_servers,
+    values = dict(database_url=database, **infra.kafka_settings(),
                   relay_enabled=False, sender_enabled=False, consumer_retry_backoff_ms=1,
                   smtp_port=smtp_port, smtp_timeout_s=1.0, send_timeout_s=3.0, claim_lease_s=5.0,
                   notify_base_url=notify_url, notify_timeout_s=1.0, retry_max_attempts=3,

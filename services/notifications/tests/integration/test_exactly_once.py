@@ -54,7 +54,7 @@ async def test_a_replay_after_new_preferences_adds_no_channel(service, make) -> 
 
 async def test_the_same_event_twice_on_the_real_broker_makes_one_message(service, make, infra) -> None:  # noqa: ANN001, E501
     event, sentinel = make.payment_issued(), make.review_due()
-    producer = AIOKafkaProducer(bootstrap_servers=infra.bootstrap_servers)
+    producer = AIOKafkaProducer(**infra.kafka_options())
     await producer.start()
     try:
         for e in (event, event, sentinel):  # one key: one partition, in this order

@@ -7,15 +7,18 @@
     uv run python -m payments.benefits_simulator close-claim --person P1 --claim UC1 \\
         --closed-on 2025-09-02
 
-Amounts are integer pence. --bootstrap defaults to $KAFKA_BOOTSTRAP_SERVERS (or the devstack's
-127.0.0.1:19092); --topic to benefits.uc-claims. Events are keyed by person, as the real
-system's would be, so one person's claim events stay in order.
+Amounts are integer pence. It connects as the `benefits-system` principal, from the environment:
+BENEFITS_SYSTEM_KAFKA_USERNAME / _PASSWORD, KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM,
+KAFKA_SSL_CAFILE (`eval "$(python -m devstack env benefits-system)"` sets them for `make up`'s
+stack); --bootstrap defaults to $KAFKA_BOOTSTRAP_SERVERS (or the devstack's 127.0.0.1:19092);
+--topic to benefits.uc-claims. Events are keyed by person, as the real system's would be, so
+one person's claim events stay in order.
 """
 
 import argparse
 import asyncio
-import os
 import sys
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -23,6 +26,8 @@ from aiokafka import AIOKafkaProducer
 from contracts.benefits import v1
 from contracts.envelope import headers_for
 from contracts.topics import BENEFITS_UC_CLAIMS
+from pydantic_settings import SettingsConfigDict
+from servicekit.kafka_security import KafkaClientSettings
 
 from payments.domain.periods import period_containing
 
@@ -45,8 +50,17 @@ def claim_closed(person: str, claim: str, closed_on: date) -> v1.UcClaimClosedV1
                               data=v1.UcClaimClosed(uc_claim_id=claim, closed_on=closed_on))
 
 
-async def publish(events: list[Any], bootstrap: str, topic: str = BENEFITS_UC_CLAIMS.name) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True)
+class SimulatorSettings(KafkaClientSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="BENEFITS_SYSTEM_", env_ignore_empty=True, extra="ignore"
+    )
+
+
+async def publish(
+    events: list[Any], kafka: Mapping[str, Any], topic: str = BENEFITS_UC_CLAIMS.name
+) -> None:
+    """`kafka`: aiokafka client arguments, `bootstrap_servers` included."""
+    producer = AIOKafkaProducer(**kafka, enable_idempotence=True)
     await producer.start()
     try:
         for event in events:
@@ -70,12 +84,11 @@ def events_from(args: argparse.Namespace) -> list[Any]:
                             args.unearned, args.capital)]
 
 
-def parse_args(argv: list[str] | None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None, settings: SimulatorSettings) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m payments.benefits_simulator",
                                      description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS",
-                                                              "127.0.0.1:19092"))
+    parser.add_argument("--bootstrap", default=settings.kafka_bootstrap_servers)
     parser.add_argument("--topic", default=BENEFITS_UC_CLAIMS.name)
     commands = parser.add_subparsers(dest="command", required=True)
     for name in ("open-claim", "assess-period", "close-claim"):
@@ -95,9 +108,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    settings = SimulatorSettings()
+    args = parse_args(argv, settings)
     events = events_from(args)
-    asyncio.run(publish(events, args.bootstrap, args.topic))
+    kafka = {**settings.kafka_client_options(), "bootstrap_servers": args.bootstrap}
+    asyncio.run(publish(events, kafka, args.topic))
     for event in events:
         print(f"published {event.type} for {event.subject} to {args.topic}: {event.id}")
     return 0

@@ -43,7 +43,7 @@ async def main(argv: list[str] | None = None) -> int:
         options = dataclasses.replace(options, after_batch=pause)
     pool = await db.create_pool(settings.database_url, 1, 3)
     try:
-        await db.migrate(pool, MIGRATIONS)
+        await db.migrate(pool, MIGRATIONS, settings.migration_database_url)
         run = await run_payments(pool, args.run_date, options)
     finally:
         await pool.close()

@@ -80,7 +80,7 @@ async def running_service(infra: Any, database_url: str, files: Path,
                           batch_size: int = 3) -> AsyncIterator[Service]:
     clock = Clock(TODAY)
     settings = PaymentsSettings(
-        database_url=database_url, kafka_bootstrap_servers=infra.bootstrap_servers,
+        database_url=database_url, **infra.kafka_settings(),
         relay_enabled=False, consumer_enabled=False, run_batch_size=batch_size,
         bank_file_dir=files)
     app = create_app(settings, today=clock)

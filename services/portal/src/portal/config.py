@@ -2,15 +2,18 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+from servicekit.kafka_security import KafkaClientSettings
 
 DEVELOPMENT_SECRET = "development-only-secret-change-me"
 MIN_SECRET_LENGTH = 32
 
 
-class PortalSettings(BaseSettings):
+class PortalSettings(KafkaClientSettings):
     """Fails closed: with no `CAREBENEFIT_ENVIRONMENT` the portal is in production, where it
-    refuses to start with a default or short secret or without its identity providers."""
+    refuses to start with a default or short secret or without its identity providers. Kafka (the
+    ops view's consumer lag) as the read-only `operations` principal: PORTAL_KAFKA_USERNAME /
+    PORTAL_KAFKA_PASSWORD, see servicekit.kafka_security."""
 
     model_config = SettingsConfigDict(
         env_prefix="PORTAL_", env_ignore_empty=True, extra="ignore", populate_by_name=True
@@ -21,12 +24,14 @@ class PortalSettings(BaseSettings):
     care_plans_url: str = "http://127.0.0.1:8103"
     notifications_url: str = "http://127.0.0.1:8104"
     database_url: str | None = None
+    migration_database_url: str | None = Field(
+        None, description="the portal database's migration role (unset: the runtime role)"
+    )
     session_secret: str = DEVELOPMENT_SECRET
     environment: Literal["development", "test", "production"] = Field(
         "production", alias="CAREBENEFIT_ENVIRONMENT"
     )
     http_port: int = 8100
-    kafka_bootstrap_servers: str = Field("127.0.0.1:19092", alias="KAFKA_BOOTSTRAP_SERVERS")
     assets_dir: str | None = None
     # Citizens: GOV.UK One Login in production (the development provider otherwise).
     oidc_issuer: str | None = None

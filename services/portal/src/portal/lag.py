@@ -1,6 +1,8 @@
 """Consumer lag per group and partition: committed offset against the end of each partition."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer
 from aiokafka.admin import AIOKafkaAdminClient
@@ -19,9 +21,10 @@ class PartitionLag:
         return max(0, self.end - max(self.committed, 0))
 
 
-async def consumer_lag(bootstrap_servers: str, groups: list[str]) -> list[PartitionLag]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=5000)
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap_servers, enable_auto_commit=False)
+async def consumer_lag(kafka: Mapping[str, Any], groups: list[str]) -> list[PartitionLag]:
+    """`kafka`: aiokafka client arguments (`PortalSettings.kafka_client_options()`)."""
+    admin = AIOKafkaAdminClient(**kafka, request_timeout_ms=5000)
+    consumer = AIOKafkaConsumer(**kafka, enable_auto_commit=False)
     await admin.start()
     await consumer.start()
     try:

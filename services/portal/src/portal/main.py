@@ -73,7 +73,7 @@ def create_app(settings: PortalSettings | None = None) -> Any:
         pool = await create_pool(str(settings.database_url), min_size=1, max_size=10)
         http = httpx.AsyncClient(timeout=10)
         try:
-            await migrate(pool, MIGRATIONS)
+            await migrate(pool, MIGRATIONS, settings.migration_database_url)
             _wire(app, settings, pool, http)
             yield
         finally:

@@ -31,9 +31,7 @@ async def operations(
         for name, s in zip(SERVICES, statuses, strict=True)
     }
     try:
-        lag = await consumer_lag(
-            request.app.state.settings.kafka_bootstrap_servers, CONSUMER_GROUPS
-        )
+        lag = await consumer_lag(request.app.state.settings.kafka_client_options(), CONSUMER_GROUPS)
         lag_error = None
     except Exception as exc:  # the view must still render when Kafka is unreachable
         lag, lag_error = [], f"Kafka unreachable: {type(exc).__name__}"

@@ -1,0 +1,45 @@
+"""Each platform process gets its own credentials and no one else's."""
+
+from pathlib import Path
+
+from devstack import apps
+from devstack.credentials import Credentials
+from devstack.stack import Infra
+
+
+def test_an_app_runs_as_its_own_principal_and_runtime_role(monkeypatch):
+    monkeypatch.setenv("ASSESSMENT_KAFKA_PASSWORD", "inherited-from-the-shell")
+    monkeypatch.setenv("KAFKA_ADMIN_PASSWORD", "inherited-admin")
+    credentials = Credentials.generate(["payments", "assessment", "portal"])
+    infra = Infra(
+        bootstrap_servers="127.0.0.1:1",
+        database_url_base="postgresql://postgres:pw@127.0.0.1:2?sslmode=verify-full",
+        credentials=credentials,
+        kafka_ca_file=Path("/ca.pem"),
+    )
+    ports = {app.name: 1 for app in apps.APPS}
+    env = apps.app_env(apps.BY_NAME["payments"], ports, infra)
+    assert env["PAYMENTS_KAFKA_USERNAME"] == "payments"
+    assert env["PAYMENTS_KAFKA_PASSWORD"] == credentials.kafka["payments"]
+    assert env["PAYMENTS_DATABASE_URL"].startswith("postgresql://payments_runtime:")
+    assert env["PAYMENTS_DATABASE_URL"].endswith("@127.0.0.1:2/payments?sslmode=verify-full")
+    assert env["PAYMENTS_MIGRATION_DATABASE_URL"].startswith("postgresql://payments_migrator:")
+    assert (env["KAFKA_SECURITY_PROTOCOL"], env["KAFKA_SSL_CAFILE"]) == ("SASL_SSL", "/ca.pem")
+    others = [v for k, v in credentials.kafka.items() if k != "payments"]
+    others += [v for k, v in credentials.postgres.items() if not k.startswith("payments_")]
+    assert not [value for value in env.values() if any(secret in value for secret in others)]
+    assert "ASSESSMENT_KAFKA_PASSWORD" not in env and "KAFKA_ADMIN_PASSWORD" not in env
+    portal = apps.app_env(apps.BY_NAME["portal"], ports, infra)
+    assert portal["PORTAL_KAFKA_USERNAME"] == "operations"
+
+
+def test_the_portal_migrates_as_its_migrator_and_runs_as_its_runtime_role() -> None:
+    infra = Infra(
+        bootstrap_servers="127.0.0.1:1",
+        database_url_base="postgresql://postgres:pw@127.0.0.1:2?sslmode=verify-full",
+        credentials=Credentials.generate(["portal"]),
+        kafka_ca_file=None,
+    )
+    env = apps.app_env(apps.BY_NAME["portal"], {app.name: 1 for app in apps.APPS}, infra)
+    assert env["PORTAL_DATABASE_URL"].startswith("postgresql://portal_runtime:")
+    assert env["PORTAL_MIGRATION_DATABASE_URL"].startswith("postgresql://portal_migrator:")
