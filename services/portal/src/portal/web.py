@@ -4,6 +4,7 @@ import asyncio
 import re
 from datetime import date
 
+from contracts.api.care_plans import PlanView
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -103,8 +104,13 @@ async def account(request: Request) -> Response:
         "plan": ("care_plans", f"/people/{person}/plan"),
         "messages": ("notifications", f"/people/{person}/messages"),
     }
+    models = {"plan": PlanView}  # typed read models (contracts.api) of the sources that have one
     results = await asyncio.gather(
-        *(clients.get(s, p) for s, p in sources.values()), return_exceptions=True
+        *(
+            clients.read(s, p, models[name]) if name in models else clients.get(s, p)
+            for name, (s, p) in sources.items()
+        ),
+        return_exceptions=True,
     )
     context, unavailable = {}, []
     for name, result in zip(sources, results, strict=True):

@@ -20,6 +20,41 @@ DECISION = {
 }
 
 
+PLAN = {  # a care-plans PlanView, as GET /people/{person_id}/plan answers
+    "plan_id": f"{PERSON}:D-1",
+    "person_id": PERSON,
+    "version": 1,
+    "status": "draft",
+    "created_on": "2026-04-06",
+    "catalogue_id": "CB-PROVIDERS-2026-27",
+    "decision_id": "D-1",
+    "decision_version": 1,
+    "area_code": "E08000025",
+    "outcomes": ["b"],
+    "weekly_budget_pence": 19460,
+    "weekly_cost_pence": 16250,
+    "shortfall_pence": 0,
+    "items": [
+        {
+            "service_code": "HOME_CARE_HOUR",
+            "description": "Home care",
+            "unit": "hour",
+            "outcomes": ["b"],
+            "units_per_week": 5,
+            "unit_rate_pence": 3250,
+            "weekly_cost_pence": 16250,
+            "provider_id": "PRV-0001",
+            "arranged_by": "scheme",
+        }
+    ],
+    "preferred_providers": {},
+    "direct_payment_services": [],
+    "version_count": 1,
+    "in_force_version": None,
+    "split": None,
+}
+
+
 class FakeClients:
     def __init__(self, down: set[str] = frozenset()) -> None:
         self.down = down
@@ -32,15 +67,15 @@ class FakeClients:
             f"/people/{PERSON}/payments": {
                 "next_payment": {"amount_pence": 84327, "due_date": "2026-05-12"}
             },
-            f"/people/{PERSON}/plan": {
-                "weekly_budget_pence": 19460,
-                "status": "draft",
-                "items": [{"description": "Home care", "weekly_cost_pence": 16250}],
-            },
+            f"/people/{PERSON}/plan": PLAN,
             f"/people/{PERSON}/messages": [
                 {"subject": "We have made a decision", "body": "Dear Ada"}
             ],
         }.get(path)
+
+    async def read(self, service: str, path: str, model: type, **params: object) -> object:
+        body = await self.get(service, path, **params)
+        return None if body is None else model.model_validate(body)
 
     async def post(self, service: str, path: str, body: dict):  # noqa: ANN201
         if body == {"nino": "JT123456C", "date_of_birth": "1952-03-27"}:

@@ -36,16 +36,27 @@ def version_from_json(body: dict[str, Any]) -> PlanVersion:
         outcomes=tuple(body["outcomes"]),
         weekly_budget_pence=body["weekly_budget_pence"],
         items=tuple(_item(i) for i in body["items"]),
-        top_up=None if top_up is None else TopUp(
-            top_up["pence"], top_up["assessor_id"], top_up["reason"],
-            date.fromisoformat(top_up["on"])),
-        agreement=None if agreement is None else Agreement(
-            agreement["version"], agreement["by"], agreement["by_id"],
-            date.fromisoformat(agreement["on"]), agreement.get("reason")),
+        top_up=None
+        if top_up is None
+        else TopUp(
+            top_up["pence"],
+            top_up["assessor_id"],
+            top_up["reason"],
+            date.fromisoformat(top_up["on"]),
+        ),
+        agreement=None
+        if agreement is None
+        else Agreement(
+            agreement["version"],
+            agreement["by"],
+            agreement["by_id"],
+            date.fromisoformat(agreement["on"]),
+            agreement.get("reason"),
+        ),
         next_review_on=_day(body.get("next_review_on")),
         preferred_providers=tuple((s, p) for s, p in body.get("preferred_providers") or ()),
         direct_payment_services=tuple(body.get("direct_payment_services") or ()),
-    )  # fmt: skip
+    )
 
 
 def policy_to_json(policy: ReviewPolicy) -> dict[str, Any]:
