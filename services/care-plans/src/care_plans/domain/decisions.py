@@ -36,6 +36,7 @@ class Decision:
 
     @property
     def funds_care(self) -> bool:
+        """Eligible on both tests: the award's and the Care Act criteria."""
         return self.eligible and self.care_act_eligible
 
     def draft_request(self) -> DraftRequest:
