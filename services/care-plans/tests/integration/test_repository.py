@@ -2,9 +2,12 @@
 the whole Plan aggregate loads back as it was saved, a second writer cannot overwrite a
 version, tracked plans publish their events on commit, and the kit's UnitOfWorkContract."""
 
+import asyncio
+from contextlib import suppress
 from datetime import date
 
 import pytest
+from asyncpg.transaction import Transaction
 from care_plans.adapters.catalogue import load_catalogue
 from care_plans.adapters.repository import AsyncpgCarePlansUnitOfWork
 from care_plans.domain import (
@@ -183,3 +186,23 @@ async def test_the_plan_row_carries_what_the_review_sweep_and_reports_query(serv
         4,
         FIRST_REVIEW,
     )
+
+
+async def test_a_unit_of_work_cancelled_before_its_transaction_gives_its_connection_back(
+    fresh_database, monkeypatch
+) -> None:
+    """Else the pool never closes and the service cannot shut down (a job cancelled mid-sweep)."""
+    pool = await db.create_pool(fresh_database)
+    beginning = asyncio.Event()
+
+    async def slow_begin(self) -> None:
+        beginning.set()
+        await asyncio.sleep(30)
+
+    monkeypatch.setattr(Transaction, "start", slow_begin)
+    entering = asyncio.create_task(AsyncpgCarePlansUnitOfWork(pool).__aenter__())
+    await beginning.wait()
+    entering.cancel()
+    with suppress(asyncio.CancelledError):
+        await entering
+    await asyncio.wait_for(pool.close(), timeout=5)

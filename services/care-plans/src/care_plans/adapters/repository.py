@@ -155,6 +155,16 @@ class AsyncpgCarePlansUnitOfWork(AsyncpgUnitOfWork):
     plans: AsyncpgPlanRepository
 
     async def __aenter__(self) -> "AsyncpgCarePlansUnitOfWork":
-        await super().__aenter__()
+        before = self.__dict__.get("conn")
+        try:
+            await super().__aenter__()
+        except BaseException:
+            # The kit's unit of work keeps its connection when it fails or is cancelled between
+            # acquiring it and BEGIN (then pool.close() never returns): give it back here until
+            # servicekit.uow does so itself.
+            acquired = self.__dict__.get("conn")
+            if acquired is not None and acquired is not before:
+                await self._pool.release(acquired)
+            raise
         self.plans = AsyncpgPlanRepository(self.conn, self.track)
         return self
