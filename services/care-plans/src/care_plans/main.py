@@ -1,59 +1,42 @@
-"""Composition root: `uvicorn --factory care_plans.main:create_app`."""
+"""The one wiring place: `uvicorn --factory care_plans.main:create_app`."""
 
-import asyncio
-import logging
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from contracts.assessment.v1 import DecisionMadeV1
 from servicekit.service import Runtime, ServiceDefinition, create_service_app
+from starlette.types import ASGIApp
 
-from care_plans.adapters.repository import CarePlansUnitOfWork
-from care_plans.catalogue_loader import load_catalogue
+from care_plans.adapters.catalogue import load_catalogue
+from care_plans.adapters.repository import AsyncpgCarePlansUnitOfWork
 from care_plans.config import CarePlansSettings
-from care_plans.entrypoints import http, ops
-from care_plans.service_layer import handlers, reviews
+from care_plans.entrypoints import errors, events, http, jobs, ops
+from care_plans.entrypoints.dependencies import Dependencies
+from contracts import topics
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-log = logging.getLogger(__name__)
 
 
-def create_app(settings: CarePlansSettings | None = None, today=date.today) -> Any:  # noqa: ANN001
+def create_app(
+    settings: CarePlansSettings | None = None, clock: Callable[[], date] = date.today
+) -> ASGIApp:
     settings = settings or CarePlansSettings()
     catalogue = load_catalogue()
 
-    async def on_decision(event: DecisionMadeV1, uow, deps) -> None:  # noqa: ANN001
-        await handlers.apply_decision(event, uow, catalogue, today())
+    def make_deps(runtime: Runtime) -> Dependencies:
+        return Dependencies(uow=runtime.uow, today=clock, catalogue=catalogue)
 
-    interval = settings.review_interval_seconds
     definition = ServiceDefinition(
         name="care-plans",
         title="Care Benefit — care plans",
         migrations=MIGRATIONS,
-        make_uow=CarePlansUnitOfWork,
+        make_uow=AsyncpgCarePlansUnitOfWork,
         routers=[http.router, ops.router],
-        consumes=[settings.decisions_topic],
-        handlers={DecisionMadeV1: on_decision},
-        background=[review_job(interval, today)] if interval > 0 else [],
+        consumes=[topics.ASSESSMENT_EVENTS.name],
+        handlers=events.HANDLERS,
+        error_statuses=errors.HTTP_STATUS,
+        unprocessable=errors.UNPROCESSABLE,
+        make_deps=make_deps,
+        background=[jobs.review_sweeps] if settings.review_interval_seconds > 0 else [],
     )
-    return create_service_app(definition, settings, state={"today": today, "catalogue": catalogue})
-
-
-def review_job(interval: float, today: Callable[[], date]):  # noqa: ANN201
-    """Sweeps for reviews due or overdue every `interval` seconds; a failed sweep is logged
-    and tried again next time (the job never dies, so readiness stays true)."""
-
-    async def run(runtime: Runtime) -> None:
-        while True:
-            try:
-                raised = await reviews.run_reviews(runtime.uow, today())
-                if raised["due"] or raised["overdue"]:
-                    log.info("review sweep: %d due, %d overdue",
-                             len(raised["due"]), len(raised["overdue"]))  # fmt: skip
-            except Exception:
-                log.exception("review sweep failed; will try again")
-            await asyncio.sleep(interval)
-
-    return run
+    return create_service_app(definition, settings)

@@ -1,8 +1,7 @@
-"""The care-plans app in-process on the session's real PostgreSQL (and Kafka for its consumer,
-on a topic of its own), with a clock the test moves. The relay is off, so the outbox rows stay
-put for the test to read."""
+"""The care-plans app in-process on the session's real PostgreSQL and Kafka, with a clock the
+test moves. Events are applied by the app's own consumer (`consumer.apply`: inbox, handler,
+commit); the relay is off, so the outbox rows stay put for the test to read."""
 
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
@@ -50,22 +49,25 @@ class Service:
         return [r["type"].rsplit(".", 2)[-2] for r in await self.outbox()]
 
     async def version_count(self, plan_id: str) -> int:
-        return await self.pool.fetchval("SELECT count(*) FROM plan_versions WHERE plan_id = $1",
-                                        plan_id)  # fmt: skip
+        sql = "SELECT count(*) FROM plan_versions WHERE plan_id = $1"
+        return await self.pool.fetchval(sql, plan_id)
 
 
 @pytest.fixture
-async def start_service(infra, fresh_database, make_topics):  # noqa: ANN001, ANN201
+async def start_service(infra, fresh_database):
     @asynccontextmanager
     async def start(**overrides: Any) -> AsyncIterator[Service]:
-        topic = f"care-plans-test-{uuid.uuid4().hex[:8]}"
-        await make_topics(topic)
-        settings = CarePlansSettings(**{
-            "database_url": fresh_database, "relay_enabled": False,
-            **infra.kafka_settings(), "decisions_topic": topic,
-            "review_interval_seconds": 0, **overrides})  # fmt: skip
+        settings = CarePlansSettings(
+            **{
+                "database_url": fresh_database,
+                "relay_enabled": False,
+                **infra.kafka_settings(),
+                "review_interval_seconds": 0,
+                **overrides,
+            }
+        )
         service: Service | None = None
-        app = create_app(settings, today=lambda: service.today)
+        app = create_app(settings, clock=lambda: service.today if service else TODAY)
         async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager:
             transport = ASGITransport(manager.app)
             async with AsyncClient(transport=transport, base_url="http://t") as client:
@@ -76,6 +78,6 @@ async def start_service(infra, fresh_database, make_topics):  # noqa: ANN001, AN
 
 
 @pytest.fixture
-async def service(start_service) -> AsyncIterator[Service]:  # noqa: ANN001
+async def service(start_service) -> AsyncIterator[Service]:
     async with start_service() as running:
         yield running

@@ -12,7 +12,7 @@ PLAN = "person-1:D-1"
 D2 = {"decision_id": "D-2", "decision_version": 2, "supersedes_decision_id": "D-1"}
 
 
-async def test_a_superseding_decision_rebudgets_the_same_plan(service) -> None:  # noqa: ANN001
+async def test_a_superseding_decision_rebudgets_the_same_plan(service) -> None:
     await service.agreed()
     await service.decide(**D2, award=weekly(120_000))
     await service.decide(**D2, award=weekly(120_000))  # re-published: changes nothing
@@ -39,7 +39,7 @@ async def test_a_superseding_decision_rebudgets_the_same_plan(service) -> None: 
     ]
 
 
-async def test_a_decision_ending_eligibility_ends_the_plan(service) -> None:  # noqa: ANN001
+async def test_a_decision_ending_eligibility_ends_the_plan(service) -> None:
     await service.agreed()
     await service.decide(**D2, eligible=False)
     plan = (await service.client.get("/people/person-1/plan")).json()
@@ -50,7 +50,7 @@ async def test_a_decision_ending_eligibility_ends_the_plan(service) -> None:  # 
     assert refused.status_code == 409 and refused.json()["errors"][0]["field"] == "status"
 
 
-async def test_the_review_sweep_raises_each_notice_once(service) -> None:  # noqa: ANN001
+async def test_the_review_sweep_raises_each_notice_once(service) -> None:
     await service.agreed()
     run = lambda: service.client.post("/ops/reviews/run")  # noqa: E731
     service.today = date(2025, 7, 14)  # first review 28 July, due from 14 July
@@ -63,7 +63,7 @@ async def test_the_review_sweep_raises_each_notice_once(service) -> None:  # noq
     assert (kinds.count("review_due"), kinds.count("review_overdue")) == (1, 1)
 
 
-async def test_the_background_job_raises_the_notice_once(start_service) -> None:  # noqa: ANN001
+async def test_the_background_job_raises_the_notice_once(start_service) -> None:
     async with start_service(review_interval_seconds=0.05) as service:
         await service.agreed()
         service.today = date(2025, 7, 20)
@@ -75,7 +75,7 @@ async def test_the_background_job_raises_the_notice_once(start_service) -> None:
         assert len(await service.outbox("review_due")) == 1
 
 
-async def test_provision_compares_capacity_with_agreed_plans(service) -> None:  # noqa: ANN001
+async def test_provision_compares_capacity_with_agreed_plans(service) -> None:
     await service.agreed("person-1")
     await service.agreed("person-2", decision_id="D-9")
     await service.client.put(

@@ -12,7 +12,7 @@ PLAN = "person-1:D-1"
 COST = 7 * 780 + 7 * 2560  # meals and home care in Birmingham
 
 
-async def test_a_decision_drafts_a_plan_the_portal_can_read(service) -> None:  # noqa: ANN001
+async def test_a_decision_drafts_a_plan_the_portal_can_read(service) -> None:
     await service.decide()
     plan = (await service.client.get("/people/person-1/plan")).json()
     assert (plan["plan_id"], plan["status"], plan["version"]) == (PLAN, "draft", 1)
@@ -23,7 +23,7 @@ async def test_a_decision_drafts_a_plan_the_portal_can_read(service) -> None:  #
     assert drafted["payload"]["data"]["weekly_budget_pence"] == 100_000
 
 
-async def test_propose_and_agree_announce_a_split_that_sums_to_the_budget(service) -> None:  # noqa: ANN001
+async def test_propose_and_agree_announce_a_split_that_sums_to_the_budget(service) -> None:
     await service.agreed()
     plan = (await service.client.get(f"/plans/{PLAN}")).json()
     assert (plan["status"], plan["version"], plan["in_force_version"]) == ("agreed", 3, 3)
@@ -39,7 +39,7 @@ async def test_propose_and_agree_announce_a_split_that_sums_to_the_budget(servic
     assert plan["split"]["direct_payment_weekly_pence"] == 100_000 - COST
 
 
-async def test_agreeing_an_out_of_date_version_is_a_409(service) -> None:  # noqa: ANN001
+async def test_agreeing_an_out_of_date_version_is_a_409(service) -> None:
     await service.decide()
     await service.client.post(f"/plans/{PLAN}/propose", json={"seen_version": 1})
     stale = await service.agree(PLAN, seen=1)
@@ -48,11 +48,12 @@ async def test_agreeing_an_out_of_date_version_is_a_409(service) -> None:  # noq
     assert await service.version_count(PLAN) == 2
 
 
-async def test_two_agreements_racing_one_wins_the_other_is_a_409(service) -> None:  # noqa: ANN001
+async def test_two_agreements_racing_one_wins_the_other_is_a_409(service) -> None:
     await service.decide()
     await service.client.post(f"/plans/{PLAN}/propose", json={"seen_version": 1})
-    first, second = await asyncio.gather(service.agree(PLAN, by="person-1"),
-                                         service.agree(PLAN, by="person-1"))  # fmt: skip
+    first, second = await asyncio.gather(
+        service.agree(PLAN, by="person-1"), service.agree(PLAN, by="person-1")
+    )
     assert sorted([first.status_code, second.status_code]) == [200, 409]
     loser = first if first.status_code == 409 else second
     assert loser.json()["errors"][0]["field"] == "seen_version"
@@ -60,7 +61,7 @@ async def test_two_agreements_racing_one_wins_the_other_is_a_409(service) -> Non
     assert len(await service.outbox("plan_agreed")) == 1
 
 
-async def test_an_over_budget_plan_is_a_422_naming_the_shortfall(service) -> None:  # noqa: ANN001
+async def test_an_over_budget_plan_is_a_422_naming_the_shortfall(service) -> None:
     await service.decide(award=weekly(20_000))
     await service.client.post(f"/plans/{PLAN}/propose", json={"seen_version": 1})
     refused = await service.agree(PLAN)
@@ -73,29 +74,56 @@ async def test_an_over_budget_plan_is_a_422_naming_the_shortfall(service) -> Non
     assert agreed.status_code == 200 and agreed.json()["split"]["top_up_weekly_pence"] > 0
 
 
-@pytest.mark.parametrize(("method", "path", "body", "field"), [
-    ("post", "top-up", {"seen_version": 1, "assessor_id": "a", "reason": "r", "pence": 12.5},
-     "pence"),
-    ("post", "top-up", {"seen_version": 1, "assessor_id": "a", "reason": "r", "pence": "1250"},
-     "pence"),
-    ("put", "choices", {"seen_version": 1, "preferred_providers": {"NOPE": "PRV-0001"}},
-     "preferred_providers[NOPE]"),
-    ("put", "choices", {"seen_version": 1, "preferred_providers": {"HOME_CARE_HOUR": "PRV-9"}},
-     "preferred_providers[HOME_CARE_HOUR]"),
-    ("put", "choices", {"seen_version": 1, "preferred_providers": {"HOME_CARE_HOUR": "PRV-0002"}},
-     "preferred_providers[HOME_CARE_HOUR]"),
-    ("put", "choices", {"seen_version": 1, "direct_payment_services": ["NOPE"]},
-     "direct_payment_services"),
-    ("post", "agree", {"seen_version": 1, "by": "provider", "by_id": "x"}, "by"),
-    ("post", "propose", {}, "seen_version"),
-    ("post", "propose", {"seen_version": 1, "sen_version": 1}, "sen_version"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("method", "path", "body", "field"),
+    [
+        (
+            "post",
+            "top-up",
+            {"seen_version": 1, "assessor_id": "a", "reason": "r", "pence": 12.5},
+            "pence",
+        ),
+        (
+            "post",
+            "top-up",
+            {"seen_version": 1, "assessor_id": "a", "reason": "r", "pence": "1250"},
+            "pence",
+        ),
+        (
+            "put",
+            "choices",
+            {"seen_version": 1, "preferred_providers": {"NOPE": "PRV-0001"}},
+            "preferred_providers[NOPE]",
+        ),
+        (
+            "put",
+            "choices",
+            {"seen_version": 1, "preferred_providers": {"HOME_CARE_HOUR": "PRV-9"}},
+            "preferred_providers[HOME_CARE_HOUR]",
+        ),
+        (
+            "put",
+            "choices",
+            {"seen_version": 1, "preferred_providers": {"HOME_CARE_HOUR": "PRV-0002"}},
+            "preferred_providers[HOME_CARE_HOUR]",
+        ),
+        (
+            "put",
+            "choices",
+            {"seen_version": 1, "direct_payment_services": ["NOPE"]},
+            "direct_payment_services",
+        ),
+        ("post", "agree", {"seen_version": 1, "by": "provider", "by_id": "x"}, "by"),
+        ("post", "propose", {}, "seen_version"),
+        ("post", "propose", {"seen_version": 1, "sen_version": 1}, "sen_version"),
+    ],
+)
 async def test_bad_input_is_a_4xx_naming_the_field_and_writes_nothing(
     service,
     method,
     path,
     body,
-    field,  # noqa: ANN001
+    field,
 ) -> None:
     await service.decide()
     response = await getattr(service.client, method)(f"/plans/{PLAN}/{path}", json=body)
@@ -104,7 +132,7 @@ async def test_bad_input_is_a_4xx_naming_the_field_and_writes_nothing(
     assert await service.version_count(PLAN) == 1 and len(await service.outbox()) == 1
 
 
-async def test_an_unknown_plan_or_person_is_a_404(service) -> None:  # noqa: ANN001
+async def test_an_unknown_plan_or_person_is_a_404(service) -> None:
     missing = await service.client.post("/plans/nope/propose", json={"seen_version": 1})
     assert missing.status_code == 404 and missing.json()["errors"][0]["field"] == "plan_id"
     assert (await service.client.get("/people/nobody/plan")).status_code == 404

@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from care_plans.catalogue_loader import load_catalogue
+from care_plans.adapters.catalogue import load_catalogue
 from care_plans.domain import DraftRequest, draft_plan
 
 ON = date(2025, 6, 2)  # a Monday in the 2025/26 catalogue year

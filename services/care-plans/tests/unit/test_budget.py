@@ -33,7 +33,9 @@ def test_an_over_budget_plan_cannot_be_agreed(draft):
 def test_an_assessor_top_up_with_a_reason_lets_it_be_agreed(draft):
     plan = draft(weekly_budget_pence=20_000)
     plan.propose(1, on=ON)
-    topped = plan.approve_top_up(2, assessor_id="assessor-7", reason="Family pays", on=ON)
+    topped = plan.approve_top_up(
+        2, pence=plan.current.shortfall_pence, assessor_id="assessor-7", reason="Family pays", on=ON
+    )
     assert topped.number == 3 and topped.status is PlanStatus.PROPOSED
     assert topped.top_up.pence == COST_A_B - 20_000
     assert isinstance(plan.events[-1], TopUpApproved)
@@ -47,11 +49,15 @@ def test_an_assessor_top_up_with_a_reason_lets_it_be_agreed(draft):
 def test_a_top_up_needs_a_reason(draft, reason):
     plan = draft(weekly_budget_pence=20_000)
     with pytest.raises(ReasonRequired) as error:
-        plan.approve_top_up(1, assessor_id="assessor-7", reason=reason, on=ON)
+        plan.approve_top_up(
+            1, pence=plan.current.shortfall_pence, assessor_id="assessor-7", reason=reason, on=ON
+        )
     assert error.value.field == "reason"
 
 
 def test_no_top_up_for_a_plan_within_budget(draft):
     plan = draft(weekly_budget_pence=COST_A_B)
     with pytest.raises(InvalidTransition):
-        plan.approve_top_up(1, assessor_id="assessor-7", reason="why not", on=ON)
+        plan.approve_top_up(
+            1, pence=plan.current.shortfall_pence, assessor_id="assessor-7", reason="why not", on=ON
+        )

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 import yaml
-from care_plans.catalogue_loader import CATALOGUE_DIR, edition_from_mapping, load_catalogue
+from care_plans.adapters.catalogue import CATALOGUE_DIR, edition_from_mapping, load_catalogue
 from care_plans.domain import OUTCOME_CODES, InvalidCatalogue, NoCatalogueInForce
 
 from .conftest import BIRMINGHAM, BRISTOL, MANCHESTER, OXFORD, WESTMINSTER

@@ -1,10 +1,13 @@
 """DecisionMade -> the person's plan: drafted, re-budgeted, ended or left alone (on fakes)."""
 
 import pytest
+from care_plans.entrypoints.dependencies import Dependencies
+from care_plans.entrypoints.errors import UNPROCESSABLE
+from care_plans.entrypoints.events import HANDLERS
 from care_plans.service_layer import agreement
 from care_plans.service_layer.commands import AgreePlan, ChangeChoices, ProposePlan
-from care_plans.service_layer.handlers import apply_decision
-from servicekit.consumer import Unprocessable
+from servicekit.consumer import EventConsumer
+from servicekit.testing import FixedClock
 
 from .conftest import ON
 from .fakes import FakeCarePlansUnitOfWork, decision, weekly
@@ -13,17 +16,19 @@ PLAN = "person-1:D-1"
 D2 = {"decision_id": "D-2", "decision_version": 2, "supersedes_decision_id": "D-1"}
 
 
-async def apply(uow, event, catalogue) -> None:  # noqa: ANN001
+async def apply(uow, event, catalogue) -> None:
+    """As the kit's consumer applies an event: its handler, in a unit of work it commits."""
+    deps = Dependencies(uow=lambda: uow, today=FixedClock(ON), catalogue=catalogue)
     async with uow:
-        await apply_decision(event, uow, catalogue, ON)
+        await HANDLERS[type(event)](event, uow, deps)
         await uow.commit()
 
 
-async def agreed_plan(catalogue) -> FakeCarePlansUnitOfWork:  # noqa: ANN001
+async def agreed_plan(catalogue) -> FakeCarePlansUnitOfWork:
     uow = FakeCarePlansUnitOfWork()
     await apply(uow, decision(), catalogue)
-    await agreement.propose(ProposePlan(PLAN, 1), uow, ON)
-    await agreement.agree(AgreePlan(PLAN, 2, "person", "person-1"), uow, ON)
+    await agreement.propose_plan(ProposePlan(PLAN, 1), uow, ON)
+    await agreement.agree_plan(AgreePlan(PLAN, 2, "person", "person-1"), uow, ON)
     uow.published.clear()
     return uow
 
@@ -38,7 +43,7 @@ class TestFirstDecision:
             "draft",
             100_000,
         )
-        assert uow.types() == ["plan_drafted"] and uow.published[0].subject == "person-1"
+        assert uow.published_types() == ["plan_drafted"] and uow.published[0].subject == "person-1"
         assert uow.published[0].data.weekly_cost_pence == 7 * 780 + 7 * 2560
 
     @pytest.mark.parametrize("flag", ["eligible", "care_act_eligible"])
@@ -51,11 +56,11 @@ class TestFirstDecision:
         uow = FakeCarePlansUnitOfWork()
         await apply(uow, decision(), catalogue)
         await apply(uow, decision(), catalogue)  # re-published under a new event id
-        assert list(uow.plans.committed) == [PLAN] and uow.types() == ["plan_drafted"]
+        assert list(uow.plans.committed) == [PLAN] and uow.published_types() == ["plan_drafted"]
 
     async def test_a_decision_that_cannot_be_drafted_is_unprocessable(self, catalogue):
         uow = FakeCarePlansUnitOfWork()
-        with pytest.raises(Unprocessable, match="area_code"):
+        with pytest.raises(UNPROCESSABLE, match="area_code"):
             await apply(uow, decision(area_code="E00000000"), catalogue)
         assert uow.plans.committed == {} and uow.published == []
 
@@ -69,7 +74,7 @@ class TestSupersedingDecision:
         assert (len(plan.versions), plan.status, plan.in_force.number) == (4, "draft", 3)
         assert plan.current.weekly_budget_pence == 120_000
         drafted = uow.published[-1].data
-        assert uow.types() == ["plan_drafted"]
+        assert uow.published_types() == ["plan_drafted"]
         assert (drafted.version, drafted.in_force_version, drafted.decision_version) == (4, 3, 2)
 
     async def test_changed_outcomes_redraft_services_keeping_choices(self, catalogue):
@@ -93,7 +98,7 @@ class TestSupersedingDecision:
         await apply(uow, decision(**D2, eligible=False), catalogue)
         plan = await uow.plans.get(PLAN)
         assert (plan.status, plan.in_force, plan.status_of(3)) == ("ended", None, "superseded")
-        assert uow.types() == ["plan_superseded", "managed_services_changed"]
+        assert uow.published_types() == ["plan_superseded", "managed_services_changed"]
         ended, stopped = (e.data for e in uow.published)
         assert (ended.version, ended.superseded_by_version, ended.ended) == (3, 4, True)
         assert (
@@ -115,4 +120,16 @@ class TestSupersedingDecision:
         for stale in (decision(), decision(**D2, award=weekly(90_000))):
             await apply(uow, stale, catalogue)
         assert len((await uow.plans.get(PLAN)).versions) == 4
-        assert uow.types() == ["plan_drafted"]
+        assert uow.published_types() == ["plan_drafted"]
+
+
+async def test_the_plans_events_carry_the_decisions_correlation_and_cause(catalogue):
+    """Through the kit's consumer, as in production: inbox, handler, commit."""
+    uow = FakeCarePlansUnitOfWork()
+    deps = Dependencies(uow=lambda: uow, today=FixedClock(ON), catalogue=catalogue)
+    consumer = EventConsumer("care-plans", HANDLERS, lambda: uow, None, deps=lambda: deps)
+    made = decision().model_copy(update={"correlationid": "flow-1"})
+    await consumer.apply(made)
+    await consumer.apply(made)  # redelivered: applied once
+    [drafted] = uow.published
+    assert (drafted.correlationid, drafted.causationid) == ("flow-1", made.id)

@@ -51,18 +51,33 @@ def test_an_outcome_with_no_service_contracted_in_the_area_is_refused(edition, r
 @pytest.mark.parametrize(
     ("choices", "error_type", "field"),
     [
-        ({"preferred_providers": {"HOME_CARE": "PRV-0001"}}, UnknownService,
-         "preferred_providers[HOME_CARE]"),
-        ({"preferred_providers": {"HOME_CARE_HOUR": "PRV-0404"}}, UnknownProvider,
-         "preferred_providers[HOME_CARE_HOUR]"),
-        ({"direct_payment_services": frozenset({"MEALS"})}, UnknownService,
-         "direct_payment_services"),
-        ({"direct_payment_services": frozenset({"RESPITE_NIGHT"})}, ChoiceNotInPlan,
-         "direct_payment_services"),
-        ({"preferred_providers": {"DAY_SERVICE_DAY": "PRV-0003"}}, ChoiceNotInPlan,
-         "preferred_providers[DAY_SERVICE_DAY]"),
+        (
+            {"preferred_providers": {"HOME_CARE": "PRV-0001"}},
+            UnknownService,
+            "preferred_providers[HOME_CARE]",
+        ),
+        (
+            {"preferred_providers": {"HOME_CARE_HOUR": "PRV-0404"}},
+            UnknownProvider,
+            "preferred_providers[HOME_CARE_HOUR]",
+        ),
+        (
+            {"direct_payment_services": frozenset({"MEALS"})},
+            UnknownService,
+            "direct_payment_services",
+        ),
+        (
+            {"direct_payment_services": frozenset({"RESPITE_NIGHT"})},
+            ChoiceNotInPlan,
+            "direct_payment_services",
+        ),
+        (
+            {"preferred_providers": {"DAY_SERVICE_DAY": "PRV-0003"}},
+            ChoiceNotInPlan,
+            "preferred_providers[DAY_SERVICE_DAY]",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_choices_are_refused_naming_the_choice(draft, choices, error_type, field):
     with pytest.raises(error_type) as error:
         draft(**choices)

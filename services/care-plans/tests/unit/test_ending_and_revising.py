@@ -42,8 +42,9 @@ def test_an_ended_plan_never_changes_again(agreed):
 
 def test_revising_with_new_choices_is_a_new_draft(agreed, catalogue):
     plan = agreed()
-    redrafted = choices.with_choices(plan, catalogue, ON, preferred_providers={},
-                                     direct_payment_services={"MEALS_DAY"})  # fmt: skip
+    redrafted = choices.with_choices(
+        plan, catalogue, ON, preferred_providers={}, direct_payment_services={"MEALS_DAY"}
+    )
     new = plan.revise(3, redrafted, on=ON)
     assert (new.number, new.status, new.agreement, plan.in_force.number) == (
         4,
@@ -58,12 +59,19 @@ def test_revising_with_new_choices_is_a_new_draft(agreed, catalogue):
 
 
 def test_a_superseding_decision_keeps_choices_that_still_apply(draft, catalogue):
-    plan = draft(direct_payment_services=frozenset({"MEALS_DAY"}),
-                 preferred_providers={"HOME_CARE_HOUR": "PRV-0001"})  # fmt: skip
-    assert choices.for_decision(plan, catalogue, ON, area_code=plan.current.area_code,
-                                outcomes=["b", "a"]) is None  # fmt: skip
-    redrafted = choices.for_decision(plan, catalogue, ON, area_code=plan.current.area_code,
-                                     outcomes=["b", "e"])  # fmt: skip
+    plan = draft(
+        direct_payment_services=frozenset({"MEALS_DAY"}),
+        preferred_providers={"HOME_CARE_HOUR": "PRV-0001"},
+    )
+    assert (
+        choices.for_decision(
+            plan, catalogue, ON, area_code=plan.current.area_code, outcomes=["b", "a"]
+        )
+        is None
+    )
+    redrafted = choices.for_decision(
+        plan, catalogue, ON, area_code=plan.current.area_code, outcomes=["b", "e"]
+    )
     codes = {i.service_code for i in redrafted.items}
     assert codes == {"HOME_CARE_HOUR", "EQUIPMENT_ALARM_WEEK"}
     assert redrafted.direct_payment_services == ()  # meals are no longer in the plan

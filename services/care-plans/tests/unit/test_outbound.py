@@ -13,7 +13,9 @@ from .conftest import ON, PERSON
 
 def test_a_plans_whole_life_maps_to_every_contract_event(draft):
     plan = draft(weekly_budget_pence=10_000)
-    plan.approve_top_up(1, assessor_id="a-1", reason="family pays", on=ON)
+    plan.approve_top_up(
+        1, pence=plan.current.shortfall_pence, assessor_id="a-1", reason="family pays", on=ON
+    )
     plan.propose(2, on=ON)
     plan.agree(3, by="person", by_id=PERSON, on=ON)
     plan.rebudget(100_000, "d-2", 2, on=ON)
@@ -31,7 +33,9 @@ def test_a_plans_whole_life_maps_to_every_contract_event(draft):
 
 def test_split_events_always_sum_to_the_budget(draft):
     plan = draft(weekly_budget_pence=10_000)
-    plan.approve_top_up(1, assessor_id="a-1", reason="family pays", on=ON)
+    plan.approve_top_up(
+        1, pence=plan.current.shortfall_pence, assessor_id="a-1", reason="family pays", on=ON
+    )
     plan.propose(2, on=ON)
     plan.agree(3, by="person", by_id=PERSON, on=ON)
     plan.rebudget(100_000, "d-2", 2, on=ON)
@@ -40,6 +44,8 @@ def test_split_events_always_sum_to_the_budget(draft):
     plan.end("d-3", 3, reason="no longer eligible", on=ON)
     splits = [e.data for e in published_events(plan) if isinstance(e, v1.ManagedServicesChangedV1)]
     assert [s.weekly_budget_pence for s in splits] == [10_000, 100_000, 0]
-    assert all(s.managed_weekly_pence + s.direct_payment_weekly_pence == s.weekly_budget_pence
-               for s in splits)  # fmt: skip
+    assert all(
+        s.managed_weekly_pence + s.direct_payment_weekly_pence == s.weekly_budget_pence
+        for s in splits
+    )
     assert splits[0].top_up_weekly_pence > 0 and splits[1].top_up_weekly_pence == 0

@@ -49,7 +49,9 @@ def test_a_smaller_budget_can_leave_the_new_draft_over_budget(agreed):
 
 def test_a_top_up_is_not_carried_into_a_rebudgeted_draft(draft):
     plan = draft(weekly_budget_pence=10_000)
-    plan.approve_top_up(1, assessor_id="a-1", reason="agreed with family", on=ON)
+    plan.approve_top_up(
+        1, pence=plan.current.shortfall_pence, assessor_id="a-1", reason="agreed with family", on=ON
+    )
     assert plan.rebudget(11_000, "d-2", 1, on=ON).top_up is None
 
 

@@ -2,7 +2,9 @@
 
 from datetime import date
 
-from care_plans.service_layer.reviews import run_reviews
+from care_plans.entrypoints.views import review_sweep_view
+from care_plans.service_layer.commands import RaiseReviewNotices
+from care_plans.service_layer.reviews import raise_review_notices
 
 from .test_decision_handler import PLAN, agreed_plan
 
@@ -13,7 +15,8 @@ async def test_each_notice_is_raised_once(catalogue):
     uow = await agreed_plan(catalogue)
 
     async def sweep(on: date) -> dict:
-        return await run_reviews(lambda: uow, on)
+        raised = await raise_review_notices(RaiseReviewNotices(on), lambda: uow)
+        return review_sweep_view(raised).model_dump()
 
     assert await sweep(date(2025, 7, 13)) == {"due": [], "overdue": []}
     assert await sweep(date(2025, 7, 14)) == {
@@ -24,7 +27,7 @@ async def test_each_notice_is_raised_once(catalogue):
     late = await sweep(date(2025, 7, 29))
     assert late["overdue"] == [{"plan_id": PLAN, "due_on": FIRST_REVIEW}]
     assert await sweep(date(2025, 8, 30)) == {"due": [], "overdue": []}
-    assert uow.types() == ["review_due", "review_overdue"]
+    assert uow.published_types() == ["review_due", "review_overdue"]
     due, late = (e.data for e in uow.published)
     assert (due.plan_id, due.due_on, due.version) == (PLAN, FIRST_REVIEW, 3)
     assert uow.published[1].subject == "person-1" and late.due_on == FIRST_REVIEW

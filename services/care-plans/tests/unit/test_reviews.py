@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from care_plans.domain import PlanStatus, next_review_on, overdue, reviews_due
 from care_plans.domain.events import ReviewDue, ReviewOverdue
-from care_plans.domain.money import add_months
+from wording import add_months
 
 from .conftest import ON
 

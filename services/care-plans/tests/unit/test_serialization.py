@@ -11,9 +11,14 @@ from .conftest import ON
 
 
 def test_every_version_round_trips(draft):
-    plan = draft(weekly_budget_pence=10_000, direct_payment_services=frozenset({"MEALS_DAY"}),
-                 preferred_providers={"HOME_CARE_HOUR": "PRV-0001"})  # fmt: skip
-    plan.approve_top_up(1, assessor_id="a-1", reason="family pays", on=ON)
+    plan = draft(
+        weekly_budget_pence=10_000,
+        direct_payment_services=frozenset({"MEALS_DAY"}),
+        preferred_providers={"HOME_CARE_HOUR": "PRV-0001"},
+    )
+    plan.approve_top_up(
+        1, pence=plan.current.shortfall_pence, assessor_id="a-1", reason="family pays", on=ON
+    )
     plan.propose(2, on=ON)
     plan.agree(3, by="assessor", by_id="a-1", on=ON, reason="lacks capacity")
     plan.end("d-2", 2, reason="no longer eligible", on=ON)

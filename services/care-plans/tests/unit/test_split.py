@@ -9,7 +9,6 @@ from care_plans.domain import (
     PlanStatus,
     PlanVersion,
     ReviewPolicy,
-    managed_split,
     split_version,
 )
 from hypothesis import given
@@ -37,15 +36,29 @@ items = st.lists(
 
 def plan_of(plan_items, budget: int) -> Plan:
     first = PlanVersion(
-        1, PlanStatus.DRAFT, ON, "CB-TEST", "d-1", 1, "E08000025", ("a",), budget,
+        1,
+        PlanStatus.DRAFT,
+        ON,
+        "CB-TEST",
+        "d-1",
+        1,
+        "E08000025",
+        ("a",),
+        budget,
         tuple(plan_items),
-    )  # fmt: skip
+    )
     return Plan.drafted("plan-1", PERSON, first, POLICY)
 
 
 def agree(plan: Plan) -> Plan:
     if plan.current.over_budget:
-        plan.approve_top_up(1, assessor_id="a-1", reason="third-party top-up", on=ON)
+        plan.approve_top_up(
+            1,
+            pence=plan.current.shortfall_pence,
+            assessor_id="a-1",
+            reason="third-party top-up",
+            on=ON,
+        )
     plan.propose(plan.current.number, on=ON)
     plan.agree(plan.current.number, by="person", by_id=PERSON, on=ON)
     return plan
@@ -54,7 +67,7 @@ def agree(plan: Plan) -> Plan:
 @given(plan_items=items, budget=st.integers(0, 500_000))
 def test_managed_plus_direct_payment_is_always_the_weekly_budget(plan_items, budget):
     plan = agree(plan_of(plan_items, budget))
-    split = managed_split(plan)
+    split = plan.managed_split()
     assert split.managed_weekly_pence + split.direct_payment_weekly_pence == budget
     assert split.managed_weekly_pence >= 0 and split.direct_payment_weekly_pence >= 0
     scheme_cost = sum(i.weekly_cost_pence for i in plan_items if i.arranged_by == "scheme")

@@ -3,6 +3,7 @@
 import asyncio
 from typing import Annotated
 
+from contracts.api.care_plans import PlanView
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -45,9 +46,18 @@ async def account(request: Request, user: Annotated[SignedIn, Depends(citizen)])
         "plan": ("care_plans", f"/people/{person}/plan"),
         "messages": ("notifications", f"/people/{person}/messages"),
     }
+    models = {"plan": PlanView}  # typed read models (contracts.api) of the sources that have one
     tokens = request.app.state.service_tokens
-    calls = [clients.get(s, p, token=await tokens.for_user(user, s)) for s, p in sources.values()]
-    results = await asyncio.gather(*calls, return_exceptions=True)
+
+    async def fetch(name: str, service: str, path: str) -> object:
+        token = await tokens.for_user(user, service)
+        if name in models:
+            return await clients.read(service, path, models[name], token=token)
+        return await clients.get(service, path, token=token)
+
+    results = await asyncio.gather(
+        *(fetch(name, s, p) for name, (s, p) in sources.items()), return_exceptions=True
+    )
     context, unavailable = {}, []
     for name, result in zip(sources, results, strict=True):
         if isinstance(result, ServiceUnavailable):

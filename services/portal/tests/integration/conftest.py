@@ -13,7 +13,7 @@ from asgi_lifespan import LifespanManager
 from devstack import oidc
 from devstack.paths import repo_root
 from devstack.signin import sign_in
-from portal.clients import ServiceUnavailable
+from portal.clients import ServiceClients, ServiceUnavailable
 from portal.config import PortalSettings
 from portal.main import create_app
 
@@ -42,6 +42,41 @@ def decision() -> dict:
     }
 
 
+PLAN = {  # a care-plans PlanView, as GET /people/{person_id}/plan answers
+    "plan_id": "P-ONE:D-1",
+    "person_id": "P-ONE",
+    "version": 1,
+    "status": "draft",
+    "created_on": "2026-04-06",
+    "catalogue_id": "CB-PROVIDERS-2026-27",
+    "decision_id": "D-1",
+    "decision_version": 1,
+    "area_code": "E08000025",
+    "outcomes": ["b"],
+    "weekly_budget_pence": 19460,
+    "weekly_cost_pence": 16250,
+    "shortfall_pence": 0,
+    "items": [
+        {
+            "service_code": "HOME_CARE_HOUR",
+            "description": "Home care",
+            "unit": "hour",
+            "outcomes": ["b"],
+            "units_per_week": 5,
+            "unit_rate_pence": 3250,
+            "weekly_cost_pence": 16250,
+            "provider_id": "PRV-0001",
+            "arranged_by": "scheme",
+        }
+    ],
+    "preferred_providers": {},
+    "direct_payment_services": [],
+    "version_count": 1,
+    "in_force_version": None,
+    "split": None,
+}
+
+
 class FakeServices:
     """The services' read APIs for two people; records every call with its bearer token."""
 
@@ -64,13 +99,11 @@ class FakeServices:
         return {
             "/decision": decision(),
             "/payments": {"next_payment": {"amount_pence": 84327, "due_date": "2026-05-12"}},
-            "/plan": {
-                "weekly_budget_pence": 19460,
-                "status": "draft",
-                "items": [{"description": "Home care", "weekly_cost_pence": 16250}],
-            },
+            "/plan": PLAN,
             "/messages": [{"subject": "We have made a decision", "body": f"Dear {person}"}],
         }[path.removeprefix(f"/people/{person}")]
+
+    read = ServiceClients.read
 
     async def post(self, service: str, path: str, body: dict, token: str | None = None):  # noqa: ANN201
         self.calls.append((service, path, token))

@@ -32,12 +32,18 @@ def _item(item: PlanItem) -> v1.SupportItem:
 def plan_drafted(plan: Plan, e: ev.PlanDrafted) -> tuple[type[Envelope[Any]], Any]:
     live = plan.in_force
     return v1.PlanDraftedV1, v1.PlanDrafted(
-        plan_id=e.plan_id, version=e.version, decision_id=e.decision_id, area_code=e.area_code,
-        outcomes=list(e.outcomes), weekly_budget_pence=e.weekly_budget_pence,
-        weekly_cost_pence=e.weekly_cost_pence, shortfall_pence=e.shortfall_pence,
-        items=[_item(i) for i in e.items], decision_version=e.decision_version,
+        plan_id=e.plan_id,
+        version=e.version,
+        decision_id=e.decision_id,
+        area_code=e.area_code,
+        outcomes=list(e.outcomes),
+        weekly_budget_pence=e.weekly_budget_pence,
+        weekly_cost_pence=e.weekly_cost_pence,
+        shortfall_pence=e.shortfall_pence,
+        items=[_item(i) for i in e.items],
+        decision_version=e.decision_version,
         in_force_version=live.number if live is not None and live.number < e.version else None,
-    )  # fmt: skip
+    )
 
 
 def plan_proposed(plan: Plan, e: ev.PlanProposed) -> tuple[type[Envelope[Any]], Any]:
@@ -46,34 +52,47 @@ def plan_proposed(plan: Plan, e: ev.PlanProposed) -> tuple[type[Envelope[Any]], 
 
 def plan_agreed(plan: Plan, e: ev.PlanAgreed) -> tuple[type[Envelope[Any]], Any]:
     return v1.PlanAgreedV1, v1.PlanAgreed(
-        plan_id=e.plan_id, version=e.version, agreed_by=e.agreed_by, agreed_by_id=e.agreed_by_id,
-        reason=e.reason, first_review_due=e.first_review_due, agreed_on=e.agreed_on,
-    )  # fmt: skip
+        plan_id=e.plan_id,
+        version=e.version,
+        agreed_by=e.agreed_by,
+        agreed_by_id=e.agreed_by_id,
+        reason=e.reason,
+        first_review_due=e.first_review_due,
+        agreed_on=e.agreed_on,
+    )
 
 
 def plan_superseded(plan: Plan, e: ev.PlanSuperseded) -> tuple[type[Envelope[Any]], Any]:
     return v1.PlanSupersededV1, v1.PlanSuperseded(
-        plan_id=e.plan_id, version=e.version, superseded_by_version=e.superseded_by_version,
+        plan_id=e.plan_id,
+        version=e.version,
+        superseded_by_version=e.superseded_by_version,
         reason=e.reason,
-    )  # fmt: skip
+    )
 
 
 def plan_ended(plan: Plan, e: ev.PlanEnded) -> tuple[type[Envelope[Any]], Any]:
     return v1.PlanSupersededV1, v1.PlanSuperseded(
-        plan_id=e.plan_id, version=e.version, superseded_by_version=e.ended_version,
-        reason=e.reason, ended=True,
-    )  # fmt: skip
+        plan_id=e.plan_id,
+        version=e.version,
+        superseded_by_version=e.ended_version,
+        reason=e.reason,
+        ended=True,
+    )
 
 
 def managed_services_changed(
     plan: Plan, e: ev.ManagedServicesChanged
 ) -> tuple[type[Envelope[Any]], Any]:
     return v1.ManagedServicesChangedV1, v1.ManagedServicesChanged(
-        plan_id=e.plan_id, version=e.version, weekly_budget_pence=e.weekly_budget_pence,
+        plan_id=e.plan_id,
+        version=e.version,
+        weekly_budget_pence=e.weekly_budget_pence,
         managed_weekly_pence=e.managed_weekly_pence,
         direct_payment_weekly_pence=e.direct_payment_weekly_pence,
-        providers=[_item(i) for i in e.providers], top_up_weekly_pence=e.top_up_weekly_pence,
-    )  # fmt: skip
+        providers=[_item(i) for i in e.providers],
+        top_up_weekly_pence=e.top_up_weekly_pence,
+    )
 
 
 def review_due(plan: Plan, e: ev.ReviewDue) -> tuple[type[Envelope[Any]], Any]:

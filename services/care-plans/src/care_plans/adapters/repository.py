@@ -1,19 +1,23 @@
 """Plans in PostgreSQL: the whole aggregate (versions, review policy, review notices) is stored
 and loaded back. Versions are only ever inserted; (plan_id, number) is their primary key, so two
-writers that both appended version N cannot both commit. Commands lock the plan row first."""
+writers that both appended version N cannot both commit. Commands lock the plan row first.
+Every plan handed out or stored is tracked, so its domain events reach the outbox on commit."""
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import asyncpg
-from servicekit.errors import Conflict
 from servicekit.uow import AsyncpgUnitOfWork
 
+from care_plans.adapters.outbound import published_events
 from care_plans.adapters.serialization import (
     policy_from_json,
     policy_to_json,
     version_from_json,
     version_to_json,
 )
+from care_plans.domain.errors import PlanChangedMeanwhile, PlanNotFound
 from care_plans.domain.plan import Plan
 from care_plans.domain.review_schedule import notice_opens_on
 from care_plans.domain.reviews import next_review_on
@@ -27,8 +31,8 @@ _DUE = (
 
 
 class AsyncpgPlanRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+    def __init__(self, conn: asyncpg.Connection, track: Callable[[Any], None]) -> None:
+        self.conn, self._track = conn, track
         self._stored: dict[str, tuple[int, set[tuple[str, date]]]] = {}
 
     async def lock_person(self, person_id: str) -> None:
@@ -44,9 +48,11 @@ class AsyncpgPlanRepository:
             )
         )
 
-    async def get(self, plan_id: str, *, lock: bool = False) -> Plan | None:
+    async def get(self, plan_id: str, *, lock: bool = False) -> Plan:
         found = await self._load(_PLAN + " WHERE plan_id = $1" + _lock(lock), plan_id)
-        return found[0] if found else None
+        if not found:
+            raise PlanNotFound.with_id(plan_id)
+        return found[0]
 
     async def open_plan_of(self, person_id: str) -> Plan | None:
         """The person's plan that has not ended, locked for update."""
@@ -59,7 +65,7 @@ class AsyncpgPlanRepository:
         found = await self._load(sql, person_id)
         return found[0] if found else None
 
-    async def due_for_review(self, today: date, limit: int = 200) -> list[Plan]:
+    async def due_for_review(self, today: date, limit: int) -> list[Plan]:
         """Plans with a review notice to raise on `today`; rows locked by others are skipped."""
         sql = _PLAN + _DUE + " ORDER BY plan_id LIMIT $2 FOR UPDATE SKIP LOCKED"
         return await self._load(sql, today, limit)
@@ -71,25 +77,30 @@ class AsyncpgPlanRepository:
         await self.conn.execute(
             "INSERT INTO plans (plan_id, person_id, current_version, status, review_policy)"
             " VALUES ($1, $2, $3, $4, $5)",
-            plan.plan_id, plan.person_id, plan.current.number, plan.status.value,
+            plan.plan_id,
+            plan.person_id,
+            plan.current.number,
+            plan.status.value,
             policy_to_json(plan.review_policy),
-        )  # fmt: skip
+        )
         await self.save(plan)
 
     async def save(self, plan: Plan) -> None:
         """Inserts the versions and review notices added since the plan was loaded."""
+        self._track(plan)
         stored_count, stored_notices = self._stored.get(plan.plan_id, (0, set()))
+        new_versions = [
+            (plan.plan_id, v.number, v.status.value, v.decision_id, version_to_json(v))
+            for v in plan.versions[stored_count:]
+        ]
         try:
             await self.conn.executemany(
                 "INSERT INTO plan_versions (plan_id, number, status, decision_id, body)"
                 " VALUES ($1, $2, $3, $4, $5)",
-                [(plan.plan_id, v.number, v.status.value, v.decision_id, version_to_json(v))
-                 for v in plan.versions[stored_count:]],
-            )  # fmt: skip
+                new_versions,
+            )
         except asyncpg.UniqueViolationError as exc:
-            raise Conflict(
-                "seen_version", "the plan was changed at the same time; reload it and try again"
-            ) from exc
+            raise PlanChangedMeanwhile() from exc
         await self.conn.executemany(
             "INSERT INTO review_notices (plan_id, kind, due_on) VALUES ($1, $2, $3)",
             [(plan.plan_id, kind, due) for kind, due in plan.review_notices - stored_notices],
@@ -98,10 +109,13 @@ class AsyncpgPlanRepository:
         await self.conn.execute(
             "UPDATE plans SET current_version = $2, status = $3, in_force_version = $4,"
             " review_due_on = $5, review_notice_on = $6, updated_at = now() WHERE plan_id = $1",
-            plan.plan_id, plan.current.number, plan.status.value,
-            plan.in_force.number if plan.in_force else None, due_on,
+            plan.plan_id,
+            plan.current.number,
+            plan.status.value,
+            plan.in_force.number if plan.in_force else None,
+            due_on,
             notice_opens_on(due_on, plan.review_policy) if due_on else None,
-        )  # fmt: skip
+        )
         self._stored[plan.plan_id] = (len(plan.versions), set(plan.review_notices))
 
     async def _load(self, sql: str, *args: object) -> list[Plan]:
@@ -121,9 +135,13 @@ class AsyncpgPlanRepository:
             notices[n["plan_id"]].add((n["kind"], n["due_on"]))
         plans = []
         for r in rows:
-            plan = Plan(r["plan_id"], r["person_id"], policy_from_json(r["review_policy"]),
-                        versions[r["plan_id"]], review_notices=notices[r["plan_id"]])  # fmt: skip
-            self._stored[plan.plan_id] = (len(plan.versions), set(plan.review_notices))
+            plan_id = r["plan_id"]
+            policy = policy_from_json(r["review_policy"])
+            plan = Plan(
+                plan_id, r["person_id"], policy, versions[plan_id], review_notices=notices[plan_id]
+            )
+            self._stored[plan_id] = (len(plan.versions), set(plan.review_notices))
+            self._track(plan)
             plans.append(plan)
         return plans
 
@@ -132,10 +150,21 @@ def _lock(lock: bool) -> str:
     return " FOR UPDATE" if lock else ""
 
 
-class CarePlansUnitOfWork(AsyncpgUnitOfWork):
+class AsyncpgCarePlansUnitOfWork(AsyncpgUnitOfWork):
+    outbound = staticmethod(published_events)
     plans: AsyncpgPlanRepository
 
-    async def __aenter__(self) -> "CarePlansUnitOfWork":
-        await super().__aenter__()
-        self.plans = AsyncpgPlanRepository(self.conn)
+    async def __aenter__(self) -> "AsyncpgCarePlansUnitOfWork":
+        before = self.__dict__.get("conn")
+        try:
+            await super().__aenter__()
+        except BaseException:
+            # The kit's unit of work keeps its connection when it fails or is cancelled between
+            # acquiring it and BEGIN (then pool.close() never returns): give it back here until
+            # servicekit.uow does so itself.
+            acquired = self.__dict__.get("conn")
+            if acquired is not None and acquired is not before:
+                await self._pool.release(acquired)
+            raise
+        self.plans = AsyncpgPlanRepository(self.conn, self.track)
         return self

@@ -16,17 +16,26 @@ from care_plans.domain.plan_version import PlanVersion
 
 
 def with_choices(
-    plan: Plan, catalogue: Catalogue, on: date, *,
-    preferred_providers: Mapping[str, str], direct_payment_services: Iterable[str],
-) -> PlanVersion:  # fmt: skip
+    plan: Plan,
+    catalogue: Catalogue,
+    on: date,
+    *,
+    preferred_providers: Mapping[str, str],
+    direct_payment_services: Iterable[str],
+) -> PlanVersion:
     """The plan's services with these choices (they replace earlier ones). Raises, naming the
     field, for an unknown service or provider, one not contracted in the area on the day, or a
     choice about a service the plan does not include."""
     current = plan.current
     return _redraft(
-        plan, catalogue, on, current.area_code, current.outcomes,
-        dict(preferred_providers), frozenset(direct_payment_services),
-    )  # fmt: skip
+        plan,
+        catalogue,
+        on,
+        current.area_code,
+        current.outcomes,
+        dict(preferred_providers),
+        frozenset(direct_payment_services),
+    )
 
 
 def for_decision(
@@ -55,9 +64,14 @@ def for_decision(
 
 
 def _redraft(
-    plan: Plan, catalogue: Catalogue, on: date, area_code: str, outcomes: Iterable[str],
-    preferred: dict[str, str], direct: frozenset[str],
-) -> PlanVersion:  # fmt: skip
+    plan: Plan,
+    catalogue: Catalogue,
+    on: date,
+    area_code: str,
+    outcomes: Iterable[str],
+    preferred: dict[str, str],
+    direct: frozenset[str],
+) -> PlanVersion:
     current = plan.current
     request = DraftRequest(
         person_id=plan.person_id,

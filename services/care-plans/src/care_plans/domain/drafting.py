@@ -104,9 +104,13 @@ def _services_for(
 
 
 def _item(
-    request: DraftRequest, edition: CatalogueEdition, code: str, units: int,
-    outcomes: tuple[str, ...], on: date,
-) -> PlanItem:  # fmt: skip
+    request: DraftRequest,
+    edition: CatalogueEdition,
+    code: str,
+    units: int,
+    outcomes: tuple[str, ...],
+    on: date,
+) -> PlanItem:
     service = edition.service(code)
     contract = _contract(request, edition, code, on)
     by_person = code in request.direct_payment_services

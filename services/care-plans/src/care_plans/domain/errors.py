@@ -1,21 +1,49 @@
-"""Domain exceptions. Each names the input field it is about, so callers can point at it."""
+"""Domain exceptions. Each names the input field it is about, so callers can point at it.
 
-from dataclasses import dataclass
+`errors` lists the (field, message) pairs a caller is told (entrypoints/errors.py maps each
+class to a status): usually just `field` and `message`, but a conflict names the version the
+caller sent (`seen_version`) and an over-budget plan names the shortfall to cover.
+"""
+
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class FieldError:
+class FieldError(NamedTuple):
     field: str
     message: str
 
 
 class CarePlanError(ValueError):
-    """Base of every care-plans domain error: `field` names the input, `message` says why."""
+    """Base of every care-plans domain error: `field` names the input, `message` says why.
+    An event that raises one can never be applied (it is dead-lettered with the reason)."""
 
     def __init__(self, field: str, message: str) -> None:
         self.field = field
         self.message = message
+        self.errors = [FieldError(field, message)]
         super().__init__(f"{field}: {message}")
+
+
+class PlanNotFound(CarePlanError):
+    @classmethod
+    def with_id(cls, plan_id: str) -> "PlanNotFound":
+        return cls("plan_id", f"no care plan {plan_id!r}")
+
+    @classmethod
+    def of_person(cls) -> "PlanNotFound":
+        return cls("person_id", "no care plan for this person")
+
+
+class PlanChangedMeanwhile(Exception):
+    """Another change to the plan committed first (repositories raise it). Not a CarePlanError:
+    nothing is wrong with the caller's input, so an event that meets it is tried again."""
+
+    field = "seen_version"
+    message = "the plan was changed at the same time; reload it and try again"
+
+    def __init__(self) -> None:
+        self.errors = [FieldError(self.field, self.message)]
+        super().__init__(f"{self.field}: {self.message}")
 
 
 class InvalidMoney(CarePlanError):
@@ -59,6 +87,7 @@ class VersionConflict(CarePlanError):
         super().__init__(
             "version", f"you saw version {seen} but the plan is now at version {current}"
         )
+        self.errors = [FieldError("seen_version", self.message)]
 
 
 class InvalidTransition(CarePlanError):
@@ -79,6 +108,18 @@ class OverBudget(CarePlanError):
             f"the plan costs {shortfall_pence} pence a week more than the budget; "
             "reduce it or have an assessor record a top-up with a reason",
         )
+        self.errors = [FieldError("shortfall_pence", self.message)]
+
+
+class TopUpMismatch(CarePlanError):
+    """The top-up an assessor approves must be exactly the shortfall they saw."""
+
+    def __init__(self, shortfall_pence: int, approved_pence: int) -> None:
+        super().__init__(
+            "pence",
+            f"the plan's shortfall is {shortfall_pence} pence a week; "
+            f"a top-up must cover exactly that, not {approved_pence}",
+        )
 
 
 class NotAgreed(CarePlanError):
@@ -98,4 +139,4 @@ class InvalidCatalogue(CarePlanError):
         ValueError.__init__(
             self, "invalid catalogue: " + "; ".join(f"{e.field}: {e.message}" for e in self.errors)
         )
-        self.field, self.message = first.field, first.message
+        self.field, self.message = first

@@ -126,6 +126,15 @@ Event = (
 
 def drafted(plan_id: str, person_id: str, v: PlanVersion) -> PlanDrafted:
     return PlanDrafted(
-        plan_id, v.number, person_id, v.decision_id, v.decision_version, v.area_code,
-        v.outcomes, v.weekly_budget_pence, v.weekly_cost_pence, v.shortfall_pence, v.items,
-    )  # fmt: skip
+        plan_id,
+        v.number,
+        person_id,
+        v.decision_id,
+        v.decision_version,
+        v.area_code,
+        v.outcomes,
+        v.weekly_budget_pence,
+        v.weekly_cost_pence,
+        v.shortfall_pence,
+        v.items,
+    )

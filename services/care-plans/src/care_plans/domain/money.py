@@ -1,7 +1,4 @@
-"""Money is integer pence everywhere; dates move by whole months without floats."""
-
-import calendar
-from datetime import date
+"""Money is integer pence everywhere (worded only by `wording.pounds`)."""
 
 from care_plans.domain.errors import InvalidMoney
 
@@ -16,10 +13,3 @@ def require_pence(value: object, field: str) -> int:
     if value < 0:
         raise InvalidMoney(field, f"must not be negative, got {value}")
     return value
-
-
-def add_months(day: date, months: int) -> date:
-    """Same day `months` later; the month's last day if that day does not exist (29 Feb)."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -18,6 +18,7 @@ from care_plans.domain.errors import (
     NotAgreed,
     OverBudget,
     ReasonRequired,
+    TopUpMismatch,
     VersionConflict,
 )
 from care_plans.domain.plan_revisions import Revisions
@@ -80,14 +81,18 @@ class Plan(Revisions):
         return new
 
     def approve_top_up(
-        self, seen_version: int, *, assessor_id: str, reason: str, on: date
+        self, seen_version: int, *, pence: int, assessor_id: str, reason: str, on: date
     ) -> PlanVersion:
-        """An assessor accepts a cost above the budget, funded outside it, for a stated reason."""
+        """An assessor accepts a cost above the budget, funded outside it, for a stated reason;
+        `pence` is the weekly shortfall they saw, and must be the plan's."""
         self._check(seen_version, "approve a top-up for", PlanStatus.DRAFT, PlanStatus.PROPOSED)
+        shortfall = self.current.shortfall_pence
         if not self.current.over_budget:
             raise InvalidTransition("top_up", "the plan is within budget; no top-up is needed")
         _require_reason(reason, "a top-up needs the assessor's reason")
-        top_up = TopUp(self.current.shortfall_pence, assessor_id, reason.strip(), on)
+        if pence != shortfall:
+            raise TopUpMismatch(shortfall, pence)
+        top_up = TopUp(shortfall, assessor_id, reason.strip(), on)
         new = self._append(top_up=top_up, created_on=on)
         self.events.append(
             ev.TopUpApproved(self.plan_id, new.number, top_up.pence, assessor_id, top_up.reason)
@@ -171,11 +176,6 @@ class Plan(Revisions):
         changed = split_change(self.plan_id, previous, new)
         if changed is not None:
             self.events.append(changed)
-
-
-def managed_split(plan: Plan) -> ManagedSplit:
-    """The managed / direct-payment split of the plan's agreed version in force."""
-    return plan.managed_split()
 
 
 def _require_reason(reason: str | None, message: str) -> None:

@@ -19,9 +19,14 @@ OPEN = (PlanStatus.DRAFT, PlanStatus.PROPOSED, PlanStatus.AGREED, PlanStatus.UND
 
 class Revisions:
     def rebudget(
-        self: "Plan", new_budget_pence: int, decision_id: str, decision_version: int, *, on: date,
+        self: "Plan",
+        new_budget_pence: int,
+        decision_id: str,
+        decision_version: int,
+        *,
+        on: date,
         redrafted: PlanVersion | None = None,
-    ) -> PlanVersion:  # fmt: skip
+    ) -> PlanVersion:
         """A superseding decision changed the budget: a new draft that must be agreed again.
         The agreed version stays in force (care continues) until the new one is agreed.
         `redrafted` carries new services when the decision also changed the outcomes or area."""
@@ -60,9 +65,13 @@ class Revisions:
         if _services_of(redrafted) == _services_of(self.current):
             return self.current
         new = self._append(
-            status=PlanStatus.DRAFT, created_on=on, top_up=None, agreement=None,
-            next_review_on=None, **_services_of(redrafted),
-        )  # fmt: skip
+            status=PlanStatus.DRAFT,
+            created_on=on,
+            top_up=None,
+            agreement=None,
+            next_review_on=None,
+            **_services_of(redrafted),
+        )
         self._record_drafted(new)
         return new
 
@@ -79,10 +88,16 @@ class Revisions:
             return self.current
         live, last = self.in_force, self.current
         new = self._append(
-            status=PlanStatus.ENDED, created_on=on, decision_id=decision_id,
-            decision_version=decision_version, weekly_budget_pence=0, items=(), top_up=None,
-            agreement=None, next_review_on=None,
-        )  # fmt: skip
+            status=PlanStatus.ENDED,
+            created_on=on,
+            decision_id=decision_id,
+            decision_version=decision_version,
+            weekly_budget_pence=0,
+            items=(),
+            top_up=None,
+            agreement=None,
+            next_review_on=None,
+        )
         replaced = (live or last).number
         self.events.append(ev.PlanEnded(self.plan_id, replaced, new.number, reason, on))
         if live is not None:  # providers stop being paid
@@ -92,6 +107,12 @@ class Revisions:
 
 def _services_of(version: PlanVersion) -> dict[str, object]:
     """What a redraft changes: the services bought and the choices and facts they came from."""
-    keys = ("items", "catalogue_id", "outcomes", "area_code", "preferred_providers",
-            "direct_payment_services")  # fmt: skip
+    keys = (
+        "items",
+        "catalogue_id",
+        "outcomes",
+        "area_code",
+        "preferred_providers",
+        "direct_payment_services",
+    )
     return {key: getattr(version, key) for key in keys}

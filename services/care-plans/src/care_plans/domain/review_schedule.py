@@ -4,8 +4,9 @@ review no later than every 12 months. The numbers come from the catalogue's revi
 
 from datetime import date, timedelta
 
+from wording import add_months
+
 from care_plans.domain.catalogue import ReviewPolicy
-from care_plans.domain.money import add_months
 
 
 def first_review_on(starts_on: date, policy: ReviewPolicy) -> date:

@@ -60,6 +60,11 @@ def split_change(
     if previous is not None and replace(split_version(previous), version=split.version) == split:
         return None
     return ManagedServicesChanged(
-        plan_id, new.number, split.weekly_budget_pence, split.managed_weekly_pence,
-        split.direct_payment_weekly_pence, split.top_up_weekly_pence, split.providers,
-    )  # fmt: skip
+        plan_id,
+        new.number,
+        split.weekly_budget_pence,
+        split.managed_weekly_pence,
+        split.direct_payment_weekly_pence,
+        split.top_up_weekly_pence,
+        split.providers,
+    )

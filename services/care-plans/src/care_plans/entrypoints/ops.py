@@ -2,30 +2,31 @@
 
 from datetime import date
 
-from fastapi import APIRouter, Request
+from contracts.api.care_plans import ProvisionView, ReviewSweepView
+from fastapi import APIRouter
 from servicekit.errors import FieldErrors
-from servicekit.service import runtime_of
 
-from care_plans.adapters.views import provision_view
+from care_plans.entrypoints import views
+from care_plans.entrypoints.dependencies import Deps
 from care_plans.service_layer import queries, reviews
+from care_plans.service_layer.commands import RaiseReviewNotices
 
 router = APIRouter(tags=["operations"])
 
 
-@router.post("/ops/reviews/run")
-async def run_reviews(request: Request) -> dict:
+@router.post("/ops/reviews/run", response_model=ReviewSweepView)
+async def run_reviews(deps: Deps) -> ReviewSweepView:
     """Raises the review notices due today that have not been raised yet; lists them."""
-    runtime = runtime_of(request)
-    return await reviews.run_reviews(runtime.uow, request.app.state.today())
+    cmd = RaiseReviewNotices(deps.today())
+    return views.review_sweep_view(await reviews.raise_review_notices(cmd, deps.uow))
 
 
-@router.get("/ops/provision")
-async def provision(request: Request, on: str | None = None) -> dict:
+@router.get("/ops/provision", response_model=ProvisionView)
+async def provision(deps: Deps, on: str | None = None) -> ProvisionView:
     """Contracted weekly capacity vs units bought by agreed plans, per area and service."""
-    day = _day(on) if on is not None else request.app.state.today()
-    catalogue = request.app.state.catalogue
-    edition, rows = await queries.provision(runtime_of(request).uow(), catalogue, day)
-    return provision_view(edition, day.isoformat(), rows)
+    day = _day(on) if on is not None else deps.today()
+    edition, rows = await queries.provision(deps.uow(), deps.catalogue, day)
+    return views.provision_view(edition, day, rows)
 
 
 def _day(value: str) -> date:

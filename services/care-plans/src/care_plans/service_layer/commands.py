@@ -1,8 +1,12 @@
-"""What people and assessors ask the care-plans service to do. Each names the plan version
-the caller saw (`seen_version`); acting on an older one is refused, never merged."""
+"""What people, assessors, other services and the review job ask the care-plans service to do.
+Commands a person or assessor sends name the plan version they saw (`seen_version`); acting on
+an older one is refused, never merged."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
+
+from care_plans.domain.decisions import Decision
 
 
 @dataclass(frozen=True)
@@ -37,3 +41,17 @@ class ChangeChoices:
     seen_version: int
     preferred_providers: Mapping[str, str] = field(default_factory=dict)  # service -> provider
     direct_payment_services: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class ApplyDecision:
+    """An assessment decision (a DecisionMade event) to apply to the person's plan."""
+
+    decision: Decision
+
+
+@dataclass(frozen=True)
+class RaiseReviewNotices:
+    """Raise the review notices due or overdue on `on` that have not been raised yet."""
+
+    on: date

@@ -1,34 +1,35 @@
 """The review sweep: raise ReviewDue / ReviewOverdue for agreed plans, each notice once.
 
-Run by the background job every `review_interval_seconds` and by POST /ops/reviews/run. Plans
-are swept in batches, each in its own transaction with the plan rows locked (SKIP LOCKED, so
-replicas running the job at once never raise a notice twice); the notice is recorded with the
-plan and written to the outbox in that transaction.
+Run by the background job (entrypoints/jobs.py) and by POST /ops/reviews/run. Plans are swept
+in batches, each in its own transaction with the plan rows locked (SKIP LOCKED, so replicas
+sweeping at once never raise a notice twice); a notice is recorded on the plan and written to
+the outbox in that transaction.
 """
 
 from collections.abc import Callable
-from datetime import date
 
 from care_plans.domain.events import ReviewDue, ReviewOverdue
 from care_plans.domain.reviews import overdue, reviews_due
-from care_plans.service_layer.plans import store
+from care_plans.service_layer.commands import RaiseReviewNotices
+from care_plans.service_layer.ports import CarePlansUnitOfWork
+
+BATCH = 200
 
 
-async def run_reviews(make_uow: Callable[[], object], today: date, batch: int = 200) -> dict:
-    raised = {"due": [], "overdue": []}
+async def raise_review_notices(
+    cmd: RaiseReviewNotices, make_uow: Callable[[], CarePlansUnitOfWork]
+) -> list[ReviewDue | ReviewOverdue]:
+    """The notices raised now, oldest plan first (none when swept again the same day)."""
+    raised: list[ReviewDue | ReviewOverdue] = []
     while True:
         async with make_uow() as uow:
-            plans = await uow.plans.due_for_review(today, batch)
-            reviews_due(plans, today)
-            overdue(plans, today)
-            found = 0
+            plans = await uow.plans.due_for_review(cmd.on, BATCH)
+            reviews_due(plans, cmd.on)
+            overdue(plans, cmd.on)
+            found = [e for p in plans for e in p.events if isinstance(e, ReviewDue | ReviewOverdue)]
             for plan in plans:
-                for event in plan.events:
-                    kind = {ReviewDue: "due", ReviewOverdue: "overdue"}.get(type(event))
-                    if kind:
-                        raised[kind].append({"plan_id": plan.plan_id, "due_on": event.due_on})
-                        found += 1
-                await store(uow, plan)
+                await uow.plans.save(plan)
             await uow.commit()
-        if not plans or not found:
+        raised += found
+        if not found:
             return raised
