@@ -13,7 +13,7 @@ pytestmark = pytest.mark.e2e
 async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) -> None:  # noqa: ANN001
     person = await submit_assessment(platform.url("assessment"), correlation_id="e2e-flow-1")
     pid = person["person_id"]
-    weekly = person["decision"]["body"]["award"]["payable_weekly_pence"]
+    weekly = person["decision"]["body"]["award"]["net_weekly_pence"]
     assert person["decision"]["eligible"] and weekly > 0
 
     payments = await eventually(
@@ -26,7 +26,7 @@ async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) 
     assert plan["weekly_budget_pence"] == weekly
     assert (
         payments["next_payment"]["amount_pence"]
-        == (person["decision"]["body"]["award"]["payable_monthly_pence"])
+        == (person["decision"]["body"]["award"]["net_monthly_pence"])
     )  # to the penny
 
     async with httpx.AsyncClient(base_url=platform.url("portal"), follow_redirects=True) as portal:

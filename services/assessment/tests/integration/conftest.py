@@ -18,7 +18,7 @@ class Clock:
 
 
 @pytest.fixture
-async def api(infra, fresh_database):  # noqa: ANN001, ANN201
+async def api(infra, fresh_database):
     """An httpx client with `.pool` (the app's asyncpg pool) and `.clock` (set `.clock.today`)."""
     settings = AssessmentSettings(
         database_url=fresh_database,

@@ -32,7 +32,7 @@ ADA = Person("P1", "JT123456C", "Ada", date(1955, 12, 10), "E09000033")
 
 
 @pytest.fixture(params=["fake", "postgres"])
-async def store(request, infra, fresh_database):  # noqa: ANN001, ANN201
+async def store(request, infra, fresh_database):
     """(make_uow, published_ids): units of work over one store, and what they have published."""
     if request.param == "fake":
         fake = FakeAssessmentUnitOfWork()
@@ -53,17 +53,17 @@ async def store(request, infra, fresh_database):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def make_uow(store):  # noqa: ANN001, ANN201
+def make_uow(store):
     return store[0]
 
 
 @pytest.fixture
-def published_ids(store):  # noqa: ANN001, ANN201
+def published_ids(store):
     return store[1]
 
 
 @pytest.fixture
-def event():  # noqa: ANN201
+def event():
     def submitted() -> v1.AssessmentSubmittedV1:
         data = v1.AssessmentSubmitted(
             case_id="C1",
@@ -80,7 +80,7 @@ class TestUnitOfWork(UnitOfWorkContract):
     """servicekit's suite, over the assessment service's fake and PostgreSQL units of work."""
 
 
-def decision(version: int, **changes) -> DecisionRecord:  # noqa: ANN003
+def decision(version: int, **changes) -> DecisionRecord:
     return DecisionRecord(
         f"D{version}",
         "C1",
@@ -102,7 +102,7 @@ def decision(version: int, **changes) -> DecisionRecord:  # noqa: ANN003
 ASSESSED = AssessmentRecord("A1", "C1", "new_claim", "as-1", FACTS, "", submitted=False)
 
 
-async def test_a_case_is_read_back_as_it_was_saved_through_supersession(make_uow) -> None:  # noqa: ANN001
+async def test_a_case_is_read_back_as_it_was_saved_through_supersession(make_uow) -> None:
     async with make_uow() as uow:
         await uow.people.add(ADA)
         await uow.cases.add(Case("C1", ADA, "open", [ASSESSED], [decision(1)]))
@@ -135,7 +135,7 @@ async def test_a_case_is_read_back_as_it_was_saved_through_supersession(make_uow
         assert await uow.people.by_nino("JT123456C") == ADA
 
 
-async def test_what_is_not_there_is_not_found_naming_the_id(make_uow) -> None:  # noqa: ANN001
+async def test_what_is_not_there_is_not_found_naming_the_id(make_uow) -> None:
     async with make_uow() as uow:
         for find, field in (
             (uow.cases.get, "case_id"),
@@ -149,7 +149,7 @@ async def test_what_is_not_there_is_not_found_naming_the_id(make_uow) -> None:  
         assert await uow.cases.of_person("P1") == []
 
 
-async def test_a_saved_case_publishes_its_events_on_commit(make_uow, published_ids) -> None:  # noqa: ANN001
+async def test_a_saved_case_publishes_its_events_on_commit(make_uow, published_ids) -> None:
     rulebook = load_rulebook()
     async with make_uow() as uow:
         await uow.people.add(ADA)
@@ -172,7 +172,7 @@ async def test_a_saved_case_publishes_its_events_on_commit(make_uow, published_i
         )
 
 
-async def test_uncommitted_changes_are_rolled_back(make_uow) -> None:  # noqa: ANN001
+async def test_uncommitted_changes_are_rolled_back(make_uow) -> None:
     async with make_uow() as uow:
         await uow.people.add(ADA)
         await uow.cases.add(Case("C1", ADA, "open"))

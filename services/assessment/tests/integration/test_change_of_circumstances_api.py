@@ -9,7 +9,7 @@ from .support import ask_reconsideration, decide_new_claim, facts, outbox, short
 pytestmark = pytest.mark.integration
 
 
-async def change(api, case_id: str, effective_date: str, **descriptors: str):  # noqa: ANN001, ANN201
+async def change(api, case_id: str, effective_date: str, **descriptors: str):
     return await api.post(
         f"/cases/{case_id}/changes-of-circumstances",
         json={
@@ -21,7 +21,7 @@ async def change(api, case_id: str, effective_date: str, **descriptors: str):  #
     )
 
 
-async def test_a_change_across_the_uprating_date_uses_that_dates_rule_set(api) -> None:  # noqa: ANN001
+async def test_a_change_across_the_uprating_date_uses_that_dates_rule_set(api) -> None:
     api.clock.today = date(2025, 3, 3)
     original = await decide_new_claim(api)
     assert original["rule_set_id"] == "GB-CARE-2024-25"
@@ -44,7 +44,7 @@ async def test_a_change_across_the_uprating_date_uses_that_dates_rule_set(api) -
     ]
 
 
-async def test_bad_changes_are_refused_naming_the_field(api) -> None:  # noqa: ANN001
+async def test_bad_changes_are_refused_naming_the_field(api) -> None:
     original = await decide_new_claim(api)
     early = await change(api, original["case_id"], "2025-06-01")
     assert early.status_code == 422 and early.json()["errors"][0]["field"] == "effective_date"
@@ -58,7 +58,7 @@ async def test_bad_changes_are_refused_naming_the_field(api) -> None:  # noqa: A
     assert during.status_code == 409 and during.json()["errors"][0]["field"] == "case_id"
 
 
-async def test_the_outbox_carries_every_decision_in_order(api) -> None:  # noqa: ANN001
+async def test_the_outbox_carries_every_decision_in_order(api) -> None:
     original = await decide_new_claim(api)
     asked = (await ask_reconsideration(api, original["decision_id"], "2025-06-02")).json()
     api.clock.today = date(2025, 6, 16)

@@ -11,7 +11,7 @@ from .support import ask_reconsideration, decide_new_claim, facts, outbox, short
 pytestmark = pytest.mark.integration
 
 
-async def test_asked_in_time_it_is_recorded_with_its_event(api) -> None:  # noqa: ANN001
+async def test_asked_in_time_it_is_recorded_with_its_event(api) -> None:
     decision = await decide_new_claim(api)  # made 2025-06-02: the deadline is 2025-07-02
     api.clock.today = date(2025, 7, 2)
     asked = await ask_reconsideration(api, decision["decision_id"], "2025-07-02")
@@ -25,7 +25,7 @@ async def test_asked_in_time_it_is_recorded_with_its_event(api) -> None:  # noqa
     assert last["payload"]["data"]["reconsideration_id"] == asked.json()["reconsideration_id"]
 
 
-async def test_asked_after_the_deadline_it_is_refused_and_nothing_is_written(api) -> None:  # noqa: ANN001
+async def test_asked_after_the_deadline_it_is_refused_and_nothing_is_written(api) -> None:
     decision = await decide_new_claim(api)
     api.clock.today = date(2025, 7, 3)
     late = await ask_reconsideration(api, decision["decision_id"], "2025-07-03")
@@ -38,7 +38,7 @@ async def test_asked_after_the_deadline_it_is_refused_and_nothing_is_written(api
     assert current["status"] == "current"
 
 
-async def test_the_original_assessor_cannot_review_it(api) -> None:  # noqa: ANN001
+async def test_the_original_assessor_cannot_review_it(api) -> None:
     decision = await decide_new_claim(api, assessor="as-1")
     asked = (await ask_reconsideration(api, decision["decision_id"], "2025-06-02")).json()
     same = await api.post(
@@ -54,7 +54,7 @@ async def test_the_original_assessor_cannot_review_it(api) -> None:  # noqa: ANN
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "facts"
 
 
-async def test_a_revised_decision_supersedes_the_original_from_its_date(api) -> None:  # noqa: ANN001
+async def test_a_revised_decision_supersedes_the_original_from_its_date(api) -> None:
     original = await decide_new_claim(api)
     api.clock.today = date(2025, 6, 20)
     asked = (await ask_reconsideration(api, original["decision_id"], "2025-06-20")).json()
@@ -108,7 +108,7 @@ async def test_a_revised_decision_supersedes_the_original_from_its_date(api) -> 
     assert superseded.json()["errors"][0]["field"] == "decision_id"
 
 
-async def test_two_requests_racing_on_one_decision_one_wins_the_other_409s(api) -> None:  # noqa: ANN001
+async def test_two_requests_racing_on_one_decision_one_wins_the_other_409s(api) -> None:
     decision = await decide_new_claim(api)
     async with api.pool.acquire() as holder:
         lock = holder.transaction()

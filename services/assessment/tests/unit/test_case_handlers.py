@@ -20,7 +20,7 @@ def uow() -> FakeAssessmentUnitOfWork:
 
 
 class TestOpenCase:
-    async def test_a_person_is_created_once_per_nino(self, uow) -> None:  # noqa: ANN001
+    async def test_a_person_is_created_once_per_nino(self, uow) -> None:
         first = await cases.open_case(ADA, uow)
         second = await cases.open_case(ADA, uow)
         assert first.person_id == second.person_id and first.case_id != second.case_id
@@ -28,7 +28,7 @@ class TestOpenCase:
 
 
 class TestRecordAssessment:
-    async def test_bad_facts_are_refused_before_anything_is_written(self, uow) -> None:  # noqa
+    async def test_bad_facts_are_refused_before_anything_is_written(self, uow) -> None:
         case = await cases.open_case(ADA, uow)
         with pytest.raises(Unacceptable) as refused:
             await cases.record_assessment(
@@ -37,7 +37,7 @@ class TestRecordAssessment:
         assert refused.value.errors[0][0] == "facts.descriptors.3"
         assert uow.cases.assessments == {}
 
-    async def test_a_descriptor_list_for_one_activity_is_two_descriptors(self, uow) -> None:  # noqa: ANN001
+    async def test_a_descriptor_list_for_one_activity_is_two_descriptors(self, uow) -> None:
         case = await cases.open_case(ADA, uow)
         with pytest.raises(Unacceptable) as refused:
             await cases.record_assessment(
@@ -50,7 +50,7 @@ class TestRecordAssessment:
         assert field == "facts.descriptors.1"
         assert message == "give exactly one descriptor per activity, got 2: ['1a', '1b']"
 
-    async def test_an_unknown_case_is_not_found(self, uow) -> None:  # noqa: ANN001
+    async def test_an_unknown_case_is_not_found(self, uow) -> None:
         with pytest.raises(NotFound):
             await cases.record_assessment(
                 RecordAssessment("nope", "as-1", facts()), uow, RULEBOOK, TODAY
@@ -58,7 +58,7 @@ class TestRecordAssessment:
 
 
 class TestSubmitAssessment:
-    async def test_the_decision_is_version_1_and_goes_out_with_the_submission(self, uow) -> None:  # noqa: ANN001
+    async def test_the_decision_is_version_1_and_goes_out_with_the_submission(self, uow) -> None:
         decision = await decided_case(uow, TODAY)
         assert (decision.version, decision.kind, decision.status) == (1, "new_claim", "current")
         assert decision.decided_on == decision.effective_date == TODAY
@@ -70,7 +70,7 @@ class TestSubmitAssessment:
         assert made.subject == decision.person_id and made.data.kind == "new_claim"
         assert made.data.decision_version == 1 and made.data.supersedes_decision_id is None
 
-    async def test_a_decided_case_takes_no_further_assessment(self, uow) -> None:  # noqa: ANN001
+    async def test_a_decided_case_takes_no_further_assessment(self, uow) -> None:
         decision = await decided_case(uow, TODAY)
         with pytest.raises(NotAllowedNow) as refused:
             await cases.record_assessment(

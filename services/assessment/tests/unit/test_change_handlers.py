@@ -19,12 +19,12 @@ TODAY = date(2025, 4, 20)
 
 
 @pytest.fixture
-async def uow_and_decision():  # noqa: ANN201
+async def uow_and_decision():
     uow = FakeAssessmentUnitOfWork()
     return uow, await decided_case(uow, DECIDED)
 
 
-async def change(uow, case_id: str, on: date, new_facts=None):  # noqa: ANN001, ANN201
+async def change(uow, case_id: str, on: date, new_facts=None):
     return await changes.record_change_of_circumstances(
         RecordChangeOfCircumstances(
             case_id, "as-3", new_facts or facts(**{"1": "1f"}), on, "moved in with daughter"
@@ -42,7 +42,7 @@ async def change(uow, case_id: str, on: date, new_facts=None):  # noqa: ANN001, 
         (date(2025, 4, 7), "GB-CARE-2025-26"),
     ],
 )
-async def test_the_date_of_the_change_picks_the_rule_set(uow_and_decision, on, rule_set) -> None:  # noqa: ANN001
+async def test_the_date_of_the_change_picks_the_rule_set(uow_and_decision, on, rule_set) -> None:
     uow, original = uow_and_decision
     new = await change(uow, original.case_id, on)
     assert (new.rule_set_id, new.effective_date, new.decided_on) == (rule_set, on, TODAY)
@@ -63,7 +63,7 @@ async def test_the_date_of_the_change_picks_the_rule_set(uow_and_decision, on, r
     assert (made.decision_version, made.effective_date, made.rule_set_id) == (2, on, rule_set)
 
 
-async def test_changes_chain_versions_and_keep_one_live_decision(uow_and_decision) -> None:  # noqa: ANN001
+async def test_changes_chain_versions_and_keep_one_live_decision(uow_and_decision) -> None:
     uow, original = uow_and_decision
     second = await change(uow, original.case_id, date(2025, 4, 1))
     third = await change(uow, original.case_id, date(2025, 5, 1))
@@ -74,7 +74,7 @@ async def test_changes_chain_versions_and_keep_one_live_decision(uow_and_decisio
 
 async def test_a_change_before_the_current_decision_takes_effect_is_refused(
     uow_and_decision,
-) -> None:  # noqa: ANN001
+) -> None:
     uow, original = uow_and_decision
     with pytest.raises(Unacceptable) as refused:
         await change(uow, original.case_id, date(2025, 3, 2))
@@ -82,14 +82,14 @@ async def test_a_change_before_the_current_decision_takes_effect_is_refused(
     assert len(uow.cases.decisions) == 1 and len(uow.cases.assessments) == 1
 
 
-async def test_a_date_before_any_rule_set_names_effective_date(uow_and_decision) -> None:  # noqa: ANN001
+async def test_a_date_before_any_rule_set_names_effective_date(uow_and_decision) -> None:
     uow, original = uow_and_decision
     with pytest.raises(Unacceptable) as refused:
         await change(uow, original.case_id, date(2020, 1, 1))
     assert refused.value.field == "effective_date"
 
 
-async def test_float_money_is_refused_naming_the_field(uow_and_decision) -> None:  # noqa: ANN001
+async def test_float_money_is_refused_naming_the_field(uow_and_decision) -> None:
     uow, original = uow_and_decision
     floaty = facts()
     floaty["means"]["capital_pence"] = 5000.0
@@ -98,7 +98,7 @@ async def test_float_money_is_refused_naming_the_field(uow_and_decision) -> None
     assert refused.value.field == "facts.means.capital_pence"
 
 
-async def test_no_change_on_an_undecided_case_or_during_a_reconsideration(uow_and_decision) -> None:  # noqa: ANN001
+async def test_no_change_on_an_undecided_case_or_during_a_reconsideration(uow_and_decision) -> None:
     uow, original = uow_and_decision
     open_case = await cases.open_case(
         OpenCase("JT123456C", "Ada Lovelace", date(1955, 12, 10), "E09000033"), uow

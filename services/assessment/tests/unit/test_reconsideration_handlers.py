@@ -14,12 +14,12 @@ DECIDED = date(2025, 1, 31)  # one calendar month on is 28 February 2025
 
 
 @pytest.fixture
-async def uow_and_decision():  # noqa: ANN201
+async def uow_and_decision():
     uow = FakeAssessmentUnitOfWork()
     return uow, await decided_case(uow, DECIDED, assessor="as-1")
 
 
-async def ask(uow, decision_id: str, on: date, today: date | None = None):  # noqa: ANN001, ANN201
+async def ask(uow, decision_id: str, on: date, today: date | None = None):
     return await reconsideration.request_reconsideration(
         RequestReconsideration(decision_id, on, "I cannot cook a meal", "the person"),
         uow,
@@ -27,7 +27,7 @@ async def ask(uow, decision_id: str, on: date, today: date | None = None):  # no
     )
 
 
-async def review(uow, reconsideration_id: str, reviewer: str = "rv-2", revised=None):  # noqa: ANN001, ANN201
+async def review(uow, reconsideration_id: str, reviewer: str = "rv-2", revised=None):
     return await reconsideration.decide_reconsideration(
         DecideReconsideration(reconsideration_id, reviewer, revised),
         uow,
@@ -37,7 +37,7 @@ async def review(uow, reconsideration_id: str, reviewer: str = "rv-2", revised=N
 
 
 class TestRequestReconsideration:
-    async def test_asked_on_the_last_day_it_is_taken(self, uow_and_decision) -> None:  # noqa: ANN001
+    async def test_asked_on_the_last_day_it_is_taken(self, uow_and_decision) -> None:
         uow, decision = uow_and_decision
         asked = await ask(uow, decision.decision_id, date(2025, 2, 28))
         assert asked.status == "requested"
@@ -56,7 +56,7 @@ class TestRequestReconsideration:
     )
     async def test_a_bad_request_date_is_refused_naming_it(
         self, uow_and_decision, on, today, words
-    ) -> None:  # noqa: ANN001
+    ) -> None:
         uow, decision = uow_and_decision
         published = len(uow.published)
         with pytest.raises(Unacceptable) as refused:
@@ -65,7 +65,7 @@ class TestRequestReconsideration:
         assert uow.cases.reconsiderations == {} and len(uow.published) == published
         assert uow.cases.decisions[decision.decision_id].status == "current"
 
-    async def test_a_second_request_on_the_same_decision_conflicts(self, uow_and_decision) -> None:  # noqa: ANN001
+    async def test_a_second_request_on_the_same_decision_conflicts(self, uow_and_decision) -> None:
         uow, decision = uow_and_decision
         await ask(uow, decision.decision_id, date(2025, 2, 3))
         with pytest.raises(NotAllowedNow) as refused:
@@ -74,7 +74,7 @@ class TestRequestReconsideration:
 
 
 class TestDecideReconsideration:
-    async def test_the_original_assessor_cannot_review(self, uow_and_decision) -> None:  # noqa: ANN001
+    async def test_the_original_assessor_cannot_review(self, uow_and_decision) -> None:
         uow, decision = uow_and_decision
         asked = await ask(uow, decision.decision_id, date(2025, 2, 3))
         with pytest.raises(Unacceptable) as refused:
@@ -84,7 +84,7 @@ class TestDecideReconsideration:
 
     async def test_unchanged_facts_still_give_a_new_backdated_version(
         self, uow_and_decision
-    ) -> None:  # noqa: ANN001
+    ) -> None:
         uow, original = uow_and_decision
         asked = await ask(uow, original.decision_id, date(2025, 2, 3))
         decided, new = await review(uow, asked.reconsideration_id)
@@ -108,7 +108,7 @@ class TestDecideReconsideration:
 
     async def test_revised_facts_change_the_outcome_from_the_original_date(
         self, uow_and_decision
-    ) -> None:  # noqa: ANN001
+    ) -> None:
         uow, original = uow_and_decision
         asked = await ask(uow, original.decision_id, date(2025, 2, 3))
         decided, new = await review(
@@ -121,7 +121,7 @@ class TestDecideReconsideration:
         assert uow.published_types()[-4] == "assessment_submitted"
         assert uow.cases.cases[original.case_id].status == "decided"
 
-    async def test_bad_revised_facts_write_nothing(self, uow_and_decision) -> None:  # noqa: ANN001
+    async def test_bad_revised_facts_write_nothing(self, uow_and_decision) -> None:
         uow, original = uow_and_decision
         asked = await ask(uow, original.decision_id, date(2025, 2, 3))
         with pytest.raises(Unacceptable) as refused:
@@ -131,7 +131,7 @@ class TestDecideReconsideration:
 
     async def test_it_is_decided_once_and_its_result_is_not_reconsidered_again(
         self, uow_and_decision
-    ) -> None:  # noqa: ANN001
+    ) -> None:
         uow, original = uow_and_decision
         asked = await ask(uow, original.decision_id, date(2025, 2, 3))
         _, new = await review(uow, asked.reconsideration_id)

@@ -17,7 +17,7 @@ from assessment.domain.workflow import NotAllowedNow, RequestRefused
         (date(2025, 8, 31), date(2025, 9, 30)),
     ],
 )
-def test_the_deadline_is_one_calendar_month_after_the_decision(decided, deadline) -> None:  # noqa: ANN001
+def test_the_deadline_is_one_calendar_month_after_the_decision(decided, deadline) -> None:
     assert workflow.reconsideration_deadline(decided) == deadline
 
 
@@ -40,7 +40,7 @@ def test_asking_on_the_deadline_is_in_time_and_the_day_after_is_not() -> None:
         ("change_circumstances", "decided", "decided"),
     ],
 )
-def test_allowed_case_moves(action, before, after) -> None:  # noqa: ANN001
+def test_allowed_case_moves(action, before, after) -> None:
     assert workflow.case_after(before, action) == after
 
 
@@ -54,7 +54,7 @@ def test_allowed_case_moves(action, before, after) -> None:  # noqa: ANN001
         ("change_circumstances", "under_reconsideration"),
     ],
 )
-def test_other_case_moves_conflict_naming_the_case(action, status) -> None:  # noqa: ANN001
+def test_other_case_moves_conflict_naming_the_case(action, status) -> None:
     with pytest.raises(NotAllowedNow) as refused:
         workflow.case_after(status, action)
     assert refused.value.field == "case_id"

@@ -33,11 +33,11 @@ def gross_by_component(components: dict[str, ComponentResult], rules: RuleSet) -
 
 
 def build_award(
-    by_component: dict[str, int], contribution: int, rules: RuleSet, eligible_before_net: bool
+    by_component: dict[str, int], contribution: int, rules: RuleSet, needs_and_means_met: bool
 ) -> Award:
     gross = sum(by_component.values())
     after_contribution = max(0, gross - contribution)
-    net = after_contribution if eligible_before_net else 0
+    net = after_contribution if needs_and_means_met else 0
     return Award(
         weekly_pence_by_component=dict(by_component),
         gross_weekly_pence=gross,
@@ -54,7 +54,7 @@ def _monthly(weekly_pence: int, rules: RuleSet) -> int:
 
 
 def award_lines(
-    award: Award, components: dict[str, ComponentResult], rules: RuleSet, eligible_before_net: bool
+    award: Award, components: dict[str, ComponentResult], rules: RuleSet, needs_and_means_met: bool
 ) -> list[ExplanationLine]:
     lines = []
     for component in rules.components:
@@ -75,7 +75,7 @@ def award_lines(
             rules.means_test.contribution_citation,
             f"Your award before your contribution is {pounds(award.gross_weekly_pence)} a week. "
             f"After taking off your contribution of {pounds(award.weekly_contribution_pence)}, "
-            f"it {'is' if eligible_before_net else 'would be'} "
+            f"it {'is' if needs_and_means_met else 'would be'} "
             f"{pounds(award.after_contribution_weekly_pence)} a week.",
         ),
         ExplanationLine(

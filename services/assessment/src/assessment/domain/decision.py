@@ -53,9 +53,9 @@ def decide(facts: AssessmentFacts, rules: RuleSet, decided_on: date) -> Decision
         age_on(facts.means, decided_on),
         full_cost_pence=sum(by_component.values()),
     )
-    eligible_before_net = care_act.eligible and means.financially_eligible
-    award = build_award(by_component, means.weekly_contribution_pence, rules, eligible_before_net)
-    eligible = eligible_before_net and award.after_contribution_weekly_pence > 0
+    needs_and_means_met = care_act.eligible and means.financially_eligible
+    award = build_award(by_component, means.weekly_contribution_pence, rules, needs_and_means_met)
+    eligible = needs_and_means_met and award.after_contribution_weekly_pence > 0
     effective = decided_on
     review = add_months(effective, rules.award.review_after_months)
     explanation = (
@@ -64,7 +64,7 @@ def decide(facts: AssessmentFacts, rules: RuleSet, decided_on: date) -> Decision
         *care_act_lines,
         *carer_lines,
         *means_lines,
-        *award_lines(award, components, rules, eligible_before_net),
+        *award_lines(award, components, rules, needs_and_means_met),
         *_outcome_lines(rules, care_act, means, award, eligible, effective, review),
     )
     return Decision(

@@ -86,18 +86,18 @@ class VerifyPersonRequest(Strict):
     date_of_birth: date
 
 
-class OpenCaseResponse(Strict):
+class OpenCaseResponse(BaseModel):
     case_id: str
     person_id: str
     status: str
 
 
-class RecordAssessmentResponse(Strict):
+class RecordAssessmentResponse(BaseModel):
     assessment_id: str
     case_id: str
 
 
-class RequestReconsiderationResponse(Strict):
+class RequestReconsiderationResponse(BaseModel):
     reconsideration_id: str
     decision_id: str
     case_id: str
@@ -105,7 +105,7 @@ class RequestReconsiderationResponse(Strict):
     requested_on: date
 
 
-class DecideReconsiderationResponse(Strict):
+class DecideReconsiderationResponse(BaseModel):
     reconsideration_id: str
     outcome: Literal["changed", "unchanged"]
     original_decision_id: str
