@@ -15,7 +15,7 @@ async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) 
         platform.url("assessment"), correlation_id="e2e-flow-1", nino="TC100001A"
     )
     pid = person["person_id"]
-    weekly = person["decision"]["body"]["award"]["payable_weekly_pence"]
+    weekly = person["decision"]["body"]["award"]["net_weekly_pence"]
     assert person["decision"]["eligible"] and weekly > 0
 
     payments = await eventually(
@@ -28,7 +28,7 @@ async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) 
     assert plan["weekly_budget_pence"] == weekly
     assert (
         payments["next_payment"]["amount_pence"]
-        == (person["decision"]["body"]["award"]["payable_monthly_pence"])
+        == (person["decision"]["body"]["award"]["net_monthly_pence"])
     )  # to the penny
 
     async with httpx.AsyncClient(timeout=30) as browser:

@@ -1,23 +1,34 @@
-"""Composition root: `uvicorn --factory assessment.main:create_app`."""
+"""The one wiring place of the service: `uvicorn --factory assessment.main:create_app`.
+(The calculator command, `python -m assessment`, is wired in __main__.py.)"""
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from servicekit.service import ServiceDefinition, create_service_app
 
-from assessment.adapters.repository import AssessmentUnitOfWork
+from assessment.adapters.repository import AsyncpgAssessmentUnitOfWork
+from assessment.adapters.rulesets import load_rulebook
 from assessment.config import AssessmentSettings
-from assessment.entrypoints import http, queries
-from assessment.rulebook import load_rulebook
+from assessment.entrypoints import errors, http, reads
+from assessment.entrypoints.dependencies import Dependencies
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+Clock = Callable[[], date]
 
 
-def create_app(settings: AssessmentSettings | None = None, today=date.today) -> Any:  # noqa: ANN001
+def create_app(settings: AssessmentSettings | None = None, clock: Clock = date.today) -> Any:
     settings = settings or AssessmentSettings()
+    rulebook = load_rulebook()
     definition = ServiceDefinition(
-        name="assessment", title="Care Benefit — assessment", migrations=MIGRATIONS,
-        make_uow=AssessmentUnitOfWork, routers=[http.router, queries.router])
-    return create_service_app(definition, settings,
-                              state={"rulebook": load_rulebook(), "today": today})
+        name="assessment",
+        title="Care Benefit — assessment",
+        migrations=MIGRATIONS,
+        make_uow=AsyncpgAssessmentUnitOfWork,
+        routers=[http.router, reads.router],
+        error_statuses=errors.HTTP_STATUS,
+        unprocessable=errors.UNPROCESSABLE,
+        make_deps=lambda runtime: Dependencies(uow=runtime.uow, today=clock, rulebook=rulebook),
+    )
+    return create_service_app(definition, settings)

@@ -18,12 +18,13 @@ class Clock:
 
 
 @pytest.fixture
-async def api(infra, fresh_database):  # noqa: ANN001, ANN201
+async def api(infra, fresh_database):
     """An httpx client with `.pool` (the app's asyncpg pool) and `.clock` (set `.clock.today`)."""
-    settings = AssessmentSettings(database_url=fresh_database, relay_enabled=False,
-                                  **infra.kafka_settings())
+    settings = AssessmentSettings(
+        database_url=fresh_database, relay_enabled=False, **infra.kafka_settings()
+    )
     clock = Clock(date(2025, 6, 2))
-    app = create_app(settings, today=clock)
+    app = create_app(settings, clock=clock)
     async with LifespanManager(app) as manager:
         async with AsyncClient(transport=ASGITransport(manager.app), base_url="http://t") as client:
             client.pool = app.app.app.state.runtime.pool  # OpenTelemetry(Correlation(FastAPI))

@@ -9,7 +9,7 @@ from .support import ELIGIBLE_FACTS, PERSON, decide_new_claim, open_case, outbox
 pytestmark = pytest.mark.integration
 
 
-async def test_an_assessor_takes_a_case_from_creation_to_decision(api) -> None:  # noqa: ANN001
+async def test_an_assessor_takes_a_case_from_creation_to_decision(api) -> None:
     decision = await decide_new_claim(api)
     assert decision["eligible"] is True and decision["rule_set_id"] == "GB-CARE-2025-26"
     assert decision["reconsideration_deadline"] == "2025-07-02"
@@ -22,58 +22,71 @@ async def test_an_assessor_takes_a_case_from_creation_to_decision(api) -> None: 
     made = rows[1]["payload"]
     assert rows[1]["key"] == decision["person_id"]
     award = decision["body"]["award"]
-    assert made["data"]["award"]["net_weekly_pence"] == award["payable_weekly_pence"]
+    assert made["data"]["award"]["net_weekly_pence"] == award["net_weekly_pence"]
     assert made["data"]["explanation"] and made["correlationid"]
 
 
-@pytest.mark.parametrize(("body", "field"), [
-    ({**PERSON, "nino": "QQ123"}, "nino"),
-    ({**PERSON, "area_code": "Westminster"}, "area_code"),
-    ({**PERSON, "date_of_birth": "10/12/1955"}, "date_of_birth"),
-    ({k: v for k, v in PERSON.items() if k != "full_name"}, "full_name"),
-])
-async def test_bad_case_details_get_a_clear_4xx_naming_the_field(api, body, field) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({**PERSON, "nino": "QQ123"}, "nino"),
+        ({**PERSON, "area_code": "Westminster"}, "area_code"),
+        ({**PERSON, "date_of_birth": "10/12/1955"}, "date_of_birth"),
+        ({k: v for k, v in PERSON.items() if k != "full_name"}, "full_name"),
+    ],
+)
+async def test_bad_case_details_get_a_clear_4xx_naming_the_field(api, body, field) -> None:
     response = await api.post("/cases", json=body)
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == [field]
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    (lambda f: f["descriptors"].update({"1": "1z"}), "facts.descriptors.1"),
-    (lambda f: f["descriptors"].pop("12"), "facts.descriptors.12"),
-    (lambda f: f["descriptors"].update({"2": "1b"}), "facts.descriptors.2"),
-    (lambda f: f["means"].update({"capital_pence": 1000.5}), "facts.means.capital_pence"),
-])
-async def test_bad_assessments_are_refused_and_nothing_is_written(api, change, field) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        (lambda f: f["descriptors"].update({"1": "1z"}), "facts.descriptors.1"),
+        (lambda f: f["descriptors"].pop("12"), "facts.descriptors.12"),
+        (lambda f: f["descriptors"].update({"2": "1b"}), "facts.descriptors.2"),
+        (lambda f: f["means"].update({"capital_pence": 1000.5}), "facts.means.capital_pence"),
+    ],
+)
+async def test_bad_assessments_are_refused_and_nothing_is_written(api, change, field) -> None:
     case = await open_case(api)
     facts = json.loads(json.dumps(ELIGIBLE_FACTS))
     change(facts)
-    response = await api.post(f"/cases/{case['case_id']}/assessments",
-                              json={"assessor_id": "as-1", "facts": facts})
+    response = await api.post(
+        f"/cases/{case['case_id']}/assessments", json={"assessor_id": "as-1", "facts": facts}
+    )
     assert response.status_code == 422, response.text
     assert field in [e["field"] for e in response.json()["errors"]]
     assert await api.pool.fetchval("SELECT count(*) FROM assessments") == 0
 
 
-async def test_two_descriptors_for_one_activity_as_repeated_json_keys(api) -> None:  # noqa: ANN001
+async def test_two_descriptors_for_one_activity_as_repeated_json_keys(api) -> None:
     case = await open_case(api)
     body = json.dumps({"assessor_id": "as-1", "facts": ELIGIBLE_FACTS})
     body = body.replace('"1": "1d"', '"1": "1d", "1": "1a"')
-    response = await api.post(f"/cases/{case['case_id']}/assessments", content=body,
-                              headers={"content-type": "application/json"})
+    response = await api.post(
+        f"/cases/{case['case_id']}/assessments",
+        content=body,
+        headers={"content-type": "application/json"},
+    )
     assert response.status_code == 422, response.text
     [error] = response.json()["errors"]
     assert error["field"] == "facts.descriptors.1" and "exactly one descriptor" in error["message"]
     assert await api.pool.fetchval("SELECT count(*) FROM assessments") == 0
 
 
-async def test_an_unknown_case_is_a_404_and_a_second_submit_a_409(api) -> None:  # noqa: ANN001
-    unknown = await api.post("/cases/nope/assessments",
-                             json={"assessor_id": "a", "facts": ELIGIBLE_FACTS})
+async def test_an_unknown_case_is_a_404_and_a_second_submit_a_409(api) -> None:
+    unknown = await api.post(
+        "/cases/nope/assessments", json={"assessor_id": "a", "facts": ELIGIBLE_FACTS}
+    )
     assert unknown.status_code == 404
     case = await open_case(api)
-    recorded = await api.post(f"/cases/{case['case_id']}/assessments",
-                              json={"assessor_id": "as-1", "facts": ELIGIBLE_FACTS})
+    recorded = await api.post(
+        f"/cases/{case['case_id']}/assessments",
+        json={"assessor_id": "as-1", "facts": ELIGIBLE_FACTS},
+    )
     aid = recorded.json()["assessment_id"]
     url = f"/cases/{case['case_id']}/assessments/{aid}/submit"
     assert (await api.post(url, json={"assessor_id": "as-1"})).status_code == 201
@@ -81,7 +94,7 @@ async def test_an_unknown_case_is_a_404_and_a_second_submit_a_409(api) -> None: 
     assert second.status_code == 409 and second.json()["errors"][0]["field"] == "case_id"
 
 
-async def test_assessors_see_a_case_and_a_persons_cases(api) -> None:  # noqa: ANN001
+async def test_assessors_see_a_case_and_a_persons_cases(api) -> None:
     decision = await decide_new_claim(api)
     detail = (await api.get(f"/cases/{decision['case_id']}")).json()
     assert detail["case"]["status"] == "decided"
@@ -89,12 +102,13 @@ async def test_assessors_see_a_case_and_a_persons_cases(api) -> None:  # noqa: A
     assert [(d["version"], d["status"]) for d in detail["decisions"]] == [(1, "current")]
     listed = (await api.get("/cases", params={"person_id": decision["person_id"]})).json()
     assert [(c["case_id"], c["current_decision_id"]) for c in listed["cases"]] == [
-        (decision["case_id"], decision["decision_id"])]
+        (decision["case_id"], decision["decision_id"])
+    ]
     assert (await api.get("/cases/nope")).status_code == 404
     assert (await api.get("/cases")).json()["errors"][0]["field"] == "query.person_id"
 
 
-async def test_the_calculator_evaluates_on_a_date_and_records_nothing(api) -> None:  # noqa: ANN001
+async def test_the_calculator_evaluates_on_a_date_and_records_nothing(api) -> None:
     response = await api.post("/calculator", json={"on": "2024-05-01", "case": ELIGIBLE_FACTS})
     assert response.status_code == 200, response.text
     assert response.json()["rule_set_id"] == "GB-CARE-2024-25"

@@ -9,13 +9,19 @@ from .support import ask_reconsideration, decide_new_claim, facts, outbox, short
 pytestmark = pytest.mark.integration
 
 
-async def change(api, case_id: str, effective_date: str, **descriptors: str):  # noqa: ANN001, ANN201
-    return await api.post(f"/cases/{case_id}/changes-of-circumstances", json={
-        "assessor_id": "as-3", "facts": facts(**descriptors), "effective_date": effective_date,
-        "evidence_notes": "Moved in with her daughter"})
+async def change(api, case_id: str, effective_date: str, **descriptors: str):
+    return await api.post(
+        f"/cases/{case_id}/changes-of-circumstances",
+        json={
+            "assessor_id": "as-3",
+            "facts": facts(**descriptors),
+            "effective_date": effective_date,
+            "evidence_notes": "Moved in with her daughter",
+        },
+    )
 
 
-async def test_a_change_across_the_uprating_date_uses_that_dates_rule_set(api) -> None:  # noqa: ANN001
+async def test_a_change_across_the_uprating_date_uses_that_dates_rule_set(api) -> None:
     api.clock.today = date(2025, 3, 3)
     original = await decide_new_claim(api)
     assert original["rule_set_id"] == "GB-CARE-2024-25"
@@ -32,11 +38,13 @@ async def test_a_change_across_the_uprating_date_uses_that_dates_rule_set(api) -
     assert uprated > before["body"]["award"]["gross_weekly_pence"]
     made = [r["payload"]["data"] for r in await outbox(api) if short(r["type"]) == "decision_made"]
     assert [(m["decision_version"], m["effective_date"], m["rule_set_id"]) for m in made] == [
-        (1, "2025-03-03", "GB-CARE-2024-25"), (2, "2025-04-06", "GB-CARE-2024-25"),
-        (3, "2025-04-07", "GB-CARE-2025-26")]
+        (1, "2025-03-03", "GB-CARE-2024-25"),
+        (2, "2025-04-06", "GB-CARE-2024-25"),
+        (3, "2025-04-07", "GB-CARE-2025-26"),
+    ]
 
 
-async def test_bad_changes_are_refused_naming_the_field(api) -> None:  # noqa: ANN001
+async def test_bad_changes_are_refused_naming_the_field(api) -> None:
     original = await decide_new_claim(api)
     early = await change(api, original["case_id"], "2025-06-01")
     assert early.status_code == 422 and early.json()["errors"][0]["field"] == "effective_date"
@@ -50,33 +58,60 @@ async def test_bad_changes_are_refused_naming_the_field(api) -> None:  # noqa: A
     assert during.status_code == 409 and during.json()["errors"][0]["field"] == "case_id"
 
 
-async def test_the_outbox_carries_every_decision_in_order(api) -> None:  # noqa: ANN001
+async def test_the_outbox_carries_every_decision_in_order(api) -> None:
     original = await decide_new_claim(api)
     asked = (await ask_reconsideration(api, original["decision_id"], "2025-06-02")).json()
     api.clock.today = date(2025, 6, 16)
-    reviewed = (await api.post(f"/reconsiderations/{asked['reconsideration_id']}/decide", json={
-        "reviewer_id": "rv-2", "facts": facts(**{"9": "9c"})})).json()["decision"]
+    reviewed = (
+        await api.post(
+            f"/reconsiderations/{asked['reconsideration_id']}/decide",
+            json={"reviewer_id": "rv-2", "facts": facts(**{"9": "9c"})},
+        )
+    ).json()["decision"]
     api.clock.today = date(2025, 9, 1)
     changed = (await change(api, original["case_id"], "2025-08-18", **{"12": "12a"})).json()
     rows = await outbox(api)
     assert [short(r["type"]) for r in rows] == [
-        "assessment_submitted", "decision_made",
+        "assessment_submitted",
+        "decision_made",
         "reconsideration_requested",
-        "assessment_submitted", "reconsideration_decided", "decision_superseded", "decision_made",
-        "assessment_submitted", "decision_superseded", "decision_made"]
+        "assessment_submitted",
+        "reconsideration_decided",
+        "decision_superseded",
+        "decision_made",
+        "assessment_submitted",
+        "decision_superseded",
+        "decision_made",
+    ]
     assert {r["key"] for r in rows} == {original["person_id"]}
     made = [r["payload"]["data"] for r in rows if short(r["type"]) == "decision_made"]
-    assert [(m["decision_id"], m["decision_version"], m["supersedes_decision_id"], m["kind"],
-             m["effective_date"]) for m in made] == [
+    assert [
+        (
+            m["decision_id"],
+            m["decision_version"],
+            m["supersedes_decision_id"],
+            m["kind"],
+            m["effective_date"],
+        )
+        for m in made
+    ] == [
         (original["decision_id"], 1, None, "new_claim", "2025-06-02"),
         (reviewed["decision_id"], 2, original["decision_id"], "reconsideration", "2025-06-02"),
-        (changed["decision_id"], 3, reviewed["decision_id"], "change_of_circumstances",
-         "2025-08-18")]
+        (
+            changed["decision_id"],
+            3,
+            reviewed["decision_id"],
+            "change_of_circumstances",
+            "2025-08-18",
+        ),
+    ]
     superseded = [r["payload"]["data"] for r in rows if short(r["type"]) == "decision_superseded"]
-    assert [(s["decision_id"], s["superseded_by_decision_id"], s["reason"])
-            for s in superseded] == [
+    assert [
+        (s["decision_id"], s["superseded_by_decision_id"], s["reason"]) for s in superseded
+    ] == [
         (original["decision_id"], reviewed["decision_id"], "reconsideration"),
-        (reviewed["decision_id"], changed["decision_id"], "change_of_circumstances")]
+        (reviewed["decision_id"], changed["decision_id"], "change_of_circumstances"),
+    ]
     decided = next(r for r in rows if short(r["type"]) == "reconsideration_decided")
     assert decided["payload"]["data"]["new_decision_id"] == reviewed["decision_id"]
     live = "SELECT count(*) FROM decisions WHERE status <> 'superseded'"

@@ -2,8 +2,8 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from assessment.adapters.rulesets import load_rulebook
 from assessment.domain import AssessmentFacts, CareActFacts, CarerFacts, MeansFacts, decide
-from assessment.rulebook import load_rulebook
 
 A_DAY_IN_2025_26 = date(2025, 6, 2)
 

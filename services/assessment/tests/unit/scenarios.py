@@ -1,21 +1,37 @@
-"""Facts and a decided new claim for handler tests (on the fakes)."""
+"""Facts and a decided new claim for use-case tests (on the fakes)."""
 
 import copy
 from datetime import date
 from typing import Any
 
-from assessment.adapters.fakes import FakeAssessmentUnitOfWork
-from assessment.rulebook import load_rulebook
-from assessment.service_layer import handlers
+from assessment.adapters.rulesets import load_rulebook
+from assessment.domain import DecisionRecord
+from assessment.service_layer import cases
 from assessment.service_layer.commands import OpenCase, RecordAssessment, SubmitAssessment
-from assessment.service_layer.records import DecisionRecord
+
+from .fakes import FakeAssessmentUnitOfWork
 
 RULEBOOK = load_rulebook()
 ELIGIBLE_FACTS: dict[str, Any] = {
-    "descriptors": {"1": "1d", "2": "2b", "3": "3b", "4": "4c", "5": "5b", "6": "6c",
-                    "7": "7a", "8": "8a", "9": "9a", "10": "10b", "11": "11b", "12": "12c"},
-    "care_act": {"impairment_or_illness": True, "outcomes": {"a": "a", "b": "a", "d": "b"},
-                 "significant_wellbeing_impact": True},
+    "descriptors": {
+        "1": "1d",
+        "2": "2b",
+        "3": "3b",
+        "4": "4c",
+        "5": "5b",
+        "6": "6c",
+        "7": "7a",
+        "8": "8a",
+        "9": "9a",
+        "10": "10b",
+        "11": "11b",
+        "12": "12c",
+    },
+    "care_act": {
+        "impairment_or_illness": True,
+        "outcomes": {"a": "a", "b": "a", "d": "b"},
+        "significant_wellbeing_impact": True,
+    },
     "means": {"capital_pence": 500000, "weekly_income_pence": {"state_pension": 23000}, "age": 70},
 }
 
@@ -27,12 +43,19 @@ def facts(**descriptors: str) -> dict[str, Any]:
     return changed
 
 
-async def decided_case(uow: FakeAssessmentUnitOfWork, today: date, assessor: str = "as-1",
-                       with_facts: dict[str, Any] = ELIGIBLE_FACTS) -> DecisionRecord:
+async def decided_case(
+    uow: FakeAssessmentUnitOfWork,
+    today: date,
+    assessor: str = "as-1",
+    with_facts: dict[str, Any] = ELIGIBLE_FACTS,
+) -> DecisionRecord:
     """A new claim taken from an open case to its first decision, made on `today`."""
-    case = await handlers.open_case(
-        OpenCase("JT123456C", "Ada Lovelace", date(1955, 12, 10), "E09000033"), uow)
-    assessment_id = await handlers.record_assessment(
-        RecordAssessment(case.case_id, assessor, with_facts), uow, RULEBOOK, today)
-    return await handlers.submit_assessment(
-        SubmitAssessment(case.case_id, assessment_id, assessor), uow, RULEBOOK, today)
+    case = await cases.open_case(
+        OpenCase("JT123456C", "Ada Lovelace", date(1955, 12, 10), "E09000033"), uow
+    )
+    recorded = await cases.record_assessment(
+        RecordAssessment(case.case_id, assessor, with_facts), uow, RULEBOOK, today
+    )
+    return await cases.submit_assessment(
+        SubmitAssessment(case.case_id, recorded.assessment_id, assessor), uow, RULEBOOK, today
+    )

@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 from assessment.domain import decide
-from assessment.domain.money import add_months, monthly_equivalent, pounds
+from assessment.domain.money import monthly_equivalent
 from hypothesis import given
 from hypothesis import strategies as st
+from wording import add_months, pounds
 
 WEEKLY = st.integers(min_value=0, max_value=10_000_000)
 
@@ -65,12 +66,16 @@ def test_eligible_award_is_paid_in_full(decide_2025):
     award = decision.award
     assert decision.eligible
     assert award.weekly_pence_by_component == {"daily_living": 11040, "mobility": 7705}
-    assert (award.gross_weekly_pence, award.net_weekly_pence, award.payable_weekly_pence) == (
+    assert (
+        award.gross_weekly_pence,
+        award.after_contribution_weekly_pence,
+        award.net_weekly_pence,
+    ) == (
         18745,
         18745,
         18745,
     )
-    assert award.payable_monthly_pence == 81228
+    assert award.net_monthly_pence == 81228
 
 
 def test_no_points_means_no_award(decide_2025):

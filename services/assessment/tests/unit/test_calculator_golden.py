@@ -18,7 +18,7 @@ CASES = sorted(GOLDEN_DIR.glob("*.json"))
 
 def run_calculator(args: list[str], stdin: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "assessment.calculator", *args],
+        [sys.executable, "-m", "assessment", *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -60,7 +60,7 @@ def test_date_defaults_to_today(monkeypatch):
     from datetime import date
     from io import StringIO
 
-    from assessment.calculator import main
+    from assessment.__main__ import main
 
     case = json.loads((GOLDEN_DIR / "proposed-2026-27.json").read_text(encoding="utf-8"))
     out = StringIO()

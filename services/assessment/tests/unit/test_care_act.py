@@ -41,8 +41,8 @@ def test_no_impairment_or_illness_means_not_eligible(decide_2025):
     decision = decide_2025("7e", impairment=False)
     assert not decision.care_act.eligible
     assert not decision.eligible
-    assert decision.award.payable_weekly_pence == 0
-    assert decision.award.net_weekly_pence == 11040
+    assert decision.award.net_weekly_pence == 0
+    assert decision.award.after_contribution_weekly_pence == 11040
 
 
 def test_no_significant_wellbeing_impact_means_not_eligible(decide_2025):

@@ -3,11 +3,11 @@
 from datetime import date
 
 import pytest
-from assessment.adapters.fakes import FakeAssessmentUnitOfWork
-from assessment.service_layer import handlers
+from assessment.domain import NotAllowedNow, NotFound, Unacceptable
+from assessment.service_layer import cases
 from assessment.service_layer.commands import OpenCase, RecordAssessment, SubmitAssessment
-from servicekit.errors import Conflict, FieldErrors, NotFound
 
+from .fakes import FakeAssessmentUnitOfWork
 from .scenarios import RULEBOOK, decided_case, facts
 
 TODAY = date(2025, 6, 2)
@@ -20,39 +20,45 @@ def uow() -> FakeAssessmentUnitOfWork:
 
 
 class TestOpenCase:
-    async def test_a_person_is_created_once_per_nino(self, uow) -> None:  # noqa: ANN001
-        first = await handlers.open_case(ADA, uow)
-        second = await handlers.open_case(ADA, uow)
+    async def test_a_person_is_created_once_per_nino(self, uow) -> None:
+        first = await cases.open_case(ADA, uow)
+        second = await cases.open_case(ADA, uow)
         assert first.person_id == second.person_id and first.case_id != second.case_id
-        assert first.status == "open" and len(uow.cases.people) == 1
+        assert first.status == "open" and len(uow.people.people) == 1
 
 
 class TestRecordAssessment:
-    async def test_bad_facts_are_refused_before_anything_is_written(self, uow) -> None:  # noqa
-        case = await handlers.open_case(ADA, uow)
-        with pytest.raises(FieldErrors) as refused:
-            await handlers.record_assessment(
-                RecordAssessment(case.case_id, "as-1", facts(**{"3": "1b"})), uow, RULEBOOK, TODAY)
+    async def test_bad_facts_are_refused_before_anything_is_written(self, uow) -> None:
+        case = await cases.open_case(ADA, uow)
+        with pytest.raises(Unacceptable) as refused:
+            await cases.record_assessment(
+                RecordAssessment(case.case_id, "as-1", facts(**{"3": "1b"})), uow, RULEBOOK, TODAY
+            )
         assert refused.value.errors[0][0] == "facts.descriptors.3"
         assert uow.cases.assessments == {}
 
-    async def test_a_descriptor_list_for_one_activity_is_two_descriptors(self, uow) -> None:  # noqa: ANN001
-        case = await handlers.open_case(ADA, uow)
-        with pytest.raises(FieldErrors) as refused:
-            await handlers.record_assessment(RecordAssessment(
-                case.case_id, "as-1", facts(**{"1": ["1a", "1b"]})), uow, RULEBOOK, TODAY)
+    async def test_a_descriptor_list_for_one_activity_is_two_descriptors(self, uow) -> None:
+        case = await cases.open_case(ADA, uow)
+        with pytest.raises(Unacceptable) as refused:
+            await cases.record_assessment(
+                RecordAssessment(case.case_id, "as-1", facts(**{"1": ["1a", "1b"]})),
+                uow,
+                RULEBOOK,
+                TODAY,
+            )
         [(field, message)] = refused.value.errors
         assert field == "facts.descriptors.1"
         assert message == "give exactly one descriptor per activity, got 2: ['1a', '1b']"
 
-    async def test_an_unknown_case_is_not_found(self, uow) -> None:  # noqa: ANN001
+    async def test_an_unknown_case_is_not_found(self, uow) -> None:
         with pytest.raises(NotFound):
-            await handlers.record_assessment(
-                RecordAssessment("nope", "as-1", facts()), uow, RULEBOOK, TODAY)
+            await cases.record_assessment(
+                RecordAssessment("nope", "as-1", facts()), uow, RULEBOOK, TODAY
+            )
 
 
 class TestSubmitAssessment:
-    async def test_the_decision_is_version_1_and_goes_out_with_the_submission(self, uow) -> None:  # noqa: ANN001
+    async def test_the_decision_is_version_1_and_goes_out_with_the_submission(self, uow) -> None:
         decision = await decided_case(uow, TODAY)
         assert (decision.version, decision.kind, decision.status) == (1, "new_claim", "current")
         assert decision.decided_on == decision.effective_date == TODAY
@@ -64,13 +70,17 @@ class TestSubmitAssessment:
         assert made.subject == decision.person_id and made.data.kind == "new_claim"
         assert made.data.decision_version == 1 and made.data.supersedes_decision_id is None
 
-    async def test_a_decided_case_takes_no_further_assessment(self, uow) -> None:  # noqa: ANN001
+    async def test_a_decided_case_takes_no_further_assessment(self, uow) -> None:
         decision = await decided_case(uow, TODAY)
-        with pytest.raises(Conflict) as refused:
-            await handlers.record_assessment(
-                RecordAssessment(decision.case_id, "as-1", facts()), uow, RULEBOOK, TODAY)
+        with pytest.raises(NotAllowedNow) as refused:
+            await cases.record_assessment(
+                RecordAssessment(decision.case_id, "as-1", facts()), uow, RULEBOOK, TODAY
+            )
         assert refused.value.field == "case_id"
-        with pytest.raises(Conflict):
-            await handlers.submit_assessment(
-                SubmitAssessment(decision.case_id, decision.assessment_id, "as-1"), uow,
-                RULEBOOK, TODAY)
+        with pytest.raises(NotAllowedNow):
+            await cases.submit_assessment(
+                SubmitAssessment(decision.case_id, decision.assessment_id, "as-1"),
+                uow,
+                RULEBOOK,
+                TODAY,
+            )

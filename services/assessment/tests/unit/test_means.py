@@ -36,7 +36,7 @@ def test_capital_over_the_upper_limit_pays_the_full_cost(decide_2025):
 
     assert not decision.means.financially_eligible
     assert decision.means.weekly_contribution_pence == 11040
-    assert (decision.award.net_weekly_pence, decision.eligible) == (0, False)
+    assert (decision.award.after_contribution_weekly_pence, decision.eligible) == (0, False)
     assert "over the upper limit of £23,250.00" in _line(decision, "means.capital").text
     assert "capital is over the upper limit" in _line(decision, "decision.eligible").text
 
@@ -50,7 +50,7 @@ def test_contribution_is_income_plus_tariff_less_mig_housing_and_dre(decide_2025
         disability_related_expenditure_pence=500,
     )
     assert decision.means.weekly_contribution_pence == 15000 + 200 - 11250 - 1000 - 500
-    assert decision.award.net_weekly_pence == 11040 - 2450
+    assert decision.award.after_contribution_weekly_pence == 11040 - 2450
     assert decision.eligible
 
 
@@ -64,7 +64,7 @@ def test_contribution_above_the_award_leaves_nothing_to_pay(decide_2025):
     income = {"employment_and_support_allowance": 20000, "pip_daily_living": 7390}
     decision = decide_2025("7e", weekly_income_pence=income)
     assert decision.means.weekly_contribution_pence == 27390 - 11250
-    assert (decision.award.net_weekly_pence, decision.eligible) == (0, False)
+    assert (decision.award.after_contribution_weekly_pence, decision.eligible) == (0, False)
     assert "contribution is as much as your award" in decision.explanation[-1].text
 
 

@@ -3,8 +3,8 @@
 from datetime import date
 
 import pytest
-from assessment.domain import InvalidRuleSet, NoRuleSetInForce
-from assessment.rulebook import RULESETS_DIR, load_rulebook
+from assessment.adapters.rulesets import RULESETS_DIR, InvalidRuleSet, load_rulebook
+from assessment.domain import NoRuleSetInForce
 
 RATES = {  # (daily living standard, enhanced, mobility standard, enhanced) in pence
     "GB-CARE-2024-25": (7265, 10855, 2870, 7575),

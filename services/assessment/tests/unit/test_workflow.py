@@ -7,14 +7,17 @@ from assessment.domain import workflow
 from assessment.domain.workflow import NotAllowedNow, RequestRefused
 
 
-@pytest.mark.parametrize(("decided", "deadline"), [
-    (date(2025, 6, 2), date(2025, 7, 2)),
-    (date(2025, 1, 31), date(2025, 2, 28)),
-    (date(2024, 1, 31), date(2024, 2, 29)),
-    (date(2025, 12, 15), date(2026, 1, 15)),
-    (date(2025, 8, 31), date(2025, 9, 30)),
-])
-def test_the_deadline_is_one_calendar_month_after_the_decision(decided, deadline) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("decided", "deadline"),
+    [
+        (date(2025, 6, 2), date(2025, 7, 2)),
+        (date(2025, 1, 31), date(2025, 2, 28)),
+        (date(2024, 1, 31), date(2024, 2, 29)),
+        (date(2025, 12, 15), date(2026, 1, 15)),
+        (date(2025, 8, 31), date(2025, 9, 30)),
+    ],
+)
+def test_the_deadline_is_one_calendar_month_after_the_decision(decided, deadline) -> None:
     assert workflow.reconsideration_deadline(decided) == deadline
 
 
@@ -23,28 +26,35 @@ def test_asking_on_the_deadline_is_in_time_and_the_day_after_is_not() -> None:
     workflow.check_reconsideration_request("new_claim", decided, deadline, deadline, deadline)
     with pytest.raises(RequestRefused) as late:
         workflow.check_reconsideration_request(
-            "new_claim", decided, deadline, date(2025, 3, 1), date(2025, 3, 1))
+            "new_claim", decided, deadline, date(2025, 3, 1), date(2025, 3, 1)
+        )
     assert late.value.field == "requested_on"
 
 
-@pytest.mark.parametrize(("action", "before", "after"), [
-    ("decide", "open", "decided"),
-    ("request_reconsideration", "decided", "under_reconsideration"),
-    ("decide_reconsideration", "under_reconsideration", "decided"),
-    ("change_circumstances", "decided", "decided"),
-])
-def test_allowed_case_moves(action, before, after) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("action", "before", "after"),
+    [
+        ("decide", "open", "decided"),
+        ("request_reconsideration", "decided", "under_reconsideration"),
+        ("decide_reconsideration", "under_reconsideration", "decided"),
+        ("change_circumstances", "decided", "decided"),
+    ],
+)
+def test_allowed_case_moves(action, before, after) -> None:
     assert workflow.case_after(before, action) == after
 
 
-@pytest.mark.parametrize(("action", "status"), [
-    ("decide", "decided"),
-    ("record_assessment", "under_reconsideration"),
-    ("request_reconsideration", "open"),
-    ("decide_reconsideration", "decided"),
-    ("change_circumstances", "under_reconsideration"),
-])
-def test_other_case_moves_conflict_naming_the_case(action, status) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        ("decide", "decided"),
+        ("record_assessment", "under_reconsideration"),
+        ("request_reconsideration", "open"),
+        ("decide_reconsideration", "decided"),
+        ("change_circumstances", "under_reconsideration"),
+    ],
+)
+def test_other_case_moves_conflict_naming_the_case(action, status) -> None:
     with pytest.raises(NotAllowedNow) as refused:
         workflow.case_after(status, action)
     assert refused.value.field == "case_id"

@@ -3,6 +3,7 @@
 import asyncio
 from typing import Annotated
 
+from contracts.api.assessment import CurrentDecision
 from contracts.api.care_plans import PlanView
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
@@ -46,7 +47,8 @@ async def account(request: Request, user: Annotated[SignedIn, Depends(citizen)])
         "plan": ("care_plans", f"/people/{person}/plan"),
         "messages": ("notifications", f"/people/{person}/messages"),
     }
-    models = {"plan": PlanView}  # typed read models (contracts.api) of the sources that have one
+    # the sources that have a typed read model (contracts.api) so far
+    models = {"decision": CurrentDecision, "plan": PlanView}
     tokens = request.app.state.service_tokens
 
     async def fetch(name: str, service: str, path: str) -> object:

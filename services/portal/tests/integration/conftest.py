@@ -29,17 +29,63 @@ OPS, ASSESSOR = "sam.taylor@carebenefit.example", "asha.patel@carebenefit.exampl
 pytestmark = pytest.mark.integration
 
 
-def decision() -> dict:
-    return {
+DECISION = {
+    "decision_id": "D1",
+    "case_id": "C1",
+    "person_id": "P-ONE",
+    "version": 1,
+    "rule_set_id": "GB-CARE-2026-27",
+    "eligible": True,
+    "effective_date": "2026-04-06",
+    "review_date": "2027-04-06",
+    "reconsideration_deadline": "2026-05-06",
+    "body": {
+        "rule_set_id": "GB-CARE-2026-27",
+        "rule_set_status": "proposed",
+        "decided_on": "2026-04-06",
+        "components": {},
+        "care_act": {
+            "eligible": True,
+            "impairment_or_illness": True,
+            "outcomes_not_achieved": [],
+            "significant_wellbeing_impact": True,
+        },
+        "carer": None,
+        "means": dict.fromkeys(
+            (
+                "capital_pence",
+                "tariff_income_weekly_pence",
+                "counted_income_weekly_pence",
+                "disregarded_income_weekly_pence",
+                "minimum_income_guarantee_weekly_pence",
+                "housing_costs_weekly_pence",
+                "disability_related_expenditure_weekly_pence",
+                "weekly_contribution_pence",
+            ),
+            0,
+        )
+        | {"financially_eligible": True},
+        "award": {
+            "weekly_pence_by_component": {"daily_living": 19460},
+            "gross_weekly_pence": 19460,
+            "weekly_contribution_pence": 0,
+            "after_contribution_weekly_pence": 19460,
+            "after_contribution_monthly_pence": 84327,
+            "net_monthly_pence": 84327,
+            "net_weekly_pence": 19460,
+        },
         "eligible": True,
         "effective_date": "2026-04-06",
         "review_date": "2027-04-06",
-        "reconsideration_deadline": "2026-05-06",
-        "body": {
-            "award": {"payable_monthly_pence": 84327, "payable_weekly_pence": 19460},
-            "explanation": [{"text": "You scored 13 points.", "citation": "SI 2013/377"}],
-        },
-    }
+        "explanation": [
+            {"rule": "functional", "text": "You scored 13 points.", "citation": "SI 2013/377"}
+        ],
+    },
+}
+
+
+def decision() -> dict:
+    return DECISION
 
 
 PLAN = {  # a care-plans PlanView, as GET /people/{person_id}/plan answers

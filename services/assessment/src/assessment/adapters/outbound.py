@@ -1,43 +1,55 @@
-"""The only place that knows both the domain's decision and the published contract.
+"""The only place that knows both the domain's events and the published contract.
 
 Every event is about a person: `subject` (the Kafka key) is the person id, so one person's events
 keep their order.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from contracts.assessment import v1
-from pydantic import BaseModel
+from contracts.envelope import Envelope
 from servicekit.events import new_event
 
-from assessment.domain.decision import Decision
-from assessment.service_layer.records import (
-    AssessmentRecord,
-    DecisionRecord,
-    Person,
-    Reconsideration,
-)
+from assessment.domain import Case, Person
+from assessment.domain import events as ev
+
+Contract = tuple[type[Envelope[Any]], Any]
 
 
-def _event(cls, person_id: str, data: BaseModel):  # noqa: ANN001, ANN202
-    return new_event(cls, source=v1.SOURCE, subject=person_id, data=data)
+def assessment_submitted(event: ev.AssessmentSubmitted, person: Person) -> Contract:
+    a = event.assessment
+    return v1.AssessmentSubmittedV1, v1.AssessmentSubmitted(
+        case_id=a.case_id,
+        assessment_id=a.assessment_id,
+        assessor_id=a.assessor_id,
+        area_code=person.area_code,
+        kind=a.kind,
+    )
 
 
-def decision_made(person: Person, record: DecisionRecord, decision: Decision) -> v1.DecisionMade:
-    award, means = decision.award, decision.means
-    return v1.DecisionMade(
+def decision_made(event: ev.DecisionMade, person: Person) -> Contract:
+    record, worked_out = event.decision, event.worked_out
+    award, means = worked_out.award, worked_out.means
+    return v1.DecisionMadeV1, v1.DecisionMade(
         case_id=record.case_id,
         decision_id=record.decision_id,
         decision_version=record.version,
         supersedes_decision_id=record.supersedes,
         kind=record.kind,
-        rule_set_id=decision.rule_set_id,
+        rule_set_id=record.rule_set_id,
         area_code=person.area_code,
-        eligible=decision.eligible,
-        care_act_eligible=decision.care_act.eligible,
-        outcomes_not_achieved=[o.outcome for o in decision.care_act.outcomes_not_achieved],
+        eligible=record.eligible,
+        care_act_eligible=worked_out.care_act.eligible,
+        outcomes_not_achieved=[o.outcome for o in worked_out.care_act.outcomes_not_achieved],
         components=[
-            v1.ComponentResult(component=code, points=c.points, band=c.band,
-                               weekly_pence=award.weekly_pence_by_component[code])
-            for code, c in decision.components.items()
+            v1.ComponentResult(
+                component=code,
+                points=c.points,
+                band=c.band,
+                weekly_pence=award.weekly_pence_by_component[code],
+            )
+            for code, c in worked_out.components.items()
         ],
         means=v1.MeansResult(
             capital_pence=means.capital_pence,
@@ -47,51 +59,68 @@ def decision_made(person: Person, record: DecisionRecord, decision: Decision) ->
         ),
         award=v1.Award(
             gross_weekly_pence=award.gross_weekly_pence,
-            weekly_contribution_pence=award.contribution_weekly_pence,
-            net_weekly_pence=award.payable_weekly_pence,
-            net_monthly_pence=award.payable_monthly_pence,
+            weekly_contribution_pence=award.weekly_contribution_pence,
+            net_weekly_pence=award.net_weekly_pence,
+            net_monthly_pence=award.net_monthly_pence,
         ),
         effective_date=record.effective_date,
         review_date=record.review_date,
         reconsideration_deadline=record.reconsideration_deadline,
-        explanation=[v1.ExplanationLine(rule=line.rule, citation=line.citation, text=line.text)
-                     for line in decision.explanation],
+        explanation=[
+            v1.ExplanationLine(rule=line.rule, citation=line.citation, text=line.text)
+            for line in worked_out.explanation
+        ],
     )
 
 
-def decision_made_event(person: Person, record: DecisionRecord,
-                        decision: Decision) -> v1.DecisionMadeV1:
-    return _event(v1.DecisionMadeV1, person.person_id, decision_made(person, record, decision))
+def decision_superseded(event: ev.DecisionSuperseded, person: Person) -> Contract:
+    old, new = event.superseded, event.by
+    return v1.DecisionSupersededV1, v1.DecisionSuperseded(
+        case_id=old.case_id,
+        decision_id=old.decision_id,
+        superseded_by_decision_id=new.decision_id,
+        reason=new.kind,
+    )
 
 
-def assessment_submitted(person: Person, assessment: AssessmentRecord) -> v1.AssessmentSubmittedV1:
-    return _event(v1.AssessmentSubmittedV1, person.person_id, v1.AssessmentSubmitted(
-        case_id=assessment.case_id, assessment_id=assessment.assessment_id,
-        assessor_id=assessment.assessor_id, area_code=person.area_code, kind=assessment.kind))
+def reconsideration_requested(event: ev.ReconsiderationRequested, person: Person) -> Contract:
+    r = event.reconsideration
+    return v1.ReconsiderationRequestedV1, v1.ReconsiderationRequested(
+        case_id=r.case_id,
+        decision_id=r.decision_id,
+        requested_on=r.requested_on,
+        reason=r.reason,
+        reconsideration_id=r.reconsideration_id,
+        requested_by=r.requested_by,
+    )
 
 
-def decision_events(
-    person: Person, assessment: AssessmentRecord, record: DecisionRecord, decision: Decision
-) -> list:
-    return [assessment_submitted(person, assessment),
-            decision_made_event(person, record, decision)]
+def reconsideration_decided(event: ev.ReconsiderationDecided, person: Person) -> Contract:
+    r = event.reconsideration
+    return v1.ReconsiderationDecidedV1, v1.ReconsiderationDecided(
+        case_id=r.case_id,
+        original_decision_id=r.decision_id,
+        new_decision_id=r.new_decision_id,
+        outcome=r.outcome,
+        reviewer_id=r.reviewer_id,
+        reconsideration_id=r.reconsideration_id,
+    )
 
 
-def reconsideration_requested(record: Reconsideration) -> v1.ReconsiderationRequestedV1:
-    return _event(v1.ReconsiderationRequestedV1, record.person_id, v1.ReconsiderationRequested(
-        case_id=record.case_id, decision_id=record.decision_id,
-        requested_on=record.requested_on, reason=record.reason,
-        reconsideration_id=record.reconsideration_id, requested_by=record.requested_by))
+PUBLISHED: dict[type, Callable[[Any, Person], Contract]] = {
+    ev.AssessmentSubmitted: assessment_submitted,
+    ev.DecisionMade: decision_made,
+    ev.DecisionSuperseded: decision_superseded,
+    ev.ReconsiderationRequested: reconsideration_requested,
+    ev.ReconsiderationDecided: reconsideration_decided,
+}
 
 
-def reconsideration_decided(record: Reconsideration) -> v1.ReconsiderationDecidedV1:
-    return _event(v1.ReconsiderationDecidedV1, record.person_id, v1.ReconsiderationDecided(
-        case_id=record.case_id, original_decision_id=record.decision_id,
-        new_decision_id=record.new_decision_id, outcome=record.outcome,
-        reviewer_id=record.reviewer_id, reconsideration_id=record.reconsideration_id))
-
-
-def decision_superseded(old: DecisionRecord, new: DecisionRecord) -> v1.DecisionSupersededV1:
-    return _event(v1.DecisionSupersededV1, old.person_id, v1.DecisionSuperseded(
-        case_id=old.case_id, decision_id=old.decision_id,
-        superseded_by_decision_id=new.decision_id, reason=new.kind))
+def outbound(case: Case) -> list[Envelope[Any]]:
+    """The contract events for the domain events `case` has recorded, in order (every event the
+    aggregate records is published)."""
+    envelopes = []
+    for event in case.events:
+        cls, data = PUBLISHED[type(event)](event, case.person)
+        envelopes.append(new_event(cls, source=v1.SOURCE, subject=case.person_id, data=data))
+    return envelopes

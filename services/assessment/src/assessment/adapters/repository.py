@@ -1,140 +1,235 @@
-"""Cases, assessments, decisions and reconsiderations in PostgreSQL, and their unit of work.
+"""People and cases in PostgreSQL, and the unit of work that holds them.
 
-Handlers lock the case row first (`case_for_update`), then any decision or reconsideration row,
-so every change to one case is serialised in the same order.
+A case is read whole (its person, assessments, decision versions and reconsiderations) in one
+statement, so it is one consistent snapshot; with `lock` the case row is locked first, so every
+change to one case is serialised and each sees the one before. `save` writes only the rows that
+changed since the case was read.
 """
 
-from dataclasses import asdict, fields
+from dataclasses import astuple, dataclass, fields
+from typing import Any
 
 import asyncpg
+from pydantic import TypeAdapter
 from servicekit.uow import AsyncpgUnitOfWork
 
-from assessment.service_layer.records import (
+from assessment.adapters.outbound import outbound
+from assessment.domain import (
     AssessmentRecord,
     Case,
     DecisionRecord,
+    NotFound,
     Person,
     Reconsideration,
 )
 
-_PERSON = "SELECT person_id, nino, full_name, date_of_birth, area_code FROM people"
-_ASSESSMENT = (
-    "SELECT assessment_id, case_id, kind, assessor_id, facts, evidence_notes,"
-    " submitted_at IS NOT NULL AS submitted FROM assessments"
-)
 _DECISION_COLUMNS = ", ".join(f.name for f in fields(DecisionRecord))
 _RECONSIDERATION_COLUMNS = ", ".join(f.name for f in fields(Reconsideration))
+_CASES = """
+SELECT c.case_id, c.status, to_jsonb(p) AS person,
+  (SELECT coalesce(jsonb_agg(to_jsonb(a) || jsonb_build_object('submitted', a.submitted_at IS NOT
+     NULL) ORDER BY a.recorded_at, a.assessment_id), '[]') FROM assessments a
+   WHERE a.case_id = c.case_id) AS assessments,
+  (SELECT coalesce(jsonb_agg(to_jsonb(d) ORDER BY d.version), '[]') FROM decisions d
+   WHERE d.case_id = c.case_id) AS decisions,
+  (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.requested_at, r.reconsideration_id), '[]')
+   FROM reconsiderations r WHERE r.case_id = c.case_id) AS reconsiderations
+FROM cases c JOIN people p USING (person_id)
+"""
+_ROWS = TypeAdapter(
+    tuple[Person, list[AssessmentRecord], list[DecisionRecord], list[Reconsideration]]
+)
 
 
-class CaseRepository:
+@dataclass(frozen=True)
+class _Seen:
+    """A case's rows as last read or written, to write only what changed."""
+
+    status: str
+    assessments: dict[str, AssessmentRecord]
+    decisions: dict[str, DecisionRecord]
+    reconsiderations: dict[str, Reconsideration]
+
+    @classmethod
+    def of(cls, case: Case) -> "_Seen":
+        return cls(
+            case.status,
+            {a.assessment_id: a for a in case.assessments},
+            {d.decision_id: d for d in case.decisions},
+            {r.reconsideration_id: r for r in case.reconsiderations},
+        )
+
+
+class AsyncpgPeopleRepository:
     def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+        self._conn = conn
 
-    async def person_by_nino(self, nino: str) -> Person | None:
-        row = await self.conn.fetchrow(f"{_PERSON} WHERE nino = $1", nino)
+    async def by_nino(self, nino: str) -> Person | None:
+        row = await self._conn.fetchrow(
+            "SELECT person_id, nino, full_name, date_of_birth, area_code FROM people"
+            " WHERE nino = $1",
+            nino,
+        )
         return Person(**row) if row else None
 
-    async def person(self, person_id: str) -> Person | None:
-        row = await self.conn.fetchrow(f"{_PERSON} WHERE person_id = $1", person_id)
-        return Person(**row) if row else None
-
-    async def add_person(self, person: Person) -> None:
-        await self.conn.execute(
+    async def add(self, person: Person) -> None:
+        await self._conn.execute(
             "INSERT INTO people (person_id, nino, full_name, date_of_birth, area_code)"
-            " VALUES ($1, $2, $3, $4, $5)", *asdict(person).values())
+            " VALUES ($1, $2, $3, $4, $5)",
+            *astuple(person),
+        )
 
-    async def add_case(self, case: Case) -> None:
-        await self.conn.execute(
+
+class AsyncpgCaseRepository:
+    def __init__(self, conn: asyncpg.Connection, uow: AsyncpgUnitOfWork) -> None:
+        self._conn, self._uow = conn, uow
+        self._seen: dict[str, _Seen] = {}
+
+    async def get(self, case_id: str, *, lock: bool = False) -> Case:
+        if lock:
+            await self._conn.execute("SELECT FROM cases WHERE case_id = $1 FOR UPDATE", case_id)
+        found = await self._read("WHERE c.case_id = $1", case_id)
+        if not found:
+            raise NotFound("case_id", "no such case")
+        return found[0]
+
+    async def of_decision(self, decision_id: str, *, lock: bool = False) -> Case:
+        case_id = await self._conn.fetchval(
+            "SELECT case_id FROM decisions WHERE decision_id = $1", decision_id
+        )
+        if case_id is None:
+            raise NotFound("decision_id", "no such decision")
+        return await self.get(case_id, lock=lock)
+
+    async def of_reconsideration(self, reconsideration_id: str, *, lock: bool = False) -> Case:
+        case_id = await self._conn.fetchval(
+            "SELECT case_id FROM reconsiderations WHERE reconsideration_id = $1",
+            reconsideration_id,
+        )
+        if case_id is None:
+            raise NotFound("reconsideration_id", "no such reconsideration")
+        return await self.get(case_id, lock=lock)
+
+    async def of_person(self, person_id: str) -> list[Case]:
+        return await self._read("WHERE c.person_id = $1 ORDER BY c.opened_at, c.case_id", person_id)
+
+    async def decision_in_force_for(self, person_id: str) -> DecisionRecord | None:
+        row = await self._conn.fetchrow(
+            f"SELECT {_DECISION_COLUMNS} FROM decisions"
+            " WHERE person_id = $1 AND status <> 'superseded'"
+            " ORDER BY decided_on DESC, decided_at DESC LIMIT 1",
+            person_id,
+        )
+        return DecisionRecord(**row) if row else None
+
+    async def add(self, case: Case) -> None:
+        await self._conn.execute(
             "INSERT INTO cases (case_id, person_id, status) VALUES ($1, $2, $3)",
-            case.case_id, case.person_id, case.status)
+            case.case_id,
+            case.person_id,
+            case.status,
+        )
+        self._seen[case.case_id] = _Seen(case.status, {}, {}, {})
+        await self.save(case)
 
-    async def case_for_update(self, case_id: str) -> Case | None:
-        row = await self.conn.fetchrow(
-            "SELECT case_id, person_id, status FROM cases WHERE case_id = $1 FOR UPDATE", case_id)
-        return Case(**row) if row else None
+    async def save(self, case: Case) -> None:
+        self._uow.track(case)
+        seen = self._seen[case.case_id]
+        if case.status != seen.status:
+            await self._conn.execute(
+                "UPDATE cases SET status = $2, updated_at = now() WHERE case_id = $1",
+                case.case_id,
+                case.status,
+            )
+        await self._save_assessments(case.assessments, seen.assessments)
+        await self._save_decisions(case.decisions, seen.decisions)
+        await self._save_reconsiderations(case.reconsiderations, seen.reconsiderations)
+        self._seen[case.case_id] = _Seen.of(case)
 
-    async def set_case_status(self, case_id: str, status: str) -> None:
-        await self.conn.execute(
-            "UPDATE cases SET status = $2, updated_at = now() WHERE case_id = $1", case_id, status)
+    async def _read(self, where: str, *args: Any) -> list[Case]:
+        cases = []
+        for row in await self._conn.fetch(f"{_CASES} {where}", *args):
+            person, assessments, decisions, reconsiderations = _ROWS.validate_python(
+                (row["person"], row["assessments"], row["decisions"], row["reconsiderations"])
+            )
+            case = Case(
+                row["case_id"], person, row["status"], assessments, decisions, reconsiderations
+            )
+            self._seen[case.case_id] = _Seen.of(case)
+            self._uow.track(case)
+            cases.append(case)
+        return cases
 
-    async def add_assessment(self, record: AssessmentRecord) -> None:
-        await self.conn.execute(
-            "INSERT INTO assessments (assessment_id, case_id, kind, assessor_id, facts,"
-            " evidence_notes, submitted_at) VALUES ($1, $2, $3, $4, $5, $6,"
-            " CASE WHEN $7 THEN now() END)", *asdict(record).values())
+    async def _save_assessments(
+        self, assessments: list[AssessmentRecord], seen: dict[str, AssessmentRecord]
+    ) -> None:
+        for a in assessments:
+            if a.assessment_id not in seen:
+                await self._conn.execute(
+                    "INSERT INTO assessments (assessment_id, case_id, kind, assessor_id, facts,"
+                    " evidence_notes, submitted_at) VALUES ($1, $2, $3, $4, $5, $6,"
+                    " CASE WHEN $7 THEN now() END)",
+                    *astuple(a),
+                )
+            elif a.submitted and not seen[a.assessment_id].submitted:
+                await self._conn.execute(
+                    "UPDATE assessments SET submitted_at = now() WHERE assessment_id = $1",
+                    a.assessment_id,
+                )
 
-    async def assessment(self, assessment_id: str) -> AssessmentRecord | None:
-        row = await self.conn.fetchrow(f"{_ASSESSMENT} WHERE assessment_id = $1", assessment_id)
-        return AssessmentRecord(**row) if row else None
+    async def _save_decisions(
+        self, decisions: list[DecisionRecord], seen: dict[str, DecisionRecord]
+    ) -> None:
+        """Changed versions first: the one superseded stops being live before its successor is
+        added (one live decision per case); its `superseded_by` is checked at commit."""
+        for d in decisions:
+            if d.decision_id in seen and d != seen[d.decision_id]:
+                await self._conn.execute(
+                    "UPDATE decisions SET status = $2, superseded_by = $3 WHERE decision_id = $1",
+                    d.decision_id,
+                    d.status,
+                    d.superseded_by,
+                )
+        for d in decisions:
+            if d.decision_id not in seen:
+                await self._conn.execute(
+                    f"INSERT INTO decisions ({_DECISION_COLUMNS}) VALUES ({_placeholders(d)})",
+                    *astuple(d),
+                )
 
-    async def mark_submitted(self, assessment_id: str) -> None:
-        await self.conn.execute(
-            "UPDATE assessments SET submitted_at = now() WHERE assessment_id = $1", assessment_id)
-
-    async def decision(self, decision_id: str, for_update: bool = False) -> DecisionRecord | None:
-        row = await self.conn.fetchrow(
-            f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE decision_id = $1"
-            + (" FOR UPDATE" if for_update else ""), decision_id)
-        return DecisionRecord(**row) if row else None
-
-    async def latest_decision(self, case_id: str) -> DecisionRecord | None:
-        row = await self.conn.fetchrow(
-            f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE case_id = $1"
-            " ORDER BY version DESC LIMIT 1", case_id)
-        return DecisionRecord(**row) if row else None
-
-    async def current_decision(self, case_id: str) -> DecisionRecord | None:
-        """The case's decision in force (not superseded), locked."""
-        row = await self.conn.fetchrow(
-            f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE case_id = $1"
-            " AND status <> 'superseded' FOR UPDATE", case_id)
-        return DecisionRecord(**row) if row else None
-
-    async def add_decision(self, record: DecisionRecord) -> None:
-        values = asdict(record)
-        placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
-        await self.conn.execute(
-            f"INSERT INTO decisions ({_DECISION_COLUMNS}) VALUES ({placeholders})",
-            *values.values())
-
-    async def set_decision_status(self, decision_id: str, status: str) -> None:
-        await self.conn.execute(
-            "UPDATE decisions SET status = $2 WHERE decision_id = $1", decision_id, status)
-
-    async def supersede(self, old_decision_id: str, new: DecisionRecord) -> None:
-        """Adds `new` and marks the old decision superseded by it (one live decision per case)."""
-        await self.set_decision_status(old_decision_id, "superseded")
-        await self.add_decision(new)
-        await self.conn.execute("UPDATE decisions SET superseded_by = $2 WHERE decision_id = $1",
-                                old_decision_id, new.decision_id)
-
-    async def add_reconsideration(self, record: Reconsideration) -> None:
-        values = asdict(record)
-        placeholders = ", ".join(f"${i}" for i in range(1, len(values) + 1))
-        await self.conn.execute(
-            f"INSERT INTO reconsiderations ({_RECONSIDERATION_COLUMNS}) VALUES ({placeholders})",
-            *values.values())
-
-    async def reconsideration(self, reconsideration_id: str,
-                              for_update: bool = False) -> Reconsideration | None:
-        row = await self.conn.fetchrow(
-            f"SELECT {_RECONSIDERATION_COLUMNS} FROM reconsiderations"
-            " WHERE reconsideration_id = $1" + (" FOR UPDATE" if for_update else ""),
-            reconsideration_id)
-        return Reconsideration(**row) if row else None
-
-    async def finish_reconsideration(self, record: Reconsideration) -> None:
-        await self.conn.execute(
-            "UPDATE reconsiderations SET status = $2, reviewer_id = $3, outcome = $4,"
-            " new_decision_id = $5, decided_at = now() WHERE reconsideration_id = $1",
-            record.reconsideration_id, record.status, record.reviewer_id, record.outcome,
-            record.new_decision_id)
+    async def _save_reconsiderations(
+        self, reconsiderations: list[Reconsideration], seen: dict[str, Reconsideration]
+    ) -> None:
+        for r in reconsiderations:
+            if r.reconsideration_id not in seen:
+                await self._conn.execute(
+                    f"INSERT INTO reconsiderations ({_RECONSIDERATION_COLUMNS})"
+                    f" VALUES ({_placeholders(r)})",
+                    *astuple(r),
+                )
+            elif r != seen[r.reconsideration_id]:
+                await self._conn.execute(
+                    "UPDATE reconsiderations SET status = $2, reviewer_id = $3, outcome = $4,"
+                    " new_decision_id = $5, decided_at = now() WHERE reconsideration_id = $1",
+                    r.reconsideration_id,
+                    r.status,
+                    r.reviewer_id,
+                    r.outcome,
+                    r.new_decision_id,
+                )
 
 
-class AssessmentUnitOfWork(AsyncpgUnitOfWork):
-    cases: CaseRepository
+def _placeholders(record: Any) -> str:
+    return ", ".join(f"${i}" for i in range(1, len(fields(record)) + 1))
 
-    async def __aenter__(self) -> "AssessmentUnitOfWork":
+
+class AsyncpgAssessmentUnitOfWork(AsyncpgUnitOfWork):
+    outbound = staticmethod(outbound)
+    people: AsyncpgPeopleRepository
+    cases: AsyncpgCaseRepository
+
+    async def __aenter__(self) -> "AsyncpgAssessmentUnitOfWork":
         await super().__aenter__()
-        self.cases = CaseRepository(self.conn)
+        self.people = AsyncpgPeopleRepository(self.conn)
+        self.cases = AsyncpgCaseRepository(self.conn, self)
         return self

@@ -1,10 +1,17 @@
-"""The award: weekly rates for each component's band, less the weekly contribution."""
+"""The award: weekly rates for each component's band, less the weekly contribution.
+
+`net_*` is what is paid: the award after the contribution when the decision is eligible,
+otherwise 0. `after_contribution_*` is the award after the contribution before the eligibility
+test, shown to explain a decision that is not eligible.
+"""
 
 from dataclasses import dataclass
 
+from wording import pounds
+
 from assessment.domain.explanation import ExplanationLine
 from assessment.domain.functional import ComponentResult
-from assessment.domain.money import monthly_equivalent, pounds
+from assessment.domain.money import monthly_equivalent
 from assessment.domain.rules import RuleSet
 
 
@@ -12,12 +19,11 @@ from assessment.domain.rules import RuleSet
 class Award:
     weekly_pence_by_component: dict[str, int]
     gross_weekly_pence: int
-    contribution_weekly_pence: int
+    weekly_contribution_pence: int
+    after_contribution_weekly_pence: int
+    after_contribution_monthly_pence: int
     net_weekly_pence: int
     net_monthly_pence: int
-    # what is actually paid: the net award if the decision is eligible, otherwise 0
-    payable_weekly_pence: int
-    payable_monthly_pence: int
 
 
 def gross_by_component(components: dict[str, ComponentResult], rules: RuleSet) -> dict[str, int]:
@@ -27,27 +33,28 @@ def gross_by_component(components: dict[str, ComponentResult], rules: RuleSet) -
 
 
 def build_award(
-    by_component: dict[str, int], contribution: int, rules: RuleSet, eligible_before_net: bool
+    by_component: dict[str, int], contribution: int, rules: RuleSet, needs_and_means_met: bool
 ) -> Award:
     gross = sum(by_component.values())
-    net = max(0, gross - contribution)
-    payable = net if eligible_before_net else 0
-    monthly = rules.award
+    after_contribution = max(0, gross - contribution)
+    net = after_contribution if needs_and_means_met else 0
     return Award(
         weekly_pence_by_component=dict(by_component),
         gross_weekly_pence=gross,
-        contribution_weekly_pence=contribution,
+        weekly_contribution_pence=contribution,
+        after_contribution_weekly_pence=after_contribution,
+        after_contribution_monthly_pence=_monthly(after_contribution, rules),
         net_weekly_pence=net,
-        net_monthly_pence=monthly_equivalent(net, monthly.weeks_per_year, monthly.months_per_year),
-        payable_weekly_pence=payable,
-        payable_monthly_pence=monthly_equivalent(
-            payable, monthly.weeks_per_year, monthly.months_per_year
-        ),
+        net_monthly_pence=_monthly(net, rules),
     )
 
 
+def _monthly(weekly_pence: int, rules: RuleSet) -> int:
+    return monthly_equivalent(weekly_pence, rules.award.weeks_per_year, rules.award.months_per_year)
+
+
 def award_lines(
-    award: Award, components: dict[str, ComponentResult], rules: RuleSet, eligible_before_net: bool
+    award: Award, components: dict[str, ComponentResult], rules: RuleSet, needs_and_means_met: bool
 ) -> list[ExplanationLine]:
     lines = []
     for component in rules.components:
@@ -67,15 +74,15 @@ def award_lines(
             "award.net",
             rules.means_test.contribution_citation,
             f"Your award before your contribution is {pounds(award.gross_weekly_pence)} a week. "
-            f"After taking off your contribution of {pounds(award.contribution_weekly_pence)}, "
-            f"it {'is' if eligible_before_net else 'would be'} "
-            f"{pounds(award.net_weekly_pence)} a week.",
+            f"After taking off your contribution of {pounds(award.weekly_contribution_pence)}, "
+            f"it {'is' if needs_and_means_met else 'would be'} "
+            f"{pounds(award.after_contribution_weekly_pence)} a week.",
         ),
         ExplanationLine(
             "award.monthly",
             monthly.monthly_citation,
-            f"That is {pounds(award.net_monthly_pence)} a month (the weekly amount × "
-            f"{monthly.weeks_per_year} ÷ {monthly.months_per_year}, to the nearest penny).",
+            f"That is {pounds(award.after_contribution_monthly_pence)} a month (the weekly amount "
+            f"× {monthly.weeks_per_year} ÷ {monthly.months_per_year}, to the nearest penny).",
         ),
     ]
     return lines

@@ -7,8 +7,10 @@ checked against the rule set by validate_facts, so a float for money arrives the
 from datetime import date
 from typing import Any
 
+from assessment.domain.decision import Decision, decide
 from assessment.domain.errors import FieldError, InvalidAssessment
 from assessment.domain.facts import AssessmentFacts, CareActFacts, CarerFacts, MeansFacts
+from assessment.domain.rules import RuleSet
 
 _SECTIONS: dict[str, tuple[set[str], set[str]]] = {  # section -> (required keys, optional keys)
     "": ({"descriptors", "care_act", "means"}, {"carer"}),
@@ -22,6 +24,11 @@ _SECTIONS: dict[str, tuple[set[str], set[str]]] = {  # section -> (required keys
         {"age", "date_of_birth", "disability_related_expenditure_pence", "housing_costs_pence"},
     ),
 }
+
+
+def decide_case(data: Any, rules: RuleSet, on: date) -> Decision:
+    """decide() for a case as plain data; InvalidAssessment lists every problem at once."""
+    return decide(facts_from_mapping(data), rules, on)
 
 
 def facts_from_mapping(data: Any) -> AssessmentFacts:

@@ -4,13 +4,14 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from typing import Any
 
+from wording import add_months, long_date, pounds
+
 from assessment.domain.award import Award, award_lines, build_award, gross_by_component
 from assessment.domain.care_act import CareActResult, CarerResult, assess_adult, assess_carer
 from assessment.domain.explanation import ExplanationLine
 from assessment.domain.facts import AssessmentFacts
 from assessment.domain.functional import ComponentResult, score_components
 from assessment.domain.means import MeansResult, assess_means
-from assessment.domain.money import add_months, long_date, pounds
 from assessment.domain.rules import PROPOSED, RuleSet
 from assessment.domain.validation import age_on, validate_facts
 
@@ -52,9 +53,9 @@ def decide(facts: AssessmentFacts, rules: RuleSet, decided_on: date) -> Decision
         age_on(facts.means, decided_on),
         full_cost_pence=sum(by_component.values()),
     )
-    eligible_before_net = care_act.eligible and means.financially_eligible
-    award = build_award(by_component, means.weekly_contribution_pence, rules, eligible_before_net)
-    eligible = eligible_before_net and award.net_weekly_pence > 0
+    needs_and_means_met = care_act.eligible and means.financially_eligible
+    award = build_award(by_component, means.weekly_contribution_pence, rules, needs_and_means_met)
+    eligible = needs_and_means_met and award.after_contribution_weekly_pence > 0
     effective = decided_on
     review = add_months(effective, rules.award.review_after_months)
     explanation = (
@@ -63,7 +64,7 @@ def decide(facts: AssessmentFacts, rules: RuleSet, decided_on: date) -> Decision
         *care_act_lines,
         *carer_lines,
         *means_lines,
-        *award_lines(award, components, rules, eligible_before_net),
+        *award_lines(award, components, rules, needs_and_means_met),
         *_outcome_lines(rules, care_act, means, award, eligible, effective, review),
     )
     return Decision(
@@ -112,8 +113,8 @@ def _outcome_lines(
                 "decision.eligible",
                 citation,
                 f"You are eligible for Care Benefit of "
-                f"{pounds(award.payable_weekly_pence)} a week "
-                f"({pounds(award.payable_monthly_pence)} a month) from "
+                f"{pounds(award.net_weekly_pence)} a week "
+                f"({pounds(award.net_monthly_pence)} a month) from "
                 f"{long_date(effective)}.",
             ),
             ExplanationLine(
@@ -135,7 +136,7 @@ def _reasons_not_eligible(care_act: CareActResult, means: MeansResult, award: Aw
         reasons.append("your capital is over the upper limit")
     elif award.gross_weekly_pence == 0:
         reasons.append("you did not score enough points for either part of the award")
-    elif award.net_weekly_pence == 0:
+    elif award.after_contribution_weekly_pence == 0:
         reasons.append("your weekly contribution is as much as your award or more")
     return reasons
 

@@ -2,9 +2,11 @@
 
 from dataclasses import dataclass
 
+from wording import pounds
+
 from assessment.domain.explanation import ExplanationLine, citations
 from assessment.domain.facts import MeansFacts
-from assessment.domain.money import ceiling_division, pounds
+from assessment.domain.money import ceiling_division
 from assessment.domain.rules import MeansTestRules
 
 

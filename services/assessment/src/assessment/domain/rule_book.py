@@ -11,13 +11,14 @@ from assessment.domain.rules import RuleSet
 class RuleBook:
     rule_sets: tuple[RuleSet, ...]
 
-    def in_force_on(self, on: date) -> RuleSet:
-        """The rule set with the latest effective_from on or before `on` (proposed ones too)."""
+    def in_force_on(self, on: date, field: str = "on") -> RuleSet:
+        """The rule set with the latest effective_from on or before `on` (proposed ones too);
+        NoRuleSetInForce names `field`, where the date came from."""
         started = [r for r in self.rule_sets if r.effective_from <= on]
         if not started:
             earliest = min((r.effective_from for r in self.rule_sets), default=None)
             raise NoRuleSetInForce(
-                f"no rule set is in force on {on.isoformat()} (earliest starts {earliest})"
+                field, f"no rule set is in force on {on.isoformat()} (earliest starts {earliest})"
             )
         return max(started, key=lambda r: r.effective_from)
 

@@ -53,8 +53,11 @@ def _check_descriptors(descriptors: Any, rules: RuleSet, errors: list[FieldError
                 FieldError(field, f"missing: every activity needs a descriptor ({activity.name})")
             )
         elif isinstance(code, (list, tuple)):
-            errors.append(FieldError(field, f"give exactly one descriptor per activity, got"
-                                            f" {len(code)}: {code!r}"))
+            errors.append(
+                FieldError(
+                    field, f"give exactly one descriptor per activity, got {len(code)}: {code!r}"
+                )
+            )
         elif not isinstance(code, str) or rules.activity_of_descriptor(code) is None:
             errors.append(FieldError(field, f"unknown descriptor code {code!r}"))
         elif activity.descriptor(code) is None:

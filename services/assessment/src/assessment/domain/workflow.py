@@ -9,8 +9,10 @@ A change of circumstances supersedes the current decision from the date of the c
 from dataclasses import dataclass
 from datetime import date
 
+from wording import add_months
+
 from assessment.domain.decision import Decision
-from assessment.domain.money import add_months
+from assessment.domain.errors import NotAllowedNow, RequestRefused
 
 RECONSIDERATION_WINDOW_MONTHS = 1
 
@@ -19,21 +21,16 @@ CURRENT, SUPERSEDED = "current", "superseded"
 REQUESTED = "requested"
 
 NEW_CLAIM, RECONSIDERATION, CHANGE_OF_CIRCUMSTANCES = (
-    "new_claim", "reconsideration", "change_of_circumstances")
-
-
-class WorkflowError(Exception):
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field, self.message = field, message
-
-
-class NotAllowedNow(WorkflowError):
-    """The case, decision or reconsideration is in a state that doesn't allow this."""
-
-
-class RequestRefused(WorkflowError):
-    """A value in the request can't be accepted (a late date, the wrong reviewer)."""
+    "new_claim",
+    "reconsideration",
+    "change_of_circumstances",
+)
+RECORD_ASSESSMENT, DECIDE = "record_assessment", "decide"
+REQUEST_RECONSIDERATION, DECIDE_RECONSIDERATION = (
+    "request_reconsideration",
+    "decide_reconsideration",
+)
+CHANGE_CIRCUMSTANCES = "change_circumstances"
 
 
 @dataclass(frozen=True)
@@ -44,25 +41,25 @@ class _Move:
 
 
 _CASE = {
-    "record_assessment": _Move("case_id", "take a new assessment", {OPEN: OPEN}),
-    "decide": _Move("case_id", "be decided again", {OPEN: DECIDED}),
-    "request_reconsideration": _Move(
-        "case_id", "take another reconsideration request", {DECIDED: UNDER_RECONSIDERATION}),
-    "decide_reconsideration": _Move(
-        "case_id", "have a reconsideration decided", {UNDER_RECONSIDERATION: DECIDED}),
-    "change_circumstances": _Move(
-        "case_id", "take a change of circumstances", {DECIDED: DECIDED}),
+    RECORD_ASSESSMENT: _Move("case_id", "take a new assessment", {OPEN: OPEN}),
+    DECIDE: _Move("case_id", "be decided again", {OPEN: DECIDED}),
+    REQUEST_RECONSIDERATION: _Move(
+        "case_id", "take another reconsideration request", {DECIDED: UNDER_RECONSIDERATION}
+    ),
+    DECIDE_RECONSIDERATION: _Move(
+        "case_id", "have a reconsideration decided", {UNDER_RECONSIDERATION: DECIDED}
+    ),
+    CHANGE_CIRCUMSTANCES: _Move("case_id", "take a change of circumstances", {DECIDED: DECIDED}),
 }
 _DECISION = {
-    "request_reconsideration": _Move(
-        "decision_id", "be reconsidered", {CURRENT: UNDER_RECONSIDERATION}),
-    "decide_reconsideration": _Move(
-        "decision_id", "be revised", {UNDER_RECONSIDERATION: SUPERSEDED}),
-    "change_circumstances": _Move("decision_id", "be superseded", {CURRENT: SUPERSEDED}),
+    REQUEST_RECONSIDERATION: _Move(
+        "decision_id", "be reconsidered", {CURRENT: UNDER_RECONSIDERATION}
+    ),
+    DECIDE_RECONSIDERATION: _Move("decision_id", "be revised", {UNDER_RECONSIDERATION: SUPERSEDED}),
+    CHANGE_CIRCUMSTANCES: _Move("decision_id", "be superseded", {CURRENT: SUPERSEDED}),
 }
 _RECONSIDERATION = {
-    "decide_reconsideration": _Move(
-        "reconsideration_id", "be decided again", {REQUESTED: DECIDED}),
+    DECIDE_RECONSIDERATION: _Move("reconsideration_id", "be decided again", {REQUESTED: DECIDED}),
 }
 
 
@@ -80,8 +77,9 @@ def reconsideration_after(status: str, action: str) -> str:
 
 def _after(move: _Move, what: str, status: str) -> str:
     if status not in move.moves:
-        raise NotAllowedNow(move.field, f"the {what} is {status.replace('_', ' ')}; it cannot "
-                                        f"{move.doing}")
+        raise NotAllowedNow(
+            move.field, f"the {what} is {status.replace('_', ' ')}; it cannot {move.doing}"
+        )
     return move.moves[status]
 
 
@@ -94,13 +92,17 @@ def check_reconsideration_request(
     kind: str, decided_on: date, deadline: date, requested_on: date, today: date
 ) -> None:
     if kind == RECONSIDERATION:
-        raise NotAllowedNow("decision_id", "this decision was made on mandatory reconsideration;"
-                                           " the next step is an appeal to the tribunal")
+        raise NotAllowedNow(
+            "decision_id",
+            "this decision was made on mandatory reconsideration;"
+            " the next step is an appeal to the tribunal",
+        )
     if requested_on > today:
         raise RequestRefused("requested_on", f"{requested_on} is in the future")
     if requested_on < decided_on:
-        raise RequestRefused("requested_on", f"{requested_on} is before the decision was made"
-                                             f" on {decided_on}")
+        raise RequestRefused(
+            "requested_on", f"{requested_on} is before the decision was made on {decided_on}"
+        )
     if requested_on > deadline:
         raise RequestRefused(
             "requested_on",
@@ -111,8 +113,11 @@ def check_reconsideration_request(
 
 def check_reviewer(reviewer_id: str, original_decision_makers: set[str]) -> None:
     if reviewer_id in original_decision_makers:
-        raise RequestRefused("reviewer_id", f"{reviewer_id} made or assessed the original"
-                                            " decision; a different assessor must review it")
+        raise RequestRefused(
+            "reviewer_id",
+            f"{reviewer_id} made or assessed the original"
+            " decision; a different assessor must review it",
+        )
 
 
 def check_change_date(effective_date: date, current_effective_date: date) -> None:
@@ -126,6 +131,8 @@ def check_change_date(effective_date: date, current_effective_date: date) -> Non
 
 def outcome_of_review(before: Decision, after: Decision) -> str:
     """'changed' when the revised decision's result differs (eligibility, bands, means, award)."""
-    same = all(getattr(before, name) == getattr(after, name)
-               for name in ("eligible", "components", "care_act", "carer", "means", "award"))
+    same = all(
+        getattr(before, name) == getattr(after, name)
+        for name in ("eligible", "components", "care_act", "carer", "means", "award")
+    )
     return "unchanged" if same else "changed"

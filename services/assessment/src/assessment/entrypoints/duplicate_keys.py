@@ -28,8 +28,13 @@ def _repeats(value: Any, path: str) -> list[tuple[str, str]]:
             field = f"{path}.{key}" if path else key
             given = ", ".join(json.dumps(v) for v in values)
             if path.endswith("descriptors"):
-                found.append((field, f"activity {key} has {len(values)} descriptors ({given});"
-                                     " give exactly one descriptor per activity"))
+                found.append(
+                    (
+                        field,
+                        f"activity {key} has {len(values)} descriptors ({given});"
+                        " give exactly one descriptor per activity",
+                    )
+                )
             else:
                 found.append((field, f"is given {len(values)} times ({given}); give it once"))
         for key, item in value.items():

@@ -1,9 +1,11 @@
-"""Request bodies of the assessor API: shapes and formats (rules are checked by the domain)."""
+"""Request and response bodies of the assessor API: shapes and formats (rules are checked by the
+domain). Read APIs' responses are in contracts.api.assessment."""
 
 import re
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
+from contracts.api.assessment import DecisionVersion
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 # HMRC NIM39110: two prefix letters (not D, F, I, Q, U, V; second not O; some pairs never
@@ -15,7 +17,8 @@ def _valid_nino(value: str) -> str:
     normalised = value.replace(" ", "").upper()
     if not _NINO.fullmatch(normalised):
         raise ValueError(
-            "must be a National Insurance number: 2 letters, 6 numbers, then A, B, C or D")
+            "must be a National Insurance number: 2 letters, 6 numbers, then A, B, C or D"
+        )
     return normalised
 
 
@@ -37,7 +40,8 @@ class OpenCaseRequest(Strict):
 class RecordAssessmentRequest(Strict):
     assessor_id: str = Field(min_length=1, max_length=64)
     facts: dict[str, Any] = Field(
-        description="descriptors, care_act, means (see docs/calculator.md)")
+        description="descriptors, care_act, means (see docs/calculator.md)"
+    )
     evidence_notes: str = Field("", max_length=20_000)
 
 
@@ -60,7 +64,8 @@ class RequestReconsiderationRequest(Strict):
 class DecideReconsiderationRequest(Strict):
     reviewer_id: str = Field(min_length=1, max_length=64)
     facts: Annotated[Any, AfterValidator(_facts_or_unchanged)] = Field(
-        description='The revised assessment, or "unchanged" to keep the original facts')
+        description='The revised assessment, or "unchanged" to keep the original facts'
+    )
     evidence_notes: str = Field("", max_length=20_000)
 
 
@@ -79,3 +84,29 @@ class CalculateRequest(Strict):
 class VerifyPersonRequest(Strict):
     nino: Nino
     date_of_birth: date
+
+
+class OpenCaseResponse(BaseModel):
+    case_id: str
+    person_id: str
+    status: str
+
+
+class RecordAssessmentResponse(BaseModel):
+    assessment_id: str
+    case_id: str
+
+
+class RequestReconsiderationResponse(BaseModel):
+    reconsideration_id: str
+    decision_id: str
+    case_id: str
+    status: str
+    requested_on: date
+
+
+class DecideReconsiderationResponse(BaseModel):
+    reconsideration_id: str
+    outcome: Literal["changed", "unchanged"]
+    original_decision_id: str
+    decision: DecisionVersion

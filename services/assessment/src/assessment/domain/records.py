@@ -1,8 +1,12 @@
-"""What the assessment service keeps about people, cases, assessments and decisions."""
+"""What the assessment service keeps: people, and a case's assessments, decision versions and
+reconsiderations (the Case aggregate in case.py holds them)."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+
+from assessment.domain.workflow import CURRENT, NEW_CLAIM, REQUESTED
 
 
 @dataclass(frozen=True)
@@ -12,13 +16,6 @@ class Person:
     full_name: str
     date_of_birth: date
     area_code: str
-
-
-@dataclass(frozen=True)
-class Case:
-    case_id: str
-    person_id: str
-    status: str
 
 
 @dataclass(frozen=True)
@@ -34,6 +31,9 @@ class AssessmentRecord:
 
 @dataclass(frozen=True)
 class DecisionRecord:
+    """One version of a case's decision. `body` is the decision worked out, as plain data
+    (Decision.to_dict()): points, eligibility, means, award and the explanation."""
+
     decision_id: str
     case_id: str
     person_id: str
@@ -45,10 +45,10 @@ class DecisionRecord:
     review_date: date
     reconsideration_deadline: date
     body: dict[str, Any]
-    kind: str = "new_claim"
+    kind: str = NEW_CLAIM
     decided_on: date | None = None
     decided_by: str = ""
-    status: str = "current"
+    status: str = CURRENT
     supersedes: str | None = None
     superseded_by: str | None = None
 
@@ -62,7 +62,12 @@ class Reconsideration:
     requested_on: date
     reason: str
     requested_by: str
-    status: str = "requested"
+    status: str = REQUESTED
     reviewer_id: str | None = None
     outcome: str | None = None
     new_decision_id: str | None = None
+
+
+def new_id(prefix: str) -> str:
+    """P… person, C… case, A… assessment, D… decision, R… reconsideration."""
+    return f"{prefix}{uuid.uuid4().hex[:15]}"

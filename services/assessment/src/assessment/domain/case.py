@@ -1,0 +1,246 @@
+"""The Case aggregate: one claim by one person, from opening to a decision, then through
+mandatory reconsideration and changes of circumstances.
+
+Every change to a case goes through it. It applies the workflow's rules (workflow.py), works the
+decision out under the rule set in force on the right date, keeps exactly one decision version in
+force (a new version supersedes the one before) and records what happened in `events`.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, TypeVar
+
+from assessment.domain import events as ev
+from assessment.domain import workflow as wf
+from assessment.domain.case_input import decide_case
+from assessment.domain.decision import Decision
+from assessment.domain.errors import InvalidAssessment, NotAllowedNow, NotFound
+from assessment.domain.records import (
+    AssessmentRecord,
+    DecisionRecord,
+    Person,
+    Reconsideration,
+    new_id,
+)
+from assessment.domain.rule_book import RuleBook
+from assessment.domain.rules import RuleSet
+
+Facts = Mapping[str, Any]
+R = TypeVar("R", AssessmentRecord, DecisionRecord, Reconsideration)
+
+
+@dataclass(eq=False)
+class Case:
+    case_id: str
+    person: Person
+    status: str
+    assessments: list[AssessmentRecord] = field(default_factory=list)
+    decisions: list[DecisionRecord] = field(default_factory=list)
+    """Every version, oldest first."""
+    reconsiderations: list[Reconsideration] = field(default_factory=list)
+    events: list[ev.Event] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, person: Person) -> "Case":
+        return cls(new_id("C"), person, wf.OPEN)
+
+    @property
+    def person_id(self) -> str:
+        return self.person.person_id
+
+    @property
+    def in_force(self) -> DecisionRecord | None:
+        """The version not superseded (one under reconsideration still is)."""
+        return next((d for d in reversed(self.decisions) if d.status != wf.SUPERSEDED), None)
+
+    def record_assessment(
+        self, assessor_id: str, facts: Facts, notes: str, rulebook: RuleBook, today: date
+    ) -> AssessmentRecord:
+        _decide(facts, rulebook.in_force_on(today, "today"), today)  # nothing unusable is kept
+        wf.case_after(self.status, wf.RECORD_ASSESSMENT)
+        return self._add_assessment(wf.NEW_CLAIM, assessor_id, facts, notes, submitted=False)
+
+    def submit_assessment(
+        self, assessment_id: str, assessor_id: str, rulebook: RuleBook, today: date
+    ) -> DecisionRecord:
+        status = wf.case_after(self.status, wf.DECIDE)
+        recorded = _find(
+            self.assessments, "assessment_id", assessment_id, "assessment on this case"
+        )
+        if recorded.submitted:
+            raise NotAllowedNow("assessment_id", "this assessment has already been submitted")
+        worked_out = _decide(recorded.facts, rulebook.in_force_on(today, "today"), today)
+        submitted = replace(recorded, submitted=True)
+        self._replace(self.assessments, recorded, submitted)
+        self.events.append(ev.AssessmentSubmitted(submitted))
+        self.status = status
+        return self._add_version(
+            new_id("D"), worked_out, submitted, wf.NEW_CLAIM, assessor_id, today
+        )
+
+    def request_reconsideration(
+        self, decision_id: str, requested_on: date, reason: str, requested_by: str, today: date
+    ) -> Reconsideration:
+        decision = _find(self.decisions, "decision_id", decision_id, "decision")
+        decision_status = wf.decision_after(decision.status, wf.REQUEST_RECONSIDERATION)
+        case_status = wf.case_after(self.status, wf.REQUEST_RECONSIDERATION)
+        wf.check_reconsideration_request(
+            decision.kind,
+            decision.decided_on,
+            decision.reconsideration_deadline,
+            requested_on,
+            today,
+        )
+        asked = Reconsideration(
+            new_id("R"),
+            self.case_id,
+            decision_id,
+            self.person_id,
+            requested_on,
+            reason,
+            requested_by,
+        )
+        self.reconsiderations.append(asked)
+        self._replace(self.decisions, decision, replace(decision, status=decision_status))
+        self.status = case_status
+        self.events.append(ev.ReconsiderationRequested(asked))
+        return asked
+
+    def decide_reconsideration(
+        self,
+        reconsideration_id: str,
+        reviewer_id: str,
+        revised: Facts | None,
+        notes: str,
+        rulebook: RuleBook,
+        today: date,
+    ) -> tuple[Reconsideration, DecisionRecord]:
+        """`revised` facts, or None to keep the original's. The new version is backdated to the
+        original's effective date and worked out under the rules in force then."""
+        asked = _find(
+            self.reconsiderations, "reconsideration_id", reconsideration_id, "reconsideration"
+        )
+        original = _find(self.decisions, "decision_id", asked.decision_id, "decision")
+        assessed = _find(self.assessments, "assessment_id", original.assessment_id, "assessment")
+        status = wf.reconsideration_after(asked.status, wf.DECIDE_RECONSIDERATION)
+        case_status = wf.case_after(self.status, wf.DECIDE_RECONSIDERATION)
+        wf.decision_after(original.status, wf.DECIDE_RECONSIDERATION)
+        wf.check_reviewer(reviewer_id, {assessed.assessor_id, original.decided_by})
+        on = original.effective_date
+        rules = rulebook.in_force_on(on, "effective_date")
+        before = _decide(assessed.facts, rules, on)
+        after = before if revised is None else _decide(revised, rules, on)
+        if revised is not None:
+            assessed = self._add_assessment(wf.RECONSIDERATION, reviewer_id, revised, notes, True)
+            self.events.append(ev.AssessmentSubmitted(assessed))
+        decision_id = new_id("D")
+        outcome = wf.outcome_of_review(before, after)
+        decided = replace(
+            asked,
+            status=status,
+            reviewer_id=reviewer_id,
+            outcome=outcome,
+            new_decision_id=decision_id,
+        )
+        self._replace(self.reconsiderations, asked, decided)
+        self.events.append(ev.ReconsiderationDecided(decided))
+        self.status = case_status
+        decision = self._add_version(
+            decision_id, after, assessed, wf.RECONSIDERATION, reviewer_id, today
+        )
+        return decided, decision
+
+    def change_circumstances(
+        self,
+        assessor_id: str,
+        facts: Facts,
+        effective_date: date,
+        notes: str,
+        rulebook: RuleBook,
+        today: date,
+    ) -> DecisionRecord:
+        """A reassessment superseding the decision in force from the date of the change, under
+        the rule set in force on that date."""
+        rules = rulebook.in_force_on(effective_date, "effective_date")
+        worked_out = _decide(facts, rules, effective_date)
+        case_status = wf.case_after(self.status, wf.CHANGE_CIRCUMSTANCES)
+        current = self.in_force
+        if current is None:  # a decided case always has one; guard the invariant
+            raise NotAllowedNow("case_id", "the case has no decision in force to change")
+        wf.decision_after(current.status, wf.CHANGE_CIRCUMSTANCES)
+        wf.check_change_date(effective_date, current.effective_date)
+        assessment = self._add_assessment(
+            wf.CHANGE_OF_CIRCUMSTANCES, assessor_id, facts, notes, True
+        )
+        self.events.append(ev.AssessmentSubmitted(assessment))
+        self.status = case_status
+        return self._add_version(
+            new_id("D"), worked_out, assessment, wf.CHANGE_OF_CIRCUMSTANCES, assessor_id, today
+        )
+
+    def _add_assessment(
+        self, kind: str, assessor_id: str, facts: Facts, notes: str, submitted: bool
+    ) -> AssessmentRecord:
+        recorded = AssessmentRecord(
+            new_id("A"), self.case_id, kind, assessor_id, dict(facts), notes, submitted
+        )
+        self.assessments.append(recorded)
+        return recorded
+
+    def _add_version(
+        self,
+        decision_id: str,
+        worked_out: Decision,
+        assessment: AssessmentRecord,
+        kind: str,
+        by: str,
+        today: date,
+    ) -> DecisionRecord:
+        """A new version made today `by` someone, superseding the version in force. It is
+        effective from the date the decision was worked out for (earlier for a reconsideration);
+        the reconsideration clock starts today."""
+        in_force = self.in_force
+        decision = DecisionRecord(
+            decision_id,
+            self.case_id,
+            self.person_id,
+            version=max((d.version for d in self.decisions), default=0) + 1,
+            assessment_id=assessment.assessment_id,
+            rule_set_id=worked_out.rule_set_id,
+            eligible=worked_out.eligible,
+            effective_date=worked_out.effective_date,
+            review_date=worked_out.review_date,
+            reconsideration_deadline=wf.reconsideration_deadline(today),
+            body=worked_out.to_dict(),
+            kind=kind,
+            decided_on=today,
+            decided_by=by,
+            supersedes=in_force.decision_id if in_force is not None else None,
+        )
+        if in_force is not None:
+            superseded = replace(in_force, status=wf.SUPERSEDED, superseded_by=decision_id)
+            self._replace(self.decisions, in_force, superseded)
+            self.events.append(ev.DecisionSuperseded(superseded, decision))
+        self.decisions.append(decision)
+        self.events.append(ev.DecisionMade(decision, worked_out))
+        return decision
+
+    @staticmethod
+    def _replace(records: list[R], old: R, new: R) -> None:
+        records[next(i for i, r in enumerate(records) if r is old)] = new
+
+
+def _decide(facts: Facts, rules: RuleSet, on: date) -> Decision:
+    """Facts that don't fit the rules are refused naming each field under `facts`."""
+    try:
+        return decide_case(facts, rules, on)
+    except InvalidAssessment as invalid:
+        raise invalid.under("facts") from None
+
+
+def _find(records: list[R], key: str, value: str, what: str) -> R:
+    found = next((r for r in records if getattr(r, key) == value), None)
+    if found is None:
+        raise NotFound(key, f"no such {what}")
+    return found

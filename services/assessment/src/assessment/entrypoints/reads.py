@@ -1,0 +1,51 @@
+"""Reads (assessor views, the portal's current decision and sign-in) and the calculator: nothing
+here changes state or writes an event."""
+
+from contracts.api.assessment import (
+    CaseDetail,
+    CurrentDecision,
+    DecisionBody,
+    PersonCases,
+    VerifiedPerson,
+)
+from fastapi import APIRouter, Depends, Query
+
+from assessment.entrypoints import views
+from assessment.entrypoints.dependencies import Deps
+from assessment.entrypoints.duplicate_keys import refuse_repeated_keys
+from assessment.entrypoints.schemas import CalculateRequest, VerifyPersonRequest
+from assessment.service_layer import queries
+
+router = APIRouter()
+
+
+@router.get("/cases/{case_id}")
+async def case_detail(case_id: str, deps: Deps) -> CaseDetail:
+    """The case, its assessments, every decision version (with status) and reconsiderations."""
+    return views.case_detail(await queries.case(case_id, deps.uow()))
+
+
+@router.get("/cases")
+async def cases_for_person(
+    deps: Deps, person_id: str = Query(min_length=1, max_length=64)
+) -> PersonCases:
+    return views.person_cases(await queries.cases_of(person_id, deps.uow()))
+
+
+@router.get("/people/{person_id}/decision")
+async def current_decision(person_id: str, deps: Deps) -> CurrentDecision:
+    return views.current_decision(await queries.decision_in_force(person_id, deps.uow()))
+
+
+@router.post("/people/verify")
+async def verify_person(body: VerifyPersonRequest, deps: Deps) -> VerifiedPerson:
+    """Development sign-in for the portal: NINO and date of birth must both match."""
+    person = await queries.verify_person(body.nino, body.date_of_birth, deps.uow())
+    return views.verified_person(person)
+
+
+@router.post("/calculator", dependencies=[Depends(refuse_repeated_keys)])
+async def calculate(body: CalculateRequest, deps: Deps) -> DecisionBody:
+    """Works a case out against the rule set in force on a date; records nothing."""
+    decision = queries.calculate(body.case, body.on or deps.today(), deps.rulebook)
+    return views.decision_body(decision)

@@ -1,0 +1,46 @@
+"""What the read API asks for, through the unit of work's repositories; nothing here changes
+state or publishes an event."""
+
+from datetime import date
+from typing import Any
+
+from assessment.domain import Case, Decision, DecisionRecord, InvalidAssessment, NotFound, Person
+from assessment.domain.case_input import decide_case
+from assessment.domain.rule_book import RuleBook
+from assessment.service_layer.ports import AssessmentUnitOfWork
+
+
+async def case(case_id: str, uow: AssessmentUnitOfWork) -> Case:
+    async with uow:
+        return await uow.cases.get(case_id)
+
+
+async def cases_of(person_id: str, uow: AssessmentUnitOfWork) -> list[Case]:
+    async with uow:
+        return await uow.cases.of_person(person_id)
+
+
+async def decision_in_force(person_id: str, uow: AssessmentUnitOfWork) -> DecisionRecord:
+    async with uow:
+        decision = await uow.cases.decision_in_force_for(person_id)
+    if decision is None:
+        raise NotFound("person_id", "no decision for this person")
+    return decision
+
+
+async def verify_person(nino: str, date_of_birth: date, uow: AssessmentUnitOfWork) -> Person:
+    """Development sign-in for the portal: the NINO and the date of birth must both match."""
+    async with uow:
+        person = await uow.people.by_nino(nino)
+    if person is None or person.date_of_birth != date_of_birth:
+        raise NotFound("nino", "no person with that National Insurance number and date of birth")
+    return person
+
+
+def calculate(facts: Any, on: date, rulebook: RuleBook) -> Decision:
+    """A case (`facts` at `case`) worked out under the rules in force `on`; records nothing."""
+    rules = rulebook.in_force_on(on, "on")
+    try:
+        return decide_case(facts, rules, on)
+    except InvalidAssessment as invalid:
+        raise invalid.under("case") from None
