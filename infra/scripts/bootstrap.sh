@@ -20,3 +20,20 @@ if [ ! -f services/portal/node_modules/govuk-frontend/package.json ] \
 fi
 
 "$PYTHON" -m uv run --frozen python -c "from devstack.kafka_setup import fetch_libs; from devstack.paths import repo_root; fetch_libs(repo_root())"
+
+# Helm and kubeconform, for the offline check of the Kubernetes chart (deploy/tests): built
+# from the Go module proxy into .local/bin, only when missing or of another version.
+go_tool() {  # <binary> <package>@<version>
+  local stamp=".local/bin/.$1.version"
+  if [ -x ".local/bin/$1" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$2" ]; then return; fi
+  local go; go=$(command -v go || echo /usr/local/go/bin/go)
+  if [ ! -x "$go" ]; then
+    echo "bootstrap: Go is needed to build $1 for the chart's check (deploy/README.md)" >&2
+    exit 1
+  fi
+  echo "bootstrap: building $2 (the first time takes minutes)" >&2
+  GOBIN="$PWD/.local/bin" GOFLAGS=-buildvcs=false "$go" install "$2"
+  echo "$2" > "$stamp"
+}
+go_tool helm helm.sh/helm/v3/cmd/helm@v3.22.0
+go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0
