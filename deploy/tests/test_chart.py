@@ -272,7 +272,11 @@ class _Receiver(http.server.BaseHTTPRequestHandler):
 
 @pytest.mark.parametrize(("status", "succeeds"), [(200, True), (503, False)])
 def test_the_review_sweep_job_posts_and_fails_on_an_error(status: int, succeeds: bool) -> None:
-    cronjobs = of_kind(rendered("production"), "CronJob")
+    docs = rendered("production")
+    care_plans = of_kind(docs, "Deployment")["cb-care-benefit-care-plans"]
+    env = care_plans["spec"]["template"]["spec"]["containers"][0]["env"]
+    assert {"name": "CARE_PLANS_REVIEW_INTERVAL_SECONDS", "value": "0"} in env  # the job sweeps
+    cronjobs = of_kind(docs, "CronJob")
     container = cronjobs["cb-care-benefit-review-sweep"]["spec"]["jobTemplate"]["spec"][
         "template"]["spec"]["containers"][0]  # fmt: skip
     python, flag, code, url, timeout = container["command"]

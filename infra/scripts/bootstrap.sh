@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Everything a fresh machine needs before `make up` or `make test`, installed only when missing:
 # system packages (PostgreSQL, Java 17, Maven, Chromium for the browser tests), uv, the Python workspace, the portal's
-# GOV.UK Frontend assets, and the Kafka broker's jars from Maven Central.
+# GOV.UK Frontend assets, the Kafka broker's jars from Maven Central, and helm and kubeconform
+# (built from the Go module proxy) for the chart's check.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
