@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: up down test bootstrap lint bench contracts status
+.PHONY: up down test bootstrap lint bench contracts status chart-model
 
 up: bootstrap  ## start Kafka, PostgreSQL, the four services and the portal, with demo data
 	$(RUN) python -m devstack up
@@ -28,6 +28,9 @@ lint:
 contracts:  ## regenerate the JSON Schema snapshots (events and read APIs) and the AsyncAPI document
 	$(RUN) python -m contracts.snapshots
 	$(RUN) python -m contracts.asyncapi
+
+chart-model:  ## regenerate the Helm chart's Kafka model (topics, ACLs, replica caps) from the code
+	$(RUN) python deploy/generate_kafka.py
 
 bench: bootstrap  ## decision-to-notification throughput and latency on the real pipeline
 	$(RUN) python -m devstack.bench --assessments $(or $(N),200)

@@ -2,7 +2,8 @@
 # Everything a fresh machine needs before `make up` or `make test`, installed only when missing:
 # system packages (PostgreSQL, Java 17, Maven, Chromium for the browser tests), uv, the Python
 # workspace, the portal's GOV.UK Frontend assets, the development OpenID Connect provider (npm),
-# and the Kafka broker's jars from Maven Central.
+# the Kafka broker's jars from Maven Central, and helm and kubeconform (built from the Go module
+# proxy) for the chart's check.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -25,3 +26,20 @@ if [ ! -f infra/oidc/node_modules/oidc-provider/package.json ]; then
 fi
 
 "$PYTHON" -m uv run --frozen python -c "from devstack.kafka_setup import fetch_libs; from devstack.paths import repo_root; fetch_libs(repo_root())"
+
+# Helm and kubeconform, for the offline check of the Kubernetes chart (deploy/tests): built
+# from the Go module proxy into .local/bin, only when missing or of another version.
+go_tool() {  # <binary> <package>@<version>
+  local stamp=".local/bin/.$1.version"
+  if [ -x ".local/bin/$1" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$2" ]; then return; fi
+  local go; go=$(command -v go || echo /usr/local/go/bin/go)
+  if [ ! -x "$go" ]; then
+    echo "bootstrap: Go is needed to build $1 for the chart's check (deploy/README.md)" >&2
+    exit 1
+  fi
+  echo "bootstrap: building $2 (the first time takes minutes)" >&2
+  GOBIN="$PWD/.local/bin" GOFLAGS=-buildvcs=false "$go" install "$2"
+  echo "$2" > "$stamp"
+}
+go_tool helm helm.sh/helm/v3/cmd/helm@v3.22.0
+go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0

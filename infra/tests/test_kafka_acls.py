@@ -1,6 +1,6 @@
 """The ACL table (data) against the topics in contracts and what each service subscribes to."""
 
-from care_plans.config import CarePlansSettings
+from care_plans.main import CONSUMES as CARE_PLANS_CONSUMES
 from contracts.topics import ALL_TOPICS
 from devstack.kafka_acls import CONSUMES, OPERATIONS, PRINCIPALS, SERVICES, grants
 from notifications.main import CONSUMES as NOTIFICATIONS_CONSUMES
@@ -8,11 +8,10 @@ from payments.main import CONSUMES as PAYMENTS_CONSUMES
 
 
 def test_each_service_may_read_exactly_what_it_subscribes_to():
-    care_plans = CarePlansSettings.model_fields["decisions_topic"].default
     assert CONSUMES == {
         "assessment": (),
         "payments": tuple(PAYMENTS_CONSUMES),
-        "care-plans": (care_plans,),
+        "care-plans": tuple(CARE_PLANS_CONSUMES),
         "notifications": tuple(NOTIFICATIONS_CONSUMES),
     }
 

@@ -15,6 +15,7 @@ from care_plans.entrypoints.dependencies import Dependencies
 from contracts import topics
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+CONSUMES = [topics.ASSESSMENT_EVENTS.name]
 
 
 def create_app(
@@ -32,7 +33,7 @@ def create_app(
         migrations=MIGRATIONS,
         make_uow=AsyncpgCarePlansUnitOfWork,
         routers=[http.router, ops.router],
-        consumes=[topics.ASSESSMENT_EVENTS.name],
+        consumes=CONSUMES,
         handlers=events.HANDLERS,
         error_statuses=errors.HTTP_STATUS,
         unprocessable=errors.UNPROCESSABLE,
