@@ -3,14 +3,22 @@
 import pytest
 
 pytestmark = pytest.mark.integration
-FACTORIES = ["schedule_created", "payment_issued", "payment_failed", "statement", "overpayment",
-             "plan_drafted", "plan_agreed", "review_due"]
+FACTORIES = [
+    "schedule_created",
+    "payment_issued",
+    "payment_failed",
+    "statement",
+    "overpayment",
+    "plan_drafted",
+    "plan_agreed",
+    "review_due",
+]
 
 
 async def inbox(service, person_id: str) -> list[dict]:  # noqa: ANN001
     response = await service.client.get(f"/people/{person_id}/messages")
     assert response.status_code == 200
-    return response.json()
+    return response.json()["messages"]
 
 
 @pytest.mark.parametrize("factory", FACTORIES)
@@ -34,11 +42,11 @@ async def test_a_decision_is_in_the_inbox_with_subject_and_body(service, make) -
 
 @pytest.mark.parametrize("decision_first", [True, False])
 async def test_a_reconsideration_outcome_is_one_notice_whichever_event_comes_first(
-        service, make, decision_first) -> None:  # noqa: ANN001
+    service, make, decision_first
+) -> None:  # noqa: ANN001
     original = make.decision(weekly=20_000)
     await service.hear(make.submitted(), original)
-    new = make.decision(kind="reconsideration", supersedes=original.data.decision_id,
-                        weekly=31_000)
+    new = make.decision(kind="reconsideration", supersedes=original.data.decision_id, weekly=31_000)
     decided = make.reconsideration_decided(original.data.decision_id, new.data.decision_id)
     await service.hear(*((new, decided) if decision_first else (decided, new)))
     messages = await inbox(service, make.person_id)
@@ -50,8 +58,9 @@ async def test_a_reconsideration_outcome_is_one_notice_whichever_event_comes_fir
 async def test_an_unchanged_outcome_may_name_the_original_decision_itself(service, make) -> None:  # noqa: ANN001
     original = make.decision(weekly=20_000)
     decision_id = original.data.decision_id
-    await service.hear(original, make.reconsideration_decided(decision_id, decision_id,
-                                                              outcome="unchanged"))
+    await service.hear(
+        original, make.reconsideration_decided(decision_id, decision_id, outcome="unchanged")
+    )
     messages = await inbox(service, make.person_id)
     assert "We have not changed our decision" in messages[0]["body"]
 
@@ -63,8 +72,12 @@ async def test_a_reconsideration_decision_alone_waits_for_its_outcome(service, m
 
 async def test_a_missing_value_is_a_failed_record_not_a_crash(service, make) -> None:  # noqa: ANN001
     """No case reference known: the letter cannot be written; the inbox copy still goes."""
-    await service.prefer(make.person_id, channels=["letter"],
-                         address_lines=["Flat 2", "10 High Street"], postcode="ls1 4ap")
+    await service.prefer(
+        make.person_id,
+        channels=["letter"],
+        address_lines=["Flat 2", "10 High Street"],
+        postcode="ls1 4ap",
+    )
     await service.hear(make.overpayment())
     rows = await service.rows(make.person_id)
     assert rows["inbox"]["status"] == "delivered"
@@ -92,11 +105,13 @@ async def test_no_contact_details_means_inbox_only_and_an_operations_flag(servic
 async def test_an_unusable_stored_email_is_recorded_and_flagged(service, make) -> None:  # noqa: ANN001
     await service.prefer(make.person_id, channels=["email"], email="amina@example.com")
     await service.runtime.pool.execute(  # e.g. imported before addresses were checked
-        "UPDATE recipients SET email = 'amina@@example' WHERE person_id = $1", make.person_id)
+        "UPDATE recipients SET email = 'amina@@example' WHERE person_id = $1", make.person_id
+    )
     await service.hear(make.payment_issued())
     rows = await service.rows(make.person_id)
     assert rows["email"]["status"] == "permanent_failure"
     assert rows["email"]["reason"] == "invalid email address"
     gaps = (await service.client.get("/ops/contact-gaps")).json()["people"]
     assert [g["reason"] for g in gaps if g["person_id"] == make.person_id] == [
-        "email: invalid email address"]
+        "email: invalid email address"
+    ]

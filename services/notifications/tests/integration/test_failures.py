@@ -33,9 +33,10 @@ async def test_notify_failing_then_working_is_retried_with_back_off(service, mak
     assert failed["data"]["permanent"] is False and len(service.notify.sent) == 1
 
 
-@pytest.mark.parametrize(("code", "expected"), [(429, "temporary_failure"),
-                                                (403, "temporary_failure"),
-                                                (400, "permanent_failure")])
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [(429, "temporary_failure"), (403, "temporary_failure"), (400, "permanent_failure")],
+)
 async def test_notify_errors_are_temporary_or_permanent(service, make, code, expected) -> None:  # noqa: ANN001
     await service.prefer(make.person_id, **SMS)
     await service.hear(make.payment_issued())
@@ -70,13 +71,21 @@ async def test_a_notify_timeout_is_settled_by_looking_the_reference_up(service, 
     assert (await status(service, make.person_id, "sms"))["accepted_at"] is not None
 
 
-@pytest.mark.parametrize(("where", "reply", "expected"), [
-    ("rcpt_replies", "451 4.3.0 Try again later", "temporary_failure"),
-    ("rcpt_replies", "550 5.1.1 <amina@example.com> no such user", "permanent_failure"),
-    ("data_replies", "554 5.7.1 Message refused", "permanent_failure"),
-])
-async def test_an_smtp_refusal_is_classified_by_its_code(service, make, where, reply,  # noqa: ANN001
-                                                          expected) -> None:
+@pytest.mark.parametrize(
+    ("where", "reply", "expected"),
+    [
+        ("rcpt_replies", "451 4.3.0 Try again later", "temporary_failure"),
+        ("rcpt_replies", "550 5.1.1 <amina@example.com> no such user", "permanent_failure"),
+        ("data_replies", "554 5.7.1 Message refused", "permanent_failure"),
+    ],
+)
+async def test_an_smtp_refusal_is_classified_by_its_code(
+    service,
+    make,
+    where,
+    reply,  # noqa: ANN001
+    expected,
+) -> None:
     await service.prefer(make.person_id, **EMAIL)
     await service.hear(make.payment_issued())
     getattr(service.mailbox, where).append(reply)
@@ -113,7 +122,7 @@ async def test_an_smtp_server_down_or_silent_is_a_temporary_failure(service, mak
     listening = None
     if server == "silent":
         listening = await asyncio.start_server(silent_server, "127.0.0.1", port)
-    service.sender.channels[Channel.EMAIL].port = port
+    service.deps.sender.channels[Channel.EMAIL].port = port
     await service.prefer(make.person_id, **EMAIL)
     await service.hear(make.payment_issued())
     try:

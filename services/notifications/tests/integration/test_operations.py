@@ -44,11 +44,14 @@ async def eventually(check, seconds: float = 15.0):  # noqa: ANN001, ANN201
     raise AssertionError("not reached in time")
 
 
-async def test_the_background_sender_and_notify_receipts_close_the_loop(running_service,  # noqa: ANN001
-                                                                        make) -> None:
+async def test_the_background_sender_and_notify_receipts_close_the_loop(
+    running_service,  # noqa: ANN001
+    make,
+) -> None:
     service = running_service
-    await service.prefer(make.person_id, channels=["email", "sms"], email="amina@example.com",
-                         phone="07700900123")
+    await service.prefer(
+        make.person_id, channels=["email", "sms"], email="amina@example.com", phone="07700900123"
+    )
     await service.hear(make.submitted(), make.decision())
 
     async def both_delivered() -> bool:
@@ -57,7 +60,7 @@ async def test_the_background_sender_and_notify_receipts_close_the_loop(running_
 
     await eventually(both_delivered)
     assert len(service.mailbox.messages) == 1 and len(service.notify.sent) == 1
-    messages = (await service.client.get(f"/people/{make.person_id}/messages")).json()
+    messages = (await service.client.get(f"/people/{make.person_id}/messages")).json()["messages"]
     assert [m["template_id"] for m in messages] == ["decision-made"]
     ready = await service.client.get("/health/ready")
     assert ready.json()["checks"]["background_tasks"] is True

@@ -3,27 +3,53 @@
 from datetime import UTC, date, datetime
 
 import pytest
-from notifications.adapters.payment_messages import BANK_REASON_FALLBACK
-from notifications.adapters.personalisation import (
+from notifications.domain.notices import (
+    BANK_REASON_FALLBACK,
     DecisionFacts,
     Known,
-    add_months,
-    for_reconsideration,
+    ReconsiderationNotice,
     uk_date,
 )
 from notifications.domain.rendering import MissingPersonalisation, render
-from notifications.service_layer.handlers import MESSAGE_FOR
+from notifications.entrypoints.events import NOTICE_OF
+from wording import add_months
 
 KNOWN = Known("Amina", "CB-204-881")
+
+
+def personalised(event, known: Known) -> tuple[str, dict]:
+    """The template an event calls for and its personalisation, as the handlers build them."""
+    notice = NOTICE_OF[type(event)](event)
+    return notice.template_id, notice.personalise(known)
+
+
+MESSAGE_FOR = {event: personalised for event in NOTICE_OF}
+
+
+def for_reconsideration(outcome, decided_at, new, original, known) -> tuple[str, dict]:
+    notice = ReconsiderationNotice(outcome, uk_date(decided_at), new, original)
+    return notice.template_id, notice.personalise(known)
 
 
 def every_variant(template, values) -> list:  # noqa: ANN001
     return [render(template, v.channel, values, v.accessible_format) for v in template.variants]
 
 
-@pytest.mark.parametrize("factory", sorted(
-    ["schedule_created", "payment_issued", "payment_failed", "statement", "overpayment",
-     "plan_drafted", "plan_agreed", "review_due"]))
+@pytest.mark.parametrize(
+    "factory",
+    sorted(
+        [
+            "schedule_created",
+            "payment_issued",
+            "payment_failed",
+            "statement",
+            "overpayment",
+            "plan_drafted",
+            "plan_agreed",
+            "review_due",
+        ]
+    ),
+)
 def test_each_event_fills_every_variant_of_its_template(make, templates, factory) -> None:  # noqa: ANN001
     event = getattr(make, factory)()
     template_id, values = MESSAGE_FOR[type(event)](event, KNOWN)
@@ -32,10 +58,15 @@ def test_each_event_fills_every_variant_of_its_template(make, templates, factory
     assert len(messages) >= 4 and all("((" not in m.body for m in messages)
 
 
-@pytest.mark.parametrize(("eligible", "template_id"), [(True, "decision-made"),
-                                                        (False, "decision-no-award")])
-def test_a_decision_calls_for_the_award_or_the_no_award_notice(make, templates, eligible,  # noqa: ANN001
-                                                                template_id) -> None:
+@pytest.mark.parametrize(
+    ("eligible", "template_id"), [(True, "decision-made"), (False, "decision-no-award")]
+)
+def test_a_decision_calls_for_the_award_or_the_no_award_notice(
+    make,
+    templates,
+    eligible,  # noqa: ANN001
+    template_id,
+) -> None:
     event = make.decision(eligible=eligible)
     chosen, values = MESSAGE_FOR[type(event)](event, KNOWN)
     assert chosen == template_id
