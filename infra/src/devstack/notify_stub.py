@@ -19,14 +19,16 @@ Failures: `fail_next(500)`, `fail_next(429, times=3)`, `hang_next(seconds)` (kee
 answers late, so the client times out), `accept_then_fail()` (keeps the message but answers 500:
 why the service looks the reference up first), `lose_callbacks(n)` (the next n receipts, or all,
 are never sent: as if every retry failed), `answer_lookups = False` (status look-ups get 500),
-`final_status = None` (messages never become final). `callback_retry_s` shortens Notify's
-5 minutes for tests.
+`final_status = None` (messages never become final), `final_statuses` (how the next ones
+end: "temporary-failure", ...), `send_receipt(id)` (a receipt again, late: as a retry would).
+`callback_retry_s` shortens Notify's 5 minutes for tests.
 Run: python -m devstack.notify_stub --port 8199 --callback-url http://127.0.0.1:8104/notify/callback
 """
 
 import argparse
 import asyncio
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -68,6 +70,7 @@ class NotifyStub:
         self.service_id, self.secret = api_key[-73:-37], api_key[-36:]
         self.callback_url, self.callback_token = callback_url, callback_token
         self.final_status, self.delivery_delay_s = final_status, delivery_delay_s
+        self.final_statuses: list[str] = []  # how the next sends end, before `final_status`
         self.callback_retry_s = callback_retry_s
         self.answer_lookups = True
         self.sent: list[dict[str, Any]] = []
@@ -78,6 +81,7 @@ class NotifyStub:
         self._plan: list[tuple[str, Any]] = []
         self._to_lose: int | None = 0  # None: all
         self._tasks: set[asyncio.Task] = set()
+        self._released = asyncio.Event()  # ends every hang at once
         self.app = Starlette(
             routes=[
                 Route("/v2/notifications/{kind:str}", self._send, methods=["POST"]),
@@ -103,7 +107,8 @@ class NotifyStub:
         return [n for n in self.sent if n["reference"] == reference]
 
     async def close(self) -> None:
-        """Stop the pending status changes and receipts."""
+        """Answer the hanging requests, stop the pending status changes and receipts."""
+        self._released.set()
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -135,7 +140,8 @@ class NotifyStub:
         self._by_id[notification["id"]] = notification
         self._start(self._deliver(notification))
         if action == "hang":
-            await asyncio.sleep(arg)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._released.wait(), arg)
         if action == "accept_then_fail":
             return _error(500, "Exception", "stubbed failure after accepting")
         return JSONResponse(
@@ -201,24 +207,36 @@ class NotifyStub:
     async def _deliver(self, notification: dict[str, Any]) -> None:
         """Sending, then final after a moment (unless `final_status` is None), then the receipt."""
         letter = notification["type"] == "letter"
-        notification["status"], notification["sent_at"] = "accepted" if letter else "sending", _now()
-        if self.final_status is None:
+        notification["status"], notification["sent_at"] = (
+            "accepted" if letter else "sending",
+            _now(),
+        )
+        final = self.final_statuses.pop(0) if self.final_statuses else self.final_status
+        if final is None:
             return
         await asyncio.sleep(self.delivery_delay_s)
-        final = "received" if letter and self.final_status == "delivered" else self.final_status
+        final = "received" if letter and final == "delivered" else final
         notification["status"], notification["completed_at"] = final, _now()
         if self.callback_url and notification["type"] in RECEIPTS_FOR:
-            await self._send_receipt(notification)
+            if self._to_lose is None or self._to_lose > 0:
+                self._to_lose = None if self._to_lose is None else self._to_lose - 1
+                self.callbacks_lost.append(notification["id"])
+            else:
+                await self.send_receipt(notification["id"])
 
-    async def _send_receipt(self, notification: dict[str, Any]) -> None:
-        if self._to_lose is None or self._to_lose > 0:
-            self._to_lose = None if self._to_lose is None else self._to_lose - 1
-            self.callbacks_lost.append(notification["id"])
-            return
-        body = {k: notification[k] for k in ("id", "reference", "to", "status", "created_at",
-                                             "completed_at", "sent_at")}
-        body |= {"notification_type": notification["type"],
-                 "template_id": notification["template_id"], "template_version": 1}
+    async def send_receipt(self, notification_id: str) -> None:
+        """Report the notification's status to the callback URL now, retrying as Notify does
+        (a test may call it again: Notify delivers a receipt at least once)."""
+        notification = self._by_id[notification_id]
+        body = {
+            k: notification[k]
+            for k in ("id", "reference", "to", "status", "created_at", "completed_at", "sent_at")
+        }
+        body |= {
+            "notification_type": notification["type"],
+            "template_id": notification["template_id"],
+            "template_version": 1,
+        }
         headers = {"Authorization": f"Bearer {self.callback_token}"}
         for attempt in range(1 + CALLBACK_RETRIES):
             if attempt:
@@ -251,8 +269,11 @@ def _shown(notification: dict[str, Any]) -> dict[str, Any]:
         "reference": notification["reference"],
         "type": notification["type"],
         "status": notification["status"],
-        "template": {"id": notification["template_id"], "version": 1,
-                     "uri": f"/v2/template/{notification['template_id']}/1"},
+        "template": {
+            "id": notification["template_id"],
+            "version": 1,
+            "uri": f"/v2/template/{notification['template_id']}/1",
+        },
         "body": "",
         "subject": None,
         "created_at": notification["created_at"],
@@ -261,8 +282,11 @@ def _shown(notification: dict[str, Any]) -> dict[str, Any]:
         "completed_at": notification["completed_at"],
     }
     if notification["type"] == "letter":
-        lines = [v for k, v in sorted(notification["personalisation"].items())
-                 if k.startswith("address_line_")]
+        lines = [
+            v
+            for k, v in sorted(notification["personalisation"].items())
+            if k.startswith("address_line_")
+        ]
         shown |= {f"line_{n}": line for n, line in enumerate(lines, start=1)}
     else:
         shown[REQUIRED[notification["type"]][0]] = notification["to"]

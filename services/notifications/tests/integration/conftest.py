@@ -1,7 +1,9 @@
 """The service in-process on real PostgreSQL and Kafka, a real SMTP server and the Notify stub."""
 
 import asyncio
+import contextlib
 import email
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -27,8 +29,13 @@ class Mailbox:
         self.rcpt_replies: list[str] = []
         self.data_replies: list[str] = []
         self.hang_after_data = 0.0  # keep the message, answer only after this long
+        self.hang_at_rcpt = 0.0  # answer RCPT only after this long (the client has sent nothing)
+        self.held_at_rcpt = 0
 
-    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: ANN001, ANN201, N802
+    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+        if self.hang_at_rcpt:
+            self.held_at_rcpt += 1
+            await asyncio.sleep(self.hang_at_rcpt)
         if self.rcpt_replies:
             return self.rcpt_replies.pop(0)
         envelope.rcpt_tos.append(address)
@@ -66,9 +73,13 @@ class Service:
         self.runtime = app.app.app.state.runtime
         self.deps = self.runtime.deps
         self.consumer = self.runtime.consumer or EventConsumer(
-            "notifications", events.HANDLERS, self.runtime.uow,
+            "notifications",
+            events.HANDLERS,
+            self.runtime.uow,
             DeadLetters("notifications", self.runtime.broker, self.runtime.pool),
-            deps=lambda: self.deps, unprocessable=errors.UNPROCESSABLE, backoff_ms=1,
+            deps=lambda: self.deps,
+            unprocessable=errors.UNPROCESSABLE,
+            backoff_ms=1,
         )
 
     async def hear(self, *events) -> None:
@@ -177,19 +188,26 @@ async def consuming_service(infra, fresh_database, mailbox, notify_stub):
 
 
 @pytest.fixture
-async def running_service(infra, fresh_database, mailbox, notify_stub):
-    """Served by uvicorn with its background jobs on; the stub sends receipts back to it."""
-    port = free_ports(1)[0]
-    settings = settings_for(
-        infra,
-        fresh_database,
-        mailbox.port,
-        notify_stub.url,
-        sender_enabled=True,
-        sender_poll_interval_ms=50,
-    )
-    app = create_app(settings)
-    notify_stub.callback_url = f"http://127.0.0.1:{port}/notify/callback"
+def serve(infra, fresh_database, mailbox, notify_stub):
+    """`async with serve(**settings) as service`: served by uvicorn with its background jobs on
+    (the sender and the reconciliation); the stub sends its receipts back to it."""
+
+    @contextlib.asynccontextmanager
+    async def served(**overrides: object) -> AsyncIterator[Service]:
+        port = free_ports(1)[0]
+        values = {"sender_enabled": True, "sender_poll_interval_ms": 50, **overrides}
+        settings = settings_for(infra, fresh_database, mailbox.port, notify_stub.url, **values)
+        app = create_app(settings)
+        notify_stub.callback_url = f"http://127.0.0.1:{port}/notify/callback"
+        async with serving(app, port, lifespan="on") as url, AsyncClient(base_url=url) as client:
+            yield Service(app, client, None, mailbox, notify_stub)
+
+    return served
+
+
+@pytest.fixture
+async def running_service(serve, notify_stub):
+    """Served, its messages delivered and receipted by the stub."""
     notify_stub.final_status = "delivered"
-    async with serving(app, port, lifespan="on") as url, AsyncClient(base_url=url) as client:
-        yield Service(app, client, None, mailbox, notify_stub)
+    async with serve() as service:
+        yield service

@@ -1,17 +1,10 @@
 """Timeliness as a Prometheus metric, and the whole loop with the background sender running."""
 
-import asyncio
-import re
-
 import pytest
 
+from .support import eventually, metric
+
 pytestmark = pytest.mark.integration
-
-
-def metric(text: str, name: str) -> float:
-    match = re.search(rf"^{re.escape(name)} ([0-9.e+-]+)$", text, re.MULTILINE)
-    assert match, f"{name} not in metrics"
-    return float(match.group(1))
 
 
 async def test_time_to_inbox_and_provider_are_exported_for_prometheus(service, make) -> None:  # noqa: ANN001
@@ -34,14 +27,6 @@ async def test_waiting_messages_and_contact_gaps_are_gauges(service, make) -> No
     text = (await service.client.get("/metrics")).text
     assert metric(text, 'notifications_waiting{channel="sms",status="pending"}') == 1
     assert metric(text, "notifications_contact_gaps") == 1
-
-
-async def eventually(check, seconds: float = 15.0):  # noqa: ANN001, ANN201
-    for _ in range(int(seconds / 0.05)):
-        if result := await check():
-            return result
-        await asyncio.sleep(0.05)
-    raise AssertionError("not reached in time")
 
 
 async def test_the_background_sender_and_notify_receipts_close_the_loop(

@@ -48,10 +48,9 @@ class NotifyClient:
         *,
         timeout: float = 10.0,
         template_ids: Mapping[str, str] | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self._api_key, self._template_ids = api_key, dict(template_ids or {})
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
+        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
 
     async def aclose(self) -> None:
         await self._http.aclose()
