@@ -5,16 +5,14 @@ import re
 import httpx
 import pytest
 
-from .support import eventually, get_json, submit_assessment
+from .support import eventually, inbox_of, submit_assessment
 
 pytestmark = pytest.mark.e2e
 
 
 async def test_operations_staff_see_the_event_flows(platform) -> None:  # noqa: ANN001
     person = await submit_assessment(platform.url("assessment"), correlation_id="e2e-ops")
-    await eventually(
-        lambda: get_json(platform.url("notifications"), f"/people/{person['person_id']}/messages")
-    )
+    await eventually(lambda: inbox_of(platform.url("notifications"), person["person_id"]))
     async with httpx.AsyncClient(
         base_url=platform.url("portal"), follow_redirects=True, timeout=30
     ) as portal:

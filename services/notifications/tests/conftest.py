@@ -23,7 +23,7 @@ class Make:
     def another(self) -> "Make":
         return Make()
 
-    def _event(self, cls, data, **envelope):  # noqa: ANN001, ANN202
+    def _event(self, cls, data, **envelope):
         return cls(subject=self.person_id, data=data, correlationid=_id("flow"), **envelope)
 
     def submitted(self, first_name: str = "Amina") -> assessment.AssessmentSubmittedV1:
@@ -94,7 +94,7 @@ class Make:
             **extra,
         )
 
-    def reconsideration_decided(self, original: str, new: str, outcome: str = "changed"):  # noqa: ANN201
+    def reconsideration_decided(self, original: str, new: str, outcome: str = "changed"):
         return self._event(
             assessment.ReconsiderationDecidedV1,
             assessment.ReconsiderationDecided(

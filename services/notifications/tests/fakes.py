@@ -132,8 +132,9 @@ class FakeMessageRepository:
 
     async def failed(self, limit: int) -> tuple[int, list[Message]]:
         found = [m for m in self.rows.values() if m.status is S.PERMANENT_FAILURE]
-        return len(found), [_copy(m) for m in sorted(found, key=lambda m: m.updated_at,
-                                                     reverse=True)[:limit]]  # fmt: skip
+        return len(found), [
+            _copy(m) for m in sorted(found, key=lambda m: m.updated_at, reverse=True)[:limit]
+        ]
 
     async def unconfirmed(self, limit: int) -> tuple[int, list[Message]]:
         found = [m for m in self.rows.values() if m.status is S.SENDING and m.unconfirmed_at]
@@ -223,9 +224,13 @@ class FakePeopleRepository:
     ) -> None:
         old = self.t.gaps.get(person_id)
         self.t.gaps[person_id] = ContactGap(
-            person_id, reason, event_id, old.messages_affected + 1 if old else 1,
-            old.first_seen if old else now, now,
-        )  # fmt: skip
+            person_id,
+            reason,
+            event_id,
+            old.messages_affected + 1 if old else 1,
+            old.first_seen if old else now,
+            now,
+        )
 
     async def clear_contact_gap(self, person_id: str) -> None:
         self.t.gaps.pop(person_id, None)

@@ -74,13 +74,18 @@ class ContactGapsView(ReadModel):
     people: list[ContactGapView]
 
 
-class FailedMessageView(ReadModel):
+class MessageAboutView(ReadModel):
+    """Which message, about whom and what; never its contact details or content."""
+
     notification_id: str
     person_id: str
     business_event_id: str
     template_id: str
     channel: Channel
     attempts: int
+
+
+class FailedMessageView(MessageAboutView):
     reason: str | None
     updated_at: datetime
 
@@ -93,13 +98,7 @@ class FailedMessagesView(ReadModel):
     messages: list[FailedMessageView]
 
 
-class UnconfirmedMessageView(ReadModel):
-    notification_id: str
-    person_id: str
-    business_event_id: str
-    template_id: str
-    channel: Channel
-    attempts: int
+class UnconfirmedMessageView(MessageAboutView):
     accepted_at: datetime
     checked_at: datetime | None
     unconfirmed_at: datetime

@@ -42,7 +42,8 @@ class NotificationsSettings(ServiceSettings):
     )
 
     consumer_enabled: bool = Field(
-        True, description="Consume events here; off for a replica that only serves HTTP or sends")
+        True, description="Consume events here; off for a replica that only serves HTTP or sends"
+    )
 
     # The background sender and delivery reconciliation.
     sender_enabled: bool = Field(True, description="Run the sender and the reconciliation here")

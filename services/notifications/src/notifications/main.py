@@ -24,7 +24,11 @@ from notifications.service_layer.sending import Sender
 from notifications.service_layer.telling import Telling
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-CONSUMES = [topics.ASSESSMENT_EVENTS.name, topics.PAYMENTS_EVENTS.name, topics.CARE_PLANS_EVENTS.name]
+CONSUMES = [
+    topics.ASSESSMENT_EVENTS.name,
+    topics.PAYMENTS_EVENTS.name,
+    topics.CARE_PLANS_EVENTS.name,
+]
 
 
 def utc_now() -> datetime:

@@ -14,8 +14,8 @@ from devstack.procs import free_ports
 from devstack.serving import serving
 from httpx import ASGITransport, AsyncClient
 from notifications.config import DEV_CALLBACK_TOKEN, DEV_NOTIFY_KEY, NotificationsSettings
-from notifications.main import create_app
 from notifications.entrypoints import errors, events
+from notifications.main import create_app
 from notifications.service_layer import reconciling, sending
 from servicekit.consumer import EventConsumer
 from servicekit.deadletter import DeadLetters
@@ -32,7 +32,7 @@ class Mailbox:
         self.hang_at_rcpt = 0.0  # answer RCPT only after this long (the client has sent nothing)
         self.held_at_rcpt = 0
 
-    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, options):
         if self.hang_at_rcpt:
             self.held_at_rcpt += 1
             await asyncio.sleep(self.hang_at_rcpt)
@@ -41,7 +41,7 @@ class Mailbox:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+    async def handle_DATA(self, server, session, envelope):
         if self.data_replies:
             return self.data_replies.pop(0)
         self.messages.append(email.message_from_bytes(envelope.content))
@@ -94,7 +94,7 @@ class Service:
     async def reconcile(self) -> int:
         return await reconciling.reconcile(self.runtime.uow, self.deps.reconciler)
 
-    async def prefer(self, person_id: str, **body) -> None:  # noqa: ANN003
+    async def prefer(self, person_id: str, **body) -> None:
         response = await self.client.put(f"/people/{person_id}/preferences", json=body)
         assert response.status_code == 200, response.text
 
@@ -115,9 +115,9 @@ def settings_for(
     infra,
     database: str,
     smtp_port: int,
-    notify_url: str,  # noqa: ANN001
+    notify_url: str,
     **overrides,
-) -> NotificationsSettings:  # noqa: ANN003
+) -> NotificationsSettings:
     values = dict(
         database_url=database,
         kafka_bootstrap_servers=infra.bootstrap_servers,
@@ -141,7 +141,7 @@ def settings_for(
 
 
 @pytest.fixture
-def mailbox():  # noqa: ANN201
+def mailbox():
     box = Mailbox()
     controller = Controller(box, hostname="127.0.0.1", port=free_ports(1)[0])
     controller.start()

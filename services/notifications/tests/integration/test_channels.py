@@ -20,7 +20,7 @@ def receipt(notification: dict, status: str) -> dict:
     }
 
 
-async def test_email_goes_over_smtp_and_nothing_else_is_used(service, make) -> None:  # noqa: ANN001
+async def test_email_goes_over_smtp_and_nothing_else_is_used(service, make) -> None:
     await service.prefer(make.person_id, channels=["email"], email=" Amina@Example.COM ")
     await service.hear(make.submitted(first_name="Amina"), make.payment_issued())
     await service.send()
@@ -35,7 +35,7 @@ async def test_email_goes_over_smtp_and_nothing_else_is_used(service, make) -> N
     ]
 
 
-async def test_a_text_message_goes_to_notify_with_our_reference(service, make) -> None:  # noqa: ANN001
+async def test_a_text_message_goes_to_notify_with_our_reference(service, make) -> None:
     await service.prefer(make.person_id, channels=["sms"], phone="+44 (0)7700-900123")
     await service.hear(make.payment_failed())
     await service.send()
@@ -58,7 +58,7 @@ async def test_a_letter_uses_the_accessible_format_asked_for(
     service,
     make,
     fmt,
-    event,  # noqa: ANN001
+    event,
     template,
 ) -> None:
     await service.prefer(
@@ -75,7 +75,7 @@ async def test_a_letter_uses_the_accessible_format_asked_for(
     assert letter["personalisation"]["address_line_4"] == "LS1 4AP"
 
 
-async def test_receipts_only_move_forward_and_repeats_change_nothing(service, make) -> None:  # noqa: ANN001
+async def test_receipts_only_move_forward_and_repeats_change_nothing(service, make) -> None:
     await service.prefer(make.person_id, channels=["sms"], phone="07700900123")
     await service.hear(make.review_due())
     await service.send()
@@ -90,7 +90,7 @@ async def test_receipts_only_move_forward_and_repeats_change_nothing(service, ma
     assert len(delivered) == 1 and await service.published("failed") == []
 
 
-async def test_a_temporary_failure_receipt_is_retried_as_a_new_send(service, make) -> None:  # noqa: ANN001
+async def test_a_temporary_failure_receipt_is_retried_as_a_new_send(service, make) -> None:
     await service.prefer(make.person_id, channels=["sms"], phone="07700900123")
     await service.hear(make.review_due())
     await service.send()
@@ -116,7 +116,7 @@ async def test_a_temporary_failure_receipt_is_retried_as_a_new_send(service, mak
         (TOKEN, {"status": "exploded"}, 422),
     ],
 )
-async def test_bad_receipts_are_refused(service, make, headers, body, status) -> None:  # noqa: ANN001
+async def test_bad_receipts_are_refused(service, make, headers, body, status) -> None:
     await service.prefer(make.person_id, channels=["sms"], phone="07700900123")
     await service.hear(make.review_due())
     await service.send()

@@ -21,7 +21,7 @@ async def crash_before_recording(*_: object, **__: object) -> None:
     raise RuntimeError("the process died here")
 
 
-async def test_a_redelivered_event_sends_one_message_per_channel(service, make) -> None:  # noqa: ANN001
+async def test_a_redelivered_event_sends_one_message_per_channel(service, make) -> None:
     await service.prefer(make.person_id, **EVERYWHERE)
     event = make.payment_issued()
     await service.hear(event, event)
@@ -36,7 +36,7 @@ async def test_a_redelivered_event_sends_one_message_per_channel(service, make) 
     ]
 
 
-async def test_a_replay_that_bypasses_the_inbox_still_sends_nothing_twice(service, make) -> None:  # noqa: ANN001
+async def test_a_replay_that_bypasses_the_inbox_still_sends_nothing_twice(service, make) -> None:
     await service.prefer(make.person_id, **EVERYWHERE)
     event = make.statement()
     await service.hear(event)
@@ -48,7 +48,7 @@ async def test_a_replay_that_bypasses_the_inbox_still_sends_nothing_twice(servic
     assert len(await service.published("notification_sent")) == 4
 
 
-async def test_a_replay_after_new_preferences_adds_no_channel(service, make) -> None:  # noqa: ANN001
+async def test_a_replay_after_new_preferences_adds_no_channel(service, make) -> None:
     event = make.payment_issued()
     await service.hear(event)
     await service.prefer(make.person_id, **EVERYWHERE)
@@ -103,7 +103,7 @@ async def test_a_crash_after_handing_the_email_over_never_sends_it_again(
     assert failed["data"]["permanent"] is True
 
 
-async def test_a_crash_before_the_email_was_handed_over_sends_it_once_later(service, make) -> None:  # noqa: ANN001
+async def test_a_crash_before_the_email_was_handed_over_sends_it_once_later(service, make) -> None:
     await service.prefer(make.person_id, channels=["email"], email="amina@example.com")
     await service.hear(make.payment_issued())
     await sending.claim(service.runtime.uow, service.deps.sender)  # ... and the process dies
@@ -118,7 +118,7 @@ async def test_a_crash_before_the_email_was_handed_over_sends_it_once_later(serv
     assert len(service.mailbox.messages) == 1
 
 
-async def test_notify_is_asked_for_the_reference_before_any_resend(service, make) -> None:  # noqa: ANN001
+async def test_notify_is_asked_for_the_reference_before_any_resend(service, make) -> None:
     await service.prefer(make.person_id, channels=["sms"], phone="07700 900123")
     await service.hear(make.plan_agreed())
     service.notify.accept_then_fail()  # Notify has it, but we see a 500

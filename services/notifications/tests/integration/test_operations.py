@@ -7,7 +7,7 @@ from .support import eventually, metric
 pytestmark = pytest.mark.integration
 
 
-async def test_time_to_inbox_and_provider_are_exported_for_prometheus(service, make) -> None:  # noqa: ANN001
+async def test_time_to_inbox_and_provider_are_exported_for_prometheus(service, make) -> None:
     await service.prefer(make.person_id, channels=["email"], email="amina@example.com")
     await service.hear(make.payment_issued(), make.statement())
     await service.send()
@@ -21,7 +21,7 @@ async def test_time_to_inbox_and_provider_are_exported_for_prometheus(service, m
     assert timeliness["messages_last_day"] == 2 and timeliness["seconds"]["p95"] >= 0
 
 
-async def test_waiting_messages_and_contact_gaps_are_gauges(service, make) -> None:  # noqa: ANN001
+async def test_waiting_messages_and_contact_gaps_are_gauges(service, make) -> None:
     await service.prefer(make.person_id, channels=["sms"], phone="07700900123")
     await service.hear(make.payment_issued(), make.another().payment_issued())
     text = (await service.client.get("/metrics")).text
@@ -30,7 +30,7 @@ async def test_waiting_messages_and_contact_gaps_are_gauges(service, make) -> No
 
 
 async def test_the_background_sender_and_notify_receipts_close_the_loop(
-    running_service,  # noqa: ANN001
+    running_service,
     make,
 ) -> None:
     service = running_service

@@ -13,7 +13,7 @@ FULL = {
 }
 
 
-async def test_preferences_are_stored_normalised_and_shown_with_the_inbox(service, make) -> None:  # noqa: ANN001
+async def test_preferences_are_stored_normalised_and_shown_with_the_inbox(service, make) -> None:
     url = f"/people/{make.person_id}/preferences"
     put = await service.client.put(url, json=FULL)
     assert put.status_code == 200, put.text
@@ -33,12 +33,12 @@ async def test_preferences_are_stored_normalised_and_shown_with_the_inbox(servic
     )
 
 
-async def test_someone_who_never_chose_gets_the_inbox_only(service, make) -> None:  # noqa: ANN001
+async def test_someone_who_never_chose_gets_the_inbox_only(service, make) -> None:
     shown = (await service.client.get(f"/people/{make.person_id}/preferences")).json()
     assert shown["channels"] == ["inbox"] and shown["email"] is None
 
 
-async def test_a_put_replaces_the_choice_and_is_honoured_next_time(service, make) -> None:  # noqa: ANN001
+async def test_a_put_replaces_the_choice_and_is_honoured_next_time(service, make) -> None:
     await service.prefer(make.person_id, **FULL)
     await service.prefer(make.person_id, channels=["email"], email="amina@example.com")
     await service.hear(make.payment_issued())
@@ -63,7 +63,7 @@ async def test_a_put_replaces_the_choice_and_is_honoured_next_time(service, make
         ({"nickname": "Mina"}, ["nickname"]),
     ],
 )
-async def test_bad_preferences_are_a_422_naming_each_field(service, make, change, fields) -> None:  # noqa: ANN001
+async def test_bad_preferences_are_a_422_naming_each_field(service, make, change, fields) -> None:
     url = f"/people/{make.person_id}/preferences"
     response = await service.client.put(url, json={**FULL, **change})
     assert response.status_code == 422, response.text
@@ -71,7 +71,7 @@ async def test_bad_preferences_are_a_422_naming_each_field(service, make, change
     assert (await service.client.get(url)).json()["channels"] == ["inbox"]  # nothing stored
 
 
-async def test_a_malformed_person_id_is_refused(service) -> None:  # noqa: ANN001
+async def test_a_malformed_person_id_is_refused(service) -> None:
     response = await service.client.put("/people/bad%20id/preferences", json=FULL)
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "path.person_id"

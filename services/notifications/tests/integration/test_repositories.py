@@ -1,4 +1,4 @@
-"""One suite over the PostgreSQL repositories and the unit tests' fakes, so the fakes can't drift."""
+"""One suite over the PostgreSQL repositories and the unit tests' fakes: the fakes cannot drift."""
 
 import uuid
 from dataclasses import replace

@@ -1,8 +1,8 @@
 from datetime import date
 
 import pytest
-from notifications.domain.templates import Template
 from notifications.adapters.templates import load_templates
+from notifications.domain.templates import Template
 from wording import long_date as format_date
 from wording import pounds as format_pence
 

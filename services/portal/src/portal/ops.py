@@ -3,10 +3,11 @@
 import asyncio
 from collections import defaultdict
 
+from contracts.api.notifications import TimelinessView, UnconfirmedMessagesView
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from portal.clients import ServiceUnavailable
+from portal.clients import ServiceClients, ServiceUnavailable
 from portal.lag import consumer_lag
 from portal.web import render
 
@@ -36,14 +37,15 @@ async def operations(request: Request) -> Response:
         lag_error = None
     except Exception as exc:  # the view must still render when Kafka is unreachable
         lag, lag_error = [], f"Kafka unreachable: {type(exc).__name__}"
-    try:
-        timeliness = await clients.get("notifications", "/ops/timeliness")
-    except ServiceUnavailable:
-        timeliness = None
+    timeliness, unconfirmed = await _deliveries(clients)
     by_group = defaultdict(int)
     for part in lag:
         by_group[part.group] += part.lag
     alerts = _alerts(services, by_group, lag_error)
+    if unconfirmed is not None and unconfirmed.count:
+        alerts.append(
+            f"notifications: {unconfirmed.count} message(s) with no final status from Notify"
+        )
     return render(
         request,
         "ops.html",
@@ -55,6 +57,19 @@ async def operations(request: Request) -> Response:
         timeliness=timeliness,
         alerts=alerts,
     )
+
+
+async def _deliveries(
+    clients: ServiceClients,
+) -> tuple[TimelinessView | None, UnconfirmedMessagesView | None]:
+    """How quickly messages reach people, and those Notify never confirmed."""
+    try:
+        return await asyncio.gather(
+            clients.read("notifications", "/ops/timeliness", TimelinessView),
+            clients.read("notifications", "/ops/unconfirmed-messages", UnconfirmedMessagesView),
+        )
+    except ServiceUnavailable:
+        return None, None
 
 
 def _alerts(services: dict, lag_by_group: dict[str, int], lag_error: str | None) -> list[str]:

@@ -4,6 +4,7 @@ import asyncio
 import re
 from datetime import date
 
+from contracts.api.notifications import InboxView
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -98,13 +99,14 @@ async def account(request: Request) -> Response:
         return RedirectResponse("/sign-in", status_code=303)
     person, clients = session.subject, request.app.state.clients
     sources = {
-        "decision": ("assessment", f"/people/{person}/decision"),
-        "payments": ("payments", f"/people/{person}/payments"),
-        "plan": ("care_plans", f"/people/{person}/plan"),
-        "messages": ("notifications", f"/people/{person}/messages"),
+        "decision": ("assessment", f"/people/{person}/decision", None),
+        "payments": ("payments", f"/people/{person}/payments", None),
+        "plan": ("care_plans", f"/people/{person}/plan", None),
+        "messages": ("notifications", f"/people/{person}/messages", InboxView),
     }
     results = await asyncio.gather(
-        *(clients.get(s, p) for s, p in sources.values()), return_exceptions=True
+        *(clients.read(s, p, m) if m else clients.get(s, p) for s, p, m in sources.values()),
+        return_exceptions=True,
     )
     context, unavailable = {}, []
     for name, result in zip(sources, results, strict=True):

@@ -37,10 +37,23 @@ class FakeClients:
                 "status": "draft",
                 "items": [{"description": "Home care", "weekly_cost_pence": 16250}],
             },
-            f"/people/{PERSON}/messages": [
-                {"subject": "We have made a decision", "body": "Dear Ada"}
-            ],
+            f"/people/{PERSON}/messages": {
+                "person_id": PERSON,
+                "messages": [
+                    {
+                        "notification_id": "n-1",
+                        "template_id": "decision-made",
+                        "subject": "We have made a decision",
+                        "body": "Dear Ada",
+                        "created_at": "2026-04-06T09:00:00Z",
+                    }
+                ],
+            },
         }.get(path)
+
+    async def read(self, service: str, path: str, model, **params):  # noqa: ANN001, ANN003, ANN201
+        body = await self.get(service, path, **params)
+        return None if body is None else model.model_validate(body)
 
     async def post(self, service: str, path: str, body: dict):  # noqa: ANN201
         if body == {"nino": "JT123456C", "date_of_birth": "1952-03-27"}:

@@ -58,18 +58,20 @@ def contact_gaps_view(gaps: Listing[ContactGap]) -> api.ContactGapsView:
     return api.ContactGapsView(count=gaps.count, people=people)
 
 
+def _about(m: Message) -> dict[str, object]:
+    return {
+        "notification_id": str(m.notification_id),
+        "person_id": m.person_id,
+        "business_event_id": m.business_event_id,
+        "template_id": m.template_id,
+        "channel": m.channel.value,
+        "attempts": m.attempts,
+    }
+
+
 def failed_messages_view(failed: Listing[Message]) -> api.FailedMessagesView:
     messages = [
-        api.FailedMessageView(
-            notification_id=str(m.notification_id),
-            person_id=m.person_id,
-            business_event_id=m.business_event_id,
-            template_id=m.template_id,
-            channel=m.channel.value,
-            attempts=m.attempts,
-            reason=m.reason,
-            updated_at=m.updated_at,
-        )
+        api.FailedMessageView(**_about(m), reason=m.reason, updated_at=m.updated_at)
         for m in failed.items
     ]
     return api.FailedMessagesView(count=failed.count, messages=messages)
@@ -78,12 +80,7 @@ def failed_messages_view(failed: Listing[Message]) -> api.FailedMessagesView:
 def unconfirmed_messages_view(unconfirmed: Listing[Message]) -> api.UnconfirmedMessagesView:
     messages = [
         api.UnconfirmedMessageView(
-            notification_id=str(m.notification_id),
-            person_id=m.person_id,
-            business_event_id=m.business_event_id,
-            template_id=m.template_id,
-            channel=m.channel.value,
-            attempts=m.attempts,
+            **_about(m),
             accepted_at=m.accepted_at,
             checked_at=m.checked_at,
             unconfirmed_at=m.unconfirmed_at,
