@@ -12,7 +12,7 @@ def metric(text: str, name: str) -> float:
     return float(match.group(1))
 
 
-async def eventually(check: Callable[[], Awaitable[Any]], seconds: float = 15.0) -> Any:
+async def eventually(check: Callable[[], Awaitable[Any]], seconds: float = 30.0) -> Any:
     for _ in range(int(seconds / 0.05)):
         if result := await check():
             return result
