@@ -4,7 +4,7 @@ import json
 
 import httpx
 import pytest
-from devstack.drive import eventually, get_json, submit_assessment
+from devstack.drive import eventually, get_json, inbox_of, submit_assessment
 from devstack.signin import sign_in
 
 pytestmark = pytest.mark.e2e
@@ -22,9 +22,7 @@ async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) 
         lambda: get_json(platform.url("payments"), f"/people/{pid}/payments")
     )
     plan = await eventually(lambda: get_json(platform.url("care-plans"), f"/people/{pid}/plan"))
-    messages = await eventually(
-        lambda: get_json(platform.url("notifications"), f"/people/{pid}/messages")
-    )
+    messages = await eventually(lambda: inbox_of(platform.url("notifications"), pid))
     assert plan["weekly_budget_pence"] == weekly
     assert (
         payments["next_payment"]["amount_pence"]
@@ -50,7 +48,7 @@ async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) 
 async def test_one_trace_follows_the_request_through_every_service(platform) -> None:  # noqa: ANN001
     person = await submit_assessment(platform.url("assessment"), correlation_id="e2e-trace")
     pid = person["person_id"]
-    await eventually(lambda: get_json(platform.url("notifications"), f"/people/{pid}/messages"))
+    await eventually(lambda: inbox_of(platform.url("notifications"), pid))
     await eventually(lambda: get_json(platform.url("care-plans"), f"/people/{pid}/plan"))
 
     def spans() -> list[dict]:

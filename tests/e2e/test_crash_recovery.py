@@ -3,7 +3,7 @@
 import signal
 
 import pytest
-from devstack.drive import eventually, get_json, submit_assessment
+from devstack.drive import eventually, get_json, inbox_of, submit_assessment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.fault]
 
@@ -24,7 +24,7 @@ async def test_a_decision_committed_but_never_published_flows_after_a_restart(pl
         lambda: get_json(platform.url("payments"), f"/people/{pid}/payments")
     )
     assert payments["next_payment"]["amount_pence"] > 0
-    await eventually(lambda: get_json(platform.url("notifications"), f"/people/{pid}/messages"))
+    await eventually(lambda: inbox_of(platform.url("notifications"), pid))
     status = await get_json(platform.url("assessment"), "/ops/status")
     assert status["outbox"]["pending"] == 0
 

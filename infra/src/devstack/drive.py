@@ -89,6 +89,12 @@ async def get_json(base_url: str, path: str) -> Any | None:
     return response.json() or None
 
 
+async def inbox_of(notifications_url: str, person_id: str) -> list[dict[str, Any]] | None:
+    """The person's portal inbox messages (the notifications read model), None while empty."""
+    inbox = await get_json(notifications_url, f"/people/{person_id}/messages")
+    return (inbox or {}).get("messages") or None
+
+
 async def eventually(check: Callable[[], Awaitable[Any]], timeout: float = 30.0) -> Any:
     deadline, value = time.monotonic() + timeout, None
     while time.monotonic() < deadline:

@@ -37,7 +37,7 @@ async def platform_up(*, demo: bool = True) -> dict[str, Any]:
         f"http://127.0.0.1:{ports['portal']}",
         local_dir(root) / "oidc" / "portal-key.pem",
     )
-    running.update(_start_stand_ins(root))
+    running.update(_start_stand_ins(root, ports["notifications"]))
     for app in apps.APPS:
         env = apps.app_env(
             app,
@@ -60,9 +60,11 @@ async def platform_up(*, demo: bool = True) -> dict[str, Any]:
     }
 
 
-def _start_stand_ins(root: Path) -> dict[str, apps.RunningApp]:
+def _start_stand_ins(root: Path, notifications_port: int) -> dict[str, apps.RunningApp]:
     """Development stand-ins for the outside world: an SMTP server that logs every email it
-    receives, and a local GOV.UK Notify stub for text messages and letters."""
+    receives, and a local GOV.UK Notify stub for text messages and letters (sending its
+    delivery receipts to the notifications service)."""
+    callback_url = f"http://127.0.0.1:{notifications_port}/notify/callback"
     log_dir = local_dir(root) / "logs"
     return {
         name: apps.start_process(name, argv, port, log_dir)
@@ -80,7 +82,11 @@ def _start_stand_ins(root: Path) -> dict[str, apps.RunningApp]:
                 ],
                 1025,
             ),
-            ("notify-stub", ["-m", "notifications.stubs.notify", "8199"], 8199),
+            (
+                "notify-stub",
+                ["-m", "devstack.notify_stub", "--port", "8199", "--callback-url", callback_url],
+                8199,
+            ),
         )
     }
 

@@ -1,18 +1,24 @@
 """The service in-process on real PostgreSQL and Kafka, a real SMTP server and the Notify stub."""
 
 import asyncio
+import contextlib
 import email
-import uuid
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiosmtpd.controller import Controller
 from asgi_lifespan import LifespanManager
+from devstack.notify_stub import NotifyStub
 from devstack.procs import free_ports
+from devstack.serving import serving
 from httpx import ASGITransport, AsyncClient
 from notifications.config import DEV_CALLBACK_TOKEN, DEV_NOTIFY_KEY, NotificationsSettings
+from notifications.entrypoints import errors, events
 from notifications.main import create_app
-from notifications.stubs.notify import NotifyStub, serving
+from notifications.service_layer import reconciling, sending
+from servicekit.consumer import EventConsumer
+from servicekit.deadletter import DeadLetters
 
 
 class Mailbox:
@@ -23,14 +29,19 @@ class Mailbox:
         self.rcpt_replies: list[str] = []
         self.data_replies: list[str] = []
         self.hang_after_data = 0.0  # keep the message, answer only after this long
+        self.hang_at_rcpt = 0.0  # answer RCPT only after this long (the client has sent nothing)
+        self.held_at_rcpt = 0
 
-    async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: ANN001, ANN201, N802
+    async def handle_RCPT(self, server, session, envelope, address, options):
+        if self.hang_at_rcpt:
+            self.held_at_rcpt += 1
+            await asyncio.sleep(self.hang_at_rcpt)
         if self.rcpt_replies:
             return self.rcpt_replies.pop(0)
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+    async def handle_DATA(self, server, session, envelope):
         if self.data_replies:
             return self.data_replies.pop(0)
         self.messages.append(email.message_from_bytes(envelope.content))
@@ -56,49 +67,81 @@ class Clock:
 
 
 class Service:
-    def __init__(self, app, client, clock, mailbox, notify, topic) -> None:  # noqa: ANN001
+    def __init__(self, app, client, clock, mailbox, notify) -> None:
         self.app, self.client, self.clock = app, client, clock
-        self.mailbox, self.notify, self.topic = mailbox, notify, topic
-        state = app.app.app.state
-        self.runtime, self.sender, self.metrics = state.runtime, state.sender, state.metrics
+        self.mailbox, self.notify = mailbox, notify
+        self.runtime = app.app.app.state.runtime
+        self.deps = self.runtime.deps
+        self.consumer = self.runtime.consumer or EventConsumer(
+            "notifications",
+            events.HANDLERS,
+            self.runtime.uow,
+            DeadLetters("notifications", self.runtime.broker, self.runtime.pool),
+            deps=lambda: self.deps,
+            unprocessable=errors.UNPROCESSABLE,
+            backoff_ms=1,
+        )
 
-    async def hear(self, *events) -> None:  # noqa: ANN002
+    async def hear(self, *events) -> None:
         """As the Kafka consumer applies an event: inbox check, handler, commit."""
         for event in events:
-            await self.runtime.consumer.apply(event)
+            await self.consumer.apply(event)
 
     async def send(self, rounds: int = 1) -> None:
         for _ in range(rounds):
-            await self.sender.run_once(self.runtime.uow)
+            await sending.send_due(self.runtime.uow, self.deps.sender)
 
-    async def prefer(self, person_id: str, **body) -> None:  # noqa: ANN003
+    async def reconcile(self) -> int:
+        return await reconciling.reconcile(self.runtime.uow, self.deps.reconciler)
+
+    async def prefer(self, person_id: str, **body) -> None:
         response = await self.client.put(f"/people/{person_id}/preferences", json=body)
         assert response.status_code == 200, response.text
 
     async def rows(self, person_id: str) -> dict[str, dict]:
         rows = await self.runtime.pool.fetch(
-            "SELECT * FROM messages WHERE person_id = $1 ORDER BY created_at", person_id)
+            "SELECT * FROM messages WHERE person_id = $1 ORDER BY created_at", person_id
+        )
         return {r["channel"]: dict(r) for r in rows}
 
     async def published(self, kind: str = "") -> list[dict]:
         rows = await self.runtime.pool.fetch(
-            "SELECT payload FROM outbox WHERE type LIKE $1 ORDER BY position", f"%{kind}%")
+            "SELECT payload FROM outbox WHERE type LIKE $1 ORDER BY position", f"%{kind}%"
+        )
         return [r["payload"] for r in rows]
 
 
-def settings_for(infra, database: str, smtp_port: int, notify_url: str,  # noqa: ANN001
-                 **overrides) -> NotificationsSettings:  # noqa: ANN003
-    values = dict(database_url=database, **infra.kafka_settings(),
-                  relay_enabled=False, sender_enabled=False, consumer_retry_backoff_ms=1,
-                  smtp_port=smtp_port, smtp_timeout_s=1.0, send_timeout_s=3.0, claim_lease_s=5.0,
-                  notify_base_url=notify_url, notify_timeout_s=1.0, retry_max_attempts=3,
-                  retry_base_delay_s=60.0, notify_callback_token=DEV_CALLBACK_TOKEN,
-                  notify_api_key=DEV_NOTIFY_KEY, environment="test")
+def settings_for(
+    infra,
+    database: str,
+    smtp_port: int,
+    notify_url: str,
+    **overrides,
+) -> NotificationsSettings:
+    values = dict(
+        database_url=database,
+        **infra.kafka_settings(),
+        relay_enabled=False,
+        consumer_enabled=False,
+        sender_enabled=False,
+        consumer_retry_backoff_ms=1,
+        smtp_port=smtp_port,
+        smtp_timeout_s=1.0,
+        send_timeout_s=3.0,
+        claim_lease_s=6.0,
+        notify_base_url=notify_url,
+        notify_timeout_s=1.0,
+        retry_max_attempts=3,
+        retry_base_delay_s=60.0,
+        notify_callback_token=DEV_CALLBACK_TOKEN,
+        notify_api_key=DEV_NOTIFY_KEY,
+        environment="test",
+    )
     return NotificationsSettings(**{**values, **overrides})
 
 
 @pytest.fixture
-def mailbox():  # noqa: ANN201
+def mailbox():
     box = Mailbox()
     controller = Controller(box, hostname="127.0.0.1", port=free_ports(1)[0])
     controller.start()
@@ -108,38 +151,63 @@ def mailbox():  # noqa: ANN201
 
 
 @pytest.fixture
-async def notify_stub():  # noqa: ANN201
-    stub = NotifyStub(DEV_NOTIFY_KEY, callback_token=DEV_CALLBACK_TOKEN)
+async def notify_stub():
+    """Notify, whose messages stay `sending` unless a test says how they end."""
+    stub = NotifyStub(
+        DEV_NOTIFY_KEY, callback_token=DEV_CALLBACK_TOKEN, final_status=None, callback_retry_s=0.2
+    )
     async with serving(stub.app, free_ports(1)[0]) as url:
         stub.url = url
         yield stub
+        await stub.close()
 
 
 @pytest.fixture
-async def topic(make_topics) -> str:  # noqa: ANN001
-    name = f"test.notifications.{uuid.uuid4().hex[:8]}"
-    await make_topics(name)
-    return name
-
-
-@pytest.fixture
-async def service(infra, fresh_database, topic, mailbox, notify_stub):  # noqa: ANN001, ANN201
-    """In-process, the sender driven by the test (`service.send()`), time movable."""
+async def service(infra, fresh_database, mailbox, notify_stub):
+    """In-process, the sender driven by the test (`service.send()`), time movable; events are
+    applied by the test (`service.hear()`) as the consumer applies them."""
     clock = Clock()
     settings = settings_for(infra, fresh_database, mailbox.port, notify_stub.url)
-    app = create_app(settings, topics=[topic], clock=clock)
+    app = create_app(settings, clock=clock)
     async with LifespanManager(app) as manager:
         async with AsyncClient(transport=ASGITransport(manager.app), base_url="http://t") as client:
-            yield Service(app, client, clock, mailbox, notify_stub, topic)
+            yield Service(app, client, clock, mailbox, notify_stub)
 
 
 @pytest.fixture
-async def running_service(infra, fresh_database, topic, mailbox, notify_stub):  # noqa: ANN001, ANN201
-    """Served by uvicorn with its background sender on; the stub sends receipts back to it."""
-    port = free_ports(1)[0]
-    settings = settings_for(infra, fresh_database, mailbox.port, notify_stub.url,
-                            sender_enabled=True, sender_poll_interval_ms=50)
-    app = create_app(settings, topics=[topic])
-    notify_stub.callback_url = f"http://127.0.0.1:{port}/notify/callback"
-    async with serving(app, port, lifespan="on") as url, AsyncClient(base_url=url) as client:
-        yield Service(app, client, None, mailbox, notify_stub, topic)
+async def consuming_service(infra, fresh_database, mailbox, notify_stub):
+    """As `service`, consuming the real topics on the broker (joining the consumer group takes
+    a few seconds)."""
+    settings = settings_for(
+        infra, fresh_database, mailbox.port, notify_stub.url, consumer_enabled=True
+    )
+    app = create_app(settings, clock=Clock())
+    async with LifespanManager(app, startup_timeout=60) as manager:
+        async with AsyncClient(transport=ASGITransport(manager.app), base_url="http://t") as client:
+            yield Service(app, client, None, mailbox, notify_stub)
+
+
+@pytest.fixture
+def serve(infra, fresh_database, mailbox, notify_stub):
+    """`async with serve(**settings) as service`: served by uvicorn with its background jobs on
+    (the sender and the reconciliation); the stub sends its receipts back to it."""
+
+    @contextlib.asynccontextmanager
+    async def served(**overrides: object) -> AsyncIterator[Service]:
+        port = free_ports(1)[0]
+        values = {"sender_enabled": True, "sender_poll_interval_ms": 50, **overrides}
+        settings = settings_for(infra, fresh_database, mailbox.port, notify_stub.url, **values)
+        app = create_app(settings)
+        notify_stub.callback_url = f"http://127.0.0.1:{port}/notify/callback"
+        async with serving(app, port, lifespan="on") as url, AsyncClient(base_url=url) as client:
+            yield Service(app, client, None, mailbox, notify_stub)
+
+    return served
+
+
+@pytest.fixture
+async def running_service(serve, notify_stub):
+    """Served, its messages delivered and receipted by the stub."""
+    notify_stub.final_status = "delivered"
+    async with serve() as service:
+        yield service

@@ -3,18 +3,26 @@
 import pytest
 
 pytestmark = pytest.mark.integration
-FACTORIES = ["schedule_created", "payment_issued", "payment_failed", "statement", "overpayment",
-             "plan_drafted", "plan_agreed", "review_due"]
+FACTORIES = [
+    "schedule_created",
+    "payment_issued",
+    "payment_failed",
+    "statement",
+    "overpayment",
+    "plan_drafted",
+    "plan_agreed",
+    "review_due",
+]
 
 
-async def inbox(service, person_id: str) -> list[dict]:  # noqa: ANN001
+async def inbox(service, person_id: str) -> list[dict]:
     response = await service.client.get(f"/people/{person_id}/messages")
     assert response.status_code == 200
-    return response.json()
+    return response.json()["messages"]
 
 
 @pytest.mark.parametrize("factory", FACTORIES)
-async def test_every_wired_event_reaches_the_inbox(service, make, factory) -> None:  # noqa: ANN001
+async def test_every_wired_event_reaches_the_inbox(service, make, factory) -> None:
     await service.hear(make.submitted(first_name="Amina"))
     await service.hear(getattr(make, factory)())
     [message] = await inbox(service, make.person_id)
@@ -22,7 +30,7 @@ async def test_every_wired_event_reaches_the_inbox(service, make, factory) -> No
     assert message["subject"] and message["body"] and "((" not in message["body"]
 
 
-async def test_a_decision_is_in_the_inbox_with_subject_and_body(service, make) -> None:  # noqa: ANN001
+async def test_a_decision_is_in_the_inbox_with_subject_and_body(service, make) -> None:
     await service.hear(make.submitted(first_name="Amina"), make.decision(weekly=27_250))
     [message] = await inbox(service, make.person_id)
     assert message["template_id"] == "decision-made"
@@ -34,11 +42,11 @@ async def test_a_decision_is_in_the_inbox_with_subject_and_body(service, make) -
 
 @pytest.mark.parametrize("decision_first", [True, False])
 async def test_a_reconsideration_outcome_is_one_notice_whichever_event_comes_first(
-        service, make, decision_first) -> None:  # noqa: ANN001
+    service, make, decision_first
+) -> None:
     original = make.decision(weekly=20_000)
     await service.hear(make.submitted(), original)
-    new = make.decision(kind="reconsideration", supersedes=original.data.decision_id,
-                        weekly=31_000)
+    new = make.decision(kind="reconsideration", supersedes=original.data.decision_id, weekly=31_000)
     decided = make.reconsideration_decided(original.data.decision_id, new.data.decision_id)
     await service.hear(*((new, decided) if decision_first else (decided, new)))
     messages = await inbox(service, make.person_id)
@@ -47,24 +55,29 @@ async def test_a_reconsideration_outcome_is_one_notice_whichever_event_comes_fir
     assert "£310.00" in messages[0]["body"]
 
 
-async def test_an_unchanged_outcome_may_name_the_original_decision_itself(service, make) -> None:  # noqa: ANN001
+async def test_an_unchanged_outcome_may_name_the_original_decision_itself(service, make) -> None:
     original = make.decision(weekly=20_000)
     decision_id = original.data.decision_id
-    await service.hear(original, make.reconsideration_decided(decision_id, decision_id,
-                                                              outcome="unchanged"))
+    await service.hear(
+        original, make.reconsideration_decided(decision_id, decision_id, outcome="unchanged")
+    )
     messages = await inbox(service, make.person_id)
     assert "We have not changed our decision" in messages[0]["body"]
 
 
-async def test_a_reconsideration_decision_alone_waits_for_its_outcome(service, make) -> None:  # noqa: ANN001
+async def test_a_reconsideration_decision_alone_waits_for_its_outcome(service, make) -> None:
     await service.hear(make.decision(kind="reconsideration", supersedes="dec-old"))
     assert await inbox(service, make.person_id) == []
 
 
-async def test_a_missing_value_is_a_failed_record_not_a_crash(service, make) -> None:  # noqa: ANN001
+async def test_a_missing_value_is_a_failed_record_not_a_crash(service, make) -> None:
     """No case reference known: the letter cannot be written; the inbox copy still goes."""
-    await service.prefer(make.person_id, channels=["letter"],
-                         address_lines=["Flat 2", "10 High Street"], postcode="ls1 4ap")
+    await service.prefer(
+        make.person_id,
+        channels=["letter"],
+        address_lines=["Flat 2", "10 High Street"],
+        postcode="ls1 4ap",
+    )
     await service.hear(make.overpayment())
     rows = await service.rows(make.person_id)
     assert rows["inbox"]["status"] == "delivered"
@@ -78,7 +91,7 @@ async def test_a_missing_value_is_a_failed_record_not_a_crash(service, make) -> 
     assert service.notify.sent == []
 
 
-async def test_no_contact_details_means_inbox_only_and_an_operations_flag(service, make) -> None:  # noqa: ANN001
+async def test_no_contact_details_means_inbox_only_and_an_operations_flag(service, make) -> None:
     await service.hear(make.payment_issued(), make.statement())
     assert set(await service.rows(make.person_id)) == {"inbox"}
     gaps = (await service.client.get("/ops/contact-gaps")).json()
@@ -89,14 +102,16 @@ async def test_no_contact_details_means_inbox_only_and_an_operations_flag(servic
     assert make.person_id not in [p["person_id"] for p in gaps["people"]]
 
 
-async def test_an_unusable_stored_email_is_recorded_and_flagged(service, make) -> None:  # noqa: ANN001
+async def test_an_unusable_stored_email_is_recorded_and_flagged(service, make) -> None:
     await service.prefer(make.person_id, channels=["email"], email="amina@example.com")
     await service.runtime.pool.execute(  # e.g. imported before addresses were checked
-        "UPDATE recipients SET email = 'amina@@example' WHERE person_id = $1", make.person_id)
+        "UPDATE recipients SET email = 'amina@@example' WHERE person_id = $1", make.person_id
+    )
     await service.hear(make.payment_issued())
     rows = await service.rows(make.person_id)
     assert rows["email"]["status"] == "permanent_failure"
     assert rows["email"]["reason"] == "invalid email address"
     gaps = (await service.client.get("/ops/contact-gaps")).json()["people"]
     assert [g["reason"] for g in gaps if g["person_id"] == make.person_id] == [
-        "email: invalid email address"]
+        "email: invalid email address"
+    ]

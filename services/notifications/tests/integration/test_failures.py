@@ -12,11 +12,11 @@ SMS = dict(channels=["sms"], phone="07700900123")
 EMAIL = dict(channels=["email"], email="amina@example.com")
 
 
-async def status(service, person_id: str, channel: str) -> dict:  # noqa: ANN001
+async def status(service, person_id: str, channel: str) -> dict:
     return (await service.rows(person_id))[channel]
 
 
-async def test_notify_failing_then_working_is_retried_with_back_off(service, make) -> None:  # noqa: ANN001
+async def test_notify_failing_then_working_is_retried_with_back_off(service, make) -> None:
     await service.prefer(make.person_id, **SMS)
     await service.hear(make.payment_issued())
     service.notify.fail_next(500)
@@ -33,10 +33,11 @@ async def test_notify_failing_then_working_is_retried_with_back_off(service, mak
     assert failed["data"]["permanent"] is False and len(service.notify.sent) == 1
 
 
-@pytest.mark.parametrize(("code", "expected"), [(429, "temporary_failure"),
-                                                (403, "temporary_failure"),
-                                                (400, "permanent_failure")])
-async def test_notify_errors_are_temporary_or_permanent(service, make, code, expected) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [(429, "temporary_failure"), (403, "temporary_failure"), (400, "permanent_failure")],
+)
+async def test_notify_errors_are_temporary_or_permanent(service, make, code, expected) -> None:
     await service.prefer(make.person_id, **SMS)
     await service.hear(make.payment_issued())
     service.notify.fail_next(code)
@@ -44,7 +45,7 @@ async def test_notify_errors_are_temporary_or_permanent(service, make, code, exp
     assert (await status(service, make.person_id, "sms"))["status"] == expected
 
 
-async def test_bounded_retries_end_in_a_permanent_failure_for_operations(service, make) -> None:  # noqa: ANN001
+async def test_bounded_retries_end_in_a_permanent_failure_for_operations(service, make) -> None:
     await service.prefer(make.person_id, **SMS)
     await service.hear(make.payment_issued())
     service.notify.fail_next(500, times=10)
@@ -58,7 +59,7 @@ async def test_bounded_retries_end_in_a_permanent_failure_for_operations(service
     assert [m["channel"] for m in failed] == ["sms"] and "recipient" not in failed[0]
 
 
-async def test_a_notify_timeout_is_settled_by_looking_the_reference_up(service, make) -> None:  # noqa: ANN001
+async def test_a_notify_timeout_is_settled_by_looking_the_reference_up(service, make) -> None:
     await service.prefer(make.person_id, **SMS)
     await service.hear(make.payment_issued())
     service.notify.hang_next(2.0)  # keeps it, answers after our 1 s timeout
@@ -70,13 +71,21 @@ async def test_a_notify_timeout_is_settled_by_looking_the_reference_up(service, 
     assert (await status(service, make.person_id, "sms"))["accepted_at"] is not None
 
 
-@pytest.mark.parametrize(("where", "reply", "expected"), [
-    ("rcpt_replies", "451 4.3.0 Try again later", "temporary_failure"),
-    ("rcpt_replies", "550 5.1.1 <amina@example.com> no such user", "permanent_failure"),
-    ("data_replies", "554 5.7.1 Message refused", "permanent_failure"),
-])
-async def test_an_smtp_refusal_is_classified_by_its_code(service, make, where, reply,  # noqa: ANN001
-                                                          expected) -> None:
+@pytest.mark.parametrize(
+    ("where", "reply", "expected"),
+    [
+        ("rcpt_replies", "451 4.3.0 Try again later", "temporary_failure"),
+        ("rcpt_replies", "550 5.1.1 <amina@example.com> no such user", "permanent_failure"),
+        ("data_replies", "554 5.7.1 Message refused", "permanent_failure"),
+    ],
+)
+async def test_an_smtp_refusal_is_classified_by_its_code(
+    service,
+    make,
+    where,
+    reply,
+    expected,
+) -> None:
     await service.prefer(make.person_id, **EMAIL)
     await service.hear(make.payment_issued())
     getattr(service.mailbox, where).append(reply)
@@ -88,7 +97,7 @@ async def test_an_smtp_refusal_is_classified_by_its_code(service, make, where, r
     assert len(service.mailbox.messages) == (1 if expected == "temporary_failure" else 0)
 
 
-async def test_an_smtp_server_hanging_after_the_data_is_an_unknown_outcome(service, make) -> None:  # noqa: ANN001
+async def test_an_smtp_server_hanging_after_the_data_is_an_unknown_outcome(service, make) -> None:
     await service.prefer(make.person_id, **EMAIL)
     await service.hear(make.payment_issued())
     service.mailbox.hang_after_data = 2.0  # it has the message, but answers too late
@@ -101,19 +110,19 @@ async def test_an_smtp_server_hanging_after_the_data_is_an_unknown_outcome(servi
     assert len(service.mailbox.messages) == 1
 
 
-async def silent_server(reader, writer) -> None:  # noqa: ANN001
+async def silent_server(reader, writer) -> None:
     with contextlib.suppress(Exception):
         await reader.read()  # never greets
     writer.close()
 
 
 @pytest.mark.parametrize("server", ["closed", "silent"])
-async def test_an_smtp_server_down_or_silent_is_a_temporary_failure(service, make, server) -> None:  # noqa: ANN001
+async def test_an_smtp_server_down_or_silent_is_a_temporary_failure(service, make, server) -> None:
     port = free_ports(1)[0]
     listening = None
     if server == "silent":
         listening = await asyncio.start_server(silent_server, "127.0.0.1", port)
-    service.sender.channels[Channel.EMAIL].port = port
+    service.deps.sender.channels[Channel.EMAIL].port = port
     await service.prefer(make.person_id, **EMAIL)
     await service.hear(make.payment_issued())
     try:

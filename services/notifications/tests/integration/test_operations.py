@@ -1,20 +1,13 @@
 """Timeliness as a Prometheus metric, and the whole loop with the background sender running."""
 
-import asyncio
-import re
-
 import pytest
+
+from .support import eventually, metric
 
 pytestmark = pytest.mark.integration
 
 
-def metric(text: str, name: str) -> float:
-    match = re.search(rf"^{re.escape(name)} ([0-9.e+-]+)$", text, re.MULTILINE)
-    assert match, f"{name} not in metrics"
-    return float(match.group(1))
-
-
-async def test_time_to_inbox_and_provider_are_exported_for_prometheus(service, make) -> None:  # noqa: ANN001
+async def test_time_to_inbox_and_provider_are_exported_for_prometheus(service, make) -> None:
     await service.prefer(make.person_id, channels=["email"], email="amina@example.com")
     await service.hear(make.payment_issued(), make.statement())
     await service.send()
@@ -28,7 +21,7 @@ async def test_time_to_inbox_and_provider_are_exported_for_prometheus(service, m
     assert timeliness["messages_last_day"] == 2 and timeliness["seconds"]["p95"] >= 0
 
 
-async def test_waiting_messages_and_contact_gaps_are_gauges(service, make) -> None:  # noqa: ANN001
+async def test_waiting_messages_and_contact_gaps_are_gauges(service, make) -> None:
     await service.prefer(make.person_id, channels=["sms"], phone="07700900123")
     await service.hear(make.payment_issued(), make.another().payment_issued())
     text = (await service.client.get("/metrics")).text
@@ -36,19 +29,14 @@ async def test_waiting_messages_and_contact_gaps_are_gauges(service, make) -> No
     assert metric(text, "notifications_contact_gaps") == 1
 
 
-async def eventually(check, seconds: float = 15.0):  # noqa: ANN001, ANN201
-    for _ in range(int(seconds / 0.05)):
-        if result := await check():
-            return result
-        await asyncio.sleep(0.05)
-    raise AssertionError("not reached in time")
-
-
-async def test_the_background_sender_and_notify_receipts_close_the_loop(running_service,  # noqa: ANN001
-                                                                        make) -> None:
+async def test_the_background_sender_and_notify_receipts_close_the_loop(
+    running_service,
+    make,
+) -> None:
     service = running_service
-    await service.prefer(make.person_id, channels=["email", "sms"], email="amina@example.com",
-                         phone="07700900123")
+    await service.prefer(
+        make.person_id, channels=["email", "sms"], email="amina@example.com", phone="07700900123"
+    )
     await service.hear(make.submitted(), make.decision())
 
     async def both_delivered() -> bool:
@@ -57,7 +45,7 @@ async def test_the_background_sender_and_notify_receipts_close_the_loop(running_
 
     await eventually(both_delivered)
     assert len(service.mailbox.messages) == 1 and len(service.notify.sent) == 1
-    messages = (await service.client.get(f"/people/{make.person_id}/messages")).json()
+    messages = (await service.client.get(f"/people/{make.person_id}/messages")).json()["messages"]
     assert [m["template_id"] for m in messages] == ["decision-made"]
     ready = await service.client.get("/health/ready")
     assert ready.json()["checks"]["background_tasks"] is True

@@ -1,9 +1,10 @@
 from datetime import date
 
 import pytest
-from notifications.domain.formatting import format_date, format_pence
+from notifications.adapters.templates import load_templates
 from notifications.domain.templates import Template
-from notifications.template_loader import load_templates
+from wording import long_date as format_date
+from wording import pounds as format_pence
 
 
 @pytest.fixture(scope="session")

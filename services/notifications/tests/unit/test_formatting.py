@@ -1,3 +1,5 @@
+"""The GOV.UK wording every personalisation value relies on (the `wording` library)."""
+
 import re
 from datetime import date, datetime
 from decimal import Decimal
@@ -5,7 +7,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from notifications.domain.formatting import format_date, format_pence
+from wording import long_date as format_date
+from wording import pounds as format_pence
 
 
 @pytest.mark.parametrize(

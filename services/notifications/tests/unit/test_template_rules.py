@@ -1,7 +1,7 @@
 import pytest
+from notifications.adapters.templates import TemplateDataError, parse_template
 from notifications.domain.channels import AccessibleFormat, Channel
 from notifications.domain.templates import Template, TemplateError, Variant
-from notifications.template_loader import TemplateDataError, parse_template
 
 INBOX = Variant(Channel.INBOX, "Hello ((first_name))", subject="Hi")
 

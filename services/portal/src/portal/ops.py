@@ -4,11 +4,12 @@ import asyncio
 from collections import defaultdict
 from typing import Annotated
 
+from contracts.api.notifications import TimelinessView, UnconfirmedMessagesView
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from portal.access import staff_with
-from portal.clients import ServiceUnavailable
+from portal.clients import ServiceClients, ServiceUnavailable
 from portal.lag import consumer_lag
 from portal.sessions import SignedIn
 from portal.web import render
@@ -35,18 +36,17 @@ async def operations(
         lag_error = None
     except Exception as exc:  # the view must still render when Kafka is unreachable
         lag, lag_error = [], f"Kafka unreachable: {type(exc).__name__}"
-    try:
-        timeliness = await clients.get(
-            "notifications",
-            "/ops/timeliness",
-            token=await tokens.for_user(user, "notifications"),
-        )
-    except ServiceUnavailable:
-        timeliness = None
+    timeliness, unconfirmed = await _deliveries(
+        clients, await tokens.for_user(user, "notifications")
+    )
     by_group = defaultdict(int)
     for part in lag:
         by_group[part.group] += part.lag
     alerts = _alerts(services, by_group, lag_error)
+    if unconfirmed is not None and unconfirmed.count:
+        alerts.append(
+            f"notifications: {unconfirmed.count} message(s) with no final status from Notify"
+        )
     return render(
         request,
         "ops.html",
@@ -58,6 +58,21 @@ async def operations(
         timeliness=timeliness,
         alerts=alerts,
     )
+
+
+async def _deliveries(
+    clients: ServiceClients, token: str | None
+) -> tuple[TimelinessView | None, UnconfirmedMessagesView | None]:
+    """How quickly messages reach people, and those Notify never confirmed."""
+    try:
+        return await asyncio.gather(
+            clients.read("notifications", "/ops/timeliness", TimelinessView, token=token),
+            clients.read(
+                "notifications", "/ops/unconfirmed-messages", UnconfirmedMessagesView, token=token
+            ),
+        )
+    except ServiceUnavailable:
+        return None, None
 
 
 def _alerts(services: dict, lag_by_group: dict[str, int], lag_error: str | None) -> list[str]:

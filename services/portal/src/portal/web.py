@@ -5,6 +5,7 @@ from typing import Annotated
 
 from contracts.api.assessment import CurrentDecision
 from contracts.api.care_plans import PlanView
+from contracts.api.notifications import InboxView
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -48,7 +49,7 @@ async def account(request: Request, user: Annotated[SignedIn, Depends(citizen)])
         "messages": ("notifications", f"/people/{person}/messages"),
     }
     # the sources that have a typed read model (contracts.api) so far
-    models = {"decision": CurrentDecision, "plan": PlanView}
+    models = {"decision": CurrentDecision, "plan": PlanView, "messages": InboxView}
     tokens = request.app.state.service_tokens
 
     async def fetch(name: str, service: str, path: str) -> object:

@@ -146,7 +146,18 @@ class FakeServices:
             "/decision": decision(),
             "/payments": {"next_payment": {"amount_pence": 84327, "due_date": "2026-05-12"}},
             "/plan": PLAN,
-            "/messages": [{"subject": "We have made a decision", "body": f"Dear {person}"}],
+            "/messages": {
+                "person_id": person,
+                "messages": [
+                    {
+                        "notification_id": "n-1",
+                        "template_id": "decision-made",
+                        "subject": "We have made a decision",
+                        "body": f"Dear {person}",
+                        "created_at": "2026-04-06T09:00:00Z",
+                    }
+                ],
+            },
         }[path.removeprefix(f"/people/{person}")]
 
     read = ServiceClients.read

@@ -3,6 +3,7 @@
 Notify has no idempotency key. `reference` is our notification id (a uuid5 hash: no personal
 details), and before any attempt after the first we look that reference up: if Notify already
 has a live notification for it, we adopt that one instead of sending a second message.
+`status_of` asks for one notification's status (GET /v2/notifications/{id}), for reconciliation.
 """
 
 import base64
@@ -16,7 +17,7 @@ from typing import Any
 import httpx
 
 from notifications.domain.delivery import DeliveryStatus, status_from_notify
-from notifications.service_layer.ports import HandedOver, Outgoing, SendResult
+from notifications.service_layer.ports import HandedOver, LookupFailed, Outgoing, SendResult
 
 RECIPIENT_FIELD = {"sms": "phone_number", "email": "email_address"}
 LIVE = (DeliveryStatus.SENDING, DeliveryStatus.DELIVERED)
@@ -40,11 +41,16 @@ def _b64(value: dict) -> str:
 
 
 class NotifyClient:
-    def __init__(self, base_url: str, api_key: str, *, timeout: float = 10.0,
-                 template_ids: Mapping[str, str] | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        timeout: float = 10.0,
+        template_ids: Mapping[str, str] | None = None,
+    ) -> None:
         self._api_key, self._template_ids = api_key, dict(template_ids or {})
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout, transport=transport)
+        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout)
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -56,39 +62,65 @@ class NotifyClient:
     async def send(self, message: Outgoing, handed_over: HandedOver) -> SendResult:
         if message.may_have_been_sent_before:
             try:
-                found = await self.find_live(str(message.notification_id))
-            except (httpx.HTTPError, ValueError) as exc:
-                return SendResult.temporary(f"could not look the reference up at Notify: {exc!r}")
+                found = await self.find(message)
+            except LookupFailed as exc:
+                return SendResult.temporary(f"could not look the reference up at Notify: {exc}")
             if found is not None:
-                return SendResult.accepted_as(_status(found["status"]), found["id"])
-        body: dict[str, Any] = {"template_id": self.template_for(message),
-                                "personalisation": dict(message.personalisation),
-                                "reference": str(message.notification_id)}
+                return found
+        if not await handed_over():
+            return SendResult.temporary("the attempt lost its lease before it was sent")
+        body: dict[str, Any] = {
+            "template_id": self.template_for(message),
+            "personalisation": dict(message.personalisation),
+            "reference": str(message.notification_id),
+        }
         kind = message.channel.value
         if kind in RECIPIENT_FIELD:
             body[RECIPIENT_FIELD[kind]] = message.recipient
         try:
-            response = await self._http.post(f"/v2/notifications/{kind}", json=body,
-                                             headers=self._headers())
+            response = await self._http.post(
+                f"/v2/notifications/{kind}", json=body, headers=self._headers()
+            )
         except httpx.HTTPError as exc:  # Notify may have it: the next attempt looks it up first
             return SendResult.temporary(f"Notify did not answer: {exc!r}")
         if response.status_code == 201:
             return SendResult.accepted_as(DeliveryStatus.SENDING, response.json()["id"])
         return _failure(response)
 
-    async def find_live(self, reference: str) -> dict[str, Any] | None:
-        """A notification Notify holds for `reference` that has not failed (Notify keeps 7 days)."""
-        response = await self._http.get("/v2/notifications", params={"reference": reference},
-                                        headers=self._headers())
-        response.raise_for_status()
-        for found in response.json().get("notifications", []):
-            if _status(found.get("status", "")) in LIVE:
-                return found
+    async def find(self, message: Outgoing) -> SendResult | None:
+        """A notification Notify holds for our reference that has not failed (it keeps 7 days)."""
+        reference = str(message.notification_id)
+        try:
+            response = await self._http.get(
+                "/v2/notifications", params={"reference": reference}, headers=self._headers()
+            )
+            response.raise_for_status()
+            found = response.json().get("notifications", [])
+        except (httpx.HTTPError, ValueError) as exc:
+            raise LookupFailed(repr(exc)) from exc
+        for notification in found:
+            status = _status(notification.get("status", ""))
+            if status in LIVE:
+                return SendResult.accepted_as(status, notification["id"])
         return None
 
+    async def status_of(self, provider_id: str) -> str | None:
+        try:
+            response = await self._http.get(
+                f"/v2/notifications/{provider_id}", headers=self._headers()
+            )
+            if response.status_code == 404:
+                return None
+            response.raise_for_status()
+            return str(response.json()["status"])
+        except (httpx.HTTPError, ValueError, KeyError) as exc:
+            raise LookupFailed(repr(exc)) from exc
+
     def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {notify_jwt(self._api_key)}",
-                "User-Agent": "care-benefit-notifications"}
+        return {
+            "Authorization": f"Bearer {notify_jwt(self._api_key)}",
+            "User-Agent": "care-benefit-notifications",
+        }
 
 
 def _status(notify_status: str) -> DeliveryStatus:

@@ -19,9 +19,18 @@ from notifications.service_layer.ports import HandedOver, Outgoing, SendResult
 
 
 class SmtpEmail:
-    def __init__(self, host: str, port: int, *, mail_from: str, message_id_domain: str,
-                 timeout: float = 10.0, starttls: bool = False, username: str | None = None,
-                 password: str | None = None) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        mail_from: str,
+        message_id_domain: str,
+        timeout: float = 10.0,
+        starttls: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+    ) -> None:
         self.host, self.port, self.timeout = host, port, timeout
         self.mail_from, self.domain = mail_from, message_id_domain
         self.starttls, self.username, self.password = starttls, username, password
@@ -39,10 +48,15 @@ class SmtpEmail:
         email.set_content(message.body or "")
         return email
 
+    async def find(self, message: Outgoing) -> SendResult | None:
+        """SMTP has no way to ask a server whether it has a message."""
+        return None
+
     async def send(self, message: Outgoing, handed_over: HandedOver) -> SendResult:
         email = self.build(message)
-        smtp = aiosmtplib.SMTP(hostname=self.host, port=self.port, timeout=self.timeout,
-                               start_tls=self.starttls)
+        smtp = aiosmtplib.SMTP(
+            hostname=self.host, port=self.port, timeout=self.timeout, start_tls=self.starttls
+        )
         try:
             refused = await self._envelope(smtp, email, message.recipient)
             if refused is not None:
@@ -53,8 +67,9 @@ class SmtpEmail:
         finally:
             await _close(smtp)
 
-    async def _envelope(self, smtp: aiosmtplib.SMTP, email: EmailMessage,
-                        recipient: str) -> SendResult | None:
+    async def _envelope(
+        self, smtp: aiosmtplib.SMTP, email: EmailMessage, recipient: str
+    ) -> SendResult | None:
         """Connect, MAIL FROM, RCPT TO. A result here means "not sent"; None means go on."""
         try:
             await smtp.connect()
@@ -68,16 +83,17 @@ class SmtpEmail:
             return SendResult.temporary(f"could not reach the SMTP server: {_describe(exc)}")
         return None
 
-    async def _data(self, smtp: aiosmtplib.SMTP, email: EmailMessage,
-                    recipient: str) -> SendResult:
+    async def _data(self, smtp: aiosmtplib.SMTP, email: EmailMessage, recipient: str) -> SendResult:
         try:
             await smtp.data(email.as_bytes())
         except aiosmtplib.SMTPResponseException as exc:
             return _refused(exc, "the message was refused")
         except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-            return SendResult.uncertain(f"the SMTP server did not confirm the message"
-                                        f" ({_describe(exc)}); check the relay log for"
-                                        f" Message-ID {email['Message-ID']}")
+            return SendResult.uncertain(
+                f"the SMTP server did not confirm the message"
+                f" ({_describe(exc)}); check the relay log for"
+                f" Message-ID {email['Message-ID']}"
+            )
         with contextlib.suppress(Exception):  # politeness only: the message is accepted
             await smtp.quit(timeout=1.0)
         return SendResult.accepted_as(DeliveryStatus.DELIVERED)

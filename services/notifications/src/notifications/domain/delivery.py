@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from notifications.domain.channels import Channel
+from notifications.domain.errors import NotificationsError
 
 
 class DeliveryStatus(StrEnum):
@@ -30,8 +31,10 @@ _RANK = {
 }
 
 
-class InvalidTransition(ValueError):
+class InvalidTransition(NotificationsError, ValueError):
     """A command (not a report) asked for a move the state machine does not allow."""
+
+    field = "reference"
 
 
 @dataclass(frozen=True)
@@ -138,7 +141,21 @@ class Delivery:
             return self._failed_for_now(now, reason, jitter)
         return replace(self, status=status, next_attempt_at=None, reason=reason, updated_at=now)
 
-    def _failed_for_now(self, now: datetime, reason: str | None, jitter: float) -> "Delivery":
+    def retry_at(self, when: datetime, now: datetime, reason: str) -> "Delivery":
+        """An attempt interrupted before its outcome was known (its sender vanished): due again
+        at ``when``, with no back-off, since the provider was not at fault. Attempts still count,
+        so a message that keeps crashing its sender ends permanently failed."""
+        if self.status is not DeliveryStatus.SENDING:
+            raise InvalidTransition(f"{self.key}: no attempt in progress ({self.status.value})")
+        return self._failed_for_now(now, reason, retry_at=when)
+
+    def _failed_for_now(
+        self,
+        now: datetime,
+        reason: str | None,
+        jitter: float = 0.0,
+        retry_at: datetime | None = None,
+    ) -> "Delivery":
         if self.attempts >= self.policy.max_attempts:
             gave_up = f"gave up after {self.attempts} attempts" + (f": {reason}" if reason else "")
             return replace(
@@ -148,7 +165,8 @@ class Delivery:
                 reason=gave_up,
                 updated_at=now,
             )
-        retry_at = next_retry_at(max(self.attempts, 1), now, self.policy, jitter)
+        if retry_at is None:
+            retry_at = next_retry_at(max(self.attempts, 1), now, self.policy, jitter)
         return replace(
             self,
             status=DeliveryStatus.TEMPORARY_FAILURE,

@@ -1,7 +1,8 @@
 """How a person wants to hear from us, and which channels we can actually use for a message."""
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from notifications.domain.channels import OFF_PORTAL, ORDER, AccessibleFormat, Channel
 from notifications.domain.contacts import (
@@ -10,8 +11,15 @@ from notifications.domain.contacts import (
     normalise_postcode,
     normalise_uk_mobile,
 )
+from notifications.domain.errors import InvalidPreferences
 
 MIN_ADDRESS_LINES, MAX_ADDRESS_LINES = 2, 6  # Notify: 3 to 7 lines, the last being the postcode
+NEEDS = {
+    Channel.EMAIL: ("email",),
+    Channel.SMS: ("phone",),
+    Channel.LETTER: ("address_lines", "postcode"),
+}
+CHANNEL_NAMES = {Channel.EMAIL: "emails", Channel.SMS: "text messages", Channel.LETTER: "letters"}
 
 
 @dataclass(frozen=True)
@@ -123,3 +131,76 @@ def _format(channel: Channel, preferences: Preferences) -> AccessibleFormat:
     if channel is Channel.LETTER or wanted is AccessibleFormat.EASY_READ:
         return wanted
     return AccessibleFormat.NONE
+
+
+@dataclass(frozen=True)
+class ContactGap:
+    """A person only the portal inbox reached, or whose chosen channel was unusable, and why."""
+
+    person_id: str
+    reason: str
+    last_event_id: str
+    messages_affected: int
+    first_seen: datetime
+    last_seen: datetime
+
+
+def contact_gap(preferences: Preferences | None, choice: ChannelChoice) -> str | None:
+    """Why operations should chase this person's contact details, if they should."""
+    if choice.skipped:
+        return "; ".join(f"{s.channel.value}: {s.reason}" for s in choice.skipped)
+    if preferences is None or not (preferences.email or preferences.phone or preferences.postcode):
+        return "no contact details"
+    return None
+
+
+def preferences_from(
+    person_id: str,
+    channels: Iterable[str],
+    email: str | None = None,
+    phone: str | None = None,
+    address_lines: Iterable[str] = (),
+    postcode: str | None = None,
+    accessible_format: str = "none",
+) -> Preferences:
+    """What a person asked for, checked and normalised; every problem is reported at once
+    (InvalidPreferences), each naming its field. The inbox is always used, whatever is chosen."""
+    errors: list[tuple[str, str]] = []
+
+    def clean(name: str, value: str | None, normalise: Callable[[str], str]) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            return normalise(value)
+        except InvalidContactDetail as invalid:
+            errors.append((name, f"Enter a valid {invalid.reason.removeprefix('invalid ')}"))
+            return None
+
+    given = {
+        "email": clean("email", email, normalise_email),
+        "phone": clean("phone", phone, normalise_uk_mobile),
+        "postcode": clean("postcode", postcode, normalise_postcode),
+        "address_lines": tuple(" ".join(line.split()) for line in address_lines if line.strip()),
+    }
+    lines = given["address_lines"]
+    if lines and not MIN_ADDRESS_LINES <= len(lines) <= MAX_ADDRESS_LINES:
+        wanted = f"{MIN_ADDRESS_LINES} to {MAX_ADDRESS_LINES}"
+        errors.append(("address_lines", f"Give {wanted} address lines before the postcode"))
+    chosen = {Channel(c) for c in channels} - {Channel.INBOX}
+    for channel in sorted(chosen, key=ORDER.index):
+        for needed in NEEDS[channel]:
+            if not given[needed] and needed not in {f for f, _ in errors}:
+                errors.append((needed, f"Needed to send {CHANNEL_NAMES[channel]}"))
+    if errors:
+        raise InvalidPreferences(errors)
+    return Preferences(
+        person_id=person_id,
+        channels=frozenset(chosen),
+        **given,
+        accessible_format=AccessibleFormat(accessible_format),
+    )
+
+
+def shown_channels(preferences: Preferences) -> list[Channel]:
+    """The channels in use, the inbox first, in a fixed order."""
+    return [c for c in ORDER if c is Channel.INBOX or c in preferences.channels]

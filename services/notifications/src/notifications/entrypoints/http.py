@@ -1,32 +1,57 @@
-"""A person's messages (the portal inbox) and the timeliness figures operations watch."""
+"""What the person (through the portal) reads and sets: their inbox and contact preferences."""
 
-from fastapi import APIRouter, Path, Request
-from servicekit.service import runtime_of
+from typing import Literal
+
+from contracts.api.notifications import InboxView, PreferencesView
+from fastapi import APIRouter, Path
+from pydantic import BaseModel, ConfigDict, Field
+
+from notifications.domain.preferences import MAX_ADDRESS_LINES
+from notifications.entrypoints import views
+from notifications.entrypoints.dependencies import Deps
+from notifications.service_layer import preferences, queries
+from notifications.service_layer.commands import SetPreferences
 
 router = APIRouter()
 PersonIdPath = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 
 
-@router.get("/people/{person_id}/messages")
-async def messages_of(request: Request, person_id: str = PersonIdPath) -> list[dict]:
+class PreferencesBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    channels: list[Literal["inbox", "email", "sms", "letter"]] = Field(default_factory=list)
+    email: str | None = Field(None, max_length=320)
+    phone: str | None = Field(None, max_length=40)
+    address_lines: list[str] = Field(default_factory=list, max_length=MAX_ADDRESS_LINES)
+    postcode: str | None = Field(None, max_length=16)
+    accessible_format: Literal["none", "large_print", "easy_read", "braille"] = "none"
+
+
+@router.get("/people/{person_id}/messages", response_model=InboxView, tags=["inbox"])
+async def messages_of(deps: Deps, person_id: str = PersonIdPath) -> InboxView:
     """What the portal shows: `subject` and `body` of each inbox message, newest first."""
-    rows = await runtime_of(request).pool.fetch(
-        "SELECT notification_id::text, template_id, channel, subject, body, status, created_at"
-        " FROM messages WHERE person_id = $1 AND channel = 'inbox' AND status = 'delivered'"
-        " ORDER BY created_at DESC", person_id)
-    return [dict(r) for r in rows]
+    return views.inbox_view(person_id, await queries.inbox(deps.uow, person_id))
 
 
-@router.get("/ops/timeliness")
-async def timeliness(request: Request) -> dict:
-    """Seconds from the source event to the message being in the person's inbox (last day)."""
-    lag = "extract(epoch FROM created_at - source_event_time)"
-    row = await runtime_of(request).pool.fetchrow(
-        f"SELECT count(*) AS messages,"
-        f" percentile_cont(0.5) WITHIN GROUP (ORDER BY {lag}) AS p50,"
-        f" percentile_cont(0.95) WITHIN GROUP (ORDER BY {lag}) AS p95, max({lag}) AS max"
-        " FROM messages WHERE channel = 'inbox' AND status = 'delivered'"
-        " AND created_at > now() - interval '1 day'")
-    return {"messages_last_day": row["messages"],
-            "seconds": {k: float(row[k]) if row[k] is not None else None
-                        for k in ("p50", "p95", "max")}}
+@router.put("/people/{person_id}/preferences", response_model=PreferencesView, tags=["preferences"])
+async def set_preferences(
+    body: PreferencesBody, deps: Deps, person_id: str = PersonIdPath
+) -> PreferencesView:
+    """Replaces the person's preferences; a 422 names every field at fault, nothing stored."""
+    command = SetPreferences(
+        person_id,
+        tuple(body.channels),
+        body.email,
+        body.phone,
+        tuple(body.address_lines),
+        body.postcode,
+        body.accessible_format,
+    )
+    return views.preferences_view(
+        await preferences.set_preferences(command, deps.uow(), deps.clock)
+    )
+
+
+@router.get("/people/{person_id}/preferences", response_model=PreferencesView, tags=["preferences"])
+async def get_preferences(deps: Deps, person_id: str = PersonIdPath) -> PreferencesView:
+    return views.preferences_view(await queries.preferences(deps.uow, person_id))

@@ -1,37 +1,48 @@
-"""Operations views: who we cannot reach, what failed for good, and the Prometheus metrics."""
+"""Operations views: timeliness, who we cannot reach, what failed for good, what Notify never
+confirmed, and the Prometheus metrics."""
 
-from fastapi import APIRouter, Query, Request, Response
-from servicekit.service import runtime_of
+from contracts.api.notifications import (
+    ContactGapsView,
+    FailedMessagesView,
+    TimelinessView,
+    UnconfirmedMessagesView,
+)
+from fastapi import APIRouter, Query, Response
 
-from notifications.adapters.metrics import CONTENT_TYPE
+from notifications.entrypoints import views
+from notifications.entrypoints.dependencies import Deps
+from notifications.service_layer import queries
 
 router = APIRouter(tags=["operations"])
+Limit = Query(100, ge=1, le=1000)
 
 
-@router.get("/ops/contact-gaps")
-async def contact_gaps(request: Request, limit: int = Query(100, ge=1, le=1000)) -> dict:
+@router.get("/ops/timeliness", response_model=TimelinessView)
+async def timeliness(deps: Deps) -> TimelinessView:
+    """Seconds from the source event to the message being in the person's inbox (last day)."""
+    return views.timeliness_view(await queries.timeliness(deps.uow, deps.clock))
+
+
+@router.get("/ops/contact-gaps", response_model=ContactGapsView)
+async def contact_gaps(deps: Deps, limit: int = Limit) -> ContactGapsView:
     """People only the portal inbox reached, or whose chosen channel was unusable, and why."""
-    pool = runtime_of(request).pool
-    rows = await pool.fetch(
-        "SELECT person_id, reason, last_event_id, messages_affected, first_seen, last_seen"
-        " FROM contact_gaps ORDER BY last_seen DESC LIMIT $1", limit)
-    return {"count": await pool.fetchval("SELECT count(*) FROM contact_gaps"),
-            "people": [dict(r) for r in rows]}
+    return views.contact_gaps_view(await queries.contact_gaps(deps.uow, limit))
 
 
-@router.get("/ops/failed-messages")
-async def failed_messages(request: Request, limit: int = Query(100, ge=1, le=1000)) -> dict:
+@router.get("/ops/failed-messages", response_model=FailedMessagesView)
+async def failed_messages(deps: Deps, limit: int = Limit) -> FailedMessagesView:
     """Messages that will not be sent (again) by themselves, newest first; no contact details."""
-    pool = runtime_of(request).pool
-    rows = await pool.fetch(
-        "SELECT notification_id::text, person_id, business_event_id, template_id, channel,"
-        " attempts, reason, updated_at FROM messages WHERE status = 'permanent_failure'"
-        " ORDER BY updated_at DESC LIMIT $1", limit)
-    count = await pool.fetchval("SELECT count(*) FROM messages WHERE status = 'permanent_failure'")
-    return {"count": count, "messages": [dict(r) for r in rows]}
+    return views.failed_messages_view(await queries.failed_messages(deps.uow, limit))
+
+
+@router.get("/ops/unconfirmed-messages", response_model=UnconfirmedMessagesView)
+async def unconfirmed_messages(deps: Deps, limit: int = Limit) -> UnconfirmedMessagesView:
+    """Accepted by Notify, no final status in time: for operations to settle, oldest first."""
+    return views.unconfirmed_messages_view(await queries.unconfirmed_messages(deps.uow, limit))
 
 
 @router.get("/metrics", include_in_schema=False)
-async def metrics(request: Request) -> Response:
-    body = await request.app.state.metrics.exposition(runtime_of(request).pool)
-    return Response(body, media_type=CONTENT_TYPE)
+async def metrics(deps: Deps) -> Response:
+    figures = await queries.figures(deps.uow)
+    body = deps.metrics.exposition(figures.backlog, figures.unconfirmed, figures.contact_gaps)
+    return Response(body, media_type=deps.metrics.content_type)

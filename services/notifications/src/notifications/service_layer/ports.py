@@ -1,18 +1,127 @@
-"""What the sender hands a channel adapter, and what the adapter must say happened."""
+"""What the use cases need from the outside world, as Protocols the adapters implement.
+
+The unit of work and its repositories (PostgreSQL in production, fakes in the unit tests), the
+channels that send a message (SMTP, Notify), Notify's status look-up, and the measurements.
+"""
 
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any, Protocol, Self
 
 from notifications.domain.channels import Channel
 from notifications.domain.delivery import DeliveryStatus
+from notifications.domain.figures import Backlog, Timeliness
+from notifications.domain.messages import UNCERTAIN, Message, Report
+from notifications.domain.notices import DecisionFacts, Reconsideration
+from notifications.domain.preferences import ContactGap, Preferences
 
-UNCERTAIN = "outcome unknown"
+
+class MessageRepository(Protocol):
+    """Every message it hands out or stores is tracked by the unit of work (its events publish
+    on commit)."""
+
+    async def add(self, message: Message) -> bool:
+        """Store a new message; False (and nothing stored) when its key is already there."""
+
+    async def get(self, notification_id: uuid.UUID, *, lock: bool = False) -> Message | None: ...
+
+    async def save(self, message: Message) -> None: ...
+
+    async def claim_due(self, now: datetime, limit: int) -> list[Message]:
+        """Off-portal messages due an attempt, locked; other senders skip them."""
+
+    async def interrupted(self, now: datetime, limit: int) -> list[Message]:
+        """Attempts whose lease ran out before the outcome was recorded (a sender died), locked."""
+
+    async def hand_over(self, notification_id: uuid.UUID, attempt: int, now: datetime) -> bool:
+        """Mark the point of no return, only while this attempt still holds a live lease."""
+
+    async def renew(
+        self, claims: Iterable[tuple[uuid.UUID, int]], until: datetime, now: datetime
+    ) -> int:
+        """Extend the live leases of these (message, attempt) claims; how many were extended."""
+
+    async def to_check(
+        self,
+        *,
+        accepted_before: datetime,
+        checked_before: datetime,
+        kept_since: datetime,
+        now: datetime,
+        limit: int,
+    ) -> list[Message]:
+        """Accepted, not final, accepted before `accepted_before`, not asked about since
+        `checked_before`: marked checked at `now` (so replicas share them out), not locked."""
+
+    async def inbox(self, person_id: str) -> list[Message]: ...
+
+    async def failed(self, limit: int) -> tuple[int, list[Message]]: ...
+
+    async def unconfirmed(self, limit: int) -> tuple[int, list[Message]]: ...
+
+    async def timeliness(self, since: datetime) -> Timeliness: ...
+
+    async def backlog(self) -> list[Backlog]: ...
+
+
+class PeopleRepository(Protocol):
+    async def remember(
+        self, person_id: str, *, first_name: str | None = None, case_id: str | None = None
+    ) -> None: ...
+
+    async def known(self, person_id: str) -> tuple[str | None, str | None]:
+        """(first name, case id), each None until an event has told us."""
+
+    async def preferences(self, person_id: str) -> Preferences | None:
+        """None until the person (or staff for them) has set any."""
+
+    async def save_preferences(self, preferences: Preferences, now: datetime) -> None: ...
+
+    async def remember_decision(
+        self, person_id: str, facts: DecisionFacts, kind: str | None
+    ) -> None: ...
+
+    async def decision(self, decision_id: str) -> DecisionFacts | None: ...
+
+    async def add_reconsideration(self, reconsideration: Reconsideration) -> None: ...
+
+    async def waiting_reconsideration(self, new_decision_id: str) -> Reconsideration | None:
+        """A reconsideration outcome not yet told, waiting for (or having) this new decision."""
+
+    async def reconsideration_told(self, event_id: str, now: datetime) -> None: ...
+
+    async def flag_contact_gap(
+        self, person_id: str, reason: str, event_id: str, now: datetime
+    ) -> None: ...
+
+    async def clear_contact_gap(self, person_id: str) -> None: ...
+
+    async def contact_gaps(self, limit: int) -> tuple[int, list[ContactGap]]: ...
+
+
+class NotificationsUnitOfWork(Protocol):
+    messages: MessageRepository
+    people: PeopleRepository
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(self, *exc: object) -> None: ...
+
+    async def commit(self) -> None: ...
+
+    def after_commit(self, callback: Callable[[], Awaitable[None] | None]) -> None: ...
+
+
+UowFactory = Callable[[], NotificationsUnitOfWork]
+Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
 class Outgoing:
+    """What a channel adapter sends: one attempt at one message."""
+
     notification_id: uuid.UUID  # also Notify's `reference` and the SMTP Message-ID
     channel: Channel
     recipient: str
@@ -59,11 +168,41 @@ class SendResult:
     def uncertain(cls, reason: str) -> "SendResult":
         return cls(DeliveryStatus.PERMANENT_FAILURE, f"{UNCERTAIN}: {reason}")
 
+    def report(self, attempt: int) -> Report:
+        return Report(self.status, self.reason, self.provider_id, self.accepted, attempt)
+
 
 HandedOver = Callable[[], Awaitable[bool]]
-"""Called by an adapter just before the point of no return; False means stop: the attempt was
-taken over by another sender and must not be sent."""
+"""Called by an adapter just before the point of no return; False means stop: the attempt lost
+its lease (another sender may take it over) and must not be sent."""
+
+
+class LookupFailed(Exception):
+    """The provider could not be asked (down, timed out, refused us)."""
 
 
 class ChannelSender(Protocol):
     async def send(self, message: Outgoing, handed_over: HandedOver) -> SendResult: ...
+
+    async def find(self, message: Outgoing) -> SendResult | None:
+        """The provider's live copy of this message (accepted), or None when it has none or
+        cannot be asked (SMTP). Raises LookupFailed when asking failed."""
+
+
+class ProviderStatuses(Protocol):
+    async def status_of(self, provider_id: str) -> str | None:
+        """Notify's status name for its notification, None when it has no such notification.
+        Raises LookupFailed when asking failed."""
+
+
+class Measurements(Protocol):
+    content_type: str
+
+    def changed(self, channel: str, status: str) -> None: ...
+
+    def reached_inbox(self, seconds: float) -> None: ...
+
+    def reached_provider(self, channel: str, seconds: float) -> None: ...
+
+    def exposition(self, backlog: list[Backlog], unconfirmed: int, contact_gaps: int) -> bytes:
+        """The current figures in Prometheus' text format."""

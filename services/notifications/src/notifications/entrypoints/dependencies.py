@@ -1,0 +1,38 @@
+"""What routes, event handlers and background jobs are given: built once, in `main.py`."""
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+from servicekit.service import deps_of
+
+from notifications.entrypoints.background import Wakeup
+from notifications.service_layer.outcomes import Outcomes
+from notifications.service_layer.ports import Clock, Measurements, UowFactory
+from notifications.service_layer.reconciling import Reconciler
+from notifications.service_layer.sending import Sender
+from notifications.service_layer.telling import Telling
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    uow: UowFactory
+    clock: Clock
+    metrics: Measurements
+    telling: Telling
+    outcomes: Outcomes
+    sender: Sender
+    reconciler: Reconciler
+    callback_token: str
+    wakeup: Wakeup
+    poll_interval: float = 0.5
+    reconcile_interval: float = 60.0
+    close: Callable[[], Awaitable[None]] = lambda: _nothing()
+
+
+async def _nothing() -> None:
+    return None
+
+
+Deps = Annotated[Dependencies, Depends(deps_of)]
