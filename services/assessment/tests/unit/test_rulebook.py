@@ -65,14 +65,34 @@ def test_every_parameter_is_cited(rulebook):
             means.capital_lower_limit,
             means.capital_upper_limit,
             means.tariff_income,
-            *means.minimum_income_guarantee,
+            *means.minimum_income_guarantee.personal_amounts,
+            means.minimum_income_guarantee.per_dependent_child,
+            *means.minimum_income_guarantee.premiums,
             *means.income_types,
+            means.night_care,
+            means.care_home.personal_expenses_allowance,
+            *rule_set.benefit_rates.values(),
+            rule_set.pension_credit_age,
+            rule_set.reliability,
+            *rule_set.reliability.criteria,
             *rule_set.adult_eligibility.outcome_test.outcomes,
             *rule_set.adult_eligibility.outcome_test.limbs,
             *rule_set.carer_eligibility.outcome_test.outcomes,
             *rule_set.carer_eligibility.outcome_test.limbs,
         ]
         assert all(item.citation.strip() for item in cited), rule_set.id
+        assert means.care_home.benefits_stop_citation.strip()
+        choice = rule_set.descriptor_choice
+        assert all(
+            c.strip()
+            for c in (
+                choice.one_over_citation,
+                choice.several_over_citation,
+                choice.together_over_citation,
+                choice.together_equal_citation,
+                choice.none_over_citation,
+            )
+        )
 
 
 def _copy_with(tmp_path, old, new, name="GB-CARE-2025-26.yaml", new_name=None, *more):
@@ -118,7 +138,10 @@ def test_descriptor_code_must_match_its_activity(tmp_path):
 def test_two_rule_sets_cannot_start_on_the_same_day(tmp_path):
     _copy_with(tmp_path, "id: GB-CARE-2025-26", "id: GB-CARE-2025-26")
     _copy_with(tmp_path, "id: GB-CARE-2025-26", "id: GB-CARE-COPY", new_name="copy.yaml")
-    assert set(_errors(tmp_path)) == {"copy.yaml:effective_from"}
+    assert set(_errors(tmp_path)) == {
+        "copy.yaml:effective_from",
+        "copy.yaml:means_test.effective_from",
+    }
 
 
 def test_a_new_year_is_just_a_new_file(tmp_path):
@@ -131,7 +154,9 @@ def test_a_new_year_is_just_a_new_file(tmp_path):
         "GB-CARE-2026-27.yaml",
         "GB-CARE-2027-28.yaml",
         ("effective_from: 2026-04-06", "effective_from: 2027-04-12"),
+        ("effective_from: 2026-04-06", "effective_from: 2027-04-06"),
     )
     rulebook = load_rulebook(tmp_path)
     assert rulebook.in_force_on(date(2027, 4, 11)).id == "GB-CARE-2026-27"
+    assert rulebook.in_force_on(date(2027, 4, 11)).means_test.rule_set_id == "GB-CARE-2027-28"
     assert rulebook.in_force_on(date(2027, 4, 12)).id == "GB-CARE-2027-28"
