@@ -241,11 +241,12 @@ class MeansTestSection(Section):
             )
         return {code: rates for code, rates in needed.items() if rates}
 
-    def to_domain(self, rule_set_id: str, status: str) -> m.MeansTestRules:
+    def to_domain(self, rule_set_id: str, status: str, note: str | None) -> m.MeansTestRules:
         return m.MeansTestRules(
             rule_set_id=rule_set_id,
             effective_from=self.effective_from,
             status=status,
+            status_note=note,
             capital_lower_limit=self.capital_lower_limit.to_domain(),
             capital_upper_limit=self.capital_upper_limit.to_domain(),
             tariff_income=self.tariff_income.to_domain(),

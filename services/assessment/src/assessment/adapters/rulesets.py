@@ -10,7 +10,7 @@ from typing import Self
 import yaml
 from pydantic import ValidationError, ValidationInfo, field_validator, model_validator
 
-from assessment.adapters.ruleset_fields import Day, Section, Text, field_errors, refuse
+from assessment.adapters.ruleset_fields import Day, Note, Section, Text, field_errors, refuse
 from assessment.adapters.ruleset_means import AwardSection, MeansTestSection
 from assessment.adapters.ruleset_sections import (
     CareActSection,
@@ -39,6 +39,8 @@ class RuleSetFile(Section):
     title: Text
     effective_from: Day
     status: Text
+    status_note: Note = None
+    """Said after "these rates are proposed" in a proposed rule set's first explanation line."""
     functional_assessment: FunctionalAssessmentSection
     thresholds: dict[str, ThresholdsSection]
     weekly_rates: dict[str, WeeklyRatesSection]
@@ -88,6 +90,7 @@ class RuleSetFile(Section):
             title=self.title,
             effective_from=self.effective_from,
             status=self.status,
+            status_note=self.status_note,
             components=tuple(c.to_domain() for c in functional.components),
             activities=tuple(a.to_domain() for a in functional.activities),
             thresholds={code: t.to_domain() for code, t in self.thresholds.items()},
@@ -96,7 +99,7 @@ class RuleSetFile(Section):
             reliability=functional.reliability.to_domain(),
             adult_eligibility=care_act.adult.to_domain(),
             carer_eligibility=care_act.carer.to_domain(),
-            means_test=self.means_test.to_domain(self.id, self.status),
+            means_test=self.means_test.to_domain(self.id, self.status, self.status_note),
             benefit_rates={
                 code: rates.to_domain(code) for code, rates in self.disability_benefit_rates.items()
             },

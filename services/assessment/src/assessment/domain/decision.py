@@ -103,6 +103,8 @@ def _rule_set_line(rules: RuleSet) -> ExplanationLine:
         citation += f"; charging rules of {charging.rule_set_id}"
     if _status(rules) == PROPOSED:
         text += " These rates are proposed and may change before they are confirmed."
+        notes = dict.fromkeys(n for n in (rules.status_note, charging.status_note) if n)
+        text += "".join(f" {note}" for note in notes)
     return ExplanationLine("decision.rule_set", citation, text)
 
 

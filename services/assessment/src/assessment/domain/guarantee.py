@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from wording import pounds
 
 from assessment.domain.ages import PensionCreditStatus
-from assessment.domain.explanation import ExplanationLine, listed, plural
+from assessment.domain.explanation import ExplanationLine, listed
 from assessment.domain.facts import PREMIUM_FACTS, MeansFacts
 from assessment.domain.income import benefit_rate
 from assessment.domain.rules import RuleSet
@@ -99,11 +99,11 @@ def _premium_line(premium: Premium, reasons: list[str], pence: int | None) -> Ex
 
 def _children_line(count: int, rules: RuleSet) -> ExplanationLine:
     child = rules.means_test.minimum_income_guarantee.per_dependent_child
+    each = "your dependent child" if count == 1 else f"each of your {count} dependent children"
     return ExplanationLine(
         "means.minimum_income_guarantee.children",
         child.citation,
-        f"We add {pounds(child.pence)} a week for each of your "
-        f"{plural(count, 'dependent child', 'dependent children')}: {pounds(count * child.pence)}.",
+        f"We add {pounds(child.pence)} a week for {each}: {pounds(count * child.pence)}.",
     )
 
 

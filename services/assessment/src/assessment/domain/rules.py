@@ -202,6 +202,7 @@ class RuleSet:
     title: str
     effective_from: date
     status: str
+    status_note: str | None
     components: tuple[Component, ...]
     activities: tuple[Activity, ...]
     thresholds: dict[str, Thresholds]

@@ -138,6 +138,7 @@ class MeansTestRules:
     """The rule set this charging part comes from (it may differ from the benefit part's)."""
     effective_from: date
     status: str
+    status_note: str | None
     capital_lower_limit: CitedPence
     capital_upper_limit: CitedPence
     tariff_income: TariffIncome
