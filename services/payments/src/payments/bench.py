@@ -65,7 +65,6 @@ async def database(url: str | None) -> AsyncIterator[str]:
         yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
         return
     from devstack.stack import running_infra  # a throwaway stack, only when no URL is given
-
     async with running_infra(fast=False, databases=[name]) as infra:
         yield infra.database_url(name)
 
@@ -79,11 +78,8 @@ async def bench(people: int, batch_size: int, url: str | None, trace: bool) -> N
         print(f"seeded {people:,} people in {time.perf_counter() - started:.1f} s")
         await pool.execute("VACUUM ANALYZE")
         calendar = load_calendar()
-        options = RunOptions(
-            DebtorAccount("Care Benefit", "GB33BUKB20201555555555", "BUKBGB22"),
-            calendar,
-            batch_size,
-        )
+        options = RunOptions(DebtorAccount("Care Benefit", "GB33BUKB20201555555555", "BUKBGB22"),
+                             calendar, batch_size)
         if trace:
             tracemalloc.start()
         with PeakRss() as rss:
@@ -100,50 +96,32 @@ async def bench(people: int, batch_size: int, url: str | None, trace: bool) -> N
         checked = time.perf_counter() - started
         counts = await pool.fetchrow(
             "SELECT (SELECT count(*) FROM ledger_postings) AS postings,"
-            " (SELECT count(*) FROM outbox) AS events, (SELECT count(*) FROM bank_files) AS files"
-        )
+            " (SELECT count(*) FROM outbox) AS events, (SELECT count(*) FROM bank_files) AS files")
         await pool.close()
-    print(
-        f"roll-forward: {extended:,} periods planned in {rolled:.1f} s "
-        f"({people / rolled:,.0f} people/s)"
-    )
-    print(
-        f"payment run {run.run_id}: {run.instructed:,} paid in {run.batches} batches of "
-        f"{batch_size}, £{run.total_pence / 100:,.2f}, in {paid:.1f} s "
-        f"({run.instructed / paid:,.0f} people/s)"
-    )
-    print(
-        f"  wrote {counts['postings']:,} ledger postings, {counts['events']:,} outbox events, "
-        f"{counts['files']} pain.001 files"
-    )
+    print(f"roll-forward: {extended:,} periods planned in {rolled:.1f} s "
+          f"({people / rolled:,.0f} people/s)")
+    print(f"payment run {run.run_id}: {run.instructed:,} paid in {run.batches} batches of "
+          f"{batch_size}, £{run.total_pence / 100:,.2f}, in {paid:.1f} s "
+          f"({run.instructed / paid:,.0f} people/s)")
+    print(f"  wrote {counts['postings']:,} ledger postings, {counts['events']:,} outbox events, "
+          f"{counts['files']} pain.001 files")
     print(f"reconciliation: balanced={report['balanced']} in {checked:.1f} s")
     for check in report["checks"]:
         if not check["ok"]:
             print(f"  FAILED {check['check']}: {check['violations'][:3]}")
-    print(
-        f"peak RSS during roll-forward + run: {rss.peak / 2**20:,.0f} MiB"
-        + (f"; tracemalloc peak {traced / 2**20:,.0f} MiB" if traced else "")
-    )
+    print(f"peak RSS during roll-forward + run: {rss.peak / 2**20:,.0f} MiB"
+          + (f"; tracemalloc peak {traced / 2**20:,.0f} MiB" if traced else ""))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m payments.bench",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
+    parser = argparse.ArgumentParser(prog="python -m payments.bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--batch-size", type=int, default=2_000)
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get("DATABASE_URL"),
-        help="a server to create the benchmark database on",
-    )
-    parser.add_argument(
-        "--tracemalloc",
-        action="store_true",
-        help="also report Python's own peak allocations (slows the run)",
-    )
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
+                        help="a server to create the benchmark database on")
+    parser.add_argument("--tracemalloc", action="store_true",
+                        help="also report Python's own peak allocations (slows the run)")
     args = parser.parse_args()
     asyncio.run(bench(args.people, args.batch_size, args.database_url, args.tracemalloc))
 

@@ -25,11 +25,8 @@ from payments.service_layer import handlers, managed_services, uc_claims
 from payments.service_layer.payment_run import RunOptions, run_payments
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-CONSUMES = [
-    topics.ASSESSMENT_EVENTS.name,
-    topics.BENEFITS_UC_CLAIMS.name,
-    topics.CARE_PLANS_EVENTS.name,
-]
+CONSUMES = [topics.ASSESSMENT_EVENTS.name, topics.BENEFITS_UC_CLAIMS.name,
+            topics.CARE_PLANS_EVENTS.name]
 log = logging.getLogger(__name__)
 
 
@@ -62,9 +59,8 @@ def event_handlers(calendar: WorkingDayCalendar, today: Callable[[], date]) -> d
 
 def run_options(settings: PaymentsSettings, calendar: WorkingDayCalendar) -> RunOptions:
     debtor = DebtorAccount(settings.debtor_name, settings.debtor_iban, settings.debtor_bic)
-    return RunOptions(
-        debtor, calendar, batch_size=settings.run_batch_size, bank_file_dir=settings.bank_file_dir
-    )
+    return RunOptions(debtor, calendar, batch_size=settings.run_batch_size,
+                      bank_file_dir=settings.bank_file_dir)
 
 
 def scheduled_runs(every_seconds: float, options: RunOptions, today: Callable[[], date]):  # noqa: ANN201
@@ -93,13 +89,10 @@ def create_app(settings: PaymentsSettings | None = None, today=date.today) -> An
     if settings.scheduled_run_every_seconds:
         background.append(scheduled_runs(settings.scheduled_run_every_seconds, options, today))
     definition = ServiceDefinition(
-        name="payments",
-        title="Care Benefit — payments",
-        migrations=MIGRATIONS,
-        make_uow=PaymentsUnitOfWork,
-        routers=[http.router, ops_http.router],
+        name="payments", title="Care Benefit — payments", migrations=MIGRATIONS,
+        make_uow=PaymentsUnitOfWork, routers=[http.router, ops_http.router],
         consumes=CONSUMES if settings.consumer_enabled else [],
-        handlers=event_handlers(calendar, today),
-        background=background,
+        handlers=event_handlers(calendar, today), background=background,
     )
-    return create_service_app(definition, settings, state={"today": today, "run_options": options})
+    return create_service_app(definition, settings,
+                              state={"today": today, "run_options": options})

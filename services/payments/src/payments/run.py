@@ -25,13 +25,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m payments.run", description=__doc__)
     parser.add_argument("--run-date", type=date.fromisoformat, default=date.today())
     parser.add_argument("--batch-size", type=int, default=None)
-    parser.add_argument(
-        "--pause-after-batch",
-        type=float,
-        default=0.0,
-        metavar="SECONDS",
-        help="sleep after each committed batch (throttling the database)",
-    )
+    parser.add_argument("--pause-after-batch", type=float, default=0.0, metavar="SECONDS",
+                        help="sleep after each committed batch (throttling the database)")
     return parser.parse_args(argv)
 
 
@@ -42,7 +37,6 @@ async def main(argv: list[str] | None = None) -> int:
     if args.batch_size:
         options = dataclasses.replace(options, batch_size=args.batch_size)
     if args.pause_after_batch:
-
         async def pause(_: int) -> None:
             await asyncio.sleep(args.pause_after_batch)
 

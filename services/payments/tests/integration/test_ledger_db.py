@@ -11,10 +11,8 @@ COLUMNS = ("journal_id", "line", "kind", "account", "person_id", "debit_pence", 
 
 def journal(*lines: tuple[str, int, int], journal_id: uuid.UUID | None = None) -> list[tuple]:
     journal_id = journal_id or uuid.uuid4()
-    return [
-        (journal_id, n, "test", account, "p1", debit, credit)
-        for n, (account, debit, credit) in enumerate(lines, start=1)
-    ]
+    return [(journal_id, n, "test", account, "p1", debit, credit)
+            for n, (account, debit, credit) in enumerate(lines, start=1)]
 
 
 async def post(pool, records: list[tuple]) -> None:  # noqa: ANN001
@@ -34,8 +32,7 @@ async def test_several_journals_in_one_statement_are_each_checked(svc) -> None: 
     good = journal(("award_expense", 5, 0), ("person:p1:payable", 0, 5))
     bad = journal(("award_expense", 7, 0), ("person:p1:payable", 0, 6))
     other_bad = journal(("bank_clearing", 0, 1), ("person:p1:payable", 1, 0))[:1] + journal(
-        ("person:p1:payable", 1, 0)
-    )  # two half-journals that balance only together
+        ("person:p1:payable", 1, 0))  # two half-journals that balance only together
     for records in (good + bad, other_bad):
         with pytest.raises(asyncpg.CheckViolationError):
             await post(svc.pool, records)
@@ -48,23 +45,18 @@ async def test_a_journal_can_be_neither_posted_twice_nor_extended(svc) -> None: 
     await post(svc.pool, lines)
     with pytest.raises(asyncpg.UniqueViolationError):
         await post(svc.pool, lines)
-    extension = [
-        (journal_id, 3, "test", "award_expense", "p1", 1, 0),
-        (journal_id, 4, "test", "person:p1:payable", "p1", 0, 1),
-    ]
+    extension = [(journal_id, 3, "test", "award_expense", "p1", 1, 0),
+                 (journal_id, 4, "test", "person:p1:payable", "p1", 0, 1)]
     with pytest.raises(asyncpg.CheckViolationError):
         await post(svc.pool, extension)
 
 
-@pytest.mark.parametrize(
-    "statement",
-    [
-        "UPDATE ledger_postings SET debit_pence = debit_pence + 1",
-        "UPDATE ledger_postings SET kind = 'x' WHERE false",
-        "DELETE FROM ledger_postings",
-        "TRUNCATE ledger_postings",
-    ],
-)
+@pytest.mark.parametrize("statement", [
+    "UPDATE ledger_postings SET debit_pence = debit_pence + 1",
+    "UPDATE ledger_postings SET kind = 'x' WHERE false",
+    "DELETE FROM ledger_postings",
+    "TRUNCATE ledger_postings",
+])
 async def test_the_ledger_is_append_only(svc, statement) -> None:  # noqa: ANN001
     await post(svc.pool, journal(("award_expense", 100, 0), ("person:p1:payable", 0, 100)))
     with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
@@ -75,7 +67,6 @@ async def test_the_ledger_is_append_only(svc, statement) -> None:  # noqa: ANN00
 async def test_a_persons_running_balance(svc) -> None:  # noqa: ANN001
     await post(svc.pool, journal(("award_expense", 300, 0), ("person:p1:payable", 0, 300)))
     await post(svc.pool, journal(("person:p1:payable", 200, 0), ("bank_clearing", 0, 200)))
-    rows = await svc.pool.fetch(
-        "SELECT running_balance_pence FROM person_ledger WHERE person_id = 'p1' ORDER BY seq"
-    )
+    rows = await svc.pool.fetch("SELECT running_balance_pence FROM person_ledger"
+                                " WHERE person_id = 'p1' ORDER BY seq")
     assert [r["running_balance_pence"] for r in rows] == [300, 100]

@@ -47,15 +47,9 @@ async def test_the_same_run_again_pays_nobody_twice(svc) -> None:  # noqa: ANN00
     later = await svc.run(date(2025, 6, 17), expect=201)  # a later run: nothing new is due
     assert later["instructed"] == 0 and later["files"] == []
     issued = await svc.pool.fetchval(
-        "SELECT count(DISTINCT instruction_id) FROM ledger_postings WHERE kind = 'payment_issued'"
-    )
-    assert (
-        issued
-        == 6
-        == await svc.pool.fetchval(
-            "SELECT count(*) FROM ledger_postings WHERE kind = 'payment_issued' AND line = 1"
-        )
-    )
+        "SELECT count(DISTINCT instruction_id) FROM ledger_postings WHERE kind = 'payment_issued'")
+    assert issued == 6 == await svc.pool.fetchval(
+        "SELECT count(*) FROM ledger_postings WHERE kind = 'payment_issued' AND line = 1")
     await svc.reconcile()
 
 

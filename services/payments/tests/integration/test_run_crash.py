@@ -31,15 +31,13 @@ async def eleven_people_due(svc) -> None:  # noqa: ANN001
 async def assert_each_paid_exactly_once(svc) -> None:  # noqa: ANN001
     issued = await svc.pool.fetch(
         "SELECT person_id, count(*) AS n FROM ledger_postings WHERE kind = 'payment_issued'"
-        " AND line = 1 GROUP BY person_id"
-    )
+        " AND line = 1 GROUP BY person_id")
     assert {r["person_id"]: r["n"] for r in issued} == dict.fromkeys(PEOPLE, 1)
     in_files = await svc.pool.fetchval("SELECT sum(transactions) FROM bank_files")
     assert in_files == len(PEOPLE)
     events = await svc.pool.fetchval(
         "SELECT count(DISTINCT payload->'data'->>'instruction_id') FROM outbox"
-        " WHERE type LIKE '%payment_issued%'"
-    )
+        " WHERE type LIKE '%payment_issued%'")
     assert events == len(PEOPLE) == (await svc.outbox_types()).count("payment_issued")
     await svc.reconcile()
 
@@ -51,9 +49,8 @@ async def test_a_crash_between_batches_then_a_resume(svc) -> None:  # noqa: ANN0
         if batch == 2:
             raise Crash("the process died here")
 
-    options = dataclasses.replace(
-        svc.runtime_state.run_options, workers=1, after_batch=die_after_second_batch
-    )
+    options = dataclasses.replace(svc.runtime_state.run_options, workers=1,
+                                  after_batch=die_after_second_batch)
     with pytest.raises(Crash):
         await run_payments(svc.pool, RUN_DATE, options)
     assert list((await svc.statuses()).values()).count("instructed") == 6
@@ -88,17 +85,9 @@ async def test_a_run_process_killed_mid_run_is_resumed(svc) -> None:  # noqa: AN
     await eleven_people_due(svc)
     database_url = svc.runtime.settings.database_url
     process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "payments.run",
-        "--run-date",
-        RUN_DATE.isoformat(),
-        "--batch-size",
-        "2",
-        "--pause-after-batch",
-        "5",
-        env={**os.environ, "PAYMENTS_DATABASE_URL": database_url},
-    )
+        sys.executable, "-m", "payments.run", "--run-date", RUN_DATE.isoformat(),
+        "--batch-size", "2", "--pause-after-batch", "5", env={**os.environ,
+                                                             "PAYMENTS_DATABASE_URL": database_url})
     while not await svc.pool.fetchval("SELECT batches FROM payment_runs"):
         assert process.returncode is None, "the run process ended early"
         await asyncio.sleep(0.05)

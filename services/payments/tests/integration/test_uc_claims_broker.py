@@ -41,14 +41,9 @@ async def wired(infra, fresh_database, make_topics):  # noqa: ANN001, ANN201
     pool = await db.create_pool(fresh_database)
     await db.migrate(pool, MIGRATIONS)
     broker = KafkaBroker(**infra.faststream_options(), enable_idempotence=True)
-    consumer = EventConsumer(
-        name,
-        event_handlers(load_calendar(), lambda: TODAY),
-        lambda: PaymentsUnitOfWork(pool),
-        DeadLetters(name, broker, pool),
-        max_attempts=2,
-        backoff_ms=10,
-    )
+    consumer = EventConsumer(name, event_handlers(load_calendar(), lambda: TODAY),
+                             lambda: PaymentsUnitOfWork(pool), DeadLetters(name, broker, pool),
+                             max_attempts=2, backoff_ms=10)
     consumer.subscribe(broker, [claims, decisions])
     await broker.start()
     yield pool, claims, decisions, name
@@ -64,67 +59,43 @@ async def test_uc_aligned_and_standalone_awards_and_a_poison_decision(infra, wir
     pool, claims, decisions, name = wired
     kafka = infra.kafka_options()
     simulator = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "payments.benefits_simulator",
-        "--topic",
-        claims,
-        "open-claim",
-        "--person",
-        "uc",
-        "--claim",
-        "UC-1",
-        "--first-period",
-        "2025-03-03",
-        env={**os.environ, **infra.kafka_env("admin", "BENEFITS_SYSTEM_")},
-    )
+        sys.executable, "-m", "payments.benefits_simulator", "--topic",
+        claims, "open-claim", "--person", "uc", "--claim", "UC-1", "--first-period", "2025-03-03",
+        env={**os.environ, **infra.kafka_env("admin", "BENEFITS_SYSTEM_")})
     assert await simulator.wait() == 0
     await eventually(lambda: pool.fetchval("SELECT 1 FROM uc_claims WHERE person_id = 'uc'"))
-    await publish(
-        [decision(person="uc", decision_id="d-uc"), decision(person="own", decision_id="d-own")],
-        kafka,
-        decisions,
-    )
+    await publish([decision(person="uc", decision_id="d-uc"),
+                   decision(person="own", decision_id="d-own")], kafka, decisions)
     poison = json.loads(decision(person="own", decision_id="d-bad").to_json_bytes())
     poison["data"]["components"][0]["weekly_pence"] = 11040.5
     await _publish_raw(infra, decisions, json.dumps(poison).encode())
-    aligned, standalone = (
-        await eventually(award_of(pool, "uc")),
-        await eventually(award_of(pool, "own")),
-    )
+    aligned, standalone = await eventually(award_of(pool, "uc")), await eventually(
+        award_of(pool, "own"))
     assert (aligned["first_day"], aligned["uc_claim_id"]) == (date(2025, 5, 3), "UC-1")
     assert (standalone["first_day"], standalone["uc_claim_id"]) == (date(2025, 5, 10), None)
     letter = await eventually(lambda: pool.fetchrow("SELECT * FROM dead_letters"))
     assert letter["consumer"] == name and "weekly_pence" in letter["reason"]
     assert letter["attempts"] == 1  # malformed: dead-lettered at once, never retried
-    await publish(
-        [period_assessed("uc", "UC-1", date(2025, 5, 3), date(2025, 6, 2), unearned=10_000)],
-        kafka,
-        claims,
-    )
-    await eventually(
-        lambda: pool.fetchval(
-            "SELECT amount_pence = 47840 - 10000 FROM scheduled_payments"
-            " WHERE person_id = 'uc' AND period_start = '2025-05-03'"
-        )
-    )
+    await publish([period_assessed("uc", "UC-1", date(2025, 5, 3), date(2025, 6, 2),
+                                   unearned=10_000)], kafka, claims)
+    await eventually(lambda: pool.fetchval(
+        "SELECT amount_pence = 47840 - 10000 FROM scheduled_payments"
+        " WHERE person_id = 'uc' AND period_start = '2025-05-03'"))
     assert await pool.fetchval("SELECT count(*) FROM award_versions") == 2
 
 
 async def test_a_claim_after_the_decision_realigns_the_award(infra, wired) -> None:  # noqa: ANN001
     pool, claims, decisions, _ = wired
-    await publish([decision(person="late", decision_id="d-late")], infra.kafka_options(), decisions)
+    await publish([decision(person="late", decision_id="d-late")], infra.kafka_options(),
+                  decisions)
     await eventually(award_of(pool, "late"))
-    await publish([claim_opened("late", "UC-9", date(2025, 4, 20))], infra.kafka_options(), claims)
-    realigned = await eventually(
-        lambda: pool.fetchrow(
-            "SELECT * FROM awards WHERE person_id = 'late' AND uc_claim_id = 'UC-9'"
-        )
-    )
+    await publish([claim_opened("late", "UC-9", date(2025, 4, 20))], infra.kafka_options(),
+                  claims)
+    realigned = await eventually(lambda: pool.fetchrow(
+        "SELECT * FROM awards WHERE person_id = 'late' AND uc_claim_id = 'UC-9'"))
     assert realigned["first_day"] == date(2025, 4, 20)
-    starts = await pool.fetch(
-        "SELECT period_start FROM scheduled_payments WHERE person_id = 'late' ORDER BY 1"
-    )
+    starts = await pool.fetch("SELECT period_start FROM scheduled_payments"
+                              " WHERE person_id = 'late' ORDER BY 1")
     assert [s["period_start"].day for s in starts] == [20, 20, 20, 20]
 
 

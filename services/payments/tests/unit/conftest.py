@@ -25,14 +25,8 @@ def deliver(uow, england_and_wales):
     an event that can never be applied raises Unprocessable (it would be dead-lettered)."""
 
     async def apply(*events, today: date = date(2025, 5, 12)) -> list:
-        consumer = EventConsumer(
-            "payments",
-            event_handlers(england_and_wales, lambda: today),
-            lambda: uow,
-            None,
-            max_attempts=1,
-            backoff_ms=0,
-        )
+        consumer = EventConsumer("payments", event_handlers(england_and_wales, lambda: today),
+                                 lambda: uow, None, max_attempts=1, backoff_ms=0)
         before = len(uow.published)
         for event in events:
             await consumer.apply(event)

@@ -46,17 +46,13 @@ class FakePaymentsRepository:
         decision_id, decision_version, _ = self.versions_of[award_id][-1]
         return decision_id, decision_version
 
-    async def add_version(
-        self, award_id: str, decision_id: str, decision_version: int, version: AwardVersion
-    ) -> None:
+    async def add_version(self, award_id: str, decision_id: str, decision_version: int,
+                          version: AwardVersion) -> None:
         self.versions_of.setdefault(award_id, []).append((decision_id, decision_version, version))
 
     async def accrued_periods(self, award_id: str) -> list[AccruedPeriod]:
-        return [
-            AccruedPeriod(r["period_start"], r["period_end"], r["accrued"])
-            for r in self.periods(award_id)
-            if r["accrued"] is not None
-        ]
+        return [AccruedPeriod(r["period_start"], r["period_end"], r["accrued"])
+                for r in self.periods(award_id) if r["accrued"] is not None]
 
     async def set_accrued_entitlements(self, award_id: str, values: dict[date, int]) -> None:
         for row in self.periods(award_id):
@@ -66,65 +62,39 @@ class FakePaymentsRepository:
     async def replan(self, award: Award, planned: list[PlannedPayment]) -> None:
         starts = {p.period.start for p in planned}
         for key, row in list(self.rows.items()):
-            if (
-                row["award_id"] == award.award_id
-                and row["kind"] == "period"
-                and row["accrued"] is None
-                and row["period_start"] not in starts
-            ):
+            if (row["award_id"] == award.award_id and row["kind"] == "period"
+                    and row["accrued"] is None and row["period_start"] not in starts):
                 del self.rows[key]
         for p in planned:
             row = self.rows.get(p.instruction_id)
             if row is None or row["accrued"] is None:
                 self.rows[p.instruction_id] = {
-                    "award_id": award.award_id,
-                    "person_id": award.person_id,
-                    "kind": "period",
-                    "period_start": p.period.start,
-                    "period_end": p.period.end,
-                    "due_date": p.due_date,
-                    "amount_pence": p.statement.net_pence,
+                    "award_id": award.award_id, "person_id": award.person_id, "kind": "period",
+                    "period_start": p.period.start, "period_end": p.period.end,
+                    "due_date": p.due_date, "amount_pence": p.statement.net_pence,
                     "entitlement_pence": p.statement.entitlement_pence,
-                    "recovery_pence": p.statement.recovery_pence,
-                    "accrued": None,
+                    "recovery_pence": p.statement.recovery_pence, "accrued": None,
                     "status": (row or {}).get("status", "scheduled"),
-                    "statement": statement_json(p.statement),
-                }
+                    "statement": statement_json(p.statement)}
 
     async def add_adjustment(self, row: Adjustment) -> None:
-        self.rows.setdefault(
-            row.instruction_id,
-            {
-                "award_id": row.award_id,
-                "person_id": row.person_id,
-                "kind": "arrears",
-                "period_start": row.period_start,
-                "period_end": row.period_end,
-                "due_date": row.due_date,
-                "amount_pence": row.amount_pence,
-                "entitlement_pence": row.amount_pence,
-                "recovery_pence": 0,
-                "accrued": row.amount_pence,
-                "status": "scheduled",
-                "statement": row.statement,
-            },
-        )
+        self.rows.setdefault(row.instruction_id, {
+            "award_id": row.award_id, "person_id": row.person_id, "kind": "arrears",
+            "period_start": row.period_start, "period_end": row.period_end,
+            "due_date": row.due_date, "amount_pence": row.amount_pence,
+            "entitlement_pence": row.amount_pence, "recovery_pence": 0,
+            "accrued": row.amount_pence, "status": "scheduled", "statement": row.statement})
 
     async def outstanding_overpayment(self, person_id: str) -> int:
-        return sum(
-            o["outstanding"] for o in self.overpayments.values() if o["person_id"] == person_id
-        )
+        return sum(o["outstanding"] for o in self.overpayments.values()
+                   if o["person_id"] == person_id)
 
-    async def add_overpayment(
-        self, overpayment_id: str, award: Award, amount_pence: int, reason: str
-    ) -> None:
+    async def add_overpayment(self, overpayment_id: str, award: Award, amount_pence: int,
+                              reason: str) -> None:
         assert overpayment_id not in self.overpayments, "an overpayment raised twice"
-        self.overpayments[overpayment_id] = {
-            "person_id": award.person_id,
-            "amount": amount_pence,
-            "outstanding": amount_pence,
-            "reason": reason,
-        }
+        self.overpayments[overpayment_id] = {"person_id": award.person_id,
+                                             "amount": amount_pence, "outstanding": amount_pence,
+                                             "reason": reason}
 
     async def post(self, entries: list[Posted]) -> None:
         known = {p.entry.id for p in self.journals}
@@ -146,9 +116,8 @@ class FakePaymentsRepository:
     async def managed_services_for_update(self, person_id: str) -> ManagedServices | None:
         return self.managed.get(person_id)
 
-    async def save_managed_services(
-        self, person_id: str, arrangement: ManagedServices, event_id: str
-    ) -> None:
+    async def save_managed_services(self, person_id: str, arrangement: ManagedServices,
+                                    event_id: str) -> None:
         current = self.managed.get(person_id)
         assert arrangement.supersedes(current), "an older plan version would overwrite a newer"
         self.managed[person_id] = arrangement
@@ -156,10 +125,9 @@ class FakePaymentsRepository:
     # --- test helpers -----------------------------------------------------------------------
 
     def periods(self, award_id: str) -> list[dict[str, Any]]:
-        return sorted(
-            (r for r in self.rows.values() if r["award_id"] == award_id and r["kind"] == "period"),
-            key=lambda r: r["period_start"],
-        )
+        return sorted((r for r in self.rows.values()
+                       if r["award_id"] == award_id and r["kind"] == "period"),
+                      key=lambda r: r["period_start"])
 
     def pay_periods_ending_before(self, day: date) -> None:
         """What a payment run does to each period, in short: accrue, recover, send."""
@@ -168,25 +136,12 @@ class FakePaymentsRepository:
                 person, e, r = row["person_id"], row["entitlement_pence"], row["recovery_pence"]
                 row.update(accrued=e, status="paid")
                 if e:
-                    self.journals.append(
-                        Posted(
-                            ledger.period_award_accrued(
-                                ledger.journal_id(key, "accrued"), person, e
-                            ),
-                            "period_accrued",
-                            person,
-                        )
-                    )
+                    self.journals.append(Posted(ledger.period_award_accrued(
+                        ledger.journal_id(key, "accrued"), person, e), "period_accrued", person))
                 if row["amount_pence"]:
-                    self.journals.append(
-                        Posted(
-                            ledger.payment_issued(
-                                ledger.journal_id(key, "issued", 1), person, row["amount_pence"]
-                            ),
-                            "payment_issued",
-                            person,
-                        )
-                    )
+                    self.journals.append(Posted(ledger.payment_issued(
+                        ledger.journal_id(key, "issued", 1), person, row["amount_pence"]),
+                        "payment_issued", person))
                 assert r == 0, "recovery is not simulated by this helper"
 
     def balances(self) -> dict[str, int]:

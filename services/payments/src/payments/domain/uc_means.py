@@ -81,25 +81,18 @@ def uc_means_override(means: UcAssessedMeans, rules: UcMeansRules | None = None)
     rules = rules or rules_for(means.period_start)
     source = f"Universal Credit assessed your period from {long_date(means.period_start)}"
     if means.capital_pence > rules.capital_upper_pence:
-        return MeansOverride(
-            0,
-            (
-                f"{source}: your capital of {format_pounds(means.capital_pence)} is over "
-                f"{format_pounds(rules.capital_upper_pence)}, so nothing is payable for this period."
-            ),
-            removes_whole_award=True,
-        )
+        return MeansOverride(0, (
+            f"{source}: your capital of {format_pounds(means.capital_pence)} is over "
+            f"{format_pounds(rules.capital_upper_pence)}, so nothing is payable for this period."
+        ), removes_whole_award=True)
     tariff = tariff_income(means.capital_pence, rules)
     tapered = tapered_earnings(means.earned_income_pence, rules)
     total = means.unearned_income_pence + tariff + tapered
-    return MeansOverride(
-        total,
-        (
-            f"{source}. Unearned income {format_pounds(means.unearned_income_pence)}; "
-            f"income from capital of {format_pounds(means.capital_pence)} "
-            f"{format_pounds(tariff)}; earnings of {format_pounds(means.earned_income_pence)} less a "
-            f"work allowance of {format_pounds(rules.work_allowance_pence)}, at "
-            f"{percent_from_basis_points(rules.taper_basis_points)}: {format_pounds(tapered)}. "
-            f"Together these reduce your award by {format_pounds(total)} this month."
-        ),
-    )
+    return MeansOverride(total, (
+        f"{source}. Unearned income {format_pounds(means.unearned_income_pence)}; "
+        f"income from capital of {format_pounds(means.capital_pence)} "
+        f"{format_pounds(tariff)}; earnings of {format_pounds(means.earned_income_pence)} less a "
+        f"work allowance of {format_pounds(rules.work_allowance_pence)}, at "
+        f"{percent_from_basis_points(rules.taper_basis_points)}: {format_pounds(tapered)}. "
+        f"Together these reduce your award by {format_pounds(total)} this month."
+    ))

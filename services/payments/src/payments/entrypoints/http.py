@@ -18,30 +18,22 @@ PersonId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
 async def payments_of(person_id: PersonId, request: Request) -> dict:
     pool = runtime_of(request).pool
     award = await pool.fetchrow(
-        "SELECT award_id, first_day, uc_claim_id FROM awards WHERE person_id = $1", person_id
-    )
+        "SELECT award_id, first_day, uc_claim_id FROM awards WHERE person_id = $1", person_id)
     if award is None:
         raise NotFound("person_id", "no award for this person")
     rows = await pool.fetch(
         "SELECT instruction_id::text, kind, period_start, period_end, due_date, amount_pence,"
         " entitlement_pence, recovery_pence, status, hold_reason, executed_on, attempts, statement"
-        " FROM scheduled_payments WHERE person_id = $1 ORDER BY period_start, kind",
-        person_id,
-    )
+        " FROM scheduled_payments WHERE person_id = $1 ORDER BY period_start, kind", person_id)
     today = request.app.state.today()
-    upcoming = [
-        dict(r)
-        for r in rows
-        if r["due_date"] >= today and r["status"] == "scheduled" and r["amount_pence"]
-    ]
+    upcoming = [dict(r) for r in rows
+                if r["due_date"] >= today and r["status"] == "scheduled" and r["amount_pence"]]
     balances = await pool.fetchrow(
         "SELECT coalesce(sum(credit_pence - debit_pence) FILTER"
         " (WHERE account LIKE 'person:%'), 0)::bigint AS owed,"
         " coalesce(sum(debit_pence - credit_pence) FILTER"
         " (WHERE account LIKE 'overpayment_receivable:%'), 0)::bigint AS overpaid"
-        " FROM ledger_postings WHERE person_id = $1",
-        person_id,
-    )
+        " FROM ledger_postings WHERE person_id = $1", person_id)
     return {
         "award_id": award["award_id"],
         "first_day": award["first_day"],
@@ -82,9 +74,7 @@ async def ledger_of(person_id: PersonId, request: Request) -> dict:
     rows = await runtime_of(request).pool.fetch(
         "SELECT seq, journal_id::text, kind, account, instruction_id::text, debit_pence,"
         " credit_pence, running_balance_pence, posted_at FROM person_ledger"
-        " WHERE person_id = $1 ORDER BY seq",
-        person_id,
-    )
+        " WHERE person_id = $1 ORDER BY seq", person_id)
     return {"person_id": person_id, "postings": [dict(r) for r in rows]}
 
 
@@ -106,15 +96,9 @@ async def set_bank_account(person_id: PersonId, account: BankAccount, request: R
             "INSERT INTO bank_accounts (person_id, payee_name, sort_code, account_number)"
             " VALUES ($1,$2,$3,$4) ON CONFLICT (person_id) DO UPDATE SET payee_name = $2,"
             " sort_code = $3, account_number = $4, updated_at = now()",
-            person_id,
-            account.payee_name.strip(),
-            account.sort_code,
-            account.account_number,
-        )
+            person_id, account.payee_name.strip(), account.sort_code, account.account_number)
         released = await conn.fetch(
             "UPDATE scheduled_payments SET status = 'scheduled', hold_reason = NULL,"
             " updated_at = now() WHERE person_id = $1 AND status = 'held'"
-            " RETURNING instruction_id::text",
-            person_id,
-        )
+            " RETURNING instruction_id::text", person_id)
     return {"person_id": person_id, "released": [r["instruction_id"] for r in released]}

@@ -22,10 +22,12 @@ class PaymentRunRequest(BaseModel):
 
 
 @router.post("/payment-runs")
-async def start_payment_run(body: PaymentRunRequest, request: Request, response: Response) -> dict:
+async def start_payment_run(body: PaymentRunRequest, request: Request,
+                            response: Response) -> dict:
     """Pays everything due on or before `run_date`; the same request again resumes an
     unfinished run, or (once finished) changes nothing."""
-    run = await run_payments(runtime_of(request).pool, body.run_date, request.app.state.run_options)
+    run = await run_payments(runtime_of(request).pool, body.run_date,
+                             request.app.state.run_options)
     response.status_code = 201 if run.outcome == "created" else 200
     return asdict(run)
 
@@ -43,8 +45,7 @@ async def payment_run(run_id: str, request: Request) -> dict:
 @router.get("/payment-runs/{run_id}/files/{file_id}")
 async def bank_file(run_id: str, file_id: str, request: Request) -> Response:
     content = await runtime_of(request).pool.fetchval(
-        "SELECT content FROM bank_files WHERE run_id = $1 AND file_id = $2", run_id, file_id
-    )
+        "SELECT content FROM bank_files WHERE run_id = $1 AND file_id = $2", run_id, file_id)
     if content is None:
         raise NotFound("file_id", "no such bank file in this run")
     return Response(content, media_type="application/xml")
@@ -60,10 +61,8 @@ async def bank_responses(request: Request) -> dict:
 @router.get("/ops/reconciliation")
 async def reconciliation(request: Request) -> dict:
     """SQL checks that prove the ledger balances and agrees with the schedule (one snapshot)."""
-    async with (
-        runtime_of(request).pool.acquire() as conn,
-        conn.transaction(isolation="repeatable_read", readonly=True),
-    ):
+    async with runtime_of(request).pool.acquire() as conn, conn.transaction(
+            isolation="repeatable_read", readonly=True):
         return await ledger_store.reconcile(conn)
 
 

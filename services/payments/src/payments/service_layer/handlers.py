@@ -16,12 +16,8 @@ from payments.domain.working_days import WorkingDayCalendar
 from payments.service_layer.settlement import Cause, settle_and_replan
 
 
-async def record_decision(
-    event: DecisionMadeV1,
-    uow,
-    calendar: WorkingDayCalendar,  # noqa: ANN001
-    today: date,
-) -> None:
+async def record_decision(event: DecisionMadeV1, uow, calendar: WorkingDayCalendar,  # noqa: ANN001
+                          today: date) -> None:
     decision, person_id, repo = event.data, event.subject, uow.payments
     if await repo.knows_decision(decision.decision_id):
         return  # the same decision announced twice: nothing changes
@@ -37,21 +33,15 @@ async def record_decision(
     version = _award_version(decision, len(versions) + 1)
     await repo.add_version(award.award_id, decision.decision_id, decision.decision_version, version)
     versions.append(version)
-    why = (
-        f"Decision {decision.decision_id} changed your award from "
-        f"{long_date(decision.effective_date)}."
-    )
+    why = (f"Decision {decision.decision_id} changed your award from "
+           f"{long_date(decision.effective_date)}.")
     try:
-        planned = await settle_and_replan(
-            uow, award, versions, calendar, today, Cause(decision.decision_id, why)
-        )
+        planned = await settle_and_replan(uow, award, versions, calendar, today,
+                                          Cause(decision.decision_id, why))
     except (ValueError, LookupError) as exc:  # e.g. a date outside the bank-holiday calendar
         raise Unprocessable(f"decision {decision.decision_id}: {exc}") from exc
-    uow.emit(
-        schedule_event(
-            award, decision.decision_id, decision.decision_version, version, planned, previous
-        )
-    )
+    uow.emit(schedule_event(award, decision.decision_id, decision.decision_version, version,
+                            planned, previous))
 
 
 async def _new_award(repo, person_id: str, effective: date) -> Award:  # noqa: ANN001
@@ -74,21 +64,14 @@ def _award_version(decision, sequence: int) -> AwardVersion:  # noqa: ANN001
                 raise ValueError(f"component {c.component} has a negative weekly amount")
         components = tuple(
             WeeklyComponent(c.component, c.weekly_pence)
-            for c in decision.components
-            if decision.eligible and c.weekly_pence > 0
-        )
+            for c in decision.components if decision.eligible and c.weekly_pence > 0)
         weekly_contribution = decision.means.weekly_contribution_pence if components else 0
         # Net monthly must equal the decision's: (gross - contribution) weekly, converted once.
         gross_weekly = sum(c.weekly_pence for c in components)
         reduction = monthly_from_weekly(gross_weekly) - monthly_from_weekly(
-            max(0, gross_weekly - weekly_contribution)
-        )
-        return AwardVersion(
-            decision_version=sequence,
-            effective_from=decision.effective_date,
-            components=components,
-            rule_set_id=decision.rule_set_id,
-            monthly_means_test_reduction_pence=reduction,
-        )
+            max(0, gross_weekly - weekly_contribution))
+        return AwardVersion(decision_version=sequence, effective_from=decision.effective_date,
+                            components=components, rule_set_id=decision.rule_set_id,
+                            monthly_means_test_reduction_pence=reduction)
     except (TypeError, ValueError) as exc:
         raise Unprocessable(f"decision {decision.decision_id}: {exc}") from exc

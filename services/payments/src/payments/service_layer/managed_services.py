@@ -13,25 +13,15 @@ async def record_managed_services(event: ManagedServicesChangedV1, uow) -> None:
     data, repo = event.data, uow.payments
     try:
         arrangement = ManagedServices(
-            plan_id=data.plan_id,
-            plan_version=data.version,
+            plan_id=data.plan_id, plan_version=data.version,
             weekly_budget_pence=data.weekly_budget_pence,
             managed_weekly_pence=data.managed_weekly_pence,
             direct_payment_weekly_pence=data.direct_payment_weekly_pence,
             top_up_weekly_pence=data.top_up_weekly_pence,
             providers=tuple(
-                ProviderLine(
-                    p.service_code,
-                    p.provider_id,
-                    p.description,
-                    p.units_per_week,
-                    p.unit_rate_pence,
-                    p.weekly_cost_pence,
-                )
-                for p in data.providers
-                if p.arranged_by == "scheme"
-            ),
-        )
+                ProviderLine(p.service_code, p.provider_id, p.description, p.units_per_week,
+                             p.unit_rate_pence, p.weekly_cost_pence)
+                for p in data.providers if p.arranged_by == "scheme"))
     except (TypeError, ValueError) as exc:
         raise Unprocessable(f"plan {data.plan_id} version {data.version}: {exc}") from exc
     current = await repo.managed_services_for_update(event.subject)

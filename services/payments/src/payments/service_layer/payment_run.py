@@ -56,18 +56,11 @@ async def _run_locked(pool: asyncpg.Pool, run_date: date, options: RunOptions) -
     async with pool.acquire() as conn, conn.transaction():
         unfinished, completed = await run_store.open_run(conn, run_date)
         if unfinished is not None and unfinished.run_date != run_date:
-            raise Conflict(
-                "run_date",
-                (
-                    f"payment run {unfinished.run_id} for {unfinished.run_date} did not finish; "
-                    f"resume it first (POST /payment-runs with run_date {unfinished.run_date})"
-                ),
-            )
-        if (
-            unfinished is None
-            and completed is not None
-            and not await run_store.anything_due(conn, run_date)
-        ):
+            raise Conflict("run_date", (
+                f"payment run {unfinished.run_id} for {unfinished.run_date} did not finish; "
+                f"resume it first (POST /payment-runs with run_date {unfinished.run_date})"))
+        if unfinished is None and completed is not None and not await run_store.anything_due(
+                conn, run_date):
             completed.outcome = "already_completed"  # the same run again: nothing to do
             return await _with_files(pool, completed)
         run = unfinished or await run_store.create_run(conn, run_date)
@@ -106,22 +99,14 @@ async def _one_batch(pool: asyncpg.Pool, run: Run, options: RunOptions) -> int |
             await run_store.recover(conn, plan.recovered)
         await outbound.write_events(conn, plan.events)
         # Last: numbering the batch locks the run's row until this transaction commits.
-        batch_no = await run_store.count_batch(
-            conn, run.run_id, len(plan.instructions), plan.held, plan.nil, plan.total_pence
-        )
+        batch_no = await run_store.count_batch(conn, run.run_id, len(plan.instructions),
+                                               plan.held, plan.nil, plan.total_pence)
         file_id = f"{run.run_id}-B{batch_no:05d}" if plan.instructions else None
         await run_store.apply_updates(conn, run.run_id, file_id, plan.updates)
         if file_id is not None:
             content = build_pain001(file_id, plan.instructions, options.debtor, datetime.now(UTC))
-            await run_store.add_bank_file(
-                conn,
-                file_id,
-                run.run_id,
-                batch_no,
-                len(plan.instructions),
-                plan.total_pence,
-                content,
-            )
+            await run_store.add_bank_file(conn, file_id, run.run_id, batch_no,
+                                          len(plan.instructions), plan.total_pence, content)
     run.batches = max(run.batches, batch_no)
     run.instructed += len(plan.instructions)
     run.held, run.nil = run.held + plan.held, run.nil + plan.nil

@@ -27,8 +27,7 @@ log = logging.getLogger(__name__)
 _AWARDS = (
     "SELECT award_id, person_id, first_day, uc_claim_id, next_period_start FROM awards"
     " WHERE next_period_start <= $1 AND award_id > $2 ORDER BY award_id LIMIT $3"
-    " FOR UPDATE SKIP LOCKED"
-)
+    " FOR UPDATE SKIP LOCKED")
 _LEFT_TO_PLAN = """
     SELECT o.person_id, (o.outstanding - coalesce(p.planned, 0))::bigint AS left_to_plan
       FROM (SELECT person_id, sum(outstanding_pence) AS outstanding FROM overpayments
@@ -38,21 +37,15 @@ _LEFT_TO_PLAN = """
                   GROUP BY person_id) p USING (person_id)"""
 
 
-async def roll_forward(
-    pool: asyncpg.Pool,
-    run_date: date,
-    calendar: WorkingDayCalendar,
-    batch_size: int = 2_000,
-    workers: int = 2,
-) -> int:
+async def roll_forward(pool: asyncpg.Pool, run_date: date, calendar: WorkingDayCalendar,
+                       batch_size: int = 2_000, workers: int = 2) -> int:
     """Periods planned. Workers go side by side; SKIP LOCKED keeps them off each other's awards."""
     until = run_date + SCHEDULE_HORIZON
     return sum(await side_by_side(lambda: _worker(pool, until, calendar, batch_size), workers))
 
 
-async def _worker(
-    pool: asyncpg.Pool, until: date, calendar: WorkingDayCalendar, batch_size: int
-) -> int:
+async def _worker(pool: asyncpg.Pool, until: date, calendar: WorkingDayCalendar,
+                  batch_size: int) -> int:
     after, extended = "", 0
     while True:
         async with pool.acquire() as conn, conn.transaction():
@@ -64,30 +57,22 @@ async def _worker(
             after = awards[-1].award_id
 
 
-async def _extend(
-    conn: asyncpg.Connection, awards: list[Award], until: date, calendar: WorkingDayCalendar
-) -> int:
+async def _extend(conn: asyncpg.Connection, awards: list[Award], until: date,
+                  calendar: WorkingDayCalendar) -> int:
     versions = await _versions(conn, [a.award_id for a in awards])
     people = [a.person_id for a in awards]
-    left = {
-        r["person_id"]: max(0, r["left_to_plan"]) for r in await conn.fetch(_LEFT_TO_PLAN, people)
-    }
+    left = {r["person_id"]: max(0, r["left_to_plan"])
+            for r in await conn.fetch(_LEFT_TO_PLAN, people)}
     means = await _uc_means(conn, [a for a in awards if a.uc_claim_id])
     items, next_starts = [], []
     for award in awards:
         try:
-            periods, next_start = periods_to_plan(
-                award.first_day, until, versions[award.award_id], start_from=award.next_period_start
-            )
-            planned, _ = plan_payments(
-                award.person_id,
-                award.award_id,
-                periods,
-                versions[award.award_id],
-                calendar,
-                left.get(award.person_id, 0),
-                means.get((award.person_id, award.uc_claim_id), {}),
-            )
+            periods, next_start = periods_to_plan(award.first_day, until, versions[award.award_id],
+                                                  start_from=award.next_period_start)
+            planned, _ = plan_payments(award.person_id, award.award_id, periods,
+                                       versions[award.award_id], calendar,
+                                       left.get(award.person_id, 0),
+                                       means.get((award.person_id, award.uc_claim_id), {}))
         except DateOutsideCalendar as exc:  # left as it is, so the next run tries again
             log.error("cannot extend the schedule of award %s: %s", award.award_id, exc)
             next_start = award.next_period_start
@@ -98,22 +83,16 @@ async def _extend(
         await upsert_planned(conn, items, replace_unpaid=False)
     await conn.execute(
         "UPDATE awards a SET next_period_start = n.start FROM unnest($1::text[], $2::date[])"
-        " AS n(id, start) WHERE a.award_id = n.id",
-        [a.award_id for a in awards],
-        next_starts,
-    )
+        " AS n(id, start) WHERE a.award_id = n.id", [a.award_id for a in awards], next_starts)
     return len(items)
 
 
-async def _versions(
-    conn: asyncpg.Connection, award_ids: list[str]
-) -> dict[str, list[AwardVersion]]:
+async def _versions(conn: asyncpg.Connection,
+                    award_ids: list[str]) -> dict[str, list[AwardVersion]]:
     rows = await conn.fetch(
         "SELECT award_id, version, effective_from, rule_set_id, components,"
         " monthly_reduction_pence FROM award_versions WHERE award_id = ANY($1::text[])"
-        " ORDER BY award_id, version",
-        award_ids,
-    )
+        " ORDER BY award_id, version", award_ids)
     grouped: dict[str, list[AwardVersion]] = defaultdict(list)
     for row in rows:
         grouped[row["award_id"]].append(version_from_row(row))
@@ -126,9 +105,7 @@ async def _uc_means(conn: asyncpg.Connection, aligned: list[Award]) -> dict[tupl
     rows = await conn.fetch(
         "SELECT person_id, uc_claim_id, period_start, period_end, capital_pence,"
         " unearned_income_pence, earned_income_pence FROM uc_periods"
-        " WHERE person_id = ANY($1::text[])",
-        [a.person_id for a in aligned],
-    )
+        " WHERE person_id = ANY($1::text[])", [a.person_id for a in aligned])
     means: dict[tuple, dict] = defaultdict(dict)
     for r in rows:
         assessed = UcAssessedMeans(*(r[k] for k in list(r.keys())[2:]))

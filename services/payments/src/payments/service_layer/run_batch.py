@@ -40,8 +40,7 @@ def plan_batch(rows: list[Any], run: Run, overpayments: list[Any]) -> BatchPlan:
     open_by_person: dict[str, list[list[Any]]] = {}
     for o in overpayments:
         open_by_person.setdefault(o["person_id"], []).append(
-            [o["overpayment_id"], o["outstanding_pence"]]
-        )
+            [o["overpayment_id"], o["outstanding_pence"]])
     plan = BatchPlan(run, open_by_person)
     for row in rows:
         _plan_row(plan, row)
@@ -54,31 +53,15 @@ def _plan_row(plan: BatchPlan, row: Any) -> None:
     attempt = row["attempts"] + 1
     if row["amount_pence"] > 0 and row["payee_name"] is None:
         plan.held += 1
-        plan.updates.append(
-            RowUpdate(
-                instruction_id,
-                "held",
-                row["attempts"],
-                row["amount_pence"],
-                row["recovery_pence"],
-                None,
-                NO_BANK_ACCOUNT,
-            )
-        )
+        plan.updates.append(RowUpdate(instruction_id, "held", row["attempts"], row["amount_pence"],
+                                      row["recovery_pence"], None, NO_BANK_ACCOUNT))
         return
     entitlement, recovery, net = row["entitlement_pence"], 0, row["amount_pence"]
     if first:
         if entitlement:
-            plan.journals.append(
-                Posted(
-                    ledger.period_award_accrued(
-                        ledger.journal_id(instruction_id, "accrued"), person, entitlement
-                    ),
-                    "period_accrued",
-                    person,
-                    instruction_id,
-                )
-            )
+            plan.journals.append(Posted(ledger.period_award_accrued(
+                ledger.journal_id(instruction_id, "accrued"), person, entitlement),
+                "period_accrued", person, instruction_id))
         recovery = _recover(plan, person, instruction_id, row["recovery_pence"])
         net = entitlement - recovery
     accrued = entitlement if first else None
@@ -87,42 +70,17 @@ def _plan_row(plan: BatchPlan, row: Any) -> None:
         plan.updates.append(RowUpdate(instruction_id, "nil", row["attempts"], 0, recovery, accrued))
         return
     run = plan.run
-    plan.journals.append(
-        Posted(
-            ledger.payment_issued(
-                ledger.journal_id(instruction_id, "issued", attempt), person, net
-            ),
-            "payment_issued",
-            person,
-            instruction_id,
-        )
-    )
-    plan.updates.append(
-        RowUpdate(
-            instruction_id,
-            "instructed",
-            attempt,
-            net,
-            recovery if first else row["recovery_pence"],
-            accrued,
-            executed_on=run.run_date,
-        )
-    )
-    plan.instructions.append(
-        PaymentInstruction(
-            instruction_id,
-            person,
-            net,
-            run.run_date,
-            row["payee_name"],
-            row["sort_code"],
-            row["account_number"],
-            bacs_reference(row["period_start"] if first else None),
-        )
-    )
-    plan.events.append(
-        outbound.payment_issued(person, instruction_id, run.run_id, net, run.run_date)
-    )
+    plan.journals.append(Posted(ledger.payment_issued(
+        ledger.journal_id(instruction_id, "issued", attempt), person, net),
+        "payment_issued", person, instruction_id))
+    plan.updates.append(RowUpdate(instruction_id, "instructed", attempt, net,
+                                  recovery if first else row["recovery_pence"], accrued,
+                                  executed_on=run.run_date))
+    plan.instructions.append(PaymentInstruction(
+        instruction_id, person, net, run.run_date, row["payee_name"], row["sort_code"],
+        row["account_number"], bacs_reference(row["period_start"] if first else None)))
+    plan.events.append(outbound.payment_issued(person, instruction_id, run.run_id, net,
+                                               run.run_date))
     if row["attempts"] == 0:
         plan.events.append(outbound.payment_due(row, net))
     if first:
@@ -142,18 +100,12 @@ def _recover(plan: BatchPlan, person: str, instruction_id: Any, planned: int) ->
         entry[1] -= amount
         taken += amount
         plan.recovered[overpayment_id] = plan.recovered.get(overpayment_id, 0) + amount
-        plan.events.append(outbound.overpayment_recovered(person, overpayment_id, amount, entry[1]))
+        plan.events.append(outbound.overpayment_recovered(person, overpayment_id, amount,
+                                                          entry[1]))
     if taken:
-        plan.journals.append(
-            Posted(
-                ledger.overpayment_recovered(
-                    ledger.journal_id(instruction_id, "recovered"), person, taken
-                ),
-                "overpayment_recovered",
-                person,
-                instruction_id,
-            )
-        )
+        plan.journals.append(Posted(ledger.overpayment_recovered(
+            ledger.journal_id(instruction_id, "recovered"), person, taken),
+            "overpayment_recovered", person, instruction_id))
     return taken
 
 
@@ -164,11 +116,5 @@ def _statement(row: Any, recovery: int, net: int) -> Any:
         lines = [x for x in lines if x[0] != "Overpayment recovery"]
         if recovery:
             lines.append(("Overpayment recovery", -recovery, "Repays the rest of an overpayment."))
-    return outbound.statement_issued(
-        row["person_id"],
-        str(row["instruction_id"]),
-        row["period_start"],
-        row["period_end"],
-        lines,
-        net,
-    )
+    return outbound.statement_issued(row["person_id"], str(row["instruction_id"]),
+                                     row["period_start"], row["period_end"], lines, net)

@@ -37,28 +37,19 @@ class Cause:
     why: str
 
 
-async def settle_and_replan(
-    uow,
-    award: Award,
-    versions: list[AwardVersion],  # noqa: ANN001
-    calendar: WorkingDayCalendar,
-    today: date,
-    cause: Cause,
-) -> list[PlannedPayment]:
+async def settle_and_replan(uow, award: Award, versions: list[AwardVersion],  # noqa: ANN001
+                            calendar: WorkingDayCalendar, today: date,
+                            cause: Cause) -> list[PlannedPayment]:
     repo = uow.payments
     means = await means_for(repo, award)
     accrued = await repo.accrued_periods(award.award_id)
     overpayment = await _settle_paid_periods(uow, award, versions, accrued, means, cause, today)
     outstanding = await repo.outstanding_overpayment(award.person_id)
     periods, award.next_period_start = periods_to_plan(
-        award.first_day,
-        max(today, award.first_day) + SCHEDULE_HORIZON,
-        versions,
-        skip={a.period_start for a in accrued},
-    )
-    planned, _ = plan_payments(
-        award.person_id, award.award_id, periods, versions, calendar, outstanding, means
-    )
+        award.first_day, max(today, award.first_day) + SCHEDULE_HORIZON, versions,
+        skip={a.period_start for a in accrued})
+    planned, _ = plan_payments(award.person_id, award.award_id, periods, versions, calendar,
+                               outstanding, means)
     await repo.replan(award, planned)
     await repo.save_award(award)
     if overpayment is not None:
@@ -81,21 +72,13 @@ async def means_for(repo, award: Award) -> dict[date, MeansOverride]:  # noqa: A
     return overrides
 
 
-async def _settle_paid_periods(
-    uow,
-    award: Award,
-    versions: list[AwardVersion],  # noqa: ANN001
-    accrued: list[AccruedPeriod],
-    means: dict[date, MeansOverride],
-    cause: Cause,
-    today: date,
-) -> tuple[str, int, str] | None:
+async def _settle_paid_periods(uow, award: Award, versions: list[AwardVersion],  # noqa: ANN001
+                               accrued: list[AccruedPeriod], means: dict[date, MeansOverride],
+                               cause: Cause, today: date) -> tuple[str, int, str] | None:
     if not accrued:
         return None
-    paid = [
-        PaidPeriod(AssessmentPeriod(a.period_start, a.period_end), a.accrued_entitlement_pence)
-        for a in accrued
-    ]
+    paid = [PaidPeriod(AssessmentPeriod(a.period_start, a.period_end), a.accrued_entitlement_pence)
+            for a in accrued]
     result = recalculate_paid_periods(paid, versions, means)
     changed = {d.period.start: d.due_pence for d in result.differences if d.difference_pence}
     if not changed:
@@ -105,37 +88,22 @@ async def _settle_paid_periods(
     lines = _statement_lines(result)
     start, end = min(a.period_start for a in accrued), max(a.period_end for a in accrued)
     statement_id = str(uuid.uuid5(STATEMENT_NAMESPACE, f"{award.award_id}/{cause.id}"))
-    uow.emit(
-        outbound.statement_issued(
-            person, statement_id, start, end, lines, result.net_difference_pence
-        )
-    )
+    uow.emit(outbound.statement_issued(person, statement_id, start, end, lines,
+                                       result.net_difference_pence))
     if result.arrears_pence:
         instruction = adjustment_instruction_id(person, award.award_id, cause.id)
-        await repo.add_adjustment(
-            Adjustment(
-                instruction,
-                award.award_id,
-                person,
-                start,
-                end,
-                today,
-                result.arrears_pence,
-                {"kind": "arrears", "cause": cause.why, "lines": [list(x) for x in lines]},
-            )
-        )
-        entry = ledger.arrears_accrued(
-            ledger.journal_id(instruction, "accrued"), person, result.arrears_pence
-        )
+        await repo.add_adjustment(Adjustment(
+            instruction, award.award_id, person, start, end, today, result.arrears_pence,
+            {"kind": "arrears", "cause": cause.why, "lines": [list(x) for x in lines]}))
+        entry = ledger.arrears_accrued(ledger.journal_id(instruction, "accrued"), person,
+                                       result.arrears_pence)
         await repo.post([Posted(entry, "arrears_accrued", person, instruction)])
     if result.overpayment is None:
         return None
     amount = result.overpayment.amount_pence
     overpayment_id = f"OP{uuid.uuid5(STATEMENT_NAMESPACE, statement_id).hex[:16]}"
-    reason = (
-        f"{cause.why} We had paid you {format_pounds(amount)} more than you were "
-        f"entitled to for {long_date(start)} to {long_date(end)}."
-    )
+    reason = (f"{cause.why} We had paid you {format_pounds(amount)} more than you were "
+              f"entitled to for {long_date(start)} to {long_date(end)}.")
     await repo.add_overpayment(overpayment_id, award, amount, reason)
     entry = ledger.overpayment_raised(ledger.journal_id(overpayment_id, "raised"), person, amount)
     await repo.post([Posted(entry, "overpayment_raised", person)])
@@ -144,12 +112,9 @@ async def _settle_paid_periods(
 
 def _statement_lines(result: Recalculation) -> list[tuple[str, int, str]]:
     return [
-        (
-            f"{long_date(d.period.start)} to {long_date(d.period.end)}",
-            d.difference_pence,
-            f"We paid {format_pounds(d.paid_pence)} for this period. Under decision "
-            f"{d.decision_version} you were entitled to {format_pounds(d.due_pence)}.",
-        )
-        for d in result.differences
-        if d.difference_pence
+        (f"{long_date(d.period.start)} to {long_date(d.period.end)}", d.difference_pence,
+         f"We paid {format_pounds(d.paid_pence)} for this period. Under decision "
+         f"{d.decision_version} you were entitled to {format_pounds(d.due_pence)}.")
+        for d in result.differences if d.difference_pence
     ]
+
