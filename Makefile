@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: up down test bootstrap lint bench contracts status
+.PHONY: up down test bootstrap lint bench bench-payments contracts status
 
 up: bootstrap  ## start Kafka, PostgreSQL, the four services and the portal, with demo data
 	$(RUN) python -m devstack up
@@ -31,3 +31,6 @@ contracts:  ## regenerate the JSON Schema snapshots (events and read APIs) and t
 
 bench: bootstrap  ## decision-to-notification throughput and latency on the real pipeline
 	$(RUN) python -m devstack.bench --assessments $(or $(N),200)
+
+bench-payments: bootstrap  ## a payment run over N seeded people on a durable PostgreSQL: throughput, memory
+	$(RUN) python -m devstack.payments_bench --people $(or $(N),100000)

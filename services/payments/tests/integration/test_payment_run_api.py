@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from payments.bankfile.schemas import PAIN_001, parse_untrusted, validate
+from payments.adapters.bankfile.schemas import PAIN_001, parse_untrusted, validate
 
 from ..unit.builders import decision
 

@@ -8,6 +8,7 @@ import sys
 from datetime import date
 
 import pytest
+from payments.service_layer.commands import StartPaymentRun
 from payments.service_layer.payment_run import run_payments
 
 from ..unit.builders import decision
@@ -49,10 +50,10 @@ async def test_a_crash_between_batches_then_a_resume(svc) -> None:  # noqa: ANN0
         if batch == 2:
             raise Crash("the process died here")
 
-    options = dataclasses.replace(svc.runtime_state.run_options, workers=1,
-                                  after_batch=die_after_second_batch)
+    runs = dataclasses.replace(svc.deps.payment_runs, workers=1,
+                               after_batch=die_after_second_batch)
     with pytest.raises(Crash):
-        await run_payments(svc.pool, RUN_DATE, options)
+        await run_payments(StartPaymentRun(RUN_DATE), runs)
     assert list((await svc.statuses()).values()).count("instructed") == 6
     other_day = await svc.http.post("/payment-runs", json={"run_date": "2025-06-17"})
     assert other_day.status_code == 409 and "did not finish" in other_day.text
@@ -70,8 +71,8 @@ async def test_two_runs_at_once_one_is_refused(svc) -> None:  # noqa: ANN001
         in_batch.set()
         await gate.wait()
 
-    options = dataclasses.replace(svc.runtime_state.run_options, after_batch=wait_at_first_batch)
-    first = asyncio.create_task(run_payments(svc.pool, RUN_DATE, options))
+    runs = dataclasses.replace(svc.deps.payment_runs, after_batch=wait_at_first_batch)
+    first = asyncio.create_task(run_payments(StartPaymentRun(RUN_DATE), runs))
     await in_batch.wait()
     busy = await svc.http.post("/payment-runs", json={"run_date": RUN_DATE.isoformat()})
     assert busy.status_code == 409 and busy.json()["errors"][0]["field"] == "run_date"
@@ -81,11 +82,12 @@ async def test_two_runs_at_once_one_is_refused(svc) -> None:  # noqa: ANN001
 
 
 async def test_a_run_process_killed_mid_run_is_resumed(svc) -> None:  # noqa: ANN001
-    """SIGKILL of a real `python -m payments.run` process, between (or inside) batches."""
+    """SIGKILL of a real `python -m payments run-payments` process, between (or inside)
+    batches."""
     await eleven_people_due(svc)
     database_url = svc.runtime.settings.database_url
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "payments.run", "--run-date", RUN_DATE.isoformat(),
+        sys.executable, "-m", "payments", "run-payments", "--run-date", RUN_DATE.isoformat(),
         "--batch-size", "2", "--pause-after-batch", "5", env={**os.environ,
                                                              "PAYMENTS_DATABASE_URL": database_url})
     while not await svc.pool.fetchval("SELECT batches FROM payment_runs"):

@@ -9,11 +9,14 @@ import uuid
 from datetime import date
 
 import pytest
+from devstack.benefits_simulator import claim_opened, period_assessed, publish
 from faststream.kafka import KafkaBroker
-from payments.adapters.repository import PaymentsUnitOfWork
-from payments.benefits_simulator import claim_opened, period_assessed, publish
-from payments.calendar_loader import load_calendar
-from payments.main import MIGRATIONS, event_handlers
+from payments.adapters.calendar import load_calendar
+from payments.adapters.repository import PostgresPaymentsUnitOfWork
+from payments.config import PaymentsSettings
+from payments.entrypoints.errors import UNPROCESSABLE
+from payments.entrypoints.events import HANDLERS
+from payments.main import MIGRATIONS, dependencies
 from servicekit import db
 from servicekit.consumer import EventConsumer
 from servicekit.deadletter import DeadLetters
@@ -40,9 +43,11 @@ async def wired(infra, fresh_database, make_topics):  # noqa: ANN001, ANN201
     pool = await db.create_pool(fresh_database)
     await db.migrate(pool, MIGRATIONS)
     broker = KafkaBroker(infra.bootstrap_servers, enable_idempotence=True)
-    consumer = EventConsumer(name, event_handlers(load_calendar(), lambda: TODAY),
-                             lambda: PaymentsUnitOfWork(pool), DeadLetters(name, broker, pool),
-                             max_attempts=2, backoff_ms=10)
+    deps = dependencies(PaymentsSettings(database_url=fresh_database), pool, load_calendar(),
+                        lambda: TODAY)
+    consumer = EventConsumer(name, HANDLERS, lambda: PostgresPaymentsUnitOfWork(pool),
+                             DeadLetters(name, broker, pool), max_attempts=2, backoff_ms=10,
+                             deps=lambda: deps, unprocessable=UNPROCESSABLE)
     consumer.subscribe(broker, [claims, decisions])
     await broker.start()
     yield pool, claims, decisions, name
@@ -58,7 +63,7 @@ async def test_uc_aligned_and_standalone_awards_and_a_poison_decision(infra, wir
     pool, claims, decisions, name = wired
     bootstrap = infra.bootstrap_servers
     simulator = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "payments.benefits_simulator", "--bootstrap", bootstrap, "--topic",
+        sys.executable, "-m", "devstack.benefits_simulator", "--bootstrap", bootstrap, "--topic",
         claims, "open-claim", "--person", "uc", "--claim", "UC-1", "--first-period", "2025-03-03")
     assert await simulator.wait() == 0
     await eventually(lambda: pool.fetchval("SELECT 1 FROM uc_claims WHERE person_id = 'uc'"))

@@ -3,8 +3,8 @@
 from datetime import date
 
 import pytest
+from payments.domain.errors import PaymentsError
 from payments.domain.ledger import AWARD_EXPENSE, overpayment_receivable, person_payable
-from servicekit.consumer import Unprocessable
 
 from .builders import DL_ENHANCED, decision
 
@@ -46,7 +46,7 @@ class TestAFirstDecision:
     ])
     async def test_impossible_decisions_are_refused_with_a_reason(
             self, deliver, uow, change, reason) -> None:
-        with pytest.raises(Unprocessable, match=reason):
+        with pytest.raises(PaymentsError, match=reason):
             await deliver(decision(**change), today=change.get("effective", date(2025, 5, 12)))
 
     async def test_a_means_contribution_reduces_every_period(self, deliver, uow) -> None:

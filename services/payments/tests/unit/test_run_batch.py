@@ -1,29 +1,38 @@
 """One batch of a payment run, in memory: journals, row states, instructions, events."""
 
-import json
 import uuid
 from datetime import date
 
-from payments.adapters.run_store import Run
+from payments.adapters.outbound import to_contract_events
+from payments.domain.batch import NO_BANK_ACCOUNT, DuePayment, OpenOverpayment, PaymentBatch
+from payments.domain.batch import plan_batch as plan_in_memory
+from payments.domain.calculation import StatementLine
 from payments.domain.ledger import account_balances, overpayment_receivable, person_payable
-from payments.service_layer.run_batch import NO_BANK_ACCOUNT, plan_batch
+from payments.domain.records import PaymentRun
 
-RUN = Run("PR20250616-01", date(2025, 6, 16))
-STATEMENT = json.dumps({"lines": [
-    {"label": "Daily living", "amount_pence": 47_840, "explanation": "x"},
-    {"label": "Overpayment recovery", "amount_pence": -5_000, "explanation": "y"}]})
-
-
-def row(person: str = "p1", **changes) -> dict:
-    return {"instruction_id": uuid.uuid4(), "award_id": "AW1", "person_id": person,
-            "kind": "period", "period_start": date(2025, 5, 10), "period_end": date(2025, 6, 9),
-            "due_date": date(2025, 6, 16), "amount_pence": 47_840, "entitlement_pence": 47_840,
-            "recovery_pence": 0, "attempts": 0, "accrued_entitlement_pence": None,
-            "statement": STATEMENT, "uc_claim_id": None, "uc_closed_on": None,
-            "payee_name": "Ada", "sort_code": "404784", "account_number": "12345678", **changes}
+RUN = PaymentRun("PR20250616-01", date(2025, 6, 16))
+STATEMENT = (StatementLine("Daily living", 47_840, "x"),
+             StatementLine("Overpayment recovery", -5_000, "y"))
 
 
-def types(plan) -> list[str]:  # noqa: ANN001
+def row(person: str = "p1", **changes) -> DuePayment:
+    values = {"instruction_id": uuid.uuid4(), "award_id": "AW1", "person_id": person,
+              "kind": "period", "period_start": date(2025, 5, 10), "period_end": date(2025, 6, 9),
+              "due_date": date(2025, 6, 16), "amount_pence": 47_840, "entitlement_pence": 47_840,
+              "recovery_pence": 0, "attempts": 0, "accrued_entitlement_pence": None,
+              "lines": STATEMENT, "uc_claim_id": None, "uc_closed_on": None,
+              "payee_name": "Ada", "sort_code": "404784", "account_number": "12345678"}
+    return DuePayment(**{**values, **changes})
+
+
+def plan_batch(due: list[DuePayment], run: PaymentRun, overpayments: list[dict]) -> PaymentBatch:
+    """The batch, with its events as they are published."""
+    batch = plan_in_memory(due, run, [OpenOverpayment(**o) for o in overpayments])
+    batch.events = list(to_contract_events(batch))
+    return batch
+
+
+def types(plan: PaymentBatch) -> list[str]:
     return [e.type.rsplit(".", 2)[-2] for e in plan.events]
 
 

@@ -3,7 +3,7 @@
 from datetime import date
 
 import pytest
-from servicekit.consumer import Unprocessable
+from payments.domain.errors import PaymentsError
 
 from .builders import claim_closed, claim_opened, decision, period_assessed
 
@@ -79,5 +79,5 @@ class TestUcAssessedMeans:
      "assessment periods start on day 4"),
 ])
 async def test_claim_events_that_make_no_sense_are_refused(deliver, events, reason) -> None:
-    with pytest.raises(Unprocessable, match=reason):
+    with pytest.raises(PaymentsError, match=reason):
         await deliver(*events)

@@ -1,26 +1,42 @@
 """Posting journals to the PostgreSQL ledger, and the queries that prove it balances."""
 
 import uuid
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
 
-from payments.domain.ledger import JournalEntry
+from payments.domain.ledger import Posted
+from payments.domain.records import (
+    AccountBalance,
+    LedgerPosting,
+    Reconciliation,
+    ReconciliationCheck,
+)
 
 COLUMNS = ("journal_id", "line", "kind", "account", "person_id", "instruction_id",
            "debit_pence", "credit_pence")
 
 
-@dataclass(frozen=True)
-class Posted:
-    """A domain journal entry with what the ledger table records about it."""
+class PostgresLedger:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
 
-    entry: JournalEntry
-    kind: str
-    person_id: str
-    instruction_id: uuid.UUID | None = None
+    async def post(self, journals: list[Posted]) -> None:
+        await post(self.conn, journals)
+
+    async def postings(self, person_id: str) -> list[LedgerPosting]:
+        rows = await self.conn.fetch(
+            "SELECT seq, journal_id, kind, account, instruction_id, debit_pence, credit_pence,"
+            " running_balance_pence, posted_at FROM person_ledger WHERE person_id = $1"
+            " ORDER BY seq",
+            person_id,
+        )
+        return [LedgerPosting(*r) for r in rows]
+
+    async def reconcile(self) -> Reconciliation:
+        await self.conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        return await reconcile(self.conn)
 
 
 def records(entries: list[Posted]) -> list[tuple[Any, ...]]:
@@ -94,20 +110,16 @@ CHECKS: dict[str, tuple[str, str]] = {
 }
 
 
-async def reconcile(conn: asyncpg.Connection) -> dict[str, Any]:
+async def reconcile(conn: asyncpg.Connection) -> Reconciliation:
     checks = []
     for name, (rule, sql) in CHECKS.items():
-        broken = [dict(r) for r in await conn.fetch(sql)]
-        broken = [{k: int(v) if isinstance(v, Decimal) else v for k, v in r.items()}
-                  for r in broken]
-        checks.append({"check": name, "rule": rule, "ok": not broken, "violations": broken})
+        broken = tuple(
+            {k: int(v) if isinstance(v, Decimal) else v for k, v in r.items()}
+            for r in await conn.fetch(sql)
+        )
+        checks.append(ReconciliationCheck(name, rule, broken))
     totals = await conn.fetch(
         "SELECT account, debits_pence::bigint, credits_pence::bigint, balance_pence::bigint"
         " FROM ledger_account_balances WHERE account NOT LIKE '%:%' ORDER BY account")
     pending = await conn.fetchval("SELECT count(*) FROM outbox WHERE published_at IS NULL")
-    return {
-        "balanced": all(c["ok"] for c in checks),
-        "checks": checks,
-        "accounts": [dict(r) for r in totals],
-        "outbox_pending": pending,
-    }
+    return Reconciliation(tuple(checks), tuple(AccountBalance(*r) for r in totals), pending)

@@ -3,8 +3,8 @@ kept by the person (direct payment). The two always add up to the budget, weekly
 
 from dataclasses import dataclass
 
-from payments.domain.calculation import monthly_from_weekly
-from payments.domain.money import require_non_negative_pence
+from payments.domain.errors import InvalidArrangement
+from payments.domain.money import monthly_from_weekly, require_non_negative_pence
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,15 @@ class ManagedServices:
                 f"managed {self.managed_weekly_pence}p + direct payment "
                 f"{self.direct_payment_weekly_pence}p does not add up to the weekly budget "
                 f"{self.weekly_budget_pence}p")
+
+    @classmethod
+    def agreed(cls, **values: object) -> "ManagedServices":
+        """From care plans' figures; parts that make no sense refuse the whole event."""
+        try:
+            return cls(**values)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as exc:
+            plan = f"plan {values.get('plan_id')} version {values.get('plan_version')}"
+            raise InvalidArrangement(f"{plan}: {exc}") from exc
 
     @property
     def ended(self) -> bool:

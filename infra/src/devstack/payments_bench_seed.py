@@ -1,4 +1,5 @@
-"""Synthetic people for the benchmark, written with COPY (what the handlers would have built).
+"""Synthetic people for the payments benchmark, written with COPY (what the use cases would have
+built).
 
 Each person: an award, one decision version, bank details and four planned periods, the first
 due by the run date. Every fifth is aligned to a UC claim. One in twenty had a period paid before
@@ -13,7 +14,7 @@ from datetime import date
 import asyncpg
 
 from payments.adapters.schedule_rows import statement_text
-from payments.calendar_loader import load_calendar
+from payments.adapters.calendar import load_calendar
 from payments.domain import ledger
 from payments.domain.awards import AwardVersion, WeeklyComponent
 from payments.domain.instructions import instruction_id
@@ -40,7 +41,7 @@ def _template(uc: bool, recovering: bool) -> tuple[date, list[tuple], date]:
     rows = [(p.start, p.end, p.end, MONTHLY, MONTHLY, 0, "{}", "paid", MONTHLY - OVERPAID, 1)
             for p in paid]
     rows += [(p.period.start, p.period.end, p.due_date, p.statement.net_pence,
-              p.statement.entitlement_pence, p.statement.recovery_pence,
+              p.statement.net_monthly_pence, p.statement.recovery_pence,
               statement_text(p.statement), "scheduled", None, 0) for p in planned]
     return first_day, rows, periods[len(rows)].start
 

@@ -1,10 +1,10 @@
 """Plays the national benefits system's side: publishes UC claim events to Kafka.
 
-    uv run python -m payments.benefits_simulator open-claim --person P1 --claim UC1 \\
+    uv run python -m devstack.benefits_simulator open-claim --person P1 --claim UC1 \\
         --first-period 2025-03-03
-    uv run python -m payments.benefits_simulator assess-period --person P1 --claim UC1 \\
+    uv run python -m devstack.benefits_simulator assess-period --person P1 --claim UC1 \\
         --start 2025-05-03 --earned 78400 --unearned 10000 --capital 0
-    uv run python -m payments.benefits_simulator close-claim --person P1 --claim UC1 \\
+    uv run python -m devstack.benefits_simulator close-claim --person P1 --claim UC1 \\
         --closed-on 2025-09-02
 
 Amounts are integer pence. --bootstrap defaults to $KAFKA_BOOTSTRAP_SERVERS (or the devstack's
@@ -71,7 +71,7 @@ def events_from(args: argparse.Namespace) -> list[Any]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m payments.benefits_simulator",
+    parser = argparse.ArgumentParser(prog="python -m devstack.benefits_simulator",
                                      description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--bootstrap", default=os.environ.get("KAFKA_BOOTSTRAP_SERVERS",
