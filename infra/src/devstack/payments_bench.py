@@ -22,8 +22,6 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import psutil
-from servicekit import db
-
 from payments.adapters.calendar import load_calendar
 from payments.config import PaymentsSettings
 from payments.main import MIGRATIONS, dependencies
@@ -31,6 +29,7 @@ from payments.service_layer.commands import StartPaymentRun
 from payments.service_layer.payment_run import run_payments
 from payments.service_layer.queries import reconciliation
 from payments.service_layer.roll_forward import roll_forward
+from servicekit import db
 
 from devstack.payments_bench_seed import seed
 from devstack.stack import running_infra
@@ -96,32 +95,50 @@ async def bench(people: int, batch_size: int, url: str | None, trace: bool) -> N
         checked = time.perf_counter() - started
         counts = await pool.fetchrow(
             "SELECT (SELECT count(*) FROM ledger_postings) AS postings,"
-            " (SELECT count(*) FROM outbox) AS events, (SELECT count(*) FROM bank_files) AS files")
+            " (SELECT count(*) FROM outbox) AS events, (SELECT count(*) FROM bank_files) AS files"
+        )
         await pool.close()
-    print(f"roll-forward: {extended:,} periods planned in {rolled:.1f} s "
-          f"({people / rolled:,.0f} people/s)")
-    print(f"payment run {run.run_id}: {run.instructed:,} paid in {run.batches} batches of "
-          f"{batch_size}, £{run.total_pence / 100:,.2f}, in {paid:.1f} s "
-          f"({run.instructed / paid:,.0f} people/s)")
-    print(f"  wrote {counts['postings']:,} ledger postings, {counts['events']:,} outbox events, "
-          f"{counts['files']} pain.001 files")
+    print(
+        f"roll-forward: {extended:,} periods planned in {rolled:.1f} s "
+        f"({people / rolled:,.0f} people/s)"
+    )
+    print(
+        f"payment run {run.run_id}: {run.instructed:,} paid in {run.batches} batches of "
+        f"{batch_size}, £{run.total_pence / 100:,.2f}, in {paid:.1f} s "
+        f"({run.instructed / paid:,.0f} people/s)"
+    )
+    print(
+        f"  wrote {counts['postings']:,} ledger postings, {counts['events']:,} outbox events, "
+        f"{counts['files']} pain.001 files"
+    )
     print(f"reconciliation: balanced={report.balanced} in {checked:.1f} s")
     for check in report.checks:
         if not check.ok:
             print(f"  FAILED {check.check}: {list(check.violations[:3])}")
-    print(f"peak RSS during roll-forward + run: {rss.peak / 2**20:,.0f} MiB"
-          + (f"; tracemalloc peak {traced / 2**20:,.0f} MiB" if traced else ""))
+    print(
+        f"peak RSS during roll-forward + run: {rss.peak / 2**20:,.0f} MiB"
+        + (f"; tracemalloc peak {traced / 2**20:,.0f} MiB" if traced else "")
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m devstack.payments_bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m devstack.payments_bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--batch-size", type=int, default=2_000)
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
-                        help="a server to create the benchmark database on")
-    parser.add_argument("--tracemalloc", action="store_true",
-                        help="also report Python's own peak allocations (slows the run)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL"),
+        help="a server to create the benchmark database on",
+    )
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="also report Python's own peak allocations (slows the run)",
+    )
     args = parser.parse_args()
     asyncio.run(bench(args.people, args.batch_size, args.database_url, args.tracemalloc))
 

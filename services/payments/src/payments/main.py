@@ -24,8 +24,11 @@ from payments.entrypoints.dependencies import Dependencies
 from payments.service_layer.payment_run import PaymentRuns
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-CONSUMES = [topics.ASSESSMENT_EVENTS.name, topics.BENEFITS_UC_CLAIMS.name,
-            topics.CARE_PLANS_EVENTS.name]
+CONSUMES = [
+    topics.ASSESSMENT_EVENTS.name,
+    topics.BENEFITS_UC_CLAIMS.name,
+    topics.CARE_PLANS_EVENTS.name,
+]
 Clock = Callable[[], date]
 
 
@@ -82,4 +85,3 @@ async def _command_line(args: argparse.Namespace) -> int:
         return await cli.run_payments_command(args, deps)
     finally:
         await pool.close()
-

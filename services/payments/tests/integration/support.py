@@ -45,14 +45,28 @@ class Service:
 
     async def deliver(self, *events: Any) -> None:
         """Applies events as the consumer does (inbox + handler + outbox in one transaction)."""
-        consumer = EventConsumer("payments", HANDLERS, self.runtime.uow, None, max_attempts=1,
-                                 backoff_ms=0, deps=lambda: self.deps, unprocessable=UNPROCESSABLE)
+        consumer = EventConsumer(
+            "payments",
+            HANDLERS,
+            self.runtime.uow,
+            None,
+            max_attempts=1,
+            backoff_ms=0,
+            deps=lambda: self.deps,
+            unprocessable=UNPROCESSABLE,
+        )
         for event in events:
             await consumer.apply(event)
 
     async def bank_account(self, person: str, account: str = "12345678") -> dict:
-        response = await self.http.put(f"/people/{person}/bank-account", json={
-            "payee_name": f"Person {person}", "sort_code": "404784", "account_number": account})
+        response = await self.http.put(
+            f"/people/{person}/bank-account",
+            json={
+                "payee_name": f"Person {person}",
+                "sort_code": "404784",
+                "account_number": account,
+            },
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -67,8 +81,11 @@ class Service:
         return report
 
     async def statuses(self) -> dict[str, str]:
-        rows = await self.pool.fetch("SELECT person_id, kind, status FROM scheduled_payments"
-                                     " WHERE due_date <= $1 ORDER BY person_id", self.clock())
+        rows = await self.pool.fetch(
+            "SELECT person_id, kind, status FROM scheduled_payments"
+            " WHERE due_date <= $1 ORDER BY person_id",
+            self.clock(),
+        )
         return {f"{r['person_id']}/{r['kind']}": r["status"] for r in rows}
 
     async def outbox_types(self) -> list[str]:
@@ -77,13 +94,18 @@ class Service:
 
 
 @asynccontextmanager
-async def running_service(infra: Any, database_url: str, files: Path,
-                          batch_size: int = 3) -> AsyncIterator[Service]:
+async def running_service(
+    infra: Any, database_url: str, files: Path, batch_size: int = 3
+) -> AsyncIterator[Service]:
     clock = Clock(TODAY)
     settings = PaymentsSettings(
-        database_url=database_url, kafka_bootstrap_servers=infra.bootstrap_servers,
-        relay_enabled=False, consumer_enabled=False, run_batch_size=batch_size,
-        bank_file_dir=files)
+        database_url=database_url,
+        kafka_bootstrap_servers=infra.bootstrap_servers,
+        relay_enabled=False,
+        consumer_enabled=False,
+        run_batch_size=batch_size,
+        bank_file_dir=files,
+    )
     app = create_app(settings, clock=clock)
     async with LifespanManager(app) as manager:
         async with AsyncClient(transport=ASGITransport(manager.app), base_url="http://p") as http:

@@ -42,8 +42,16 @@ def deliver(uow, england_and_wales):
 
     async def apply(*events, today: date = date(2025, 5, 12)) -> list:
         deps = fake_dependencies(uow, england_and_wales, today)
-        consumer = EventConsumer("payments", HANDLERS, lambda: uow, None, max_attempts=1,
-                                 backoff_ms=0, deps=lambda: deps, unprocessable=UNPROCESSABLE)
+        consumer = EventConsumer(
+            "payments",
+            HANDLERS,
+            lambda: uow,
+            None,
+            max_attempts=1,
+            backoff_ms=0,
+            deps=lambda: deps,
+            unprocessable=UNPROCESSABLE,
+        )
         before = len(uow.published)
         for event in events:
             await consumer.apply(event)

@@ -103,7 +103,9 @@ class FakeAwards:
         if stored.uc_claim_id is not None:
             award.uc_means = dict(self.store.uc_periods.get((person_id, stored.uc_claim_id), {}))
         award.to_recover_pence = sum(
-            o["outstanding"] for o in self.store.overpayments.values() if o["person_id"] == person_id
+            o["outstanding"]
+            for o in self.store.overpayments.values()
+            if o["person_id"] == person_id
         )
         self.uow.track(award)
         return award
@@ -112,7 +114,10 @@ class FakeAwards:
         store, changes = self.store, award.changes
         award.changes, award.is_new = AwardChanges(), False
         store.awards[award.person_id] = StoredAward(
-            award.award_id, award.person_id, award.first_day, award.uc_claim_id,
+            award.award_id,
+            award.person_id,
+            award.first_day,
+            award.uc_claim_id,
             award.next_period_start,
         )
         versions = store.versions_of.setdefault(award.award_id, [])
@@ -121,18 +126,30 @@ class FakeAwards:
             if row["period_start"] in changes.accrued:
                 row["accrued"] = changes.accrued[row["period_start"]]
         for a in changes.arrears:
-            store.rows.setdefault(a.instruction_id, {
-                "award_id": a.award_id, "person_id": a.person_id, "kind": "arrears",
-                "period_start": a.period_start, "period_end": a.period_end,
-                "due_date": a.due_date, "amount_pence": a.amount_pence,
-                "entitlement_pence": a.amount_pence, "recovery_pence": 0,
-                "accrued": a.amount_pence, "status": "scheduled", "statement": adjustment_json(a),
-            })
+            store.rows.setdefault(
+                a.instruction_id,
+                {
+                    "award_id": a.award_id,
+                    "person_id": a.person_id,
+                    "kind": "arrears",
+                    "period_start": a.period_start,
+                    "period_end": a.period_end,
+                    "due_date": a.due_date,
+                    "amount_pence": a.amount_pence,
+                    "entitlement_pence": a.amount_pence,
+                    "recovery_pence": 0,
+                    "accrued": a.amount_pence,
+                    "status": "scheduled",
+                    "statement": adjustment_json(a),
+                },
+            )
         for o in changes.overpayments:
             assert o.overpayment_id not in store.overpayments, "an overpayment raised twice"
             store.overpayments[o.overpayment_id] = {
-                "person_id": award.person_id, "amount": o.amount_pence,
-                "outstanding": o.amount_pence, "reason": o.reason,
+                "person_id": award.person_id,
+                "amount": o.amount_pence,
+                "outstanding": o.amount_pence,
+                "reason": o.reason,
             }
         store.post(changes.journals)
         if changes.replanned is not None:
@@ -142,18 +159,27 @@ class FakeAwards:
     def _replan(self, award: Award, planned: list) -> None:
         starts = {p.period.start for p in planned}
         for key, row in list(self.store.rows.items()):
-            if (row["award_id"] == award.award_id and row["kind"] == "period"
-                    and row["accrued"] is None and row["period_start"] not in starts):
+            if (
+                row["award_id"] == award.award_id
+                and row["kind"] == "period"
+                and row["accrued"] is None
+                and row["period_start"] not in starts
+            ):
                 del self.store.rows[key]
         for p in planned:
             row = self.store.rows.get(p.instruction_id)
             if row is None or row["accrued"] is None:
                 self.store.rows[p.instruction_id] = {
-                    "award_id": award.award_id, "person_id": award.person_id, "kind": "period",
-                    "period_start": p.period.start, "period_end": p.period.end,
-                    "due_date": p.due_date, "amount_pence": p.statement.net_pence,
+                    "award_id": award.award_id,
+                    "person_id": award.person_id,
+                    "kind": "period",
+                    "period_start": p.period.start,
+                    "period_end": p.period.end,
+                    "due_date": p.due_date,
+                    "amount_pence": p.statement.net_pence,
                     "entitlement_pence": p.statement.net_monthly_pence,
-                    "recovery_pence": p.statement.recovery_pence, "accrued": None,
+                    "recovery_pence": p.statement.recovery_pence,
+                    "accrued": None,
                     "status": (row or {}).get("status", "scheduled"),
                     "statement": statement_json(p.statement),
                 }
@@ -196,7 +222,8 @@ class FakeBankAccounts:
 
     async def release_held(self, person_id: str) -> list[UUID]:
         released = [
-            key for key, row in self.store.rows.items()
+            key
+            for key, row in self.store.rows.items()
             if row["person_id"] == person_id and row["status"] == "held"
         ]
         for key in released:

@@ -33,7 +33,11 @@ RUN = [
 
 
 def official_schema() -> etree.XMLSchema:
-    xsd = resources.files("payments.adapters.bankfile").joinpath("xsd/pain.001.001.03.xsd").read_bytes()
+    xsd = (
+        resources.files("payments.adapters.bankfile")
+        .joinpath("xsd/pain.001.001.03.xsd")
+        .read_bytes()
+    )
     return etree.XMLSchema(etree.fromstring(xsd))
 
 

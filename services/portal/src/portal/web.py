@@ -4,6 +4,7 @@ import asyncio
 import re
 from datetime import date
 
+from contracts.api.payments import PersonPayments
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -98,14 +99,12 @@ async def account(request: Request) -> Response:
         return RedirectResponse("/sign-in", status_code=303)
     person, clients = session.subject, request.app.state.clients
     sources = {
-        "decision": ("assessment", f"/people/{person}/decision"),
-        "payments": ("payments", f"/people/{person}/payments"),
-        "plan": ("care_plans", f"/people/{person}/plan"),
-        "messages": ("notifications", f"/people/{person}/messages"),
+        "decision": clients.get("assessment", f"/people/{person}/decision"),
+        "payments": clients.read("payments", f"/people/{person}/payments", PersonPayments),
+        "plan": clients.get("care_plans", f"/people/{person}/plan"),
+        "messages": clients.get("notifications", f"/people/{person}/messages"),
     }
-    results = await asyncio.gather(
-        *(clients.get(s, p) for s, p in sources.values()), return_exceptions=True
-    )
+    results = await asyncio.gather(*sources.values(), return_exceptions=True)
     context, unavailable = {}, []
     for name, result in zip(sources, results, strict=True):
         if isinstance(result, ServiceUnavailable):

@@ -18,6 +18,29 @@ DECISION = {
         "explanation": [{"text": "You scored 13 points.", "citation": "SI 2013/377"}],
     },
 }
+NEXT_PAYMENT = {
+    "instruction_id": "7b426972-6f74-5a34-b5ce-49e975f6db62",
+    "kind": "period",
+    "period_start": "2026-04-06",
+    "period_end": "2026-05-05",
+    "due_date": "2026-05-12",
+    "amount_pence": 84327,
+    "recovery_pence": 0,
+    "status": "scheduled",
+    "attempts": 0,
+    "statement": {"lines": [], "net_pence": 84327, "net_monthly_pence": 84327},
+}
+PAYMENTS = {
+    "person_id": PERSON,
+    "award_id": "AW1",
+    "first_day": "2026-04-06",
+    "aligned_to_universal_credit": False,
+    "net_monthly_pence": 84327,
+    "next_payment": NEXT_PAYMENT,
+    "owed_to_you_pence": 0,
+    "overpayment_outstanding_pence": 0,
+    "payments": [NEXT_PAYMENT],
+}
 
 
 class FakeClients:
@@ -29,9 +52,7 @@ class FakeClients:
             raise ServiceUnavailable(service)
         return {
             f"/people/{PERSON}/decision": DECISION,
-            f"/people/{PERSON}/payments": {
-                "next_payment": {"amount_pence": 84327, "due_date": "2026-05-12"}
-            },
+            f"/people/{PERSON}/payments": PAYMENTS,
             f"/people/{PERSON}/plan": {
                 "weekly_budget_pence": 19460,
                 "status": "draft",
@@ -41,6 +62,10 @@ class FakeClients:
                 {"subject": "We have made a decision", "body": "Dear Ada"}
             ],
         }.get(path)
+
+    async def read(self, service: str, path: str, model, **params):  # noqa: ANN001, ANN003, ANN201
+        body = await self.get(service, path, **params)
+        return None if body is None else model.model_validate(body)
 
     async def post(self, service: str, path: str, body: dict):  # noqa: ANN201
         if body == {"nino": "JT123456C", "date_of_birth": "1952-03-27"}:

@@ -56,7 +56,9 @@ class PostgresAwards:
         )
 
     async def exists(self, person_id: str) -> bool:
-        return bool(await self.conn.fetchval("SELECT 1 FROM awards WHERE person_id = $1", person_id))
+        return bool(
+            await self.conn.fetchval("SELECT 1 FROM awards WHERE person_id = $1", person_id)
+        )
 
     async def for_person(self, person_id: str) -> Award | None:
         row = await self.conn.fetchrow(f"{_AWARD} WHERE person_id = $1 FOR UPDATE", person_id)
@@ -200,7 +202,10 @@ class PostgresAwards:
 
     async def _save_row(self, award: Award) -> None:
         values = (
-            award.award_id, award.person_id, award.first_day, award.uc_claim_id,
+            award.award_id,
+            award.person_id,
+            award.first_day,
+            award.uc_claim_id,
             award.next_period_start,
         )
         if award.is_new:
@@ -264,8 +269,7 @@ class PostgresUcClaims:
 
     async def get(self, person_id: str) -> UcClaim | None:
         row = await self.conn.fetchrow(
-            "SELECT uc_claim_id, first_period_start, closed_on FROM uc_claims"
-            " WHERE person_id = $1",
+            "SELECT uc_claim_id, first_period_start, closed_on FROM uc_claims WHERE person_id = $1",
             person_id,
         )
         return UcClaim(**row) if row else None

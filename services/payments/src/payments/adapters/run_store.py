@@ -32,8 +32,16 @@ SELECT s.instruction_id, s.award_id, s.person_id, s.kind, s.period_start, s.peri
   JOIN awards a ON a.award_id = s.award_id
   LEFT JOIN uc_claims c ON c.person_id = s.person_id AND c.uc_claim_id = a.uc_claim_id
   LEFT JOIN bank_accounts b ON b.person_id = s.person_id"""
-_RUN_COLUMNS = ("run_id", "run_date", "status", "batches", "instructed", "held", "nil",
-                "total_pence")
+_RUN_COLUMNS = (
+    "run_id",
+    "run_date",
+    "status",
+    "batches",
+    "instructed",
+    "held",
+    "nil",
+    "total_pence",
+)
 
 
 @asynccontextmanager
@@ -53,18 +61,27 @@ class PostgresPaymentRuns:
         self.conn, self.uow = conn, uow
 
     async def unfinished(self) -> PaymentRun | None:
-        return _run(await self.conn.fetchrow(
-            "SELECT * FROM payment_runs WHERE status = 'in_progress'"))
+        return _run(
+            await self.conn.fetchrow("SELECT * FROM payment_runs WHERE status = 'in_progress'")
+        )
 
     async def completed(self, run_date: date) -> PaymentRun | None:
-        return _run(await self.conn.fetchrow(
-            "SELECT * FROM payment_runs WHERE run_date = $1 AND status = 'completed'"
-            " ORDER BY started_at DESC LIMIT 1", run_date))
+        return _run(
+            await self.conn.fetchrow(
+                "SELECT * FROM payment_runs WHERE run_date = $1 AND status = 'completed'"
+                " ORDER BY started_at DESC LIMIT 1",
+                run_date,
+            )
+        )
 
     async def anything_due(self, run_date: date) -> bool:
-        return bool(await self.conn.fetchval(
-            "SELECT 1 FROM scheduled_payments WHERE status = 'scheduled' AND due_date <= $1"
-            " LIMIT 1", run_date))
+        return bool(
+            await self.conn.fetchval(
+                "SELECT 1 FROM scheduled_payments WHERE status = 'scheduled' AND due_date <= $1"
+                " LIMIT 1",
+                run_date,
+            )
+        )
 
     async def create(self, run_date: date) -> PaymentRun:
         sequence = await self.conn.fetchval(
@@ -73,7 +90,9 @@ class PostgresPaymentRuns:
         run = PaymentRun(f"PR{run_date:%Y%m%d}-{sequence:02d}", run_date)
         await self.conn.execute(
             "INSERT INTO payment_runs (run_id, run_date, status) VALUES ($1, $2, $3)",
-            run.run_id, run.run_date, run.status,
+            run.run_id,
+            run.run_date,
+            run.status,
         )
         return run
 
@@ -84,7 +103,9 @@ class PostgresPaymentRuns:
         rows = await self.conn.fetch(
             "SELECT overpayment_id, person_id, outstanding_pence FROM overpayments"
             " WHERE person_id = ANY($1::text[]) AND outstanding_pence > 0"
-            " ORDER BY person_id, raised_at, overpayment_id FOR UPDATE", people)
+            " ORDER BY person_id, raised_at, overpayment_id FOR UPDATE",
+            people,
+        )
         return [OpenOverpayment(*r) for r in rows]
 
     async def post_batch(self, batch: PaymentBatch) -> None:
@@ -94,7 +115,8 @@ class PostgresPaymentRuns:
                 "UPDATE overpayments o SET outstanding_pence = o.outstanding_pence - r.pence"
                 " FROM unnest($1::text[], $2::bigint[]) AS r(id, pence)"
                 " WHERE o.overpayment_id = r.id",
-                list(batch.recovered), list(batch.recovered.values()),
+                list(batch.recovered),
+                list(batch.recovered.values()),
             )
         self.uow.track(batch)
 
@@ -103,7 +125,11 @@ class PostgresPaymentRuns:
             "UPDATE payment_runs SET batches = batches + 1, instructed = instructed + $2,"
             " held = held + $3, nil = nil + $4, total_pence = total_pence + $5"
             " WHERE run_id = $1 RETURNING batches",
-            batch.run.run_id, len(batch.instructions), batch.held, batch.nil, batch.total_pence,
+            batch.run.run_id,
+            len(batch.instructions),
+            batch.held,
+            batch.nil,
+            batch.total_pence,
         )
 
     async def save_batch(self, batch: PaymentBatch, bank_file: bytes | None) -> None:
@@ -119,27 +145,40 @@ class PostgresPaymentRuns:
             " FROM unnest($3::uuid[], $4::text[], $5::int[], $6::bigint[], $7::bigint[],"
             " $8::bigint[], $9::text[], $10::date[]) AS u(id, status, attempts, amount, recovery,"
             " accrued, hold_reason, executed_on) WHERE s.instruction_id = u.id",
-            batch.run.run_id, batch.file_id, [x.instruction_id for x in u],
-            [x.status for x in u], [x.attempts for x in u], [x.amount_pence for x in u],
-            [x.recovery_pence for x in u], [x.accrued_entitlement_pence for x in u],
-            [x.hold_reason for x in u], [x.executed_on for x in u],
+            batch.run.run_id,
+            batch.file_id,
+            [x.instruction_id for x in u],
+            [x.status for x in u],
+            [x.attempts for x in u],
+            [x.amount_pence for x in u],
+            [x.recovery_pence for x in u],
+            [x.accrued_entitlement_pence for x in u],
+            [x.hold_reason for x in u],
+            [x.executed_on for x in u],
         )
         if bank_file is not None:
             await self.conn.execute(
                 "INSERT INTO bank_files (file_id, run_id, batch_no, transactions, total_pence,"
                 " content) VALUES ($1,$2,$3,$4,$5,$6)",
-                batch.file_id, batch.run.run_id, batch.number, len(batch.instructions),
-                batch.total_pence, bank_file,
+                batch.file_id,
+                batch.run.run_id,
+                batch.number,
+                len(batch.instructions),
+                batch.total_pence,
+                bank_file,
             )
 
     async def complete(self, run_id: str) -> PaymentRun:
-        return _run(await self.conn.fetchrow(
-            "UPDATE payment_runs SET status = 'completed', completed_at = now()"
-            " WHERE run_id = $1 RETURNING *", run_id))
+        return _run(
+            await self.conn.fetchrow(
+                "UPDATE payment_runs SET status = 'completed', completed_at = now()"
+                " WHERE run_id = $1 RETURNING *",
+                run_id,
+            )
+        )
 
     async def get(self, run_id: str) -> PaymentRun | None:
-        run = _run(await self.conn.fetchrow(
-            "SELECT * FROM payment_runs WHERE run_id = $1", run_id))
+        run = _run(await self.conn.fetchrow("SELECT * FROM payment_runs WHERE run_id = $1", run_id))
         if run is not None:
             run.files = await self.files(run_id)
         return run
@@ -147,7 +186,9 @@ class PostgresPaymentRuns:
     async def files(self, run_id: str) -> list[BankFileSummary]:
         rows = await self.conn.fetch(
             "SELECT file_id, batch_no, transactions, total_pence FROM bank_files"
-            " WHERE run_id = $1 ORDER BY batch_no", run_id)
+            " WHERE run_id = $1 ORDER BY batch_no",
+            run_id,
+        )
         return [BankFileSummary(*r) for r in rows]
 
     async def file_contents(self, run_id: str) -> list[tuple[str, bytes]]:
@@ -173,9 +214,22 @@ def _due(row: Any) -> DuePayment:
         if isinstance(x, dict)
     )
     return DuePayment(
-        row["instruction_id"], row["award_id"], row["person_id"], row["kind"],
-        row["period_start"], row["period_end"], row["due_date"], row["amount_pence"],
-        row["entitlement_pence"], row["recovery_pence"], row["attempts"],
-        row["accrued_entitlement_pence"], lines, row["uc_claim_id"], row["uc_closed_on"],
-        row["payee_name"], row["sort_code"], row["account_number"],
+        row["instruction_id"],
+        row["award_id"],
+        row["person_id"],
+        row["kind"],
+        row["period_start"],
+        row["period_end"],
+        row["due_date"],
+        row["amount_pence"],
+        row["entitlement_pence"],
+        row["recovery_pence"],
+        row["attempts"],
+        row["accrued_entitlement_pence"],
+        lines,
+        row["uc_claim_id"],
+        row["uc_closed_on"],
+        row["payee_name"],
+        row["sort_code"],
+        row["account_number"],
     )

@@ -219,7 +219,11 @@ class Award:
             return None
         self.changes.accrued.update(changed)
         self.paid = [
-            AccruedPeriod(a.period_start, a.period_end, changed.get(a.period_start, a.accrued_entitlement_pence))
+            AccruedPeriod(
+                a.period_start,
+                a.period_end,
+                changed.get(a.period_start, a.accrued_entitlement_pence),
+            )
             for a in self.paid
         ]
         lines = recalculation_lines(result)
@@ -248,13 +252,18 @@ class Award:
         instruction = adjustment_instruction_id(self.person_id, self.award_id, cause.id)
         self.changes.arrears.append(
             Adjustment(
-                instruction, self.award_id, self.person_id, start, end, today, amount,
-                cause.why, lines,
+                instruction,
+                self.award_id,
+                self.person_id,
+                start,
+                end,
+                today,
+                amount,
+                cause.why,
+                lines,
             )
         )
-        entry = arrears_accrued(
-            journal_id(instruction, "accrued"), self.person_id, amount
-        )
+        entry = arrears_accrued(journal_id(instruction, "accrued"), self.person_id, amount)
         self.changes.journals.append(Posted(entry, "arrears_accrued", self.person_id, instruction))
 
     def _raise_overpayment(
@@ -268,9 +277,7 @@ class Award:
         )
         raised = RaisedOverpayment(overpayment_id, amount, reason)
         self.changes.overpayments.append(raised)
-        entry = overpayment_raised(
-            journal_id(overpayment_id, "raised"), self.person_id, amount
-        )
+        entry = overpayment_raised(journal_id(overpayment_id, "raised"), self.person_id, amount)
         self.changes.journals.append(Posted(entry, "overpayment_raised", self.person_id))
         return raised
 

@@ -127,8 +127,16 @@ class AppliedResponses:
     def _apply(self, line: int, response: BankResponse, payment: SentPayment) -> None:
         outcome = self._transition(response, payment)
         self.outcomes.append(outcome)
-        self.lines.append((line, response.instruction_id, payment.attempts,
-                           response.status.value, response.reason, outcome))
+        self.lines.append(
+            (
+                line,
+                response.instruction_id,
+                payment.attempts,
+                response.status.value,
+                response.reason,
+                outcome,
+            )
+        )
 
     def _transition(self, response: BankResponse, payment: SentPayment) -> str:
         status = response.status
@@ -136,20 +144,31 @@ class AppliedResponses:
             return "pending"
         if status is BankResponseStatus.ACCEPTED:
             return self._set(payment, "paid") if payment.status == "instructed" else "unchanged"
-        out_at_bank = ("instructed",) if status is BankResponseStatus.REJECTED else (
-            "instructed", "paid")
+        out_at_bank = (
+            ("instructed",) if status is BankResponseStatus.REJECTED else ("instructed", "paid")
+        )
         if payment.status not in out_at_bank:
             return "unchanged"  # already failed for this attempt (a repeated line or file)
         person, instruction = payment.person_id, payment.instruction_id
-        entry = payment_returned(journal_id(instruction, "returned", payment.attempts),
-                                        person, payment.amount_pence)
+        entry = payment_returned(
+            journal_id(instruction, "returned", payment.attempts), person, payment.amount_pence
+        )
         self.journals.append(Posted(entry, "payment_returned", person, instruction))
         action = failure_action(response, payment.attempts)
         reason = plain_reason(response.reason)
         payment.failure = {"status": status.value, "code": response.reason, "reason": reason}
         payment.hold_reason = reason if action is FailureAction.HOLD else None
-        self.events.append(PaymentFailed(person, instruction, status.value, response.reason,
-                                         reason, payment.amount_pence, action.value))
+        self.events.append(
+            PaymentFailed(
+                person,
+                instruction,
+                status.value,
+                response.reason,
+                reason,
+                payment.amount_pence,
+                action.value,
+            )
+        )
         return self._set(payment, "held" if action is FailureAction.HOLD else "scheduled")
 
     def _set(self, payment: SentPayment, status: str) -> str:

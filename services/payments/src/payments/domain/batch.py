@@ -127,8 +127,15 @@ def _plan(batch: PaymentBatch, due: DuePayment) -> None:
     if due.amount_pence > 0 and due.payee_name is None:
         batch.held += 1
         batch.updates.append(
-            PaymentUpdate(instruction_id, "held", due.attempts, due.amount_pence,
-                          due.recovery_pence, None, NO_BANK_ACCOUNT)
+            PaymentUpdate(
+                instruction_id,
+                "held",
+                due.attempts,
+                due.amount_pence,
+                due.recovery_pence,
+                None,
+                NO_BANK_ACCOUNT,
+            )
         )
         return
     first, net, recovery = due.first_send, due.amount_pence, 0
@@ -150,33 +157,50 @@ def _plan(batch: PaymentBatch, due: DuePayment) -> None:
     _send(batch, due, net, recovery if first else due.recovery_pence, accrued)
 
 
-def _send(batch: PaymentBatch, due: DuePayment, net: int, recovery: int, accrued: int | None) -> None:
+def _send(
+    batch: PaymentBatch, due: DuePayment, net: int, recovery: int, accrued: int | None
+) -> None:
     person, instruction_id, run = due.person_id, due.instruction_id, batch.run
     attempt = due.attempts + 1
     entry = payment_issued(journal_id(instruction_id, "issued", attempt), person, net)
     batch.journals.append(Posted(entry, "payment_issued", person, instruction_id))
     batch.updates.append(
-        PaymentUpdate(instruction_id, "instructed", attempt, net, recovery, accrued,
-                      executed_on=run.run_date)
+        PaymentUpdate(
+            instruction_id, "instructed", attempt, net, recovery, accrued, executed_on=run.run_date
+        )
     )
     batch.instructions.append(
         PaymentInstruction(
-            instruction_id, person, net, run.run_date, due.payee_name, due.sort_code,
-            due.account_number, bacs_reference(due.period_start if due.first_send else None),
+            instruction_id,
+            person,
+            net,
+            run.run_date,
+            due.payee_name,
+            due.sort_code,
+            due.account_number,
+            bacs_reference(due.period_start if due.first_send else None),
         )
     )
     batch.events.append(PaymentIssued(person, instruction_id, run.run_id, net, run.run_date))
     if due.attempts == 0:
         batch.events.append(
-            PaymentDue(person, instruction_id, due.award_id, due.period_start, due.period_end,
-                       due.due_date, net)
+            PaymentDue(
+                person,
+                instruction_id,
+                due.award_id,
+                due.period_start,
+                due.period_end,
+                due.due_date,
+                net,
+            )
         )
     if due.first_send:
         batch.events.append(_statement(due, recovery, net))
         if due.uc_claim_id and due.uc_closed_on is None:
             batch.events.append(
-                CareElementAwarded(person, due.uc_claim_id, due.period_start, due.period_end,
-                                   due.entitlement_pence)
+                CareElementAwarded(
+                    person, due.uc_claim_id, due.period_start, due.period_end, due.entitlement_pence
+                )
             )
 
 
@@ -193,9 +217,7 @@ def _recover(batch: PaymentBatch, person: str, instruction_id: UUID, planned: in
         batch.recovered[overpayment_id] = batch.recovered.get(overpayment_id, 0) + amount
         batch.events.append(OverpaymentRecovered(person, overpayment_id, amount, entry[1]))
     if taken:
-        entry = overpayment_recovered(
-            journal_id(instruction_id, "recovered"), person, taken
-        )
+        entry = overpayment_recovered(journal_id(instruction_id, "recovered"), person, taken)
         batch.journals.append(Posted(entry, "overpayment_recovered", person, instruction_id))
     return taken
 

@@ -165,9 +165,11 @@ def _component_lines(components: Sequence[WeeklyComponent], basis: str) -> list[
     if difference:
         last = lines[-1]
         lines[-1] = StatementLine(
-            last.label, last.amount_pence + difference,
+            last.label,
+            last.amount_pence + difference,
             f"{last.explanation} Adjusted by {pounds(difference)} so the parts add up to "
-            f"{pounds(gross_monthly_pence(components))}, the weekly total × 52 ÷ 12.")
+            f"{pounds(gross_monthly_pence(components))}, the weekly total × 52 ÷ 12.",
+        )
     return lines
 
 

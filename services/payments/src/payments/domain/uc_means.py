@@ -91,18 +91,25 @@ def uc_means_override(means: UcAssessedMeans, rules: UcMeansRules | None = None)
     rules = rules or rules_for(means.period_start)
     source = f"Universal Credit assessed your period from {long_date(means.period_start)}"
     if means.capital_pence > rules.capital_upper_pence:
-        return MeansOverride(0, (
-            f"{source}: your capital of {pounds(means.capital_pence)} is over "
-            f"{pounds(rules.capital_upper_pence)}, so nothing is payable for this period."
-        ), removes_whole_award=True)
+        return MeansOverride(
+            0,
+            (
+                f"{source}: your capital of {pounds(means.capital_pence)} is over "
+                f"{pounds(rules.capital_upper_pence)}, so nothing is payable for this period."
+            ),
+            removes_whole_award=True,
+        )
     tariff = tariff_income(means.capital_pence, rules)
     tapered = tapered_earnings(means.earned_income_pence, rules)
     total = means.unearned_income_pence + tariff + tapered
-    return MeansOverride(total, (
-        f"{source}. Unearned income {pounds(means.unearned_income_pence)}; "
-        f"income from capital of {pounds(means.capital_pence)} "
-        f"{pounds(tariff)}; earnings of {pounds(means.earned_income_pence)} less a "
-        f"work allowance of {pounds(rules.work_allowance_pence)}, at "
-        f"{percent_from_basis_points(rules.taper_basis_points)}: {pounds(tapered)}. "
-        f"Together these reduce your award by {pounds(total)} this month."
-    ))
+    return MeansOverride(
+        total,
+        (
+            f"{source}. Unearned income {pounds(means.unearned_income_pence)}; "
+            f"income from capital of {pounds(means.capital_pence)} "
+            f"{pounds(tariff)}; earnings of {pounds(means.earned_income_pence)} less a "
+            f"work allowance of {pounds(rules.work_allowance_pence)}, at "
+            f"{percent_from_basis_points(rules.taper_basis_points)}: {pounds(tapered)}. "
+            f"Together these reduce your award by {pounds(total)} this month."
+        ),
+    )

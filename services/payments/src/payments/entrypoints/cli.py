@@ -1,6 +1,6 @@
 """Run payments from the command line (cron, operators, fault tests):
 
-    PAYMENTS_DATABASE_URL=postgresql://… uv run python -m payments run-payments --run-date 2025-06-16
+    PAYMENTS_DATABASE_URL=postgresql://… python -m payments run-payments --run-date 2025-06-16
 
 The same use case as POST /payment-runs; running it again resumes an unfinished run or, once
 finished, does nothing. Events go to the outbox; the service's relay publishes them.
@@ -19,15 +19,21 @@ from payments.service_layer.payment_run import run_payments
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m payments", description=__doc__,
+        prog="python -m payments",
+        description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("run-payments", help="pay everything due on or before a date")
     run.add_argument("--run-date", type=date.fromisoformat, default=date.today())
     run.add_argument("--batch-size", type=int, default=None)
-    run.add_argument("--pause-after-batch", type=float, default=0.0, metavar="SECONDS",
-                     help="sleep after each committed batch (throttling the database)")
+    run.add_argument(
+        "--pause-after-batch",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="sleep after each committed batch (throttling the database)",
+    )
     return parser.parse_args(argv)
 
 

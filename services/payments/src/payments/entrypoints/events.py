@@ -63,8 +63,14 @@ async def on_uc_period_assessed(
 ) -> None:
     d = event.data
     command = RecordUcPeriodAssessed(
-        event.subject, event.id, d.uc_claim_id, d.period_start, d.period_end,
-        d.capital_pence, d.unearned_income_pence, d.earned_income_pence,
+        event.subject,
+        event.id,
+        d.uc_claim_id,
+        d.period_start,
+        d.period_end,
+        d.capital_pence,
+        d.unearned_income_pence,
+        d.earned_income_pence,
     )
     await uc_claims.record_uc_period_assessed(command, uow, deps.calendar, deps.today())
 
@@ -83,8 +89,14 @@ async def on_managed_services_changed(
         direct_payment_weekly_pence=d.direct_payment_weekly_pence,
         top_up_weekly_pence=d.top_up_weekly_pence,
         providers=tuple(
-            ProviderLine(p.service_code, p.provider_id, p.description, p.units_per_week,
-                         p.unit_rate_pence, p.weekly_cost_pence)
+            ProviderLine(
+                p.service_code,
+                p.provider_id,
+                p.description,
+                p.units_per_week,
+                p.unit_rate_pence,
+                p.weekly_cost_pence,
+            )
             for p in d.providers
             if p.arranged_by == "scheme"
         ),

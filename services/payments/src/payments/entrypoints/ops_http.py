@@ -22,9 +22,7 @@ class PaymentRunRequest(BaseModel):
 
 
 @router.post("/payment-runs", response_model=PaymentRun)
-async def start_payment_run(
-    body: PaymentRunRequest, response: Response, deps: Deps
-) -> PaymentRun:
+async def start_payment_run(body: PaymentRunRequest, response: Response, deps: Deps) -> PaymentRun:
     """Pays everything due on or before `run_date`; the same request again resumes an
     unfinished run, or (once finished) changes nothing."""
     run = await payment_run.run_payments(StartPaymentRun(body.run_date), deps.payment_runs)

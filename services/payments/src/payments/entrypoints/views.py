@@ -47,8 +47,9 @@ def scheduled_payment(p: ScheduledPayment) -> api.ScheduledPayment:
         attempts=p.attempts,
         statement=api.PaymentStatement(
             lines=[
-                api.StatementLine(label=x.label, amount_pence=x.amount_pence,
-                                  explanation=x.explanation)
+                api.StatementLine(
+                    label=x.label, amount_pence=x.amount_pence, explanation=x.explanation
+                )
                 for x in s.lines
             ],
             net_pence=s.net_pence,
@@ -122,8 +123,12 @@ def payment_run(run: PaymentRun, outcome: str | None = None) -> api.PaymentRun:
         outcome=outcome,
         files=[f.file_id for f in run.files],
         bank_files=[
-            api.BankFile(file_id=f.file_id, batch_no=f.batch_no, transactions=f.transactions,
-                         total_pence=f.total_pence)
+            api.BankFile(
+                file_id=f.file_id,
+                batch_no=f.batch_no,
+                transactions=f.transactions,
+                total_pence=f.total_pence,
+            )
             for f in run.files
         ],
     )
@@ -133,13 +138,18 @@ def reconciliation(report: Reconciliation) -> api.Reconciliation:
     return api.Reconciliation(
         balanced=report.balanced,
         checks=[
-            api.ReconciliationCheck(check=c.check, rule=c.rule, ok=c.ok,
-                                    violations=list(c.violations))
+            api.ReconciliationCheck(
+                check=c.check, rule=c.rule, ok=c.ok, violations=list(c.violations)
+            )
             for c in report.checks
         ],
         accounts=[
-            api.AccountBalance(account=a.account, debits_pence=a.debits_pence,
-                               credits_pence=a.credits_pence, balance_pence=a.balance_pence)
+            api.AccountBalance(
+                account=a.account,
+                debits_pence=a.debits_pence,
+                credits_pence=a.credits_pence,
+                balance_pence=a.balance_pence,
+            )
             for a in report.accounts
         ],
         outbox_pending=report.outbox_pending,

@@ -1,4 +1,4 @@
-"""Applying a bank response file (pain.002 or CSV): all of it, or nothing (domain/bank_responses)."""
+"""Applying a bank response file (pain.002 or CSV): all of it, or nothing."""
 
 import hashlib
 

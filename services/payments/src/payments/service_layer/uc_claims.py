@@ -40,8 +40,12 @@ async def record_uc_period_assessed(
     """Kept for the claim; an award aligned to it is settled again with these means."""
     known_claim(await uow.uc_claims.get(cmd.person_id), cmd.uc_claim_id)
     means = UcAssessedMeans.assessed(
-        cmd.uc_claim_id, cmd.period_start, cmd.period_end, cmd.capital_pence,
-        cmd.unearned_income_pence, cmd.earned_income_pence,
+        cmd.uc_claim_id,
+        cmd.period_start,
+        cmd.period_end,
+        cmd.capital_pence,
+        cmd.unearned_income_pence,
+        cmd.earned_income_pence,
     )
     await uow.uc_claims.add_period(cmd.person_id, cmd.uc_claim_id, means)
     award = await uow.awards.for_person(cmd.person_id)
