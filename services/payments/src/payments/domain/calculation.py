@@ -6,6 +6,7 @@ gross (weekly x 52 / 12 per component, reg 6 rounding) - means-test reduction
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from wording import long_date, pounds
 
@@ -14,6 +15,9 @@ from payments.domain.money import monthly_from_weekly, require_non_negative_penc
 from payments.domain.periods import AssessmentPeriod
 
 BASIS_POINTS_PER_WHOLE = 10_000
+# Every period's statement words its dates; a run plans hundreds of thousands of periods over a
+# few dozen distinct dates, and wording a date (Babel) costs more than the rest of the line.
+_day = lru_cache(maxsize=4096)(long_date)
 
 
 @dataclass(frozen=True)
@@ -129,10 +133,10 @@ def _why_this_decision(award: AwardVersion, period: AssessmentPeriod) -> str:
     if award.applies_by is AppliesBy.PERIOD_START:
         return (
             f"{decision} applies to periods beginning on or after "
-            f"{long_date(award.effective_from)}; this period began on {long_date(period.start)}."
+            f"{_day(award.effective_from)}; this period began on {_day(period.start)}."
         )
     return (
-        f"{decision} was in force on {long_date(period.end)}, the last day of this period, "
+        f"{decision} was in force on {_day(period.end)}, the last day of this period, "
         "so it applies to the whole period."
     )
 
