@@ -48,20 +48,23 @@ class PostgresLedger:
 
 
 def records(entries: list[Posted]) -> list[tuple[Any, ...]]:
-    return [
-        (
-            uuid.UUID(p.entry.id),
-            line,
-            p.kind,
-            posting.account,
-            p.person_id,
-            p.instruction_id,
-            posting.debit_pence,
-            posting.credit_pence,
-        )
-        for p in entries
-        for line, posting in enumerate(p.entry.lines, start=1)
-    ]
+    rows: list[tuple[Any, ...]] = []
+    for p in entries:
+        journal_id = uuid.UUID(p.entry.id)
+        rows += [
+            (
+                journal_id,
+                line,
+                p.kind,
+                posting.account,
+                p.person_id,
+                p.instruction_id,
+                posting.debit_pence,
+                posting.credit_pence,
+            )
+            for line, posting in enumerate(p.entry.lines, start=1)
+        ]
+    return rows
 
 
 async def post(conn: asyncpg.Connection, entries: list[Posted]) -> None:

@@ -1,7 +1,8 @@
 """Payments' domain events as published events: the only module knowing both sides.
 
 `to_contract_events` is the unit of work's `outbound`: on commit it maps the pending events of
-every aggregate the repositories tracked (awards, payment-run batches, applied bank responses).
+every aggregate the repositories tracked (awards, applied bank responses). A payment run's batch
+is mapped as it is stored (adapters/run_store.py says why).
 """
 
 from collections.abc import Callable, Iterable

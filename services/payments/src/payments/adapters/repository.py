@@ -424,7 +424,7 @@ class PostgresPaymentsUnitOfWork(AsyncpgUnitOfWork):
         self.uc_claims = PostgresUcClaims(self.conn)
         self.managed_services = PostgresManagedServices(self.conn)
         self.bank_accounts = PostgresBankAccounts(self.conn)
-        self.runs = PostgresPaymentRuns(self.conn, self)
+        self.runs = PostgresPaymentRuns(self.conn)
         self.bank_responses = PostgresBankResponses(self.conn, self)
         self.ledger = ledger_store.PostgresLedger(self.conn)
         return self

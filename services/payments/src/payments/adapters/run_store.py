@@ -8,9 +8,10 @@ from datetime import date
 from typing import Any
 
 import asyncpg
-from servicekit.uow import UnitOfWork
+from servicekit.uow import write_outbox
 
 from payments.adapters import ledger_store
+from payments.adapters.outbound import to_contract_events
 from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
 from payments.domain.calculation import StatementLine
 from payments.domain.errors import RunInProgress
@@ -57,8 +58,8 @@ async def payment_run_lock(pool: asyncpg.Pool) -> AsyncIterator[None]:
 
 
 class PostgresPaymentRuns:
-    def __init__(self, conn: asyncpg.Connection, uow: UnitOfWork) -> None:
-        self.conn, self.uow = conn, uow
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
 
     async def unfinished(self) -> PaymentRun | None:
         return _run(
@@ -109,6 +110,9 @@ class PostgresPaymentRuns:
         return [OpenOverpayment(*r) for r in rows]
 
     async def post_batch(self, batch: PaymentBatch) -> None:
+        """Its journals, recoveries and events. The events are written now, not on commit:
+        numbering the batch next locks the run's row until commit, and the other worker's batch
+        should not wait for this batch's outbox rows too."""
         await ledger_store.post(self.conn, batch.journals)
         if batch.recovered:
             await self.conn.execute(
@@ -118,7 +122,11 @@ class PostgresPaymentRuns:
                 list(batch.recovered),
                 list(batch.recovered.values()),
             )
-        self.uow.track(batch)
+        events = list(to_contract_events(batch))
+        batch.events.clear()
+        if events:
+            await write_outbox(self.conn, events)
+            await self.conn.execute("SELECT pg_notify('outbox', '')")  # the relay, on commit
 
     async def number_batch(self, batch: PaymentBatch) -> int:
         return await self.conn.fetchval(

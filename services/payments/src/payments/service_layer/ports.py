@@ -86,7 +86,7 @@ class PaymentRunRepository(Protocol):
         """Oldest first, locked."""
 
     async def post_batch(self, batch: PaymentBatch) -> None:
-        """Its journals and recoveries; its events are published on commit."""
+        """Its journals, recoveries and events (to the outbox, in this unit of work)."""
 
     async def number_batch(self, batch: PaymentBatch) -> int:
         """Adds the batch to its run's totals and gives its number. Locks the run until the
