@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from contracts.api.payments import PaymentRun, PersonLedger, PersonPayments, Reconciliation
 from payments.adapters.bankfile.schemas import PAIN_001, parse_untrusted, validate
 
 from ..unit.builders import decision
@@ -101,3 +102,23 @@ async def test_bad_run_requests_get_a_4xx_naming_the_field(svc) -> None:
         response = await svc.http.post("/payment-runs", json=body)
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] in ("run_date", "extra")
+
+
+async def test_every_read_answers_with_its_published_read_model(svc) -> None:
+    await seven_people_one_without_bank_details(svc)
+    svc.clock.today = RUN_DATE
+    posted = PaymentRun.model_validate(await svc.run(RUN_DATE, expect=201))
+    run = await svc.http.get(f"/payment-runs/{posted.run_id}")
+    fetched = PaymentRun.model_validate(run.json())
+    assert fetched.outcome is None and fetched.files == posted.files
+    assert [f.file_id for f in fetched.bank_files] == fetched.files
+    assert sum(f.total_pence for f in fetched.bank_files) == fetched.total_pence == 6 * MONTHLY
+    page = PersonPayments.model_validate((await svc.http.get("/people/p7/payments")).json())
+    assert page.net_monthly_pence == MONTHLY and page.payments[0].status == "held"
+    assert page.payments[1].statement.net_monthly_pence == MONTHLY
+    ledger = PersonLedger.model_validate((await svc.http.get("/people/p1/ledger")).json())
+    assert [p.kind for p in ledger.postings] == ["period_accrued", "payment_issued"]
+    report = Reconciliation.model_validate((await svc.http.get("/ops/reconciliation")).json())
+    assert report.balanced and len(report.checks) == 7
+    missing = await svc.http.get("/payment-runs/PR19990101-01")
+    assert missing.status_code == 404 and missing.json()["errors"][0]["field"] == "run_id"

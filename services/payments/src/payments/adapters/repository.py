@@ -1,25 +1,27 @@
-"""The PostgreSQL unit of work and its repositories: awards and their schedules, UC claims,
-managed services, bank accounts, bank responses (payment runs: run_store, the ledger:
-ledger_store). All of payments' SQL lives in adapters."""
+"""The PostgreSQL unit of work, and the repository of awards and their schedules. The other
+repositories: people_store (UC claims, managed services, bank accounts), run_store (payment
+runs), bank_response_store, ledger_store. All of payments' SQL lives in adapters."""
 
-import json
 from collections import defaultdict
 from dataclasses import asdict
 from datetime import date
 from typing import Any, Self
-from uuid import UUID
 
 import asyncpg
 from servicekit.uow import AsyncpgUnitOfWork, UnitOfWork
 
 from payments.adapters import ledger_store, outbound
+from payments.adapters.bank_response_store import PostgresBankResponses
+from payments.adapters.people_store import (
+    PostgresBankAccounts,
+    PostgresManagedServices,
+    PostgresUcClaims,
+)
 from payments.adapters.run_store import PostgresPaymentRuns
 from payments.adapters.schedule_rows import add_adjustment, stored_statement, upsert_planned
 from payments.domain.award import Award, AwardChanges
 from payments.domain.awards import AwardVersion, RecordedDecision, WeeklyComponent
-from payments.domain.bank_responses import AppliedResponses, SentPayment
-from payments.domain.managed import ManagedServices, ProviderLine
-from payments.domain.records import AccruedPeriod, PaymentsOfPerson, ScheduledPayment, UcClaim
+from payments.domain.records import AccruedPeriod, PaymentsOfPerson, ScheduledPayment
 from payments.domain.uc_means import UcAssessedMeans
 
 _AWARD = "SELECT award_id, person_id, first_day, uc_claim_id, next_period_start FROM awards"
@@ -38,10 +40,6 @@ _LEFT_TO_PLAN = """
       LEFT JOIN (SELECT person_id, sum(recovery_pence) AS planned FROM scheduled_payments
                   WHERE person_id = ANY($1::text[]) AND accrued_entitlement_pence IS NULL
                   GROUP BY person_id) p USING (person_id)"""
-MANAGED_SERVICES_SELECT = (
-    "SELECT plan_id, plan_version, weekly_budget_pence, managed_weekly_pence,"
-    " direct_payment_weekly_pence, top_up_weekly_pence, providers FROM managed_services"
-)
 
 
 class PostgresAwards:
@@ -263,158 +261,6 @@ class PostgresAwards:
         return means
 
 
-class PostgresUcClaims:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
-
-    async def get(self, person_id: str) -> UcClaim | None:
-        row = await self.conn.fetchrow(
-            "SELECT uc_claim_id, first_period_start, closed_on FROM uc_claims WHERE person_id = $1",
-            person_id,
-        )
-        return UcClaim(**row) if row else None
-
-    async def save(self, person_id: str, claim: UcClaim) -> None:
-        await self.conn.execute(
-            "INSERT INTO uc_claims (person_id, uc_claim_id, first_period_start, closed_on)"
-            " VALUES ($1,$2,$3,$4) ON CONFLICT (person_id) DO UPDATE SET uc_claim_id = $2,"
-            " first_period_start = $3, closed_on = $4",
-            person_id,
-            *asdict(claim).values(),
-        )
-
-    async def add_period(self, person_id: str, uc_claim_id: str, means: UcAssessedMeans) -> None:
-        await self.conn.execute(
-            "INSERT INTO uc_periods (person_id, uc_claim_id, period_start, period_end,"
-            " capital_pence, unearned_income_pence, earned_income_pence)"
-            " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (person_id, uc_claim_id, period_start)"
-            " DO UPDATE SET period_end = $4, capital_pence = $5, unearned_income_pence = $6,"
-            " earned_income_pence = $7, recorded_at = now()",
-            person_id,
-            uc_claim_id,
-            *asdict(means).values(),
-        )
-
-
-class PostgresManagedServices:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
-
-    async def get(self, person_id: str) -> ManagedServices | None:
-        row = await self.conn.fetchrow(f"{MANAGED_SERVICES_SELECT} WHERE person_id = $1", person_id)
-        return _managed(row) if row else None
-
-    async def for_update(self, person_id: str) -> ManagedServices | None:
-        row = await self.conn.fetchrow(
-            f"{MANAGED_SERVICES_SELECT} WHERE person_id = $1 FOR UPDATE", person_id
-        )
-        return _managed(row) if row else None
-
-    async def save(self, person_id: str, arrangement: ManagedServices, event_id: str) -> None:
-        """Insert or replace; the WHERE keeps an older version of the same plan from ever
-        overwriting a newer one, even without the use case's check."""
-        a = arrangement
-        await self.conn.execute(
-            "INSERT INTO managed_services (person_id, plan_id, plan_version, weekly_budget_pence,"
-            " managed_weekly_pence, direct_payment_weekly_pence, top_up_weekly_pence, providers,"
-            " event_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9) ON CONFLICT (person_id) DO UPDATE SET"
-            " plan_id = $2, plan_version = $3, weekly_budget_pence = $4,"
-            " managed_weekly_pence = $5, direct_payment_weekly_pence = $6,"
-            " top_up_weekly_pence = $7, providers = $8, event_id = $9, updated_at = now()"
-            " WHERE managed_services.plan_id <> $2 OR managed_services.plan_version < $3",
-            person_id,
-            a.plan_id,
-            a.plan_version,
-            a.weekly_budget_pence,
-            a.managed_weekly_pence,
-            a.direct_payment_weekly_pence,
-            a.top_up_weekly_pence,
-            [asdict(p) for p in a.providers],
-            event_id,
-        )
-
-
-class PostgresBankAccounts:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
-
-    async def save(
-        self, person_id: str, payee_name: str, sort_code: str, account_number: str
-    ) -> None:
-        await self.conn.execute(
-            "INSERT INTO bank_accounts (person_id, payee_name, sort_code, account_number)"
-            " VALUES ($1,$2,$3,$4) ON CONFLICT (person_id) DO UPDATE SET payee_name = $2,"
-            " sort_code = $3, account_number = $4, updated_at = now()",
-            person_id,
-            payee_name,
-            sort_code,
-            account_number,
-        )
-
-    async def release_held(self, person_id: str) -> list[UUID]:
-        rows = await self.conn.fetch(
-            "UPDATE scheduled_payments SET status = 'scheduled', hold_reason = NULL,"
-            " updated_at = now() WHERE person_id = $1 AND status = 'held'"
-            " RETURNING instruction_id",
-            person_id,
-        )
-        return [r["instruction_id"] for r in rows]
-
-
-class PostgresBankResponses:
-    def __init__(self, conn: asyncpg.Connection, uow: UnitOfWork) -> None:
-        self.conn, self.uow = conn, uow
-
-    async def summary(self, sha256: str) -> dict[str, object] | None:
-        return await self.conn.fetchval(
-            "SELECT summary FROM bank_response_files WHERE sha256 = $1", sha256
-        )
-
-    async def in_file(self, file_id: str) -> list[UUID] | None:
-        if not await self.conn.fetchval("SELECT 1 FROM bank_files WHERE file_id = $1", file_id):
-            return None
-        rows = await self.conn.fetch(
-            "SELECT instruction_id FROM scheduled_payments WHERE last_file_id = $1"
-            " AND status = 'instructed'",
-            file_id,
-        )
-        return [r["instruction_id"] for r in rows]
-
-    async def sent(self, instruction_ids: list[UUID]) -> dict[UUID, SentPayment]:
-        rows = await self.conn.fetch(
-            "SELECT instruction_id, person_id, status, attempts, amount_pence"
-            " FROM scheduled_payments WHERE instruction_id = ANY($1::uuid[]) FOR UPDATE",
-            instruction_ids,
-        )
-        return {r["instruction_id"]: SentPayment(*r) for r in rows}
-
-    async def save(self, applied: AppliedResponses) -> None:
-        await self.conn.execute(
-            "INSERT INTO bank_response_files (sha256, summary) VALUES ($1, $2)",
-            applied.sha256,
-            applied.summary,
-        )
-        await self.conn.copy_records_to_table(
-            "bank_responses",
-            columns=("sha256", "line", "instruction_id", "attempt", "status", "reason", "outcome"),
-            records=[(applied.sha256, *line) for line in applied.lines],
-        )
-        await ledger_store.post(self.conn, applied.journals)
-        changed = list(applied.changed.values())
-        if changed:
-            await self.conn.execute(
-                "UPDATE scheduled_payments s SET status = u.status, hold_reason = u.hold_reason,"
-                " failure = coalesce(u.failure::jsonb, s.failure), updated_at = now()"
-                " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])"
-                " AS u(id, status, hold_reason, failure) WHERE s.instruction_id = u.id",
-                [p.instruction_id for p in changed],
-                [p.status for p in changed],
-                [p.hold_reason for p in changed],
-                [None if p.failure is None else json.dumps(p.failure) for p in changed],
-            )
-        self.uow.track(applied)
-
-
 class PostgresPaymentsUnitOfWork(AsyncpgUnitOfWork):
     outbound = staticmethod(outbound.to_contract_events)
 
@@ -452,12 +298,6 @@ def _means(row: Any) -> UcAssessedMeans:
         row["unearned_income_pence"],
         row["earned_income_pence"],
     )
-
-
-def _managed(row: Any) -> ManagedServices:
-    values = dict(row)
-    values["providers"] = tuple(ProviderLine(**p) for p in values["providers"])
-    return ManagedServices(**values)
 
 
 def _scheduled(row: Any) -> ScheduledPayment:
