@@ -110,7 +110,7 @@ async def test_an_award_comes_back_as_it_was_saved(store) -> None:
         date(2025, 9, 10),
     )
     assert [(d.decision_id, d.terms) for d in award.decisions] == [("d1", saved.decisions[0].terms)]
-    assert award.paid == [] and award.to_recover_pence == 0
+    assert not award.paid and award.to_recover_pence == 0
     assert await store.published() == ["payment_schedule_created"]
 
 

@@ -14,9 +14,10 @@ never raise a second overpayment or pay arrears twice. What settling changed wai
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import MappingProxyType
 
 from wording import long_date, pounds
 
@@ -35,6 +36,7 @@ from payments.domain.working_days import WorkingDayCalendar
 
 SCHEDULE_HORIZON = timedelta(days=92)  # about three assessment periods ahead
 STATEMENT_NAMESPACE = uuid.UUID("5d0c86c4-4c0e-5a0b-9a53-0f5a3c1e7b21")
+NOTHING: Mapping = MappingProxyType({})
 REALIGNED = "Your payments now follow your Universal Credit assessment periods."
 
 
@@ -53,32 +55,34 @@ class RaisedOverpayment:
     reason: str
 
 
-@dataclass
+@dataclass(slots=True)
 class AwardChanges:
     """What the repository stores when the award is saved."""
 
-    decisions: list[RecordedDecision] = field(default_factory=list)
-    accrued: dict[date, int] = field(default_factory=dict)
+    # Empty tuples, not lists: a roll-forward holds thousands of awards that change nothing but
+    # `extended`, and every empty container would be one more object for the garbage collector.
+    decisions: tuple[RecordedDecision, ...] = ()
+    accrued: Mapping[date, int] = field(default_factory=lambda: NOTHING)
     """Periods already paid whose entitlement was recalculated: period start -> new amount."""
-    arrears: list[Adjustment] = field(default_factory=list)
-    overpayments: list[RaisedOverpayment] = field(default_factory=list)
-    journals: list[Posted] = field(default_factory=list)
-    replanned: list[PlannedPayment] | None = None
+    arrears: tuple[Adjustment, ...] = ()
+    overpayments: tuple[RaisedOverpayment, ...] = ()
+    journals: tuple[Posted, ...] = ()
+    replanned: Sequence[PlannedPayment] | None = None
     """Every unpaid period, planned again (unpaid periods not in it are dropped)."""
-    extended: list[PlannedPayment] = field(default_factory=list)
+    extended: Sequence[PlannedPayment] = ()
     """Periods added after those already planned (nothing else is touched)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Award:
     award_id: str
     person_id: str
     first_day: date
     uc_claim_id: str | None = None
     next_period_start: date | None = None
-    decisions: list[RecordedDecision] = field(default_factory=list)
-    paid: list[AccruedPeriod] = field(default_factory=list)
-    uc_means: dict[date, UcAssessedMeans] = field(default_factory=dict)
+    decisions: Sequence[RecordedDecision] = ()
+    paid: Sequence[AccruedPeriod] = ()
+    uc_means: Mapping[date, UcAssessedMeans] = field(default_factory=lambda: NOTHING)
     """What UC assessed for the periods of the claim the award is aligned to."""
     to_recover_pence: int = 0
     """Overpayment outstanding that the periods planned here are to recover."""
@@ -110,8 +114,8 @@ class Award:
         recorded = RecordedDecision(
             decision.decision_id, decision.decision_version, decision.terms(len(self.decisions) + 1)
         )
-        self.decisions.append(recorded)
-        self.changes.decisions.append(recorded)
+        self.decisions = (*self.decisions, recorded)
+        self.changes.decisions += (recorded,)
         why = (
             f"Decision {decision.decision_id} changed your award from "
             f"{long_date(decision.effective_date)}."
@@ -142,7 +146,7 @@ class Award:
         self, means: UcAssessedMeans, cause_id: str, today: date, calendar: WorkingDayCalendar
     ) -> None:
         """Takes in what UC assessed for one of its periods."""
-        self.uc_means[means.period_start] = means
+        self.uc_means = {**self.uc_means, means.period_start: means}
         why = (
             "Universal Credit assessed your income and capital for the period from "
             f"{long_date(means.period_start)}."
@@ -217,15 +221,15 @@ class Award:
         changed = {d.period.start: d.due_pence for d in result.differences if d.difference_pence}
         if not changed:
             return None
-        self.changes.accrued.update(changed)
-        self.paid = [
+        self.changes.accrued = {**self.changes.accrued, **changed}
+        self.paid = tuple(
             AccruedPeriod(
                 a.period_start,
                 a.period_end,
                 changed.get(a.period_start, a.accrued_entitlement_pence),
             )
             for a in self.paid
-        ]
+        )
         lines = recalculation_lines(result)
         start, end = min(a.period_start for a in self.paid), max(a.period_end for a in self.paid)
         statement_id = str(uuid.uuid5(STATEMENT_NAMESPACE, f"{self.award_id}/{cause.id}"))
@@ -250,7 +254,7 @@ class Award:
         lines: tuple[StatementLine, ...],
     ) -> None:
         instruction = adjustment_instruction_id(self.person_id, self.award_id, cause.id)
-        self.changes.arrears.append(
+        self.changes.arrears += (
             Adjustment(
                 instruction,
                 self.award_id,
@@ -261,10 +265,10 @@ class Award:
                 amount,
                 cause.why,
                 lines,
-            )
+            ),
         )
         entry = arrears_accrued(journal_id(instruction, "accrued"), self.person_id, amount)
-        self.changes.journals.append(Posted(entry, "arrears_accrued", self.person_id, instruction))
+        self.changes.journals += (Posted(entry, "arrears_accrued", self.person_id, instruction),)
 
     def _raise_overpayment(
         self, cause: Cause, statement_id: str, start: date, end: date, result: Recalculation
@@ -276,9 +280,9 @@ class Award:
             f"entitled to for {long_date(start)} to {long_date(end)}."
         )
         raised = RaisedOverpayment(overpayment_id, amount, reason)
-        self.changes.overpayments.append(raised)
+        self.changes.overpayments += (raised,)
         entry = overpayment_raised(journal_id(overpayment_id, "raised"), self.person_id, amount)
-        self.changes.journals.append(Posted(entry, "overpayment_raised", self.person_id))
+        self.changes.journals += (Posted(entry, "overpayment_raised", self.person_id),)
         return raised
 
     def _record_schedule(

@@ -29,7 +29,7 @@ class NoAwardInForce(PaymentsError, LookupError):
     """No decision version reaches the period: nothing can be calculated for it."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WeeklyComponent:
     name: str
     weekly_pence: int
@@ -38,7 +38,7 @@ class WeeklyComponent:
         require_non_negative_pence(self.weekly_pence, f"weekly amount of {self.name!r}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AwardVersion:
     decision_version: int
     effective_from: date
@@ -126,7 +126,7 @@ class Decision:
             raise InvalidDecision(f"decision {self.decision_id}: {exc}") from exc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RecordedDecision:
     """A decision the award has taken in, as its version ``terms.decision_version``."""
 
