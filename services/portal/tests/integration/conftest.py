@@ -88,6 +88,31 @@ def decision() -> dict:
     return DECISION
 
 
+NEXT_PAYMENT = {
+    "instruction_id": "7b426972-6f74-5a34-b5ce-49e975f6db62",
+    "kind": "period",
+    "period_start": "2026-04-06",
+    "period_end": "2026-05-05",
+    "due_date": "2026-05-12",
+    "amount_pence": 84327,
+    "recovery_pence": 0,
+    "status": "scheduled",
+    "attempts": 0,
+    "statement": {"lines": [], "net_pence": 84327, "net_monthly_pence": 84327},
+}
+PAYMENTS = {
+    "person_id": "P-ONE",
+    "award_id": "AW1",
+    "first_day": "2026-04-06",
+    "aligned_to_universal_credit": False,
+    "net_monthly_pence": 84327,
+    "next_payment": NEXT_PAYMENT,
+    "owed_to_you_pence": 0,
+    "overpayment_outstanding_pence": 0,
+    "payments": [NEXT_PAYMENT],
+}
+
+
 PLAN = {  # a care-plans PlanView, as GET /people/{person_id}/plan answers
     "plan_id": "P-ONE:D-1",
     "person_id": "P-ONE",
@@ -144,7 +169,7 @@ class FakeServices:
             return None
         return {
             "/decision": decision(),
-            "/payments": {"next_payment": {"amount_pence": 84327, "due_date": "2026-05-12"}},
+            "/payments": PAYMENTS | {"person_id": person},
             "/plan": PLAN,
             "/messages": {
                 "person_id": person,
