@@ -136,7 +136,7 @@ async def test_a_claim_after_the_decision_realigns_the_award(infra, wired) -> No
     assert [s["period_start"].day for s in starts] == [20, 20, 20, 20]
 
 
-async def _publish_raw(infra, topic: str, value: bytes) -> None:  # noqa: ANN001
+async def _publish_raw(infra, topic: str, value: bytes) -> None:
     broker = KafkaBroker(**infra.faststream_options())
     async with broker:
         await broker.publish(value, topic, key=b"own")

@@ -17,7 +17,7 @@ from portal.sessions import SignedIn
 router = APIRouter()
 
 
-def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:  # noqa: ANN003
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
     """A page; its navigation and sign-out form follow the session the page's check found."""
     user: SignedIn | None = getattr(request.state, "signed_in", None)
     if user is None:
