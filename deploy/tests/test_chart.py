@@ -299,7 +299,7 @@ class _Receiver(http.server.BaseHTTPRequestHandler):
     status = 200
     calls: list[tuple[str, str]] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         type(self).calls.append(("POST", self.path))
         self.send_response(type(self).status)
         self.end_headers()
