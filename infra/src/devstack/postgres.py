@@ -9,7 +9,8 @@ import asyncio
 import os
 import pwd
 import signal
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +45,7 @@ class PostgresCluster:
     pid: int
     bindir: Path
     os_user: str | None
+    fast: bool = False
 
     @property
     def data_dir(self) -> Path:
@@ -149,7 +151,7 @@ def _start(cluster_dir: Path, port: int, fast: bool, timeout: float) -> Postgres
             f"PostgreSQL did not start: {error}\nlast log lines:\n{log_tail(log_file)}"
         ) from error
     pid = int((data_dir / "postmaster.pid").read_text().split()[0])
-    return PostgresCluster(cluster_dir, port, pid, bindir, user)
+    return PostgresCluster(cluster_dir, port, pid, bindir, user, fast)
 
 
 async def start_postgres(
@@ -179,8 +181,11 @@ def is_running(cluster_dir: Path, pid: int | None = None) -> bool:
     return pid is not None and process_matches(pid, [str(cluster_dir / "data")])
 
 
-def stop_postgres(cluster_dir: Path, pid: int | None = None, timeout: float = 30.0) -> bool:
-    """`pg_ctl stop -m fast`; falls back to signals if pg_ctl fails. False if not running."""
+def stop_postgres(
+    cluster_dir: Path, pid: int | None = None, timeout: float = 30.0, mode: str = "fast"
+) -> bool:
+    """`pg_ctl stop -m <mode>` (`immediate` is a crash: no checkpoint, recovery on the next
+    start); falls back to signals if pg_ctl fails. False if not running."""
     cluster_dir = cluster_dir.resolve()
     pid = pid or _postmaster_pid(cluster_dir)
     if pid is None or not is_running(cluster_dir, pid):
@@ -195,7 +200,7 @@ def stop_postgres(cluster_dir: Path, pid: int | None = None, timeout: float = 30
                 "-D",
                 str(cluster_dir / "data"),
                 "-m",
-                "fast",
+                mode,
                 "-w",
                 "-t",
                 str(int(timeout)),
@@ -204,8 +209,20 @@ def stop_postgres(cluster_dir: Path, pid: int | None = None, timeout: float = 30
             timeout + 10,
         )
     except PostgresError:
-        terminate(pid, timeout, sig=signal.SIGINT)  # SIGINT = fast shutdown
+        terminate(pid, timeout, sig=signal.SIGQUIT if mode == "immediate" else signal.SIGINT)
     return True
+
+
+@asynccontextmanager
+async def postgres_down(cluster: PostgresCluster, mode: str = "immediate") -> AsyncIterator[None]:
+    """The server stopped for the block (by default as a crash: no checkpoint, recovery when it
+    starts), then started again on the same port and data; `cluster.pid` follows. For tests."""
+    await asyncio.to_thread(stop_postgres, cluster.cluster_dir, cluster.pid, 30.0, mode)
+    try:
+        yield
+    finally:
+        started = await start_postgres(cluster.cluster_dir, cluster.port, fast=cluster.fast)
+        cluster.pid = started.pid
 
 
 def _quote_ident(name: str) -> str:
