@@ -118,12 +118,12 @@ def platform_down(*, apps_only: bool = False) -> list[str]:
         recorded = json.loads(path.read_text())
         supervisor = recorded.pop("supervisor", None)
         if supervisor and pid_alive(supervisor["pid"]):
+            stopped += ["supervisor", *(n for n, e in recorded.items() if pid_alive(e["pid"]))]
             terminate(supervisor["pid"], timeout=60)  # it stops its apps first
-            stopped.append("supervisor")
         for name, entry in recorded.items():
             if pid_alive(entry["pid"]):
                 terminate(entry["pid"], timeout=20)
-                stopped.append(name)
+                stopped += [] if name in stopped else [name]
         path.unlink()
     if not apps_only:
         stopped += local.infra_down()
