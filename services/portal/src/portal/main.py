@@ -17,6 +17,7 @@ from portal.formatting import long_date, money
 from portal.notify_markup import notify_to_html
 from portal.ops import router as ops_router
 from portal.sessions import SessionCookies
+from portal.unavailable import install_unavailable_page
 from portal.web import router
 
 ASSETS = Path(__file__).resolve().parents[2] / "node_modules" / "govuk-frontend" / "dist" / "govuk"
@@ -63,6 +64,7 @@ def create_app(settings: PortalSettings | None = None) -> Any:
         settings.session_secret, secure=settings.environment == "production"
     )
     install_error_handlers(app)
+    install_unavailable_page(app)
     app.mount(
         "/assets",
         StaticFiles(directory=settings.assets_dir or ASSETS, check_dir=False),
