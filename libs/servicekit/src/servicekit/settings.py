@@ -36,9 +36,10 @@ class ServiceSettings(BaseSettings):
     consumer_infrastructure_wait_seconds: float = Field(
         30, gt=0, description="waiting this long on one message, rewind and read it again"
     )
-    consumer_static_membership: bool = True
     consumer_instance_id: str | None = Field(
-        None, description="group.instance.id; default <service>@<host>:<http port>"
+        None,
+        description="static group membership (group.instance.id): each replica its own, stable"
+        " across its restarts (devstack sets <app>@<host>:<port>); unset: dynamic membership",
     )
     relay_enabled: bool = True
     relay_batch_size: int = Field(500, ge=1)
