@@ -29,6 +29,7 @@ class RepositoryError(Exception):
         (asyncpg.TooManyConnectionsError("too many connections"), "database"),
         (asyncpg.InterfaceError("connection is closed"), "database"),
         (asyncpg.InterfaceError("pool is closing"), "database"),
+        (asyncpg.InternalClientError("cannot switch to state 11; another operation"), "database"),
         (KafkaConnectionError("no broker"), "broker"),
         (NotLeaderForPartitionError(), "broker"),
         (RequestTimedOutError(), "broker"),

@@ -76,6 +76,8 @@ def _own_part(exc: BaseException) -> str | None:
         return DATABASE if state[:2] in _POSTGRES_CLASSES or state in _POSTGRES_STATES else None
     if isinstance(exc, asyncpg.InterfaceError):
         return DATABASE if any(text in str(exc) for text in _CLOSED) else None
+    if isinstance(exc, asyncpg.InternalClientError):
+        return DATABASE  # the protocol's state broken mid-call, e.g. by a terminated backend
     if isinstance(exc, KafkaError):
         return None if isinstance(exc, _RECORD_FAULTS) else BROKER
     if isinstance(exc, IncorrectState):
