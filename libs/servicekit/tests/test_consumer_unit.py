@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 from servicekit.consumer import EventConsumer, Unprocessable
+from servicekit.supervision import Backoff
 from servicekit.testing import FakeUnitOfWork
 
 from .support import submitted
@@ -22,8 +23,9 @@ RECORD = SimpleNamespace(topic="t", partition=0, offset=7, key=b"k", value=b"{}"
 
 def consumer_with(handler, uow: FakeUnitOfWork, dead: FakeDeadLetters) -> EventConsumer:
     return EventConsumer(
-        "svc", {type(submitted()): handler}, lambda: uow, dead, max_attempts=3, backoff_ms=0
-    )
+        "svc", {type(submitted()): handler}, lambda: uow, dead, max_attempts=3, backoff_ms=0,
+        infrastructure_backoff=Backoff(first=0.01), infrastructure_wait=0.1,
+    )  # fmt: skip
 
 
 async def test_a_redelivered_event_is_applied_once() -> None:
