@@ -101,6 +101,30 @@ async def test_events_emitted_by_a_handler_carry_causation_and_correlation() -> 
     assert (emitted.causationid, emitted.correlationid) == (cause.id, "flow-1")
 
 
+async def test_events_mapped_from_aggregates_at_commit_carry_causation_and_correlation(
+    monkeypatch,
+) -> None:
+    from servicekit.events import new_event
+
+    class Plan:
+        def __init__(self) -> None:
+            self.events = ["drafted"]
+
+    def outbound(plan: Plan) -> list:  # runs at commit, as a service's adapters/outbound.py does
+        cause = submitted()
+        return [new_event(type(cause), source="/s", subject="p", data=cause.data)]
+
+    uow, dead, cause = FakeUnitOfWork(), FakeDeadLetters(), submitted(correlationid="flow-2")
+    monkeypatch.setattr(FakeUnitOfWork, "outbound", staticmethod(outbound))
+
+    async def handler(event, uow, deps) -> None:
+        uow.track(Plan())
+
+    await consumer_with(handler, uow, dead).apply(cause, RECORD)
+    [emitted] = uow.published
+    assert (emitted.causationid, emitted.correlationid) == (cause.id, "flow-2")
+
+
 class UnknownPerson(Exception):
     """A service's domain error naming an event it can never apply."""
 

@@ -182,9 +182,10 @@ class EventConsumer:
         async with self._uow_factory() as uow:
             if not await uow.first_time(self.name, event):
                 return  # already applied: a redelivery changes nothing
+            # Committing inside: events mapped from aggregates at commit are caused by this one.
             with caused_by(event.id, event.correlationid):
                 await handler(event, uow, self._deps())
-            await uow.commit()
+                await uow.commit()
 
     async def _dead_letter(
         self, record: Any, event: Envelope[Any], exc: Exception, attempts: int
