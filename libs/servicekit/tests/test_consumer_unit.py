@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 from servicekit.consumer import EventConsumer, Unprocessable
+from servicekit.supervision import Backoff
 from servicekit.testing import FakeUnitOfWork
 
 from .support import submitted
@@ -13,17 +14,18 @@ class FakeDeadLetters:
     def __init__(self) -> None:
         self.sent: list = []
 
-    async def send(self, letter) -> None:  # noqa: ANN001
+    async def send(self, letter) -> None:
         self.sent.append(letter)
 
 
 RECORD = SimpleNamespace(topic="t", partition=0, offset=7, key=b"k", value=b"{}", headers=[])
 
 
-def consumer_with(handler, uow: FakeUnitOfWork, dead: FakeDeadLetters) -> EventConsumer:  # noqa: ANN001
+def consumer_with(handler, uow: FakeUnitOfWork, dead: FakeDeadLetters) -> EventConsumer:
     return EventConsumer(
-        "svc", {type(submitted()): handler}, lambda: uow, dead, max_attempts=3, backoff_ms=0
-    )
+        "svc", {type(submitted()): handler}, lambda: uow, dead, max_attempts=3, backoff_ms=0,
+        infrastructure_backoff=Backoff(first=0.01), infrastructure_wait=0.1,
+    )  # fmt: skip
 
 
 async def test_a_redelivered_event_is_applied_once() -> None:
@@ -99,6 +101,30 @@ async def test_events_emitted_by_a_handler_carry_causation_and_correlation() -> 
     assert (emitted.causationid, emitted.correlationid) == (cause.id, "flow-1")
 
 
+async def test_events_mapped_from_aggregates_at_commit_carry_causation_and_correlation(
+    monkeypatch,
+) -> None:
+    from servicekit.events import new_event
+
+    class Plan:
+        def __init__(self) -> None:
+            self.events = ["drafted"]
+
+    def outbound(plan: Plan) -> list:  # runs at commit, as a service's adapters/outbound.py does
+        cause = submitted()
+        return [new_event(type(cause), source="/s", subject="p", data=cause.data)]
+
+    uow, dead, cause = FakeUnitOfWork(), FakeDeadLetters(), submitted(correlationid="flow-2")
+    monkeypatch.setattr(FakeUnitOfWork, "outbound", staticmethod(outbound))
+
+    async def handler(event, uow, deps) -> None:
+        uow.track(Plan())
+
+    await consumer_with(handler, uow, dead).apply(cause, RECORD)
+    [emitted] = uow.published
+    assert (emitted.causationid, emitted.correlationid) == (cause.id, "flow-2")
+
+
 class UnknownPerson(Exception):
     """A service's domain error naming an event it can never apply."""
 
@@ -111,9 +137,13 @@ async def test_a_domain_error_declared_unprocessable_is_dead_lettered_at_once() 
         raise UnknownPerson("no such person P1")
 
     consumer = EventConsumer(
-        "svc", {type(submitted()): handler}, lambda: uow, dead, backoff_ms=0,
+        "svc",
+        {type(submitted()): handler},
+        lambda: uow,
+        dead,
+        backoff_ms=0,
         unprocessable=(UnknownPerson,),
-    )  # fmt: skip
+    )
     await consumer.apply(submitted(), RECORD)
     assert len(attempts) == 1
     assert [(d.error_class, d.reason) for d in dead.sent] == [
