@@ -77,6 +77,9 @@ class QualifyingBenefitSection(Section):
     rates: list[Text] = []
 
 
+PremiumFact = Literal[tuple(PREMIUM_FACTS)]  # type: ignore[valid-type]  # the domain's list
+
+
 class PremiumSection(Section):
     code: Text
     title: Text
@@ -84,7 +87,7 @@ class PremiumSection(Section):
     couple_pence: Pence
     under_pension_credit_age_only: Flag
     qualifying_benefits: list[QualifyingBenefitSection] = []
-    qualifying_facts: list[Literal[tuple(PREMIUM_FACTS)]] = []  # type: ignore[valid-type]
+    qualifying_facts: list[PremiumFact] = []
     citation: Text
     verify: Note = None
 

@@ -75,7 +75,7 @@ def _qualifies(premium: Premium, means: MeansFacts, rules: RuleSet) -> list[str]
     for benefit in premium.qualifying_benefits:
         if benefit.income_type not in means.weekly_income_pence:
             continue
-        title = rules.means_test.income_type(benefit.income_type).title  # type: ignore[union-attr]
+        title = rules.means_test.title_of(benefit.income_type)
         rate = benefit_rate(benefit.income_type, means, rules)
         if not benefit.rates:
             reasons.append(f"you get {title}")

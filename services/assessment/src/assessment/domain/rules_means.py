@@ -151,3 +151,7 @@ class MeansTestRules:
 
     def income_type(self, code: str) -> IncomeType | None:
         return next((t for t in self.income_types if t.code == code), None)
+
+    def title_of(self, code: str) -> str:
+        kind = self.income_type(code)
+        return kind.title if kind is not None else code

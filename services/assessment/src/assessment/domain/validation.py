@@ -63,13 +63,13 @@ def _check_descriptors(descriptors: Any, rules: RuleSet, errors: list[FieldError
 
 
 def _descriptor_problem(activity: Activity, code: Any, rules: RuleSet) -> str | None:
-    if not isinstance(code, str) or rules.activity_of_descriptor(code) is None:
+    owner = rules.activity_of_descriptor(code) if isinstance(code, str) else None
+    if owner is None:
         return f"unknown descriptor code {code!r}"
-    if activity.descriptor(code) is None:
-        owner = rules.activity_of_descriptor(code)
+    if owner.number != activity.number:
         return (
-            f"descriptor {code} belongs to activity {owner.number}"  # type: ignore[union-attr]
-            f" ({owner.name}), not activity {activity.number}"  # type: ignore[union-attr]
+            f"descriptor {code} belongs to activity {owner.number}"
+            f" ({owner.name}), not activity {activity.number}"
         )
     return None
 

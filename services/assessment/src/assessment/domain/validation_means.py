@@ -142,7 +142,7 @@ def _check_rates_are_known(means: MeansFacts, rules: RuleSet, errors: list[Field
         pence = means.weekly_income_pence.get(kind)
         if pence is None or kind in means.benefit_rates or rates.rate_paying(pence) is not None:
             continue
-        title = rules.means_test.income_type(kind).title  # type: ignore[union-attr]
+        title = rules.means_test.title_of(kind)
         named = [f"{name} {pounds(amount)}" for name, amount in rates.rates.items()]
         message = (
             f"give the rate {title} is paid at: {pounds(pence)} a week is none of this year's "

@@ -79,7 +79,7 @@ class DecideReconsiderationRequest(Strict):
     reviewer_id: str = Field(min_length=1, max_length=64)
     facts: Annotated[AssessmentFactsBody, WrapValidator(_facts_or_unchanged)] = Field(
         description='The revised assessment, or "unchanged" to keep the original facts',
-        json_schema_extra=lambda schema: _or_unchanged(schema),
+        json_schema_extra=_or_unchanged,
     )
     evidence_notes: str = Field("", max_length=20_000)
 
