@@ -15,6 +15,7 @@ from assessment.adapters.ruleset_fields import (
     PositiveCount,
     Section,
     Text,
+    UniqueCodes,
     refuse,
     repeated,
 )
@@ -111,7 +112,7 @@ class MinimumIncomeGuaranteeSection(Section):
     citation: Text
     personal_amounts: NonEmpty[PersonalAmountSection]
     per_dependent_child: CitedPenceSection
-    premiums: list[PremiumSection]
+    premiums: UniqueCodes[PremiumSection]
 
     @field_validator("personal_amounts")
     @classmethod
@@ -122,13 +123,6 @@ class MinimumIncomeGuaranteeSection(Section):
         if not any(r.household == "single" and r.pension_credit_age for r in rows):
             raise refuse("single", "needs a single person's amount at pension credit age")
         return rows
-
-    @field_validator("premiums")
-    @classmethod
-    def _codes_are_unique(cls, premiums: list[PremiumSection]) -> list[PremiumSection]:
-        if problem := repeated([p.code for p in premiums]):
-            raise refuse("repeated", problem)
-        return premiums
 
     def to_domain(self) -> m.MinimumIncomeGuarantee:
         return m.MinimumIncomeGuarantee(
@@ -198,7 +192,7 @@ class MeansTestSection(Section):
     capital_upper_limit: CitedPenceSection
     tariff_income: TariffIncomeSection
     minimum_income_guarantee: MinimumIncomeGuaranteeSection
-    income_types: NonEmpty[IncomeTypeSection]
+    income_types: UniqueCodes[IncomeTypeSection]
     night_care_disregard: NightCareSection
     care_home: CareHomeSection
     deductions: Cited
@@ -213,13 +207,6 @@ class MeansTestSection(Section):
         if lower is not None and not lower.pence < upper.pence:
             raise refuse("order", "must be above the lower limit")
         return upper
-
-    @field_validator("income_types")
-    @classmethod
-    def _codes_are_unique(cls, types: list[IncomeTypeSection]) -> list[IncomeTypeSection]:
-        if problem := repeated([t.code for t in types]):
-            raise refuse("repeated", problem)
-        return types
 
     @model_validator(mode="after")
     def _income_types_are_known(self) -> Self:

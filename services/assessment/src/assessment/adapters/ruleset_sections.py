@@ -16,6 +16,7 @@ from assessment.adapters.ruleset_fields import (
     PositiveCount,
     Section,
     Text,
+    UniqueCodes,
     refuse,
     repeated,
 )
@@ -96,14 +97,7 @@ class DescriptorChoiceSection(Section):
 
 class ReliabilitySection(Section):
     citation: Text
-    criteria: NonEmpty[CodedText]
-
-    @field_validator("criteria")
-    @classmethod
-    def _codes_are_unique(cls, criteria: list[CodedText]) -> list[CodedText]:
-        if problem := repeated([c.code for c in criteria]):
-            raise refuse("repeated", problem)
-        return criteria
+    criteria: UniqueCodes[CodedText]
 
     def to_domain(self) -> r.ReliabilityRules:
         criteria = tuple(r.ReliabilityCriterion(c.code, c.text, c.citation) for c in self.criteria)
@@ -193,16 +187,9 @@ class MinimumSection(Section):
 class OutcomeTestSection(Section):
     """The outcomes part of an eligibility test (the adult's or the carer's)."""
 
-    outcomes: NonEmpty[CodedText]
-    unable_to_achieve: NonEmpty[CodedText]
+    outcomes: UniqueCodes[CodedText]
+    unable_to_achieve: UniqueCodes[CodedText]
     outcomes_not_achieved: MinimumSection
-
-    @field_validator("outcomes", "unable_to_achieve")
-    @classmethod
-    def _codes_are_unique(cls, items: list[CodedText]) -> list[CodedText]:
-        if problem := repeated([item.code for item in items]):
-            raise refuse("repeated", problem)
-        return items
 
     @field_validator("outcomes_not_achieved")
     @classmethod
