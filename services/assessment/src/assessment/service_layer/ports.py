@@ -8,6 +8,7 @@ have in-memory fakes that pass the same suite.
 from typing import Any, Protocol, Self
 
 from assessment.domain import Case, DecisionRecord, Person
+from assessment.domain.caseload import CaseloadEntry, CaseloadQuery
 
 
 class PeopleRepository(Protocol):
@@ -38,6 +39,11 @@ class CaseRepository(Protocol):
 
     async def decision_in_force_for(self, person_id: str) -> DecisionRecord | None:
         """The person's latest decision not superseded, over all their cases."""
+        ...
+
+    async def caseload_entries(self, query: CaseloadQuery) -> list[CaseloadEntry]:
+        """The cases the query's assignment (assigned_to, or unassigned), area and search (a
+        NINO, or part of a name) pick; the domain's caseload() does the rest."""
         ...
 
 

@@ -1,0 +1,49 @@
+"""The caseload's read of many cases at once: one row per case, with only what its work item
+needs (the domain's caseload.work_of), filtered by assignment, area and search in SQL."""
+
+import asyncpg
+from pydantic import TypeAdapter
+
+from assessment.domain.caseload import CaseloadEntry, CaseloadQuery
+from assessment.domain.records import Person
+
+_PERSON = TypeAdapter(Person)
+_ENTRIES = """
+SELECT c.case_id, c.status, c.version, c.assigned_to, c.opened_on, to_jsonb(p) AS person,
+  (SELECT min(r.requested_on) FROM reconsiderations r
+   WHERE r.case_id = c.case_id AND r.status = 'requested') AS reconsideration_requested_on,
+  (SELECT d.review_date FROM decisions d
+   WHERE d.case_id = c.case_id AND d.status <> 'superseded') AS review_date,
+  (SELECT x.purpose FROM assessment_drafts x WHERE x.case_id = c.case_id) AS draft_purpose
+FROM cases c JOIN people p USING (person_id)
+WHERE ($1::text IS NULL OR c.assigned_to = $1)
+  AND (NOT $2::boolean OR c.assigned_to IS NULL)
+  AND ($3::text IS NULL OR p.area_code = $3)
+  AND ($4::text IS NULL OR p.nino = upper(replace($4, ' ', ''))
+       OR strpos(lower(p.full_name), lower($4)) > 0)
+ORDER BY c.opened_on, c.case_id
+"""
+
+
+async def caseload_entries(conn: asyncpg.Connection, query: CaseloadQuery) -> list[CaseloadEntry]:
+    rows = await conn.fetch(
+        _ENTRIES,
+        query.assigned_to,
+        query.unassigned,
+        query.area_code,
+        (query.search or "").strip() or None,
+    )
+    return [
+        CaseloadEntry(
+            case_id=row["case_id"],
+            person=_PERSON.validate_python(row["person"]),
+            status=row["status"],
+            version=row["version"],
+            assigned_to=row["assigned_to"],
+            opened_on=row["opened_on"],
+            reconsideration_requested_on=row["reconsideration_requested_on"],
+            review_date=row["review_date"],
+            draft_purpose=row["draft_purpose"],
+        )
+        for row in rows
+    ]
