@@ -18,6 +18,7 @@ from servicekit.http import CorrelationMiddleware, install_error_handlers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal.access import NotAllowed, ServiceTokens, SignInRequired
+from portal.assessor import router as assessor_router
 from portal.clients import ServiceClients
 from portal.config import PortalSettings
 from portal.formatting import long_date, money
@@ -103,6 +104,7 @@ def create_app(settings: PortalSettings | None = None) -> Any:
     app.include_router(signin_router)
     app.include_router(router)
     app.include_router(ops_router)
+    app.include_router(assessor_router)
 
     @app.get("/health/live")
     async def live() -> dict[str, str]:

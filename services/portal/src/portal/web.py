@@ -23,7 +23,7 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
     if user is None:
         nav = [{"href": "/sign-in", "text": "Sign in"}]
     elif user.kind == "staff":
-        nav = [{"href": "/ops", "text": "Operations"}] if user.has_role("operations") else []
+        nav = staff_nav(request, user)
     else:
         nav = [{"href": "/account", "text": "Your award"}]
     return request.app.state.templates.TemplateResponse(
@@ -32,6 +32,23 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
         {"cspNonce": request.state.csp_nonce, "nav_items": nav, "user": user, **context},
         status_code=status_code,
     )
+
+
+STAFF_NAV = (
+    ("/assessor", "Caseload", "assessor"),
+    ("/assessor/reconsiderations", "Reconsiderations", "reviewer"),
+    ("/assessor/calculator", "Policy calculator", "assessor"),
+    ("/ops", "Operations", "operations"),
+)
+
+
+def staff_nav(request: Request, user: SignedIn) -> list[dict[str, object]]:
+    path = request.url.path
+    shown = [(href, text) for href, text, role in STAFF_NAV if user.has_role(role)]
+    current = max(
+        (h for h, _ in shown if path == h or path.startswith(h + "/")), key=len, default=""
+    )
+    return [{"href": h, "text": t, "active": h == current} for h, t in shown]
 
 
 @router.get("/", response_class=HTMLResponse)

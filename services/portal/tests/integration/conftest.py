@@ -154,7 +154,7 @@ class FakeServices:
     def __init__(self, down: frozenset[str] = frozenset()) -> None:
         self.down, self.calls = down, []
 
-    async def get(self, service: str, path: str, token: str | None = None, **params):
+    async def get(self, service: str, path: str, token: str | None = None, headers=None, **params):
         self.calls.append((service, path, token))
         if service in self.down:
             raise ServiceUnavailable(service)

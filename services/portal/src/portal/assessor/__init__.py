@@ -1,0 +1,9 @@
+"""The assessors' workspace: caseload, the person's record, recording assessments,
+reconsiderations, changes of circumstances, care-plan work and the policy calculator."""
+
+from fastapi import APIRouter
+
+from portal.assessor import caseload
+
+router = APIRouter()
+router.include_router(caseload.router)
