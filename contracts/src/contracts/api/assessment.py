@@ -288,6 +288,15 @@ class CaseloadItem(ReadModel):
     draft_purpose: DecisionKind | None = Field(description="An assessment in progress, for what")
 
 
+class CaseAssignment(ReadModel):
+    """GET /cases/{case_id}/assignment: who is on the case (nothing about the person), to know
+    before reading the record whether a purpose must be given."""
+
+    case_id: str
+    assigned_to: str | None
+    version: int
+
+
 class Caseload(ReadModel):
     """GET /caseload: an assessor's cases, or the unassigned queue, overdue work first."""
 
@@ -377,6 +386,7 @@ READ_MODELS: tuple[type[BaseModel], ...] = (
     PersonCases,
     VerifiedPerson,
     Caseload,
+    CaseAssignment,
     RuleSets,
     RuleSetView,
     GoldenCase,

@@ -199,3 +199,14 @@ async def test_the_calculator_under_a_named_rule_set(api) -> None:
     assert proposed["award"]["gross_weekly_pence"] != in_force["award"]["gross_weekly_pence"]
     unknown = await api.post("/calculator", json=body | {"rule_set_id": "GB-NOPE"})
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "rule_set_id"
+
+
+async def test_who_is_on_a_case_reads_without_the_record(api) -> None:
+    case = (await api.post("/cases", json=PERSON)).json()
+    path = f"/cases/{case['case_id']}/assignment"
+    assert (await api.get(path)).status_code == 401
+    assert (await api.get(path, headers=as_("asha"))).json() == {
+        "case_id": case["case_id"],
+        "assigned_to": None,
+        "version": 1,
+    }

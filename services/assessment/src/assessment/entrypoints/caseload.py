@@ -3,7 +3,7 @@ case."""
 
 from typing import Annotated, Literal
 
-from contracts.api.assessment import Caseload, CaseSummary
+from contracts.api.assessment import CaseAssignment, Caseload, CaseSummary
 from fastapi import APIRouter, Depends, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -50,6 +50,12 @@ async def caseload_view(
         search=q,
     )
     return views.caseload(await queries.caseload(query, deps.uow(), deps.today()))
+
+
+@router.get("/cases/{case_id}/assignment")
+async def assignment(case_id: str, deps: Deps, who: CaseReader) -> CaseAssignment:
+    case = await queries.case(case_id, deps.uow())
+    return CaseAssignment(case_id=case.case_id, assigned_to=case.assigned_to, version=case.version)
 
 
 @router.post("/cases/{case_id}/assignment")

@@ -3,7 +3,8 @@ reconsiderations, changes of circumstances, care-plan work and the policy calcul
 
 from fastapi import APIRouter
 
-from portal.assessor import caseload
+from portal.assessor import caseload, record
 
 router = APIRouter()
 router.include_router(caseload.router)
+router.include_router(record.router)

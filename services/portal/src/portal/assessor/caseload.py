@@ -62,7 +62,7 @@ async def caseload(request: Request, user: Assessor, view: str = "mine") -> Resp
 @router.post("/cases/{case_id}/take", dependencies=[Depends(check_csrf)])
 async def take(request: Request, case_id: str, user: Assessor) -> Response:
     """The case is assigned to the signed-in assessor."""
-    return await _assign(request, user, case_id, user.subject, "/assessor?view=mine")
+    return await _assign(request, user, case_id, user.subject, f"/assessor/cases/{case_id}")
 
 
 @router.get("/cases/{case_id}/assign")

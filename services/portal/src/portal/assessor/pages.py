@@ -3,12 +3,13 @@ changed since the page was loaded) and the version a form was loaded on."""
 
 from typing import Annotated, Any
 
-from contracts.api.assessment import CaseDetail
+from contracts.api.assessment import CaseAssignment, CaseDetail
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from portal.access import staff_with
 from portal.assessor.forms import Problems
+from portal.assessor.purposes import purpose_given
 from portal.assessor.workspace import Workspace
 from portal.clients import Answer
 from portal.sessions import SignedIn
@@ -44,3 +45,19 @@ async def conflict(request: Request, ws: Workspace, case_id: str, back: str) -> 
 
 def refused(problems: Problems, answer: Answer, fields: dict[str, str], fallback: str) -> None:
     problems.from_service(answer.errors(), fields, fallback)
+
+
+async def case_workspace(
+    request: Request, user: SignedIn, case_id: str
+) -> tuple[Workspace | None, Response | None]:
+    """Calls about the case, with the purpose given for it when it is not the user's; or the
+    page to show instead (no such case, or the question why they are opening it)."""
+    ws = Workspace(request, user, await purpose_given(request, user, case_id))
+    if ws.purpose:
+        return ws, None
+    on_case = await ws.read("assessment", f"/cases/{case_id}/assignment", CaseAssignment)
+    if on_case is None:
+        return None, page(request, "missing.html", 404, title="No such case")
+    if on_case.assigned_to != user.subject:
+        return None, see_other(f"/assessor/cases/{case_id}/purpose")
+    return ws, None

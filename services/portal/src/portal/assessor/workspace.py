@@ -32,6 +32,11 @@ class Workspace:
         headers = {PURPOSE_HEADER: self.purpose} if self.purpose else {}
         return headers | ({"If-Match": f'"{version}"'} if version is not None else {})
 
+    async def get(self, service: str, path: str, **params: Any) -> Any | None:
+        """A read's JSON as it is (a list, or a model the portal does not know yet)."""
+        token = await self._token(service)
+        return await self.clients.get(service, path, token, self._headers(), **params)
+
     async def read(self, service: str, path: str, model: type[M], **params: Any) -> M | None:
         token = await self._token(service)
         return await self.clients.read(service, path, model, token, self._headers(), **params)
