@@ -249,6 +249,8 @@ class DraftView(ReadModel):
     purpose: DecisionKind
     author: str
     started_on: date
+    rule_set_id: str = Field(description="The rules its answers are checked against")
+    decision_date: date = Field(description="The day it will be decided for (picks the rules)")
     facts: dict[str, Any] = Field(description="The calculator's case format, as filled in so far")
     sections: list[str] = Field(description="Every part the assessment needs, in order")
     answered: list[str]

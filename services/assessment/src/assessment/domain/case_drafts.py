@@ -32,10 +32,12 @@ class DraftWork:
         today: date,
         reconsideration_id: str | None = None,
         may_review: bool = False,
+        uc_figures: dr.UcFigures | None = None,
     ) -> dr.Draft:
         """The draft for `purpose`, started now, or the one already in progress for it. A change
         or a reconsideration starts from the facts behind the decision it revises; only a
-        reviewer (`may_review`) who neither made nor assessed it takes a reconsideration."""
+        reviewer (`may_review`) who neither made nor assessed it takes a reconsideration. The
+        means are pre-filled from `uc_figures` (the latest UC assessment) when given."""
         if purpose == wf.RECONSIDERATION:
             _only_a_reviewer(may_review)
         if self.draft is not None:
@@ -60,6 +62,8 @@ class DraftWork:
             draft = _from_decision(draft, self, original)
         else:
             raise InvalidAssessment([FieldError("purpose", f"unknown purpose {purpose!r}")])
+        if uc_figures is not None:
+            draft = replace(draft, uc_figures=uc_figures)
         self.draft = draft
         return draft
 
@@ -87,8 +91,9 @@ class DraftWork:
             on = self._draft_decision_date(draft, today)
             dr.check_section(section, value, rulebook.in_force_on(on, "effective_date"), on)
             if section == dr.MEANS:
-                kept = dr.check_means_changes(value, uc_figures, means_changes or {})
-                draft = replace(draft, uc_figures=uc_figures, means_changes=kept)
+                figures = uc_figures or draft.uc_figures
+                kept = dr.check_means_changes(value, figures, means_changes or {})
+                draft = replace(draft, uc_figures=figures, means_changes=kept)
         self.draft = draft.with_section(section, value, note)
         return self.draft
 

@@ -39,8 +39,12 @@ _PLACEHOLDER: dict[str, Any] = {  # neutral answers for the sections a check is 
     },
     "means": {"capital_pence": 0, "weekly_income_pence": {}, "age": 40},
 }
-UC_FIGURES = ("capital_pence", "weekly_income_pence.earnings", "weekly_income_pence.other")
-"""The means figures a Universal Credit claim gives: capital, earned and unearned income."""
+UC_FIGURES = {
+    "capital_pence": "capital",
+    "weekly_income_pence.earnings": "weekly earnings",
+    "weekly_income_pence.other": "other weekly income",
+}
+"""The means figures a Universal Credit claim gives (capital, earned and unearned income)."""
 
 
 @dataclass(frozen=True)
@@ -176,7 +180,8 @@ def check_means_changes(
             errors.append(
                 FieldError(
                     f"means_changes.{name}",
-                    f"differs from the Universal Credit figure of {pounds(prefilled)}: say why",
+                    f"the {UC_FIGURES[name]} differs from the Universal Credit figure of"
+                    f" {pounds(prefilled)}: say why it changed",
                 )
             )
         kept[name] = reason

@@ -38,11 +38,6 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class StartDraftRequest(_Strict):
-    purpose: Literal["new_claim", "change_of_circumstances", "reconsideration"]
-    reconsideration_id: str | None = Field(None, max_length=64)
-
-
 class UcFiguresBody(_Strict):
     uc_claim_id: str = Field(min_length=1, max_length=64)
     period_start: date
@@ -52,11 +47,19 @@ class UcFiguresBody(_Strict):
     unearned_income_monthly_pence: int = Field(ge=0)
 
 
+class StartDraftRequest(_Strict):
+    purpose: Literal["new_claim", "change_of_circumstances", "reconsideration"]
+    reconsideration_id: str | None = Field(None, max_length=64)
+    uc_figures: UcFiguresBody | None = Field(
+        None, description="The latest UC assessment (payments' UC claim) to pre-fill means from"
+    )
+
+
 class SaveSectionRequest(_Strict):
     value: Any = Field(None, description="The part's facts, as in the calculator's case format")
     note: str = Field("", max_length=20_000, description="Evidence notes for this part")
     uc_figures: UcFiguresBody | None = Field(None, description="means: what it was pre-filled from")
-    means_changes: dict[Literal[UC_FIGURES], str] = Field(  # type: ignore[valid-type]
+    means_changes: dict[Literal[tuple(UC_FIGURES)], str] = Field(  # type: ignore[valid-type]
         default_factory=dict, description="means: a UC figure changed -> why"
     )
     effective_date: date | None = Field(None, description="change: the date of the change")
@@ -98,8 +101,15 @@ async def start_draft(
     response: Response,
 ) -> CaseDetail:
     """Starts the assessment in progress for the purpose, or resumes the one there is."""
+    figures = body.uc_figures.model_dump(mode="json") if body.uc_figures else None
     command = StartDraft(
-        case_id, body.purpose, who.subject, body.reconsideration_id, seen, who.has_role(REVIEWER)
+        case_id,
+        body.purpose,
+        who.subject,
+        body.reconsideration_id,
+        seen,
+        who.has_role(REVIEWER),
+        figures,
     )
     return _detail(await drafts.start_draft(command, deps.uow(), deps.today()), deps, response)
 

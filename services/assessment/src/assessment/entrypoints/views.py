@@ -44,7 +44,7 @@ def case_detail(
     draft = None
     if case.draft is not None and rulebook is not None and today is not None:
         on = case.draft_decision_date(today)
-        draft = draft_view(case.draft, rulebook.in_force_on(on, "effective_date"))
+        draft = draft_view(case.draft, rulebook.in_force_on(on, "effective_date"), on)
     return api.CaseDetail(
         case=case_summary(case),
         assessments=[
@@ -63,9 +63,11 @@ def case_detail(
     )
 
 
-def draft_view(draft: Draft, rules: RuleSet) -> api.DraftView:
+def draft_view(draft: Draft, rules: RuleSet, on: date) -> api.DraftView:
     figures = draft.uc_figures
     return api.DraftView(
+        rule_set_id=rules.id,
+        decision_date=on,
         purpose=draft.purpose,  # type: ignore[arg-type]
         author=draft.author,
         started_on=draft.started_on,

@@ -79,6 +79,8 @@ class StartDraft:
     seen_version: int | None = None
     may_review: bool = False
     """The caller holds the reviewer role (a reconsideration needs it)."""
+    uc_figures: dict[str, Any] | None = None
+    """The person's latest Universal Credit assessment, to pre-fill the means from."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,10 @@ async def start_draft(cmd: StartDraft, uow: AssessmentUnitOfWork, today: date) -
     async with uow:
         case = await uow.cases.get(cmd.case_id, lock=True)
         case.expect_version(cmd.seen_version)
-        case.start_draft(cmd.purpose, cmd.by, today, cmd.reconsideration_id, cmd.may_review)
+        figures = UcFigures.from_dict(cmd.uc_figures) if cmd.uc_figures else None
+        case.start_draft(
+            cmd.purpose, cmd.by, today, cmd.reconsideration_id, cmd.may_review, figures
+        )
         await uow.cases.save(case)
         await uow.commit()
     return case

@@ -3,8 +3,9 @@ reconsiderations, changes of circumstances, care-plan work and the policy calcul
 
 from fastapi import APIRouter
 
-from portal.assessor import caseload, record
+from portal.assessor import assessment, caseload, record
 
 router = APIRouter()
 router.include_router(caseload.router)
 router.include_router(record.router)
+router.include_router(assessment.router)
