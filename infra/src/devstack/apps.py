@@ -97,7 +97,7 @@ def start_app(app: App, port: int, env: Mapping[str, str], log_dir: Path) -> Run
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / f"{app.name}.log"
     with log_file.open("ab") as log:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 (argv of our own tools, no shell)
             [
                 sys.executable,
                 "-m",
@@ -125,7 +125,7 @@ def start_process(name: str, python_args: list[str], port: int, log_dir: Path) -
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / f"{name}.log"
     with log_file.open("ab") as log:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 (argv of our own tools, no shell)
             [sys.executable, "-u", *python_args],
             stdout=log,
             stderr=subprocess.STDOUT,

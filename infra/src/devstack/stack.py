@@ -42,7 +42,7 @@ SERVICE_DATABASES: tuple[str, ...] = (
 )
 KAFKA_ENV = "KAFKA_BOOTSTRAP_SERVERS"
 KAFKA_CA_ENV = "KAFKA_SSL_CAFILE"  # with KAFKA_BOOTSTRAP_SERVERS: the broker's CA
-KAFKA_ADMIN_PASSWORD_ENV = "KAFKA_ADMIN_PASSWORD"  # with KAFKA_BOOTSTRAP_SERVERS: `admin`'s
+KAFKA_ADMIN_PASSWORD_ENV = "KAFKA_ADMIN_PASSWORD"  # with KAFKA_BOOTSTRAP_SERVERS: `admin`'s  # noqa: S105 (the name of an environment variable)
 DATABASE_ENV = "DATABASE_URL"  # the superuser's URL of an existing server
 
 

@@ -115,7 +115,7 @@ class AsyncpgCaseRepository:
 
     async def decision_in_force_for(self, person_id: str) -> DecisionRecord | None:
         row = await self._conn.fetchrow(
-            f"SELECT {_DECISION_COLUMNS} FROM decisions"
+            f"SELECT {_DECISION_COLUMNS} FROM decisions"  # noqa: S608 (columns from the records' fields; values are parameters)
             " WHERE person_id = $1 AND status <> 'superseded'"
             " ORDER BY decided_on DESC, decided_at DESC LIMIT 1",
             person_id,
@@ -193,7 +193,7 @@ class AsyncpgCaseRepository:
         for d in decisions:
             if d.decision_id not in seen:
                 await self._conn.execute(
-                    f"INSERT INTO decisions ({_DECISION_COLUMNS}) VALUES ({_placeholders(d)})",
+                    f"INSERT INTO decisions ({_DECISION_COLUMNS}) VALUES ({_placeholders(d)})",  # noqa: S608 (columns from the records' fields; values are parameters)
                     *astuple(d),
                 )
 
@@ -203,7 +203,7 @@ class AsyncpgCaseRepository:
         for r in reconsiderations:
             if r.reconsideration_id not in seen:
                 await self._conn.execute(
-                    f"INSERT INTO reconsiderations ({_RECONSIDERATION_COLUMNS})"
+                    f"INSERT INTO reconsiderations ({_RECONSIDERATION_COLUMNS})"  # noqa: S608 (columns from the records' fields; values are parameters)
                     f" VALUES ({_placeholders(r)})",
                     *astuple(r),
                 )

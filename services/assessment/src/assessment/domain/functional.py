@@ -55,7 +55,8 @@ def _score_component(
 
 def _score_activity(activity: Activity, code: str) -> ActivityScore:
     descriptor = activity.descriptor(code)
-    assert descriptor is not None, "validate_facts checks descriptors first"
+    if descriptor is None:  # validate_facts checks descriptors first
+        raise ValueError(f"activity {activity.number} has no descriptor {code}")
     return ActivityScore(activity.number, descriptor.code, descriptor.points)
 
 
