@@ -41,6 +41,9 @@ class ServiceDefinition:
     consumes: Sequence[str] = ()
     routers: Sequence[APIRouter] = ()
     background: Sequence[Callable[["Runtime"], Awaitable[None]]] = ()
+    startup: Sequence[Callable[["Runtime"], Awaitable[None]]] = ()
+    """Steps run in order after the migrations, before anything is consumed or served (e.g.
+    sealing what a migration left in plaintext: servicekit.crypto.bring_all_up_to_date)."""
     title: str = ""
     error_statuses: Mapping[type[Exception], int] = field(default_factory=dict)
     """Domain error classes -> HTTP status; only entrypoints know these (see servicekit.http)."""
@@ -124,6 +127,8 @@ def _lifespan(definition: ServiceDefinition, runtime: Runtime):
             settings.database_url, settings.pool_min_size, settings.pool_max_size
         )
         await db.migrate(runtime.pool, definition.migrations, settings.migration_database_url)
+        for step in definition.startup:
+            await step(runtime)
         if definition.make_deps is not None:
             runtime.deps = definition.make_deps(runtime)
         if definition.consumes:

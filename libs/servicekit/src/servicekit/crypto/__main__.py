@@ -2,8 +2,10 @@
 `<SERVICE>_ENCRYPTION_KEYS` or `<SERVICE>_LOOKUP_KEY`).
 
 `python -m servicekit.crypto rotate --env-prefix PAYMENTS_ --table bank_accounts --column
-account_number` re-wraps every value of the column under the current key (and seals plaintext,
-fills missing lookup hashes with `--lookup`). Keys come from the environment, as the service
+payee_name --column sort_code --column account_number` re-wraps every value of those columns
+under the current key, seals plaintext, and fills missing lookup hashes (`--column
+nino:nino_hash`: the column of the lookup hashes after the colon). Name all of a table's sealed
+columns: each row is changed in one statement. Keys come from the environment, as the service
 reads them (`PAYMENTS_ENCRYPTION_KEYS`, `PAYMENTS_ENCRYPTION_KEY_ID`, `PAYMENTS_LOOKUP_KEY`),
 never from the command line; the database from `--database-url` or `<prefix>DATABASE_URL`.
 Safe while the service runs; run it again if it is interrupted or reports values left.
@@ -32,9 +34,14 @@ def _parser() -> argparse.ArgumentParser:
     rotate.add_argument("--env-prefix", default="", help="e.g. PAYMENTS_ (the service's)")
     rotate.add_argument("--database-url", help="default: <prefix>DATABASE_URL")
     rotate.add_argument("--table", required=True)
-    rotate.add_argument("--column", required=True)
+    rotate.add_argument(
+        "--column",
+        action="append",
+        required=True,
+        metavar="COLUMN[:LOOKUP]",
+        help="a sealed column (and its column of lookup hashes); repeat for each",
+    )
     rotate.add_argument("--key", help="the row key column (default: the primary key)")
-    rotate.add_argument("--lookup", help="the column of lookup hashes, if there is one")
     rotate.add_argument("--batch-size", type=int, default=500)
     return parser
 
@@ -69,15 +76,19 @@ async def _rotate(args: argparse.Namespace) -> int:
     conn = await asyncpg.connect(url)
     try:
         key = args.key or await _primary_key(conn, args.table)
-        column = SealedColumn(args.table, args.column, key, args.lookup)
-        progress = await bring_up_to_date(conn, column, sealer, args.batch_size)
-        left = await remaining(conn, column, sealer)
+        columns = [
+            SealedColumn(args.table, name, key, lookup or None)
+            for name, _, lookup in (spec.partition(":") for spec in args.column)
+        ]
+        progress = await bring_up_to_date(conn, columns, sealer, args.batch_size)
+        left = await remaining(conn, columns, sealer)
     finally:
         await conn.close()
     print(
-        f"{args.table}.{args.column}: {progress.rewrapped} re-wrapped under key "
+        f"{args.table}: {progress.rewrapped} values re-wrapped under key "
         f"{sealer.encryptor.current}, {progress.sealed} plaintext sealed, {progress.hashed} "
-        f"lookup hashes filled, {progress.changed_meanwhile} changed meanwhile; {left} left"
+        f"lookup hashes filled, {progress.changed_meanwhile} rows changed meanwhile; "
+        f"{left} rows left"
     )
     return 0 if left == 0 else 1
 
