@@ -25,6 +25,7 @@ from servicekit.http import CorrelationMiddleware, install_error_handlers
 from servicekit.lifecycle import EXIT_FOR_RESTART
 from servicekit.outbox import OutboxRelay
 from servicekit.publishing import kafka_publisher
+from servicekit.redaction import install_log_redaction
 from servicekit.settings import ServiceSettings
 from servicekit.supervision import Supervisor
 from servicekit.uow import AsyncpgUnitOfWork, UnitOfWork
@@ -101,6 +102,7 @@ def create_service_app(
 ) -> Any:
     """An ASGI app; `state` (e.g. the rule book, a clock) is set on the FastAPI app's state.
     `on_fatal(reason)` replaces exiting the process when a failure persists (for tests)."""
+    install_log_redaction()
     provider = telemetry.create_tracer_provider(
         definition.name, settings.otel_traces_file, settings.otel_exporter_otlp_endpoint
     )

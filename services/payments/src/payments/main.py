@@ -9,6 +9,7 @@ from pathlib import Path
 import asyncpg
 from servicekit import db
 from servicekit.crypto import Sealer, bring_all_up_to_date
+from servicekit.redaction import install_log_redaction
 from servicekit.service import ServiceDefinition, create_service_app
 from starlette.types import ASGIApp
 
@@ -86,6 +87,7 @@ def dependencies(
 
 def command_line(argv: list[str] | None = None) -> int:
     """`python -m payments run-payments …` on the service's own database."""
+    install_log_redaction()
     return asyncio.run(_command_line(cli.parse_args(argv)))
 
 
