@@ -3,11 +3,13 @@ logger) and out of exported spans; pseudonymous ids and ordinary numbers left al
 
 import io
 import logging
+from types import SimpleNamespace
 
 import pytest
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from servicekit.deadletter import DeadLetter
 from servicekit.redaction import (
     RedactingFilter,
     RedactingSpanExporter,
@@ -125,3 +127,10 @@ def test_exported_spans_are_redacted():
     assert "JT123456C" not in str(dict(event.attributes))
     assert "JT123456C" not in (exported.status.description or "")
     assert exported.context.trace_id == span.get_span_context().trace_id
+
+
+def test_a_dead_letters_reason_holds_no_personal_data():
+    record = SimpleNamespace(topic="t", partition=0, offset=1, key=b"P1", value=b"{}", headers=[])
+    error = ValueError("1 validation error: email 'ada@example.org' for JT123456C is not allowed")
+    letter = DeadLetter.of(record, error, attempts=1)
+    assert letter.reason == "1 validation error: email '[email]' for [NINO] is not allowed"
