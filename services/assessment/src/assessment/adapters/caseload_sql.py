@@ -1,9 +1,14 @@
 """The caseload's read of many cases at once: one row per case, with only what its work item
-needs (the domain's caseload.work_of), filtered by assignment, area and search in SQL."""
+needs (the domain's caseload.work_of), filtered by assignment, area and search in SQL. A NINO is
+searched for by its keyed hash (it is sealed at rest), a name by any part of it."""
+
+import re
 
 import asyncpg
 from pydantic import TypeAdapter
+from servicekit.crypto import Sealer
 
+from assessment.adapters.sealed import NINO, opened
 from assessment.domain.caseload import CaseloadEntry, CaseloadQuery
 from assessment.domain.records import Person
 
@@ -19,24 +24,31 @@ FROM cases c JOIN people p USING (person_id)
 WHERE ($1::text IS NULL OR c.assigned_to = $1)
   AND (NOT $2::boolean OR c.assigned_to IS NULL)
   AND ($3::text IS NULL OR p.area_code = $3)
-  AND ($4::text IS NULL OR p.nino = upper(replace($4, ' ', ''))
-       OR strpos(lower(p.full_name), lower($4)) > 0)
+  AND ($4::text IS NULL OR p.nino_hash = $4 OR strpos(lower(p.full_name), lower($5)) > 0)
 ORDER BY c.opened_on, c.case_id
 """
 
 
-async def caseload_entries(conn: asyncpg.Connection, query: CaseloadQuery) -> list[CaseloadEntry]:
+_NINO_LIKE = re.compile(r"^[A-Z]{2}\d{6}[A-D]$")
+
+
+async def caseload_entries(
+    conn: asyncpg.Connection, sealer: Sealer, query: CaseloadQuery
+) -> list[CaseloadEntry]:
+    search = (query.search or "").strip()
+    nino = search.replace(" ", "").upper()
     rows = await conn.fetch(
         _ENTRIES,
         query.assigned_to,
         query.unassigned,
         query.area_code,
-        (query.search or "").strip() or None,
+        (sealer.digest(NINO, nino) if _NINO_LIKE.fullmatch(nino) else "") if search else None,
+        search,
     )
     return [
         CaseloadEntry(
             case_id=row["case_id"],
-            person=_PERSON.validate_python(row["person"]),
+            person=_PERSON.validate_python(opened(sealer, row["person"])),
             status=row["status"],
             version=row["version"],
             assigned_to=row["assigned_to"],

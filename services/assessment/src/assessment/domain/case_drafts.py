@@ -119,16 +119,13 @@ class DraftWork:
             recorded = self.record_assessment(by, facts, notes, rulebook, today, details)
             decision = self.submit_assessment(recorded.assessment_id, by, rulebook, today)
         elif draft.purpose == wf.CHANGE_OF_CIRCUMSTANCES:
-            assert draft.effective_date is not None  # the change section is answered
-            decision = self.change_circumstances(
-                by, facts, draft.effective_date, notes, rulebook, today, details
-            )
+            on = self._change_date(draft.effective_date, rulebook)  # checked again on the day
+            decision = self.change_circumstances(by, facts, on, notes, rulebook, today, details)
         else:
-            assert draft.reconsideration_id is not None
-            original = self._reconsideration_and_original(draft.reconsideration_id)[1]
+            request, original = self._reconsideration_and_original(draft.reconsideration_id)
             revised = None if facts == self._assessment_of(original).facts else facts
             asked, decision = self.decide_reconsideration(
-                draft.reconsideration_id,
+                request.reconsideration_id,
                 by,
                 revised,
                 notes,

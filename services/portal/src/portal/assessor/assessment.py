@@ -55,6 +55,12 @@ class Loaded:
     def draft(self) -> DraftView | None:
         return self.case.draft
 
+    def parts(self) -> tuple[DraftView, RuleSetView]:
+        """The assessment in progress and its rule set (once it is known there is one)."""
+        if self.case.draft is None or self.rules is None:
+            raise LookupError("no assessment is in progress on the case")
+        return self.case.draft, self.rules
+
     @property
     def base(self) -> str:
         return f"/assessor/cases/{self.case.case.case_id}/assessment"
@@ -74,8 +80,7 @@ async def _load(request: Request, user: Any, case_id: str) -> tuple[Loaded | Non
 
 
 def _tasks(loaded: Loaded) -> list[dict[str, Any]]:
-    draft, rules = loaded.draft, loaded.rules
-    assert draft is not None and rules is not None
+    draft, rules = loaded.parts()
     names = {a.number: f"{a.number}. {a.name}" for a in rules.activities}
     names |= {
         "care_act": "Care Act outcomes",
@@ -170,8 +175,7 @@ async def _uc_figures(ws: Workspace, case: CaseDetail) -> dict[str, Any] | None:
 
 
 def _values(loaded: Loaded, section: str) -> dict[str, Any]:
-    draft, rules = loaded.draft, loaded.rules
-    assert draft is not None and rules is not None
+    draft, rules = loaded.parts()
     if section.isdigit():
         return sections.activity_values(_activity(rules, section), draft)
     return {
@@ -184,8 +188,7 @@ def _values(loaded: Loaded, section: str) -> dict[str, Any]:
 
 
 def _parse(loaded: Loaded, section: str, form: FormData, problems: Problems) -> sections.Parsed:
-    rules = loaded.rules
-    assert rules is not None
+    rules = loaded.parts()[1]
     if section.isdigit():
         return sections.parse_activity(_activity(rules, section), form, problems)
     return {
@@ -204,8 +207,7 @@ def _activity(rules: RuleSetView, number: str):
 def _section_page(
     request: Request, loaded: Loaded, section: str, values: dict, problems: Problems | None = None
 ) -> Response:
-    draft, rules = loaded.draft, loaded.rules
-    assert draft is not None and rules is not None
+    draft, rules = loaded.parts()
     template = "activity.html" if section.isdigit() else f"{section}.html"
     activity = _activity(rules, section) if section.isdigit() else None
     titles = {
@@ -257,8 +259,7 @@ def _as_values(form: FormData) -> dict[str, Any]:
 
 def _next(loaded: Loaded, section: str) -> str:
     """The next part not done yet after this one, else the task list."""
-    draft = loaded.draft
-    assert draft is not None
+    draft = loaded.parts()[0]
     order = draft.sections
     later = order[order.index(section) + 1 :]
     pending = [s for s in later if s not in draft.answered]
