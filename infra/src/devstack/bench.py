@@ -96,7 +96,8 @@ async def pipeline(
 ) -> dict[str, float]:
     import httpx
 
-    ports = dict(zip((a.name for a in apps.APPS), free_ports(len(apps.APPS)), strict=True))
+    services = [a for a in apps.APPS if a.name != "portal"]  # the portal is not in the flow
+    ports = dict(zip((a.name for a in services), free_ports(len(services)), strict=True))
     running = [
         apps.start_app(
             a,
@@ -109,7 +110,7 @@ async def pipeline(
             ),
             log_dir,
         )
-        for a in apps.APPS
+        for a in services
     ]
     try:
         await asyncio.gather(*(apps.wait_ready(r) for r in running))

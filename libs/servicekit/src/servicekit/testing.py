@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from contracts.envelope import Envelope
+from contracts.registry import producer_of
 
 from servicekit.uow import UnitOfWork
 
@@ -25,7 +26,7 @@ class FakeUnitOfWork(UnitOfWork):
         self._pending_inbox: list[tuple[str, str, str]] = []
 
     async def first_time(self, consumer: str, event: Envelope[Any]) -> bool:
-        key = (consumer, event.source, event.id)
+        key = (consumer, producer_of(event), event.id)
         if key in self.inbox or key in self._pending_inbox:
             return False
         self._pending_inbox.append(key)
