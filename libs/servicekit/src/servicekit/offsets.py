@@ -66,13 +66,18 @@ class InFlight(ConsumerRebalanceListener):
     def __init__(self, consumer_name: str) -> None:
         self.name = consumer_name
         self.lock = asyncio.Lock()
-        self.revocations = 0
+        self.waiting = 0
+        """Revocations waiting for the batch in hand."""
 
     async def on_partitions_revoked(self, revoked: set[TopicPartition]) -> None:
         if self.lock.locked():
             log.info("%s: partitions revoked; waiting for the batch in hand to commit", self.name)
-        async with self.lock:
-            self.revocations += 1
+        self.waiting += 1
+        try:
+            async with self.lock:
+                pass
+        finally:
+            self.waiting -= 1
 
     async def on_partitions_assigned(self, assigned: set[TopicPartition]) -> None:
         pass
