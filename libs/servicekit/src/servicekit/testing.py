@@ -121,6 +121,17 @@ class UnitOfWorkContract:
             assert not await uow.first_time("contract-suite", delivered)
             assert await uow.first_time("another-consumer", delivered)
 
+    async def test_the_inbox_takes_a_batch_and_knows_a_repeat_within_it(
+        self, make_uow: MakeUow, event: Callable[[], Envelope[Any]]
+    ) -> None:
+        first, second = event(), event()
+        async with make_uow() as uow:
+            fresh = await uow.first_times("contract-suite", [first, second, first])
+            assert fresh == [True, True, False]
+            await uow.commit()
+        async with make_uow() as uow:
+            assert await uow.first_times("contract-suite", [second, event()]) == [False, True]
+
     async def test_an_uncommitted_inbox_record_is_forgotten(
         self, make_uow: MakeUow, event: Callable[[], Envelope[Any]]
     ) -> None:
