@@ -247,3 +247,28 @@ async def _is(value, expected) -> bool:
 
 async def _async(value):
     return value
+
+
+async def test_two_workers_share_the_partitions_and_apply_each_event_once(
+    infra, pool, make_topics
+) -> None:
+    name = f"workers-{uuid.uuid4().hex[:8]}"
+    in_topic = f"{name}.in"
+    await make_topics(in_topic, f"{name}.dlq", partitions=2)
+    reader = Reader()
+    kafka = KafkaBroker(**infra.faststream_options(), enable_idempotence=True)
+    consumer = EventConsumer(
+        name, {type(submitted()): reader}, lambda: CountingUnitOfWork(pool, reader),
+        DeadLetters(name, kafka, pool),
+    )  # fmt: skip
+    consumer.subscribe(kafka, [in_topic], workers=2, instance_id=f"{name}@test")
+    await kafka.start()
+    try:
+        labels = [f"{chr(97 + i % 26)}{i}" for i in range(40)]
+        await publish(infra, in_topic, *labels)
+        await eventually(lambda: _is(pool.fetchval("SELECT count(*) FROM applied"), 40))
+        first, second = consumer.assignment()
+    finally:
+        await kafka.stop()
+    assert reader.calls == Counter(labels)
+    assert len(first) == len(second) == 1 and first != second

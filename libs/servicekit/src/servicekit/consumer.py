@@ -157,6 +157,11 @@ class EventConsumer:
             self._subscribers.append(subscriber)
             self.in_flight.append(in_flight)
 
+    def assignment(self) -> list[set[Any]]:
+        """The partitions each worker holds now (empty before it has joined the group)."""
+        held = (getattr(s, "consumer", None) for s in self._subscribers)
+        return [set(c.assignment()) if c is not None else set() for c in held]
+
     def stop(self) -> None:
         """Stop waiting for infrastructure: a batch in hand is left for redelivery."""
         self._stopping.set()
