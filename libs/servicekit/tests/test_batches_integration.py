@@ -72,7 +72,8 @@ class CountingUnitOfWork(AsyncpgUnitOfWork):
 
     async def first_times(self, consumer, events):
         fresh = await super().first_times(consumer, events)
-        self.reader.seen_again.update(e.data.case_id for e, new in zip(events, fresh) if not new)
+        again = (e.data.case_id for e, new in zip(events, fresh, strict=True) if not new)
+        self.reader.seen_again.update(again)
         return fresh
 
 
