@@ -145,3 +145,31 @@ async def test_the_inbox_scopes_event_ids_by_the_registrys_producer() -> None:
     genuine = from_source("/services/assessment")
     forged = genuine.model_copy(update={"source": "/services/elsewhere"})
     assert await uow.first_times("svc", [forged, genuine]) == [True, False]
+
+
+async def test_each_event_in_a_batch_gets_a_span_under_its_producers() -> None:
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    exporter, provider = InMemorySpanExporter(), TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    producers = [f"00-{n:032x}-{n:016x}-01" for n in (1, 2)]
+    deliveries = batch("p1", "p2")
+    for delivery, traceparent in zip(deliveries, producers, strict=True):
+        delivery.record.headers = [("traceparent", traceparent.encode())]
+    uow = CountingUnitOfWork()
+
+    async def handler(event, uow, deps) -> None:
+        uow.emit(new_event(type(event), source="/s", subject=event.subject, data=event.data))
+
+    consumer = EventConsumer(
+        "svc", {type(submitted()): handler}, lambda: uow, FakeDeadLetters(),
+        tracer_provider=provider,
+    )  # fmt: skip
+    await consumer.apply_batch(deliveries)
+    spans = exporter.get_finished_spans()
+    assert [(s.context.trace_id, s.parent.span_id) for s in spans] == [(1, 1), (2, 2)]
+    assert [e.traceparent.split("-")[1:3] for e in uow.published] == [
+        [f"{s.context.trace_id:032x}", f"{s.context.span_id:016x}"] for s in spans
+    ]

@@ -351,41 +351,10 @@ class EventConsumer:
     ) -> None:
         """The handler, then the mapping of what it tracked, inside the event's causation and
         its own span (a child of the producer's, so one trace follows the flow)."""
-        event, record = delivery.event, delivery.record
+        event = delivery.event
         with (
             caused_by(event.id, event.correlationid),
-            self._tracer.start_as_current_span(
-                f"{record.topic if record is not None else self.name} process",
-                context=telemetry.context_from_traceparent(traceparent_of(delivery)),
-                kind=trace.SpanKind.CONSUMER,
-                attributes=span_attributes(self.name, delivery),
-            ),
+            telemetry.consumer_span(self._tracer, self.name, event, delivery.record),
         ):
             await handler(event, uow, deps)
             uow.map_tracked()
-
-
-def traceparent_of(delivery: Delivery) -> str | None:
-    """The producer's span, from the record's header (set when it was published) or else the
-    event's own attribute."""
-    for key, value in getattr(delivery.record, "headers", None) or ():
-        if key == "traceparent":
-            return value.decode("ascii", "replace")
-    return delivery.event.traceparent
-
-
-def span_attributes(consumer: str, delivery: Delivery) -> dict[str, Any]:
-    """Where the event came from; never its content or key (the key is a person id)."""
-    attributes: dict[str, Any] = {
-        "messaging.system": "kafka",
-        "messaging.consumer.group.name": consumer,
-        "messaging.message.id": delivery.event.id,
-        "cloudevents.event_type": delivery.event.type,
-    }
-    if (record := delivery.record) is not None:
-        attributes |= {
-            "messaging.destination.name": record.topic,
-            "messaging.destination.partition.id": str(record.partition),
-            "messaging.kafka.offset": record.offset,
-        }
-    return attributes
