@@ -23,9 +23,9 @@ def _ports() -> dict[str, int]:
     }
 
 
-async def platform_up(*, demo: bool = True) -> dict[str, Any]:
+async def platform_up(*, demo: bool = True, brokers: int = 1) -> dict[str, Any]:
     root = repo_root()
-    state = await local.infra_up()
+    state = await local.infra_up(brokers=brokers)
     infra = local.load_infra(state, root)
     platform_down(apps_only=True)
     ports, running = _ports(), {}
