@@ -113,7 +113,8 @@ class Infra:
         security = SASLScram512(
             principal, self.credentials.kafka[principal], ssl_context=options["ssl_context"]
         )
-        return {"bootstrap_servers": self.bootstrap_servers, "security": security}
+        # a list: FastStream takes a string for one server (aiokafka splits it at commas)
+        return {"bootstrap_servers": self.bootstrap_servers.split(","), "security": security}
 
     def kafka_settings(self, principal: str = ADMIN) -> dict[str, Any]:
         """servicekit settings fields for `principal`: `ServiceSettings(**infra.kafka_settings())`.
