@@ -192,21 +192,24 @@ def stop_kafka(broker: KafkaBroker, timeout: float = 20.0) -> None:
 def stop_brokers(brokers: Sequence[KafkaBroker], timeout: float = 20.0) -> None:
     """SIGTERM every node at once, wait up to `timeout` s, then SIGKILL what is left. All at
     once: stopped one by one, the last nodes of a quorum wait in vain for a controller."""
-    procs = []
+    _stop_all([broker.pid for broker in brokers if broker.alive()], timeout)
     for broker in brokers:
-        if broker.alive():
-            with contextlib.suppress(psutil.NoSuchProcess):
-                proc = psutil.Process(broker.pid)
-                proc.terminate()
-                procs.append(proc)
+        if broker.process is not None:
+            broker.process.poll()  # reap our own child; no-op when psutil already did
+
+
+def _stop_all(pids: Iterable[int], timeout: float) -> None:
+    procs = []
+    for pid in pids:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc = psutil.Process(pid)
+            proc.terminate()
+            procs.append(proc)
     _, left = psutil.wait_procs(procs, timeout)
     for proc in left:
         with contextlib.suppress(psutil.NoSuchProcess):
             proc.kill()
     psutil.wait_procs(left, 10)
-    for broker in brokers:
-        if broker.process is not None:
-            broker.process.poll()  # reap our own child; no-op when psutil already did
 
 
 def kill_kafka(broker: KafkaBroker) -> None:
@@ -224,8 +227,8 @@ def _placeholder(pid: int, data_dir: Path) -> KafkaBroker:
 def stop_kafka_pids(pids: Iterable[int], data_dir: Path, timeout: float = 20.0) -> bool:
     """Stop brokers known only by PID (from a state file) whose data dir is `data_dir` or a
     node dir under it. False if none of them was running."""
-    running = [pid for pid in set(pids) if pid in find_broker_pids(data_dir)]
-    stop_brokers([_placeholder(pid, data_dir) for pid in running], timeout)
+    running = set(pids) & set(find_broker_pids(data_dir))
+    _stop_all(running, timeout)
     return bool(running)
 
 

@@ -74,7 +74,9 @@ def _state(infra: Infra, fast: bool, databases: list[str], topics: list[str]) ->
             "managed": brokers is not None,
             "bootstrap_servers": infra.bootstrap_servers,
             "data_dir": brokers and str(brokers.kafka_dir),
-            "brokers": [_broker_state(b) for b in brokers.brokers.values()] if brokers else [],
+            "brokers": [_broker_state(b) for _, b in sorted(brokers.brokers.items())]
+            if brokers
+            else [],
         },
         "postgres": {
             "managed": cluster is not None,
