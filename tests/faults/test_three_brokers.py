@@ -1,12 +1,14 @@
 """A Kafka node killed mid-flow loses no event and applies none twice.
 
-On a three-node cluster (replication factor 3, `min.insync.replicas=2`) a producer commits a
-state change and its event together (the kit's unit of work and outbox), the kit's relay
-publishes them as the `assessment` principal, and a kit consumer applies them to PostgreSQL
-as `care-plans`, in its own group, inbox first, offsets after the commit: the path every
-service's events take. While events flow, the leader of a partition in use is killed with
-SIGKILL; later it is started again on its data and must rejoin every partition's in-sync
-replicas. Then SQL checks that every produced event was applied exactly once.
+Two services built by the kit (`create_service_app`, as every service is, in this process) on
+a three-node cluster (replication factor 3, `min.insync.replicas=2`): a producer, `assessment`,
+whose route commits a state change and its event together (unit of work and outbox) and whose
+supervised relay publishes them; and a consumer, `care-plans`, which applies each event to
+PostgreSQL inbox first, in its own group, offsets after the commit. Each runs as its own Kafka
+principal under the project's ACLs. While events flow, the leader of a partition in use is
+killed with SIGKILL; later it is started again on its data and must rejoin every partition's
+in-sync replicas. Then SQL checks that every produced event was applied exactly once (both
+services use one database here, so that one query can compare them).
 """
 
 import asyncio
@@ -14,26 +16,26 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import asyncpg
+import httpx
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.errors import KafkaError
 from aiokafka.partitioner import DefaultPartitioner
+from asgi_lifespan import LifespanManager
 from contracts.assessment.v1 import AssessmentSubmitted, AssessmentSubmittedV1
 from contracts.topics import ASSESSMENT_EVENTS
 from devstack.drive import eventually
 from devstack.kafka_cluster import replicas
 from devstack.stack import Infra
-from faststream.kafka import KafkaBroker
-from servicekit import db
-from servicekit.consumer import EventConsumer
-from servicekit.deadletter import DeadLetters
-from servicekit.outbox import OutboxRelay
-from servicekit.service import kafka_publisher
+from fastapi import APIRouter, Request
+from servicekit.service import ServiceDefinition, create_service_app, runtime_of
+from servicekit.settings import ServiceSettings
 from servicekit.uow import AsyncpgUnitOfWork
 
 from .conftest import DATABASE
@@ -45,26 +47,23 @@ PRODUCER, CONSUMER = "assessment", "care-plans"  # principals with their ACLs
 RATE = 15  # events offered per second (the consumer keeps up with about 40 here)
 PEOPLE = 60  # event keys: every partition in use
 MIGRATIONS = Path(__file__).parent / "migrations"
+router = APIRouter()
 
 
-def submitted(person: str) -> AssessmentSubmittedV1:
+@router.post("/people/{person}/assessments")
+async def submit(person: str, request: Request) -> dict[str, str]:
+    """The producer's use case: a state change and its event in one transaction."""
     data = AssessmentSubmitted(
         case_id=person, assessment_id=str(uuid.uuid4()), assessor_id="a1", area_code="E09000033"
     )
-    return AssessmentSubmittedV1(source="/services/assessment", subject=person, data=data)
-
-
-class CountingUnitOfWork(AsyncpgUnitOfWork):
-    """Counts the redeliveries the inbox absorbs."""
-
-    def __init__(self, pool: asyncpg.Pool, counts: Counter[str]) -> None:
-        super().__init__(pool)
-        self._counts = counts
-
-    async def first_time(self, consumer: str, event: Any) -> bool:
-        first = await super().first_time(consumer, event)
-        self._counts["delivered" if first else "redelivered"] += 1
-        return first
+    event = AssessmentSubmittedV1(source="/services/assessment", subject=person, data=data)
+    async with runtime_of(request).uow() as uow:
+        await uow.conn.execute(
+            "INSERT INTO produced (event_id, subject) VALUES ($1, $2)", event.id, person
+        )
+        uow.emit(event)
+        await uow.commit()
+    return {"event_id": event.id}
 
 
 async def apply(event: AssessmentSubmittedV1, uow: AsyncpgUnitOfWork, deps: object) -> None:
@@ -73,17 +72,76 @@ async def apply(event: AssessmentSubmittedV1, uow: AsyncpgUnitOfWork, deps: obje
     )
 
 
-async def produce(pool: asyncpg.Pool, stop: asyncio.Event) -> None:
-    """RATE events a second, each committed with its state change, until `stop`."""
+class CountingUnitOfWork(AsyncpgUnitOfWork):
+    """Counts the redeliveries the inbox absorbs."""
+
+    def __init__(self, pool: asyncpg.Pool, counts: Counter[str]) -> None:
+        super().__init__(pool)
+        self.counts = counts
+
+    async def first_time(self, consumer: str, event: Any) -> bool:
+        first = await super().first_time(consumer, event)
+        self.counts["delivered" if first else "redelivered"] += 1
+        return first
+
+
+@dataclass
+class Services:
+    http: httpx.AsyncClient  # the producer's
+    fatal: list[str]  # what either service found fatal
+    counts: Counter[str]  # the consumer's deliveries and redeliveries
+
+
+def settings(stack: Infra, principal: str, **extra: Any) -> ServiceSettings:
+    return ServiceSettings(
+        database_url=stack.runtime_database_url(DATABASE),
+        migration_database_url=stack.migration_database_url(DATABASE),
+        **stack.kafka_settings(principal),
+        relay_poll_interval_ms=50,
+        **extra,
+    )
+
+
+@pytest.fixture
+async def services(three_brokers: Infra) -> AsyncIterator[Services]:
+    """Both services started (the consumer without a relay: its outbox stays empty)."""
+    fatal, counts = [], Counter[str]()
+    producer = ServiceDefinition(name=PRODUCER, migrations=MIGRATIONS, routers=[router])
+    consumer = ServiceDefinition(
+        name=CONSUMER,
+        migrations=MIGRATIONS,
+        make_uow=lambda pool: CountingUnitOfWork(pool, counts),
+        handlers={AssessmentSubmittedV1: apply},
+        consumes=[TOPIC],
+    )
+    apps = [
+        create_service_app(producer, settings(three_brokers, PRODUCER), on_fatal=fatal.append),
+        create_service_app(
+            consumer, settings(three_brokers, CONSUMER, relay_enabled=False), on_fatal=fatal.append
+        ),
+    ]
+    async with (
+        LifespanManager(apps[0], startup_timeout=60, shutdown_timeout=30) as made,
+        LifespanManager(apps[1], startup_timeout=60, shutdown_timeout=30),
+    ):
+        transport = httpx.ASGITransport(app=made.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://assessment") as http:
+            yield Services(http, fatal, counts)
+
+
+@pytest.fixture
+async def pool(three_brokers: Infra) -> AsyncIterator[asyncpg.Pool]:
+    """For the checks, as the services' runtime role."""
+    pool = await asyncpg.create_pool(three_brokers.runtime_database_url(DATABASE))
+    yield pool
+    await pool.close()
+
+
+async def produce(http: httpx.AsyncClient, stop: asyncio.Event) -> None:
+    """RATE submissions a second until `stop`."""
     n, due = 0, time.monotonic()
     while not stop.is_set():
-        event = submitted(f"person-{n % PEOPLE}")
-        async with AsyncpgUnitOfWork(pool) as uow:
-            await uow.conn.execute(
-                "INSERT INTO produced (event_id, subject) VALUES ($1, $2)", event.id, event.subject
-            )
-            uow.emit(event)
-            await uow.commit()
+        (await http.post(f"/people/person-{n % PEOPLE}/assessments")).raise_for_status()
         n, due = n + 1, due + 1 / RATE
         await asyncio.sleep(max(0.0, due - time.monotonic()))
 
@@ -121,66 +179,17 @@ async def records_on(options: dict[str, Any], topic: str, partitions: int) -> in
         await consumer.stop()
 
 
-def service_broker(stack: Infra, principal: str) -> KafkaBroker:
-    """A FastStream broker as the services make theirs (idempotent, acks=all)."""
-    return KafkaBroker(
-        **stack.faststream_options(principal),
-        allow_auto_create_topics=False,
-        client_id=principal,
-        enable_idempotence=True,
-        graceful_timeout=5,
+async def applied_at_least(pool: asyncpg.Pool, count: int) -> bool:
+    return await pool.fetchval("SELECT count(DISTINCT event_id) >= $1 FROM applied", count)
+
+
+async def resumed_after(pool: asyncpg.Pool, moment: datetime) -> float | None:
+    """Seconds from `moment` until the first event produced after it was applied."""
+    return await pool.fetchval(
+        "SELECT extract(epoch FROM min(a.applied_at) - $1) FROM applied a"
+        " JOIN produced p USING (event_id) WHERE p.produced_at > $1",
+        moment,
     )
-
-
-class Flow:
-    """The producer, the relay (as `assessment`) and the consumer (as `care-plans`)."""
-
-    def __init__(self, stack: Infra, pool: asyncpg.Pool) -> None:
-        self.pool, self.counts = pool, Counter[str]()
-        self.producer, self.consumer = (
-            service_broker(stack, PRODUCER),
-            service_broker(stack, CONSUMER),
-        )
-        consumer = EventConsumer(
-            CONSUMER,
-            {AssessmentSubmittedV1: apply},
-            lambda: CountingUnitOfWork(pool, self.counts),
-            DeadLetters(CONSUMER, self.consumer, pool),
-        )
-        consumer.subscribe(self.consumer, [TOPIC])
-        self._stop, self._tasks = asyncio.Event(), []
-
-    async def __aenter__(self) -> "Flow":
-        await asyncio.gather(self.producer.start(), self.consumer.start())
-        relay = OutboxRelay(self.pool, kafka_publisher(self.producer), lock_key=16_004)
-        self._producing = asyncio.create_task(produce(self.pool, self._stop))
-        self._tasks = [asyncio.create_task(relay.run()), self._producing]
-        return self
-
-    async def stop_producing(self) -> None:
-        self._stop.set()
-        await self._producing
-
-    async def __aexit__(self, *exc: object) -> None:
-        self._stop.set()
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        await asyncio.gather(self.consumer.stop(), self.producer.stop())
-
-    async def scalar(self, sql: str, *args: Any) -> Any:
-        return await self.pool.fetchval(sql, *args)
-
-    async def applied_at_least(self, count: int) -> bool:
-        return await self.scalar("SELECT count(DISTINCT event_id) >= $1 FROM applied", count)
-
-    async def resumed_after(self, moment: datetime) -> float | None:
-        """Seconds from `moment` until the first event produced after it was applied."""
-        return await self.scalar(
-            "SELECT extract(epoch FROM min(a.applied_at) - $1) FROM applied a"
-            " JOIN produced p USING (event_id) WHERE p.produced_at > $1",
-            moment,
-        )
 
 
 OUTCOME = {
@@ -199,35 +208,27 @@ OUTCOME = {
 }
 
 
-@pytest.fixture
-async def pool(three_brokers: Infra) -> AsyncIterator[asyncpg.Pool]:
-    """The service's pool (its runtime role), migrated by its migration role."""
-    pool = await db.create_pool(three_brokers.runtime_database_url(DATABASE))
-    await db.migrate(pool, MIGRATIONS, three_brokers.migration_database_url(DATABASE))
-    yield pool
-    await pool.close()
-
-
 async def test_killing_a_partition_leader_mid_flow_loses_nothing_and_applies_nothing_twice(
-    three_brokers: Infra, pool: asyncpg.Pool
+    three_brokers: Infra, services: Services, pool: asyncpg.Pool
 ) -> None:
     stack, cluster = three_brokers, three_brokers.kafka_cluster
     assert cluster is not None and len(cluster.nodes) == 3
-    topics = [TOPIC, "__consumer_offsets"]
-    async with Flow(stack, pool) as flow:
+    topics, stop = [TOPIC, "__consumer_offsets"], asyncio.Event()
+    producing = asyncio.create_task(produce(services.http, stop))
+    try:
         started = time.monotonic()
-        await eventually(lambda: flow.applied_at_least(2 * RATE))
+        await eventually(lambda: applied_at_least(pool, 2 * RATE))
         leaders = {
             p: lead for p, (lead, _) in (await replicas(stack.kafka_options(), TOPIC)).items()
         }
         victim = leaders[partition_of("person-0", len(leaders))]
         survivors = cluster.admin_options([n.node_id for n in cluster.nodes if n.node_id != victim])
 
-        killed_at, killed_at_db = time.monotonic(), await flow.scalar("SELECT clock_timestamp()")
+        killed_at, killed_at_db = time.monotonic(), await pool.fetchval("SELECT clock_timestamp()")
         cluster.kill(victim)
         await eventually(lambda: _is(led_by(survivors, topics, victim), 0), timeout=45)
         moved_s = time.monotonic() - killed_at
-        resumed_s = await eventually(lambda: flow.resumed_after(killed_at_db), timeout=45)
+        resumed_s = await eventually(lambda: resumed_after(pool, killed_at_db), timeout=45)
         await asyncio.sleep(1)  # flowing on two nodes
 
         restarted_at = time.monotonic()
@@ -236,16 +237,17 @@ async def test_killing_a_partition_leader_mid_flow_loses_nothing_and_applies_not
         await eventually(lambda: in_every_isr(survivors, topics, victim), timeout=60)
         rejoin_s = time.monotonic() - restarted_at
         await asyncio.sleep(1)  # flowing on three again
-
-        await flow.stop_producing()
-        flow_s = time.monotonic() - started
-        produced = await flow.scalar("SELECT count(*) FROM produced")
-        await eventually(lambda: flow.applied_at_least(produced), timeout=60)
-        await asyncio.sleep(1)  # time for a late duplicate to show itself
-        after_kill = await flow.scalar(
-            "SELECT count(*) FROM produced WHERE produced_at > $1", killed_at_db
-        )
-        outcome = {name: await flow.scalar(sql) for name, sql in OUTCOME.items()}
+    finally:
+        stop.set()
+        await producing
+    flow_s = time.monotonic() - started
+    produced = await pool.fetchval("SELECT count(*) FROM produced")
+    await eventually(lambda: applied_at_least(pool, produced), timeout=60)
+    await asyncio.sleep(1)  # time for a late duplicate to show itself
+    after_kill = await pool.fetchval(
+        "SELECT count(*) FROM produced WHERE produced_at > $1", killed_at_db
+    )
+    outcome = {name: await pool.fetchval(sql) for name, sql in OUTCOME.items()}
     on_topic = await records_on(stack.kafka_options(), TOPIC, len(leaders))
 
     print(
@@ -256,13 +258,15 @@ async def test_killing_a_partition_leader_mid_flow_loses_nothing_and_applies_not
         f" {resumed_s:.1f} s after it; slowest event {outcome['slowest ms'] / 1000:.1f} s from"
         f" commit to applied; node {victim} serving {up_s:.1f} s after its restart and in every"
         f" ISR after {rejoin_s:.1f} s; {on_topic - produced} duplicate records on the topic,"
-        f" {flow.counts['redelivered']} redeliveries absorbed by the inbox; {outcome}"
+        f" {services.counts['redelivered']} redeliveries absorbed by the inbox;"
+        f" {outcome}"
     )
     assert after_kill > 0  # the flow went on while a node was down
     assert outcome["produced"] == produced == outcome["inbox"]
     wrong = ("lost", "applied twice", "applied, never produced", "unpublished", "dead letters")
     assert {name: outcome[name] for name in wrong if outcome[name]} == {}
     assert on_topic >= produced
+    assert services.fatal == []  # neither service gave up
 
 
 async def _is(value: Awaitable[Any], expected: Any) -> bool:
