@@ -117,7 +117,7 @@ def launch(
     data_dir = data_dir.resolve()
     command = prepare(root, data_dir, node, quorum, security, cluster_id)
     with (data_dir / "kafka.log").open("ab") as log:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 (argv of our own tools, no shell)
             command,
             stdin=subprocess.DEVNULL,
             stdout=log,

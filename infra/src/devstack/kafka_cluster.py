@@ -79,7 +79,8 @@ class KafkaCluster:
     async def wait_node(self, node_id: int, timeout: float) -> None:
         """Until `node_id` serves metadata (it opens its port once unfenced)."""
         broker = self.brokers[node_id]
-        assert broker.process is not None
+        if broker.process is None:
+            raise RuntimeError(f"Kafka node {node_id} was not started here")
         await kafka.wait_ready(
             self.admin_options([node_id]),
             timeout,
