@@ -5,8 +5,8 @@ RUN := $(UV) run --frozen
 
 .PHONY: up down test bootstrap lint audit bench bench-payments contracts status chart-model
 
-up: bootstrap  ## start Kafka, PostgreSQL, the four services and the portal, with demo data
-	$(RUN) python -m devstack up
+up: bootstrap  ## start Kafka, PostgreSQL, the four services and the portal, with demo data (BROKERS=3: a three-node Kafka cluster)
+	$(RUN) python -m devstack up --brokers $(or $(BROKERS),1)
 
 down:  ## stop everything `make up` started
 	$(RUN) python -m devstack down
