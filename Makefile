@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: up down test bootstrap lint bench bench-payments contracts status chart-model
+.PHONY: up down test bootstrap lint bench bench-payments soak contracts status chart-model
 
 up: bootstrap  ## start Kafka, PostgreSQL, the four services and the portal, with demo data
 	$(RUN) python -m devstack up
@@ -26,6 +26,9 @@ bootstrap:
 lint:
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+
+soak: bootstrap  ## MINUTES (30) of traffic at half the saturation rate, a fault every 2 minutes: throughput, latency, memory, invariants
+	$(RUN) python -m devstack.soak --minutes $(or $(MINUTES),30)
 
 contracts:  ## regenerate the JSON Schema snapshots (events and read APIs) and the AsyncAPI document
 	$(RUN) python -m contracts.snapshots

@@ -28,10 +28,11 @@ async def _producer(platform: FaultPlatform) -> AIOKafkaProducer:
     return producer
 
 
-async def replay(platform: FaultPlatform, topic: Topic) -> int:
-    """Every record of `topic` from offset 0 published again, byte for byte (key, value,
-    headers), as a producer retrying everything would; the number re-published."""
+async def replay(platform: FaultPlatform, topic: Topic, last: int | None = None) -> int:
+    """Every record of `topic` from offset 0 (or its `last` ones) published again, byte for
+    byte (key, value, headers), as a producer retrying everything would; how many."""
     records = await read_all(platform, topic)
+    records = records[-last:] if last else records
     producer = await _producer(platform)
     try:
         sent = [

@@ -157,7 +157,8 @@ class Traffic:
         path: str,
         body: dict[str, Any],
         idempotent: bool = False,
-    ) -> dict[str, Any]:
+        absent_ok: bool = False,
+    ) -> dict[str, Any] | None:
         base = self.urls[service]
         deadline, delay = time.monotonic() + RETRY_FOR_S, 0.2
         while True:
@@ -172,6 +173,8 @@ class Traffic:
                 response = None
             if response is not None and response.status_code < 300:
                 return response.json()
+            if response is not None and response.status_code == 404 and absent_ok:
+                return None
             if response is not None and response.status_code not in (502, 503):
                 self.counts[f"HTTP {response.status_code}"] += 1
                 if response.status_code < 500:
@@ -186,8 +189,9 @@ class Traffic:
 
     async def give_bank_accounts(self, most: int | None = None) -> int:
         """A bank account for (at most `most` of) those awarded who have none yet; how many
-        were given."""
+        were given (one whose award has not arrived yet is left for next time)."""
         todo = [p for p in self.people if p.eligible and not p.bank_account][:most]
+        given = 0
         async with httpx.AsyncClient(timeout=30) as http:
             for person in todo:
                 account = {
@@ -196,6 +200,8 @@ class Traffic:
                     "account_number": f"{person.n % 10**8:08d}",
                 }
                 path = f"/people/{person.person_id}/bank-account"
-                await self._call(http, "payments", "PUT", path, account, idempotent=True)
-                person.bank_account = True
-        return len(todo)
+                if await self._call(
+                    http, "payments", "PUT", path, account, idempotent=True, absent_ok=True
+                ):
+                    person.bank_account, given = True, given + 1
+        return given
