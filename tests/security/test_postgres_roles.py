@@ -66,7 +66,7 @@ async def test_the_runtime_role_does_its_work(payments_runtime) -> None:
             "INSERT INTO inbox (consumer, source, event_id, event_type) VALUES ('c', 's', 'e', 't')"
         )
         await payments_runtime.execute(
-            "INSERT INTO dead_letters (consumer, topic, partition, \"offset\", error_class,"
+            'INSERT INTO dead_letters (consumer, topic, partition, "offset", error_class,'
             " reason, attempts) VALUES ('c', 't', 0, 1, 'E', 'why', 1)"
         )
         await payments_runtime.execute("UPDATE dead_letters SET published_at = now()")

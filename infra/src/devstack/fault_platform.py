@@ -20,7 +20,6 @@ import contextlib
 import logging
 import os
 import signal
-import subprocess
 import time
 from collections import Counter
 from collections.abc import AsyncIterator, Callable
@@ -30,9 +29,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-import psutil
 
-from devstack import apps, kafka, oidc
+from devstack import apps, broker_restarts, kafka, oidc
+from devstack.kafka import KafkaBroker
 from devstack.notify_stub import NotifyStub
 from devstack.paths import repo_root
 from devstack.postgres import postgres_down
@@ -204,58 +203,36 @@ class FaultPlatform:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGCONT)
 
+    def _broker(self) -> KafkaBroker:
+        if self.infra.kafka is None:
+            raise RuntimeError("this platform runs no Kafka broker of its own")
+        return self.infra.kafka
+
     async def kill_broker(self, down_for: float) -> float:
         """`kill -9` of the Kafka broker, started again on its data `down_for` s later; seconds
         from the kill until it served metadata again."""
-        broker = self.infra.kafka
-        assert broker is not None
+        broker = self._broker()
         os.kill(broker.pid, signal.SIGKILL)
         started = time.monotonic()
-        await asyncio.to_thread(_reap, broker)
+        await asyncio.to_thread(broker_restarts.reap, broker)
         await asyncio.sleep(down_for)
-        await self._launch_broker()
+        await broker_restarts.launch(broker, self._broker_command, self.infra.kafka_options())
         return time.monotonic() - started
 
-    async def _launch_broker(self) -> None:
-        broker = self.infra.kafka
-        assert broker is not None
-        process = _spawn(self._broker_command, broker)
-        broker.pid, broker.process = process.pid, process
-        await kafka.wait_ready(
-            self.infra.kafka_options(), 90, exited=process.poll, log_file=broker.log_file
-        )
-
     async def add_proxied_listener(self, inner_port: int, advertised_port: int) -> None:
-        """Restart the broker with a `PROXIED` listener on `inner_port`, advertised at
-        `advertised_port` (where the Kafka proxy listens): `--override`s on its command line."""
-        broker = self.infra.kafka
-        assert broker is not None
-        command = psutil.Process(broker.pid).cmdline()
-        props = dict(
-            line.split("=", 1)
-            for line in broker.properties.read_text().splitlines()
-            if "=" in line and not line.startswith("#")
+        """The broker restarted with a listener for `KAFKA_CUT`, advertised at its proxy."""
+        broker = self._broker()
+        self._broker_command = broker_restarts.with_listener(
+            broker, PROXIED, inner_port, advertised_port
         )
-        jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required;"
-        overrides = {
-            "listeners": f"{props['listeners']},{PROXIED}://127.0.0.1:{inner_port}",
-            "advertised.listeners": f"{props['advertised.listeners']},"
-            f"{PROXIED}://127.0.0.1:{advertised_port}",
-            "listener.security.protocol.map": f"{props['listener.security.protocol.map']},"
-            f"{PROXIED}:SASL_SSL",
-            f"listener.name.{PROXIED.lower()}.sasl.enabled.mechanisms": "SCRAM-SHA-512",
-            f"listener.name.{PROXIED.lower()}.scram-sha-512.sasl.jaas.config": jaas,
-        }
-        self._broker_command = command + [
-            arg for key, value in overrides.items() for arg in ("--override", f"{key}={value}")
-        ]
         await asyncio.to_thread(kafka.stop_kafka, broker)
-        await self._launch_broker()
+        await broker_restarts.launch(broker, self._broker_command, self.infra.kafka_options())
 
     @contextlib.asynccontextmanager
     async def postgres_stopped(self, mode: str = "immediate") -> AsyncIterator[None]:
         """PostgreSQL stopped (`immediate`: a crash) for the block, then started again."""
-        assert self.infra.postgres is not None
+        if self.infra.postgres is None:
+            raise RuntimeError("this platform runs no PostgreSQL of its own")
         async with postgres_down(self.infra.postgres, mode):
             yield
 
@@ -267,27 +244,6 @@ class FaultPlatform:
             yield
         finally:
             await proxy.restore()
-
-
-def _spawn(command: list[str], broker: Any) -> subprocess.Popen[bytes]:
-    """The broker's command run again in its data dir, appending to its log."""
-    with broker.log_file.open("ab") as log:
-        return subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-            cwd=broker.data_dir,
-        )
-
-
-def _reap(broker: Any) -> None:
-    if broker.process is not None:
-        broker.process.wait(30)
-    else:
-        with contextlib.suppress(psutil.NoSuchProcess):
-            psutil.Process(broker.pid).wait(30)
 
 
 async def _durable(infra: Infra) -> None:
@@ -353,7 +309,8 @@ async def _outside_world(
     stack: contextlib.AsyncExitStack, infra: Infra, base: Path
 ) -> FaultPlatform:
     """The SMTP server, the Notify stub and the two proxies, closed with `stack`."""
-    assert infra.postgres is not None and infra.kafka is not None
+    if infra.postgres is None or infra.kafka is None:
+        raise RuntimeError("a fault platform needs its own broker and PostgreSQL")
     mailbox = stack.enter_context(mailbox_server())
     notify_port, inner_kafka = free_ports(2)
     ports = dict(zip((a.name for a in apps.APPS), free_ports(len(apps.APPS)), strict=True))

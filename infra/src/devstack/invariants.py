@@ -68,7 +68,8 @@ class Report:
         return ", ".join(f"{k} {v:,}" for k, v in self.figures.items())
 
     def assert_ok(self) -> None:
-        assert not self.problems, "invariants broken:\n  " + "\n  ".join(self.problems)
+        if self.problems:
+            raise AssertionError("invariants broken:\n  " + "\n  ".join(self.problems))
 
 
 async def check(

@@ -14,6 +14,7 @@ load while it ran, and the invariant counts.
 
 import argparse
 import asyncio
+import datetime
 import os
 import statistics
 import sys
@@ -23,10 +24,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import psutil
 from contracts.topics import ASSESSMENT_EVENTS
 
-from devstack import fault_matrix as faults
+from devstack import fault_kinds as faults
 from devstack import nemesis
 from devstack.bench import percentiles
 from devstack.fault_matrix import Figures, Matrix
@@ -60,10 +62,6 @@ def rotation() -> list[tuple[str, Callable[[Matrix], Awaitable[Figures]]]]:
 
 async def payment_run(m: Matrix) -> Figures:
     """As the matrix's, without waiting for a quiet platform (the traffic goes on)."""
-    import datetime
-
-    import httpx
-
     accounts = await m.traffic.give_bank_accounts(200)
     run_date = datetime.date.today() + datetime.timedelta(days=70)
     killed = await nemesis.kill_payment_run(m.platform, run_date)

@@ -2,7 +2,7 @@
 broker, the database crashing mid-relay and restarting while the consumers retry."""
 
 import pytest
-from devstack import fault_matrix as faults
+from devstack import fault_kinds as faults
 from devstack.fault_platform import SERVICES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.fault, pytest.mark.timeout(600)]

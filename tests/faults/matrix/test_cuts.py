@@ -1,7 +1,7 @@
 """A service cut off from PostgreSQL or from Kafka, and a consumer paused past its session."""
 
 import pytest
-from devstack import fault_matrix as faults
+from devstack import fault_kinds as faults
 from devstack.fault_platform import EXIT_AFTER_S
 
 pytestmark = [pytest.mark.e2e, pytest.mark.fault, pytest.mark.timeout(600)]

@@ -1,7 +1,7 @@
 """What flows goes wrong: a whole topic replayed, and poison among good events."""
 
 import pytest
-from devstack import fault_matrix as faults
+from devstack import fault_kinds as faults
 
 pytestmark = [pytest.mark.e2e, pytest.mark.fault, pytest.mark.timeout(600)]
 

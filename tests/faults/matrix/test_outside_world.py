@@ -2,7 +2,7 @@
 receipts, the SMTP server hanging."""
 
 import pytest
-from devstack import fault_matrix as faults
+from devstack import fault_kinds as faults
 
 pytestmark = [pytest.mark.e2e, pytest.mark.fault, pytest.mark.timeout(600)]
 
