@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: up down test bootstrap lint audit bench bench-payments contracts status chart-model
+.PHONY: up down test bootstrap lint audit bench bench-payments soak contracts status chart-model
 
 up: bootstrap  ## start Kafka, PostgreSQL, the four services and the portal, with demo data (BROKERS=3: a three-node Kafka cluster)
 	$(RUN) python -m devstack up --brokers $(or $(BROKERS),1)
@@ -26,6 +26,9 @@ bootstrap:
 lint:
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+
+soak: bootstrap  ## MINUTES (30) of traffic at half the saturation rate, a fault every 2 minutes: throughput, latency, memory, invariants
+	$(RUN) python -m devstack.soak --minutes $(or $(MINUTES),30)
 
 # Not in `make test`: pip-audit needs an advisory source, PyPI's per-release JSON API or OSV,
 # and from the development machines neither answers (README, "Security model").
