@@ -8,7 +8,7 @@ messages Notify accepted whose final status never came.
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from contracts.api.base import ReadModel
 
@@ -23,6 +23,7 @@ class InboxMessageView(ReadModel):
     subject: str | None
     body: str
     created_at: datetime
+    read: bool = Field(False, description="The person has opened it in the portal")
 
 
 class InboxView(ReadModel):

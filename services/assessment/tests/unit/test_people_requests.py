@@ -72,7 +72,9 @@ class TestReportChange:
 
     async def test_someone_with_no_decision_cannot_report_a_change(self) -> None:
         with pytest.raises(NotFound):
-            await changes.report_change(report("P-nobody", TODAY), FakeAssessmentUnitOfWork(), TODAY)
+            await changes.report_change(
+                report("P-nobody", TODAY), FakeAssessmentUnitOfWork(), TODAY
+            )
 
 
 class TestPersonReconsideration:
@@ -179,7 +181,9 @@ async def test_a_person_reports_a_change_and_an_assessor_sees_it_queued(api) -> 
 async def test_a_person_cannot_act_for_someone_else_or_read_the_queue(api) -> None:
     pid = api.decision.person_id
     body = {"what_changed": "I moved house", "changed_on": "2025-06-10"}
-    assert (await api.post(f"/people/{pid}/changes", json=body, headers=bearer("theirs"))).status_code == 403
+    assert (
+        await api.post(f"/people/{pid}/changes", json=body, headers=bearer("theirs"))
+    ).status_code == 403
     assert (await api.post(f"/people/{pid}/changes", json=body)).status_code == 401
     assert (await api.get(f"/people/{pid}/decisions", headers=bearer("theirs"))).status_code == 403
     assert (await api.get("/queue", headers=bearer("mine"))).status_code == 403

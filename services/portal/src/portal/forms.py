@@ -28,12 +28,15 @@ class Form:
 
     values: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
+    anchors: dict[str, str] = field(default_factory=dict)  # field -> the input to focus
 
     def get(self, name: str, default: str = "") -> str:
         return self.values.get(name, default)
 
-    def error(self, name: str, message: str) -> None:
+    def error(self, name: str, message: str, anchor: str | None = None) -> None:
         self.errors.setdefault(name, message)
+        if anchor:
+            self.anchors.setdefault(name, anchor)
 
     @property
     def ok(self) -> bool:
@@ -41,7 +44,10 @@ class Form:
 
     def summary(self) -> list[dict[str, str]]:
         """The error summary's list: each message links to its field."""
-        return [{"text": m, "href": f"#{name}"} for name, m in self.errors.items()]
+        return [
+            {"text": m, "href": "#" + self.anchors.get(name, name)}
+            for name, m in self.errors.items()
+        ]
 
     def message(self, name: str) -> dict[str, str] | None:
         """A GOV.UK macro's `errorMessage` for the field, or None (no error)."""

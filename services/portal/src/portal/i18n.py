@@ -19,7 +19,7 @@ from babel.support import NullTranslations, Translations
 
 LOCALES = Path(__file__).parent / "locale"
 DEFAULT = "en"
-_current: ContextVar[NullTranslations] = ContextVar("translations", default=NullTranslations())
+_current: ContextVar[NullTranslations | None] = ContextVar("translations", default=None)
 
 
 @cache
@@ -51,12 +51,16 @@ def html_lang(lang: str) -> str:
     return str(Locale.parse(lang)).replace("_", "-")
 
 
+def _active() -> NullTranslations:
+    return _current.get() or available().get(DEFAULT) or NullTranslations()
+
+
 def gettext(message: str) -> str:
-    return _current.get().gettext(message)
+    return _active().gettext(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _current.get().ngettext(singular, plural, n)
+    return _active().ngettext(singular, plural, n)
 
 
 _ = gettext
@@ -75,3 +79,8 @@ class Language:
             scope.setdefault("state", {})["lang"] = lang
             activate(lang)
         await self.app(scope, receive, send)
+
+
+def N_(message: str) -> str:  # noqa: N802 (the conventional name pybabel looks for)
+    """Marks text for the catalogue where it is defined; it is translated where it is shown."""
+    return message

@@ -88,6 +88,22 @@ def decision() -> dict:
     return DECISION
 
 
+def history(person: str) -> dict:
+    """DecisionHistory: the one decision, as its first version."""
+    version = {
+        **DECISION,
+        "person_id": person,
+        "kind": "new_claim",
+        "status": "current",
+        "assessment_id": "A1",
+        "decided_on": "2026-04-06",
+        "decided_by": "as-1",
+        "supersedes": None,
+        "superseded_by": None,
+    }
+    return {"person_id": person, "decisions": [version], "reconsiderations": [], "changes": []}
+
+
 PLAN = {  # a care-plans PlanView, as GET /people/{person_id}/plan answers
     "plan_id": "P-ONE:D-1",
     "person_id": "P-ONE",
@@ -144,6 +160,16 @@ class FakeServices:
             return None
         return {
             "/decision": decision(),
+            "/decisions": history(person),
+            "/preferences": {
+                "person_id": person,
+                "channels": ["inbox"],
+                "email": None,
+                "phone": None,
+                "address_lines": [],
+                "postcode": None,
+                "accessible_format": "none",
+            },
             "/payments": {"next_payment": {"amount_pence": 84327, "due_date": "2026-05-12"}},
             "/plan": PLAN,
             "/messages": {

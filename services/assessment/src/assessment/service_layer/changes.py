@@ -22,7 +22,9 @@ async def record_change_of_circumstances(
     return decision
 
 
-async def report_change(cmd: ReportChange, uow: AssessmentUnitOfWork, today: date) -> ReportedChange:
+async def report_change(
+    cmd: ReportChange, uow: AssessmentUnitOfWork, today: date
+) -> ReportedChange:
     async with uow:
         decision = await uow.cases.decision_in_force_for(cmd.person_id)
         if decision is None:

@@ -37,7 +37,9 @@ async def decision_in_force(person_id: str, uow: AssessmentUnitOfWork) -> Decisi
     return decision
 
 
-async def open_work(uow: AssessmentUnitOfWork) -> tuple[list[Reconsideration], list[ReportedChange]]:
+async def open_work(
+    uow: AssessmentUnitOfWork,
+) -> tuple[list[Reconsideration], list[ReportedChange]]:
     """The assessors' queue: reconsiderations asked for and changes reported, oldest first."""
     async with uow:
         return await uow.cases.open_work()

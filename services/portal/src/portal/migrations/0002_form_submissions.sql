@@ -7,3 +7,13 @@ CREATE TABLE form_submissions (
     created_at  timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (subject, token)
 );
+
+-- Answers of a question-per-page journey until they are sent (a person's words never sit in
+-- the browser or a URL); keyed by the session, so they end with it.
+CREATE TABLE form_drafts (
+    session_key  bytea NOT NULL,
+    journey      text NOT NULL,
+    data         jsonb NOT NULL DEFAULT '{}',
+    updated_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (session_key, journey)
+);

@@ -1,0 +1,10 @@
+"""Pages for a person and their family: one router module per area, templates in
+templates/citizen/<area>/."""
+
+from fastapi import APIRouter
+
+from portal.citizen import award, change, home, reconsider
+
+router = APIRouter()
+for area in (home, award, reconsider, change):
+    router.include_router(area.router)
