@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from devstack.signin import DEMO_PASSWORD
 from playwright.async_api import Page
 
 AXE = (
@@ -44,12 +45,24 @@ class Journey:
     async def click(self, name: str, *, role: str = "button") -> Page:
         """Clicks a button or link by its accessible name, then checks the page it leads to."""
         async with self.page.expect_navigation():
-            await self.page.get_by_role(role, name=name).click()
+            await self.page.get_by_role(role, name=name, exact=True).click()
         await self.check()
         return self.page
 
-    async def fill(self, label: str, value: str) -> None:
-        await self.page.get_by_label(label, exact=True).fill(value)
+    async def fill(self, label: str, value: str = "", *, exact: bool = True) -> None:
+        """Fills the field labelled `label` (exact=False: a label that also holds a caption)."""
+        await self.page.get_by_label(label, exact=exact).fill(value)
+
+    async def sign_in(self, username: str, password: str = DEMO_PASSWORD) -> Page:
+        """From the start page through the provider's form to the person's home."""
+        await self.goto("/")
+        await self.click("Sign in", role="button")
+        await self.fill("Email address", username)
+        await self.fill("Password", password)
+        return await self.click("Continue")
+
+    async def heading(self) -> str:
+        return await self.page.locator("h1").first.inner_text()
 
     async def check(self) -> list[dict[str, Any]]:
         """axe-core on the page as it is now; raises on serious or critical violations."""
