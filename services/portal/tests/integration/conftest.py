@@ -142,8 +142,10 @@ PLAN = {  # a care-plans PlanView, as GET /people/{person_id}/plan answers
 class FakeServices:
     """The services' read APIs for two people; records every call with its bearer token."""
 
-    def __init__(self, down: frozenset[str] = frozenset()) -> None:
+    def __init__(self, down: frozenset[str] = frozenset(), **decision_changes) -> None:  # noqa: ANN003
         self.down, self.calls = down, []
+        self.decision_changes = decision_changes  # e.g. reconsideration_deadline="2099-01-01"
+        self.sent: list[tuple[str, str, dict]] = []  # what the portal asked services to do
 
     async def get(self, service: str, path: str, token: str | None = None, **params):  # noqa: ANN003, ANN201
         self.calls.append((service, path, token))
@@ -159,7 +161,7 @@ class FakeServices:
         if person not in PEOPLE.values():
             return None
         return {
-            "/decision": decision(),
+            "/decision": {**decision(), **self.decision_changes},
             "/decisions": history(person),
             "/preferences": {
                 "person_id": person,
@@ -190,6 +192,11 @@ class FakeServices:
 
     async def post(self, service: str, path: str, body: dict, token: str | None = None):  # noqa: ANN201
         self.calls.append((service, path, token))
+        if path.endswith(("/reconsiderations", "/changes")):
+            if service in self.down:
+                raise ServiceUnavailable(service)
+            self.sent.append((service, path, body))
+            return 201, {"ok": True}
         person = PEOPLE.get((body.get("nino"), body.get("date_of_birth")))
         if path == "/people/verify" and person:
             return 200, {"person_id": person}
