@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 ASSESSOR = "asha.patel@carebenefit.example"
 
 
-async def decided(platform, nino: str, date_of_birth: str) -> dict:  # noqa: ANN001
+async def decided(platform, nino: str, date_of_birth: str) -> dict:
     person = await submit_assessment(
         platform.url("assessment"), f"browser-{nino}", nino=nino, date_of_birth=date_of_birth
     )
@@ -22,7 +22,7 @@ async def decided(platform, nino: str, date_of_birth: str) -> dict:  # noqa: ANN
     return person
 
 
-async def queue(platform) -> dict:  # noqa: ANN001
+async def queue(platform) -> dict:
     token = await staff_token(platform, ASSESSOR, "assessment")
     async with httpx.AsyncClient(base_url=platform.url("assessment"), timeout=10) as http:
         answer = await http.get("/queue", headers={"Authorization": f"Bearer {token}"})
@@ -32,7 +32,7 @@ async def queue(platform) -> dict:  # noqa: ANN001
 
 async def test_a_person_reads_their_award_its_reasons_and_earlier_decisions(
     journey, platform
-) -> None:  # noqa: ANN001
+) -> None:
     person = await decided(platform, "TC200001A", "1950-01-15")
     page = await journey.sign_in("test.award@example.com")
     assert await journey.heading() == "Your Care Benefit"
@@ -50,7 +50,7 @@ async def test_a_person_reads_their_award_its_reasons_and_earlier_decisions(
 
 async def test_a_person_asks_for_a_reconsideration_and_it_reaches_the_assessors(
     journey, platform
-) -> None:  # noqa: ANN001
+) -> None:
     person = await decided(platform, "TC200002B", "1951-02-16")
     await journey.sign_in("test.reconsider@example.com")
     await journey.click("Your award", role="link")
@@ -87,12 +87,12 @@ async def test_a_person_asks_for_a_reconsideration_and_it_reaches_the_assessors(
     assert "You asked us to look again" in await journey.text("#reconsideration-pending")
 
 
-async def _queued(platform, decision_id: str) -> dict | None:  # noqa: ANN001
+async def _queued(platform, decision_id: str) -> dict | None:
     asked = (await queue(platform))["reconsiderations"]
     return next((r for r in asked if r["decision_id"] == decision_id), None)
 
 
-async def test_a_person_reports_a_change_for_an_assessor_to_pick_up(journey, platform) -> None:  # noqa: ANN001
+async def test_a_person_reports_a_change_for_an_assessor_to_pick_up(journey, platform) -> None:
     person = await decided(platform, "TC200003C", "1952-03-17")
     await journey.sign_in("test.change@example.com")
     await journey.click("Your award", role="link")

@@ -12,7 +12,7 @@ from portal.identity import OidcClient
 _FORM = re.compile(r'<form method="post" action="(/interaction/[\w-]+/login)"')
 
 
-async def staff_token(platform, username: str, service: str) -> str:  # noqa: ANN001
+async def staff_token(platform, username: str, service: str) -> str:
     callback = platform.url("portal") + "/staff/sign-in/callback"
     portal = platform.portal_client
     async with httpx.AsyncClient(timeout=30) as http:

@@ -16,7 +16,9 @@ def test_asking_for_changes_makes_a_draft_carrying_the_request(draft) -> None:
     new = plan.request_changes(2, reason="  Mornings, not evenings ", by="sub-1", on=ON)
     assert (new.number, new.status) == (3, "draft")
     assert (new.change_request.version, new.change_request.reason) == (2, "Mornings, not evenings")
-    assert plan.events[-1] == ChangesRequested(plan.plan_id, 3, 2, "Mornings, not evenings", "sub-1")
+    assert plan.events[-1] == ChangesRequested(
+        plan.plan_id, 3, 2, "Mornings, not evenings", "sub-1"
+    )
     assert new.items == plan.version(2).items
     again = plan.propose(3, on=ON)
     assert again.change_request is None  # the request belongs to the draft it made
@@ -30,7 +32,9 @@ def test_asking_for_changes_makes_a_draft_carrying_the_request(draft) -> None:
         (2, "x" * 2001, ReasonRequired),
     ],
 )
-def test_a_bad_request_for_changes_is_refused_and_nothing_changes(draft, seen, reason, error) -> None:
+def test_a_bad_request_for_changes_is_refused_and_nothing_changes(
+    draft, seen, reason, error
+) -> None:
     plan = draft()
     plan.propose(1, on=ON)
     with pytest.raises(error):

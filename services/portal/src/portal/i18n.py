@@ -69,10 +69,10 @@ _ = gettext
 class Language:
     """ASGI middleware: the request's language, active for everything that handles it."""
 
-    def __init__(self, app) -> None:  # noqa: ANN001
+    def __init__(self, app) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send) -> None:  # noqa: ANN001
+    async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http":
             headers = dict(scope.get("headers") or [])
             lang = choose(headers.get(b"accept-language", b"").decode("latin-1"))
@@ -81,6 +81,6 @@ class Language:
         await self.app(scope, receive, send)
 
 
-def N_(message: str) -> str:  # noqa: N802 (the conventional name pybabel looks for)
+def N_(message: str) -> str:
     """Marks text for the catalogue where it is defined; it is translated where it is shown."""
     return message

@@ -32,7 +32,7 @@ def _nav(request: Request, user: SignedIn | None) -> list[dict[str, object]]:
     ]
 
 
-def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:  # noqa: ANN003
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
     """A page; its navigation and sign-out form follow the session the page's check found."""
     user: SignedIn | None = getattr(request.state, "signed_in", None)
     lang = getattr(request.state, "lang", "en")

@@ -15,7 +15,7 @@ def hidden(page: str, name: str) -> str:
     return re.search(rf'name="{name}" value="([^"]*)"', page).group(1)
 
 
-async def post(portal, path: str, **fields: str):  # noqa: ANN001, ANN201
+async def post(portal, path: str, **fields: str):
     form = (await portal.http.get(path)).text
     data = {"csrf_token": hidden(form, "csrf_token"), "submission": hidden(form, "submission")}
     return await portal.http.post(path, data={**data, **fields}, follow_redirects=False)
@@ -23,7 +23,7 @@ async def post(portal, path: str, **fields: str):  # noqa: ANN001, ANN201
 
 async def test_an_empty_or_over_long_reason_is_named_on_the_field_and_nothing_is_sent(
     start_portal,
-) -> None:  # noqa: ANN001
+) -> None:
     async with start_portal(FakeServices(reconsideration_deadline=SOON)) as portal:
         await portal.sign_in(CITIZEN_ONE)
         empty = await post(portal, "/award/reconsideration/why", reason="   ")
@@ -39,7 +39,7 @@ async def test_an_empty_or_over_long_reason_is_named_on_the_field_and_nothing_is
 
 async def test_a_request_sent_twice_acts_once_and_lands_on_the_same_confirmation(
     start_portal,
-) -> None:  # noqa: ANN001
+) -> None:
     async with start_portal(FakeServices(reconsideration_deadline=SOON)) as portal:
         await portal.sign_in(CITIZEN_ONE)
         answered = await post(portal, "/award/reconsideration/why", reason="My needs are greater")
@@ -64,7 +64,7 @@ async def test_a_request_sent_twice_acts_once_and_lands_on_the_same_confirmation
 
 async def test_after_the_deadline_a_page_says_what_to_do_and_nothing_can_be_sent(
     portal,
-) -> None:  # noqa: ANN001
+) -> None:
     await portal.sign_in(CITIZEN_ONE)  # the fake decision's deadline was 6 May 2026
     page = await portal.http.get("/award/reconsideration")
     assert "The last day to ask us to look again at this decision was 6 May 2026" in page.text
@@ -81,7 +81,7 @@ async def test_after_the_deadline_a_page_says_what_to_do_and_nothing_can_be_sent
 
 async def test_a_change_dated_in_the_future_or_before_the_award_is_refused_on_the_date(
     portal,
-) -> None:  # noqa: ANN001
+) -> None:
     await portal.sign_in(CITIZEN_ONE)
     await post(portal, "/award/change", what_changed="I moved house")
     future = date.today() + timedelta(days=1)

@@ -44,7 +44,7 @@ def test_a_request_gets_the_best_language_there_is_and_english_otherwise() -> No
     )
 
 
-def test_a_catalogue_translates_what_it_has(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_a_catalogue_translates_what_it_has(tmp_path: Path, monkeypatch) -> None:
     welsh = tmp_path / "cy" / "LC_MESSAGES"
     welsh.mkdir(parents=True)
     (welsh / "messages.po").write_text('msgid "Your award"\nmsgstr "Eich dyfarniad"\n')

@@ -8,6 +8,7 @@ from typing import Annotated
 from contracts.api.assessment import CurrentDecision, DecisionHistory
 from contracts.api.care_plans import PlanView
 from contracts.api.notifications import InboxView, PreferencesView
+from contracts.api.payments import PersonPayments
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from wording import long_date
@@ -43,7 +44,7 @@ def sources(person: str) -> dict[str, Source]:
     return {
         "decision": Source("assessment", f"/people/{person}/decision", CurrentDecision),
         "history": Source("assessment", f"/people/{person}/decisions", DecisionHistory),
-        "payments": Source("payments", f"/people/{person}/payments"),
+        "payments": Source("payments", f"/people/{person}/payments", PersonPayments),
         "plan": Source("care_plans", f"/people/{person}/plan", PlanView),
         "messages": Source("notifications", f"/people/{person}/messages", InboxView),
         "preferences": Source("notifications", f"/people/{person}/preferences", PreferencesView),
