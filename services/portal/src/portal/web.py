@@ -13,6 +13,7 @@ router = APIRouter()
 CITIZEN_NAV = (
     ("/account", N_("Home")),
     ("/award", N_("Your award")),
+    ("/plan", N_("Care plan")),
 )
 
 

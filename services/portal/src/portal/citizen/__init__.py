@@ -3,8 +3,8 @@ templates/citizen/<area>/."""
 
 from fastapi import APIRouter
 
-from portal.citizen import award, change, home, reconsider
+from portal.citizen import award, change, home, plan, plan_choices, reconsider
 
 router = APIRouter()
-for area in (home, award, reconsider, change):
+for area in (home, award, reconsider, change, plan, plan_choices):
     router.include_router(area.router)

@@ -76,11 +76,18 @@ async def read_all(request: Request, user: SignedIn, **sources: Source) -> Reads
 
 
 async def send(
-    request: Request, user: SignedIn, service: str, path: str, body: dict[str, Any]
+    request: Request,
+    user: SignedIn,
+    service: str,
+    path: str,
+    body: dict[str, Any],
+    method: str = "POST",
 ) -> tuple[int, Any]:
-    """POST as the user; (status, body). Raises ServiceUnavailable when the service is down."""
+    """A command as the user; (status, body). Raises ServiceUnavailable when the service is
+    down (or answers 5xx)."""
     bearer = await token(request, user, service)
-    status, answer = await request.app.state.clients.post(service, path, body, token=bearer)
+    clients = request.app.state.clients
+    status, answer = await clients.send(method, service, path, body, token=bearer)
     if status >= 500:
         raise ServiceUnavailable(service)
     return status, answer
@@ -128,6 +135,7 @@ def ask(
     value: Any = None,
     button: str = N_("Continue"),
     status_code: int = 200,
+    hidden_fields: dict[str, Any] | None = None,
     **context: Any,
 ) -> HTMLResponse:
     form = form or Form()
@@ -143,5 +151,6 @@ def ask(
         back=back,
         button=button,
         submission=new_token(),
+        hidden_fields=hidden_fields or {},
         **context,
     )
