@@ -62,6 +62,8 @@ def templates() -> Jinja2Templates:
         plan_status=words.plan_status,
         decision_kind=words.decision_kind,
         decision_status=words.decision_status,
+        channel_name=words.channel_name,
+        delivery_status=words.delivery_status,
     )
     env.filters["notify"] = notify_to_html
     return Jinja2Templates(env=env)

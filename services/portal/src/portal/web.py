@@ -14,6 +14,8 @@ CITIZEN_NAV = (
     ("/account", N_("Home")),
     ("/award", N_("Your award")),
     ("/plan", N_("Care plan")),
+    ("/messages", N_("Messages")),
+    ("/preferences", N_("Contact preferences")),
 )
 
 

@@ -3,8 +3,17 @@ templates/citizen/<area>/."""
 
 from fastapi import APIRouter
 
-from portal.citizen import award, change, home, plan, plan_choices, reconsider
+from portal.citizen import (
+    award,
+    change,
+    home,
+    messages,
+    plan,
+    plan_choices,
+    preferences,
+    reconsider,
+)
 
 router = APIRouter()
-for area in (home, award, reconsider, change, plan, plan_choices):
+for area in (home, award, reconsider, change, plan, plan_choices, messages, preferences):
     router.include_router(area.router)

@@ -22,6 +22,29 @@ DECISION_STATUS = {
 }
 
 
+CHANNEL = {
+    "email": N_("By email"),
+    "sms": N_("By text message"),
+    "letter": N_("By letter"),
+    "inbox": N_("In your account"),
+}
+DELIVERY = {
+    "pending": N_("Waiting to be sent"),
+    "sending": N_("Sent, not yet confirmed as delivered"),
+    "temporary_failure": N_("Not delivered yet: we will try again"),
+    "delivered": N_("Delivered"),
+    "permanent_failure": N_("Could not be delivered: check your contact details"),
+}
+
+
+def channel_name(channel: str) -> str:
+    return CHANNEL.get(channel, channel)
+
+
+def delivery_status(status: str) -> str:
+    return DELIVERY.get(status, status)
+
+
 def plan_status(status: str) -> str:
     return PLAN_STATUS.get(status, status)
 
