@@ -19,6 +19,14 @@ WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = {"serious", "critical"}
 
 
+_FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return "";
+  const label = e.labels && e.labels.length ? e.labels[0].innerText : "";
+  return [e.innerText, e.value, e.getAttribute("aria-label"), label].filter(Boolean).join(" ");
+}"""
+
+
 class AccessibilityViolations(AssertionError):
     pass
 
@@ -60,6 +68,22 @@ class Journey:
         await self.fill("Email address", username)
         await self.fill("Password", password)
         return await self.click("Continue")
+
+    async def tab_to(self, name: str, limit: int = 80) -> str:
+        """Presses Tab until the focused element's text, value or label contains `name`."""
+        for _ in range(limit):
+            await self.page.keyboard.press("Tab")
+            focused = await self.page.evaluate(_FOCUSED)
+            if name in focused:
+                return focused
+        raise AssertionError(f"Tab never reached {name!r} on {self.page.url}")
+
+    async def enter(self) -> Page:
+        """Presses Enter on the focused control and checks the page it leads to."""
+        async with self.page.expect_navigation():
+            await self.page.keyboard.press("Enter")
+        await self.check()
+        return self.page
 
     async def heading(self) -> str:
         return await self.page.locator("h1").first.inner_text()
