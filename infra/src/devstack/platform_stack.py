@@ -49,9 +49,7 @@ async def platform_up(*, demo: bool = True) -> dict[str, Any]:
         running[app.name] = apps.start_app(app, ports[app.name], env, local_dir(root) / "logs")
     _write_apps_state(root, running)
     await asyncio.gather(*(apps.wait_ready(running[a.name]) for a in apps.APPS))
-    loaded = (
-        await load_demo(running["assessment"].url, running["notifications"].url) if demo else []
-    )
+    loaded = await load_demo({a.name: running[a.name].url for a in apps.APPS}) if demo else []
     return {
         "portal": running["portal"].url,
         "apps": {a.name: running[a.name].url for a in apps.APPS},

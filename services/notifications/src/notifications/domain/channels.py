@@ -21,8 +21,8 @@ class AccessibleFormat(StrEnum):
 OFF_PORTAL = (Channel.EMAIL, Channel.SMS, Channel.LETTER)
 ORDER = (Channel.INBOX, *OFF_PORTAL)
 
-# Large print, braille and audio only change how a letter is produced; easy read is different wording and
-# may exist for any channel.
+# Large print, braille and audio only change how a letter is produced; easy read is different
+# wording and may exist for any channel.
 FORMATS_BY_CHANNEL = {
     Channel.INBOX: frozenset({AccessibleFormat.NONE, AccessibleFormat.EASY_READ}),
     Channel.EMAIL: frozenset({AccessibleFormat.NONE, AccessibleFormat.EASY_READ}),

@@ -127,18 +127,8 @@ def _reconsiderable(decision: CurrentDecision, history: DecisionHistory | None) 
 def _plan_tasks(plan: PlanView | None) -> list[Task]:
     if plan is None:
         return []
-    if plan.status == "proposed":
-        return [
-            Task(
-                _("Agree your care plan"),
-                "/plan",
-                _("Read version %(version)s of your plan and agree it or ask for changes.")
-                % {"version": plan.version},
-                _("To do"),
-                True,
-            )
-        ]
-    if plan.status == "draft" and plan.shortfall_pence > 0:
+    covered = plan.top_up is not None and plan.top_up.pence >= plan.shortfall_pence
+    if plan.status in ("draft", "proposed") and plan.shortfall_pence > 0 and not covered:
         return [
             Task(
                 _("Your care plan costs more than your budget"),
@@ -149,6 +139,17 @@ def _plan_tasks(plan: PlanView | None) -> list[Task]:
                 ),
                 _("Waiting for your assessor"),
                 False,
+            )
+        ]
+    if plan.status == "proposed":
+        return [
+            Task(
+                _("Agree your care plan"),
+                "/plan",
+                _("Read version %(version)s of your plan and agree it or ask for changes.")
+                % {"version": plan.version},
+                _("To do"),
+                True,
             )
         ]
     return []
