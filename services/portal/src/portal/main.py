@@ -63,6 +63,7 @@ def templates() -> Jinja2Templates:
         decision_kind=words.decision_kind,
         decision_status=words.decision_status,
         channel_name=words.channel_name,
+        payment_status=words.payment_status,
         delivery_status=words.delivery_status,
     )
     env.filters["notify"] = notify_to_html

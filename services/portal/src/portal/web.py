@@ -13,6 +13,7 @@ router = APIRouter()
 CITIZEN_NAV = (
     ("/account", N_("Home")),
     ("/award", N_("Your award")),
+    ("/payments", N_("Payments")),
     ("/plan", N_("Care plan")),
     ("/messages", N_("Messages")),
     ("/preferences", N_("Contact preferences")),

@@ -8,6 +8,7 @@ from portal.citizen import (
     change,
     home,
     messages,
+    payments,
     plan,
     plan_choices,
     preferences,
@@ -15,5 +16,15 @@ from portal.citizen import (
 )
 
 router = APIRouter()
-for area in (home, award, reconsider, change, plan, plan_choices, messages, preferences):
+for area in (
+    home,
+    award,
+    reconsider,
+    change,
+    payments,
+    plan,
+    plan_choices,
+    messages,
+    preferences,
+):
     router.include_router(area.router)

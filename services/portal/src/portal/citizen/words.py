@@ -37,6 +37,19 @@ DELIVERY = {
 }
 
 
+PAYMENT_STATUS = {
+    "scheduled": N_("Due"),
+    "instructed": N_("Sent to your bank"),
+    "paid": N_("Paid"),
+    "held": N_("On hold"),
+    "nil": N_("Nothing to pay"),
+}
+
+
+def payment_status(status: str) -> str:
+    return PAYMENT_STATUS.get(status, status)
+
+
 def channel_name(channel: str) -> str:
     return CHANNEL.get(channel, channel)
 
