@@ -1,10 +1,12 @@
 """A person reads their payments and a period's statement line by line, and downloads it as an
 accessible (tagged, PDF/UA) PDF and as CSV, in a real browser on the real platform."""
 
+import asyncio
 import csv
 import io
 import re
 import zlib
+from pathlib import Path
 
 import pytest
 from devstack.drive import eventually, get_json, submit_assessment
@@ -45,8 +47,7 @@ async def test_a_person_reads_a_statement_and_downloads_it(journey, platform) ->
 
     async with journey.page.expect_download() as pdf_download:
         await journey.page.get_by_role("link", name="Download this statement (PDF)").click()
-    pdf = (await pdf_download.value).path()
-    data = open(await pdf, "rb").read()
+    data = await asyncio.to_thread(Path(await (await pdf_download.value).path()).read_bytes)
     assert data.startswith(b"%PDF-")
     structure = pdf_text(data)
     for tag in (b"/StructTreeRoot", b"/MarkInfo", b"/Lang", b"pdfuaid", b"/Table", b"/TH"):
@@ -56,6 +57,12 @@ async def test_a_person_reads_a_statement_and_downloads_it(journey, platform) ->
         await journey.page.get_by_role(
             "link", name="Download this statement (CSV, for spreadsheets)"
         ).click()
-    rows = list(csv.reader(io.StringIO(open(await (await csv_download.value).path()).read())))
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                await asyncio.to_thread(Path(await (await csv_download.value).path()).read_text)
+            )
+        )
+    )
     assert rows[0] == ["Line", "Explanation", "Amount (pence)"]
     assert rows[-1][0] == "Paid to you" and int(rows[-1][2]) == first["amount_pence"]

@@ -187,6 +187,7 @@ class DecisionHistory(ReadModel):
     decisions: list[DecisionVersion]
     reconsiderations: list[ReconsiderationView]
     changes: list[ReportedChangeView]
+    full_name: str | None = Field(None, description="As recorded when the case was opened")
 
 
 class AssessorQueue(ReadModel):

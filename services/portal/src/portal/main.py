@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal import i18n
 from portal.access import NotAllowed, ServiceTokens, SignInRequired
+from portal.authorities import Authorities
 from portal.citations import plain_citation
 from portal.citizen import router as citizen_router
 from portal.citizen import words
@@ -157,6 +158,7 @@ def _wire(app: FastAPI, settings: PortalSettings, pool: Any, http: httpx.AsyncCl
     )
     app.state.security = SecurityEvents(pool, settings.session_secret)
     app.state.drafts = Drafts(pool)
+    app.state.authorities = Authorities(pool)
     app.state.submissions = Submissions(pool)
     app.state.service_tokens = ServiceTokens(
         citizens, staff, {s: settings.resource(s) for s in SERVICES}

@@ -17,6 +17,7 @@ CITIZEN_NAV = (
     ("/plan", N_("Care plan")),
     ("/messages", N_("Messages")),
     ("/preferences", N_("Contact preferences")),
+    ("/representatives", N_("People acting for you")),
 )
 
 
@@ -36,6 +37,12 @@ def _nav(request: Request, user: SignedIn | None) -> list[dict[str, object]]:
     ]
 
 
+def _acting_for(user: SignedIn | None) -> str | None:
+    if user is None or not user.acting:
+        return None
+    return user.acting_name or gettext("someone who authorised you")
+
+
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
     """A page; its navigation and sign-out form follow the session the page's check found."""
     user: SignedIn | None = getattr(request.state, "signed_in", None)
@@ -48,6 +55,7 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
             "htmlLang": html_lang(lang),
             "nav_items": _nav(request, user),
             "user": user,
+            "acting_for": _acting_for(user),
             **context,
         },
         status_code=status_code,

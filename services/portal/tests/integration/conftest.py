@@ -215,6 +215,11 @@ class FakeServices:
 
     read = ServiceClients.read
 
+    async def send(
+        self, method: str, service: str, path: str, body: dict, token: str | None = None
+    ):
+        return await self.post(service, path, body, token)
+
     async def post(self, service: str, path: str, body: dict, token: str | None = None):
         self.calls.append((service, path, token))
         if path.endswith(("/reconsiderations", "/changes")):

@@ -61,6 +61,7 @@ def decision_history(person_id: str, cases: list[Case]) -> api.DecisionHistory:
         decisions=[decision_version(d) for c in cases for d in c.decisions],
         reconsiderations=[reconsideration(r) for c in cases for r in c.reconsiderations],
         changes=[reported_change(x) for c in cases for x in c.reported_changes],
+        full_name=cases[0].person.full_name if cases else None,
     )
 
 

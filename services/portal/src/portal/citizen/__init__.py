@@ -13,6 +13,7 @@ from portal.citizen import (
     plan_choices,
     preferences,
     reconsider,
+    representatives,
 )
 
 router = APIRouter()
@@ -26,5 +27,6 @@ for area in (
     plan_choices,
     messages,
     preferences,
+    representatives,
 ):
     router.include_router(area.router)
