@@ -50,10 +50,10 @@ class Journey:
         await self.check()
         return self.page
 
-    async def click(self, name: str, *, role: str = "button") -> Page:
+    async def click(self, name: str, *, role: str = "button", exact: bool = True) -> Page:
         """Clicks a button or link by its accessible name, then checks the page it leads to."""
         async with self.page.expect_navigation():
-            await self.page.get_by_role(role, name=name, exact=True).click()
+            await self.page.get_by_role(role, name=name, exact=exact).click()
         await self.check()
         return self.page
 
