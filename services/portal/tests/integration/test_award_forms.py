@@ -107,3 +107,26 @@ async def test_a_change_dated_in_the_future_or_before_the_award_is_refused_on_th
     )
     assert fine.headers["location"] == "/award/change/check"
     assert portal.services.sent == []  # nothing sent until the answers are checked
+
+
+async def test_a_service_down_when_sending_changes_nothing_and_says_so(start_portal) -> None:
+    services = FakeServices(reconsideration_deadline=SOON)
+    async with start_portal(services) as portal:
+        await portal.sign_in(CITIZEN_ONE)
+        await post(portal, "/award/reconsideration/why", reason="My needs are greater")
+        check = (await portal.http.get("/award/reconsideration/check")).text
+        services.down = frozenset({"assessment"})
+        form = {
+            "csrf_token": hidden(check, "csrf_token"),
+            "submission": hidden(check, "submission"),
+        }
+        down = await portal.http.post("/award/reconsideration/check", data=form)
+        assert down.status_code == 503, down.text
+        assert "Part of Care Benefit is not working at the moment" in down.text
+        assert services.sent == []
+        services.down = frozenset()
+        again = await portal.http.post(
+            "/award/reconsideration/check", data=form, follow_redirects=True
+        )
+        assert str(again.url).endswith("/award/reconsideration/sent")  # the token was given back
+        assert len(services.sent) == 1

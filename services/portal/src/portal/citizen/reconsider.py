@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from portal.access import citizen
 from portal.citizen.pages import Question, Source, go, page, read_all, send, service_errors, today
 from portal.citizen.steps import Step, answer, show, text_answer
+from portal.clients import ServiceUnavailable
 from portal.forms import Form, Outcome, new_token
 from portal.i18n import N_
 from portal.i18n import gettext as _
@@ -167,6 +168,8 @@ async def send_request(request: Request, user: Citizen) -> Response:
 
     async def act() -> Outcome:
         decision, blocked = await _where(request, user)
+        if blocked == "unavailable":  # nothing done: the form may be sent again
+            raise ServiceUnavailable("assessment")
         if blocked:
             return Outcome("/award/reconsideration")
         draft = await request.app.state.drafts.get(user, JOURNEY)
