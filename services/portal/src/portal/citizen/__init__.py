@@ -4,6 +4,7 @@ templates/citizen/<area>/."""
 from fastapi import APIRouter
 
 from portal.citizen import (
+    appointees,
     award,
     change,
     home,
@@ -28,5 +29,6 @@ for area in (
     messages,
     preferences,
     representatives,
+    appointees,
 ):
     router.include_router(area.router)
