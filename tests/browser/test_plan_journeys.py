@@ -29,7 +29,7 @@ async def test_a_person_agrees_their_plan_and_payments_learns_of_it(journey, pla
     plan = await proposed_plan(platform, "TC200004D", "1953-04-18")
     assert plan["shortfall_pence"] > 0  # these needs cost more than the budget
     await journey.sign_in("test.plan@example.com")
-    assert "Agree your care plan" in await journey.text(".govuk-task-list")
+    assert "Your care plan costs more than your budget" in await journey.text(".govuk-task-list")
     await journey.click("Care plan", role="link")
     assert plan["items"][0]["description"] in await journey.text("#plan-items")
     assert "Your assessor will either change the services" in await journey.text("#shortfall")

@@ -222,6 +222,11 @@ class FakeServices:
 
     async def post(self, service: str, path: str, body: dict, token: str | None = None):
         self.calls.append((service, path, token))
+        if path.endswith("/preferences"):
+            if "@" not in (body.get("email") or "@"):  # as notifications refuses one
+                return 422, {"errors": [{"field": "email", "message": "Enter a valid email"}]}
+            self.sent.append((service, path, body))
+            return 200, {"person_id": path.split("/")[2], **body}
         if path.endswith(("/reconsiderations", "/changes")):
             if service in self.down:
                 raise ServiceUnavailable(service)

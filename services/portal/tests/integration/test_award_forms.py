@@ -130,3 +130,19 @@ async def test_a_service_down_when_sending_changes_nothing_and_says_so(start_por
         )
         assert str(again.url).endswith("/award/reconsideration/sent")  # the token was given back
         assert len(services.sent) == 1
+
+
+async def test_an_invalid_email_address_is_named_on_its_field_and_nothing_is_kept(portal) -> None:
+    await portal.sign_in(CITIZEN_ONE)
+    form = (await portal.http.get("/preferences/contact")).text
+    missing = await portal.http.post(
+        "/preferences/contact", data={"csrf_token": hidden(form, "csrf_token"), "channels": "email"}
+    )
+    assert missing.status_code == 422 and "Enter your email address" in missing.text
+    bad = await portal.http.post(
+        "/preferences/contact",
+        data={"csrf_token": hidden(form, "csrf_token"), "channels": "email", "email": "jo.example"},
+    )
+    assert bad.status_code == 422 and 'href="#email"' in bad.text
+    assert "Enter an email address in the correct format, like name@example.com" in bad.text
+    assert portal.services.sent == []
