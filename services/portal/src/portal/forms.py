@@ -18,7 +18,7 @@ import asyncpg
 
 from portal.sessions import SignedIn
 
-TOKEN_FIELD = "submission"
+TOKEN_FIELD = "submission"  # noqa: S105 (a form field's name, not a secret)
 WAIT_FOR_FIRST_SECONDS = 10.0
 
 

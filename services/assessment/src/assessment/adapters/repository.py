@@ -175,7 +175,7 @@ class AsyncpgCaseRepository:
         for x in case.reported_changes:
             if x.change_id not in seen.reported_changes:
                 await self._conn.execute(
-                    f"INSERT INTO reported_changes ({_CHANGE_COLUMNS}) VALUES ({_placeholders(x)})",
+                    f"INSERT INTO reported_changes ({_CHANGE_COLUMNS}) VALUES ({_placeholders(x)})",  # noqa: S608 (columns from the record's fields; values are parameters)
                     *astuple(x),
                 )
         self._seen[case.case_id] = _Seen.of(case)

@@ -177,7 +177,7 @@ class MessageRepository:
     async def sent_alongside(self, person_id: str) -> list[Message]:
         """The person's messages by email, text and letter (their delivery status)."""
         rows = await self.conn.fetch(
-            f"SELECT {COLUMNS} FROM messages WHERE person_id = $1 AND channel <> 'inbox'"
+            f"SELECT {COLUMNS} FROM messages WHERE person_id = $1 AND channel <> 'inbox'"  # noqa: S608 (constants only; values are parameters)
             " ORDER BY created_at",
             person_id,
         )
