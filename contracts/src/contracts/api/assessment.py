@@ -208,6 +208,10 @@ class ReconsiderationView(ReadModel):
     outcome: Literal["changed", "unchanged"] | None
     new_decision_id: str | None
     reasons: str = Field("", description="The reviewer's reasons for the outcome")
+    what_is_wrong: str = Field("", description="What the person says the decision got wrong")
+    evidence: str = Field("", description="Evidence the person adds or will send")
+    case_id: str | None = None
+    person_id: str | None = None
 
 
 class PersonView(ReadModel):
@@ -266,6 +270,25 @@ class DraftView(ReadModel):
     activity_results: dict[str, ActivityResultView]
 
 
+class ReportedChangeView(ReadModel):
+    """A change of circumstances a person reported: work for an assessor; it decides nothing."""
+
+    change_id: str
+    case_id: str
+    person_id: str
+    decision_id: str = Field(description="The decision in force when the change was reported")
+    what_changed: str
+    changed_on: date = Field(description="When the person says it changed")
+    reported_on: date
+    reported_by: str = Field(description="Who reported it (the person, or someone for them)")
+    status: Literal["reported", "reassessed"] = Field(
+        description="reported: waiting for an assessor; reassessed: a decision took it into account"
+    )
+    new_decision_id: str | None = Field(
+        None, description="The reassessment that took it into account"
+    )
+
+
 class CaseDetail(ReadModel):
     case: CaseSummary
     assessments: list[RecordedAssessment]
@@ -274,6 +297,9 @@ class CaseDetail(ReadModel):
     person: PersonView | None = None
     assignments: list[AssignmentView] = Field(default_factory=list, description="Oldest first")
     draft: DraftView | None = None
+    changes: list[ReportedChangeView] = Field(
+        default_factory=list, description="Changes of circumstances reported, oldest first"
+    )
 
 
 class CaseloadItem(ReadModel):
@@ -376,6 +402,17 @@ class GoldenCase(ReadModel):
     output: dict[str, Any]
 
 
+class DecisionHistory(ReadModel):
+    """GET /people/{person_id}/decisions: every decision version over the person's cases
+    (oldest first), their reconsiderations and the changes they reported."""
+
+    person_id: str
+    decisions: list[DecisionVersion]
+    reconsiderations: list[ReconsiderationView]
+    changes: list[ReportedChangeView]
+    full_name: str | None = Field(None, description="As recorded when the case was opened")
+
+
 class VerifiedPerson(ReadModel):
     """Development sign-in for the portal: the person a NINO and date of birth belong to."""
 
@@ -392,4 +429,6 @@ READ_MODELS: tuple[type[BaseModel], ...] = (
     RuleSets,
     RuleSetView,
     GoldenCase,
+    DecisionHistory,
+    ReportedChangeView,
 )

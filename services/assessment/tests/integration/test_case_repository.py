@@ -16,6 +16,7 @@ from assessment.domain import (
     NotFound,
     Person,
     Reconsideration,
+    ReportedChange,
 )
 from assessment.domain.caseload import CaseloadQuery
 from assessment.domain.draft import UcFigures
@@ -138,6 +139,47 @@ async def test_a_case_is_read_back_as_it_was_saved_through_supersession(make_uow
         assert (await uow.cases.of_decision("D2")).reconsiderations == [finished]
         assert [c.case_id for c in await uow.cases.of_person("P1")] == ["C1"]
         assert await uow.people.by_nino("JT123456C") == ADA
+
+
+async def test_what_people_ask_for_is_work_in_the_caseload_until_it_is_dealt_with(
+    make_uow,
+) -> None:
+    asked = Reconsideration("R1", "C1", "D1", "P1", DAY, "why", "sub-1", what_is_wrong="cooking")
+    moved = ReportedChange("X1", "C1", "P1", "D1", "I moved", DAY, date(2025, 6, 5), "sub-1")
+    async with make_uow() as uow:
+        await uow.people.add(ADA)
+        await uow.cases.add(Case("C1", ADA, "decided", [ASSESSED], [decision(1)], opened_on=DAY))
+        await uow.commit()
+
+    async def entry():
+        async with make_uow() as uow:
+            [found] = await uow.cases.caseload_entries(CaseloadQuery())
+            return found
+
+    async with make_uow() as uow:
+        case = await uow.cases.get("C1", lock=True)
+        case.reconsiderations, case.reported_changes = [asked], [moved]
+        case.status = "under_reconsideration"
+        await uow.cases.save(case)
+        await uow.commit()
+    found = await entry()
+    assert (found.reconsideration_requested_on, found.change_reported_on) == (
+        DAY,
+        moved.reported_on,
+    )
+    async with make_uow() as uow:
+        case = await uow.cases.get("C1", lock=True)
+        assert (case.reconsiderations, case.reported_changes) == ([asked], [moved])
+        case.reconsiderations = [replace(asked, status="decided", new_decision_id="D1")]
+        case.reported_changes = [replace(moved, status="reassessed", new_decision_id="D1")]
+        case.status = "decided"
+        await uow.cases.save(case)
+        await uow.commit()
+    found = await entry()
+    assert (found.reconsideration_requested_on, found.change_reported_on) == (None, None)
+    async with make_uow() as uow:
+        [reassessed] = (await uow.cases.get("C1")).reported_changes
+    assert (reassessed.status, reassessed.new_decision_id) == ("reassessed", "D1")
 
 
 async def test_what_is_not_there_is_not_found_naming_the_id(make_uow) -> None:

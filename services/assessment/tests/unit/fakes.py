@@ -128,6 +128,7 @@ def _state(case: Case) -> tuple:
         case.assessments,
         case.decisions,
         case.reconsiderations,
+        case.reported_changes,
         case.assigned_to,
         case.assignments,
         case.draft,
@@ -150,6 +151,7 @@ def _picks(query: CaseloadQuery, case: Case) -> bool:
 
 def _entry(case: Case) -> CaseloadEntry:
     asked = [r.requested_on for r in case.reconsiderations if r.status == "requested"]
+    changed = [x.reported_on for x in case.reported_changes if x.status == "reported"]
     in_force = case.in_force
     return CaseloadEntry(
         case.case_id,
@@ -159,6 +161,7 @@ def _entry(case: Case) -> CaseloadEntry:
         case.assigned_to,
         case.opened_on,
         reconsideration_requested_on=min(asked, default=None),
+        change_reported_on=min(changed, default=None),
         review_date=in_force.review_date if in_force else None,
         draft_purpose=case.draft.purpose if case.draft else None,
     )

@@ -107,21 +107,18 @@ class ServiceClients:
             raise ServiceUnavailable(service) from exc
         if response.status_code >= 500:
             raise ServiceUnavailable.answered(service, response)
-        content = response.json() if response.content else None
+        try:
+            content = response.json() if response.content else None
+        except ValueError:
+            content = None
         return Answer(response.status_code, content, dict(response.headers))
 
     async def post(
         self, service: str, path: str, body: dict[str, Any], token: str | None = None
     ) -> tuple[int, Any]:
-        try:
-            response = await self._http.post(
-                self._urls[service] + path, json=body, headers=_bearer(token)
-            )
-        except httpx.HTTPError as exc:
-            raise ServiceUnavailable(service) from exc
-        if response.status_code >= 500:
-            raise ServiceUnavailable.answered(service, response)
-        return response.status_code, response.json()
+        """(status, JSON body) of a command; raises ServiceUnavailable when it cannot be sent."""
+        answer = await self.send("POST", service, path, body, token)
+        return answer.status, answer.body
 
     async def close(self) -> None:
         await self._http.aclose()

@@ -17,6 +17,8 @@ _ENTRIES = """
 SELECT c.case_id, c.status, c.version, c.assigned_to, c.opened_on, to_jsonb(p) AS person,
   (SELECT min(r.requested_on) FROM reconsiderations r
    WHERE r.case_id = c.case_id AND r.status = 'requested') AS reconsideration_requested_on,
+  (SELECT min(x.reported_on) FROM reported_changes x
+   WHERE x.case_id = c.case_id AND x.status = 'reported') AS change_reported_on,
   (SELECT d.review_date FROM decisions d
    WHERE d.case_id = c.case_id AND d.status <> 'superseded') AS review_date,
   (SELECT x.purpose FROM assessment_drafts x WHERE x.case_id = c.case_id) AS draft_purpose
@@ -54,6 +56,7 @@ async def caseload_entries(
             assigned_to=row["assigned_to"],
             opened_on=row["opened_on"],
             reconsideration_requested_on=row["reconsideration_requested_on"],
+            change_reported_on=row["change_reported_on"],
             review_date=row["review_date"],
             draft_purpose=row["draft_purpose"],
         )

@@ -6,7 +6,7 @@ change to one case is serialised and each sees the one before. `save` writes onl
 changed since the case was read.
 """
 
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass, field, fields
 from typing import Any
 
 import asyncpg
@@ -25,6 +25,7 @@ from assessment.domain import (
     NotFound,
     Person,
     Reconsideration,
+    ReportedChange,
 )
 from assessment.domain.caseload import CaseloadEntry, CaseloadQuery
 from assessment.domain.draft import Draft
@@ -36,6 +37,7 @@ _ASSESSMENT_COLUMNS = ", ".join(f.name for f in fields(AssessmentRecord)).replac
     "submitted,", "submitted_at,"
 )
 _DRAFT_COLUMNS = ", ".join(f.name for f in fields(Draft))
+_CHANGE_COLUMNS = ", ".join(f.name for f in fields(ReportedChange))
 _CASES = """
 SELECT c.case_id, c.status, c.version, c.opened_on, c.assigned_to, to_jsonb(p) AS person,
   (SELECT coalesce(jsonb_agg(jsonb_build_object('assigned_to', s.assigned_to, 'assigned_by',
@@ -48,11 +50,19 @@ SELECT c.case_id, c.status, c.version, c.opened_on, c.assigned_to, to_jsonb(p) A
   (SELECT coalesce(jsonb_agg(to_jsonb(d) ORDER BY d.version), '[]') FROM decisions d
    WHERE d.case_id = c.case_id) AS decisions,
   (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.requested_at, r.reconsideration_id), '[]')
-   FROM reconsiderations r WHERE r.case_id = c.case_id) AS reconsiderations
+   FROM reconsiderations r WHERE r.case_id = c.case_id) AS reconsiderations,
+  (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.reported_at, x.change_id), '[]')
+   FROM reported_changes x WHERE x.case_id = c.case_id) AS reported_changes
 FROM cases c JOIN people p USING (person_id)
 """
 _ROWS = TypeAdapter(
-    tuple[Person, list[AssessmentRecord], list[DecisionRecord], list[Reconsideration]]
+    tuple[
+        Person,
+        list[AssessmentRecord],
+        list[DecisionRecord],
+        list[Reconsideration],
+        list[ReportedChange],
+    ]
 )
 _MORE = TypeAdapter(tuple[list[Assignment], Draft | None])
 
@@ -68,6 +78,7 @@ class _Seen:
     assigned_to: str | None = None
     assignments: int = 0
     draft: Draft | None = None
+    reported_changes: dict[str, ReportedChange] = field(default_factory=dict)
 
     @classmethod
     def of(cls, case: Case) -> "_Seen":
@@ -79,6 +90,7 @@ class _Seen:
             case.assigned_to,
             len(case.assignments),
             case.draft,
+            {x.change_id: x for x in case.reported_changes},
         )
 
 
@@ -196,6 +208,7 @@ class AsyncpgCaseRepository:
         await self._save_assessments(case.assessments, seen.assessments)
         await self._save_decisions(case.decisions, seen.decisions)
         await self._save_reconsiderations(case.reconsiderations, seen.reconsiderations)
+        await self._save_reported_changes(case.reported_changes, seen.reported_changes)
         await self._save_assignments(case, seen.assignments)
         if now.draft != seen.draft:
             await self._save_draft(case.case_id, case.draft)
@@ -204,12 +217,13 @@ class AsyncpgCaseRepository:
     async def _read(self, where: str, *args: Any) -> list[Case]:
         cases = []
         for row in await self._conn.fetch(f"{_CASES} {where}", *args):
-            person, assessments, decisions, reconsiderations = _ROWS.validate_python(
+            person, assessments, decisions, reconsiderations, changes = _ROWS.validate_python(
                 (
                     opened(self._sealer, row["person"]),
                     row["assessments"],
                     row["decisions"],
                     row["reconsiderations"],
+                    row["reported_changes"],
                 )
             )
             assignments, draft = _MORE.validate_python((row["assignments"], row["draft"]))
@@ -220,6 +234,7 @@ class AsyncpgCaseRepository:
                 assessments,
                 decisions,
                 reconsiderations,
+                changes,
                 version=row["version"],
                 opened_on=row["opened_on"],
                 assigned_to=row["assigned_to"],
@@ -289,6 +304,24 @@ class AsyncpgCaseRepository:
                     r.outcome,
                     r.new_decision_id,
                     r.reasons,
+                )
+
+    async def _save_reported_changes(
+        self, changes: list[ReportedChange], seen: dict[str, ReportedChange]
+    ) -> None:
+        for x in changes:
+            if x.change_id not in seen:
+                await self._conn.execute(
+                    f"INSERT INTO reported_changes ({_CHANGE_COLUMNS}) VALUES ({_placeholders(x)})",  # noqa: S608 (columns from the record's fields; values are parameters)
+                    *astuple(x),
+                )
+            elif x != seen[x.change_id]:
+                await self._conn.execute(
+                    "UPDATE reported_changes SET status = $2, new_decision_id = $3"
+                    " WHERE change_id = $1",
+                    x.change_id,
+                    x.status,
+                    x.new_decision_id,
                 )
 
     async def _save_assignments(self, case: Case, seen: int) -> None:

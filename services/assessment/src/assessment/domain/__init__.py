@@ -15,7 +15,13 @@ from assessment.domain.errors import (
     Unacceptable,
 )
 from assessment.domain.facts import AssessmentFacts, CareActFacts, CarerFacts, MeansFacts
-from assessment.domain.records import AssessmentRecord, DecisionRecord, Person, Reconsideration
+from assessment.domain.records import (
+    AssessmentRecord,
+    DecisionRecord,
+    Person,
+    Reconsideration,
+    ReportedChange,
+)
 from assessment.domain.rule_book import RuleBook
 from assessment.domain.rules import RuleSet
 
@@ -38,6 +44,7 @@ __all__ = [
     "NotPermitted",
     "Person",
     "Reconsideration",
+    "ReportedChange",
     "RequestRefused",
     "RuleBook",
     "RuleSet",

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from assessment.domain.workflow import CURRENT, NEW_CLAIM, REQUESTED
+from assessment.domain.workflow import CURRENT, NEW_CLAIM, REPORTED, REQUESTED
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,8 @@ class Reconsideration:
     new_decision_id: str | None = None
     reasons: str = ""
     """The reviewer's reasons for the outcome."""
+    what_is_wrong: str = ""  # what the person says the decision got wrong
+    evidence: str = ""  # evidence they add or will send
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,24 @@ class Assignment:
     on: date
 
 
+@dataclass(frozen=True)
+class ReportedChange:
+    """A change of circumstances the person (or someone acting for them) reported: a work item
+    for an assessor, who reassesses and records the change. Reporting decides nothing."""
+
+    change_id: str
+    case_id: str
+    person_id: str
+    decision_id: str  # the decision in force when it was reported
+    what_changed: str
+    changed_on: date
+    reported_on: date
+    reported_by: str
+    status: str = REPORTED
+    new_decision_id: str | None = None
+    """The reassessment that took it into account (status reassessed)."""
+
+
 def new_id(prefix: str) -> str:
-    """P… person, C… case, A… assessment, D… decision, R… reconsideration."""
+    """P… person, C… case, A… assessment, D… decision, R… reconsideration, X… reported change."""
     return f"{prefix}{uuid.uuid4().hex[:15]}"

@@ -5,7 +5,16 @@ from datetime import date
 
 from contracts.api import assessment as api
 
-from assessment.domain import Case, Decision, DecisionRecord, Person, RuleBook, RuleSet
+from assessment.domain import (
+    Case,
+    Decision,
+    DecisionRecord,
+    Person,
+    Reconsideration,
+    ReportedChange,
+    RuleBook,
+    RuleSet,
+)
 from assessment.domain.caseload import Caseload
 from assessment.domain.draft import Draft, activity_results
 from assessment.domain.rules import OutcomeTest
@@ -51,15 +60,31 @@ def case_detail(
             api.RecordedAssessment.model_validate(a, from_attributes=True) for a in case.assessments
         ],
         decisions=[decision_version(d) for d in case.decisions],
-        reconsiderations=[
-            api.ReconsiderationView.model_validate(r, from_attributes=True)
-            for r in case.reconsiderations
-        ],
+        reconsiderations=[reconsideration(r) for r in case.reconsiderations],
         person=api.PersonView.model_validate(case.person, from_attributes=True),
         assignments=[
             api.AssignmentView.model_validate(a, from_attributes=True) for a in case.assignments
         ],
         draft=draft,
+        changes=[reported_change(x) for x in case.reported_changes],
+    )
+
+
+def reconsideration(r: Reconsideration) -> api.ReconsiderationView:
+    return api.ReconsiderationView.model_validate(r, from_attributes=True)
+
+
+def reported_change(x: ReportedChange) -> api.ReportedChangeView:
+    return api.ReportedChangeView.model_validate(x, from_attributes=True)
+
+
+def decision_history(person_id: str, cases: list[Case]) -> api.DecisionHistory:
+    return api.DecisionHistory(
+        person_id=person_id,
+        decisions=[decision_version(d) for c in cases for d in c.decisions],
+        reconsiderations=[reconsideration(r) for c in cases for r in c.reconsiderations],
+        changes=[reported_change(x) for c in cases for x in c.reported_changes],
+        full_name=cases[0].person.full_name if cases else None,
     )
 
 

@@ -4,7 +4,14 @@ state or publishes an event."""
 from datetime import date
 from typing import Any
 
-from assessment.domain import Case, Decision, DecisionRecord, InvalidAssessment, NotFound, Person
+from assessment.domain import (
+    Case,
+    Decision,
+    DecisionRecord,
+    InvalidAssessment,
+    NotFound,
+    Person,
+)
 from assessment.domain.case_input import decide_case
 from assessment.domain.caseload import Caseload, CaseloadQuery
 from assessment.domain.caseload import caseload as build_caseload

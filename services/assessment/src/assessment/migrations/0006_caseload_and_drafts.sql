@@ -46,3 +46,11 @@ CREATE TABLE assessment_drafts (
     updated_at          timestamptz NOT NULL DEFAULT now(),
     CHECK ((purpose = 'reconsideration') = (reconsideration_id IS NOT NULL))
 );
+
+-- A reported change stays work until a reassessment takes it into account.
+ALTER TABLE reported_changes DROP CONSTRAINT reported_changes_status_check;
+ALTER TABLE reported_changes
+    ADD CONSTRAINT reported_changes_status_check CHECK (status IN ('reported', 'reassessed')),
+    ADD COLUMN new_decision_id text REFERENCES decisions (decision_id),
+    ADD CONSTRAINT reported_changes_reassessed
+        CHECK ((status = 'reassessed') = (new_decision_id IS NOT NULL));
