@@ -132,5 +132,5 @@ async def test_a_new_claim_from_the_queue_to_a_decision_in_the_portal(journey, p
         lambda: get_json(platform.url("payments"), f"/people/{person}/payments")
     )
     await citizen_sign_in(journey, RUTH["username"])
-    assert await page.locator("h1").inner_text() == "Your care award"
-    assert f"£{payments['net_monthly_pence'] // 100:,}" in await journey.text()
+    assert await page.locator("h1").inner_text() == "Your Care Benefit"
+    assert f"£{payments['net_monthly_pence'] // 100:,}" in await journey.text("#award")
