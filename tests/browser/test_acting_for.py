@@ -42,10 +42,7 @@ async def test_a_family_member_acts_for_the_person_until_they_are_removed(
     await journey.click("Report a change", role="button")
     await journey.fill("What has changed?", exact=False, value="Mum has moved in with me")
     await journey.click("Continue")
-    year, month, day = person["decision"]["effective_date"].split("-")
-    await journey.fill("Day", str(int(day)))
-    await journey.fill("Month", str(int(month)))
-    await journey.fill("Year", year)
+    await journey.fill_date(person["decision"]["effective_date"])
     await journey.click("Continue")
     await journey.click("Report the change")
     assert await journey.heading() == "Change reported"

@@ -115,10 +115,7 @@ async def test_a_person_reports_a_change_for_an_assessor_to_pick_up(journey, pla
     assert (await journey.title()).startswith("Error: ")
     assert "must be today or in the past" in await journey.text(".govuk-error-summary")
     effective = person["decision"]["effective_date"]
-    year, month, day = effective.split("-")
-    await journey.fill("Day", str(int(day)))
-    await journey.fill("Month", str(int(month)))
-    await journey.fill("Year", year)
+    await journey.fill_date(effective)
     await journey.click("Continue")
     await journey.click("Report the change")
     assert await journey.heading() == "Change reported"

@@ -313,6 +313,9 @@ class CaseloadItem(ReadModel):
     due_on: date | None
     overdue: bool
     due_soon: bool = Field(description="Due within a week")
+    asked: str | None = Field(
+        None, description="What the person said: their reasons, or what changed (their work)"
+    )
     draft_purpose: DecisionKind | None = Field(description="An assessment in progress, for what")
 
 

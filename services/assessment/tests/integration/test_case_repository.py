@@ -163,10 +163,8 @@ async def test_what_people_ask_for_is_work_in_the_caseload_until_it_is_dealt_wit
         await uow.cases.save(case)
         await uow.commit()
     found = await entry()
-    assert (found.reconsideration_requested_on, found.change_reported_on) == (
-        DAY,
-        moved.reported_on,
-    )
+    assert (found.reconsideration_requested_on, found.reconsideration_reason) == (DAY, "why")
+    assert (found.change_reported_on, found.change_reported) == (moved.reported_on, "I moved")
     async with make_uow() as uow:
         case = await uow.cases.get("C1", lock=True)
         assert (case.reconsiderations, case.reported_changes) == ([asked], [moved])

@@ -150,8 +150,8 @@ def _picks(query: CaseloadQuery, case: Case) -> bool:
 
 
 def _entry(case: Case) -> CaseloadEntry:
-    asked = [r.requested_on for r in case.reconsiderations if r.status == "requested"]
-    changed = [x.reported_on for x in case.reported_changes if x.status == "reported"]
+    asked = [r for r in case.reconsiderations if r.status == "requested"]
+    changed = [x for x in case.reported_changes if x.status == "reported"]
     in_force = case.in_force
     return CaseloadEntry(
         case.case_id,
@@ -160,8 +160,10 @@ def _entry(case: Case) -> CaseloadEntry:
         case.version,
         case.assigned_to,
         case.opened_on,
-        reconsideration_requested_on=min(asked, default=None),
-        change_reported_on=min(changed, default=None),
+        reconsideration_requested_on=asked[0].requested_on if asked else None,
+        change_reported_on=changed[0].reported_on if changed else None,
+        reconsideration_reason=asked[0].reason if asked else None,
+        change_reported=changed[0].what_changed if changed else None,
         review_date=in_force.review_date if in_force else None,
         draft_purpose=case.draft.purpose if case.draft else None,
     )

@@ -38,9 +38,12 @@ OPEN = CaseloadEntry("C1", ADA, "open", 1, None, TODAY - timedelta(days=10))
         ),
         (
             replace(
-                OPEN, status="under_reconsideration", reconsideration_requested_on=date(2025, 5, 1)
+                OPEN,
+                status="under_reconsideration",
+                reconsideration_requested_on=date(2025, 5, 1),
+                reconsideration_reason="I cannot cook",
             ),
-            WorkItem("reconsideration", date(2025, 5, 29), True, False),
+            WorkItem("reconsideration", date(2025, 5, 29), True, False, "I cannot cook"),
         ),
         (
             replace(OPEN, status="decided", review_date=date(2025, 6, 25)),
@@ -51,8 +54,10 @@ OPEN = CaseloadEntry("C1", ADA, "open", 1, None, TODAY - timedelta(days=10))
             WorkItem("none", None, False, False),
         ),
         (
-            replace(OPEN, status="decided", change_reported_on=date(2025, 6, 1)),
-            WorkItem("change", date(2025, 6, 29), False, False),
+            replace(
+                OPEN, status="decided", change_reported_on=date(2025, 6, 1), change_reported="Moved"
+            ),
+            WorkItem("change", date(2025, 6, 29), False, False, "Moved"),
         ),
     ],
     ids=["new", "new-overdue", "new-due-soon", "reconsideration", "review", "nothing", "change"],

@@ -11,7 +11,11 @@ from assessment.domain.caseload import CaseloadQuery
 from assessment.entrypoints import caseload, errors, people, reads
 from assessment.entrypoints.dependencies import Dependencies
 from assessment.service_layer import changes, queries, reconsideration
-from assessment.service_layer.commands import ReportChange, RequestReconsideration
+from assessment.service_layer.commands import (
+    RecordChangeOfCircumstances,
+    ReportChange,
+    RequestReconsideration,
+)
 from contracts.api.assessment import CaseDetail, Caseload, DecisionHistory
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
@@ -20,7 +24,7 @@ from servicekit.http import install_error_handlers
 from servicekit.testing import FixedClock
 
 from .fakes import FakeAssessmentUnitOfWork
-from .scenarios import RULEBOOK, decided_case
+from .scenarios import RULEBOOK, decided_case, facts
 
 DECIDED = date(2025, 6, 2)
 TODAY = date(2025, 6, 20)
@@ -57,6 +61,23 @@ class TestReportChange:
         assert len(uow.published) == published  # no decision, no event
         assert uow.cases.decisions[decision.decision_id].status == "current"
         assert await work(uow, "change") == [decision.case_id]
+
+    async def test_the_reassessment_takes_every_change_reported_into_account(
+        self, uow_and_decision
+    ) -> None:
+        uow, decision = uow_and_decision
+        first = await changes.report_change(report(decision.person_id, TODAY), uow, TODAY)
+        second = await changes.report_change(report(decision.person_id, TODAY, "Moved"), uow, TODAY)
+        recorded = RecordChangeOfCircumstances(
+            decision.case_id, "as-2", facts(**{"1": "1f"}), DECIDED
+        )
+        reassessed = await changes.record_change_of_circumstances(recorded, uow, RULEBOOK, TODAY)
+        case = await queries.case(decision.case_id, uow)
+        assert [(x.change_id, x.status, x.new_decision_id) for x in case.reported_changes] == [
+            (first.change_id, "reassessed", reassessed.decision_id),
+            (second.change_id, "reassessed", reassessed.decision_id),
+        ]
+        assert await work(uow, "change") == []
 
     @pytest.mark.parametrize(
         ("on", "text", "field", "words"),

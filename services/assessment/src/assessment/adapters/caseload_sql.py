@@ -15,14 +15,18 @@ from assessment.domain.records import Person
 _PERSON = TypeAdapter(Person)
 _ENTRIES = """
 SELECT c.case_id, c.status, c.version, c.assigned_to, c.opened_on, to_jsonb(p) AS person,
-  (SELECT min(r.requested_on) FROM reconsiderations r
-   WHERE r.case_id = c.case_id AND r.status = 'requested') AS reconsideration_requested_on,
-  (SELECT min(x.reported_on) FROM reported_changes x
-   WHERE x.case_id = c.case_id AND x.status = 'reported') AS change_reported_on,
+  asked.requested_on AS reconsideration_requested_on, asked.reason AS reconsideration_reason,
+  changed.reported_on AS change_reported_on, changed.what_changed AS change_reported,
   (SELECT d.review_date FROM decisions d
    WHERE d.case_id = c.case_id AND d.status <> 'superseded') AS review_date,
   (SELECT x.purpose FROM assessment_drafts x WHERE x.case_id = c.case_id) AS draft_purpose
 FROM cases c JOIN people p USING (person_id)
+LEFT JOIN LATERAL (SELECT r.requested_on, r.reason FROM reconsiderations r
+   WHERE r.case_id = c.case_id AND r.status = 'requested'
+   ORDER BY r.requested_at LIMIT 1) asked ON true
+LEFT JOIN LATERAL (SELECT x.reported_on, x.what_changed FROM reported_changes x
+   WHERE x.case_id = c.case_id AND x.status = 'reported'
+   ORDER BY x.reported_at, x.change_id LIMIT 1) changed ON true
 WHERE ($1::text IS NULL OR c.assigned_to = $1)
   AND (NOT $2::boolean OR c.assigned_to IS NULL)
   AND ($3::text IS NULL OR p.area_code = $3)
@@ -57,6 +61,8 @@ async def caseload_entries(
             opened_on=row["opened_on"],
             reconsideration_requested_on=row["reconsideration_requested_on"],
             change_reported_on=row["change_reported_on"],
+            reconsideration_reason=row["reconsideration_reason"],
+            change_reported=row["change_reported"],
             review_date=row["review_date"],
             draft_purpose=row["draft_purpose"],
         )

@@ -47,6 +47,10 @@ class CaseloadEntry:
     """The reconsideration waiting to be decided, when the case is under reconsideration."""
     change_reported_on: date | None = None
     """The oldest change of circumstances reported and not yet reassessed."""
+    reconsideration_reason: str | None = None
+    """Why the person says the decision waiting to be reconsidered is wrong."""
+    change_reported: str | None = None
+    """What the person says changed (the oldest change waiting)."""
     review_date: date | None = None
     """The review date of the decision in force."""
     draft_purpose: str | None = None
@@ -59,25 +63,28 @@ class WorkItem:
     due_on: date | None
     overdue: bool
     due_soon: bool
+    asked: str | None = None
+    """What the person said, when they asked for the work (a reconsideration, a change)."""
 
 
 def work_of(entry: CaseloadEntry, today: date) -> WorkItem:
-    kind, due = _most_pressing(entry, today)
+    kind, due, asked = _most_pressing(entry, today)
     if due is None:
         return WorkItem(kind, None, False, False)
-    return WorkItem(kind, due, due < today, today <= due <= today + DUE_SOON)
+    return WorkItem(kind, due, due < today, today <= due <= today + DUE_SOON, asked)
 
 
-def _most_pressing(entry: CaseloadEntry, today: date) -> tuple[str, date | None]:
+def _most_pressing(entry: CaseloadEntry, today: date) -> tuple[str, date | None, str | None]:
     if entry.status == wf.UNDER_RECONSIDERATION and entry.reconsideration_requested_on:
-        return RECONSIDERATION, entry.reconsideration_requested_on + RECONSIDERATION_TARGET
+        due = entry.reconsideration_requested_on + RECONSIDERATION_TARGET
+        return RECONSIDERATION, due, entry.reconsideration_reason
     if entry.change_reported_on is not None:
-        return CHANGE, entry.change_reported_on + CHANGE_TARGET
+        return CHANGE, entry.change_reported_on + CHANGE_TARGET, entry.change_reported
     if entry.status == wf.OPEN:
-        return NEW_CLAIM, entry.opened_on + NEW_CLAIM_TARGET
+        return NEW_CLAIM, entry.opened_on + NEW_CLAIM_TARGET, None
     if entry.review_date is not None and entry.review_date <= today + REVIEW_NOTICE:
-        return REVIEW, entry.review_date
-    return NOTHING, None
+        return REVIEW, entry.review_date, None
+    return NOTHING, None, None
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,7 @@ def caseload(found: Caseload) -> api.Caseload:
                 due_on=line.work.due_on,
                 overdue=line.work.overdue,
                 due_soon=line.work.due_soon,
+                asked=line.work.asked,
                 draft_purpose=line.entry.draft_purpose,  # type: ignore[arg-type]
             )
             for line in found.lines

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from contracts.api.assessment import CaseDetail, DecisionBody, DraftView, RuleSetView
-from contracts.api.payments import UcClaimView
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from starlette.datastructures import FormData
@@ -24,6 +23,7 @@ from portal.assessor.pages import (
     see_other,
     version_of,
 )
+from portal.assessor.starting import start_page
 from portal.assessor.workspace import Workspace
 from portal.security import check_csrf
 
@@ -113,9 +113,11 @@ async def task_list(request: Request, case_id: str, user: Assessor) -> Response:
     if loaded is None:
         return instead
     if loaded.draft is None:
-        return page(
-            request, "assessment_start.html", title="Record an assessment", case=loaded.case
-        )
+        if loaded.case.case.status == "open":
+            return start_page(request, loaded.case, "new_claim")
+        if loaded.case.case.status == "decided":
+            return see_other(f"/assessor/cases/{case_id}/change")
+        return see_other(f"/assessor/cases/{case_id}")
     return page(
         request,
         "task_list.html",
@@ -125,50 +127,6 @@ async def task_list(request: Request, case_id: str, user: Assessor) -> Response:
         tasks=_tasks(loaded),
         base=loaded.base,
     )
-
-
-@router.post("/assessment/start", dependencies=[Depends(check_csrf)])
-async def start(request: Request, case_id: str, user: Assessor) -> Response:
-    ws, instead = await case_workspace(request, user, case_id)
-    if ws is None:
-        return instead
-    form = await request.form()
-    purpose = str(form.get("purpose", "new_claim"))
-    case = await ws.read("assessment", f"/cases/{case_id}", CaseDetail)
-    if case is None:
-        return page(request, "missing.html", 404, title="No such case")
-    body: dict[str, Any] = {"purpose": purpose, "uc_figures": await _uc_figures(ws, case)}
-    if form.get("reconsideration_id"):
-        body["reconsideration_id"] = str(form["reconsideration_id"])
-    answer = await ws.send("POST", "assessment", f"/cases/{case_id}/draft", body, version_of(form))
-    if changed_meanwhile(answer):
-        return await conflict(request, ws, case_id, back=f"/assessor/cases/{case_id}")
-    if not answer.ok:
-        message = "; ".join(m for _, m in answer.errors()) or "The assessment cannot start now."
-        return page(
-            request,
-            "missing.html",
-            answer.status,
-            title="You cannot start this",
-            message=message[:1].upper() + message[1:],
-        )
-    return see_other(f"/assessor/cases/{case_id}/assessment")
-
-
-async def _uc_figures(ws: Workspace, case: CaseDetail) -> dict[str, Any] | None:
-    """The latest period the benefits system assessed on the person's UC claim, if any."""
-    claim = await ws.read("payments", f"/people/{case.case.person_id}/uc-claim", UcClaimView)
-    if claim is None or not claim.periods:
-        return None
-    latest = claim.periods[-1]
-    return {
-        "uc_claim_id": claim.uc_claim_id,
-        "period_start": latest.period_start.isoformat(),
-        "period_end": latest.period_end.isoformat(),
-        "capital_pence": latest.capital_pence,
-        "earned_income_monthly_pence": latest.earned_income_pence,
-        "unearned_income_monthly_pence": latest.unearned_income_pence,
-    }
 
 
 # --- one page per part -----------------------------------------------------------------------

@@ -8,9 +8,18 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from portal.assessor.forms import Problems
-from portal.assessor.pages import Assessor, changed_meanwhile, conflict, page, see_other, version_of
+from portal.assessor.pages import (
+    Assessor,
+    Reviewer,
+    changed_meanwhile,
+    conflict,
+    page,
+    see_other,
+    version_of,
+)
 from portal.assessor.workspace import Workspace
 from portal.security import check_csrf
+from portal.sessions import SignedIn
 
 router = APIRouter(prefix="/assessor")
 VIEWS = [("mine", "My cases"), ("unassigned", "Unassigned queue"), ("all", "Search all cases")]
@@ -31,9 +40,31 @@ AREA = re.compile(r"^[EWSN]\d{8}$")
 
 @router.get("", include_in_schema=False)
 async def caseload(request: Request, user: Assessor, view: str = "mine") -> Response:
+    return await _caseload_page(request, user, view, "Caseload", "/assessor")
+
+
+@router.get("/reconsiderations")
+async def reconsiderations(request: Request, user: Reviewer, view: str = "all") -> Response:
+    """The caseload's reconsiderations (the requests with the person's reasons), for reviewers."""
+    return await _caseload_page(
+        request,
+        user,
+        view,
+        "Reconsiderations to decide",
+        "/assessor/reconsiderations",
+        kind="reconsideration",
+    )
+
+
+async def _caseload_page(
+    request: Request, user: SignedIn, view: str, title: str, base: str, kind: str | None = None
+) -> Response:
+    """The one caseload: `kind` fixes the work it shows (the reviewers' reconsiderations)."""
     view = view if view in dict(VIEWS) else "mine"
     filters = {f: request.query_params.get(f, "").strip() for f in FILTERS}
     filters["area_code"] = filters["area_code"].upper()
+    if kind:
+        filters["kind"] = kind
     problems = Problems()
     if filters["area_code"] and not AREA.fullmatch(filters["area_code"]):
         problems.add("area_code", "Enter a local authority code, like E09000033")
@@ -47,7 +78,9 @@ async def caseload(request: Request, user: Assessor, view: str = "mine") -> Resp
         request,
         "caseload.html",
         400 if problems else 200,
-        title="Caseload",
+        title=title,
+        base=base,
+        fixed_kind=kind,
         view=view,
         views=VIEWS,
         caption=dict(VIEWS)[view],
