@@ -39,10 +39,7 @@ async def calculator(request: Request, user: Assessor) -> Response:
 
 @router.post("", dependencies=[Depends(check_csrf)])
 async def work_out(request: Request, user: Assessor) -> Response:
-    form = await request.form()
-    problems = Problems()
-    values = await _values(form, problems)
-    asked = _asked(values, problems)
+    values, asked, problems = await _sent(request)
     if problems:
         return await _page(request, user, values, problems)
     ws = Workspace(request, user)
@@ -61,10 +58,7 @@ async def work_out(request: Request, user: Assessor) -> Response:
 @router.post("/golden", dependencies=[Depends(check_csrf)])
 async def save_golden(request: Request, user: Assessor) -> Response:
     """The case and its decision on the date as a golden case, downloaded as a JSON file."""
-    form = await request.form()
-    problems = Problems()
-    values = await _values(form, problems)
-    asked = _asked(values, problems)
+    values, asked, problems = await _sent(request)
     if problems:
         return await _page(request, user, values, problems)
     body = {"on": asked.on.isoformat(), "case": asked.case}
@@ -77,6 +71,12 @@ async def save_golden(request: Request, user: Assessor) -> Response:
         media_type="application/json",
         headers={"Content-Disposition": f'attachment; filename="golden-case-{asked.on}.json"'},
     )
+
+
+async def _sent(request: Request) -> tuple[dict[str, Any], Asked, Problems]:
+    problems = Problems()
+    values = await _values(await request.form(), problems)
+    return values, _asked(values, problems), problems
 
 
 async def _values(form: FormData, problems: Problems) -> dict[str, Any]:
