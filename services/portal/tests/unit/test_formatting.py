@@ -1,7 +1,6 @@
 from datetime import date
 
 import pytest
-
 from portal.formatting import long_date, money
 
 
