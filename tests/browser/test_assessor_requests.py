@@ -1,6 +1,7 @@
 """What people ask for, handled by assessors in the portal: a change of circumstances the person
 reported in their portal becomes work in the caseload and is recorded as a reassessment from its
-date (the new award reaching payments); a reconsideration is decided only by a reviewer (the role
+date (a page sent after the case changed in another tab is refused with the case as it is now;
+the new award reaches payments); a reconsideration is decided only by a reviewer (the role
 on the identity) who neither made nor assessed the original (an error on the page otherwise),
 and the superseding decision reaches the person's own portal."""
 
@@ -11,6 +12,7 @@ import pytest
 from devstack.drive import eventually, get_json, random_nino, submit_assessment
 
 from .staff import ASHA, GRACE, STAFF_SUBJECTS, citizen_sign_in, staff_sign_in
+from .tokens import staff_token
 
 pytestmark = pytest.mark.browser
 TARA = {"username": "test.changed@example.com", "nino": "TC300003C", "dob": "1962-09-30"}
@@ -82,7 +84,12 @@ async def test_a_change_the_person_reported_is_reassessed_from_its_date(journey,
     assert (await journey.title()).startswith("Error: ")
     assert "Enter the date the change happened" in await journey.text(".govuk-error-summary")
     await fill_date(journey, "change", effective)
+    await changed_in_another_tab(platform, before["case_id"], effective)
     await save(journey)
+    assert await journey.heading() == "The case has changed"
+    assert "16 of 16 parts done" in await journey.text("#case-now")
+    await journey.click("Go back and try again with the case as it is now", role="link")
+    await save(journey)  # the page as it is now: the date the other tab gave
     assert "16 of 16 parts done" in await journey.text("#progress")
     await submit_and_see_the_decision(journey)
 
@@ -99,6 +106,20 @@ async def test_a_change_the_person_reported_is_reassessed_from_its_date(journey,
     await eventually(paid_anew)
     await journey.goto(queue)
     assert await journey.text("#no-cases") == "There are no cases here."
+
+
+async def changed_in_another_tab(platform, case_id: str, effective: str) -> None:
+    """The same assessor saves the date of the change from another tab, through the API."""
+    token = await staff_token(platform, ASHA, "assessment")
+    bearer = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=platform.url("assessment"), timeout=30) as http:
+        case = (await http.get(f"/cases/{case_id}", headers=bearer)).raise_for_status()
+        saved = await http.put(
+            f"/cases/{case_id}/draft/sections/change",
+            json={"value": None, "note": "", "effective_date": effective},
+            headers=bearer | {"If-Match": case.headers["ETag"]},
+        )
+    saved.raise_for_status()
 
 
 async def asked_to_reconsider(assessment_url: str, decision: dict, reason: str) -> dict:
