@@ -14,7 +14,7 @@ from assessment.adapters.repository import AsyncpgAssessmentUnitOfWork
 from assessment.adapters.rulesets import load_rulebook
 from assessment.adapters.sealed import SEALED
 from assessment.config import AssessmentSettings
-from assessment.entrypoints import errors, http, people, reads
+from assessment.entrypoints import caseload, drafts, errors, http, people, reads, rulesets
 from assessment.entrypoints.dependencies import Dependencies
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -32,7 +32,14 @@ def create_app(settings: AssessmentSettings | None = None, clock: Clock = date.t
         # NINOs left in plaintext by migration 0004 sealed and hashed; old keys re-wrapped.
         startup=[lambda runtime: bring_all_up_to_date(runtime.pool, SEALED, sealer)],
         make_uow=lambda pool: AsyncpgAssessmentUnitOfWork(pool, sealer),
-        routers=[http.router, reads.router, people.router],
+        routers=[
+            http.router,
+            reads.router,
+            people.router,
+            caseload.router,
+            drafts.router,
+            rulesets.router,
+        ],
         error_statuses=errors.HTTP_STATUS,
         unprocessable=errors.UNPROCESSABLE,
         make_deps=lambda runtime: Dependencies(uow=runtime.uow, today=clock, rulebook=rulebook),

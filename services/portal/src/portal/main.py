@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal import i18n
 from portal.access import NotAllowed, ServiceTokens, SignInRequired
+from portal.assessor import router as assessor_router
 from portal.authorities import Authorities
 from portal.citations import plain_citation
 from portal.citizen import router as citizen_router
@@ -125,6 +126,7 @@ def create_app(settings: PortalSettings | None = None) -> Any:
     app.include_router(router)
     app.include_router(citizen_router)
     app.include_router(ops_router)
+    app.include_router(assessor_router)
 
     @app.get("/health/live")
     async def live() -> dict[str, str]:

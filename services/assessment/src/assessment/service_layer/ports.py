@@ -7,7 +7,8 @@ have in-memory fakes that pass the same suite.
 
 from typing import Any, Protocol, Self
 
-from assessment.domain import Case, DecisionRecord, Person, Reconsideration, ReportedChange
+from assessment.domain import Case, DecisionRecord, Person
+from assessment.domain.caseload import CaseloadEntry, CaseloadQuery
 
 
 class PeopleRepository(Protocol):
@@ -40,8 +41,9 @@ class CaseRepository(Protocol):
         """The person's latest decision not superseded, over all their cases."""
         ...
 
-    async def open_work(self) -> tuple[list[Reconsideration], list[ReportedChange]]:
-        """Reconsiderations still to decide and changes reported, each oldest first."""
+    async def caseload_entries(self, query: CaseloadQuery) -> list[CaseloadEntry]:
+        """The cases the query's assignment (assigned_to, or unassigned), area and search (a
+        NINO, or part of a name) pick; the domain's caseload() does the rest."""
         ...
 
 
