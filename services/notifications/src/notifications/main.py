@@ -64,7 +64,7 @@ def make_deps(
     templates: dict[str, Template],
     clock: Clock,
 ) -> Dependencies:
-    metrics, wakeup = Metrics(), background.Wakeup()
+    metrics, wakeup = Metrics(runtime.metrics.registry), background.Wakeup()
     notify = NotifyClient(
         settings.notify_base_url,
         settings.notify_api_key.get_secret_value(),
@@ -89,7 +89,7 @@ def make_deps(
         flag_after=timedelta(seconds=settings.unconfirmed_after_s),
         batch_size=settings.reconcile_batch_size,
     )
-    return Dependencies(
+    deps = Dependencies(
         uow=runtime.uow,
         clock=clock,
         metrics=metrics,
@@ -103,6 +103,8 @@ def make_deps(
         reconcile_interval=settings.reconcile_poll_s,
         close=notify.aclose,
     )
+    runtime.metrics.on_scrape(ops.metrics_figures(deps))
+    return deps
 
 
 def smtp(settings: NotificationsSettings) -> SmtpEmail:

@@ -1,0 +1,114 @@
+"""The read API every service's kit serves for national operations (servicekit.ops_api): its
+consumer's dead letters, what operators did with them, and what each replay became.
+
+A dead letter's record (headers and payload) lives on the consumer's dead-letter topic, at
+`dlq_partition`/`dlq_offset`; the portal reads it from there with the operations principal.
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from contracts.api.base import ReadModel
+
+SERVICE = "operations"
+Resolution = Literal["replayed", "discarded", "dead_lettered_again"]
+
+
+class DeadLetterActionView(ReadModel):
+    action: Literal["replay", "discard"]
+    operator: str
+    replay_id: str | None
+    reason: str | None
+    at: datetime
+
+
+class DeadLetterView(ReadModel):
+    """GET /ops/dead-letters/{id} (with `actions`), and each row of the list (without)."""
+
+    id: int
+    consumer: str
+    topic: str
+    partition: int
+    offset: int
+    event_id: str | None
+    event_type: str | None
+    error_class: str
+    reason: str
+    attempts: int
+    dead_lettered_at: datetime
+    published_at: datetime | None
+    dlq_topic: str
+    dlq_partition: int | None
+    dlq_offset: int | None
+    replay_of: int | None
+    resolution: Resolution | None
+    resolved_at: datetime | None
+    resolved_by: str | None
+    resolution_reason: str | None
+    actions: list[DeadLetterActionView] = []
+
+
+class DeadLettersView(ReadModel):
+    """GET /ops/dead-letters: newest first, filtered by state, topic, error class, event type."""
+
+    consumer: str
+    open: int
+    dead_letters: list[DeadLetterView]
+
+
+class ReplayOrderView(ReadModel):
+    """One dead letter to publish again: where its record is, and the replay's headers."""
+
+    dead_letter_id: int
+    consumer: str
+    replay_id: str
+    dlq_topic: str
+    dlq_partition: int
+    dlq_offset: int
+    topic: str
+    partition: int
+    prior_attempts: int
+
+
+class ReplayRequestedView(ReadModel):
+    """POST /ops/dead-letters/replays: the orders, and the ids that cannot be replayed (why)."""
+
+    batch: str
+    orders: list[ReplayOrderView]
+    refused: dict[int, str]
+
+
+class DiscardedView(ReadModel):
+    """POST /ops/dead-letters/discard: the ids discarded now and those refused (why)."""
+
+    discarded: list[int]
+    refused: dict[int, str]
+
+
+class ReplayOutcomeView(ReadModel):
+    replay_id: str
+    consumer: str
+    event_id: str | None
+    outcome: Literal["applied", "duplicate", "dead_lettered"]
+    topic: str
+    partition: int
+    offset: int
+    attempts: int | None
+    dead_letter_id: int | None
+    at: datetime
+
+
+class ReplayOutcomesView(ReadModel):
+    """GET /ops/replays/{batch}: what each of this service's consumers did with the batch."""
+
+    batch: str
+    outcomes: list[ReplayOutcomeView]
+
+
+READ_MODELS = [
+    DeadLettersView,
+    DeadLetterView,
+    ReplayRequestedView,
+    DiscardedView,
+    ReplayOutcomesView,
+]

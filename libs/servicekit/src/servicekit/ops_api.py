@@ -1,0 +1,216 @@
+"""National operations' read and act API on a service's dead letters (every kit-built service):
+browse them, order a replay of one or many, discard with a reason, read what a replay became.
+
+The service does not publish a replay itself: its principal may not write the topics it reads.
+`POST /ops/dead-letters/replays` records the operator's order (audited) and answers where each
+record is on the dead-letter topic with the replay's id; the portal, as the `operations`
+principal, reads the record there and publishes it again (servicekit.replay says how). The
+consumers note what it became (servicekit.deliveries), read at `GET /ops/replays/{batch}`.
+"""
+
+import uuid
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import asyncpg
+from contracts.api.operations import (
+    DeadLetterActionView,
+    DeadLettersView,
+    DeadLetterView,
+    DiscardedView,
+    ReplayOrderView,
+    ReplayOutcomesView,
+    ReplayOutcomeView,
+    ReplayRequestedView,
+)
+from contracts.topics import dead_letter
+from fastapi import APIRouter, HTTPException, Query, Request
+from pydantic import BaseModel, Field
+
+from servicekit.deliveries import replay_outcomes
+
+Operator = Annotated[str, Field(min_length=1, max_length=200)]
+Ids = Annotated[list[int], Field(max_length=1000)]
+State = Query("open", pattern="^(open|resolved|all)$")
+_STATES = {"open": "resolution IS NULL", "resolved": "resolution IS NOT NULL", "all": "true"}
+_COLUMNS = (
+    'id, consumer, topic, partition, "offset", event_id, event_type, error_class, reason,'
+    " attempts, dead_lettered_at, published_at, dlq_partition, dlq_offset, replay_of,"
+    " resolution, resolved_at, resolved_by, resolution_reason"
+)
+
+
+class Selection(BaseModel):
+    """Dead letters by id, or every open one matching all the filters given."""
+
+    ids: Ids | None = None
+    topic: str | None = None
+    error_class: str | None = None
+    event_type: str | None = None
+
+
+class ReplayOrder(Selection):
+    operator: Operator
+    """Who orders it (the signed-in operator, as the portal knows them)."""
+
+
+class DiscardOrder(BaseModel):
+    ids: Annotated[list[int], Field(min_length=1, max_length=1000)]
+    reason: Annotated[str, Field(min_length=3, max_length=500)]
+    operator: Operator
+
+
+def ops_router(runtime_of: Callable[[Request], Any], dependencies: list[Any]) -> APIRouter:
+    """`dependencies`: the access policy every route here declares (national operations)."""
+    router = APIRouter(tags=["operations"], dependencies=dependencies)
+
+    @router.get("/ops/dead-letters", response_model=DeadLettersView)
+    async def dead_letters(
+        request: Request,
+        state: str = State,
+        topic: str | None = None,
+        error_class: str | None = None,
+        event_type: str | None = None,
+        limit: int = Query(100, ge=1, le=1000),
+    ) -> DeadLettersView:
+        runtime = runtime_of(request)
+        where, args = _filters(_STATES[state], topic, error_class, event_type)
+        rows = await runtime.pool.fetch(
+            f"SELECT {_COLUMNS} FROM dead_letters WHERE {where}"  # noqa: S608 (fixed fragments)
+            f" ORDER BY id DESC LIMIT ${len(args) + 1}",
+            *args, limit,
+        )  # fmt: skip
+        open_count = await runtime.pool.fetchval(
+            "SELECT count(*) FROM dead_letters WHERE resolution IS NULL"
+        )
+        return DeadLettersView(
+            consumer=runtime.name, open=open_count, dead_letters=[_view(r) for r in rows]
+        )
+
+    @router.get("/ops/dead-letters/{dead_letter_id}", response_model=DeadLetterView)
+    async def one(request: Request, dead_letter_id: int) -> DeadLetterView:
+        pool = runtime_of(request).pool
+        query = f"SELECT {_COLUMNS} FROM dead_letters WHERE id = $1"  # noqa: S608
+        row = await pool.fetchrow(query, dead_letter_id)
+        if row is None:
+            raise HTTPException(404, "no such dead letter")
+        actions = await pool.fetch(
+            "SELECT action, operator, replay_id, reason, at FROM dead_letter_actions"
+            " WHERE dead_letter_id = $1 ORDER BY id",
+            dead_letter_id,
+        )
+        return _view(row, [DeadLetterActionView(**dict(a)) for a in actions])
+
+    @router.post("/ops/dead-letters/replays", response_model=ReplayRequestedView)
+    async def replay(request: Request, order: ReplayOrder) -> ReplayRequestedView:
+        return await order_replay(runtime_of(request).pool, order)
+
+    @router.post("/ops/dead-letters/discard", response_model=DiscardedView)
+    async def discard(request: Request, order: DiscardOrder) -> DiscardedView:
+        return await discard_dead_letters(runtime_of(request).pool, order)
+
+    @router.get("/ops/replays/{batch}", response_model=ReplayOutcomesView)
+    async def outcomes(request: Request, batch: str) -> ReplayOutcomesView:
+        rows = await replay_outcomes(runtime_of(request).pool, batch)
+        return ReplayOutcomesView(batch=batch, outcomes=[ReplayOutcomeView(**r) for r in rows])
+
+    return router
+
+
+def _filters(
+    state: str, topic: str | None, error_class: str | None, event_type: str | None
+) -> tuple[str, list[Any]]:
+    clauses, args = [state], []
+    given = (("topic", topic), ("error_class", error_class), ("event_type", event_type))
+    for column, value in given:
+        if value:
+            args.append(value)
+            clauses.append(f"{column} = ${len(args)}")
+    return " AND ".join(clauses), args
+
+
+def _view(row: asyncpg.Record, actions: list[DeadLetterActionView] | None = None) -> DeadLetterView:
+    data = dict(row)
+    return DeadLetterView(
+        **data, dlq_topic=dead_letter(data["consumer"]).name, actions=actions or []
+    )
+
+
+async def _selected(conn: asyncpg.Connection, selection: Selection) -> list[asyncpg.Record]:
+    if selection.ids is not None:
+        return await conn.fetch(
+            f"SELECT {_COLUMNS} FROM dead_letters WHERE id = ANY($1::bigint[]) ORDER BY id",  # noqa: S608
+            selection.ids,
+        )
+    where, args = _filters(
+        _STATES["open"], selection.topic, selection.error_class, selection.event_type
+    )
+    return await conn.fetch(
+        f"SELECT {_COLUMNS} FROM dead_letters WHERE {where} ORDER BY id LIMIT 1000",  # noqa: S608
+        *args,
+    )
+
+
+async def order_replay(pool: asyncpg.Pool, order: ReplayOrder) -> ReplayRequestedView:
+    """One replay id per dead letter (`<batch>.<id>`), audited; discarded ones and those whose
+    record's place on the topic is unknown are refused, with the reason."""
+    batch = "rp-" + uuid.uuid4().hex[:16]
+    async with pool.acquire() as conn, conn.transaction():
+        rows = await _selected(conn, order)
+        refused = _missing(order.ids, rows)
+        orders = []
+        for row in rows:
+            if row["resolution"] == "discarded":
+                refused[row["id"]] = "discarded"
+            elif row["dlq_offset"] is None:
+                refused[row["id"]] = "its record's place on the dead-letter topic is not known"
+            else:
+                orders.append(_order(batch, row))
+        await conn.executemany(
+            "INSERT INTO dead_letter_actions (dead_letter_id, action, operator, replay_id)"
+            " VALUES ($1, 'replay', $2, $3)",
+            [(o.dead_letter_id, order.operator, o.replay_id) for o in orders],
+        )
+    return ReplayRequestedView(batch=batch, orders=orders, refused=refused)
+
+
+def _order(batch: str, row: asyncpg.Record) -> ReplayOrderView:
+    return ReplayOrderView(
+        dead_letter_id=row["id"],
+        consumer=row["consumer"],
+        replay_id=f"{batch}.{row['id']}",
+        dlq_topic=dead_letter(row["consumer"]).name,
+        dlq_partition=row["dlq_partition"],
+        dlq_offset=row["dlq_offset"],
+        topic=row["topic"],
+        partition=row["partition"],
+        prior_attempts=row["attempts"],
+    )
+
+
+def _missing(ids: list[int] | None, rows: list[asyncpg.Record]) -> dict[int, str]:
+    found = {r["id"] for r in rows}
+    return {i: "no such dead letter" for i in ids or () if i not in found}
+
+
+async def discard_dead_letters(pool: asyncpg.Pool, order: DiscardOrder) -> DiscardedView:
+    """The open ones among `order.ids` are discarded with the reason, each audited."""
+    async with pool.acquire() as conn, conn.transaction():
+        rows = await conn.fetch(
+            f"SELECT {_COLUMNS} FROM dead_letters WHERE id = ANY($1::bigint[]) FOR UPDATE",  # noqa: S608
+            order.ids,
+        )
+        refused = _missing(order.ids, rows)
+        refused |= {r["id"]: f"already {r['resolution']}" for r in rows if r["resolution"]}
+        ids = [r["id"] for r in rows if r["resolution"] is None]
+        await conn.execute(
+            "UPDATE dead_letters SET resolution = 'discarded', resolved_at = now(),"
+            " resolved_by = $2, resolution_reason = $3 WHERE id = ANY($1::bigint[])",
+            ids, order.operator, order.reason,
+        )  # fmt: skip
+        await conn.executemany(
+            "INSERT INTO dead_letter_actions (dead_letter_id, action, operator, reason)"
+            " VALUES ($1, 'discard', $2, $3)",
+            [(i, order.operator, order.reason) for i in ids],
+        )
+    return DiscardedView(discarded=sorted(ids), refused=refused)
