@@ -14,8 +14,13 @@ from servicekit.consumer import EventConsumer, Unprocessable
 from servicekit.deadletter import DeadLetters
 from servicekit.deliveries import Deliveries
 from servicekit.metrics import ServiceMetrics
-from servicekit.ops_api import DiscardOrder, ReplayOrder, discard_dead_letters, order_replay
-from servicekit.ops_api import ops_router
+from servicekit.ops_api import (
+    DiscardOrder,
+    ReplayOrder,
+    discard_dead_letters,
+    ops_router,
+    order_replay,
+)
 from servicekit.replay import DeadLetterTopics
 from servicekit.uow import AsyncpgUnitOfWork
 
