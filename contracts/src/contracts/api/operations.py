@@ -105,7 +105,32 @@ class ReplayOutcomesView(ReadModel):
     outcomes: list[ReplayOutcomeView]
 
 
+class StuckCaseView(ReadModel):
+    person_id: str
+    reference: str
+    since: datetime
+    detail: str
+
+
+class StuckListView(ReadModel):
+    name: str
+    title: str
+    threshold: int
+    unit: Literal["minutes", "days"]
+    more: bool
+    """More are stuck than the oldest shown."""
+    cases: list[StuckCaseView]
+
+
+class StuckCasesView(ReadModel):
+    """GET /ops/stuck?<list name>=<threshold>...: the service's lists given a threshold."""
+
+    service: str
+    lists: list[StuckListView]
+
+
 READ_MODELS = [
+    StuckCasesView,
     DeadLettersView,
     DeadLetterView,
     ReplayRequestedView,

@@ -9,7 +9,7 @@ consumers note what it became (servicekit.deliveries), read at `GET /ops/replays
 """
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any
 
 import asyncpg
@@ -22,11 +22,15 @@ from contracts.api.operations import (
     ReplayOutcomesView,
     ReplayOutcomeView,
     ReplayRequestedView,
+    StuckCasesView,
+    StuckCaseView,
+    StuckListView,
 )
 from contracts.topics import dead_letter
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
+from servicekit import stuck
 from servicekit.deliveries import replay_outcomes
 
 Operator = Annotated[str, Field(min_length=1, max_length=200)]
@@ -60,9 +64,32 @@ class DiscardOrder(BaseModel):
     operator: Operator
 
 
-def ops_router(runtime_of: Callable[[Request], Any], dependencies: list[Any]) -> APIRouter:
-    """`dependencies`: the access policy every route here declares (national operations)."""
+def ops_router(
+    runtime_of: Callable[[Request], Any],
+    dependencies: list[Any],
+    stuck_lists: Sequence[stuck.StuckList] = (),
+) -> APIRouter:
+    """`dependencies`: the access policy every route here declares (national operations);
+    `stuck_lists`: the service's (servicekit.stuck)."""
     router = APIRouter(tags=["operations"], dependencies=dependencies)
+
+    @router.get("/ops/stuck", response_model=StuckCasesView)
+    async def stuck_cases(request: Request) -> StuckCasesView:
+        """Each list given its threshold as `?<name>=<number of its unit>` (0 to 100000)."""
+        runtime, lists = runtime_of(request), []
+        for declared in stuck_lists:
+            given = request.query_params.get(declared.name, "")
+            if not given.isdigit() or int(given) > 100_000:
+                continue
+            count, cases = await stuck.run(runtime.pool, declared, int(given))
+            lists.append(
+                StuckListView(
+                    name=declared.name, title=declared.title, threshold=int(given),
+                    unit=declared.unit, more=count > len(cases),
+                    cases=[StuckCaseView(**c) for c in cases],
+                )
+            )  # fmt: skip
+        return StuckCasesView(service=runtime.name, lists=lists)
 
     @router.get("/ops/dead-letters", response_model=DeadLettersView)
     async def dead_letters(

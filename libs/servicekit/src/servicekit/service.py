@@ -29,6 +29,7 @@ from servicekit.outbox import OutboxRelay
 from servicekit.publishing import kafka_publisher
 from servicekit.redaction import install_log_redaction
 from servicekit.settings import ServiceSettings
+from servicekit.stuck import StuckList
 from servicekit.supervision import Supervisor
 from servicekit.uow import AsyncpgUnitOfWork, UnitOfWork
 
@@ -59,6 +60,8 @@ class ServiceDefinition:
     """Domain error classes -> HTTP status; only entrypoints know these (see servicekit.http)."""
     unprocessable: tuple[type[Exception], ...] = ()
     """Domain errors that mean an event can never be applied: dead-lettered at once."""
+    stuck: Sequence[StuckList] = ()
+    """The service's stuck-case lists for national operations (servicekit.stuck)."""
     make_deps: Callable[["Runtime"], Any] | None = None
     """Builds the service's dependencies once the pool exists; event handlers receive them as
     their third argument and routes through `deps_of(request)`."""
@@ -134,7 +137,7 @@ def create_service_app(
         setattr(app.state, key, value)
     install_error_handlers(app, definition.error_statuses)
     app.include_router(health_router(runtime_of))
-    app.include_router(ops_router(runtime_of, OPERATORS))
+    app.include_router(ops_router(runtime_of, OPERATORS, definition.stuck))
     app.include_router(metrics_router(runtime))
     for router in definition.routers:
         app.include_router(router)

@@ -7,6 +7,7 @@ from typing import Any
 from servicekit.service import Runtime, ServiceDefinition, create_service_app
 
 from contracts import topics
+from notifications.adapters import stuck
 from notifications.adapters.metrics import Metrics
 from notifications.adapters.notify import NotifyClient
 from notifications.adapters.repository import NotificationsUnitOfWork
@@ -42,6 +43,7 @@ def create_app(settings: NotificationsSettings | None = None, clock: Clock = utc
         name="notifications",
         title="Care Benefit — notifications",
         migrations=MIGRATIONS,
+        stuck=stuck.STUCK,
         make_uow=NotificationsUnitOfWork,
         routers=[http.router, callbacks.router, ops.router],
         consumes=CONSUMES if settings.consumer_enabled else [],
