@@ -9,7 +9,7 @@ from datetime import date
 import asyncpg
 import pytest
 from devstack.benefits_simulator import claim_opened, period_assessed, publish
-from devstack.drive import eventually
+from devstack.drive import eventually, inbox_of, submit_assessment
 from devstack.signin import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -99,3 +99,19 @@ async def test_discarding_needs_a_reason_and_is_recorded(journey, platform) -> N
     await journey.check()
     text = await journey.text()
     assert "discarded" in text and "test claim, never real" in text
+
+
+async def test_an_operator_finds_a_stuck_case_and_follows_its_journey(journey, platform) -> None:
+    person = await submit_assessment(platform.url("assessment"), correlation_id="browser-stuck")
+    pid = person["person_id"]
+    await eventually(lambda: inbox_of(platform.url("notifications"), pid))
+    await sign_in_as_operator(journey)
+    assert "stuck" in await journey.text("#main-content")  # the overview's alerts
+    await journey.click("Stuck cases", role="link")
+    await reload_until(journey, pid)
+    async with journey.page.expect_navigation():
+        await journey.page.get_by_role("link", name=pid).first.click()
+    await journey.check()
+    trail = await journey.text("#journey")
+    assert "assessment.decision_made.v1" in trail
+    assert "payments: applied" in trail and "notifications: applied" in trail

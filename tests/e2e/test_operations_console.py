@@ -34,7 +34,9 @@ async def test_every_service_exports_its_metrics_and_stuck_cases(platform) -> No
             if service != "assessment":  # the only one that consumes nothing
                 assert all(m in text for m in CONSUMER_METRICS), service
                 assert f'consumer="{service}",outcome="applied"' in text, service
-            stuck = (await http.get(url + "/ops/stuck", params=zero)).json()
+            answer = await http.get(url + "/ops/stuck", params=zero)
+            assert answer.status_code == 200, (service, answer.text)
+            stuck = answer.json()
             assert stuck["service"] == service and stuck["lists"], service
         sent = (await http.get(platform.url("assessment") + "/metrics")).text
         assert 'carebenefit_messages_sent_total{topic="assessment.events"}' in sent

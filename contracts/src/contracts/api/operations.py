@@ -129,7 +129,40 @@ class StuckCasesView(ReadModel):
     lists: list[StuckListView]
 
 
+class JourneyEventView(ReadModel):
+    """An event this service produced (its outbox)."""
+
+    event_id: str
+    type: str
+    topic: str
+    subject: str
+    correlationid: str | None
+    causationid: str | None
+    created_at: datetime
+    published_at: datetime | None
+
+
+class JourneyConsumedView(ReadModel):
+    """An event one of this service's consumers applied (its inbox) or dead-lettered."""
+
+    consumer: str
+    event_id: str
+    at: datetime
+    outcome: Literal["applied", "dead_lettered"]
+    dead_letter_id: int | None = None
+
+
+class JourneyView(ReadModel):
+    """GET /ops/journey?person=…|correlation=…&event=…: what this service produced about the
+    person or flow, and which of the `event` ids (and its own) its consumers applied."""
+
+    service: str
+    produced: list[JourneyEventView]
+    consumed: list[JourneyConsumedView]
+
+
 READ_MODELS = [
+    JourneyView,
     StuckCasesView,
     DeadLettersView,
     DeadLetterView,

@@ -18,6 +18,9 @@ from contracts.api.operations import (
     DeadLettersView,
     DeadLetterView,
     DiscardedView,
+    JourneyConsumedView,
+    JourneyEventView,
+    JourneyView,
     ReplayOrderView,
     ReplayOutcomesView,
     ReplayOutcomeView,
@@ -72,6 +75,20 @@ def ops_router(
     """`dependencies`: the access policy every route here declares (national operations);
     `stuck_lists`: the service's (servicekit.stuck)."""
     router = APIRouter(tags=["operations"], dependencies=dependencies)
+
+    @router.get("/ops/journey", response_model=JourneyView)
+    async def journey(
+        request: Request,
+        person: str | None = Query(None, max_length=100),
+        correlation: str | None = Query(None, max_length=200),
+        event: list[str] = Query([], max_length=1000),
+    ) -> JourneyView:
+        """The events produced about `person` or in the flow `correlation`, and when this
+        service's consumers applied (or dead-lettered) them and the `event` ids given."""
+        if not (person or correlation):
+            raise HTTPException(422, "name a person or a correlation id")
+        runtime = runtime_of(request)
+        return await journey_of(runtime.pool, runtime.name, person, correlation, event)
 
     @router.get("/ops/stuck", response_model=StuckCasesView)
     async def stuck_cases(request: Request) -> StuckCasesView:
@@ -142,6 +159,43 @@ def ops_router(
         return ReplayOutcomesView(batch=batch, outcomes=[ReplayOutcomeView(**r) for r in rows])
 
     return router
+
+
+async def journey_of(
+    pool: asyncpg.Pool,
+    service: str,
+    person: str | None,
+    correlation: str | None,
+    events: list[str],
+) -> JourneyView:
+    produced = await pool.fetch(
+        "SELECT id::text AS event_id, type, topic, key AS subject,"
+        " payload ->> 'correlationid' AS correlationid, payload ->> 'causationid' AS causationid,"
+        " created_at, published_at FROM outbox WHERE key = $1"
+        " OR payload ->> 'correlationid' = $2 ORDER BY position LIMIT 1000",
+        person, correlation,
+    )  # fmt: skip
+    ids = [*events, *(r["event_id"] for r in produced)]
+    applied = await pool.fetch(
+        "SELECT consumer, event_id, processed_at AS at FROM inbox"
+        " WHERE event_id = ANY($1::text[]) ORDER BY processed_at",
+        ids,
+    )
+    failed = await pool.fetch(
+        "SELECT consumer, event_id, dead_lettered_at AS at, id FROM dead_letters"
+        " WHERE event_id = ANY($1::text[]) ORDER BY id",
+        ids,
+    )
+    consumed = [JourneyConsumedView(**r, outcome="applied") for r in applied] + [
+        JourneyConsumedView(
+            consumer=r["consumer"], event_id=r["event_id"], at=r["at"],
+            outcome="dead_lettered", dead_letter_id=r["id"],
+        )
+        for r in failed
+    ]  # fmt: skip
+    return JourneyView(
+        service=service, produced=[JourneyEventView(**r) for r in produced], consumed=consumed
+    )
 
 
 def _filters(

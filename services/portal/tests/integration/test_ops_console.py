@@ -5,7 +5,7 @@ import socket
 
 import pytest
 from fastapi.routing import APIRoute
-from portal import ops_dead_letters, ops_stuck
+from portal import ops_dead_letters, ops_journey, ops_stuck
 from portal.security import check_csrf
 
 from .conftest import ASSESSOR, CITIZEN_ONE, OPS, FakeServices
@@ -19,14 +19,17 @@ LETTER = {
     "dlq_topic": "care-plans.dlq", "dlq_partition": 0, "dlq_offset": 3, "replay_of": None,
     "resolution": None, "resolved_at": None, "resolved_by": None, "resolution_reason": None,
 }  # fmt: skip
-OPS_PAGES = ["/ops", "/ops/dead-letters", "/ops/dead-letters/care_plans/7", "/ops/stuck"]
+OPS_PAGES = [
+    "/ops", "/ops/dead-letters", "/ops/dead-letters/care_plans/7", "/ops/stuck",
+    "/ops/journey?person=P-9", "/ops/replays?batch=rp-1",
+]  # fmt: skip
 
 
 class OpsServices(FakeServices):
     """Care plans has one dead letter; the others none (unless down)."""
 
     async def get(self, service: str, path: str, token: str | None = None, **params):
-        if not path.startswith(("/ops/dead-letters", "/ops/replays", "/ops/stuck")):
+        if not path.startswith(("/ops/dead-letters", "/ops/replays", "/ops/stuck", "/ops/journey")):
             return await super().get(service, path, token, **params)
         self.calls.append((service, path, token))
         if service in self.down:
@@ -40,6 +43,8 @@ class OpsServices(FakeServices):
             return LETTER
         if path == "/ops/stuck":
             return {"service": service, "lists": []}
+        if path == "/ops/journey":
+            return {"service": service, "produced": [], "consumed": []}
         return None
 
     async def post(self, service: str, path: str, body: dict, token: str | None = None):
@@ -78,6 +83,12 @@ async def test_the_pages_say_what_they_could_not_read(console) -> None:
     assert one.status_code == 200 and "Unprocessable" in one.text
     assert "Could not read care-plans.dlq: Kafka unreachable" in one.text
     assert (await console.http.get("/ops/dead-letters/care_plans/8")).status_code == 404
+    stuck = await console.http.get("/ops/stuck")
+    assert "Could not read the stuck cases of: payments" in stuck.text
+    journey = await console.http.get("/ops/journey", params={"person": "P-9"})
+    assert "Could not read the events of: payments" in journey.text and "No events" in journey.text
+    overview = await console.http.get("/ops")
+    assert "payments is not answering" in overview.text and "Kafka unreachable" in overview.text
 
 
 async def test_a_replay_while_kafka_is_down_says_it_was_not_published(console) -> None:
@@ -118,7 +129,7 @@ async def test_every_ops_page_is_behind_the_operations_role(start_portal) -> Non
 
 
 def test_every_state_changing_ops_route_checks_the_csrf_token() -> None:
-    routes = [*ops_dead_letters.router.routes, *ops_stuck.router.routes]
+    routes = [r for m in (ops_dead_letters, ops_stuck, ops_journey) for r in m.router.routes]
     unsafe = [r for r in routes if isinstance(r, APIRoute) and r.methods & {"POST"}]
     assert unsafe
     for route in unsafe:

@@ -9,7 +9,7 @@ STUCK = (
         "days",
         "SELECT person_id, reconsideration_id AS reference, requested_at AS since,"
         " 'requested ' || requested_on || ', not decided' AS detail FROM reconsiderations"
-        " WHERE status = 'requested' AND requested_on <= current_date - $1"
+        " WHERE status = 'requested' AND requested_on <= current_date - $1::int"
         " ORDER BY requested_on LIMIT $2",
     ),
 )

@@ -18,7 +18,7 @@ STUCK = (
         "days",
         "SELECT person_id, plan_id AS reference, review_due_on::timestamptz AS since,"
         " 'review due ' || review_due_on AS detail FROM plans"
-        " WHERE status <> 'ended' AND review_due_on < current_date - $1"
+        " WHERE status <> 'ended' AND review_due_on < current_date - $1::int"
         " ORDER BY review_due_on LIMIT $2",
     ),
 )

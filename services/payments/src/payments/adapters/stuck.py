@@ -20,7 +20,7 @@ STUCK = (
         "SELECT person_id, instruction_id::text AS reference, due_date::timestamptz AS since,"
         " 'due ' || due_date || ', ' || amount_pence || ' pence' AS detail"
         " FROM scheduled_payments WHERE status = 'scheduled' AND last_run_id IS NULL"
-        " AND due_date < current_date - $1 ORDER BY due_date LIMIT $2",
+        " AND due_date < current_date - $1::int ORDER BY due_date LIMIT $2",
     ),
     StuckList(
         "held",
