@@ -45,9 +45,7 @@ async def platform_up(*, demo: bool = True, brokers: int = 1) -> dict[str, Any]:
         )
     running = await _recorded_apps(supervisor, log_dir / "supervisor.log")
     await asyncio.gather(*(apps.wait_ready(running[a.name]) for a in apps.APPS))
-    loaded = (
-        await load_demo(running["assessment"].url, running["notifications"].url) if demo else []
-    )
+    loaded = await load_demo({a.name: running[a.name].url for a in apps.APPS}) if demo else []
     return {
         "portal": running["portal"].url,
         "apps": {a.name: running[a.name].url for a in apps.APPS},
