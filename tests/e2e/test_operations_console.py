@@ -38,6 +38,13 @@ async def test_every_service_exports_its_metrics_and_stuck_cases(platform) -> No
             assert answer.status_code == 200, (service, answer.text)
             stuck = answer.json()
             assert stuck["service"] == service and stuck["lists"], service
+            flows = (await http.get(url + "/ops/flows")).json()
+            assert all(len(s["per_minute"]) == 60 for s in flows["published"] + flows["consumed"])
+            if service != "assessment":
+                assert any(s["consumer"] == service for s in flows["consumed"]), service
+        published = (await http.get(platform.url("assessment") + "/ops/flows")).json()
+        assert [s["topic"] for s in published["published"]] == ["assessment.events"]
+        assert sum(published["published"][0]["per_minute"]) >= 1
         sent = (await http.get(platform.url("assessment") + "/metrics")).text
         assert 'carebenefit_messages_sent_total{topic="assessment.events"}' in sent
 

@@ -161,7 +161,38 @@ class JourneyView(ReadModel):
     consumed: list[JourneyConsumedView]
 
 
+class FlowSeriesView(ReadModel):
+    """Messages per minute over the last hour, oldest minute first (60 figures)."""
+
+    topic: str | None = None
+    consumer: str | None = None
+    source: str | None = None
+    per_minute: list[int]
+
+
+class DuplicatesView(ReadModel):
+    consumer: str
+    topic: str
+    duplicates: int
+    last_seen_at: datetime
+
+
+class FlowsView(ReadModel):
+    """GET /ops/flows: what this service published and consumed per minute in the last hour,
+    the duplicates its inbox absorbed, its open dead letters per consumer, its relay."""
+
+    service: str
+    published: list[FlowSeriesView]
+    consumed: list[FlowSeriesView]
+    duplicates: list[DuplicatesView]
+    dead_letters_open: dict[str, int]
+    relay_leader: bool
+    outbox_pending: int
+    outbox_oldest_pending_seconds: float
+
+
 READ_MODELS = [
+    FlowsView,
     JourneyView,
     StuckCasesView,
     DeadLettersView,

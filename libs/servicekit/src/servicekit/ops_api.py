@@ -18,6 +18,9 @@ from contracts.api.operations import (
     DeadLettersView,
     DeadLetterView,
     DiscardedView,
+    DuplicatesView,
+    FlowSeriesView,
+    FlowsView,
     JourneyConsumedView,
     JourneyEventView,
     JourneyView,
@@ -34,7 +37,8 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from servicekit import stuck
-from servicekit.deliveries import replay_outcomes
+from servicekit.deliveries import duplicates_summary, replay_outcomes
+from servicekit.outbox import pending_summary
 
 Operator = Annotated[str, Field(min_length=1, max_length=200)]
 Ids = Annotated[list[int], Field(max_length=1000)]
@@ -75,6 +79,10 @@ def ops_router(
     """`dependencies`: the access policy every route here declares (national operations);
     `stuck_lists`: the service's (servicekit.stuck)."""
     router = APIRouter(tags=["operations"], dependencies=dependencies)
+
+    @router.get("/ops/flows", response_model=FlowsView)
+    async def flows(request: Request) -> FlowsView:
+        return await flows_of(runtime_of(request))
 
     @router.get("/ops/journey", response_model=JourneyView)
     async def journey(
@@ -159,6 +167,47 @@ def ops_router(
         return ReplayOutcomesView(batch=batch, outcomes=[ReplayOutcomeView(**r) for r in rows])
 
     return router
+
+
+MINUTES = 60
+
+
+def _series(rows: list[asyncpg.Record], *keys: str) -> list[dict[str, Any]]:
+    """Rows of (keys..., ago, n) as one 60-minute series per key, oldest minute first."""
+    series: dict[tuple, list[int]] = {}
+    for row in rows:
+        counts = series.setdefault(tuple(row[k] for k in keys), [0] * MINUTES)
+        if 0 <= row["ago"] < MINUTES:
+            counts[MINUTES - 1 - row["ago"]] += row["n"]
+    return [dict(zip(keys, key, strict=True), per_minute=c) for key, c in sorted(series.items())]
+
+
+async def flows_of(runtime: Any) -> FlowsView:
+    pool = runtime.pool
+    ago = "floor(extract(epoch FROM now() - {0}) / 60)::int AS ago"
+    published = await pool.fetch(
+        f"SELECT topic, {ago.format('published_at')}, count(*) AS n FROM outbox"  # noqa: S608
+        " WHERE published_at > now() - interval '60 minutes' GROUP BY 1, 2"
+    )
+    consumed = await pool.fetch(
+        f"SELECT consumer, source, {ago.format('processed_at')}, count(*) AS n FROM inbox"  # noqa: S608
+        " WHERE processed_at > now() - interval '60 minutes' GROUP BY 1, 2, 3"
+    )
+    outbox = await pending_summary(pool)
+    open_letters = await pool.fetch(
+        "SELECT consumer, count(*) AS n FROM dead_letters WHERE resolution IS NULL"
+        " GROUP BY consumer"
+    )
+    return FlowsView(
+        service=runtime.name,
+        published=[FlowSeriesView(**s) for s in _series(published, "topic")],
+        consumed=[FlowSeriesView(**s) for s in _series(consumed, "consumer", "source")],
+        duplicates=[DuplicatesView(**d) for d in await duplicates_summary(pool)],
+        dead_letters_open={r["consumer"]: r["n"] for r in open_letters},
+        relay_leader=runtime.relay is not None and runtime.relay.is_leader,
+        outbox_pending=outbox["pending"],
+        outbox_oldest_pending_seconds=outbox["oldest_pending_seconds"],
+    )
 
 
 async def journey_of(

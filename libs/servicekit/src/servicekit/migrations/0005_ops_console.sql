@@ -60,3 +60,7 @@ CREATE TABLE dead_letter_actions (
 );
 CREATE INDEX dead_letter_actions_by_letter ON dead_letter_actions (dead_letter_id);
 INSERT INTO servicekit_insert_only (table_name) VALUES ('dead_letter_actions');
+
+-- Messages out and in per minute over the last hour (servicekit.ops_api /ops/flows).
+CREATE INDEX outbox_published_at ON outbox (published_at) WHERE published_at IS NOT NULL;
+CREATE INDEX inbox_processed_at ON inbox (processed_at);
