@@ -45,7 +45,7 @@ async def operations(
         by_group[part.group] += part.lag
     limits = thresholds().alerts
     alerts = _alerts(services, by_group, lag_error, limits)
-    stuck, stuck_down = await stuck_lists(clients, tokens, user)
+    stuck, stuck_down = await stuck_lists(request, user)
     alerts += [
         f"{service}: {len(s.cases)}{'+' if s.more else ''} stuck — {s.title.lower()}"
         for service, s in stuck

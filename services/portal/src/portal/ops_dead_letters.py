@@ -4,7 +4,6 @@ to the original topic with the same event id, discard with a reason, and see eac
 outcome. The services record and audit each order (servicekit.ops_api); the portal, as the
 `operations` Kafka principal, reads and publishes the records (servicekit.replay)."""
 
-import asyncio
 import json
 from typing import Annotated, Any
 
@@ -21,13 +20,13 @@ from servicekit.replay import DeadLetterTopics, StoredRecord
 
 from portal.access import staff_with
 from portal.clients import ServiceUnavailable
+from portal.ops_services import SERVICES, each_service
 from portal.security import check_csrf
 from portal.sessions import SignedIn
 from portal.web import render
 
 router = APIRouter()
 Operator = Annotated[SignedIn, Depends(staff_with("operations"))]
-SERVICES = ("assessment", "payments", "care_plans", "notifications")
 STATES = {"open": "Open", "resolved": "Replayed or discarded", "all": "All"}
 
 
@@ -37,25 +36,6 @@ class BadOrder(Exception):
 
 def _topics(request: Request) -> DeadLetterTopics:
     return DeadLetterTopics(request.app.state.settings.kafka_client_options())
-
-
-async def _each_service(request: Request, user: SignedIn, call) -> tuple[dict, list[str]]:
-    """`call(service, token)` for every service at once: results, and those not answering."""
-    tokens = request.app.state.service_tokens
-
-    async def one(service: str) -> Any:
-        return await call(service, await tokens.for_user(user, service))
-
-    results = await asyncio.gather(*(one(s) for s in SERVICES), return_exceptions=True)
-    found, down = {}, []
-    for service, result in zip(SERVICES, results, strict=True):
-        if isinstance(result, ServiceUnavailable):
-            down.append(service)
-        elif isinstance(result, BaseException):
-            raise result
-        else:
-            found[service] = result
-    return found, down
 
 
 @router.get("/ops/dead-letters", response_model=None)
@@ -76,7 +56,7 @@ async def dead_letters(
         path = "/ops/dead-letters"
         return await clients.read(name, path, DeadLettersView, token=token, state=state, **filters)
 
-    views, down = await _each_service(request, user, read)
+    views, down = await each_service(request, user, read)
     rows = [(name, d) for name, view in views.items() if view for d in view.dead_letters]
     rows.sort(key=lambda row: row[1].dead_lettered_at, reverse=True)
     return render(
@@ -261,7 +241,7 @@ async def replays(
         ]
         return [o for v in views if v for o in v.outcomes]
 
-    found, down = await _each_service(request, user, read)
+    found, down = await each_service(request, user, read)
     outcomes = sorted(
         ((service, o) for service, rows in found.items() for o in rows), key=lambda r: r[1].at
     )

@@ -3,7 +3,6 @@ minute over the last hour (small SVG charts and the numbers), relay leadership, 
 duplicates the inboxes absorbed and open dead letters per consumer, from every service's
 /ops/flows (servicekit.ops_api)."""
 
-import asyncio
 from typing import Annotated
 
 from contracts.api.operations import FlowsView
@@ -12,13 +11,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from portal.access import staff_with
-from portal.clients import ServiceUnavailable
+from portal.ops_services import each_service
 from portal.sessions import SignedIn
 from portal.sparkline import sparkline
 from portal.web import render
 
 router = APIRouter()
-SERVICES = ("assessment", "payments", "care_plans", "notifications")
 TOPIC_OF_SOURCE = {binding.source: binding.topic for binding in BINDINGS.values()}
 
 
@@ -26,21 +24,12 @@ TOPIC_OF_SOURCE = {binding.source: binding.topic for binding in BINDINGS.values(
 async def flows(
     request: Request, user: Annotated[SignedIn, Depends(staff_with("operations"))]
 ) -> Response:
-    clients, tokens = request.app.state.clients, request.app.state.service_tokens
+    clients = request.app.state.clients
 
-    async def one(service: str) -> FlowsView | None:
-        token = await tokens.for_user(user, service)
+    async def read(service: str, token: str) -> FlowsView | None:
         return await clients.read(service, "/ops/flows", FlowsView, token=token)
 
-    results = await asyncio.gather(*(one(s) for s in SERVICES), return_exceptions=True)
-    views, down = {}, []
-    for service, result in zip(SERVICES, results, strict=True):
-        if isinstance(result, ServiceUnavailable):
-            down.append(service)
-        elif isinstance(result, BaseException):
-            raise result
-        elif result is not None:
-            views[service] = result
+    views, down = await each_service(request, user, read)
     return render(
         request, "ops_flows.html", title="Event flows", topics=_by_topic(views), views=views,
         down=down,

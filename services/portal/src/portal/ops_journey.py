@@ -1,7 +1,6 @@
 """The journey of one case across services: every event about a person (or in one flow, by
 correlation id), in time order, who consumed each and when, and the time between the hops."""
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Annotated, Any
@@ -11,12 +10,11 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from portal.access import staff_with
-from portal.clients import ServiceUnavailable
+from portal.ops_services import each_service
 from portal.sessions import SignedIn
 from portal.web import render
 
 router = APIRouter()
-SERVICES = ("assessment", "payments", "care_plans", "notifications")
 
 
 @dataclass
@@ -28,22 +26,13 @@ class Hop:
 
 
 async def _round(request: Request, user: SignedIn, **params: Any) -> tuple[list, list[str]]:
-    clients, tokens = request.app.state.clients, request.app.state.service_tokens
+    clients = request.app.state.clients
 
-    async def one(service: str) -> JourneyView | None:
-        token = await tokens.for_user(user, service)
+    async def read(service: str, token: str) -> JourneyView | None:
         return await clients.read(service, "/ops/journey", JourneyView, token=token, **params)
 
-    results = await asyncio.gather(*(one(s) for s in SERVICES), return_exceptions=True)
-    found, down = [], []
-    for service, result in zip(SERVICES, results, strict=True):
-        if isinstance(result, ServiceUnavailable):
-            down.append(service)
-        elif isinstance(result, BaseException):
-            raise result
-        elif result is not None:
-            found.append((service, result))
-    return found, down
+    found, down = await each_service(request, user, read)
+    return list(found.items()), down
 
 
 def hops(produced: list[tuple[str, JourneyView]], consumed: list[JourneyConsumedView]) -> list[Hop]:
