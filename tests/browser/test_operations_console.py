@@ -107,6 +107,8 @@ async def test_an_operator_finds_a_stuck_case_and_follows_its_journey(journey, p
     await eventually(lambda: inbox_of(platform.url("notifications"), pid))
     await sign_in_as_operator(journey)
     assert "stuck" in await journey.text("#main-content")  # the overview's alerts
+    trend = journey.page.locator("svg[aria-label^='lag of payments on assessment.events']")
+    assert await trend.count() >= 1  # each partition's lag over the last hour
     await journey.click("Stuck cases", role="link")
     await reload_until(journey, pid)
     async with journey.page.expect_navigation():

@@ -27,6 +27,9 @@ class PortalSettings(KafkaClientSettings):
     migration_database_url: str | None = Field(
         None, description="the portal database's migration role (unset: the runtime role)"
     )
+    ops_lag_sample_seconds: float = Field(
+        60.0, ge=0, description="how often consumer lag is sampled for its trend (0: never)"
+    )
     session_secret: str = DEVELOPMENT_SECRET
     environment: Literal["development", "test", "production"] = Field(
         "production", alias="CAREBENEFIT_ENVIRONMENT"

@@ -11,9 +11,11 @@ from fastapi.responses import Response
 from portal.access import staff_with
 from portal.clients import ServiceClients, ServiceUnavailable
 from portal.lag import consumer_lag
+from portal.lag_trend import trends
 from portal.ops_stuck import stuck_lists
 from portal.ops_thresholds import Alerts, thresholds
 from portal.sessions import SignedIn
+from portal.sparkline import sparkline
 from portal.web import render
 
 router = APIRouter()
@@ -37,6 +39,14 @@ async def operations(
         lag_error = None
     except Exception as exc:  # the view must still render when Kafka is unreachable
         lag, lag_error = [], f"Kafka unreachable: {type(exc).__name__}"
+    history = await trends(request.app.state.pool)
+    charts = {
+        (p.group, p.topic, p.partition): sparkline(
+            history.get((p.group, p.topic, p.partition), []),
+            f"lag of {p.group} on {p.topic}[{p.partition}]",
+        )
+        for p in lag
+    }
     timeliness, unconfirmed = await _deliveries(
         clients, await tokens.for_user(user, "notifications")
     )
@@ -63,6 +73,7 @@ async def operations(
         services=services,
         lag=lag,
         lag_by_group=dict(by_group),
+        lag_charts=charts,
         lag_error=lag_error,
         timeliness=timeliness,
         alerts=alerts,

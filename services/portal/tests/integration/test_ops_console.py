@@ -5,7 +5,8 @@ import socket
 
 import pytest
 from fastapi.routing import APIRoute
-from portal import ops_dead_letters, ops_flows, ops_journey, ops_stuck
+from portal import lag_trend, ops_dead_letters, ops_flows, ops_journey, ops_stuck
+from portal.lag import PartitionLag
 from portal.security import check_csrf
 
 from .conftest import ASSESSOR, CITIZEN_ONE, OPS, FakeServices
@@ -143,3 +144,19 @@ def test_every_state_changing_ops_route_checks_the_csrf_token() -> None:
 async def csrf(portal) -> str:
     row = await portal.pool.fetchrow("SELECT csrf_token FROM sessions")
     return row["csrf_token"]
+
+
+async def test_lag_samples_make_each_partitions_trend(start_portal) -> None:
+    async with start_portal(OpsServices(), ops_lag_sample_seconds=0) as portal:
+        pool = portal.pool
+        await lag_trend.record(pool, [PartitionLag("payments", "assessment.events", 0, 5, 12)])
+        await pool.execute(
+            "INSERT INTO lag_samples (sampled_at, consumer_group, topic, partition, lag) VALUES"
+            " (now() - interval '10 minutes', 'payments', 'assessment.events', 0, 40),"
+            " (now() - interval '10 minutes 10 seconds', 'payments', 'assessment.events', 0, 30),"
+            " (now() - interval '3 hours', 'payments', 'assessment.events', 0, 99)"
+        )
+        series = await lag_trend.trends(pool)
+    trend = series[("payments", "assessment.events", 0)]
+    assert len(trend) == 60 and trend[-1] == 7 and trend[-11] == 40  # the minute's highest
+    assert sum(trend) == 47  # the sample older than an hour is not in it
