@@ -117,6 +117,11 @@ async def test_an_operator_finds_a_stuck_case_and_follows_its_journey(journey, p
     trail = await journey.text("#journey")
     assert "assessment.decision_made.v1" in trail
     assert "payments: applied" in trail and "notifications: applied" in trail
+    async with journey.page.expect_navigation():
+        await journey.page.get_by_role("link", name="its trace").first.click()
+    await journey.check()
+    waterfall = await journey.text("#waterfall")
+    assert "assessment" in waterfall and ("payments" in waterfall or "care-plans" in waterfall)
     await journey.click("Event flows", role="link")
     chart = journey.page.locator("#flow-assessment\\.events + table svg[role=img]").first
     assert "assessment.events published" in await chart.get_attribute("aria-label")

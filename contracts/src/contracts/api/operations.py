@@ -140,6 +140,7 @@ class JourneyEventView(ReadModel):
     causationid: str | None
     created_at: datetime
     published_at: datetime | None
+    traceparent: str | None = None
 
 
 class JourneyConsumedView(ReadModel):

@@ -220,7 +220,9 @@ async def journey_of(
     produced = await pool.fetch(
         "SELECT id::text AS event_id, type, topic, key AS subject,"
         " payload ->> 'correlationid' AS correlationid, payload ->> 'causationid' AS causationid,"
-        " created_at, published_at FROM outbox WHERE key = $1"
+        " coalesce(headers ->> 'traceparent', payload ->> 'traceparent') AS traceparent,"
+        " created_at, published_at FROM outbox"
+        " WHERE key = $1"
         " OR payload ->> 'correlationid' = $2 ORDER BY position LIMIT 1000",
         person, correlation,
     )  # fmt: skip

@@ -40,6 +40,7 @@ from portal.ops_dead_letters import router as dead_letters_router
 from portal.ops_flows import router as flows_router
 from portal.ops_journey import router as journey_router
 from portal.ops_stuck import router as stuck_router
+from portal.ops_traces import router as traces_router
 from portal.security import RateLimited, SecurityEvents, SecurityHeaders
 from portal.sessions import CookiePolicy, SessionStore
 from portal.signin import router as signin_router
@@ -139,6 +140,7 @@ def create_app(settings: PortalSettings | None = None) -> Any:
     app.include_router(stuck_router)
     app.include_router(journey_router)
     app.include_router(flows_router)
+    app.include_router(traces_router)
 
     @app.get("/health/live")
     async def live() -> dict[str, str]:

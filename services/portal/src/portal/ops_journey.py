@@ -12,6 +12,7 @@ from fastapi.responses import Response
 from portal.access import staff_with
 from portal.ops_services import each_service
 from portal.sessions import SignedIn
+from portal.trace_store import trace_id_of
 from portal.web import render
 
 router = APIRouter()
@@ -23,6 +24,10 @@ class Hop:
     event: JourneyEventView
     since_previous: float | None
     consumed: list[tuple[JourneyConsumedView, float]] = field(default_factory=list)
+
+    @property
+    def trace_id(self) -> str | None:
+        return trace_id_of(self.event.traceparent)
 
 
 async def _round(request: Request, user: SignedIn, **params: Any) -> tuple[list, list[str]]:

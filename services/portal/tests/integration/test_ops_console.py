@@ -5,7 +5,7 @@ import socket
 
 import pytest
 from fastapi.routing import APIRoute
-from portal import lag_trend, ops_dead_letters, ops_flows, ops_journey, ops_stuck
+from portal import lag_trend, ops_dead_letters, ops_flows, ops_journey, ops_stuck, ops_traces
 from portal.lag import PartitionLag
 from portal.security import check_csrf
 
@@ -23,6 +23,7 @@ LETTER = {
 OPS_PAGES = [
     "/ops", "/ops/dead-letters", "/ops/dead-letters/care_plans/7", "/ops/stuck",
     "/ops/journey?person=P-9", "/ops/replays?batch=rp-1", "/ops/flows",
+    "/ops/traces/4bf92f3577b34da6a3ce929d0e0e4736",
 ]  # fmt: skip
 
 
@@ -88,6 +89,9 @@ async def test_the_pages_say_what_they_could_not_read(console) -> None:
     assert "Could not read the stuck cases of: payments" in stuck.text
     journey = await console.http.get("/ops/journey", params={"person": "P-9"})
     assert "Could not read the events of: payments" in journey.text and "No events" in journey.text
+    trace = await console.http.get("/ops/traces/4bf92f3577b34da6a3ce929d0e0e4736")
+    assert trace.status_code == 200 and "No trace store is configured" in trace.text
+    assert (await console.http.get("/ops/traces/not-a-trace")).status_code == 404
     flows = await console.http.get("/ops/flows")
     assert flows.status_code == 200 and "Could not read the flows of: payments" in flows.text
     overview = await console.http.get("/ops")
@@ -133,7 +137,9 @@ async def test_every_ops_page_is_behind_the_operations_role(start_portal) -> Non
 
 def test_every_state_changing_ops_route_checks_the_csrf_token() -> None:
     routes = [
-        r for m in (ops_dead_letters, ops_stuck, ops_journey, ops_flows) for r in m.router.routes
+        r
+        for m in (ops_dead_letters, ops_stuck, ops_journey, ops_flows, ops_traces)
+        for r in m.router.routes
     ]
     unsafe = [r for r in routes if isinstance(r, APIRoute) and r.methods & {"POST"}]
     assert unsafe
