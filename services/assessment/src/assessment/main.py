@@ -10,6 +10,7 @@ from servicekit.auth import validator_from_settings
 from servicekit.crypto import bring_all_up_to_date
 from servicekit.service import ServiceDefinition, create_service_app
 
+from assessment.adapters import stuck
 from assessment.adapters.repository import AsyncpgAssessmentUnitOfWork
 from assessment.adapters.rulesets import load_rulebook
 from assessment.adapters.sealed import SEALED
@@ -29,6 +30,7 @@ def create_app(settings: AssessmentSettings | None = None, clock: Clock = date.t
         name="assessment",
         title="Care Benefit — assessment",
         migrations=MIGRATIONS,
+        stuck=stuck.STUCK,
         # NINOs left in plaintext by migration 0004 sealed and hashed; old keys re-wrapped.
         startup=[lambda runtime: bring_all_up_to_date(runtime.pool, SEALED, sealer)],
         make_uow=lambda pool: AsyncpgAssessmentUnitOfWork(pool, sealer),
