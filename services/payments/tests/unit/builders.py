@@ -27,6 +27,8 @@ def decision(
     eligible: bool = True,
     contribution: int = 0,
     version: int = 1,
+    uprating: bool = False,
+    rule_set: str = "GB-CARE-2025-26",
     **envelope: Any,
 ) -> DecisionMadeV1:
     components = [
@@ -43,7 +45,8 @@ def decision(
         case_id=f"case-{person}",
         decision_id=decision_id,
         decision_version=version,
-        rule_set_id="GB-CARE-2025-26",
+        rule_set_id=rule_set,
+        uprating=uprating,
         area_code="E09000033",
         eligible=eligible,
         care_act_eligible=eligible,

@@ -20,14 +20,14 @@ from payments.adapters.people_store import (
 from payments.adapters.run_store import PostgresPaymentRuns
 from payments.adapters.schedule_rows import add_adjustment, stored_statement, upsert_planned
 from payments.domain.award import Award, AwardChanges
-from payments.domain.awards import AwardVersion, RecordedDecision, WeeklyComponent
+from payments.domain.awards import AppliesBy, AwardVersion, RecordedDecision, WeeklyComponent
 from payments.domain.records import AccruedPeriod, PaymentsOfPerson, ScheduledPayment
 from payments.domain.uc_means import UcAssessedMeans
 
 _AWARD = "SELECT award_id, person_id, first_day, uc_claim_id, next_period_start FROM awards"
 _VERSIONS = (
     "SELECT award_id, version, decision_id, decision_version, effective_from, rule_set_id,"
-    " components, monthly_reduction_pence FROM award_versions"
+    " components, monthly_reduction_pence, applies_by FROM award_versions"
 )
 _UC_PERIODS = (
     "SELECT person_id, uc_claim_id, period_start, period_end, capital_pence,"
@@ -225,8 +225,8 @@ class PostgresAwards:
             v = d.terms
             await self.conn.execute(
                 "INSERT INTO award_versions (award_id, version, decision_id, decision_version,"
-                " effective_from, rule_set_id, components, monthly_reduction_pence)"
-                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+                " effective_from, rule_set_id, components, monthly_reduction_pence, applies_by)"
+                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
                 award_id,
                 v.decision_version,
                 d.decision_id,
@@ -235,6 +235,7 @@ class PostgresAwards:
                 v.rule_set_id,
                 [asdict(c) for c in v.components],
                 v.monthly_means_test_reduction_pence,
+                v.applies_by.value,
             )
 
     async def _replan(self, award: Award, changes: AwardChanges) -> None:
@@ -283,6 +284,7 @@ def _version(row: Any) -> AwardVersion:
         components=tuple(WeeklyComponent(**c) for c in row["components"]),
         rule_set_id=row["rule_set_id"],
         monthly_means_test_reduction_pence=row["monthly_reduction_pence"],
+        applies_by=AppliesBy(row["applies_by"]),
     )
 
 

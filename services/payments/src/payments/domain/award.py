@@ -117,7 +117,10 @@ class Award:
         self.decisions = (*self.decisions, recorded)
         self.changes.decisions += (recorded,)
         why = (
-            f"Decision {decision.decision_id} changed your award from "
+            f"Decision {decision.decision_id} uprated your award for periods beginning on or "
+            f"after {long_date(decision.effective_date)}."
+            if decision.uprating
+            else f"Decision {decision.decision_id} changed your award from "
             f"{long_date(decision.effective_date)}."
         )
         try:

@@ -32,6 +32,7 @@ async def on_decision_made(
         rule_set_id=d.rule_set_id,
         weekly_pence_by_component=tuple((c.component, c.weekly_pence) for c in d.components),
         weekly_contribution_pence=d.means.weekly_contribution_pence,
+        uprating=d.uprating,
     )
     command = RecordDecision(event.subject, decision)
     await decisions.record_decision(command, uow, deps.calendar, deps.today())
