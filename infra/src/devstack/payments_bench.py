@@ -22,9 +22,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import psutil
-from payments.adapters.calendar import load_calendar
 from payments.config import PaymentsSettings
-from payments.main import MIGRATIONS, dependencies
+from payments.main import MIGRATIONS, dependencies, load_planning_data
 from payments.service_layer.commands import StartPaymentRun
 from payments.service_layer.payment_run import run_payments
 from payments.service_layer.queries import reconciliation
@@ -79,12 +78,12 @@ async def bench(people: int, batch_size: int, url: str | None, trace: bool) -> N
         print(f"seeded {people:,} people in {time.perf_counter() - started:.1f} s")
         await pool.execute("VACUUM ANALYZE")
         settings = PaymentsSettings(database_url=dsn, run_batch_size=batch_size)
-        deps = dependencies(settings, pool, load_calendar(), lambda: RUN_DATE)
+        deps = dependencies(settings, pool, load_planning_data(), lambda: RUN_DATE)
         if trace:
             tracemalloc.start()
         with PeakRss() as rss:
             started, cpu = time.perf_counter(), time.process_time()
-            extended = await roll_forward(RUN_DATE, deps.uow, deps.calendar, batch_size)
+            extended = await roll_forward(RUN_DATE, deps.uow, deps.planning, batch_size)
             rolled, rolled_cpu = time.perf_counter() - started, time.process_time() - cpu
             started, cpu = time.perf_counter(), time.process_time()
             run = await run_payments(StartPaymentRun(RUN_DATE), deps.payment_runs)

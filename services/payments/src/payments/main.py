@@ -15,10 +15,11 @@ from contracts import topics
 from payments.adapters.bankfile.files import Iso20022Files
 from payments.adapters.bankfile.pain001 import DebtorAccount
 from payments.adapters.calendar import load_calendar
+from payments.adapters.rates import load_uc_means
 from payments.adapters.repository import PostgresPaymentsUnitOfWork
 from payments.adapters.run_store import payment_run_lock
 from payments.config import PaymentsSettings
-from payments.domain.working_days import WorkingDayCalendar
+from payments.domain.planning import PlanningData
 from payments.entrypoints import cli, errors, events, http, jobs, ops_http
 from payments.entrypoints.dependencies import Dependencies
 from payments.service_layer.payment_run import PaymentRuns
@@ -34,7 +35,7 @@ Clock = Callable[[], date]
 
 def create_app(settings: PaymentsSettings | None = None, clock: Clock = date.today) -> ASGIApp:
     settings = settings or PaymentsSettings()
-    calendar = load_calendar()
+    planning = load_planning_data()
     every = settings.scheduled_run_every_seconds
     definition = ServiceDefinition(
         name="payments",
@@ -46,14 +47,14 @@ def create_app(settings: PaymentsSettings | None = None, clock: Clock = date.tod
         handlers=events.HANDLERS,
         error_statuses=errors.HTTP_STATUS,
         unprocessable=errors.UNPROCESSABLE,
-        make_deps=lambda runtime: dependencies(settings, runtime.pool, calendar, clock),
+        make_deps=lambda runtime: dependencies(settings, runtime.pool, planning, clock),
         background=[jobs.scheduled_payment_runs(every)] if every else [],
     )
     return create_service_app(definition, settings)
 
 
 def dependencies(
-    settings: PaymentsSettings, pool: asyncpg.Pool, calendar: WorkingDayCalendar, clock: Clock
+    settings: PaymentsSettings, pool: asyncpg.Pool, planning: PlanningData, clock: Clock
 ) -> Dependencies:
     def uow() -> PostgresPaymentsUnitOfWork:
         return PostgresPaymentsUnitOfWork(pool)
@@ -64,11 +65,15 @@ def dependencies(
         uow=uow,
         lock=lambda: payment_run_lock(pool),
         bank_files=bank_files,
-        calendar=calendar,
+        planning=planning,
         batch_size=settings.run_batch_size,
         workers=settings.run_workers,
     )
-    return Dependencies(uow, clock, calendar, bank_files, runs)
+    return Dependencies(uow, clock, planning, bank_files, runs)
+
+
+def load_planning_data() -> PlanningData:
+    return PlanningData(load_calendar(), load_uc_means())
 
 
 def command_line(argv: list[str] | None = None) -> int:
@@ -81,7 +86,7 @@ async def _command_line(args: argparse.Namespace) -> int:
     pool = await db.create_pool(settings.database_url, 1, 3)
     try:
         await db.migrate(pool, MIGRATIONS, settings.migration_database_url)
-        deps = dependencies(settings, pool, load_calendar(), date.today)
+        deps = dependencies(settings, pool, load_planning_data(), date.today)
         return await cli.run_payments_command(args, deps)
     finally:
         await pool.close()

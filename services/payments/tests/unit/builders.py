@@ -92,8 +92,12 @@ def period_assessed(
     capital: int = 0,
     unearned: int = 0,
     earned: int = 0,
+    **household: bool | None,
 ) -> benefits.UcPeriodAssessedV1:
-    return benefits_system.period_assessed(person, claim, start, end, earned, unearned, capital)
+    """``household``: housing, lcw, child (the work allowance's facts; absent: not said)."""
+    return benefits_system.period_assessed(
+        person, claim, start, end, earned, unearned, capital, **household
+    )
 
 
 def support(

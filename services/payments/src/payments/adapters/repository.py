@@ -22,7 +22,7 @@ from payments.adapters.schedule_rows import add_adjustment, stored_statement, up
 from payments.domain.award import Award, AwardChanges
 from payments.domain.awards import AppliesBy, AwardVersion, RecordedDecision, WeeklyComponent
 from payments.domain.records import AccruedPeriod, PaymentsOfPerson, ScheduledPayment
-from payments.domain.uc_means import UcAssessedMeans
+from payments.domain.uc_means import UcAssessedMeans, UcHousehold
 
 _AWARD = "SELECT award_id, person_id, first_day, uc_claim_id, next_period_start FROM awards"
 _VERSIONS = (
@@ -31,7 +31,8 @@ _VERSIONS = (
 )
 _UC_PERIODS = (
     "SELECT person_id, uc_claim_id, period_start, period_end, capital_pence,"
-    " unearned_income_pence, earned_income_pence FROM uc_periods"
+    " unearned_income_pence, earned_income_pence, housing_costs_element,"
+    " limited_capability_for_work, responsible_for_child FROM uc_periods"
 )
 _LEFT_TO_PLAN = """
     SELECT o.person_id, (o.outstanding - coalesce(p.planned, 0))::bigint AS left_to_plan
@@ -299,6 +300,11 @@ def _means(row: Any) -> UcAssessedMeans:
         row["capital_pence"],
         row["unearned_income_pence"],
         row["earned_income_pence"],
+        UcHousehold(
+            row["housing_costs_element"],
+            row["limited_capability_for_work"],
+            row["responsible_for_child"],
+        ),
     )
 
 

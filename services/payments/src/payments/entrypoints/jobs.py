@@ -23,7 +23,7 @@ def scheduled_payment_runs(every_seconds: float) -> Callable[[Runtime], Awaitabl
         while True:
             day = deps.today()
             try:
-                if deps.calendar.is_working_day(day):
+                if deps.planning.calendar.is_working_day(day):
                     await run_payments(StartPaymentRun(day), deps.payment_runs)
             except RunInProgress as busy:
                 log.info("scheduled payment run skipped: %s", busy.message)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from payments.domain.batch import plan_batch
 from payments.domain.errors import UnfinishedRun
 from payments.domain.records import PaymentRun
-from payments.domain.working_days import WorkingDayCalendar
+from payments.domain.planning import PlanningData
 from payments.service_layer.commands import StartPaymentRun
 from payments.service_layer.ports import (
     AfterBatch,
@@ -33,7 +33,7 @@ class PaymentRuns:
     uow: MakeUnitOfWork
     lock: RunLock
     bank_files: BankFiles
-    calendar: WorkingDayCalendar
+    planning: PlanningData
     batch_size: int = 2_000
     workers: int = 2
     """Batches worked on side by side: one plans in Python while another's statements run."""
@@ -48,7 +48,7 @@ async def run_payments(cmd: StartPaymentRun, runs: PaymentRuns) -> PaymentRun:
         run = await _open(cmd, runs.uow())
         if run.outcome == "already_completed":
             return await _with_files(run, runs.uow())
-        await roll_forward(cmd.run_date, runs.uow, runs.calendar, runs.batch_size, runs.workers)
+        await roll_forward(cmd.run_date, runs.uow, runs.planning, runs.batch_size, runs.workers)
 
         async def worker() -> None:
             while number := await pay_batch(run, runs):
