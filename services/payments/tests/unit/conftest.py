@@ -7,10 +7,10 @@ from payments.adapters.bankfile.pain001 import DebtorAccount
 from payments.adapters.calendar import load_calendar
 from payments.domain.planning import PlanningData
 from payments.domain.working_days import WorkingDayCalendar
-from payments.main import load_planning_data
 from payments.entrypoints.dependencies import Dependencies
 from payments.entrypoints.errors import UNPROCESSABLE
 from payments.entrypoints.events import HANDLERS
+from payments.main import load_planning_data
 from payments.service_layer.payment_run import PaymentRuns
 from servicekit.consumer import EventConsumer
 from servicekit.testing import FixedClock

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from payments.domain.batch import plan_batch
 from payments.domain.errors import UnfinishedRun
-from payments.domain.records import PaymentRun
 from payments.domain.planning import PlanningData
+from payments.domain.records import PaymentRun
 from payments.service_layer.commands import StartPaymentRun
 from payments.service_layer.ports import (
     AfterBatch,

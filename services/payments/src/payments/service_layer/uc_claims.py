@@ -2,9 +2,9 @@
 
 from datetime import date
 
+from payments.domain.planning import PlanningData
 from payments.domain.records import UcClaim, known_claim
 from payments.domain.uc_means import UcAssessedMeans
-from payments.domain.planning import PlanningData
 from payments.service_layer.commands import (
     RecordUcClaimClosed,
     RecordUcClaimOpened,
