@@ -17,6 +17,9 @@ class PaymentsSettings(ServiceSettings):
     run_batch_size: int = Field(2_000, ge=1, le=50_000)
     run_workers: int = Field(2, ge=1, le=8)
     """Batches of a payment run (and of its roll-forward) worked on side by side."""
+    provider_payees_file: Path | None = None
+    """Providers' bank details (YAML, as payments/payees/provider-payees.yaml, which is used
+    when this is not set): in production, mounted from outside the image."""
     bank_file_dir: Path | None = None
     """Also write each run's pain.001 files here (they are always stored in the database)."""
     scheduled_run_every_seconds: float | None = Field(None, gt=0)

@@ -5,6 +5,7 @@ import pytest
 from payments.adapters.bankfile.files import Iso20022Files
 from payments.adapters.bankfile.pain001 import DebtorAccount
 from payments.adapters.calendar import load_calendar
+from payments.adapters.provider_payees import FileProviderPayees
 from payments.domain.planning import PlanningData
 from payments.domain.working_days import WorkingDayCalendar
 from payments.entrypoints.dependencies import Dependencies
@@ -38,7 +39,7 @@ def fake_dependencies(
 ) -> Dependencies:
     """The service's own wiring, with the fake unit of work (no payment runs in unit tests)."""
     bank_files = Iso20022Files(DebtorAccount("Care Benefit", "GB33BUKB20201555555555", "BUKBGB22"))
-    runs = PaymentRuns(lambda: uow, lock=nullcontext, bank_files=bank_files, planning=planning)
+    runs = PaymentRuns(lambda: uow, nullcontext, bank_files, planning, payees=FileProviderPayees())
     return Dependencies(lambda: uow, FixedClock(today), planning, bank_files, runs)
 
 

@@ -63,13 +63,13 @@ class PostgresManagedServices:
 
     async def get(self, person_id: str) -> ManagedServices | None:
         row = await self.conn.fetchrow(f"{MANAGED_SERVICES_SELECT} WHERE person_id = $1", person_id)
-        return _managed(row) if row else None
+        return managed_from(row) if row else None
 
     async def for_update(self, person_id: str) -> ManagedServices | None:
         row = await self.conn.fetchrow(
             f"{MANAGED_SERVICES_SELECT} WHERE person_id = $1 FOR UPDATE", person_id
         )
-        return _managed(row) if row else None
+        return managed_from(row) if row else None
 
     async def save(self, person_id: str, arrangement: ManagedServices, event_id: str) -> None:
         """Insert or replace; the WHERE keeps an older version of the same plan from ever
@@ -122,7 +122,8 @@ class PostgresBankAccounts:
         return [r["instruction_id"] for r in rows]
 
 
-def _managed(row: Any) -> ManagedServices:
+def managed_from(row: Any) -> ManagedServices:
+    """A managed_services row (or a mapping of its columns) as the domain's arrangement."""
     values = dict(row)
     values["providers"] = tuple(ProviderLine(**p) for p in values["providers"])
     return ManagedServices(**values)

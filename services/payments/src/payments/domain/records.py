@@ -75,6 +75,10 @@ class PaymentRun:
     held: int = 0
     nil: int = 0
     total_pence: int = 0
+    provider_payments: int = 0
+    """Credit transfers to providers for managed care (in `files` too)."""
+    provider_held: int = 0
+    provider_total_pence: int = 0
     outcome: str = "created"
     """created, resumed (an unfinished run carried on) or already_completed (nothing to do)."""
     files: list["BankFileSummary"] = field(default_factory=list)

@@ -12,6 +12,8 @@ from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
 from payments.domain.instructions import PaymentInstruction
 from payments.domain.ledger import Posted
 from payments.domain.managed import ManagedServices
+from payments.domain.provider_payments import ProviderBatch, ProviderPaymentDue
+from payments.domain.providers import ProviderPayees
 from payments.domain.records import (
     BankFileSummary,
     LedgerPosting,
@@ -95,6 +97,16 @@ class PaymentRunRepository(Protocol):
     async def save_batch(self, batch: PaymentBatch, bank_file: bytes | None) -> None:
         """The payments' new states and the batch's pain.001 file."""
 
+    async def provider_payments_due(self, run_id: str) -> list[ProviderPaymentDue]:
+        """The run's new provider payments (one per provider with remittance lines in it), and
+        earlier ones to retry or still held, locked, each with its remittance lines."""
+
+    async def number_provider_batch(self, batch: ProviderBatch) -> int:
+        """Adds the provider payments to the run's totals and gives the file its number."""
+
+    async def save_provider_batch(self, batch: ProviderBatch, bank_file: bytes | None) -> None:
+        """The provider payments, their journals and their pain.001 file."""
+
     async def complete(self, run_id: str) -> PaymentRun: ...
 
     async def get(self, run_id: str) -> PaymentRun | None:
@@ -144,6 +156,12 @@ class PaymentsUnitOfWork(Protocol):
     async def __aexit__(self, *exc: object) -> None: ...
 
     async def commit(self) -> None: ...
+
+
+class ProviderPayeeStore(Protocol):
+    """Providers' bank details (held as data; adapters/provider_payees.py)."""
+
+    async def load(self) -> ProviderPayees: ...
 
 
 MakeUnitOfWork = Callable[[], PaymentsUnitOfWork]
