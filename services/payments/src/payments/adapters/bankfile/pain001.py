@@ -5,8 +5,9 @@ for payments to people, one transaction per instruction; each payment to a provi
 of its own, its remittance advice (one structured entry per person and period: the person's
 reference, the period and the amount) in the transaction's remittance information. UK
 accounts are addressed domestically: the sort code as the creditor agent's clearing-system
-member id under "GBDSC" (UK Domestic Sort Code) and the account number as a BBAN. The deterministic instruction id, as 32 hex digits because EndToEndId holds at
-most 35 characters, is both InstrId and EndToEndId, so responses and returns map straight back.
+member id under "GBDSC" (UK Domestic Sort Code) and the account number as a BBAN. The
+deterministic instruction id, as 32 hex digits because EndToEndId holds at most 35
+characters, is both InstrId and EndToEndId, so responses and returns map straight back.
 """
 
 import uuid
