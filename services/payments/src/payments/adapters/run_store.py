@@ -19,7 +19,12 @@ from payments.domain.calculation import StatementLine
 from payments.domain.errors import RunInProgress
 from payments.domain.instructions import RemittanceLine
 from payments.domain.provider_payments import ProviderBatch, ProviderPaymentDue
-from payments.domain.records import BankFileSummary, PaymentRun
+from payments.domain.records import (
+    BankFileSummary,
+    PaymentRun,
+    ProviderPaymentSummary,
+    RemittanceAdvice,
+)
 
 RUN_LOCK_KEY = 7_302_001  # pg advisory lock: one payment run at a time
 # A run's remittance lines with no provider payment yet: one new payment per provider.
@@ -33,6 +38,11 @@ SELECT l.provider_instruction_id AS instruction_id, l.provider_id,
                     WHERE p.instruction_id = l.provider_instruction_id)
  GROUP BY l.provider_instruction_id, l.provider_id
  ORDER BY l.provider_id"""
+PROVIDER_PAYMENTS = """
+SELECT p.instruction_id, p.run_id, p.provider_id, p.amount_pence, count(l.*)::int AS people,
+       p.status, p.attempts, p.hold_reason, p.last_file_id AS file_id
+  FROM provider_payments p
+  LEFT JOIN provider_lines l ON l.provider_instruction_id = p.instruction_id"""
 REMITTANCE_LINES = """
 SELECT provider_instruction_id, person_id, period_start, period_end, amount_pence
   FROM provider_lines WHERE provider_instruction_id = ANY($1::uuid[])
@@ -306,7 +316,30 @@ class PostgresPaymentRuns:
         run = _run(await self.conn.fetchrow("SELECT * FROM payment_runs WHERE run_id = $1", run_id))
         if run is not None:
             run.files = await self.files(run_id)
+            run.provider_payment_list = await self.provider_payments(run_id)
         return run
+
+    async def provider_payments(
+        self, run_id: str, provider_id: str | None = None
+    ) -> list[ProviderPaymentSummary]:
+        rows = await self.conn.fetch(
+            f"{PROVIDER_PAYMENTS} WHERE (p.run_id = $1 OR p.last_run_id = $1)"
+            " AND ($2::text IS NULL OR p.provider_id = $2)"
+            " GROUP BY p.instruction_id ORDER BY p.provider_id, p.run_id",
+            run_id,
+            provider_id,
+        )
+        return [ProviderPaymentSummary(**r) for r in rows]
+
+    async def remittance(self, run_id: str, provider_id: str) -> RemittanceAdvice | None:
+        """The run's own payment to the provider (not one it only sent again)."""
+        found = [p for p in await self.provider_payments(run_id, provider_id) if p.run_id == run_id]
+        if not found:
+            return None
+        rows = await self.conn.fetch(REMITTANCE_LINES, [found[0].instruction_id])
+        return RemittanceAdvice(
+            found[0], tuple(RemittanceLine(*list(r.values())[1:]) for r in rows)
+        )
 
     async def files(self, run_id: str) -> list[BankFileSummary]:
         rows = await self.conn.fetch(

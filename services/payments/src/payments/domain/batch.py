@@ -39,7 +39,7 @@ from payments.domain.ledger import (
     payment_issued,
     period_award_accrued,
 )
-from payments.domain.managed import ManagedCare, ManagedServices
+from payments.domain.managed import ManagedCare, ManagedServices, split_award
 from payments.domain.providers import NO_PAYEES, ProviderPayees
 from payments.domain.records import PaymentRun
 
@@ -196,13 +196,13 @@ def _pay_first_time(batch: PaymentBatch, due: DuePayment, care: ManagedCare | No
     if entitlement:
         entry = period_award_accrued(journal_id(instruction_id, "accrued"), person, entitlement)
         batch.journals.append(Posted(entry, "period_accrued", person, instruction_id))
-    to_providers = _owe_providers(batch, due, care) if care else 0
-    own_share = entitlement - to_providers
-    # Recovery comes only out of the person's own share, leaving them at least a penny of it.
-    planned = min(due.recovery_pence, max(0, own_share - 1))
-    recovery = _recover(batch, person, instruction_id, planned)
-    net = own_share - recovery
-    paid = FirstPaid(entitlement, to_providers, care.contribution_pence if care else 0)
+    if care:
+        _owe_providers(batch, due, care)
+    split = split_award(entitlement, due.recovery_pence, care)
+    recovery = _recover(batch, person, instruction_id, split.recovery_pence)
+    net = split.to_person_pence + split.recovery_pence - recovery
+    contribution = care.contribution_pence if care else 0
+    paid = FirstPaid(entitlement, split.to_providers_pence, contribution)
     if net == 0:
         batch.nil += 1
         batch.updates.append(_update(instruction_id, "nil", due.attempts, 0, recovery, paid))
@@ -302,8 +302,8 @@ def _send(
         )
 
 
-def _owe_providers(batch: PaymentBatch, due: DuePayment, care: ManagedCare) -> int:
-    """Posts what the period owes each provider; what of it comes out of the award."""
+def _owe_providers(batch: PaymentBatch, due: DuePayment, care: ManagedCare) -> None:
+    """Posts what the period owes each provider (out of the award, and any contribution)."""
     person, instruction_id = due.person_id, due.instruction_id
     entry = managed_care_due(
         journal_id(instruction_id, "managed care"),
@@ -329,7 +329,6 @@ def _owe_providers(batch: PaymentBatch, due: DuePayment, care: ManagedCare) -> i
     ]
     if care.contribution_pence:
         _raise_contribution(batch, due, care)
-    return care.from_award_pence
 
 
 def _raise_contribution(batch: PaymentBatch, due: DuePayment, care: ManagedCare) -> None:

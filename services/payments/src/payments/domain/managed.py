@@ -56,6 +56,24 @@ class ManagedCare:
         return sum(s.contribution_pence for s in self.shares)
 
 
+@dataclass(frozen=True, slots=True)
+class PeriodSplit:
+    """A period's payable award shared out: to its providers, recovery, to the person."""
+
+    to_providers_pence: int
+    recovery_pence: int
+    to_person_pence: int
+
+
+def split_award(award_pence: int, recovery_pence: int, care: ManagedCare | None) -> PeriodSplit:
+    """The providers come first out of the award; an overpayment is recovered only out of the
+    person's own share, and leaves them at least a penny of it (C&P Regs 2013 Sch 6)."""
+    to_providers = care.from_award_pence if care else 0
+    own_share = award_pence - to_providers
+    recovery = min(recovery_pence, max(0, own_share - 1))
+    return PeriodSplit(to_providers, recovery, own_share - recovery)
+
+
 def allocate(total_pence: int, weights: Mapping[str, int]) -> dict[str, int]:
     """``total_pence`` shared in proportion to ``weights``, in whole pence that add up to it
     (largest remainder; ties go to the first key in sorted order)."""

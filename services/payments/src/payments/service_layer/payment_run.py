@@ -124,4 +124,5 @@ async def _complete(run: PaymentRun, runs: PaymentRuns) -> PaymentRun:
 async def _with_files(run: PaymentRun, uow: PaymentsUnitOfWork) -> PaymentRun:
     async with uow:
         run.files = await uow.runs.files(run.run_id)
+        run.provider_payment_list = await uow.runs.provider_payments(run.run_id)
     return run

@@ -19,7 +19,9 @@ from payments.domain.records import (
     LedgerPosting,
     PaymentRun,
     PaymentsOfPerson,
+    ProviderPaymentSummary,
     Reconciliation,
+    RemittanceAdvice,
     UcClaim,
 )
 from payments.domain.uc_means import UcAssessedMeans
@@ -113,6 +115,12 @@ class PaymentRunRepository(Protocol):
         """With its files."""
 
     async def files(self, run_id: str) -> list[BankFileSummary]: ...
+
+    async def provider_payments(self, run_id: str) -> list[ProviderPaymentSummary]:
+        """Made in the run, or sent again in it."""
+
+    async def remittance(self, run_id: str, provider_id: str) -> RemittanceAdvice | None:
+        """The run's payment to the provider, with its lines."""
 
     async def file_contents(self, run_id: str) -> list[tuple[str, bytes]]: ...
 
