@@ -25,7 +25,7 @@ from payments.domain.instructions import (
 from payments.domain.ledger import BANK_CLEARING, account_balances, provider_payable
 from payments.domain.provider_payments import (
     NO_PROVIDER_PAYEE,
-    ProviderPaymentDue,
+    ProviderPayment,
     plan_provider_payments,
 )
 from payments.domain.providers import ProviderPayee, ProviderPayees
@@ -42,18 +42,19 @@ LINES = (
 )
 
 
-def owed(provider: str = "PRV-0001", status: str = "new", **changes) -> ProviderPaymentDue:
+def owed(provider: str = "PRV-0001", status: str = "new", **changes) -> ProviderPayment:
     values = dict(
         instruction_id=provider_instruction_id(RUN.run_id, provider),
         provider_id=provider,
         amount_pence=39_000,
-        status=status,
+        status="scheduled" if status == "new" else status,
+        is_new=status == "new",
         attempts=0,
         payee_ref=None,
         hold_reason=None,
         lines=LINES,
     )
-    return ProviderPaymentDue(**{**values, **changes})
+    return ProviderPayment(**{**values, **changes})
 
 
 def test_each_provider_owed_is_paid_once_with_its_remittance_lines():

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from payments.adapters.data_files import DataFileError, iso_date, packaged_text, validated
+from payments.adapters.data_files import DataFileError, iso_date, packaged_text, parse
 from payments.domain.working_days import BankHoliday, WorkingDayCalendar
 
 ENGLAND_AND_WALES = "england-and-wales.yaml"
@@ -57,11 +57,6 @@ def load_calendar(file_name: str = ENGLAND_AND_WALES) -> WorkingDayCalendar:
 
 
 def parse_calendar(yaml_text: str) -> WorkingDayCalendar:
-    try:
-        return validated(_CalendarFile, yaml_text, "calendar file").to_domain()
-    except CalendarDataError:
-        raise
-    except DataFileError as invalid:
-        raise CalendarDataError(str(invalid)) from invalid
-    except ValueError as impossible:  # e.g. a holiday outside the years the file covers
-        raise CalendarDataError(str(impossible)) from impossible
+    return parse(
+        _CalendarFile, yaml_text, "calendar file", _CalendarFile.to_domain, CalendarDataError
+    )

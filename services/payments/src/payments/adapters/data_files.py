@@ -2,6 +2,7 @@
 what is wrong and where."""
 
 import datetime
+from collections.abc import Callable
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -9,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 Model = TypeVar("Model", bound=BaseModel)
+Domain = TypeVar("Domain")
 
 
 class DataFileError(ValueError):
@@ -28,6 +30,24 @@ def validated(model: type[Model], yaml_text: str, what: str) -> Model:
             for e in invalid.errors()
         )
         raise DataFileError(f"{what} lacks or misshapes {problems}") from invalid
+
+
+def parse(
+    model: type[Model],
+    yaml_text: str,
+    what: str,
+    to_domain: Callable[[Model], Domain],
+    error: type[DataFileError] = DataFileError,
+) -> Domain:
+    """The file's domain object; what the model or the domain refuses is an `error`."""
+    try:
+        return to_domain(validated(model, yaml_text, what))
+    except error:
+        raise
+    except DataFileError as invalid:
+        raise error(str(invalid)) from invalid
+    except ValueError as impossible:  # the domain's own checks (dates out of order, …)
+        raise error(f"{what}: {impossible}") from impossible
 
 
 def iso_date(value: Any) -> datetime.date:

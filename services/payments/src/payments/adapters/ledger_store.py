@@ -77,6 +77,21 @@ async def post(conn: asyncpg.Connection, entries: list[Posted]) -> None:
         )
 
 
+def _receivable_check(what: str, table: str) -> tuple[str, str]:
+    """Per person, the `<what>_receivable:<id>` balance = the outstanding rows of `table`."""
+    return (
+        f"per person, the {what} receivable = {table} outstanding",
+        f"""
+        WITH l AS (SELECT person_id, sum(debit_pence - credit_pence) AS owed FROM ledger_postings
+                    WHERE account LIKE '{what}_receivable:%' GROUP BY person_id),
+             o AS (SELECT person_id, sum(outstanding_pence) AS owed FROM {table}
+                    GROUP BY person_id)
+        SELECT person_id, coalesce(l.owed, 0) AS ledger, coalesce(o.owed, 0) AS {table}
+          FROM l FULL JOIN o USING (person_id)
+         WHERE coalesce(l.owed, 0) <> coalesce(o.owed, 0) LIMIT 20""",
+    )
+
+
 # Each check returns the rows that break it: none means it holds.
 CHECKS: dict[str, tuple[str, str]] = {
     "every_journal_balances": (
@@ -104,28 +119,8 @@ CHECKS: dict[str, tuple[str, str]] = {
           FROM l FULL JOIN s USING (person_id)
          WHERE coalesce(l.owed, 0) <> coalesce(s.owed, 0) LIMIT 20""",
     ),
-    "receivable_matches_overpayments": (
-        "per person, the overpayment receivable = overpayments outstanding",
-        """
-        WITH l AS (SELECT person_id, sum(debit_pence - credit_pence) AS owed FROM ledger_postings
-                    WHERE account LIKE 'overpayment_receivable:%' GROUP BY person_id),
-             o AS (SELECT person_id, sum(outstanding_pence) AS owed FROM overpayments
-                    GROUP BY person_id)
-        SELECT person_id, coalesce(l.owed, 0) AS ledger, coalesce(o.owed, 0) AS overpayments
-          FROM l FULL JOIN o USING (person_id)
-         WHERE coalesce(l.owed, 0) <> coalesce(o.owed, 0) LIMIT 20""",
-    ),
-    "receivable_matches_contributions": (
-        "per person, the contribution receivable = contributions outstanding",
-        """
-        WITH l AS (SELECT person_id, sum(debit_pence - credit_pence) AS owed FROM ledger_postings
-                    WHERE account LIKE 'contribution_receivable:%' GROUP BY person_id),
-             c AS (SELECT person_id, sum(outstanding_pence) AS owed FROM contributions
-                    GROUP BY person_id)
-        SELECT person_id, coalesce(l.owed, 0) AS ledger, coalesce(c.owed, 0) AS contributions
-          FROM l FULL JOIN c USING (person_id)
-         WHERE coalesce(l.owed, 0) <> coalesce(c.owed, 0) LIMIT 20""",
-    ),
+    "receivable_matches_overpayments": _receivable_check("overpayment", "overpayments"),
+    "receivable_matches_contributions": _receivable_check("contribution", "contributions"),
     "owed_to_providers_matches_remittances": (
         "per provider, the payable balance = remittance lines not in a payment at the bank",
         """

@@ -15,7 +15,7 @@ from typing import Annotated, Protocol
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from payments.adapters.data_files import DataFileError, iso_date, packaged_text, validated
+from payments.adapters.data_files import DataFileError, iso_date, packaged_text, parse
 from payments.domain.providers import ProviderPayee, ProviderPayees
 
 PROVIDER_PAYEES = "provider-payees.yaml"
@@ -77,8 +77,8 @@ def _payee(entry: _Payee, secrets: SecretValues) -> ProviderPayee:
 
 
 def parse_provider_payees(yaml_text: str, secrets: SecretValues | None = None) -> ProviderPayees:
-    model = validated(_PayeesFile, yaml_text, "provider payees file")
-    return model.to_domain(secrets or AsStored())
+    secrets = secrets or AsStored()
+    return parse(_PayeesFile, yaml_text, "provider payees file", lambda m: m.to_domain(secrets))
 
 
 class FileProviderPayees:

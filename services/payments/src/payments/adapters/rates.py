@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StrictInt
 
-from payments.adapters.data_files import DataFileError, iso_date, packaged_text, validated
+from payments.adapters.data_files import iso_date, packaged_text, parse
 from payments.domain.uc_means import UcMeansRules, UcMeansTable
 
 UC_MEANS = "uc-means.yaml"
@@ -46,9 +46,4 @@ def load_uc_means(file_name: str = UC_MEANS) -> UcMeansTable:
 
 
 def parse_uc_means(yaml_text: str) -> UcMeansTable:
-    try:
-        return validated(_RatesFile, yaml_text, "UC means rates file").to_domain()
-    except DataFileError:
-        raise
-    except ValueError as impossible:  # e.g. dates out of order, lower above higher
-        raise DataFileError(f"UC means rates file: {impossible}") from impossible
+    return parse(_RatesFile, yaml_text, "UC means rates file", _RatesFile.to_domain)

@@ -4,6 +4,7 @@ and the advisory lock that keeps to one run at a time."""
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import fields
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -14,11 +15,11 @@ from servicekit.uow import write_outbox
 from payments.adapters import ledger_store
 from payments.adapters.outbound import to_contract_events
 from payments.adapters.people_store import managed_from
-from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
+from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch, ProviderLineDue
 from payments.domain.calculation import StatementLine
 from payments.domain.errors import RunInProgress
 from payments.domain.instructions import RemittanceLine
-from payments.domain.provider_payments import ProviderBatch, ProviderPaymentDue
+from payments.domain.provider_payments import ProviderBatch, ProviderPayment
 from payments.domain.records import (
     BankFileSummary,
     PaymentRun,
@@ -30,8 +31,8 @@ RUN_LOCK_KEY = 7_302_001  # pg advisory lock: one payment run at a time
 # A run's remittance lines with no provider payment yet: one new payment per provider.
 NEW_PROVIDER_PAYMENTS = """
 SELECT l.provider_instruction_id AS instruction_id, l.provider_id,
-       sum(l.amount_pence)::bigint AS amount_pence, 'new' AS status, 0 AS attempts,
-       NULL::text AS payee_ref, NULL::text AS hold_reason
+       sum(l.amount_pence)::bigint AS amount_pence, 'scheduled' AS status, 0 AS attempts,
+       NULL::text AS payee_ref, NULL::text AS hold_reason, true AS is_new
   FROM provider_lines l
  WHERE l.run_id = $1
    AND NOT EXISTS (SELECT 1 FROM provider_payments p
@@ -47,18 +48,7 @@ REMITTANCE_LINES = """
 SELECT provider_instruction_id, person_id, period_start, period_end, amount_pence
   FROM provider_lines WHERE provider_instruction_id = ANY($1::uuid[])
  ORDER BY person_id, period_start"""
-PROVIDER_LINE_COLUMNS = (
-    "instruction_id",
-    "provider_id",
-    "provider_instruction_id",
-    "run_id",
-    "person_id",
-    "period_start",
-    "period_end",
-    "amount_pence",
-    "from_award_pence",
-    "contribution_pence",
-)
+PROVIDER_LINE_COLUMNS = tuple(f.name for f in fields(ProviderLineDue))
 
 CLAIM_DUE = """
 WITH due AS (
@@ -235,7 +225,7 @@ class PostgresPaymentRuns:
                 bank_file,
             )
 
-    async def provider_payments_due(self, run_id: str) -> list[ProviderPaymentDue]:
+    async def provider_payments_due(self, run_id: str) -> list[ProviderPayment]:
         new = await self.conn.fetch(NEW_PROVIDER_PAYMENTS, run_id)
         waiting = await self.conn.fetch(
             "SELECT instruction_id, provider_id, amount_pence, status, attempts, payee_ref,"
@@ -247,7 +237,7 @@ class PostgresPaymentRuns:
         for row in await self.conn.fetch(REMITTANCE_LINES, ids):
             lines[row["provider_instruction_id"]].append(RemittanceLine(*list(row.values())[1:]))
         return [
-            ProviderPaymentDue(**dict(row), lines=tuple(lines[row["instruction_id"]]))
+            ProviderPayment(**dict(row), lines=tuple(lines[row["instruction_id"]]))
             for row in (*new, *waiting)
         ]
 
@@ -368,19 +358,7 @@ async def _store_managed_care(conn: asyncpg.Connection, batch: PaymentBatch) -> 
             "provider_lines",
             columns=PROVIDER_LINE_COLUMNS,
             records=[
-                (
-                    x.instruction_id,
-                    x.provider_id,
-                    x.provider_instruction_id,
-                    batch.run.run_id,
-                    x.person_id,
-                    x.period_start,
-                    x.period_end,
-                    x.amount_pence,
-                    x.from_award_pence,
-                    x.contribution_pence,
-                )
-                for x in batch.provider_lines
+                tuple(getattr(x, c) for c in PROVIDER_LINE_COLUMNS) for x in batch.provider_lines
             ],
         )
     if batch.contributions:

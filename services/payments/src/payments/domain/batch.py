@@ -114,8 +114,9 @@ class ProviderLineDue:
 
     instruction_id: UUID
     """The person's period."""
-    provider_instruction_id: UUID
     provider_id: str
+    provider_instruction_id: UUID
+    run_id: str
     person_id: str
     period_start: date
     period_end: date
@@ -316,8 +317,9 @@ def _owe_providers(batch: PaymentBatch, due: DuePayment, care: ManagedCare) -> N
     batch.provider_lines += [
         ProviderLineDue(
             instruction_id,
-            provider_instruction_id(batch.run.run_id, s.provider_id),
             s.provider_id,
+            provider_instruction_id(batch.run.run_id, s.provider_id),
+            batch.run.run_id,
             person,
             due.period_start,
             due.period_end,

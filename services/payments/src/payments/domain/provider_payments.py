@@ -10,7 +10,7 @@ details in force change (a new entry in payees/provider-payees.yaml).
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from uuid import UUID
 
@@ -23,9 +23,9 @@ NO_PROVIDER_PAYEE = "no bank details on file for this provider"
 
 
 @dataclass(frozen=True, slots=True)
-class ProviderPaymentDue:
-    """A provider payment to make: new in this run (status "new"), to retry ("scheduled") or
-    held until the provider's bank details change ("held")."""
+class ProviderPayment:
+    """A provider payment: new in this run (``is_new``), to retry ("scheduled"), held until the
+    provider's bank details change ("held"), or sent ("instructed")."""
 
     instruction_id: UUID
     provider_id: str
@@ -33,31 +33,17 @@ class ProviderPaymentDue:
     status: str
     attempts: int
     payee_ref: str | None
+    """The bank details entry it was last sent to (provider@date)."""
     hold_reason: str | None
-    lines: tuple[RemittanceLine, ...]
-
-    @property
-    def is_new(self) -> bool:
-        return self.status == "new"
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderPaymentUpdate:
-    instruction_id: UUID
-    provider_id: str
-    amount_pence: int
-    status: str
-    attempts: int
-    payee_ref: str | None
-    hold_reason: str | None
-    executed_on: date | None
-    is_new: bool
+    lines: tuple[RemittanceLine, ...] = ()
+    is_new: bool = False
+    executed_on: date | None = None
 
 
 @dataclass
 class ProviderBatch:
     run: PaymentRun
-    updates: list[ProviderPaymentUpdate] = field(default_factory=list)
+    updates: list[ProviderPayment] = field(default_factory=list)
     journals: list[Posted] = field(default_factory=list)
     instructions: list[PaymentInstruction] = field(default_factory=list)
     number: int | None = None
@@ -78,7 +64,7 @@ class ProviderBatch:
 
 
 def plan_provider_payments(
-    run: PaymentRun, due: Sequence[ProviderPaymentDue], payees: ProviderPayees
+    run: PaymentRun, due: Sequence[ProviderPayment], payees: ProviderPayees
 ) -> ProviderBatch:
     batch = ProviderBatch(run)
     for payment in due:
@@ -86,15 +72,14 @@ def plan_provider_payments(
         if payment.status == "held" and (payee.ref if payee else None) == payment.payee_ref:
             continue  # still waiting for new bank details
         if payee is None:
-            batch.updates.append(
-                _update(payment, "held", payment.attempts, None, NO_PROVIDER_PAYEE)
-            )
+            held = replace(payment, status="held", payee_ref=None, hold_reason=NO_PROVIDER_PAYEE)
+            batch.updates.append(held)
         else:
             _send(batch, payment, payee)
     return batch
 
 
-def _send(batch: ProviderBatch, payment: ProviderPaymentDue, payee: ProviderPayee) -> None:
+def _send(batch: ProviderBatch, payment: ProviderPayment, payee: ProviderPayee) -> None:
     run, attempt = batch.run, payment.attempts + 1
     entry = provider_payment_issued(
         journal_id(payment.instruction_id, "issued", attempt),
@@ -104,7 +89,15 @@ def _send(batch: ProviderBatch, payment: ProviderPaymentDue, payee: ProviderPaye
     batch.journals.append(
         Posted(entry, "provider_payment_issued", None, payment.instruction_id, payment.provider_id)
     )
-    batch.updates.append(_update(payment, "instructed", attempt, payee.ref, None, run.run_date))
+    sent = replace(
+        payment,
+        status="instructed",
+        attempts=attempt,
+        payee_ref=payee.ref,
+        hold_reason=None,
+        executed_on=run.run_date,
+    )
+    batch.updates.append(sent)
     batch.instructions.append(
         PaymentInstruction(
             payment.instruction_id,
@@ -117,25 +110,4 @@ def _send(batch: ProviderBatch, payment: ProviderPaymentDue, payee: ProviderPaye
             provider_reference(run.run_date),
             payment.lines,
         )
-    )
-
-
-def _update(
-    payment: ProviderPaymentDue,
-    status: str,
-    attempts: int,
-    payee_ref: str | None,
-    hold_reason: str | None,
-    executed_on: date | None = None,
-) -> ProviderPaymentUpdate:
-    return ProviderPaymentUpdate(
-        payment.instruction_id,
-        payment.provider_id,
-        payment.amount_pence,
-        status,
-        attempts,
-        payee_ref,
-        hold_reason,
-        executed_on,
-        payment.is_new,
     )

@@ -1,13 +1,15 @@
 """Domain objects -> the read models other programs parse (contracts.api.payments)."""
 
+from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
 from contracts.api import payments as api
 
-from payments.domain.managed import ManagedServices, split_award
+from payments.domain.managed import ManagedServices, ProviderShare, split_award
 from payments.domain.records import (
     LedgerPosting,
+    PaidToProvider,
     PaymentRun,
     PaymentsOfPerson,
     ProviderPaymentSummary,
@@ -40,20 +42,8 @@ def person_payments(found: PaymentsOfPerson, today: date) -> api.PersonPayments:
 def payment_split(p: ScheduledPayment, managed: ManagedServices | None) -> api.PaymentSplit | None:
     """As paid; or, for a period still to pay, as the current care plan would share it."""
     if p.providers:
-        return api.PaymentSplit(
-            to_providers_pence=p.provider_pence,
-            to_you_pence=p.amount_pence,
-            contribution_pence=p.contribution_pence,
-            providers=[
-                api.ProviderShare(
-                    provider_id=x.provider_id,
-                    amount_pence=x.amount_pence,
-                    contribution_pence=x.contribution_pence,
-                )
-                for x in p.providers
-            ],
-            planned=False,
-        )
+        paid = (p.provider_pence, p.amount_pence, p.contribution_pence)
+        return _split(*paid, p.providers, planned=False)
     award = p.statement.net_monthly_pence
     if p.accrued or p.kind != "period" or managed is None or award is None:
         return None
@@ -61,19 +51,30 @@ def payment_split(p: ScheduledPayment, managed: ManagedServices | None) -> api.P
     if care is None:
         return None
     split = split_award(award, p.recovery_pence, care)
+    planned = (split.to_providers_pence, split.to_person_pence, care.contribution_pence)
+    return _split(*planned, care.shares, planned=True)
+
+
+def _split(
+    to_providers: int,
+    to_you: int,
+    contribution: int,
+    shares: Sequence[PaidToProvider | ProviderShare],
+    planned: bool,
+) -> api.PaymentSplit:
     return api.PaymentSplit(
-        to_providers_pence=split.to_providers_pence,
-        to_you_pence=split.to_person_pence,
-        contribution_pence=care.contribution_pence,
+        to_providers_pence=to_providers,
+        to_you_pence=to_you,
+        contribution_pence=contribution,
         providers=[
             api.ProviderShare(
-                provider_id=s.provider_id,
-                amount_pence=s.amount_pence,
-                contribution_pence=s.contribution_pence,
+                provider_id=x.provider_id,
+                amount_pence=x.amount_pence,
+                contribution_pence=x.contribution_pence,
             )
-            for s in care.shares
+            for x in shares
         ],
-        planned=True,
+        planned=planned,
     )
 
 

@@ -12,7 +12,7 @@ from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
 from payments.domain.instructions import PaymentInstruction
 from payments.domain.ledger import Posted
 from payments.domain.managed import ManagedServices
-from payments.domain.provider_payments import ProviderBatch, ProviderPaymentDue
+from payments.domain.provider_payments import ProviderBatch, ProviderPayment
 from payments.domain.providers import ProviderPayees
 from payments.domain.records import (
     BankFileSummary,
@@ -99,7 +99,7 @@ class PaymentRunRepository(Protocol):
     async def save_batch(self, batch: PaymentBatch, bank_file: bytes | None) -> None:
         """The payments' new states and the batch's pain.001 file."""
 
-    async def provider_payments_due(self, run_id: str) -> list[ProviderPaymentDue]:
+    async def provider_payments_due(self, run_id: str) -> list[ProviderPayment]:
         """The run's new provider payments (one per provider with remittance lines in it), and
         earlier ones to retry or still held, locked, each with its remittance lines."""
 
