@@ -225,3 +225,37 @@ async def test_the_reconciliation_catches_a_provider_paid_twice(svc) -> None:
         "bank_clearing_matches_payments_sent",
         "nobody_paid_twice",
     }
+
+
+class Crash(Exception):
+    pass
+
+
+async def test_a_run_that_dies_before_paying_providers_pays_each_once_when_resumed(svc) -> None:
+    await svc.deliver(*(decision(person=p, decision_id=f"d-{p}") for p in PLANS))
+    for person, items in PLANS.items():
+        await svc.deliver(managed_services(person=person, items=items))
+        await svc.bank_account(person)
+    svc.clock.today = RUN_DATE
+
+    async def die_after_the_last_batch(batch: int) -> None:
+        if batch == 2:  # five people in batches of three: the providers are next
+            raise Crash("the process died here")
+
+    dying = dataclasses.replace(
+        svc.deps.payment_runs, workers=1, after_batch=die_after_the_last_batch
+    )
+    with pytest.raises(Crash):
+        await run_payments(StartPaymentRun(RUN_DATE), dying)
+    assert await svc.pool.fetchval("SELECT count(*) FROM provider_payments") == 0
+    assert await svc.pool.fetchval("SELECT count(*) FROM provider_lines") == 6
+    resumed = await svc.run(RUN_DATE, expect=200)
+    assert resumed["outcome"] == "resumed"
+    assert sorted(p["provider_id"] for p in resumed["provider_payments"]) == [HOME, DAY]
+    again = await svc.run(RUN_DATE, expect=200)
+    assert again["outcome"] == "already_completed"
+    issued = await svc.pool.fetchval(
+        "SELECT count(*) FROM ledger_postings WHERE kind = 'provider_payment_issued' AND line = 1"
+    )
+    assert issued == 2
+    await svc.reconcile()
