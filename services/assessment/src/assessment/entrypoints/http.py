@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends
 from assessment.entrypoints import views
 from assessment.entrypoints.dependencies import Deps
 from assessment.entrypoints.duplicate_keys import refuse_repeated_keys
+from assessment.entrypoints.facts import dump_facts
 from assessment.entrypoints.schemas import (
     ChangeOfCircumstancesRequest,
     DecideReconsiderationRequest,
@@ -42,7 +43,8 @@ async def open_case(body: OpenCaseRequest, deps: Deps) -> OpenCaseResponse:
 async def record_assessment(
     case_id: str, body: RecordAssessmentRequest, deps: Deps
 ) -> RecordAssessmentResponse:
-    command = RecordAssessment(case_id, body.assessor_id, body.facts, body.evidence_notes)
+    facts = dump_facts(body.facts)
+    command = RecordAssessment(case_id, body.assessor_id, facts, body.evidence_notes)
     recorded = await cases.record_assessment(command, deps.uow(), deps.rulebook, deps.today())
     return RecordAssessmentResponse(assessment_id=recorded.assessment_id, case_id=case_id)
 
@@ -75,7 +77,7 @@ async def request_reconsideration(
 async def decide_reconsideration(
     reconsideration_id: str, body: DecideReconsiderationRequest, deps: Deps
 ) -> DecideReconsiderationResponse:
-    facts = None if body.facts == "unchanged" else body.facts
+    facts = None if body.facts == "unchanged" else dump_facts(body.facts)
     command = DecideReconsideration(
         reconsideration_id, body.reviewer_id, facts, body.evidence_notes
     )
@@ -95,7 +97,7 @@ async def record_change_of_circumstances(
     case_id: str, body: ChangeOfCircumstancesRequest, deps: Deps
 ) -> DecisionVersion:
     command = RecordChangeOfCircumstances(
-        case_id, body.assessor_id, body.facts, body.effective_date, body.evidence_notes
+        case_id, body.assessor_id, dump_facts(body.facts), body.effective_date, body.evidence_notes
     )
     decision = await changes.record_change_of_circumstances(
         command, deps.uow(), deps.rulebook, deps.today()
