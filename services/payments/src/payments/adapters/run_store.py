@@ -15,10 +15,11 @@ from servicekit.uow import write_outbox
 from payments.adapters import ledger_store
 from payments.adapters.outbound import to_contract_events
 from payments.adapters.people_store import managed_from
-from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch, ProviderLineDue
+from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
 from payments.domain.calculation import StatementLine
 from payments.domain.errors import RunInProgress
 from payments.domain.instructions import RemittanceLine
+from payments.domain.managed_care import ProviderLineDue
 from payments.domain.provider_payments import ProviderBatch, ProviderPayment
 from payments.domain.records import (
     BankFileSummary,

@@ -15,31 +15,30 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
-from wording import long_date, pounds
-
 from payments.domain.calculation import StatementLine
 from payments.domain.events import (
     CareElementAwarded,
-    ContributionRaised,
     OverpaymentRecovered,
     PaymentDue,
     PaymentIssued,
     StatementIssued,
 )
-from payments.domain.instructions import (
-    PaymentInstruction,
-    bacs_reference,
-    provider_instruction_id,
-)
+from payments.domain.instructions import PaymentInstruction, bacs_reference
 from payments.domain.ledger import (
     Posted,
     journal_id,
-    managed_care_due,
     overpayment_recovered,
     payment_issued,
     period_award_accrued,
 )
 from payments.domain.managed import ManagedCare, ManagedServices, split_award
+from payments.domain.managed_care import (
+    Contribution,
+    PeriodOfCare,
+    ProviderLineDue,
+    managed_care_lines,
+    owe_providers,
+)
 from payments.domain.providers import NO_PAYEES, ProviderPayees
 from payments.domain.records import PaymentRun
 
@@ -77,6 +76,17 @@ class DuePayment:
     def first_send(self) -> bool:
         return self.kind == "period" and self.accrued_entitlement_pence is None
 
+    def period_of_care(self) -> PeriodOfCare:
+        managed = self.managed.managed_weekly_pence if self.managed else 0
+        return PeriodOfCare(
+            self.instruction_id,
+            self.person_id,
+            self.period_start,
+            self.period_end,
+            self.entitlement_pence,
+            managed,
+        )
+
     def managed_care(self) -> ManagedCare | None:
         """The providers' shares of this period, the first time it is paid."""
         if self.managed is None or not self.first_send:
@@ -106,32 +116,6 @@ class PaymentUpdate:
     provider_pence: int | None = None
     """Paid to providers out of the award (None: unchanged)."""
     contribution_pence: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ProviderLineDue:
-    """One provider's share of one person's period, to be paid in the run's provider payment."""
-
-    instruction_id: UUID
-    """The person's period."""
-    provider_id: str
-    provider_instruction_id: UUID
-    run_id: str
-    person_id: str
-    period_start: date
-    period_end: date
-    amount_pence: int
-    from_award_pence: int
-    contribution_pence: int
-
-
-@dataclass(frozen=True, slots=True)
-class Contribution:
-    contribution_id: str
-    person_id: str
-    instruction_id: UUID
-    amount_pence: int
-    reason: str
 
 
 @dataclass
@@ -304,61 +288,12 @@ def _send(
 
 
 def _owe_providers(batch: PaymentBatch, due: DuePayment, care: ManagedCare) -> None:
-    """Posts what the period owes each provider (out of the award, and any contribution)."""
-    person, instruction_id = due.person_id, due.instruction_id
-    entry = managed_care_due(
-        journal_id(instruction_id, "managed care"),
-        person,
-        care.from_award_pence,
-        care.contribution_pence,
-        {s.provider_id: s.amount_pence for s in care.shares},
-    )
-    batch.journals.append(Posted(entry, "managed_care_due", person, instruction_id))
-    batch.provider_lines += [
-        ProviderLineDue(
-            instruction_id,
-            s.provider_id,
-            provider_instruction_id(batch.run.run_id, s.provider_id),
-            batch.run.run_id,
-            person,
-            due.period_start,
-            due.period_end,
-            s.amount_pence,
-            s.from_award_pence,
-            s.contribution_pence,
-        )
-        for s in care.shares
-    ]
-    if care.contribution_pence:
-        _raise_contribution(batch, due, care)
-
-
-def _raise_contribution(batch: PaymentBatch, due: DuePayment, care: ManagedCare) -> None:
-    contribution_id = f"CN{due.instruction_id.hex[:16]}"
-    reason = (
-        f"Your award for {long_date(due.period_start)} to {long_date(due.period_end)} was "
-        f"{pounds(due.entitlement_pence)}, less than the {pounds(care.amount_pence)} your care "
-        f"plan's providers were paid for the care they gave you. We paid them in full; the "
-        f"difference of {pounds(care.contribution_pence)} is your contribution to your care."
-    )
-    batch.contributions.append(
-        Contribution(
-            contribution_id, due.person_id, due.instruction_id, care.contribution_pence, reason
-        )
-    )
-    batch.events.append(
-        ContributionRaised(
-            due.person_id,
-            contribution_id,
-            due.instruction_id,
-            due.period_start,
-            due.period_end,
-            care.contribution_pence,
-            due.entitlement_pence,
-            care.amount_pence,
-            reason,
-        )
-    )
+    owed = owe_providers(batch.run.run_id, due.period_of_care(), care)
+    batch.journals.append(owed.journal)
+    batch.provider_lines += owed.lines
+    if owed.contribution is not None:
+        batch.contributions.append(owed.contribution)
+        batch.events.append(owed.raised)
 
 
 def _recover(batch: PaymentBatch, person: str, instruction_id: UUID, planned: int) -> int:
@@ -388,35 +323,7 @@ def _statement(
         if recovery:
             lines += (StatementLine(RECOVERY, -recovery, "Repays the rest of an overpayment."),)
     if care is not None:
-        lines += managed_care_lines(batch.payees, due, care)
+        lines += managed_care_lines(batch.payees, due.period_of_care(), care)
     return StatementIssued(
         due.person_id, str(due.instruction_id), due.period_start, due.period_end, lines, net
     )
-
-
-def managed_care_lines(
-    payees: ProviderPayees, due: DuePayment, care: ManagedCare
-) -> tuple[StatementLine, ...]:
-    plan = due.managed
-    weekly = f"{pounds(plan.managed_weekly_pence)} a week" if plan else "the managed part"
-    lines = tuple(
-        StatementLine(
-            f"Paid to {payees.name(s.provider_id, due.period_end)}",
-            -s.amount_pence,
-            f"For the care your plan arranges with them. Your plan's managed care costs "
-            f"{weekly}, × 52 weeks ÷ 12 months = {pounds(care.amount_pence)} a month, shared "
-            f"between your providers by what each provides.",
-        )
-        for s in care.shares
-    )
-    if care.contribution_pence:
-        lines += (
-            StatementLine(
-                "Your contribution",
-                care.contribution_pence,
-                f"Your award for this period is less than your managed care. We paid your "
-                f"providers in full, and you owe the difference of "
-                f"{pounds(care.contribution_pence)} as your contribution to your care.",
-            ),
-        )
-    return lines
