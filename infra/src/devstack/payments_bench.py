@@ -69,12 +69,14 @@ async def database(url: str | None) -> AsyncIterator[str]:
         yield infra.database_url(name)
 
 
-async def bench(people: int, batch_size: int, url: str | None, trace: bool) -> None:
+async def bench(
+    people: int, batch_size: int, url: str | None, trace: bool, managed_share: int = 0
+) -> None:
     async with database(url) as dsn:
         pool = await db.create_pool(dsn, 2, 4)
         await db.migrate(pool, MIGRATIONS)
         started = time.perf_counter()
-        await seed(dsn, people, RUN_DATE)
+        await seed(dsn, people, RUN_DATE, managed_share)
         print(f"seeded {people:,} people in {time.perf_counter() - started:.1f} s")
         await pool.execute("VACUUM ANALYZE")
         settings = PaymentsSettings(database_url=dsn, run_batch_size=batch_size)
@@ -110,6 +112,11 @@ async def bench(people: int, batch_size: int, url: str | None, trace: bool) -> N
         f"  wrote {counts['postings']:,} ledger postings, {counts['events']:,} outbox events, "
         f"{counts['files']} pain.001 files"
     )
+    if managed_share:
+        print(
+            f"  managed care for {managed_share}% of people: {run.provider_payments} provider "
+            f"payments, £{run.provider_total_pence / 100:,.2f}"
+        )
     print(f"reconciliation: balanced={report.balanced} in {checked:.1f} s")
     for check in report.checks:
         if not check.ok:
@@ -134,12 +141,22 @@ def main() -> None:
         help="a server to create the benchmark database on",
     )
     parser.add_argument(
+        "--managed-share",
+        type=int,
+        default=0,
+        choices=range(0, 101),
+        metavar="PERCENT",
+        help="people (in a hundred) with managed care paid to providers (default 0)",
+    )
+    parser.add_argument(
         "--tracemalloc",
         action="store_true",
         help="also report Python's own peak allocations (slows the run)",
     )
     args = parser.parse_args()
-    asyncio.run(bench(args.people, args.batch_size, args.database_url, args.tracemalloc))
+    asyncio.run(
+        bench(args.people, args.batch_size, args.database_url, args.tracemalloc, args.managed_share)
+    )
 
 
 if __name__ == "__main__":
