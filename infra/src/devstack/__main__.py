@@ -61,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     env.add_argument("--prefix", help="settings prefix (default: from the principal's name)")
     turn = commands.add_parser("rotate", help="a new password for a Kafka principal or PG role")
     turn.add_argument("name", help="e.g. payments (Kafka) or payments_runtime (PostgreSQL)")
+    key = commands.add_parser("rotate-key", help="a new encryption key for a service's data")
+    key.add_argument("app", help="assessment or payments")
     secrets = commands.add_parser("compose-secrets", help="certificates and passwords for compose")
     secrets.add_argument("directory", nargs="?", default=".local/compose")
     args = parser.parse_args(argv)
@@ -83,6 +85,12 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "rotate":
             where = asyncio.run(rotate.rotate(args.name))
             print(f"rotated {args.name} on {where}; restart what uses it (make up)")
+        elif args.command == "rotate-key":
+            key_id = rotate.rotate_key(args.app)
+            print(
+                f"{args.app} now seals with key {key_id} (the old keys are kept); make up "
+                "restarts it, and at start-up it re-wraps what the old keys sealed"
+            )
         elif args.command == "infra-down":
             stopped = local.infra_down(purge=args.purge)
             print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")

@@ -29,6 +29,7 @@ from payments.service_layer.payment_run import run_payments
 from payments.service_layer.queries import reconciliation
 from payments.service_layer.roll_forward import roll_forward
 from servicekit import db
+from servicekit.crypto import Keyset
 
 from devstack.payments_bench_seed import seed
 from devstack.stack import running_infra
@@ -76,11 +77,13 @@ async def bench(
         pool = await db.create_pool(dsn, 2, 4)
         await db.migrate(pool, MIGRATIONS)
         started = time.perf_counter()
-        await seed(dsn, people, RUN_DATE, managed_share)
+        keys = Keyset.generate().settings()
+        settings = PaymentsSettings(database_url=dsn, run_batch_size=batch_size, **keys)
+        sealer = settings.sealer()
+        await seed(dsn, people, RUN_DATE, sealer, managed_share)
         print(f"seeded {people:,} people in {time.perf_counter() - started:.1f} s")
         await pool.execute("VACUUM ANALYZE")
-        settings = PaymentsSettings(database_url=dsn, run_batch_size=batch_size)
-        deps = dependencies(settings, pool, load_planning_data(), lambda: RUN_DATE)
+        deps = dependencies(settings, pool, load_planning_data(), lambda: RUN_DATE, sealer)
         if trace:
             tracemalloc.start()
         with PeakRss() as rss:

@@ -20,7 +20,7 @@ from fastapi import FastAPI, HTTPException, Request
 log = logging.getLogger(__name__)
 
 ALLOWED_ALGORITHMS = ("RS256", "PS256", "ES256")  # never "none", never a shared-secret HS*
-ACCESS_TOKEN_TYPE = "at+jwt"  # RFC 9068: keeps ID tokens and other JWTs out
+ACCESS_TOKEN_TYPE = "at+jwt"  # RFC 9068: keeps ID tokens and other JWTs out  # noqa: S105 (a token type's name, not a secret)
 JWKS_MIN_REFRESH_SECONDS = 30.0  # an unknown kid refetches the JWKS at most this often
 
 

@@ -21,7 +21,10 @@ class Clock:
 async def api(infra, fresh_database):
     """An httpx client with `.pool` (the app's asyncpg pool) and `.clock` (set `.clock.today`)."""
     settings = AssessmentSettings(
-        database_url=fresh_database, relay_enabled=False, **infra.kafka_settings()
+        database_url=fresh_database,
+        relay_enabled=False,
+        **infra.kafka_settings(),
+        **infra.encryption_settings("assessment"),
     )
     clock = Clock(date(2025, 6, 2))
     app = create_app(settings, clock=clock)

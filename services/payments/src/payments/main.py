@@ -8,6 +8,8 @@ from pathlib import Path
 
 import asyncpg
 from servicekit import db
+from servicekit.crypto import Sealer, bring_all_up_to_date
+from servicekit.redaction import install_log_redaction
 from servicekit.service import ServiceDefinition, create_service_app
 from starlette.types import ASGIApp
 
@@ -19,6 +21,7 @@ from payments.adapters.provider_payees import FileProviderPayees
 from payments.adapters.rates import load_uc_means
 from payments.adapters.repository import PostgresPaymentsUnitOfWork
 from payments.adapters.run_store import payment_run_lock
+from payments.adapters.sealed import SEALED
 from payments.config import PaymentsSettings
 from payments.domain.planning import PlanningData
 from payments.entrypoints import cli, errors, events, http, jobs, ops_http
@@ -36,29 +39,40 @@ Clock = Callable[[], date]
 
 def create_app(settings: PaymentsSettings | None = None, clock: Clock = date.today) -> ASGIApp:
     settings = settings or PaymentsSettings()
+    sealer = settings.sealer()
     planning = load_planning_data()
     every = settings.scheduled_run_every_seconds
     definition = ServiceDefinition(
         name="payments",
         title="Care Benefit — payments",
         migrations=MIGRATIONS,
-        make_uow=PostgresPaymentsUnitOfWork,
+        startup=[lambda runtime: sealed_up_to_date(runtime.pool, sealer)],
+        make_uow=lambda pool: PostgresPaymentsUnitOfWork(pool, sealer),
         routers=[http.router, ops_http.router],
         consumes=CONSUMES if settings.consumer_enabled else [],
         handlers=events.HANDLERS,
         error_statuses=errors.HTTP_STATUS,
         unprocessable=errors.UNPROCESSABLE,
-        make_deps=lambda runtime: dependencies(settings, runtime.pool, planning, clock),
+        make_deps=lambda runtime: dependencies(settings, runtime.pool, planning, clock, sealer),
         background=[jobs.scheduled_payment_runs(every)] if every else [],
     )
     return create_service_app(definition, settings)
 
 
+async def sealed_up_to_date(pool: asyncpg.Pool, sealer: Sealer) -> None:
+    """Plaintext left by migration 0005 sealed; values under an old key re-wrapped."""
+    await bring_all_up_to_date(pool, SEALED, sealer)
+
+
 def dependencies(
-    settings: PaymentsSettings, pool: asyncpg.Pool, planning: PlanningData, clock: Clock
+    settings: PaymentsSettings,
+    pool: asyncpg.Pool,
+    planning: PlanningData,
+    clock: Clock,
+    sealer: Sealer,
 ) -> Dependencies:
     def uow() -> PostgresPaymentsUnitOfWork:
-        return PostgresPaymentsUnitOfWork(pool)
+        return PostgresPaymentsUnitOfWork(pool, sealer)
 
     debtor = DebtorAccount(settings.debtor_name, settings.debtor_iban, settings.debtor_bic)
     bank_files = Iso20022Files(debtor, settings.bank_file_dir)
@@ -80,15 +94,18 @@ def load_planning_data() -> PlanningData:
 
 def command_line(argv: list[str] | None = None) -> int:
     """`python -m payments run-payments …` on the service's own database."""
+    install_log_redaction()
     return asyncio.run(_command_line(cli.parse_args(argv)))
 
 
 async def _command_line(args: argparse.Namespace) -> int:
     settings = PaymentsSettings()
+    sealer = settings.sealer()
     pool = await db.create_pool(settings.database_url, 1, 3)
     try:
         await db.migrate(pool, MIGRATIONS, settings.migration_database_url)
-        deps = dependencies(settings, pool, load_planning_data(), date.today)
+        await sealed_up_to_date(pool, sealer)
+        deps = dependencies(settings, pool, load_planning_data(), date.today, sealer)
         return await cli.run_payments_command(args, deps)
     finally:
         await pool.close()

@@ -197,9 +197,11 @@ async def test_a_returned_provider_payment_is_reversed_then_sent_again(svc, tmp_
     runs = dataclasses.replace(svc.deps.payment_runs, payees=FileProviderPayees(Path(corrected)))
     third = await run_payments(StartPaymentRun(date(2025, 6, 18)), runs)
     assert [(p.provider_id, p.attempts) for p in third.provider_payment_list] == [(DAY, 2)]
-    content = await svc.pool.fetchval(
-        "SELECT content FROM bank_files WHERE run_id = $1", third.run_id
+    file_id, stored = await svc.pool.fetchrow(
+        "SELECT file_id, content FROM bank_files WHERE run_id = $1", third.run_id
     )
+    assert stored.startswith("cb1.") and "20417799" not in stored  # sealed at rest
+    content = etree.tostring(await xml_of(svc, {"run_id": third.run_id}, file_id))
     assert b"20417799" in content and b"20417755" not in content
     await svc.reconcile()
 

@@ -67,7 +67,7 @@ class PostgresBankResponses:
 
     async def _set_statuses(self, table: str, payments: list[SentPayment]) -> None:
         await self.conn.execute(
-            f"UPDATE {table} s SET status = u.status, hold_reason = u.hold_reason,"
+            f"UPDATE {table} s SET status = u.status, hold_reason = u.hold_reason,"  # noqa: S608 (table: one of two constants)
             " failure = coalesce(u.failure::jsonb, s.failure), updated_at = now()"
             " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])"
             " AS u(id, status, hold_reason, failure) WHERE s.instruction_id = u.id",

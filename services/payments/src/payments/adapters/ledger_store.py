@@ -88,7 +88,7 @@ def _receivable_check(what: str, table: str) -> tuple[str, str]:
                     GROUP BY person_id)
         SELECT person_id, coalesce(l.owed, 0) AS ledger, coalesce(o.owed, 0) AS {table}
           FROM l FULL JOIN o USING (person_id)
-         WHERE coalesce(l.owed, 0) <> coalesce(o.owed, 0) LIMIT 20""",
+         WHERE coalesce(l.owed, 0) <> coalesce(o.owed, 0) LIMIT 20""",  # noqa: S608 (names are constants)
     )
 
 

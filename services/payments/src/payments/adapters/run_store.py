@@ -10,11 +10,13 @@ from typing import Any
 from uuid import UUID
 
 import asyncpg
+from servicekit.crypto import Sealer
 from servicekit.uow import write_outbox
 
 from payments.adapters import ledger_store
 from payments.adapters.outbound import to_contract_events
 from payments.adapters.people_store import managed_from
+from payments.adapters.sealed import ACCOUNT_NUMBER, BANK_FILE, PAYEE_NAME, SORT_CODE
 from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
 from payments.domain.calculation import StatementLine
 from payments.domain.errors import RunInProgress
@@ -102,8 +104,10 @@ async def payment_run_lock(pool: asyncpg.Pool) -> AsyncIterator[None]:
 
 
 class PostgresPaymentRuns:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+    """Bank details and bank files are sealed at rest (adapters/sealed.py)."""
+
+    def __init__(self, conn: asyncpg.Connection, sealer: Sealer) -> None:
+        self.conn, self.sealer = conn, sealer
 
     async def unfinished(self) -> PaymentRun | None:
         return _run(
@@ -142,7 +146,18 @@ class PostgresPaymentRuns:
         return run
 
     async def claim_due(self, run_date: date, limit: int) -> list[DuePayment]:
-        return [_due(r) for r in await self.conn.fetch(CLAIM_DUE, run_date, limit)]
+        rows = await self.conn.fetch(CLAIM_DUE, run_date, limit)
+        return [_due(r, self._bank_details(r)) for r in rows]
+
+    def _bank_details(self, row: Any) -> tuple[str | None, str | None, str | None]:
+        person_id, open_ = row["person_id"], self.sealer.open
+        if row["account_number"] is None:  # no bank account on file
+            return None, None, None
+        return (
+            open_(PAYEE_NAME, person_id, row["payee_name"]),
+            open_(SORT_CODE, person_id, row["sort_code"]),
+            open_(ACCOUNT_NUMBER, person_id, row["account_number"]),
+        )
 
     async def open_overpayments(self, people: list[str]) -> list[OpenOverpayment]:
         rows = await self.conn.fetch(
@@ -215,16 +230,7 @@ class PostgresPaymentRuns:
             [x.contribution_pence for x in u],
         )
         if bank_file is not None:
-            await self.conn.execute(
-                "INSERT INTO bank_files (file_id, run_id, batch_no, transactions, total_pence,"
-                " content) VALUES ($1,$2,$3,$4,$5,$6)",
-                batch.file_id,
-                batch.run.run_id,
-                batch.number,
-                len(batch.instructions),
-                batch.total_pence,
-                bank_file,
-            )
+            await self._save_bank_file(batch, bank_file)
 
     async def provider_payments_due(self, run_id: str) -> list[ProviderPayment]:
         new = await self.conn.fetch(NEW_PROVIDER_PAYMENTS, run_id)
@@ -283,16 +289,20 @@ class PostgresPaymentRuns:
             ],
         )
         if bank_file is not None:
-            await self.conn.execute(
-                "INSERT INTO bank_files (file_id, run_id, batch_no, transactions, total_pence,"
-                " content) VALUES ($1,$2,$3,$4,$5,$6)",
-                file_id,
-                run_id,
-                batch.number,
-                len(batch.instructions),
-                batch.total_pence,
-                bank_file,
-            )
+            await self._save_bank_file(batch, bank_file)
+
+    async def _save_bank_file(self, batch: PaymentBatch | ProviderBatch, bank_file: bytes) -> None:
+        """Sealed whole: a pain.001 holds every payee's bank details."""
+        await self.conn.execute(
+            "INSERT INTO bank_files (file_id, run_id, batch_no, transactions, total_pence,"
+            " content) VALUES ($1,$2,$3,$4,$5,$6)",
+            batch.file_id,
+            batch.run.run_id,
+            batch.number,
+            len(batch.instructions),
+            batch.total_pence,
+            self.sealer.seal(BANK_FILE, batch.file_id, bank_file.decode()),
+        )
 
     async def complete(self, run_id: str) -> PaymentRun:
         return _run(
@@ -344,12 +354,16 @@ class PostgresPaymentRuns:
         rows = await self.conn.fetch(
             "SELECT file_id, content FROM bank_files WHERE run_id = $1 ORDER BY batch_no", run_id
         )
-        return [(r["file_id"], r["content"]) for r in rows]
+        return [(r["file_id"], self._open_file(r["file_id"], r["content"])) for r in rows]
 
     async def bank_file(self, run_id: str, file_id: str) -> bytes | None:
-        return await self.conn.fetchval(
+        content = await self.conn.fetchval(
             "SELECT content FROM bank_files WHERE run_id = $1 AND file_id = $2", run_id, file_id
         )
+        return None if content is None else self._open_file(file_id, content)
+
+    def _open_file(self, file_id: str, content: str) -> bytes:
+        return self.sealer.open(BANK_FILE, file_id, content).encode()
 
 
 async def _store_managed_care(conn: asyncpg.Connection, batch: PaymentBatch) -> None:
@@ -391,7 +405,7 @@ def _run(row: Any) -> PaymentRun | None:
     return None if row is None else PaymentRun(**{k: row[k] for k in _RUN_COLUMNS})
 
 
-def _due(row: Any) -> DuePayment:
+def _due(row: Any, bank_details: tuple[str | None, str | None, str | None]) -> DuePayment:
     lines = tuple(
         StatementLine(x["label"], x["amount_pence"], x["explanation"])
         for x in json.loads(row["statement"]).get("lines", ())
@@ -413,8 +427,6 @@ def _due(row: Any) -> DuePayment:
         lines,
         row["uc_claim_id"],
         row["uc_closed_on"],
-        row["payee_name"],
-        row["sort_code"],
-        row["account_number"],
+        *bank_details,
         None if row["managed"] is None else managed_from(json.loads(row["managed"])),
     )
