@@ -28,11 +28,11 @@ def _ports() -> dict[str, int]:
     }
 
 
-async def platform_up(*, demo: bool = True) -> dict[str, Any]:
-    """The infrastructure, then `devstack.supervise` (detached) to start the apps and restart
-    any that exits, then the demo data once every app is ready."""
+async def platform_up(*, demo: bool = True, brokers: int = 1) -> dict[str, Any]:
+    """The infrastructure (with `brokers` Kafka nodes), then `devstack.supervise` (detached) to
+    start the apps and restart any that exits, then the demo data once every app is ready."""
     root = repo_root()
-    state = await local.infra_up()
+    state = await local.infra_up(brokers=brokers)
     platform_down(apps_only=True)
     log_dir = local_dir(root) / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -45,9 +45,7 @@ async def platform_up(*, demo: bool = True) -> dict[str, Any]:
         )
     running = await _recorded_apps(supervisor, log_dir / "supervisor.log")
     await asyncio.gather(*(apps.wait_ready(running[a.name]) for a in apps.APPS))
-    loaded = (
-        await load_demo(running["assessment"].url, running["notifications"].url) if demo else []
-    )
+    loaded = await load_demo({a.name: running[a.name].url for a in apps.APPS}) if demo else []
     return {
         "portal": running["portal"].url,
         "apps": {a.name: running[a.name].url for a in apps.APPS},

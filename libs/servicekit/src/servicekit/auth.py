@@ -39,6 +39,9 @@ class Principal:
     scopes: frozenset[str]
     person_id: str | None = None
     actor: str | None = None
+    authority_id: str | None = None
+    """Set when the subject acts for `person_id` under an authority that person (or staff)
+    gave them; the subject is then a family member, friend or appointee, not the person."""
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> "Principal":
@@ -50,6 +53,7 @@ class Principal:
             scopes=frozenset(str(claims.get("scope") or "").split()),
             person_id=claims.get("person_id"),
             actor=act.get("sub") if isinstance(act, dict) else None,
+            authority_id=claims.get("authority_id"),
         )
 
     def has_scope(self, scope: str) -> bool:

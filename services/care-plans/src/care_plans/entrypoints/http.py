@@ -1,21 +1,32 @@
 """The care-plans API for the portal and assessors. Routes translate requests into commands
 and call the use cases; every change answers with the plan as it now is."""
 
-from contracts.api.care_plans import PlanVersionView, PlanView
-from fastapi import APIRouter
+from typing import Annotated
+
+from contracts.api.care_plans import PlanVersionView, PlanView, ProviderChoicesView
+from fastapi import APIRouter, Depends
+from servicekit.auth import Principal, ensure_may_act_for, require
 
 from care_plans.entrypoints import views
 from care_plans.entrypoints.dependencies import Deps
 from care_plans.entrypoints.schemas import (
     AgreeRequest,
+    ChangesRequest,
     ChoicesRequest,
     ProposeRequest,
     TopUpRequest,
 )
 from care_plans.service_layer import agreement, queries
-from care_plans.service_layer.commands import AgreePlan, ApproveTopUp, ChangeChoices, ProposePlan
+from care_plans.service_layer.commands import (
+    AgreePlan,
+    ApproveTopUp,
+    ChangeChoices,
+    ProposePlan,
+    RequestChanges,
+)
 
 router = APIRouter(tags=["plans"])
+STAFF = ("assessor",)
 
 
 @router.get("/people/{person_id}/plan", response_model=PlanView)
@@ -63,3 +74,32 @@ async def choices(plan_id: str, body: ChoicesRequest, deps: Deps) -> PlanView:
     )
     plan = await agreement.change_choices(cmd, deps.uow(), deps.catalogue, deps.today())
     return views.plan_view(plan)
+
+
+@router.get("/plans/{plan_id}/providers", response_model=ProviderChoicesView)
+async def providers(
+    plan_id: str,
+    deps: Deps,
+    principal: Annotated[Principal, Depends(require("care-plans:read"))],
+) -> ProviderChoicesView:
+    """The providers contracted in the plan's area today for each of its services."""
+    plan, edition, services = await queries.provider_choices(
+        deps.uow(), deps.catalogue, plan_id, deps.today()
+    )
+    ensure_may_act_for(principal, plan.person_id, *STAFF)
+    return views.provider_choices_view(plan, edition, deps.today(), services)
+
+
+@router.post("/plans/{plan_id}/changes-requested", response_model=PlanView)
+async def request_changes(
+    plan_id: str,
+    body: ChangesRequest,
+    deps: Deps,
+    principal: Annotated[Principal, Depends(require("care-plans:write"))],
+) -> PlanView:
+    """The person asks for changes to the proposed version (a new draft, for the assessor);
+    the token's subject is recorded as who asked."""
+    plan = await queries.plan_by_id(deps.uow(), plan_id)
+    ensure_may_act_for(principal, plan.person_id, *STAFF)
+    cmd = RequestChanges(plan_id, body.seen_version, body.reason, principal.subject)
+    return views.plan_view(await agreement.request_changes(cmd, deps.uow(), deps.today()))

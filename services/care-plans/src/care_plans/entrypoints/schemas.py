@@ -35,6 +35,11 @@ class AgreeRequest(Strict):
     reason: str | None = Field(None, max_length=2000, description="Required when by=assessor")
 
 
+class ChangesRequest(Strict):
+    seen_version: Version
+    reason: str = Field(min_length=1, max_length=2000, description="What the person wants changed")
+
+
 class TopUpRequest(Strict):
     seen_version: Version
     assessor_id: Id

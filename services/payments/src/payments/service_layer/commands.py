@@ -5,6 +5,7 @@ from datetime import date
 
 from payments.domain.awards import Decision
 from payments.domain.managed import ManagedServices
+from payments.domain.stated_award import StatedAward
 from payments.domain.uc_means import UcHousehold
 
 
@@ -12,6 +13,8 @@ from payments.domain.uc_means import UcHousehold
 class RecordDecision:
     person_id: str
     decision: Decision
+    stated: StatedAward | None = None
+    """The decision's figures as it states them, checked before anything is recorded."""
 
 
 @dataclass(frozen=True)
