@@ -17,6 +17,7 @@ from contracts import topics
 from payments.adapters.bankfile.files import Iso20022Files
 from payments.adapters.bankfile.pain001 import DebtorAccount
 from payments.adapters.calendar import load_calendar
+from payments.adapters.provider_payee_store import PostgresProviderPayees
 from payments.adapters.provider_payees import FileProviderPayees
 from payments.adapters.rates import load_uc_means
 from payments.adapters.repository import PostgresPaymentsUnitOfWork
@@ -81,7 +82,9 @@ def dependencies(
         lock=lambda: payment_run_lock(pool),
         bank_files=bank_files,
         planning=planning,
-        payees=FileProviderPayees(settings.provider_payees_file),
+        payees=PostgresProviderPayees(
+            pool, sealer, FileProviderPayees(settings.provider_payees_file)
+        ),
         batch_size=settings.run_batch_size,
         workers=settings.run_workers,
     )

@@ -6,7 +6,6 @@ a returned provider payment included."""
 import dataclasses
 import uuid
 from datetime import date
-from pathlib import Path
 
 import pytest
 from contracts.api.payments import PaymentRun, PersonPayments, RemittanceAdvice
@@ -14,6 +13,7 @@ from lxml import etree
 from payments.adapters import ledger_store
 from payments.adapters.bankfile.schemas import PAIN_001, parse_untrusted, validate
 from payments.adapters.data_files import packaged_text
+from payments.adapters.provider_payee_store import PostgresProviderPayees
 from payments.adapters.provider_payees import FileProviderPayees
 from payments.domain import ledger
 from payments.service_layer.commands import StartPaymentRun
@@ -159,7 +159,7 @@ async def test_the_held_share_is_paid_when_bank_details_arrive_and_providers_not
     await svc.reconcile()
 
 
-async def test_a_returned_provider_payment_is_reversed_then_sent_again(svc, tmp_path) -> None:
+async def test_a_returned_provider_payment_is_reversed_then_sent_again(svc, infra, tmp_path):
     run = await six_people_two_providers(svc)
     ids = {p["provider_id"]: p["instruction_id"] for p in run["provider_payments"]}
     ids = {k: v.replace("-", "") for k, v in ids.items()}
@@ -194,7 +194,10 @@ async def test_a_returned_provider_payment_is_reversed_then_sent_again(svc, tmp_
         "    source: New bank details form SBD-0002/2, confirmed by call-back (test)\n"
     )
     svc.clock.today = date(2025, 6, 18)
-    runs = dataclasses.replace(svc.deps.payment_runs, payees=FileProviderPayees(Path(corrected)))
+    payees = PostgresProviderPayees(
+        svc.pool, infra.sealer("payments"), FileProviderPayees(corrected)
+    )
+    runs = dataclasses.replace(svc.deps.payment_runs, payees=payees)
     third = await run_payments(StartPaymentRun(date(2025, 6, 18)), runs)
     assert [(p.provider_id, p.attempts) for p in third.provider_payment_list] == [(DAY, 2)]
     file_id, stored = await svc.pool.fetchrow(

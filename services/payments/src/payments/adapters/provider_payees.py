@@ -1,37 +1,22 @@
-"""The provider-payee store: providers' bank details from a dated, cited YAML file
+"""Providers' bank details as the supplier set-up gives them: a dated, cited YAML file
 (payments/payees/provider-payees.yaml, or PAYMENTS_PROVIDER_PAYEES_FILE), validated by pydantic.
 
-Account numbers are read through `SecretValues`, the seam for encryption at rest: with
-`AsStored` (today) the file holds them as they are; once the kit's field encryption is switched
-on, the file holds ciphertext and the wiring passes a `SecretValues` that decrypts it. The file
-is read again at each payment run, so corrected details need no restart.
+The file is read again at each payment run, so new details need no restart; the run records its
+entries sealed in the database and pays from those (adapters/provider_payee_store.py).
 """
 
 import asyncio
 import datetime
-import re
 from pathlib import Path
-from typing import Annotated, Protocol
+from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from payments.adapters.data_files import DataFileError, iso_date, packaged_text, parse
+from payments.adapters.data_files import iso_date, packaged_text, parse
 from payments.domain.providers import ProviderPayee, ProviderPayees
 
 PROVIDER_PAYEES = "provider-payees.yaml"
 _PROVIDER_ID = r"^PRV-[0-9]{4}$"
-
-
-class SecretValues(Protocol):
-    def reveal(self, stored: str) -> str:
-        """The plain value of a field stored (possibly encrypted) at rest."""
-
-
-class AsStored:
-    """Encryption at rest not switched on: a value is read as it is stored."""
-
-    def reveal(self, stored: str) -> str:
-        return stored
 
 
 class _Payee(BaseModel):
@@ -40,7 +25,7 @@ class _Payee(BaseModel):
     name: str = Field(min_length=1, max_length=140)
     account_name: str = Field(min_length=1, max_length=70)
     sort_code: str = Field(pattern=r"^[0-9]{6}$")
-    account_number: str = Field(min_length=1)
+    account_number: str = Field(pattern=r"^[0-9]{8}$")
     effective_from: Annotated[datetime.date, BeforeValidator(iso_date)]
     source: str = Field(min_length=10)
 
@@ -63,30 +48,22 @@ class _PayeesFile(BaseModel):
             raise ValueError(f"a provider has two entries from the same date: {twice}")
         return self
 
-    def to_domain(self, secrets: SecretValues) -> ProviderPayees:
-        return ProviderPayees.of(_payee(p, secrets) for p in self.payees)
+    def to_domain(self) -> ProviderPayees:
+        return ProviderPayees.of(
+            ProviderPayee(**p.model_dump(exclude={"source"})) for p in self.payees
+        )
 
 
-def _payee(entry: _Payee, secrets: SecretValues) -> ProviderPayee:
-    account_number = secrets.reveal(entry.account_number)
-    if not re.fullmatch(r"[0-9]{8}", account_number):
-        where = f"{entry.provider_id} from {entry.effective_from}"
-        raise DataFileError(f"provider payees file: {where}: the account number is not 8 digits")
-    values = entry.model_dump(exclude={"source", "account_number"})
-    return ProviderPayee(**values, account_number=account_number)
-
-
-def parse_provider_payees(yaml_text: str, secrets: SecretValues | None = None) -> ProviderPayees:
-    secrets = secrets or AsStored()
-    return parse(_PayeesFile, yaml_text, "provider payees file", lambda m: m.to_domain(secrets))
+def parse_provider_payees(yaml_text: str) -> ProviderPayees:
+    return parse(_PayeesFile, yaml_text, "provider payees file", _PayeesFile.to_domain)
 
 
 class FileProviderPayees:
-    def __init__(self, path: Path | None = None, secrets: SecretValues | None = None) -> None:
-        self.path, self.secrets = path, secrets or AsStored()
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
 
     async def load(self) -> ProviderPayees:
-        return parse_provider_payees(await asyncio.to_thread(self._text), self.secrets)
+        return parse_provider_payees(await asyncio.to_thread(self._text))
 
     def _text(self) -> str:
         if self.path is None:

@@ -1,10 +1,11 @@
 """Who the scheme pays for the care it arranges: each provider's bank details, dated.
 
 Providers are the catalogue's (care-plans' national provider catalogue, keyed by provider id);
-their bank details are payments' own data (payees/provider-payees.yaml, read by
-adapters/provider_payees.py). A provider's details in force on a day are its latest entry
-effective on or before it. Each entry has a `ref` (provider and date): a provider payment held
-for want of good details is sent again once the provider's entry in force has a new ref.
+their bank details are payments' own data (from the supplier set-up's file, recorded sealed in
+payments' database: adapters/provider_payee_store.py). A provider's details in force on a day
+are its latest entry effective on or before it. Each entry has a `ref` (provider and date): a
+provider payment held for want of good details is sent again once the provider's entry in force
+has a new ref.
 """
 
 import re

@@ -167,7 +167,7 @@ class PaymentsUnitOfWork(Protocol):
 
 
 class ProviderPayeeStore(Protocol):
-    """Providers' bank details (held as data; adapters/provider_payees.py)."""
+    """Providers' bank details (recorded sealed; adapters/provider_payee_store.py)."""
 
     async def load(self) -> ProviderPayees: ...
 
