@@ -148,3 +148,13 @@ def managed_services(
         ),
         **envelope,
     )
+
+
+def altered(event, **changes):
+    """`event` with some of its decision's figures changed, as a forger might."""
+    data = event.data
+    award = data.award.model_copy(update=changes.pop("award", {}))
+    means = data.means.model_copy(update=changes.pop("means", {}))
+    components = changes.pop("components", data.components)
+    new = data.model_copy(update={"award": award, "means": means, "components": components})
+    return event.model_copy(update={"data": new.model_copy(update=changes)})

@@ -4,12 +4,14 @@ Regs 2013 Sch 1 para 20)."""
 
 from datetime import date
 
+import pytest
 from payments.domain.awards import AppliesBy, AwardVersion, Decision, WeeklyComponent
 from payments.domain.calculation import NEW_RATES, calculate_period
+from payments.domain.errors import InvalidDecision
 from payments.domain.periods import AssessmentPeriod
 from payments.domain.schedule import has_ended, periods_to_plan
 
-from .builders import decision
+from .builders import altered, decision
 
 UPRATING_DAY = date(2025, 4, 7)
 STRADDLING = AssessmentPeriod(date(2025, 3, 10), date(2025, 4, 9))
@@ -99,3 +101,21 @@ async def test_an_uprating_event_replans_only_the_periods_beginning_after_it(del
     assert amounts[STRADDLING.start] == 47_125 and amounts[AFTER.start] == 47_840
     changed = events[-1].data
     assert changed.previous_decision_id == "d1" and changed.upcoming[0].amount_pence == 47_125
+
+
+async def test_an_uprating_whose_figures_do_not_add_up_is_refused_and_changes_nothing(
+    deliver, uow
+) -> None:
+    first = decision(
+        effective=date(2025, 3, 10), daily_living=OLD_WEEKLY, rule_set="GB-CARE-2024-25"
+    )
+    await deliver(first, today=date(2025, 3, 12))
+    award_id = uow.payments.awards["p1"].award_id
+    before = uow.payments.periods(award_id)
+    uprating = decision(
+        decision_id="d2", version=2, effective=UPRATING_DAY, uprating=True, daily_living=NEW_WEEKLY
+    )
+    forged = altered(uprating, award={"net_monthly_pence": 99_999})  # the rates, not the sum
+    with pytest.raises(InvalidDecision, match="award.net_monthly_pence|a month"):
+        await deliver(forged, today=date(2025, 3, 20))
+    assert uow.payments.periods(award_id) == before
