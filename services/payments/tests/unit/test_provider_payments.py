@@ -11,6 +11,7 @@ from lxml import etree
 from payments.adapters.bankfile.pain001 import build_pain001
 from payments.adapters.data_files import DataFileError
 from payments.adapters.provider_payees import FileProviderPayees, parse_provider_payees
+from payments.config import PaymentsSettings
 from payments.domain.bank_responses import (
     AppliedResponses,
     BankResponse,
@@ -30,6 +31,8 @@ from payments.domain.provider_payments import (
 )
 from payments.domain.providers import ProviderPayee, ProviderPayees
 from payments.domain.records import PaymentRun
+from pydantic import ValidationError
+from servicekit.crypto import Keyset
 
 from .test_pain001 import DEBTOR, NS, official_schema
 from .test_pain001 import RUN as PEOPLE
@@ -207,3 +210,16 @@ def test_a_provider_payment_bounced_is_owed_to_the_provider_again_and_tells_no_p
         provider_payable("PRV-0001"): -39_000,
     }
     assert applied.events == [] and sent[instruction].status == "held"
+
+
+def test_production_refuses_to_pay_providers_from_the_illustrative_file(monkeypatch, tmp_path):
+    monkeypatch.setenv("CAREBENEFIT_ENVIRONMENT", "production")
+    monkeypatch.delenv("PAYMENTS_PROVIDER_PAYEES_FILE", raising=False)
+    keys = Keyset.generate().settings()
+    with pytest.raises(ValidationError, match="PAYMENTS_PROVIDER_PAYEES_FILE must be set"):
+        PaymentsSettings(database_url="postgresql://nobody@127.0.0.1:1/none", **keys)
+    payees = tmp_path / "payees.yaml"
+    settings = PaymentsSettings(
+        database_url="postgresql://nobody@127.0.0.1:1/none", provider_payees_file=payees, **keys
+    )
+    assert settings.provider_payees_file == payees
