@@ -292,6 +292,26 @@ def test_the_apps_that_seal_personal_data_get_their_keys_from_secrets(docs: list
     assert any("payment" in n and "run" in n for n in keyed), keyed
 
 
+def test_payments_reads_the_providers_bank_details_from_a_secret(docs: list[dict]) -> None:
+    """In production payments does not start without the file; the payment run pays from it."""
+    mounted = []
+    for name, spec in pod_specs(docs):
+        for container in spec["containers"]:
+            env = {e["name"]: e.get("value") for e in container.get("env", [])}
+            if "PAYMENTS_PROVIDER_PAYEES_FILE" not in env:
+                continue
+            mounts = {m["name"]: m["mountPath"] for m in container["volumeMounts"]}
+            volumes = {v["name"]: v for v in spec["volumes"]}
+            path = env["PAYMENTS_PROVIDER_PAYEES_FILE"]
+            assert path.startswith(mounts["provider-payees"] + "/"), name
+            secret = volumes["provider-payees"]["secret"]
+            assert secret["secretName"] == "care-benefit-provider-payees", name
+            assert [i["path"] for i in secret["items"]] == [path.rsplit("/", 1)[1]], name
+            mounted.append(name)
+    assert any("payment" in n and "run" in n for n in mounted), mounted
+    assert len(mounted) >= 2, mounted  # the service and its payment run
+
+
 def test_everything_is_denied_unless_allowed(docs: list[dict]) -> None:
     policies = of_kind(docs, "NetworkPolicy")
     deny = policies["cb-care-benefit-default-deny"]["spec"]

@@ -3,7 +3,7 @@
     uv run python -m devstack.benefits_simulator open-claim --person P1 --claim UC1 \\
         --first-period 2025-03-03
     uv run python -m devstack.benefits_simulator assess-period --person P1 --claim UC1 \\
-        --start 2025-05-03 --earned 78400 --unearned 10000 --capital 0
+        --start 2025-05-03 --earned 78400 --unearned 10000 --capital 0 --lcw --no-housing
     uv run python -m devstack.benefits_simulator close-claim --person P1 --claim UC1 \\
         --closed-on 2025-09-02
 
@@ -51,7 +51,12 @@ def period_assessed(
     earned: int = 0,
     unearned: int = 0,
     capital: int = 0,
+    housing: bool | None = None,
+    lcw: bool | None = None,
+    child: bool | None = None,
 ) -> v1.UcPeriodAssessedV1:
+    """``housing``, ``lcw``, ``child``: the household facts for the work allowance (None: not
+    said, as an older benefits system sends)."""
     return v1.UcPeriodAssessedV1(
         source=v1.SOURCE,
         subject=person,
@@ -62,6 +67,9 @@ def period_assessed(
             capital_pence=capital,
             unearned_income_pence=unearned,
             earned_income_pence=earned,
+            housing_costs_element=housing,
+            limited_capability_for_work=lcw,
+            responsible_for_child=child,
         ),
     )
 
@@ -105,9 +113,17 @@ def events_from(args: argparse.Namespace) -> list[Any]:
     if end is None:  # the UC period that starts on --start, given the claim's first period
         first = args.first_period or args.start
         end = period_containing(first, args.start).end
+    facts = {"housing": args.housing, "lcw": args.lcw, "child": args.child}
     return [
         period_assessed(
-            args.person, args.claim, args.start, end, args.earned, args.unearned, args.capital
+            args.person,
+            args.claim,
+            args.start,
+            end,
+            args.earned,
+            args.unearned,
+            args.capital,
+            **facts,
         )
     ]
 
@@ -134,6 +150,15 @@ def parse_args(argv: list[str] | None, settings: SimulatorSettings) -> argparse.
     assess.add_argument("--first-period", type=day, help="the claim's first period (for --end)")
     for money in ("--earned", "--unearned", "--capital"):
         assess.add_argument(money, type=int, default=0, help="pence")
+    facts = {
+        "--housing": "the award includes a housing costs element",
+        "--lcw": "limited capability for work",
+        "--child": "responsible for a child or qualifying young person",
+    }
+    for fact, meaning in facts.items():
+        assess.add_argument(
+            fact, action=argparse.BooleanOptionalAction, help=f"{meaning} (default: not said)"
+        )
     return parser.parse_args(argv)
 
 

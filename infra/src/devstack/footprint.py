@@ -19,14 +19,14 @@ import tempfile
 from pathlib import Path
 
 import asyncpg
-from payments.adapters.calendar import load_calendar
 from payments.config import PaymentsSettings
 from payments.main import MIGRATIONS as PAYMENTS_MIGRATIONS
-from payments.main import dependencies
+from payments.main import dependencies, load_planning_data
 from payments.service_layer.commands import StartPaymentRun
 from payments.service_layer.payment_run import run_payments
 from payments.service_layer.roll_forward import roll_forward
 from servicekit import db
+from servicekit.crypto import Keyset
 
 from devstack import apps, payments_bench
 from devstack.drive import eventually, submit_assessment
@@ -110,11 +110,13 @@ async def paid(server_url: str, people: int) -> tuple[tuple[float, float], tuple
         pool = await db.create_pool(dsn, 2, 4)
         try:
             await db.migrate(pool, PAYMENTS_MIGRATIONS)
-            await seed(dsn, people, payments_bench.RUN_DATE)
+            settings = PaymentsSettings(database_url=dsn, **Keyset.generate().settings())
+            sealer = settings.sealer()
+            await seed(dsn, people, payments_bench.RUN_DATE, sealer)
             before = await used_bytes(dsn)
-            settings = PaymentsSettings(database_url=dsn)
-            deps = dependencies(settings, pool, load_calendar(), lambda: payments_bench.RUN_DATE)
-            await roll_forward(payments_bench.RUN_DATE, deps.uow, deps.calendar, 2_000)
+            run_date = payments_bench.RUN_DATE
+            deps = dependencies(settings, pool, load_planning_data(), lambda: run_date, sealer)
+            await roll_forward(payments_bench.RUN_DATE, deps.uow, deps.planning, 2_000)
             run = await run_payments(StartPaymentRun(payments_bench.RUN_DATE), deps.payment_runs)
             after = await used_bytes(dsn)
         finally:

@@ -22,9 +22,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import psutil
-from payments.adapters.calendar import load_calendar
 from payments.config import PaymentsSettings
-from payments.main import MIGRATIONS, dependencies
+from payments.main import MIGRATIONS, dependencies, load_planning_data
 from payments.service_layer.commands import StartPaymentRun
 from payments.service_layer.payment_run import run_payments
 from payments.service_layer.queries import reconciliation
@@ -71,22 +70,25 @@ async def database(url: str | None) -> AsyncIterator[str]:
         yield infra.database_url(name)
 
 
-async def bench(people: int, batch_size: int, url: str | None, trace: bool) -> None:
+async def bench(
+    people: int, batch_size: int, url: str | None, trace: bool, managed_share: int = 0
+) -> None:
     async with database(url) as dsn:
         pool = await db.create_pool(dsn, 2, 4)
         await db.migrate(pool, MIGRATIONS)
         started = time.perf_counter()
         keys = Keyset.generate().settings()
         settings = PaymentsSettings(database_url=dsn, run_batch_size=batch_size, **keys)
-        await seed(dsn, people, RUN_DATE, settings.sealer())
+        sealer = settings.sealer()
+        await seed(dsn, people, RUN_DATE, sealer, managed_share)
         print(f"seeded {people:,} people in {time.perf_counter() - started:.1f} s")
         await pool.execute("VACUUM ANALYZE")
-        deps = dependencies(settings, pool, load_calendar(), lambda: RUN_DATE, settings.sealer())
+        deps = dependencies(settings, pool, load_planning_data(), lambda: RUN_DATE, sealer)
         if trace:
             tracemalloc.start()
         with PeakRss() as rss:
             started, cpu = time.perf_counter(), time.process_time()
-            extended = await roll_forward(RUN_DATE, deps.uow, deps.calendar, batch_size)
+            extended = await roll_forward(RUN_DATE, deps.uow, deps.planning, batch_size)
             rolled, rolled_cpu = time.perf_counter() - started, time.process_time() - cpu
             started, cpu = time.perf_counter(), time.process_time()
             run = await run_payments(StartPaymentRun(RUN_DATE), deps.payment_runs)
@@ -113,6 +115,11 @@ async def bench(people: int, batch_size: int, url: str | None, trace: bool) -> N
         f"  wrote {counts['postings']:,} ledger postings, {counts['events']:,} outbox events, "
         f"{counts['files']} pain.001 files"
     )
+    if managed_share:
+        print(
+            f"  managed care for {managed_share}% of people: {run.provider_payments} provider "
+            f"payments, £{run.provider_total_pence / 100:,.2f}"
+        )
     print(f"reconciliation: balanced={report.balanced} in {checked:.1f} s")
     for check in report.checks:
         if not check.ok:
@@ -137,12 +144,22 @@ def main() -> None:
         help="a server to create the benchmark database on",
     )
     parser.add_argument(
+        "--managed-share",
+        type=int,
+        default=0,
+        choices=range(0, 101),
+        metavar="PERCENT",
+        help="people (in a hundred) with managed care paid to providers (default 0)",
+    )
+    parser.add_argument(
         "--tracemalloc",
         action="store_true",
         help="also report Python's own peak allocations (slows the run)",
     )
     args = parser.parse_args()
-    asyncio.run(bench(args.people, args.batch_size, args.database_url, args.tracemalloc))
+    asyncio.run(
+        bench(args.people, args.batch_size, args.database_url, args.tracemalloc, args.managed_share)
+    )
 
 
 if __name__ == "__main__":

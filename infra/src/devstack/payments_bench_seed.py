@@ -4,7 +4,8 @@ built).
 Each person: an award, one decision version, bank details and four planned periods, the first
 due by the run date. Every fifth is aligned to a UC claim. One in twenty had a period paid before
 a backdated decision cut it by £200: that period is in the ledger (accrued, paid, overpayment
-raised) and the £200 is being recovered from the following periods.
+raised) and the £200 is being recovered from the following periods. With a managed share, that
+many in a hundred have a care plan paying £60 a week to one of the catalogue's five providers.
 """
 
 import json
@@ -88,14 +89,66 @@ def _history(person: str) -> list[tuple]:
     ]
 
 
-async def seed(dsn: str, people: int, run_date: date, sealer: Sealer) -> None:
+async def seed(
+    dsn: str, people: int, run_date: date, sealer: Sealer, managed_share: int = 0
+) -> None:
     conn = await asyncpg.connect(dsn)  # no custom codecs: jsonb goes as text through COPY
     templates = {(uc, rec): _template(uc, rec) for uc in (False, True) for rec in (False, True)}
     try:
         for first in range(0, people, CHUNK):
-            await _chunk(conn, range(first, min(first + CHUNK, people)), templates, sealer)
+            numbers = range(first, min(first + CHUNK, people))
+            await _chunk(conn, numbers, templates, sealer)
+            if managed_share:
+                await _managed(conn, [n for n in numbers if n % 100 < managed_share])
     finally:
         await conn.close()
+
+
+MANAGED_WEEKLY = 6_000
+
+
+async def _managed(conn: asyncpg.Connection, numbers: list[int]) -> None:
+    def line(n: int) -> str:
+        provider = f"PRV-{n % 5 + 1:04d}"
+        return json.dumps(
+            [
+                {
+                    "service_code": "HOME_CARE_HOUR",
+                    "provider_id": provider,
+                    "description": f"Home care from {provider}",
+                    "units_per_week": 4,
+                    "unit_rate_pence": MANAGED_WEEKLY // 4,
+                    "weekly_cost_pence": MANAGED_WEEKLY,
+                }
+            ]
+        )
+
+    await conn.copy_records_to_table(
+        "managed_services",
+        records=[
+            (
+                f"P{n:08d}",
+                f"PL{n}",
+                1,
+                WEEKLY,
+                MANAGED_WEEKLY,
+                WEEKLY - MANAGED_WEEKLY,
+                line(n),
+                "b",
+            )
+            for n in numbers
+        ],
+        columns=(
+            "person_id",
+            "plan_id",
+            "plan_version",
+            "weekly_budget_pence",
+            "managed_weekly_pence",
+            "direct_payment_weekly_pence",
+            "providers",
+            "event_id",
+        ),
+    )
 
 
 def _bank_account(sealer: Sealer, person: str, n: int) -> tuple[str, str, str, str]:

@@ -32,6 +32,26 @@ class PaymentStatement(ReadModel):
     cause: str | None = Field(None, description="For arrears: what changed the award")
 
 
+class ProviderShare(ReadModel):
+    provider_id: str
+    amount_pence: int = Field(description="Paid to the provider for this period")
+    contribution_pence: int = Field(0, description="Of which the person's contribution")
+
+
+class PaymentSplit(ReadModel):
+    """Who a period's award goes to when part of it pays providers for managed care."""
+
+    to_providers_pence: int = Field(description="Paid to providers out of the award")
+    to_you_pence: int = Field(description="What the person is sent")
+    contribution_pence: int = Field(
+        0, description="What the person owes on top, when the award is less than the managed care"
+    )
+    providers: list[ProviderShare]
+    planned: bool = Field(
+        description="True until the period is paid: worked out from the current care plan"
+    )
+
+
 class ScheduledPayment(ReadModel):
     instruction_id: str
     kind: PaymentKind
@@ -45,6 +65,9 @@ class ScheduledPayment(ReadModel):
     executed_on: date | None = None
     attempts: int
     statement: PaymentStatement
+    split: PaymentSplit | None = Field(
+        None, description="Only when part of the award pays providers for managed care"
+    )
 
 
 class ProviderLine(ReadModel):
@@ -85,6 +108,9 @@ class PersonPayments(ReadModel):
     payments: list[ScheduledPayment]
     managed_services: ManagedServicesSplit | None = Field(
         None, description="None when there is no agreed care plan (or it ended)"
+    )
+    contribution_outstanding_pence: int = Field(
+        0, description="What the person owes towards managed care their award did not cover"
     )
 
 
@@ -136,6 +162,38 @@ class BankFile(ReadModel):
     total_pence: int
 
 
+ProviderPaymentStatus = Literal["scheduled", "instructed", "paid", "held"]
+
+
+class ProviderPayment(ReadModel):
+    """One credit transfer to a provider for the managed care of everyone a run paid."""
+
+    instruction_id: str
+    run_id: str = Field(description="The run whose managed care it pays")
+    provider_id: str
+    amount_pence: int
+    people: int = Field(description="Remittance lines: one per person and period")
+    status: ProviderPaymentStatus
+    attempts: int
+    hold_reason: str | None = None
+    file_id: str | None = Field(None, description="The pain.001 file it was last sent in")
+
+
+class RemittanceLine(ReadModel):
+    person_id: str = Field(description="The person's reference")
+    period_start: date
+    period_end: date
+    amount_pence: int
+
+
+class RemittanceAdvice(ReadModel):
+    """GET /payment-runs/{run_id}/provider-payments/{provider_id}: what a provider payment
+    covers, person by person."""
+
+    payment: ProviderPayment
+    lines: list[RemittanceLine]
+
+
 class PaymentRun(ReadModel):
     """POST /payment-runs and GET /payment-runs/{run_id}."""
 
@@ -152,6 +210,10 @@ class PaymentRun(ReadModel):
     )
     files: list[str] = Field(description="The run's pain.001 file ids, one per batch paying")
     bank_files: list[BankFile]
+    provider_payments: list[ProviderPayment] = Field(
+        default_factory=list, description="Made or sent again in this run"
+    )
+    provider_total_pence: int = Field(0, description="Sent to providers in this run")
 
 
 class ReconciliationCheck(ReadModel):
@@ -205,4 +267,5 @@ READ_MODELS: tuple[type[BaseModel], ...] = (
     Reconciliation,
     BankResponseApplied,
     BankAccountSet,
+    RemittanceAdvice,
 )

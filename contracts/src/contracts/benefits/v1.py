@@ -35,6 +35,25 @@ class UcPeriodAssessed(Payload):
     capital_pence: Pence
     unearned_income_pence: Pence
     earned_income_pence: Pence
+    # The household facts UC's work allowance depends on (UC Regs 2013 reg 22); None (or
+    # absent, from older producers) means the benefits system did not say.
+    housing_costs_element: bool | None = Field(
+        None, description="The UC award for this period includes a housing costs element"
+    )
+    limited_capability_for_work: bool | None = Field(
+        None,
+        description=(
+            "The claimant, or either joint claimant, has limited capability for work (or for"
+            " work and work-related activity)"
+        ),
+    )
+    responsible_for_child: bool | None = Field(
+        None,
+        description=(
+            "The claimant, or either joint claimant, is responsible for a child or a qualifying"
+            " young person"
+        ),
+    )
 
 
 class UcClaimOpenedV1(Envelope[UcClaimOpened]):

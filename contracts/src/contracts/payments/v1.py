@@ -97,6 +97,22 @@ class CareElementAwarded(Payload):
     amount_pence: Pence
 
 
+class ContributionRaised(Payload):
+    """The person's award for a period was less than the managed care its providers were paid
+    for: the providers were paid in full and the person owes the difference as their
+    contribution to their care (docs/payments.md says why; notifications does not consume it
+    yet)."""
+
+    contribution_id: str
+    instruction_id: str = Field(description="The period's payment")
+    period_start: date
+    period_end: date
+    amount_pence: Pence = Field(description="What the person owes")
+    award_pence: Pence = Field(description="The period's payable award")
+    managed_care_pence: Pence = Field(description="What the providers were paid for the period")
+    reason: str
+
+
 class PaymentScheduleCreatedV1(Envelope[PaymentScheduleCreated]):
     type: Literal["uk.gov.carebenefit.payments.payment_schedule_created.v1"] = _type(
         "payment_schedule_created"
@@ -141,6 +157,12 @@ class CareElementAwardedV1(Envelope[CareElementAwarded]):
     )
 
 
+class ContributionRaisedV1(Envelope[ContributionRaised]):
+    type: Literal["uk.gov.carebenefit.payments.contribution_raised.v1"] = _type(
+        "contribution_raised"
+    )
+
+
 EVENTS = (
     PaymentScheduleCreatedV1,
     PaymentScheduleChangedV1,
@@ -151,6 +173,7 @@ EVENTS = (
     OverpaymentRecoveredV1,
     StatementIssuedV1,
     CareElementAwardedV1,
+    ContributionRaisedV1,
 )
 
 PaymentsEvent = Annotated[
@@ -162,6 +185,7 @@ PaymentsEvent = Annotated[
     | OverpaymentRaisedV1
     | OverpaymentRecoveredV1
     | StatementIssuedV1
-    | CareElementAwardedV1,
+    | CareElementAwardedV1
+    | ContributionRaisedV1,
     Field(discriminator="type"),
 ]

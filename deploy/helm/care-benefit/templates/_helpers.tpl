@@ -179,6 +179,10 @@ care-benefit/workload: server
 {{- if eq .app "portal" }}
 {{- include "cb.portalEnv" . }}
 {{- end }}
+{{- if $v.providerPayees }}
+- name: {{ printf "%sPROVIDER_PAYEES_FILE" $p }}
+  value: /etc/care-benefit/provider-payees/provider-payees.yaml
+{{- end }}
 {{- range $name, $value := $v.env }}
 - name: {{ $name }}
   value: {{ $value | quote }}
@@ -250,6 +254,12 @@ care-benefit/workload: server
     secretName: {{ include "cb.kafkaCluster" .root }}-cluster-ca-cert
     items: [{key: ca.crt, path: ca.crt}]
 {{- end }}
+{{- with .values.providerPayees }}
+- name: provider-payees
+  secret:
+    secretName: {{ .name }}
+    items: [{key: {{ .key }}, path: provider-payees.yaml}]
+{{- end }}
 {{- if eq .app "portal" }}
 - name: oidc-key
   secret:
@@ -275,6 +285,11 @@ care-benefit/workload: server
 {{- if and .kafka .values.kafkaUser }}
 - name: kafka-ca
   mountPath: /etc/care-benefit/kafka-ca
+  readOnly: true
+{{- end }}
+{{- if .values.providerPayees }}
+- name: provider-payees
+  mountPath: /etc/care-benefit/provider-payees
   readOnly: true
 {{- end }}
 {{- if eq .app "portal" }}

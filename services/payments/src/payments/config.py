@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 from servicekit.crypto import EncryptionSettings
 from servicekit.settings import ServiceSettings
@@ -21,7 +21,19 @@ class PaymentsSettings(ServiceSettings, EncryptionSettings):
     run_batch_size: int = Field(2_000, ge=1, le=50_000)
     run_workers: int = Field(2, ge=1, le=8)
     """Batches of a payment run (and of its roll-forward) worked on side by side."""
+    provider_payees_file: Path | None = None
+    """Providers' bank details (YAML, as payments/payees/provider-payees.yaml, which is used
+    when this is not set, outside production): in production, mounted from a Secret."""
     bank_file_dir: Path | None = None
     """Also write each run's pain.001 files here (they are always stored in the database)."""
     scheduled_run_every_seconds: float | None = Field(None, gt=0)
     """Background job option: run payments for today this often (off unless set)."""
+
+    @model_validator(mode="after")
+    def _real_provider_payees_in_production(self) -> "PaymentsSettings":
+        if self.environment == "production" and self.provider_payees_file is None:
+            raise ValueError(
+                "PAYMENTS_PROVIDER_PAYEES_FILE must be set in production: the packaged provider"
+                " payees file holds illustrative bank accounts"
+            )
+        return self

@@ -18,11 +18,14 @@ from payments.adapters import stuck
 from payments.adapters.bankfile.files import Iso20022Files
 from payments.adapters.bankfile.pain001 import DebtorAccount
 from payments.adapters.calendar import load_calendar
+from payments.adapters.provider_payee_store import PostgresProviderPayees
+from payments.adapters.provider_payees import FileProviderPayees
+from payments.adapters.rates import load_uc_means
 from payments.adapters.repository import PostgresPaymentsUnitOfWork
 from payments.adapters.run_store import payment_run_lock
 from payments.adapters.sealed import SEALED
 from payments.config import PaymentsSettings
-from payments.domain.working_days import WorkingDayCalendar
+from payments.domain.planning import PlanningData
 from payments.entrypoints import cli, errors, events, http, jobs, ops_http
 from payments.entrypoints.dependencies import Dependencies
 from payments.service_layer.payment_run import PaymentRuns
@@ -39,7 +42,7 @@ Clock = Callable[[], date]
 def create_app(settings: PaymentsSettings | None = None, clock: Clock = date.today) -> ASGIApp:
     settings = settings or PaymentsSettings()
     sealer = settings.sealer()
-    calendar = load_calendar()
+    planning = load_planning_data()
     every = settings.scheduled_run_every_seconds
     definition = ServiceDefinition(
         name="payments",
@@ -53,7 +56,7 @@ def create_app(settings: PaymentsSettings | None = None, clock: Clock = date.tod
         handlers=events.HANDLERS,
         error_statuses=errors.HTTP_STATUS,
         unprocessable=errors.UNPROCESSABLE,
-        make_deps=lambda runtime: dependencies(settings, runtime.pool, calendar, clock, sealer),
+        make_deps=lambda runtime: dependencies(settings, runtime.pool, planning, clock, sealer),
         background=[jobs.scheduled_payment_runs(every)] if every else [],
     )
     return create_service_app(definition, settings)
@@ -67,7 +70,7 @@ async def sealed_up_to_date(pool: asyncpg.Pool, sealer: Sealer) -> None:
 def dependencies(
     settings: PaymentsSettings,
     pool: asyncpg.Pool,
-    calendar: WorkingDayCalendar,
+    planning: PlanningData,
     clock: Clock,
     sealer: Sealer,
 ) -> Dependencies:
@@ -80,11 +83,18 @@ def dependencies(
         uow=uow,
         lock=lambda: payment_run_lock(pool),
         bank_files=bank_files,
-        calendar=calendar,
+        planning=planning,
+        payees=PostgresProviderPayees(
+            pool, sealer, FileProviderPayees(settings.provider_payees_file)
+        ),
         batch_size=settings.run_batch_size,
         workers=settings.run_workers,
     )
-    return Dependencies(uow, clock, calendar, bank_files, runs)
+    return Dependencies(uow, clock, planning, bank_files, runs)
+
+
+def load_planning_data() -> PlanningData:
+    return PlanningData(load_calendar(), load_uc_means())
 
 
 def command_line(argv: list[str] | None = None) -> int:
@@ -100,7 +110,7 @@ async def _command_line(args: argparse.Namespace) -> int:
     try:
         await db.migrate(pool, MIGRATIONS, settings.migration_database_url)
         await sealed_up_to_date(pool, sealer)
-        deps = dependencies(settings, pool, load_calendar(), date.today, sealer)
+        deps = dependencies(settings, pool, load_planning_data(), date.today, sealer)
         return await cli.run_payments_command(args, deps)
     finally:
         await pool.close()

@@ -24,7 +24,17 @@ async def test_an_agreed_plans_split_shows_with_the_payments(svc) -> None:
     )
     after = await page(svc)
     managed = after.pop("managed_services")
+    splits = [p.pop("split") for p in after["payments"]]
+    after["next_payment"].pop("split")
+    for payment in (*before["payments"], before["next_payment"]):
+        assert payment.pop("split") is None
     assert after == {k: v for k, v in before.items() if k != "managed_services"}
+    planned = {(s["to_providers_pence"], s["to_you_pence"], s["planned"]) for s in splits}
+    assert planned == {(34_667, 47_840 - 34_667, True)}  # until paid, as the plan would share it
+    assert [(x["provider_id"], x["amount_pence"]) for x in splits[0]["providers"]] == [
+        ("prov-1", 26_000),
+        ("prov-2", 8_667),
+    ]
     assert managed["plan_id"] == "plan-1" and managed["plan_version"] == 2
     assert (
         managed["paid_to_providers_weekly_pence"],

@@ -6,20 +6,19 @@ from datetime import date
 from typing import Any
 
 import pytest
-from payments.adapters.calendar import load_calendar
 from payments.adapters.repository import PostgresPaymentsUnitOfWork
 from payments.domain.award import Award
 from payments.domain.awards import Decision
 from payments.domain.managed import ManagedServices, ProviderLine
 from payments.domain.records import UcClaim
-from payments.domain.uc_means import UcAssessedMeans
-from payments.main import MIGRATIONS
+from payments.domain.uc_means import UcAssessedMeans, UcHousehold
+from payments.main import MIGRATIONS, load_planning_data
 from servicekit import db
 
 from ..unit.fakes import FakePaymentsUnitOfWork
 
 pytestmark = pytest.mark.integration
-CALENDAR = load_calendar()
+PLANNING = load_planning_data()
 TODAY = date(2025, 5, 12)
 MONTHLY = 47_840  # £110.40 a week
 
@@ -92,7 +91,7 @@ async def decide(store: Store, person: str, made: Decision, today: date = TODAY)
         award = await uow.awards.for_person(person)
         if award is None:
             award = Award.start(person, made.effective_date, await uow.uc_claims.get(person))
-        award.decide(made, today, CALENDAR)
+        award.decide(made, today, PLANNING)
         await uow.awards.save(award)
         await uow.commit()
     return award
@@ -137,7 +136,8 @@ async def test_a_backdated_decrease_is_stored_as_an_overpayment_to_recover(store
 
 async def test_uc_claims_and_what_uc_assessed_reach_an_aligned_award(store) -> None:
     claim = UcClaim("uc1", date(2025, 3, 3))
-    means = UcAssessedMeans(date(2025, 5, 3), date(2025, 6, 2), 0, 10_000, 0)
+    household = UcHousehold(housing_costs_element=True, responsible_for_child=True)
+    means = UcAssessedMeans(date(2025, 5, 3), date(2025, 6, 2), 0, 10_000, 0, household)
     async with store.make_uow() as uow:
         await uow.uc_claims.save("p1", claim)
         await uow.uc_claims.add_period("p1", "uc1", means)
@@ -181,7 +181,7 @@ async def test_new_bank_details_release_held_payments(store) -> None:
 async def test_what_is_not_committed_is_not_stored(store) -> None:
     async with store.make_uow() as uow:
         award = Award.start("p1", date(2025, 5, 10), None)
-        award.decide(decision(), TODAY, CALENDAR)
+        award.decide(decision(), TODAY, PLANNING)
         await uow.awards.save(award)
     async with store.make_uow() as uow:
         assert await uow.awards.for_person("p1") is None

@@ -12,12 +12,11 @@ from datetime import date
 import pytest
 from devstack.benefits_simulator import claim_opened, period_assessed, publish
 from faststream.kafka import KafkaBroker
-from payments.adapters.calendar import load_calendar
 from payments.adapters.repository import PostgresPaymentsUnitOfWork
 from payments.config import PaymentsSettings
 from payments.entrypoints.errors import UNPROCESSABLE
 from payments.entrypoints.events import HANDLERS
-from payments.main import MIGRATIONS, dependencies
+from payments.main import MIGRATIONS, dependencies, load_planning_data
 from servicekit import db
 from servicekit.consumer import EventConsumer
 from servicekit.deadletter import DeadLetters
@@ -48,7 +47,7 @@ async def wired(infra, fresh_database, make_topics):
         database_url=fresh_database, **infra.encryption_settings("payments")
     )
     sealer = settings.sealer()
-    deps = dependencies(settings, pool, load_calendar(), lambda: TODAY, sealer)
+    deps = dependencies(settings, pool, load_planning_data(), lambda: TODAY, sealer)
     consumer = EventConsumer(
         name,
         HANDLERS,

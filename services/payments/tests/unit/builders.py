@@ -27,6 +27,8 @@ def decision(
     eligible: bool = True,
     contribution: int = 0,
     version: int = 1,
+    uprating: bool = False,
+    rule_set: str = "GB-CARE-2025-26",
     **envelope: Any,
 ) -> DecisionMadeV1:
     components = [
@@ -44,7 +46,8 @@ def decision(
         case_id=f"case-{person}",
         decision_id=decision_id,
         decision_version=version,
-        rule_set_id="GB-CARE-2025-26",
+        rule_set_id=rule_set,
+        uprating=uprating,
         area_code="E09000033",
         eligible=eligible,
         care_act_eligible=eligible,
@@ -90,8 +93,12 @@ def period_assessed(
     capital: int = 0,
     unearned: int = 0,
     earned: int = 0,
+    **household: bool | None,
 ) -> benefits.UcPeriodAssessedV1:
-    return benefits_system.period_assessed(person, claim, start, end, earned, unearned, capital)
+    """``household``: housing, lcw, child (the work allowance's facts; absent: not said)."""
+    return benefits_system.period_assessed(
+        person, claim, start, end, earned, unearned, capital, **household
+    )
 
 
 def support(
@@ -141,3 +148,13 @@ def managed_services(
         ),
         **envelope,
     )
+
+
+def altered(event, **changes):
+    """`event` with some of its decision's figures changed, as a forger might."""
+    data = event.data
+    award = data.award.model_copy(update=changes.pop("award", {}))
+    means = data.means.model_copy(update=changes.pop("means", {}))
+    components = changes.pop("components", data.components)
+    new = data.model_copy(update={"award": award, "means": means, "components": components})
+    return event.model_copy(update={"data": new.model_copy(update=changes)})

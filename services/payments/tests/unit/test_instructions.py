@@ -38,7 +38,7 @@ def test_parts_cannot_run_into_each_other():
 def instruction(**changes) -> PaymentInstruction:
     fields = dict(
         id=instruction_id("person-1", "award-9", date(2025, 4, 10)),
-        person_id="person-1",
+        payee_id="person-1",
         amount_pence=130_000,
         due_date=date(2025, 5, 16),
         payee_name="Ada Lovelace",

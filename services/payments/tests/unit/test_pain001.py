@@ -15,7 +15,7 @@ CREATED = datetime(2025, 5, 9, 9, 30, tzinfo=UTC)
 def instruction(person: str, pence: int, due: date, name: str = "Ada Lovelace"):
     return PaymentInstruction(
         id=instruction_id(person, f"award-{person}", date(2025, 4, 10)),
-        person_id=person,
+        payee_id=person,
         amount_pence=pence,
         due_date=due,
         payee_name=name,

@@ -4,17 +4,7 @@ consistent one the builders make (as assessment states them) is taken in."""
 import pytest
 from payments.domain.errors import InvalidDecision
 
-from .builders import DL_ENHANCED, MOBILITY_STANDARD, decision
-
-
-def altered(event, **changes):
-    """`event` with some of its decision's figures changed, as a forger might."""
-    data = event.data
-    award = data.award.model_copy(update=changes.pop("award", {}))
-    means = data.means.model_copy(update=changes.pop("means", {}))
-    components = changes.pop("components", data.components)
-    new = data.model_copy(update={"award": award, "means": means, "components": components})
-    return event.model_copy(update={"data": new.model_copy(update=changes)})
+from .builders import DL_ENHANCED, MOBILITY_STANDARD, altered, decision
 
 
 def band(event, index: int, **changes):

@@ -56,14 +56,36 @@ class TestUcAssessedMeans:
         await deliver(claim_opened(), decision(contribution=1_000))
         await deliver(
             period_assessed(
-                start=date(2025, 5, 3), end=date(2025, 6, 2), unearned=10_000, earned=78_400
+                start=date(2025, 5, 3),
+                end=date(2025, 6, 2),
+                unearned=10_000,
+                earned=78_400,
+                lcw=True,
+                housing=False,
             )
         )
         first, second = uow.payments.periods(uow.payments.awards["p1"].award_id)[:2]
-        # unearned £100 + 55% of (£784 - £684 work allowance) = £155
+        # unearned £100 + 55% of (£784 - £684 higher work allowance) = £155
         assert first["amount_pence"] == MONTHLY - 15_500
         assert "Universal Credit" in first["statement"]["lines"][-1]["explanation"]
         assert second["amount_pence"] == MONTHLY - 4_333  # the decision's own means
+
+    @pytest.mark.parametrize(
+        ("household", "reduction", "why"),
+        [
+            ({}, 43_120, "did not tell us that anyone"),  # an older benefits system
+            ({"child": True, "housing": True}, 20_515, "lower work allowance"),
+            ({"lcw": False, "child": False}, 43_120, "nobody in your claim"),
+        ],
+    )
+    async def test_the_work_allowance_follows_the_household_uc_tells_us_about(
+        self, deliver, uow, household, reduction, why
+    ) -> None:
+        await deliver(claim_opened(), decision())
+        await deliver(period_assessed(earned=78_400, **household))
+        first = uow.payments.periods(uow.payments.awards["p1"].award_id)[0]
+        assert first["amount_pence"] == MONTHLY - reduction
+        assert why in first["statement"]["lines"][-1]["explanation"]
 
     async def test_capital_over_16000_leaves_nothing_to_pay(self, deliver, uow) -> None:
         await deliver(

@@ -24,18 +24,25 @@ class PostgresBankResponses:
             return None
         rows = await self.conn.fetch(
             "SELECT instruction_id FROM scheduled_payments WHERE last_file_id = $1"
-            " AND status = 'instructed'",
+            " AND status = 'instructed' UNION ALL SELECT instruction_id FROM provider_payments"
+            " WHERE last_file_id = $1 AND status = 'instructed'",
             file_id,
         )
         return [r["instruction_id"] for r in rows]
 
     async def sent(self, instruction_ids: list[UUID]) -> dict[UUID, SentPayment]:
-        rows = await self.conn.fetch(
+        people = await self.conn.fetch(
             "SELECT instruction_id, person_id, status, attempts, amount_pence"
             " FROM scheduled_payments WHERE instruction_id = ANY($1::uuid[]) FOR UPDATE",
             instruction_ids,
         )
-        return {r["instruction_id"]: SentPayment(*r) for r in rows}
+        providers = await self.conn.fetch(
+            "SELECT instruction_id, NULL AS person_id, status, attempts, amount_pence,"
+            " provider_id FROM provider_payments WHERE instruction_id = ANY($1::uuid[])"
+            " FOR UPDATE",
+            instruction_ids,
+        )
+        return {r["instruction_id"]: SentPayment(*r) for r in (*people, *providers)}
 
     async def save(self, applied: AppliedResponses) -> None:
         await self.conn.execute(
@@ -50,15 +57,22 @@ class PostgresBankResponses:
         )
         await ledger_store.post(self.conn, applied.journals)
         changed = list(applied.changed.values())
-        if changed:
-            await self.conn.execute(
-                "UPDATE scheduled_payments s SET status = u.status, hold_reason = u.hold_reason,"
-                " failure = coalesce(u.failure::jsonb, s.failure), updated_at = now()"
-                " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])"
-                " AS u(id, status, hold_reason, failure) WHERE s.instruction_id = u.id",
-                [p.instruction_id for p in changed],
-                [p.status for p in changed],
-                [p.hold_reason for p in changed],
-                [None if p.failure is None else json.dumps(p.failure) for p in changed],
-            )
+        for table, payments in (
+            ("scheduled_payments", [p for p in changed if p.provider_id is None]),
+            ("provider_payments", [p for p in changed if p.provider_id is not None]),
+        ):
+            if payments:
+                await self._set_statuses(table, payments)
         self.uow.track(applied)
+
+    async def _set_statuses(self, table: str, payments: list[SentPayment]) -> None:
+        await self.conn.execute(
+            f"UPDATE {table} s SET status = u.status, hold_reason = u.hold_reason,"  # noqa: S608 (table: one of two constants)
+            " failure = coalesce(u.failure::jsonb, s.failure), updated_at = now()"
+            " FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[])"
+            " AS u(id, status, hold_reason, failure) WHERE s.instruction_id = u.id",
+            [p.instruction_id for p in payments],
+            [p.status for p in payments],
+            [p.hold_reason for p in payments],
+            [None if p.failure is None else json.dumps(p.failure) for p in payments],
+        )

@@ -1,31 +1,23 @@
 """Reads a bank-holiday calendar shipped as YAML into the domain's WorkingDayCalendar."""
 
 import datetime
-from importlib import resources
-from typing import Annotated, Any
+from typing import Annotated
 
-import yaml
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from payments.adapters.data_files import DataFileError, iso_date, packaged_text, parse
 from payments.domain.working_days import BankHoliday, WorkingDayCalendar
 
 ENGLAND_AND_WALES = "england-and-wales.yaml"
 
 
-class CalendarDataError(ValueError):
+class CalendarDataError(DataFileError):
     """The calendar file is malformed or contains an impossible entry."""
-
-
-def _iso_date(value: Any) -> datetime.date:
-    # YAML reads an ISO date as a date; anything else (a string, a datetime) is a typo.
-    if type(value) is not datetime.date:
-        raise ValueError(f"each bank holiday needs an ISO date and a name, got {value!r}")
-    return value
 
 
 class _Holiday(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    date: Annotated[datetime.date, BeforeValidator(_iso_date)]
+    date: Annotated[datetime.date, BeforeValidator(iso_date)]
     name: str = Field(min_length=1)
 
 
@@ -61,18 +53,10 @@ class _CalendarFile(BaseModel):
 
 
 def load_calendar(file_name: str = ENGLAND_AND_WALES) -> WorkingDayCalendar:
-    text = resources.files("payments.calendars").joinpath(file_name).read_text(encoding="utf-8")
-    return parse_calendar(text)
+    return parse_calendar(packaged_text("payments.calendars", file_name))
 
 
 def parse_calendar(yaml_text: str) -> WorkingDayCalendar:
-    try:
-        return _CalendarFile.model_validate(yaml.safe_load(yaml_text)).to_domain()
-    except ValidationError as invalid:
-        problems = "; ".join(
-            f"{'.'.join(str(part) for part in e['loc']) or 'file'}: {e['msg']}"
-            for e in invalid.errors()
-        )
-        raise CalendarDataError(f"calendar file lacks or misshapes {problems}") from invalid
-    except ValueError as impossible:  # e.g. a holiday outside the years the file covers
-        raise CalendarDataError(str(impossible)) from impossible
+    return parse(
+        _CalendarFile, yaml_text, "calendar file", _CalendarFile.to_domain, CalendarDataError
+    )

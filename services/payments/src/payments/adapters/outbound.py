@@ -158,6 +158,23 @@ def _care_element_awarded(e: events.CareElementAwarded) -> Envelope[Any]:
     )
 
 
+def _contribution_raised(e: events.ContributionRaised) -> Envelope[Any]:
+    return _event(
+        v1.ContributionRaisedV1,
+        e.person_id,
+        v1.ContributionRaised(
+            contribution_id=e.contribution_id,
+            instruction_id=str(e.instruction_id),
+            period_start=e.period_start,
+            period_end=e.period_end,
+            amount_pence=e.amount_pence,
+            award_pence=e.award_pence,
+            managed_care_pence=e.managed_care_pence,
+            reason=e.reason,
+        ),
+    )
+
+
 _MAPPERS: dict[type, Callable[[Any], Envelope[Any]]] = {
     events.PaymentScheduleSet: _schedule,
     events.StatementIssued: _statement,
@@ -167,4 +184,5 @@ _MAPPERS: dict[type, Callable[[Any], Envelope[Any]]] = {
     events.PaymentIssued: _payment_issued,
     events.PaymentFailed: _payment_failed,
     events.CareElementAwarded: _care_element_awarded,
+    events.ContributionRaised: _contribution_raised,
 }

@@ -41,13 +41,21 @@ class PostgresUcClaims:
     async def add_period(self, person_id: str, uc_claim_id: str, means: UcAssessedMeans) -> None:
         await self.conn.execute(
             "INSERT INTO uc_periods (person_id, uc_claim_id, period_start, period_end,"
-            " capital_pence, unearned_income_pence, earned_income_pence)"
-            " VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (person_id, uc_claim_id, period_start)"
+            " capital_pence, unearned_income_pence, earned_income_pence, housing_costs_element,"
+            " limited_capability_for_work, responsible_for_child)"
+            " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10)"
+            " ON CONFLICT (person_id, uc_claim_id, period_start)"
             " DO UPDATE SET period_end = $4, capital_pence = $5, unearned_income_pence = $6,"
-            " earned_income_pence = $7, recorded_at = now()",
+            " earned_income_pence = $7, housing_costs_element = $8,"
+            " limited_capability_for_work = $9, responsible_for_child = $10, recorded_at = now()",
             person_id,
             uc_claim_id,
-            *asdict(means).values(),
+            means.period_start,
+            means.period_end,
+            means.capital_pence,
+            means.unearned_income_pence,
+            means.earned_income_pence,
+            *asdict(means.household).values(),
         )
 
     async def periods(self, person_id: str, uc_claim_id: str) -> list[UcAssessedMeans]:
@@ -67,13 +75,13 @@ class PostgresManagedServices:
 
     async def get(self, person_id: str) -> ManagedServices | None:
         row = await self.conn.fetchrow(f"{MANAGED_SERVICES_SELECT} WHERE person_id = $1", person_id)
-        return _managed(row) if row else None
+        return managed_from(row) if row else None
 
     async def for_update(self, person_id: str) -> ManagedServices | None:
         row = await self.conn.fetchrow(
             f"{MANAGED_SERVICES_SELECT} WHERE person_id = $1 FOR UPDATE", person_id
         )
-        return _managed(row) if row else None
+        return managed_from(row) if row else None
 
     async def save(self, person_id: str, arrangement: ManagedServices, event_id: str) -> None:
         """Insert or replace; the WHERE keeps an older version of the same plan from ever
@@ -129,7 +137,8 @@ class PostgresBankAccounts:
         return [r["instruction_id"] for r in rows]
 
 
-def _managed(row: Any) -> ManagedServices:
+def managed_from(row: Any) -> ManagedServices:
+    """A managed_services row (or a mapping of its columns) as the domain's arrangement."""
     values = dict(row)
     values["providers"] = tuple(ProviderLine(**p) for p in values["providers"])
     return ManagedServices(**values)

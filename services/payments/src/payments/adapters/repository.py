@@ -3,6 +3,7 @@ repositories: people_store (UC claims, managed services, bank accounts), run_sto
 runs), bank_response_store, ledger_store. All of payments' SQL lives in adapters."""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import Any, Self
@@ -21,18 +22,24 @@ from payments.adapters.people_store import (
 from payments.adapters.run_store import PostgresPaymentRuns
 from payments.adapters.schedule_rows import add_adjustment, stored_statement, upsert_planned
 from payments.domain.award import Award, AwardChanges
-from payments.domain.awards import AwardVersion, RecordedDecision, WeeklyComponent
-from payments.domain.records import AccruedPeriod, PaymentsOfPerson, ScheduledPayment
-from payments.domain.uc_means import UcAssessedMeans
+from payments.domain.awards import AppliesBy, AwardVersion, RecordedDecision, WeeklyComponent
+from payments.domain.records import (
+    AccruedPeriod,
+    PaidToProvider,
+    PaymentsOfPerson,
+    ScheduledPayment,
+)
+from payments.domain.uc_means import UcAssessedMeans, UcHousehold
 
 _AWARD = "SELECT award_id, person_id, first_day, uc_claim_id, next_period_start FROM awards"
 _VERSIONS = (
     "SELECT award_id, version, decision_id, decision_version, effective_from, rule_set_id,"
-    " components, monthly_reduction_pence FROM award_versions"
+    " components, monthly_reduction_pence, applies_by FROM award_versions"
 )
 _UC_PERIODS = (
     "SELECT person_id, uc_claim_id, period_start, period_end, capital_pence,"
-    " unearned_income_pence, earned_income_pence FROM uc_periods"
+    " unearned_income_pence, earned_income_pence, housing_costs_element,"
+    " limited_capability_for_work, responsible_for_child FROM uc_periods"
 )
 _LEFT_TO_PLAN = """
     SELECT o.person_id, (o.outstanding - coalesce(p.planned, 0))::bigint AS left_to_plan
@@ -174,15 +181,26 @@ class PostgresAwards:
         )
         rows = await self.conn.fetch(
             "SELECT instruction_id, kind, period_start, period_end, due_date, amount_pence,"
-            " recovery_pence, status, hold_reason, executed_on, attempts, statement"
-            " FROM scheduled_payments WHERE person_id = $1 ORDER BY period_start, kind",
+            " recovery_pence, status, hold_reason, executed_on, attempts, statement,"
+            " accrued_entitlement_pence IS NOT NULL AS accrued, provider_pence,"
+            " contribution_pence FROM scheduled_payments WHERE person_id = $1"
+            " ORDER BY period_start, kind",
             person_id,
         )
+        shares: dict[Any, list[PaidToProvider]] = defaultdict(list)
+        for r in await self.conn.fetch(
+            "SELECT instruction_id, provider_id, amount_pence, contribution_pence"
+            " FROM provider_lines WHERE person_id = $1 ORDER BY provider_id",
+            person_id,
+        ):
+            shares[r["instruction_id"]].append(PaidToProvider(*list(r.values())[1:]))
         balances = await self.conn.fetchrow(
             "SELECT coalesce(sum(credit_pence - debit_pence) FILTER"
             " (WHERE account LIKE 'person:%'), 0)::bigint AS owed,"
             " coalesce(sum(debit_pence - credit_pence) FILTER"
-            " (WHERE account LIKE 'overpayment_receivable:%'), 0)::bigint AS overpaid"
+            " (WHERE account LIKE 'overpayment_receivable:%'), 0)::bigint AS overpaid,"
+            " coalesce(sum(debit_pence - credit_pence) FILTER"
+            " (WHERE account LIKE 'contribution_receivable:%'), 0)::bigint AS contribution"
             " FROM ledger_postings WHERE person_id = $1",
             person_id,
         )
@@ -193,10 +211,11 @@ class PostgresAwards:
             first_day=award["first_day"],
             aligned_to_universal_credit=award["uc_claim_id"] is not None,
             net_monthly_pence=_version(latest).net_monthly_pence if latest else 0,
-            payments=tuple(_scheduled(r) for r in rows),
+            payments=tuple(_scheduled(r, shares.get(r["instruction_id"], ())) for r in rows),
             owed_to_you_pence=balances["owed"],
             overpayment_outstanding_pence=balances["overpaid"],
             managed_services=managed,
+            contribution_outstanding_pence=balances["contribution"],
         )
 
     async def _save_row(self, award: Award) -> None:
@@ -226,8 +245,8 @@ class PostgresAwards:
             v = d.terms
             await self.conn.execute(
                 "INSERT INTO award_versions (award_id, version, decision_id, decision_version,"
-                " effective_from, rule_set_id, components, monthly_reduction_pence)"
-                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8)",
+                " effective_from, rule_set_id, components, monthly_reduction_pence, applies_by)"
+                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
                 award_id,
                 v.decision_version,
                 d.decision_id,
@@ -236,6 +255,7 @@ class PostgresAwards:
                 v.rule_set_id,
                 [asdict(c) for c in v.components],
                 v.monthly_means_test_reduction_pence,
+                v.applies_by.value,
             )
 
     async def _replan(self, award: Award, changes: AwardChanges) -> None:
@@ -288,6 +308,7 @@ def _version(row: Any) -> AwardVersion:
         components=tuple(WeeklyComponent(**c) for c in row["components"]),
         rule_set_id=row["rule_set_id"],
         monthly_means_test_reduction_pence=row["monthly_reduction_pence"],
+        applies_by=AppliesBy(row["applies_by"]),
     )
 
 
@@ -302,10 +323,15 @@ def _means(row: Any) -> UcAssessedMeans:
         row["capital_pence"],
         row["unearned_income_pence"],
         row["earned_income_pence"],
+        UcHousehold(
+            row["housing_costs_element"],
+            row["limited_capability_for_work"],
+            row["responsible_for_child"],
+        ),
     )
 
 
-def _scheduled(row: Any) -> ScheduledPayment:
+def _scheduled(row: Any, providers: Sequence[PaidToProvider]) -> ScheduledPayment:
     return ScheduledPayment(
         instruction_id=row["instruction_id"],
         kind=row["kind"],
@@ -319,4 +345,8 @@ def _scheduled(row: Any) -> ScheduledPayment:
         executed_on=row["executed_on"],
         attempts=row["attempts"],
         statement=stored_statement(row["statement"], row["amount_pence"]),
+        accrued=row["accrued"],
+        provider_pence=row["provider_pence"],
+        contribution_pence=row["contribution_pence"],
+        providers=tuple(providers),
     )

@@ -4,8 +4,10 @@ and the advisory lock that keeps to one run at a time."""
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import fields
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import asyncpg
 from servicekit.crypto import Sealer
@@ -13,13 +15,43 @@ from servicekit.uow import write_outbox
 
 from payments.adapters import ledger_store
 from payments.adapters.outbound import to_contract_events
+from payments.adapters.people_store import managed_from
 from payments.adapters.sealed import ACCOUNT_NUMBER, BANK_FILE, PAYEE_NAME, SORT_CODE
 from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
 from payments.domain.calculation import StatementLine
 from payments.domain.errors import RunInProgress
-from payments.domain.records import BankFileSummary, PaymentRun
+from payments.domain.instructions import RemittanceLine
+from payments.domain.managed_care import ProviderLineDue
+from payments.domain.provider_payments import ProviderBatch, ProviderPayment
+from payments.domain.records import (
+    BankFileSummary,
+    PaymentRun,
+    ProviderPaymentSummary,
+    RemittanceAdvice,
+)
 
 RUN_LOCK_KEY = 7_302_001  # pg advisory lock: one payment run at a time
+# A run's remittance lines with no provider payment yet: one new payment per provider.
+NEW_PROVIDER_PAYMENTS = """
+SELECT l.provider_instruction_id AS instruction_id, l.provider_id,
+       sum(l.amount_pence)::bigint AS amount_pence, 'scheduled' AS status, 0 AS attempts,
+       NULL::text AS payee_ref, NULL::text AS hold_reason, true AS is_new
+  FROM provider_lines l
+ WHERE l.run_id = $1
+   AND NOT EXISTS (SELECT 1 FROM provider_payments p
+                    WHERE p.instruction_id = l.provider_instruction_id)
+ GROUP BY l.provider_instruction_id, l.provider_id
+ ORDER BY l.provider_id"""
+PROVIDER_PAYMENTS = """
+SELECT p.instruction_id, p.run_id, p.provider_id, p.amount_pence, count(l.*)::int AS people,
+       p.status, p.attempts, p.hold_reason, p.last_file_id AS file_id
+  FROM provider_payments p
+  LEFT JOIN provider_lines l ON l.provider_instruction_id = p.instruction_id"""
+REMITTANCE_LINES = """
+SELECT provider_instruction_id, person_id, period_start, period_end, amount_pence
+  FROM provider_lines WHERE provider_instruction_id = ANY($1::uuid[])
+ ORDER BY person_id, period_start"""
+PROVIDER_LINE_COLUMNS = tuple(f.name for f in fields(ProviderLineDue))
 
 CLAIM_DUE = """
 WITH due AS (
@@ -30,11 +62,20 @@ SELECT s.instruction_id, s.award_id, s.person_id, s.kind, s.period_start, s.peri
        s.due_date, s.amount_pence, s.entitlement_pence, s.recovery_pence, s.attempts,
        s.accrued_entitlement_pence, s.statement::text AS statement,
        a.uc_claim_id, c.closed_on AS uc_closed_on,
-       b.payee_name, b.sort_code, b.account_number
+       b.payee_name, b.sort_code, b.account_number,
+       CASE WHEN m.person_id IS NOT NULL THEN json_build_object(
+           'plan_id', m.plan_id, 'plan_version', m.plan_version,
+           'weekly_budget_pence', m.weekly_budget_pence,
+           'managed_weekly_pence', m.managed_weekly_pence,
+           'direct_payment_weekly_pence', m.direct_payment_weekly_pence,
+           'top_up_weekly_pence', m.top_up_weekly_pence, 'providers', m.providers)::text
+       END AS managed
   FROM due JOIN scheduled_payments s USING (instruction_id)
   JOIN awards a ON a.award_id = s.award_id
   LEFT JOIN uc_claims c ON c.person_id = s.person_id AND c.uc_claim_id = a.uc_claim_id
-  LEFT JOIN bank_accounts b ON b.person_id = s.person_id"""
+  LEFT JOIN bank_accounts b ON b.person_id = s.person_id
+  LEFT JOIN managed_services m ON m.person_id = s.person_id AND s.kind = 'period'
+        AND s.accrued_entitlement_pence IS NULL"""
 _RUN_COLUMNS = (
     "run_id",
     "run_date",
@@ -44,6 +85,9 @@ _RUN_COLUMNS = (
     "held",
     "nil",
     "total_pence",
+    "provider_payments",
+    "provider_held",
+    "provider_total_pence",
 )
 
 
@@ -129,6 +173,7 @@ class PostgresPaymentRuns:
         numbering the batch next locks the run's row until commit, and the other worker's batch
         should not wait for this batch's outbox rows too."""
         await ledger_store.post(self.conn, batch.journals)
+        await _store_managed_care(self.conn, batch)
         if batch.recovered:
             await self.conn.execute(
                 "UPDATE overpayments o SET outstanding_pence = o.outstanding_pence - r.pence"
@@ -161,13 +206,16 @@ class PostgresPaymentRuns:
             "UPDATE scheduled_payments s SET status = u.status, attempts = u.attempts,"
             " amount_pence = u.amount, recovery_pence = u.recovery,"
             " accrued_entitlement_pence = coalesce(u.accrued, s.accrued_entitlement_pence),"
+            " provider_pence = coalesce(u.provider, s.provider_pence),"
+            " contribution_pence = coalesce(u.contribution, s.contribution_pence),"
             " hold_reason = u.hold_reason, executed_on = coalesce(u.executed_on, s.executed_on),"
             " last_run_id = $1,"
             " last_file_id = CASE WHEN u.status = 'instructed' THEN $2 ELSE s.last_file_id END,"
             " updated_at = now()"
             " FROM unnest($3::uuid[], $4::text[], $5::int[], $6::bigint[], $7::bigint[],"
-            " $8::bigint[], $9::text[], $10::date[]) AS u(id, status, attempts, amount, recovery,"
-            " accrued, hold_reason, executed_on) WHERE s.instruction_id = u.id",
+            " $8::bigint[], $9::text[], $10::date[], $11::bigint[], $12::bigint[])"
+            " AS u(id, status, attempts, amount, recovery, accrued, hold_reason, executed_on,"
+            " provider, contribution) WHERE s.instruction_id = u.id",
             batch.run.run_id,
             batch.file_id,
             [x.instruction_id for x in u],
@@ -178,18 +226,83 @@ class PostgresPaymentRuns:
             [x.accrued_entitlement_pence for x in u],
             [x.hold_reason for x in u],
             [x.executed_on for x in u],
+            [x.provider_pence for x in u],
+            [x.contribution_pence for x in u],
         )
         if bank_file is not None:
-            await self.conn.execute(
-                "INSERT INTO bank_files (file_id, run_id, batch_no, transactions, total_pence,"
-                " content) VALUES ($1,$2,$3,$4,$5,$6)",
-                batch.file_id,
-                batch.run.run_id,
-                batch.number,
-                len(batch.instructions),
-                batch.total_pence,
-                self.sealer.seal(BANK_FILE, batch.file_id, bank_file.decode()),
-            )
+            await self._save_bank_file(batch, bank_file)
+
+    async def provider_payments_due(self, run_id: str) -> list[ProviderPayment]:
+        new = await self.conn.fetch(NEW_PROVIDER_PAYMENTS, run_id)
+        waiting = await self.conn.fetch(
+            "SELECT instruction_id, provider_id, amount_pence, status, attempts, payee_ref,"
+            " hold_reason FROM provider_payments WHERE status IN ('scheduled', 'held')"
+            " ORDER BY instruction_id FOR UPDATE"
+        )
+        ids = [r["instruction_id"] for r in (*new, *waiting)]
+        lines: dict[UUID, list[RemittanceLine]] = {i: [] for i in ids}
+        for row in await self.conn.fetch(REMITTANCE_LINES, ids):
+            lines[row["provider_instruction_id"]].append(RemittanceLine(*list(row.values())[1:]))
+        return [
+            ProviderPayment(**dict(row), lines=tuple(lines[row["instruction_id"]]))
+            for row in (*new, *waiting)
+        ]
+
+    async def number_provider_batch(self, batch: ProviderBatch) -> int:
+        return await self.conn.fetchval(
+            "UPDATE payment_runs SET batches = batches + 1,"
+            " provider_payments = provider_payments + $2, provider_held = provider_held + $3,"
+            " provider_total_pence = provider_total_pence + $4 WHERE run_id = $1"
+            " RETURNING batches",
+            batch.run.run_id,
+            len(batch.instructions),
+            batch.held,
+            batch.total_pence,
+        )
+
+    async def save_provider_batch(self, batch: ProviderBatch, bank_file: bytes | None) -> None:
+        await ledger_store.post(self.conn, batch.journals)
+        run_id, file_id = batch.run.run_id, batch.file_id
+        await self.conn.executemany(
+            "INSERT INTO provider_payments AS p (instruction_id, run_id, provider_id,"
+            " amount_pence, status, attempts, payee_ref, hold_reason, executed_on, last_run_id,"
+            " last_file_id) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$2,"
+            " CASE WHEN $5 = 'instructed' THEN $10 END)"
+            " ON CONFLICT (instruction_id) DO UPDATE SET status = $5, attempts = $6,"
+            " payee_ref = $7, hold_reason = $8, executed_on = coalesce($9, p.executed_on),"
+            " last_run_id = $2, last_file_id = coalesce(EXCLUDED.last_file_id, p.last_file_id),"
+            " updated_at = now()",
+            [
+                (
+                    u.instruction_id,
+                    run_id,
+                    u.provider_id,
+                    u.amount_pence,
+                    u.status,
+                    u.attempts,
+                    u.payee_ref,
+                    u.hold_reason,
+                    u.executed_on,
+                    file_id,
+                )
+                for u in batch.updates
+            ],
+        )
+        if bank_file is not None:
+            await self._save_bank_file(batch, bank_file)
+
+    async def _save_bank_file(self, batch: PaymentBatch | ProviderBatch, bank_file: bytes) -> None:
+        """Sealed whole: a pain.001 holds every payee's bank details."""
+        await self.conn.execute(
+            "INSERT INTO bank_files (file_id, run_id, batch_no, transactions, total_pence,"
+            " content) VALUES ($1,$2,$3,$4,$5,$6)",
+            batch.file_id,
+            batch.run.run_id,
+            batch.number,
+            len(batch.instructions),
+            batch.total_pence,
+            self.sealer.seal(BANK_FILE, batch.file_id, bank_file.decode()),
+        )
 
     async def complete(self, run_id: str) -> PaymentRun:
         return _run(
@@ -204,7 +317,30 @@ class PostgresPaymentRuns:
         run = _run(await self.conn.fetchrow("SELECT * FROM payment_runs WHERE run_id = $1", run_id))
         if run is not None:
             run.files = await self.files(run_id)
+            run.provider_payment_list = await self.provider_payments(run_id)
         return run
+
+    async def provider_payments(
+        self, run_id: str, provider_id: str | None = None
+    ) -> list[ProviderPaymentSummary]:
+        rows = await self.conn.fetch(
+            f"{PROVIDER_PAYMENTS} WHERE (p.run_id = $1 OR p.last_run_id = $1)"
+            " AND ($2::text IS NULL OR p.provider_id = $2)"
+            " GROUP BY p.instruction_id ORDER BY p.provider_id, p.run_id",
+            run_id,
+            provider_id,
+        )
+        return [ProviderPaymentSummary(**r) for r in rows]
+
+    async def remittance(self, run_id: str, provider_id: str) -> RemittanceAdvice | None:
+        """The run's own payment to the provider (not one it only sent again)."""
+        found = [p for p in await self.provider_payments(run_id, provider_id) if p.run_id == run_id]
+        if not found:
+            return None
+        rows = await self.conn.fetch(REMITTANCE_LINES, [found[0].instruction_id])
+        return RemittanceAdvice(
+            found[0], tuple(RemittanceLine(*list(r.values())[1:]) for r in rows)
+        )
 
     async def files(self, run_id: str) -> list[BankFileSummary]:
         rows = await self.conn.fetch(
@@ -228,6 +364,41 @@ class PostgresPaymentRuns:
 
     def _open_file(self, file_id: str, content: str) -> bytes:
         return self.sealer.open(BANK_FILE, file_id, content).encode()
+
+
+async def _store_managed_care(conn: asyncpg.Connection, batch: PaymentBatch) -> None:
+    """The batch's remittance lines (paid to providers after the batches) and contributions."""
+    if batch.provider_lines:
+        await conn.copy_records_to_table(
+            "provider_lines",
+            columns=PROVIDER_LINE_COLUMNS,
+            records=[
+                tuple(getattr(x, c) for c in PROVIDER_LINE_COLUMNS) for x in batch.provider_lines
+            ],
+        )
+    if batch.contributions:
+        await conn.copy_records_to_table(
+            "contributions",
+            columns=(
+                "contribution_id",
+                "person_id",
+                "instruction_id",
+                "amount_pence",
+                "outstanding_pence",
+                "reason",
+            ),
+            records=[
+                (
+                    c.contribution_id,
+                    c.person_id,
+                    c.instruction_id,
+                    c.amount_pence,
+                    c.amount_pence,
+                    c.reason,
+                )
+                for c in batch.contributions
+            ],
+        )
 
 
 def _run(row: Any) -> PaymentRun | None:
@@ -257,4 +428,5 @@ def _due(row: Any, bank_details: tuple[str | None, str | None, str | None]) -> D
         row["uc_claim_id"],
         row["uc_closed_on"],
         *bank_details,
+        None if row["managed"] is None else managed_from(json.loads(row["managed"])),
     )

@@ -28,11 +28,11 @@ from payments.domain.events import OverpaymentRaised, PaymentScheduleSet, Statem
 from payments.domain.instructions import adjustment_instruction_id
 from payments.domain.ledger import Posted, arrears_accrued, journal_id, overpayment_raised
 from payments.domain.periods import AssessmentPeriod, period_containing
+from payments.domain.planning import PlanningData
 from payments.domain.recalculation import PaidPeriod, Recalculation, recalculate_paid_periods
 from payments.domain.records import AccruedPeriod, Adjustment, UcClaim
 from payments.domain.schedule import PlannedPayment, periods_to_plan, plan_payments
 from payments.domain.uc_means import UcAssessedMeans, uc_means_override
-from payments.domain.working_days import WorkingDayCalendar
 
 SCHEDULE_HORIZON = timedelta(days=92)  # about three assessment periods ahead
 STATEMENT_NAMESPACE = uuid.UUID("5d0c86c4-4c0e-5a0b-9a53-0f5a3c1e7b21")
@@ -108,7 +108,7 @@ class Award:
     def knows(self, decision_id: str) -> bool:
         return any(d.decision_id == decision_id for d in self.decisions)
 
-    def decide(self, decision: Decision, today: date, calendar: WorkingDayCalendar) -> None:
+    def decide(self, decision: Decision, today: date, planning: PlanningData) -> None:
         """Takes in a new decision: from its effective date it governs the award."""
         previous = self.decisions[-1].decision_id if self.decisions else None
         recorded = RecordedDecision(
@@ -117,18 +117,19 @@ class Award:
         self.decisions = (*self.decisions, recorded)
         self.changes.decisions += (recorded,)
         why = (
-            f"Decision {decision.decision_id} changed your award from "
+            f"Decision {decision.decision_id} uprated your award for periods beginning on or "
+            f"after {long_date(decision.effective_date)}."
+            if decision.uprating
+            else f"Decision {decision.decision_id} changed your award from "
             f"{long_date(decision.effective_date)}."
         )
         try:
-            planned = self.settle(Cause(decision.decision_id, why), today, calendar)
+            planned = self.settle(Cause(decision.decision_id, why), today, planning)
         except (ValueError, LookupError) as exc:  # e.g. a date outside the bank-holiday calendar
             raise InvalidDecision(f"decision {decision.decision_id}: {exc}") from exc
         self._record_schedule(recorded, planned, previous)
 
-    def align_to(
-        self, claim: UcClaim, cause_id: str, today: date, calendar: WorkingDayCalendar
-    ) -> None:
+    def align_to(self, claim: UcClaim, cause_id: str, today: date, planning: PlanningData) -> None:
         """Follows the claim's assessment periods from the start, if nothing has been paid yet
         and the award began on or after the claim (docs/payments.md)."""
         if self.uc_claim_id == claim.uc_claim_id or self.paid:
@@ -138,12 +139,12 @@ class Award:
             return  # the award began before the claim: it keeps its own periods
         self.first_day = period_containing(claim.first_period_start, effective).start
         self.uc_claim_id = claim.uc_claim_id
-        planned = self.settle(Cause(cause_id, REALIGNED), today, calendar)
+        planned = self.settle(Cause(cause_id, REALIGNED), today, planning)
         latest = self.decisions[-1]
         self._record_schedule(latest, planned, previous=latest.decision_id)
 
     def reassess(
-        self, means: UcAssessedMeans, cause_id: str, today: date, calendar: WorkingDayCalendar
+        self, means: UcAssessedMeans, cause_id: str, today: date, planning: PlanningData
     ) -> None:
         """Takes in what UC assessed for one of its periods."""
         self.uc_means = {**self.uc_means, means.period_start: means}
@@ -151,12 +152,10 @@ class Award:
             "Universal Credit assessed your income and capital for the period from "
             f"{long_date(means.period_start)}."
         )
-        self.settle(Cause(f"uc-period/{cause_id}", why), today, calendar)
+        self.settle(Cause(f"uc-period/{cause_id}", why), today, planning)
 
-    def settle(
-        self, cause: Cause, today: date, calendar: WorkingDayCalendar
-    ) -> list[PlannedPayment]:
-        means = self.means_overrides()
+    def settle(self, cause: Cause, today: date, planning: PlanningData) -> list[PlannedPayment]:
+        means = self.means_overrides(planning)
         overpayment = self._settle_paid_periods(means, cause, today)
         to_recover = self.to_recover_pence + (overpayment.amount_pence if overpayment else 0)
         until = max(today, self.first_day) + SCHEDULE_HORIZON
@@ -165,7 +164,13 @@ class Award:
             self.first_day, until, self.versions, skip=paid
         )
         planned, _ = plan_payments(
-            self.person_id, self.award_id, periods, self.versions, calendar, to_recover, means
+            self.person_id,
+            self.award_id,
+            periods,
+            self.versions,
+            planning.calendar,
+            to_recover,
+            means,
         )
         self.changes.replanned = planned
         if overpayment is not None:
@@ -181,7 +186,7 @@ class Award:
             )
         return planned
 
-    def extend(self, until: date, calendar: WorkingDayCalendar) -> None:
+    def extend(self, until: date, planning: PlanningData) -> None:
         """Plans the periods after those already planned, up to ``until`` (the roll-forward)."""
         periods, next_start = periods_to_plan(
             self.first_day, until, self.versions, start_from=self.next_period_start
@@ -191,19 +196,19 @@ class Award:
             self.award_id,
             periods,
             self.versions,
-            calendar,
+            planning.calendar,
             self.to_recover_pence,
-            self.means_overrides(),
+            self.means_overrides(planning),
         )
         self.changes.extended = planned
         self.next_period_start = next_start
 
-    def means_overrides(self) -> dict[date, MeansOverride]:
+    def means_overrides(self, planning: PlanningData) -> dict[date, MeansOverride]:
         """UC-assessed means for the periods of an award aligned to a UC claim."""
         overrides = {}
         for start, means in self.uc_means.items():
             try:
-                overrides[start] = uc_means_override(means)
+                overrides[start] = uc_means_override(means, planning.uc_means)
             except LookupError:
                 continue  # a period before the first UC rates we hold: the decision's means stand
         return overrides

@@ -97,6 +97,12 @@ class Decision:
     rule_set_id: str
     weekly_pence_by_component: tuple[tuple[str, int], ...]
     weekly_contribution_pence: int
+    uprating: bool = False
+    """Only the rates change (a new rule set in force): it applies by period start."""
+
+    @property
+    def applies_by(self) -> AppliesBy:
+        return AppliesBy.PERIOD_START if self.uprating else AppliesBy.PERIOD_END
 
     def terms(self, sequence: int) -> AwardVersion:
         """This decision as the award's version number ``sequence``. Its net monthly amount is
@@ -121,6 +127,7 @@ class Decision:
                 components=components,
                 rule_set_id=self.rule_set_id,
                 monthly_means_test_reduction_pence=reduction,
+                applies_by=self.applies_by,
             )
         except (TypeError, ValueError) as exc:
             raise InvalidDecision(f"decision {self.decision_id}: {exc}") from exc

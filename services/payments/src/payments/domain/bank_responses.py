@@ -12,7 +12,12 @@ from enum import Enum
 
 from payments.domain.errors import UnknownInstructions
 from payments.domain.events import PaymentFailed
-from payments.domain.ledger import Posted, journal_id, payment_returned
+from payments.domain.ledger import (
+    Posted,
+    journal_id,
+    payment_returned,
+    provider_payment_returned,
+)
 
 
 class BankResponseStatus(Enum):
@@ -78,15 +83,27 @@ class WholeFileRejected(Exception):
 
 @dataclass
 class SentPayment:
-    """A payment as the bank's response finds it (locked until the response is applied)."""
+    """A payment as the bank's response finds it (locked until the response is applied): to a
+    person, or to a provider for managed care (``provider_id``)."""
 
     instruction_id: uuid.UUID
-    person_id: str
+    person_id: str | None
     status: str
     attempts: int
     amount_pence: int
+    provider_id: str | None = None
     hold_reason: str | None = None
     failure: dict[str, str | None] | None = None
+
+    def returned(self) -> Posted:
+        """The journal that puts the money back as owed to its payee."""
+        entry_id = journal_id(self.instruction_id, "returned", self.attempts)
+        if self.provider_id is not None:
+            entry = provider_payment_returned(entry_id, self.provider_id, self.amount_pence)
+            kind = "provider_payment_returned"
+            return Posted(entry, kind, None, self.instruction_id, self.provider_id)
+        entry = payment_returned(entry_id, self.person_id, self.amount_pence)
+        return Posted(entry, "payment_returned", self.person_id, self.instruction_id)
 
 
 @dataclass
@@ -149,26 +166,23 @@ class AppliedResponses:
         )
         if payment.status not in out_at_bank:
             return "unchanged"  # already failed for this attempt (a repeated line or file)
-        person, instruction = payment.person_id, payment.instruction_id
-        entry = payment_returned(
-            journal_id(instruction, "returned", payment.attempts), person, payment.amount_pence
-        )
-        self.journals.append(Posted(entry, "payment_returned", person, instruction))
+        self.journals.append(payment.returned())
         action = failure_action(response, payment.attempts)
         reason = plain_reason(response.reason)
         payment.failure = {"status": status.value, "code": response.reason, "reason": reason}
         payment.hold_reason = reason if action is FailureAction.HOLD else None
-        self.events.append(
-            PaymentFailed(
-                person,
-                instruction,
-                status.value,
-                response.reason,
-                reason,
-                payment.amount_pence,
-                action.value,
+        if payment.provider_id is None:  # a provider's failure shows in its run, not a message
+            self.events.append(
+                PaymentFailed(
+                    payment.person_id,
+                    payment.instruction_id,
+                    status.value,
+                    response.reason,
+                    reason,
+                    payment.amount_pence,
+                    action.value,
+                )
             )
-        )
         return self._set(payment, "held" if action is FailureAction.HOLD else "scheduled")
 
     def _set(self, payment: SentPayment, status: str) -> str:

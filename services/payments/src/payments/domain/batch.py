@@ -2,9 +2,12 @@
 payment's new state, the bank instruction and the events (the repository writes them all in the
 batch's one transaction).
 
-First time a period is sent: its entitlement is accrued, any planned overpayment recovery is
-taken (oldest overpayment first) and the net is sent. A retry (after a rejection) sends the same
-net again under the same instruction id; only the "issued" journal is new (keyed by attempt).
+First time a period is sent: its entitlement is accrued; the managed part of the person's care
+plan is owed to its providers (paid once per run and provider, after the batches:
+domain/provider_payments.py); any planned overpayment recovery is taken from the person's own
+share (oldest overpayment first) and the rest is sent to the person. A retry (after a rejection)
+sends the same net again under the same instruction id; only the "issued" journal is new (keyed
+by attempt).
 """
 
 from collections.abc import Sequence
@@ -28,6 +31,15 @@ from payments.domain.ledger import (
     payment_issued,
     period_award_accrued,
 )
+from payments.domain.managed import ManagedCare, ManagedServices, split_award
+from payments.domain.managed_care import (
+    Contribution,
+    PeriodOfCare,
+    ProviderLineDue,
+    managed_care_lines,
+    owe_providers,
+)
+from payments.domain.providers import NO_PAYEES, ProviderPayees
 from payments.domain.records import PaymentRun
 
 NO_BANK_ACCOUNT = "no bank account on file"
@@ -57,10 +69,29 @@ class DuePayment:
     payee_name: str | None
     sort_code: str | None
     account_number: str | None
+    managed: ManagedServices | None = None
+    """The person's care plan arrangement when the payment is made."""
 
     @property
     def first_send(self) -> bool:
         return self.kind == "period" and self.accrued_entitlement_pence is None
+
+    def period_of_care(self) -> PeriodOfCare:
+        managed = self.managed.managed_weekly_pence if self.managed else 0
+        return PeriodOfCare(
+            self.instruction_id,
+            self.person_id,
+            self.period_start,
+            self.period_end,
+            self.entitlement_pence,
+            managed,
+        )
+
+    def managed_care(self) -> ManagedCare | None:
+        """The providers' shares of this period, the first time it is paid."""
+        if self.managed is None or not self.first_send:
+            return None
+        return self.managed.for_period(self.entitlement_pence)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,17 +113,23 @@ class PaymentUpdate:
     accrued_entitlement_pence: int | None
     hold_reason: str | None = None
     executed_on: date | None = None
+    provider_pence: int | None = None
+    """Paid to providers out of the award (None: unchanged)."""
+    contribution_pence: int | None = None
 
 
 @dataclass
 class PaymentBatch:
     run: PaymentRun
     open_overpayments: dict[str, list[list]]
+    payees: ProviderPayees = NO_PAYEES
     updates: list[PaymentUpdate] = field(default_factory=list)
     journals: list[Posted] = field(default_factory=list)
     instructions: list[PaymentInstruction] = field(default_factory=list)
     events: list[object] = field(default_factory=list)
     recovered: dict[str, int] = field(default_factory=dict)
+    provider_lines: list[ProviderLineDue] = field(default_factory=list)
+    contributions: list[Contribution] = field(default_factory=list)
     held: int = 0
     nil: int = 0
     number: int | None = None
@@ -111,63 +148,117 @@ class PaymentBatch:
 
 
 def plan_batch(
-    due: Sequence[DuePayment], run: PaymentRun, overpayments: Sequence[OpenOverpayment]
+    due: Sequence[DuePayment],
+    run: PaymentRun,
+    overpayments: Sequence[OpenOverpayment],
+    payees: ProviderPayees = NO_PAYEES,
 ) -> PaymentBatch:
+    """``payees``: the providers' names, for the statements of people with managed care."""
     open_by_person: dict[str, list[list]] = {}
     for o in overpayments:
         open_by_person.setdefault(o.person_id, []).append([o.overpayment_id, o.outstanding_pence])
-    batch = PaymentBatch(run, open_by_person)
+    batch = PaymentBatch(run, open_by_person, payees)
     for payment in due:
         _plan(batch, payment)
     return batch
 
 
 def _plan(batch: PaymentBatch, due: DuePayment) -> None:
-    person, instruction_id = due.person_id, due.instruction_id
-    if due.amount_pence > 0 and due.payee_name is None:
-        batch.held += 1
-        batch.updates.append(
-            PaymentUpdate(
-                instruction_id,
-                "held",
-                due.attempts,
-                due.amount_pence,
-                due.recovery_pence,
-                None,
-                NO_BANK_ACCOUNT,
-            )
-        )
-        return
-    first, net, recovery = due.first_send, due.amount_pence, 0
-    if first:
-        if due.entitlement_pence:
-            entry = period_award_accrued(
-                journal_id(instruction_id, "accrued"), person, due.entitlement_pence
-            )
-            batch.journals.append(Posted(entry, "period_accrued", person, instruction_id))
-        recovery = _recover(batch, person, instruction_id, due.recovery_pence)
-        net = due.entitlement_pence - recovery
-    accrued = due.entitlement_pence if first else None
+    care = due.managed_care()
+    if due.amount_pence > 0 and due.payee_name is None and care is None:
+        _hold(batch, due, due.amount_pence, due.recovery_pence, None)  # nothing accrued
+    elif due.first_send:
+        _pay_first_time(batch, due, care)
+    elif due.amount_pence == 0:
+        batch.nil += 1
+        batch.updates.append(_update(due.instruction_id, "nil", due.attempts, 0, 0, None))
+    else:  # a retry, arrears, or released after a hold: the same amount, accrued before
+        _send(batch, due, due.amount_pence, due.recovery_pence, None)
+
+
+def _pay_first_time(batch: PaymentBatch, due: DuePayment, care: ManagedCare | None) -> None:
+    person, instruction_id, entitlement = due.person_id, due.instruction_id, due.entitlement_pence
+    if entitlement:
+        entry = period_award_accrued(journal_id(instruction_id, "accrued"), person, entitlement)
+        batch.journals.append(Posted(entry, "period_accrued", person, instruction_id))
+    if care:
+        _owe_providers(batch, due, care)
+    split = split_award(entitlement, due.recovery_pence, care)
+    recovery = _recover(batch, person, instruction_id, split.recovery_pence)
+    net = split.to_person_pence + split.recovery_pence - recovery
+    contribution = care.contribution_pence if care else 0
+    paid = FirstPaid(entitlement, split.to_providers_pence, contribution)
     if net == 0:
         batch.nil += 1
-        batch.updates.append(
-            PaymentUpdate(instruction_id, "nil", due.attempts, 0, recovery, accrued)
+        batch.updates.append(_update(instruction_id, "nil", due.attempts, 0, recovery, paid))
+    elif due.payee_name is None:
+        _hold(batch, due, net, recovery, paid)
+    else:
+        _send(batch, due, net, recovery, paid)
+    if net or care:
+        batch.events.append(_statement(batch, due, recovery, net, care))
+    if entitlement and due.uc_claim_id and due.uc_closed_on is None:
+        batch.events.append(
+            CareElementAwarded(
+                person, due.uc_claim_id, due.period_start, due.period_end, entitlement
+            )
         )
-        return
-    _send(batch, due, net, recovery if first else due.recovery_pence, accrued)
+
+
+@dataclass(frozen=True, slots=True)
+class FirstPaid:
+    """What paying a period the first time records: its entitlement accrued, the part of it
+    owed to providers, and the person's contribution on top."""
+
+    entitlement_pence: int
+    provider_pence: int
+    contribution_pence: int
+
+
+def _update(
+    instruction_id: UUID,
+    status: str,
+    attempts: int,
+    amount: int,
+    recovery: int,
+    paid: FirstPaid | None,
+    hold_reason: str | None = None,
+    executed_on: date | None = None,
+) -> PaymentUpdate:
+    """``paid`` None: nothing accrued now (accrued before, or not yet)."""
+    return PaymentUpdate(
+        instruction_id,
+        status,
+        attempts,
+        amount,
+        recovery,
+        None if paid is None else paid.entitlement_pence,
+        hold_reason,
+        executed_on,
+        None if paid is None else paid.provider_pence,
+        None if paid is None else paid.contribution_pence,
+    )
+
+
+def _hold(
+    batch: PaymentBatch, due: DuePayment, net: int, recovery: int, paid: FirstPaid | None
+) -> None:
+    """No bank account: the person's payment waits for one (PUT /people/{id}/bank-account)."""
+    batch.held += 1
+    update = _update(due.instruction_id, "held", due.attempts, net, recovery, paid, NO_BANK_ACCOUNT)
+    batch.updates.append(update)
 
 
 def _send(
-    batch: PaymentBatch, due: DuePayment, net: int, recovery: int, accrued: int | None
+    batch: PaymentBatch, due: DuePayment, net: int, recovery: int, paid: FirstPaid | None
 ) -> None:
+    """``paid``: what paying it the first time recorded (None for a retry)."""
     person, instruction_id, run = due.person_id, due.instruction_id, batch.run
     attempt = due.attempts + 1
     entry = payment_issued(journal_id(instruction_id, "issued", attempt), person, net)
     batch.journals.append(Posted(entry, "payment_issued", person, instruction_id))
     batch.updates.append(
-        PaymentUpdate(
-            instruction_id, "instructed", attempt, net, recovery, accrued, executed_on=run.run_date
-        )
+        _update(instruction_id, "instructed", attempt, net, recovery, paid, None, run.run_date)
     )
     batch.instructions.append(
         PaymentInstruction(
@@ -194,14 +285,15 @@ def _send(
                 net,
             )
         )
-    if due.first_send:
-        batch.events.append(_statement(due, recovery, net))
-        if due.uc_claim_id and due.uc_closed_on is None:
-            batch.events.append(
-                CareElementAwarded(
-                    person, due.uc_claim_id, due.period_start, due.period_end, due.entitlement_pence
-                )
-            )
+
+
+def _owe_providers(batch: PaymentBatch, due: DuePayment, care: ManagedCare) -> None:
+    owed = owe_providers(batch.run.run_id, due.period_of_care(), care)
+    batch.journals.append(owed.journal)
+    batch.provider_lines += owed.lines
+    if owed.contribution is not None:
+        batch.contributions.append(owed.contribution)
+        batch.events.append(owed.raised)
 
 
 def _recover(batch: PaymentBatch, person: str, instruction_id: UUID, planned: int) -> int:
@@ -222,12 +314,16 @@ def _recover(batch: PaymentBatch, person: str, instruction_id: UUID, planned: in
     return taken
 
 
-def _statement(due: DuePayment, recovery: int, net: int) -> StatementIssued:
+def _statement(
+    batch: PaymentBatch, due: DuePayment, recovery: int, net: int, care: ManagedCare | None
+) -> StatementIssued:
     lines = due.lines
     if recovery != due.recovery_pence:  # less was left to recover than was planned
         lines = tuple(x for x in lines if x.label != RECOVERY)
         if recovery:
             lines += (StatementLine(RECOVERY, -recovery, "Repays the rest of an overpayment."),)
+    if care is not None:
+        lines += managed_care_lines(batch.payees, due.period_of_care(), care)
     return StatementIssued(
         due.person_id, str(due.instruction_id), due.period_start, due.period_end, lines, net
     )

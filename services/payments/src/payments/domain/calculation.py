@@ -15,6 +15,7 @@ from payments.domain.money import monthly_from_weekly, require_non_negative_penc
 from payments.domain.periods import AssessmentPeriod
 
 BASIS_POINTS_PER_WHOLE = 10_000
+NEW_RATES = "New rates"
 # Every period's statement words its dates; a run plans hundreds of thousands of periods over a
 # few dozen distinct dates, and wording a date (Babel) costs more than the rest of the line.
 _day = lru_cache(maxsize=4096)(long_date)
@@ -103,6 +104,7 @@ def calculate_period(
     basis = _why_this_decision(award, period)
     lines = _component_lines(award.components, basis) or [_nil_award_line(basis)]
     gross = sum(line.amount_pence for line in lines)
+    lines += _rates_waiting(award, period, versions)
     assessed = _assessed_reduction(award, gross, means)
     reduction = min(assessed, gross)
     if reduction:
@@ -139,6 +141,28 @@ def _why_this_decision(award: AwardVersion, period: AssessmentPeriod) -> str:
         f"{decision} was in force on {_day(period.end)}, the last day of this period, "
         "so it applies to the whole period."
     )
+
+
+def _rates_waiting(
+    award: AwardVersion, period: AssessmentPeriod, versions: Sequence[AwardVersion]
+) -> list[StatementLine]:
+    """For a period that straddles an uprating: a line saying why its new rates wait."""
+    waiting = [
+        v
+        for v in versions
+        if v.applies_by is AppliesBy.PERIOD_START
+        and v.decision_version > award.decision_version
+        and period.start < v.effective_from <= period.end
+    ]
+    if not waiting:
+        return []
+    upcoming = max(waiting, key=lambda v: v.decision_version)
+    explanation = (
+        f"The new rates of decision {upcoming.decision_version} (rates {upcoming.rule_set_id})"
+        f" apply to periods beginning on or after {_day(upcoming.effective_from)}. This period"
+        f" began on {_day(period.start)}, so it is paid wholly at the rates in force then."
+    )
+    return [StatementLine(NEW_RATES, 0, explanation)]
 
 
 def gross_monthly_pence(components: Sequence[WeeklyComponent]) -> int:

@@ -41,6 +41,13 @@ class NoSuchBankFile(PaymentsError):
         super().__init__("no such bank file in this run")
 
 
+class NoSuchProviderPayment(PaymentsError):
+    field = "provider_id"
+
+    def __init__(self) -> None:
+        super().__init__("this run made no payment to this provider")
+
+
 # A payment run cannot start now.
 class RunInProgress(PaymentsError):
     field = "run_date"

@@ -92,3 +92,19 @@ class CareElementAwarded:
     period_start: date
     period_end: date
     amount_pence: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionRaised:
+    """The period's award was less than the managed care its providers were paid for: the
+    person owes the difference as their contribution (for notifications to tell them)."""
+
+    person_id: str
+    contribution_id: str
+    instruction_id: UUID
+    period_start: date
+    period_end: date
+    amount_pence: int
+    award_pence: int
+    managed_care_pence: int
+    reason: str

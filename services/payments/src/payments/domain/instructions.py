@@ -29,16 +29,30 @@ def instruction_id(person_id: str, award_id: str, period_start: date) -> uuid.UU
     return uuid.uuid5(INSTRUCTION_NAMESPACE, name)
 
 
+@dataclass(frozen=True, slots=True)
+class RemittanceLine:
+    """One person's period in a provider's payment: what the provider is paid for it."""
+
+    person_id: str
+    """The person's Care Benefit reference, as the provider knows them."""
+    period_start: date
+    period_end: date
+    amount_pence: int
+
+
 @dataclass(frozen=True)
 class PaymentInstruction:
     id: uuid.UUID
-    person_id: str
+    payee_id: str
+    """The person paid, or the provider."""
     amount_pence: int
     due_date: date
     payee_name: str
     sort_code: str
     account_number: str
     reference: str
+    remittance: tuple[RemittanceLine, ...] = ()
+    """A provider's payment: the people and periods it pays for (they add up to it)."""
 
     def __post_init__(self) -> None:
         if require_pence(self.amount_pence, "payment amount") <= 0:
@@ -52,6 +66,12 @@ class PaymentInstruction:
             self.reference,
             "reference must be 1-18 characters from A-Z, 0-9, space and . & / -",
         )
+        if self.remittance and sum(x.amount_pence for x in self.remittance) != self.amount_pence:
+            raise ValueError("the remittance lines do not add up to the payment")
+
+    @property
+    def to_provider(self) -> bool:
+        return bool(self.remittance)
 
 
 def _require(pattern: re.Pattern[str], value: str, rule: str) -> None:
@@ -63,6 +83,16 @@ def adjustment_instruction_id(person_id: str, award_id: str, cause_id: str) -> u
     """A one-off payment (arrears) caused by ``cause_id`` (a decision, a UC assessment)."""
     name = json.dumps([person_id, award_id, "adjustment", cause_id])
     return uuid.uuid5(INSTRUCTION_NAMESPACE, name)
+
+
+def provider_instruction_id(run_id: str, provider_id: str) -> uuid.UUID:
+    """A run's one payment to a provider, for all the people it delivers managed care to."""
+    return uuid.uuid5(INSTRUCTION_NAMESPACE, json.dumps([run_id, "provider", provider_id]))
+
+
+def provider_reference(run_date: date) -> str:
+    """What the provider sees on its bank statement, e.g. 'CARE BENEFIT P0625'."""
+    return f"CARE BENEFIT P{run_date:%m%y}"
 
 
 def bacs_reference(period_start: date | None) -> str:

@@ -4,7 +4,10 @@ Accounts:
 - ``award_expense``: the cost of awards (debit) and its reversal when overpaid (credit);
 - ``person:<id>:payable``: what we owe the person (credit) until paid (debit);
 - ``bank_clearing``: money sent to the bank (credit) or returned by it (debit);
-- ``overpayment_receivable:<id>``: what the person owes us (debit) until recovered (credit).
+- ``overpayment_receivable:<id>``: what the person owes us (debit) until recovered (credit);
+- ``provider:<id>:payable``: what we owe a provider for managed care (credit) until paid (debit);
+- ``contribution_receivable:<id>``: the person's contribution to their managed care, when their
+  award is less than it (debit) until collected (credit).
 """
 
 import json
@@ -75,8 +78,10 @@ class Posted:
 
     entry: JournalEntry
     kind: str
-    person_id: str
+    person_id: str | None
+    """None for a provider's journal (``provider_id``)."""
     instruction_id: uuid.UUID | None = None
+    provider_id: str | None = None
 
 
 def account_balances(entries: Sequence[JournalEntry]) -> dict[str, int]:
@@ -167,3 +172,55 @@ def journal_id(*parts: object) -> str:
     """A deterministic journal id, e.g. journal_id(instruction_id, "issued", attempt): posting
     the same business fact twice collides on the ledger's unique key instead of paying twice."""
     return str(uuid.uuid5(JOURNAL_NAMESPACE, json.dumps([str(p) for p in parts])))
+
+
+def provider_payable(provider_id: str) -> str:
+    return f"provider:{provider_id}:payable"
+
+
+def contribution_receivable(person_id: str) -> str:
+    return f"contribution_receivable:{person_id}"
+
+
+def managed_care_due(
+    entry_id: str,
+    person_id: str,
+    from_award_pence: int,
+    contribution_pence: int,
+    to_providers: dict[str, int],
+) -> JournalEntry:
+    """One person's period of managed care: owed to each provider, out of the person's award
+    and (when the award falls short) the person's contribution."""
+    debits = [
+        Posting(account, debit_pence=amount)
+        for account, amount in (
+            (person_payable(person_id), from_award_pence),
+            (contribution_receivable(person_id), contribution_pence),
+        )
+        if amount
+    ]
+    credits = [
+        Posting(provider_payable(provider), credit_pence=amount)
+        for provider, amount in sorted(to_providers.items())
+    ]
+    return JournalEntry(entry_id, (*debits, *credits), "Managed care owed to its providers")
+
+
+def provider_payment_issued(entry_id: str, provider_id: str, amount_pence: int) -> JournalEntry:
+    return _transfer(
+        entry_id,
+        provider_payable(provider_id),
+        BANK_CLEARING,
+        amount_pence,
+        "Provider payment sent to the bank",
+    )
+
+
+def provider_payment_returned(entry_id: str, provider_id: str, amount_pence: int) -> JournalEntry:
+    return _transfer(
+        entry_id,
+        BANK_CLEARING,
+        provider_payable(provider_id),
+        amount_pence,
+        "Provider payment returned by the bank; owed to the provider again",
+    )

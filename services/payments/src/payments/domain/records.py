@@ -6,6 +6,7 @@ from uuid import UUID
 
 from payments.domain.calculation import StatementLine
 from payments.domain.errors import UcClaimRefused
+from payments.domain.instructions import RemittanceLine
 from payments.domain.managed import ManagedServices
 
 
@@ -75,9 +76,33 @@ class PaymentRun:
     held: int = 0
     nil: int = 0
     total_pence: int = 0
+    provider_payments: int = 0
+    """Credit transfers to providers for managed care (in `files` too)."""
+    provider_held: int = 0
+    provider_total_pence: int = 0
     outcome: str = "created"
     """created, resumed (an unfinished run carried on) or already_completed (nothing to do)."""
     files: list["BankFileSummary"] = field(default_factory=list)
+    provider_payment_list: list["ProviderPaymentSummary"] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ProviderPaymentSummary:
+    instruction_id: UUID
+    run_id: str
+    provider_id: str
+    amount_pence: int
+    people: int
+    status: str
+    attempts: int
+    hold_reason: str | None
+    file_id: str | None
+
+
+@dataclass(frozen=True)
+class RemittanceAdvice:
+    payment: ProviderPaymentSummary
+    lines: tuple["RemittanceLine", ...]
 
 
 @dataclass(frozen=True)
@@ -106,6 +131,15 @@ class StoredStatement:
 
 
 @dataclass(frozen=True)
+class PaidToProvider:
+    """One provider's share of a period that has been paid."""
+
+    provider_id: str
+    amount_pence: int
+    contribution_pence: int
+
+
+@dataclass(frozen=True)
 class ScheduledPayment:
     """One payment of a person's schedule: a period's, or arrears."""
 
@@ -121,6 +155,11 @@ class ScheduledPayment:
     executed_on: date | None
     attempts: int
     statement: StoredStatement
+    accrued: bool = False
+    """Paid (its entitlement recognised); until then its split is only planned."""
+    provider_pence: int = 0
+    contribution_pence: int = 0
+    providers: tuple[PaidToProvider, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +175,7 @@ class PaymentsOfPerson:
     owed_to_you_pence: int
     overpayment_outstanding_pence: int
     managed_services: ManagedServices | None
+    contribution_outstanding_pence: int = 0
 
     def next_payment(self, today: date) -> ScheduledPayment | None:
         upcoming = (

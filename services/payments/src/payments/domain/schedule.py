@@ -54,7 +54,13 @@ def has_ended(versions: Sequence[AwardVersion], period: AssessmentPeriod) -> boo
     if not _reached(versions, period):
         return False
     in_force = award_in_force(period, versions)
-    later = [v for v in versions if v.effective_from > period.end]
+    # A version that does not reach this period yet reaches a later one (by its end, or by its
+    # start for an uprating), and takes over there only if it is newer than the one in force.
+    later = [
+        v
+        for v in versions
+        if not v.reaches(period) and v.decision_version > in_force.decision_version
+    ]
     return not in_force.components and not later
 
 

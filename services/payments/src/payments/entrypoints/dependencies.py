@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends
 from servicekit.service import deps_of
 
-from payments.domain.working_days import WorkingDayCalendar
+from payments.domain.planning import PlanningData
 from payments.service_layer.payment_run import PaymentRuns
 from payments.service_layer.ports import BankFiles, MakeUnitOfWork
 
@@ -17,7 +17,7 @@ from payments.service_layer.ports import BankFiles, MakeUnitOfWork
 class Dependencies:
     uow: MakeUnitOfWork
     today: Callable[[], date]
-    calendar: WorkingDayCalendar
+    planning: PlanningData
     bank_files: BankFiles
     payment_runs: PaymentRuns
 

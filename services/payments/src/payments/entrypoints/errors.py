@@ -7,6 +7,7 @@ HTTP_STATUS: dict[type[Exception], int] = {
     errors.NoUcClaim: 404,
     errors.NoSuchRun: 404,
     errors.NoSuchBankFile: 404,
+    errors.NoSuchProviderPayment: 404,
     errors.RunInProgress: 409,
     errors.UnfinishedRun: 409,
     errors.BankFileInvalid: 422,

@@ -9,6 +9,7 @@ from servicekit.consumer import Handler
 from payments.domain.awards import Decision
 from payments.domain.managed import ManagedServices, ProviderLine
 from payments.domain.stated_award import StatedAward, StatedComponent
+from payments.domain.uc_means import UcHousehold
 from payments.entrypoints.dependencies import Dependencies
 from payments.service_layer import decisions, managed_services, uc_claims
 from payments.service_layer.commands import (
@@ -33,9 +34,10 @@ async def on_decision_made(
         rule_set_id=d.rule_set_id,
         weekly_pence_by_component=tuple((c.component, c.weekly_pence) for c in d.components),
         weekly_contribution_pence=d.means.weekly_contribution_pence,
+        uprating=d.uprating,
     )
     command = RecordDecision(event.subject, decision, stated_award(event))
-    await decisions.record_decision(command, uow, deps.calendar, deps.today())
+    await decisions.record_decision(command, uow, deps.planning, deps.today())
 
 
 def stated_award(event: DecisionMadeV1) -> StatedAward:
@@ -68,7 +70,7 @@ async def on_uc_claim_opened(
         d.assessment_period_start_day,
         d.first_assessment_period_start,
     )
-    await uc_claims.record_uc_claim_opened(command, uow, deps.calendar, deps.today())
+    await uc_claims.record_uc_claim_opened(command, uow, deps.planning, deps.today())
 
 
 async def on_uc_claim_closed(
@@ -91,8 +93,13 @@ async def on_uc_period_assessed(
         d.capital_pence,
         d.unearned_income_pence,
         d.earned_income_pence,
+        UcHousehold(
+            housing_costs_element=d.housing_costs_element,
+            limited_capability_for_work=d.limited_capability_for_work,
+            responsible_for_child=d.responsible_for_child,
+        ),
     )
-    await uc_claims.record_uc_period_assessed(command, uow, deps.calendar, deps.today())
+    await uc_claims.record_uc_period_assessed(command, uow, deps.planning, deps.today())
 
 
 async def on_managed_services_changed(

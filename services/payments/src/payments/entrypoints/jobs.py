@@ -22,7 +22,7 @@ def scheduled_payment_runs(every_seconds: float) -> Callable[[Runtime], Awaitabl
     async def pay_what_is_due(runtime: Runtime) -> None:
         deps: Dependencies = runtime.deps
         day = deps.today()
-        if not deps.calendar.is_working_day(day):
+        if not deps.planning.calendar.is_working_day(day):
             return
         try:
             await run_payments(StartPaymentRun(day), deps.payment_runs)

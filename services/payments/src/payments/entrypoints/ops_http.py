@@ -2,7 +2,12 @@
 
 from datetime import date
 
-from contracts.api.payments import BankResponseApplied, PaymentRun, Reconciliation
+from contracts.api.payments import (
+    BankResponseApplied,
+    PaymentRun,
+    Reconciliation,
+    RemittanceAdvice,
+)
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict
 from servicekit.errors import ClientError
@@ -39,6 +44,15 @@ async def get_payment_run(run_id: str, deps: Deps) -> PaymentRun:
 async def bank_file(run_id: str, file_id: str, deps: Deps) -> Response:
     content = await queries.bank_file(run_id, file_id, deps.uow())
     return Response(content, media_type="application/xml")
+
+
+@router.get(
+    "/payment-runs/{run_id}/provider-payments/{provider_id}", response_model=RemittanceAdvice
+)
+async def remittance_advice(run_id: str, provider_id: str, deps: Deps) -> RemittanceAdvice:
+    """The run's one payment to the provider and its remittance advice, person by person."""
+    advice = await queries.remittance_advice(run_id, provider_id, deps.uow())
+    return views.remittance_advice(advice)
 
 
 @router.post("/bank-responses", response_model=BankResponseApplied)

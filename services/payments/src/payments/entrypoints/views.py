@@ -1,16 +1,20 @@
 """Domain objects -> the read models other programs parse (contracts.api.payments)."""
 
+from collections.abc import Sequence
 from datetime import date
 from uuid import UUID
 
 from contracts.api import payments as api
 
-from payments.domain.managed import ManagedServices
+from payments.domain.managed import ManagedServices, ProviderShare, split_award
 from payments.domain.records import (
     LedgerPosting,
+    PaidToProvider,
     PaymentRun,
     PaymentsOfPerson,
+    ProviderPaymentSummary,
     Reconciliation,
+    RemittanceAdvice,
     ScheduledPayment,
     UcClaim,
 )
@@ -30,21 +34,66 @@ def uc_claim(person_id: str, claim: UcClaim, periods: list[UcAssessedMeans]) -> 
 
 def person_payments(found: PaymentsOfPerson, today: date) -> api.PersonPayments:
     upcoming = found.next_payment(today)
+    managed = found.managed_services
+    if managed is not None and managed.ended:
+        managed = None
     return api.PersonPayments(
         person_id=found.person_id,
         award_id=found.award_id,
         first_day=found.first_day,
         aligned_to_universal_credit=found.aligned_to_universal_credit,
         net_monthly_pence=found.net_monthly_pence,
-        next_payment=None if upcoming is None else scheduled_payment(upcoming),
+        next_payment=None if upcoming is None else scheduled_payment(upcoming, managed),
         owed_to_you_pence=found.owed_to_you_pence,
         overpayment_outstanding_pence=found.overpayment_outstanding_pence,
-        payments=[scheduled_payment(p) for p in found.payments],
-        managed_services=managed_services(found.managed_services),
+        payments=[scheduled_payment(p, managed) for p in found.payments],
+        managed_services=managed_services(managed),
+        contribution_outstanding_pence=found.contribution_outstanding_pence,
     )
 
 
-def scheduled_payment(p: ScheduledPayment) -> api.ScheduledPayment:
+def payment_split(p: ScheduledPayment, managed: ManagedServices | None) -> api.PaymentSplit | None:
+    """As paid; or, for a period still to pay, as the current care plan would share it."""
+    if p.providers:
+        paid = (p.provider_pence, p.amount_pence, p.contribution_pence)
+        return _split(*paid, p.providers, planned=False)
+    award = p.statement.net_monthly_pence
+    if p.accrued or p.kind != "period" or managed is None or award is None:
+        return None
+    care = managed.for_period(award)
+    if care is None:
+        return None
+    split = split_award(award, p.recovery_pence, care)
+    planned = (split.to_providers_pence, split.to_person_pence, care.contribution_pence)
+    return _split(*planned, care.shares, planned=True)
+
+
+def _split(
+    to_providers: int,
+    to_you: int,
+    contribution: int,
+    shares: Sequence[PaidToProvider | ProviderShare],
+    planned: bool,
+) -> api.PaymentSplit:
+    return api.PaymentSplit(
+        to_providers_pence=to_providers,
+        to_you_pence=to_you,
+        contribution_pence=contribution,
+        providers=[
+            api.ProviderShare(
+                provider_id=x.provider_id,
+                amount_pence=x.amount_pence,
+                contribution_pence=x.contribution_pence,
+            )
+            for x in shares
+        ],
+        planned=planned,
+    )
+
+
+def scheduled_payment(
+    p: ScheduledPayment, managed: ManagedServices | None = None
+) -> api.ScheduledPayment:
     s = p.statement
     return api.ScheduledPayment(
         instruction_id=str(p.instruction_id),
@@ -72,6 +121,7 @@ def scheduled_payment(p: ScheduledPayment) -> api.ScheduledPayment:
             decision_version=s.decision_version,
             cause=s.cause,
         ),
+        split=payment_split(p, managed),
     )
 
 
@@ -135,6 +185,8 @@ def payment_run(run: PaymentRun, outcome: str | None = None) -> api.PaymentRun:
         total_pence=run.total_pence,
         outcome=outcome,
         files=[f.file_id for f in run.files],
+        provider_payments=[provider_payment(p) for p in run.provider_payment_list],
+        provider_total_pence=run.provider_total_pence,
         bank_files=[
             api.BankFile(
                 file_id=f.file_id,
@@ -143,6 +195,35 @@ def payment_run(run: PaymentRun, outcome: str | None = None) -> api.PaymentRun:
                 total_pence=f.total_pence,
             )
             for f in run.files
+        ],
+    )
+
+
+def provider_payment(p: ProviderPaymentSummary) -> api.ProviderPayment:
+    return api.ProviderPayment(
+        instruction_id=str(p.instruction_id),
+        run_id=p.run_id,
+        provider_id=p.provider_id,
+        amount_pence=p.amount_pence,
+        people=p.people,
+        status=p.status,
+        attempts=p.attempts,
+        hold_reason=p.hold_reason,
+        file_id=p.file_id,
+    )
+
+
+def remittance_advice(advice: RemittanceAdvice) -> api.RemittanceAdvice:
+    return api.RemittanceAdvice(
+        payment=provider_payment(advice.payment),
+        lines=[
+            api.RemittanceLine(
+                person_id=x.person_id,
+                period_start=x.period_start,
+                period_end=x.period_end,
+                amount_pence=x.amount_pence,
+            )
+            for x in advice.lines
         ],
     )
 

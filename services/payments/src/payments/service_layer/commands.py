@@ -6,6 +6,7 @@ from datetime import date
 from payments.domain.awards import Decision
 from payments.domain.managed import ManagedServices
 from payments.domain.stated_award import StatedAward
+from payments.domain.uc_means import UcHousehold
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class RecordUcPeriodAssessed:
     capital_pence: int
     unearned_income_pence: int
     earned_income_pence: int
+    household: UcHousehold
 
 
 @dataclass(frozen=True)

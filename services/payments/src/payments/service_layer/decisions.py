@@ -3,14 +3,14 @@
 from datetime import date
 
 from payments.domain.award import Award
+from payments.domain.planning import PlanningData
 from payments.domain.stated_award import check_stated_award
-from payments.domain.working_days import WorkingDayCalendar
 from payments.service_layer.commands import RecordDecision
 from payments.service_layer.ports import PaymentsUnitOfWork
 
 
 async def record_decision(
-    cmd: RecordDecision, uow: PaymentsUnitOfWork, calendar: WorkingDayCalendar, today: date
+    cmd: RecordDecision, uow: PaymentsUnitOfWork, planning: PlanningData, today: date
 ) -> None:
     """Inside the consumer's unit of work (it commits). A decision whose figures do not add up
     is refused before anything is read or written."""
@@ -25,5 +25,5 @@ async def record_decision(
             return  # nothing to pay and nothing to stop
         claim = await uow.uc_claims.get(cmd.person_id)
         award = Award.start(cmd.person_id, decision.effective_date, claim)
-    award.decide(decision, today, calendar)
+    award.decide(decision, today, planning)
     await uow.awards.save(award)

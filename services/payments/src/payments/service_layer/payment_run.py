@@ -5,23 +5,28 @@ other worker holds), post their journals, mark them, store the batch's pain.001 
 events go to the outbox on commit. A crash loses at most the batch in flight, which rolls back
 whole; resuming (the same request again) carries on with what is still due. A payment leaves
 'scheduled' exactly once per attempt, and its journals have deterministic ids under a unique
-key, so nobody is paid twice however often a run is repeated or resumed.
+key, so nobody is paid twice however often a run is repeated or resumed. After the batches,
+each provider is paid once for the managed care of everyone the run paid
+(service_layer/provider_runs.py).
 """
 
 from dataclasses import dataclass
 
 from payments.domain.batch import plan_batch
 from payments.domain.errors import UnfinishedRun
+from payments.domain.planning import PlanningData
+from payments.domain.providers import ProviderPayees
 from payments.domain.records import PaymentRun
-from payments.domain.working_days import WorkingDayCalendar
 from payments.service_layer.commands import StartPaymentRun
 from payments.service_layer.ports import (
     AfterBatch,
     BankFiles,
     MakeUnitOfWork,
     PaymentsUnitOfWork,
+    ProviderPayeeStore,
     RunLock,
 )
+from payments.service_layer.provider_runs import pay_providers
 from payments.service_layer.roll_forward import roll_forward
 from payments.service_layer.side_by_side import side_by_side
 
@@ -33,7 +38,9 @@ class PaymentRuns:
     uow: MakeUnitOfWork
     lock: RunLock
     bank_files: BankFiles
-    calendar: WorkingDayCalendar
+    planning: PlanningData
+    payees: ProviderPayeeStore
+    """Providers' bank details, read at the start of each run."""
     batch_size: int = 2_000
     workers: int = 2
     """Batches worked on side by side: one plans in Python while another's statements run."""
@@ -48,18 +55,20 @@ async def run_payments(cmd: StartPaymentRun, runs: PaymentRuns) -> PaymentRun:
         run = await _open(cmd, runs.uow())
         if run.outcome == "already_completed":
             return await _with_files(run, runs.uow())
-        await roll_forward(cmd.run_date, runs.uow, runs.calendar, runs.batch_size, runs.workers)
+        await roll_forward(cmd.run_date, runs.uow, runs.planning, runs.batch_size, runs.workers)
+        payees = await runs.payees.load()
 
         async def worker() -> None:
-            while number := await pay_batch(run, runs):
+            while number := await pay_batch(run, runs, payees):
                 if runs.after_batch is not None:
                     await runs.after_batch(number)
 
         await side_by_side(worker, runs.workers)
+        await pay_providers(run, runs.uow, runs.bank_files, payees)
         return await _complete(run, runs)
 
 
-async def pay_batch(run: PaymentRun, runs: PaymentRuns) -> int | None:
+async def pay_batch(run: PaymentRun, runs: PaymentRuns, payees: ProviderPayees) -> int | None:
     """One batch of what is still due; its number (None once nothing is left)."""
     async with runs.uow() as uow:
         due = await uow.runs.claim_due(run.run_date, runs.batch_size)
@@ -67,7 +76,7 @@ async def pay_batch(run: PaymentRun, runs: PaymentRuns) -> int | None:
             return None
         recovering = list({d.person_id for d in due if d.recovery_pence})
         overpayments = await uow.runs.open_overpayments(recovering) if recovering else []
-        batch = plan_batch(due, run, overpayments)
+        batch = plan_batch(due, run, overpayments, payees)
         await uow.runs.post_batch(batch)
         batch.number = await uow.runs.number_batch(batch)
         file_id = batch.file_id
@@ -115,4 +124,5 @@ async def _complete(run: PaymentRun, runs: PaymentRuns) -> PaymentRun:
 async def _with_files(run: PaymentRun, uow: PaymentsUnitOfWork) -> PaymentRun:
     async with uow:
         run.files = await uow.runs.files(run.run_id)
+        run.provider_payment_list = await uow.runs.provider_payments(run.run_id)
     return run

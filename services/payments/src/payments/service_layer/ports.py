@@ -12,12 +12,16 @@ from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
 from payments.domain.instructions import PaymentInstruction
 from payments.domain.ledger import Posted
 from payments.domain.managed import ManagedServices
+from payments.domain.provider_payments import ProviderBatch, ProviderPayment
+from payments.domain.providers import ProviderPayees
 from payments.domain.records import (
     BankFileSummary,
     LedgerPosting,
     PaymentRun,
     PaymentsOfPerson,
+    ProviderPaymentSummary,
     Reconciliation,
+    RemittanceAdvice,
     UcClaim,
 )
 from payments.domain.uc_means import UcAssessedMeans
@@ -98,12 +102,28 @@ class PaymentRunRepository(Protocol):
     async def save_batch(self, batch: PaymentBatch, bank_file: bytes | None) -> None:
         """The payments' new states and the batch's pain.001 file."""
 
+    async def provider_payments_due(self, run_id: str) -> list[ProviderPayment]:
+        """The run's new provider payments (one per provider with remittance lines in it), and
+        earlier ones to retry or still held, locked, each with its remittance lines."""
+
+    async def number_provider_batch(self, batch: ProviderBatch) -> int:
+        """Adds the provider payments to the run's totals and gives the file its number."""
+
+    async def save_provider_batch(self, batch: ProviderBatch, bank_file: bytes | None) -> None:
+        """The provider payments, their journals and their pain.001 file."""
+
     async def complete(self, run_id: str) -> PaymentRun: ...
 
     async def get(self, run_id: str) -> PaymentRun | None:
         """With its files."""
 
     async def files(self, run_id: str) -> list[BankFileSummary]: ...
+
+    async def provider_payments(self, run_id: str) -> list[ProviderPaymentSummary]:
+        """Made in the run, or sent again in it."""
+
+    async def remittance(self, run_id: str, provider_id: str) -> RemittanceAdvice | None:
+        """The run's payment to the provider, with its lines."""
 
     async def file_contents(self, run_id: str) -> list[tuple[str, bytes]]: ...
 
@@ -147,6 +167,12 @@ class PaymentsUnitOfWork(Protocol):
     async def __aexit__(self, *exc: object) -> None: ...
 
     async def commit(self) -> None: ...
+
+
+class ProviderPayeeStore(Protocol):
+    """Providers' bank details (recorded sealed; adapters/provider_payee_store.py)."""
+
+    async def load(self) -> ProviderPayees: ...
 
 
 MakeUnitOfWork = Callable[[], PaymentsUnitOfWork]

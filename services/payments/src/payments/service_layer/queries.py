@@ -1,11 +1,18 @@
 """What the read API asks for, through the unit of work's repositories."""
 
-from payments.domain.errors import NoAward, NoSuchBankFile, NoSuchRun, NoUcClaim
+from payments.domain.errors import (
+    NoAward,
+    NoSuchBankFile,
+    NoSuchProviderPayment,
+    NoSuchRun,
+    NoUcClaim,
+)
 from payments.domain.records import (
     LedgerPosting,
     PaymentRun,
     PaymentsOfPerson,
     Reconciliation,
+    RemittanceAdvice,
     UcClaim,
 )
 from payments.domain.uc_means import UcAssessedMeans
@@ -50,6 +57,16 @@ async def bank_file(run_id: str, file_id: str, uow: PaymentsUnitOfWork) -> bytes
     if content is None:
         raise NoSuchBankFile()
     return content
+
+
+async def remittance_advice(
+    run_id: str, provider_id: str, uow: PaymentsUnitOfWork
+) -> RemittanceAdvice:
+    async with uow:
+        advice = await uow.runs.remittance(run_id, provider_id)
+    if advice is None:
+        raise NoSuchProviderPayment()
+    return advice
 
 
 async def reconciliation(uow: PaymentsUnitOfWork) -> Reconciliation:

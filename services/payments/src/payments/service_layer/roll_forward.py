@@ -9,7 +9,8 @@ import logging
 from datetime import date
 
 from payments.domain.award import SCHEDULE_HORIZON, Award
-from payments.domain.working_days import DateOutsideCalendar, WorkingDayCalendar
+from payments.domain.planning import PlanningData
+from payments.domain.working_days import DateOutsideCalendar
 from payments.service_layer.ports import MakeUnitOfWork
 from payments.service_layer.side_by_side import side_by_side
 
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 async def roll_forward(
     run_date: date,
     make_uow: MakeUnitOfWork,
-    calendar: WorkingDayCalendar,
+    planning: PlanningData,
     batch_size: int = 2_000,
     workers: int = 2,
 ) -> int:
@@ -27,13 +28,13 @@ async def roll_forward(
     until = run_date + SCHEDULE_HORIZON
 
     async def worker() -> int:
-        return await _extend_awards(until, make_uow, calendar, batch_size)
+        return await _extend_awards(until, make_uow, planning, batch_size)
 
     return sum(await side_by_side(worker, workers))
 
 
 async def _extend_awards(
-    until: date, make_uow: MakeUnitOfWork, calendar: WorkingDayCalendar, batch_size: int
+    until: date, make_uow: MakeUnitOfWork, planning: PlanningData, batch_size: int
 ) -> int:
     after, extended = "", 0
     while True:
@@ -42,15 +43,15 @@ async def _extend_awards(
             if not awards:
                 return extended
             for award in awards:
-                _extend(award, until, calendar)
+                _extend(award, until, planning)
             await uow.awards.save_extended(awards)
             await uow.commit()
         extended += sum(len(a.changes.extended) for a in awards)
         after = awards[-1].award_id
 
 
-def _extend(award: Award, until: date, calendar: WorkingDayCalendar) -> None:
+def _extend(award: Award, until: date, planning: PlanningData) -> None:
     try:
-        award.extend(until, calendar)
+        award.extend(until, planning)
     except DateOutsideCalendar as exc:  # left as it is, so the next run tries again
         log.error("cannot extend the schedule of award %s: %s", award.award_id, exc)

@@ -2,9 +2,9 @@
 
 from datetime import date
 
+from payments.domain.planning import PlanningData
 from payments.domain.records import UcClaim, known_claim
 from payments.domain.uc_means import UcAssessedMeans
-from payments.domain.working_days import WorkingDayCalendar
 from payments.service_layer.commands import (
     RecordUcClaimClosed,
     RecordUcClaimOpened,
@@ -14,7 +14,7 @@ from payments.service_layer.ports import PaymentsUnitOfWork
 
 
 async def record_uc_claim_opened(
-    cmd: RecordUcClaimOpened, uow: PaymentsUnitOfWork, calendar: WorkingDayCalendar, today: date
+    cmd: RecordUcClaimOpened, uow: PaymentsUnitOfWork, planning: PlanningData, today: date
 ) -> None:
     """Stored; an unpaid award that began on or after the claim follows its periods from now."""
     claim = UcClaim.opened(cmd.uc_claim_id, cmd.assessment_period_start_day, cmd.first_period_start)
@@ -22,7 +22,7 @@ async def record_uc_claim_opened(
     award = await uow.awards.for_person(cmd.person_id)
     if award is None:
         return  # aligned when a decision arrives
-    award.align_to(claim, cmd.event_id, today, calendar)
+    award.align_to(claim, cmd.event_id, today, planning)
     await uow.awards.save(award)
 
 
@@ -34,7 +34,7 @@ async def record_uc_claim_closed(cmd: RecordUcClaimClosed, uow: PaymentsUnitOfWo
 async def record_uc_period_assessed(
     cmd: RecordUcPeriodAssessed,
     uow: PaymentsUnitOfWork,
-    calendar: WorkingDayCalendar,
+    planning: PlanningData,
     today: date,
 ) -> None:
     """Kept for the claim; an award aligned to it is settled again with these means."""
@@ -46,10 +46,11 @@ async def record_uc_period_assessed(
         cmd.capital_pence,
         cmd.unearned_income_pence,
         cmd.earned_income_pence,
+        cmd.household,
     )
     await uow.uc_claims.add_period(cmd.person_id, cmd.uc_claim_id, means)
     award = await uow.awards.for_person(cmd.person_id)
     if award is None or award.uc_claim_id != cmd.uc_claim_id:
         return  # kept: used if an award aligned to this claim is made later
-    award.reassess(means, cmd.event_id, today, calendar)
+    award.reassess(means, cmd.event_id, today, planning)
     await uow.awards.save(award)

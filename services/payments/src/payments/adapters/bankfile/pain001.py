@@ -1,10 +1,13 @@
 """ISO 20022 pain.001.001.03 customer credit transfer file for one payment run, in GBP.
 
-Layout: one payment-information block per due date (the requested execution date is per block),
-one transaction per instruction. UK accounts are addressed domestically: the sort code as the
-creditor agent's clearing-system member id under "GBDSC" (UK Domestic Sort Code) and the account
-number as a BBAN. The deterministic instruction id, as 32 hex digits because EndToEndId holds at
-most 35 characters, is both InstrId and EndToEndId, so responses and returns map straight back.
+Layout: one payment-information block per due date (the requested execution date is per block)
+for payments to people, one transaction per instruction; each payment to a provider in a block
+of its own, its remittance advice (one structured entry per person and period: the person's
+reference, the period and the amount) in the transaction's remittance information. UK
+accounts are addressed domestically: the sort code as the creditor agent's clearing-system
+member id under "GBDSC" (UK Domestic Sort Code) and the account number as a BBAN. The
+deterministic instruction id, as 32 hex digits because EndToEndId holds at most 35
+characters, is both InstrId and EndToEndId, so responses and returns map straight back.
 """
 
 import uuid
@@ -16,10 +19,12 @@ from itertools import groupby
 from lxml import etree
 
 from payments.adapters.bankfile.schemas import PAIN_001, namespace, parse_untrusted, validate
-from payments.domain.instructions import PaymentInstruction
+from payments.domain.instructions import PaymentInstruction, RemittanceLine
 
 CURRENCY = "GBP"
 UK_SORT_CODE_CLEARING_SYSTEM = "GBDSC"
+REMITTANCE_LINE_TYPE = "CARE-PERIOD"  # proprietary document type: one person's period of care
+MAX35 = 35
 _NS = namespace(PAIN_001)
 # uuid5(NAMESPACE_URL, "urn:care-benefit:payments:pain001-payment-information")
 _PAYMENT_INFORMATION_NAMESPACE = uuid.UUID("b242c95a-f7aa-5ec4-9c4f-d56985a9b01a")
@@ -45,9 +50,16 @@ def build_pain001(
     document = etree.Element(f"{{{_NS}}}Document", nsmap={None: _NS})
     initiation = _sub(document, "CstmrCdtTrfInitn")
     _group_header(initiation, run_id, instructions, debtor, created_at)
-    by_due_date = sorted(instructions, key=lambda i: (i.due_date, i.id.hex))
-    for due_date, batch in groupby(by_due_date, key=lambda i: i.due_date):
-        _payment_information(initiation, run_id, due_date, list(batch), debtor)
+    to_people = sorted(
+        (i for i in instructions if not i.to_provider), key=lambda i: (i.due_date, i.id.hex)
+    )
+    for due_date, batch in groupby(to_people, key=lambda i: i.due_date):
+        block_id = f"{run_id}/{due_date.isoformat()}"
+        _payment_information(initiation, block_id, due_date, list(batch), debtor)
+    to_providers = sorted((i for i in instructions if i.to_provider), key=lambda i: i.payee_id)
+    for payment in to_providers:
+        block_id = f"{run_id}/provider/{payment.payee_id}/{payment.id.hex}"
+        _payment_information(initiation, block_id, payment.due_date, [payment], debtor)
     file_bytes = etree.tostring(
         document.getroottree(), xml_declaration=True, encoding="UTF-8", pretty_print=True
     )
@@ -89,13 +101,13 @@ def _group_header(
 
 def _payment_information(
     parent: etree._Element,
-    run_id: str,
+    block_key: str,
     due_date: date,
     batch: list[PaymentInstruction],
     debtor: DebtorAccount,
 ) -> None:
     block = _sub(parent, "PmtInf")
-    block_id = uuid.uuid5(_PAYMENT_INFORMATION_NAMESPACE, f"{run_id}/{due_date.isoformat()}")
+    block_id = uuid.uuid5(_PAYMENT_INFORMATION_NAMESPACE, block_key)
     _sub(block, "PmtInfId", block_id.hex)
     _sub(block, "PmtMtd", "TRF")
     _sub(block, "NbOfTxs", str(len(batch)))
@@ -122,7 +134,29 @@ def _credit_transfer(parent: etree._Element, instruction: PaymentInstruction) ->
     account = _sub(_sub(_sub(transfer, "CdtrAcct"), "Id"), "Othr")
     _sub(account, "Id", instruction.account_number)
     _sub(_sub(account, "SchmeNm"), "Cd", "BBAN")
-    _sub(_sub(transfer, "RmtInf"), "Ustrd", instruction.reference)
+    remittance = _sub(transfer, "RmtInf")
+    _sub(remittance, "Ustrd", instruction.reference)
+    for line in instruction.remittance:
+        _remittance_line(remittance, line)
+
+
+def _remittance_line(parent: etree._Element, line: RemittanceLine) -> None:
+    """One person's period: their reference (in full in the additional information, which
+    holds up to 140 characters; as the document number too when it fits 35), period, amount."""
+    entry = _sub(parent, "Strd")
+    document = _sub(entry, "RfrdDocInf")
+    _sub(_sub(_sub(document, "Tp"), "CdOrPrtry"), "Prtry", REMITTANCE_LINE_TYPE)
+    if len(line.person_id) <= MAX35:
+        _sub(document, "Nb", line.person_id)
+    _sub(document, "RltdDt", line.period_start.isoformat())
+    amount = _sub(_sub(entry, "RfrdDocAmt"), "RmtdAmt", pounds_and_pence(line.amount_pence))
+    amount.set("Ccy", CURRENCY)
+    _sub(
+        entry,
+        "AddtlRmtInf",
+        f"Care for {line.person_id} from {line.period_start.isoformat()} to "
+        f"{line.period_end.isoformat()}",
+    )
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:

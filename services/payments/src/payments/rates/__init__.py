@@ -1,0 +1,1 @@
+"""Data: dated, cited rates payments applies (read by payments.adapters.rates)."""
