@@ -7,6 +7,7 @@ changed since the case was read.
 """
 
 from dataclasses import astuple, dataclass, fields
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -16,6 +17,7 @@ from servicekit.uow import AsyncpgUnitOfWork
 
 from assessment.adapters.outbound import outbound
 from assessment.adapters.sealed import NINO
+from assessment.adapters.uprated import AsyncpgUpratedAwards
 from assessment.domain import (
     AssessmentRecord,
     Case,
@@ -41,6 +43,15 @@ SELECT c.case_id, c.status, to_jsonb(p) AS person,
   (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.reported_at, x.change_id), '[]')
    FROM reported_changes x WHERE x.case_id = c.case_id) AS reported_changes
 FROM cases c JOIN people p USING (person_id)
+"""
+_TO_UPRATE = """
+SELECT c.case_id FROM cases c
+JOIN decisions d ON d.case_id = c.case_id AND d.status = 'current'
+WHERE c.status = 'decided' AND c.case_id > $3 AND d.eligible
+  AND d.rule_set_id <> $1 AND d.effective_date < $2
+  AND NOT EXISTS (SELECT FROM uprated_awards u WHERE u.rule_set_id = $1 AND u.case_id = c.case_id)
+ORDER BY c.case_id LIMIT $4
+FOR UPDATE OF c SKIP LOCKED
 """
 _ROWS = TypeAdapter(
     tuple[
@@ -149,6 +160,16 @@ class AsyncpgCaseRepository:
             person_id,
         )
         return DecisionRecord(**row) if row else None
+
+    async def to_uprate(
+        self, rule_set_id: str, effective_from: date, after_case_id: str, limit: int
+    ) -> list[Case]:
+        ids = await self._conn.fetch(_TO_UPRATE, rule_set_id, effective_from, after_case_id, limit)
+        if not ids:
+            return []
+        return await self._read(
+            "WHERE c.case_id = ANY($1::text[]) ORDER BY c.case_id", [r["case_id"] for r in ids]
+        )
 
     async def add(self, case: Case) -> None:
         await self._conn.execute(
@@ -282,6 +303,7 @@ class AsyncpgAssessmentUnitOfWork(AsyncpgUnitOfWork):
     outbound = staticmethod(outbound)
     people: AsyncpgPeopleRepository
     cases: AsyncpgCaseRepository
+    uprated: AsyncpgUpratedAwards
 
     def __init__(self, pool: asyncpg.Pool, sealer: Sealer) -> None:
         super().__init__(pool)
@@ -291,4 +313,5 @@ class AsyncpgAssessmentUnitOfWork(AsyncpgUnitOfWork):
         await super().__aenter__()
         self.people = AsyncpgPeopleRepository(self.conn, self.sealer)
         self.cases = AsyncpgCaseRepository(self.conn, self, self.sealer)
+        self.uprated = AsyncpgUpratedAwards(self.conn)
         return self

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any, TypeVar
 
 from assessment.domain import events as ev
+from assessment.domain import uprating
 from assessment.domain import workflow as wf
 from assessment.domain.case_input import decide_case
 from assessment.domain.decision import Decision
@@ -189,6 +190,21 @@ class Case:
         self.status = case_status
         return self._add_version(
             new_id("D"), worked_out, assessment, wf.CHANGE_OF_CIRCUMSTANCES, assessor_id, today
+        )
+
+    def uprate(self, rules: RuleSet, today: date) -> tuple[str, DecisionRecord]:
+        """The award in force re-decided under `rules` (the rule book's rules in force on their
+        own date) from that date, on the facts it was decided on: a new version of kind
+        uprating, and whether its figures changed (uprating.py says why it is made either way).
+        NotAllowedNow when there is no award to uprate; InvalidAssessment (under `facts`) when
+        the facts do not fit the new rules: an assessor must reassess."""
+        current = uprating.award_to_uprate(self.status, self.in_force, rules)
+        assessed = _find(self.assessments, "assessment_id", current.assessment_id, "assessment")
+        worked_out = _decide(assessed.facts, rules, rules.effective_from)
+        changed = uprating.outcome(current, worked_out)
+        version = uprating.uprated(current, worked_out, rules)
+        return changed, self._add_version(
+            new_id("D"), version, assessed, wf.UPRATING, uprating.BY, today
         )
 
     def report_change(

@@ -5,9 +5,12 @@ when the unit of work commits. The PostgreSQL versions are in adapters/repositor
 have in-memory fakes that pass the same suite.
 """
 
+from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any, Protocol, Self
 
 from assessment.domain import Case, DecisionRecord, Person, Reconsideration, ReportedChange
+from assessment.domain.uprating import UpratedAward
 
 
 class PeopleRepository(Protocol):
@@ -45,12 +48,33 @@ class CaseRepository(Protocol):
         ...
 
 
+    async def to_uprate(
+        self, rule_set_id: str, effective_from: date, after_case_id: str, limit: int
+    ) -> list[Case]:
+        """Up to `limit` cases, in case id order after `after_case_id`, whose decision in force
+        is a current award under another rule set from before `effective_from` and that have no
+        uprating to `rule_set_id` recorded; each locked, skipping those another unit of work
+        holds (a live change, another uprating job)."""
+        ...
+
+
+class UpratedAwards(Protocol):
+    async def record(self, done: list[UpratedAward]) -> None:
+        """One row per award and rule set; a second row for either raises."""
+        ...
+
+
 class AssessmentUnitOfWork(Protocol):
     people: PeopleRepository
     cases: CaseRepository
+    uprated: UpratedAwards
 
     async def __aenter__(self) -> Self: ...
 
     async def __aexit__(self, *exc: Any) -> None: ...
 
     async def commit(self) -> None: ...
+
+
+MakeUnitOfWork = Callable[[], AssessmentUnitOfWork]
+AfterBatch = Callable[[int], Awaitable[None]]
