@@ -49,8 +49,9 @@ def test_the_explanation_says_it_is_the_uprating_and_what_changed() -> None:
     lines = {line["rule"]: line["text"] for line in new.body["explanation"]}
     now = new.body["award"]["net_weekly_pence"]
     assert "yearly uprating" in lines["decision.uprating"]
-    assert f"£{was / 100:.2f} a week; it is now £{now / 100:.2f} a week" in (
-        lines["decision.uprating"]
+    assert (
+        f"£{was / 100:.2f} a week; it is now £{now / 100:.2f} a week"
+        in (lines["decision.uprating"])
     )
     assert "6 April 2026" in lines["decision.uprating"]
     assert lines["decision.review"] == "We will review your award by 2 June 2026."
@@ -83,9 +84,7 @@ def test_a_decision_that_is_not_an_award_is_not_uprated() -> None:
 
 def test_an_award_under_reconsideration_waits_for_the_reviewer() -> None:
     case = decided()
-    case.request_reconsideration(
-        case.in_force.decision_id, DECIDED, "wrong", "the person", DECIDED
-    )
+    case.request_reconsideration(case.in_force.decision_id, DECIDED, "wrong", "the person", DECIDED)
     with pytest.raises(NotAllowedNow):
         case.uprate(RULES_2026, UPRATING_DAY)
 

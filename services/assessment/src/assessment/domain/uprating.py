@@ -58,7 +58,9 @@ def uprated(current: DecisionRecord, worked_out: Decision, rules: RuleSet) -> De
     return replace(worked_out, review_date=review, explanation=tuple(lines))
 
 
-def _uprating_line(current: DecisionRecord, worked_out: Decision, rules: RuleSet) -> ExplanationLine:
+def _uprating_line(
+    current: DecisionRecord, worked_out: Decision, rules: RuleSet
+) -> ExplanationLine:
     was = current.body.get("award", {}).get("net_weekly_pence", 0)
     now = worked_out.award.net_weekly_pence
     text = (

@@ -47,7 +47,6 @@ class CaseRepository(Protocol):
         """Reconsiderations still to decide and changes reported, each oldest first."""
         ...
 
-
     async def to_uprate(
         self, rule_set_id: str, effective_from: date, after_case_id: str, limit: int
     ) -> list[Case]:

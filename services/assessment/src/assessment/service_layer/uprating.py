@@ -12,7 +12,14 @@ candidates; those whose facts no longer fit the rules are recorded as refused, f
 from dataclasses import dataclass, field
 from datetime import date
 
-from assessment.domain import Case, InvalidAssessment, NotAllowedNow, RuleBook, RuleSet
+from assessment.domain import (
+    Case,
+    InvalidAssessment,
+    NotAllowedNow,
+    NotFound,
+    RuleBook,
+    RuleSet,
+)
 from assessment.domain.uprating import REFUSED, UpratedAward
 from assessment.service_layer.commands import UprateAwards
 from assessment.service_layer.ports import AfterBatch, MakeUnitOfWork
@@ -54,9 +61,17 @@ async def uprate_awards(cmd: UprateAwards, job: Uprating, today: date) -> Uprati
 
 def rules_to_uprate_to(cmd: UprateAwards, rulebook: RuleBook, today: date) -> RuleSet:
     """The named rule set (or today's) as the rule book has it in force on its own date."""
-    named = rulebook.by_id(cmd.rule_set_id) if cmd.rule_set_id else None
+    named = _named(rulebook, cmd.rule_set_id) if cmd.rule_set_id else None
     start = named.effective_from if named else rulebook.in_force_on(today, "today").effective_from
     return rulebook.in_force_on(start, "rule_set_id")
+
+
+def _named(rulebook: RuleBook, rule_set_id: str) -> RuleSet:
+    try:
+        return rulebook.by_id(rule_set_id)
+    except KeyError:
+        known = ", ".join(r.id for r in rulebook.rule_sets)
+        raise NotFound("rule_set_id", f"no rule set {rule_set_id!r}; there are {known}") from None
 
 
 async def _one_pass(rules: RuleSet, job: Uprating, today: date, report: UpratingReport) -> bool:
