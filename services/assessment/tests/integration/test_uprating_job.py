@@ -152,7 +152,9 @@ async def test_the_job_killed_with_sigkill_and_run_again_uprates_each_award_once
     }
     command = [sys.executable, "-m", "assessment.uprate", "--rule-set", "GB-CARE-2026-27"]
     slow = [*command, "--batch-size", "2", "--pause-after-batch", "1"]
-    job = subprocess.Popen(slow, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    job = await asyncio.create_subprocess_exec(
+        *slow, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         for _ in range(300):
             if await api.pool.fetchval("SELECT count(*) FROM uprated_awards") >= 2:
@@ -160,12 +162,15 @@ async def test_the_job_killed_with_sigkill_and_run_again_uprates_each_award_once
             await asyncio.sleep(0.1)
         job.send_signal(signal.SIGKILL)
     finally:
-        job.wait(10)
+        await asyncio.wait_for(job.wait(), 10)
     done = await api.pool.fetchval("SELECT count(*) FROM uprated_awards")
     assert 2 <= done < 9 and done % 2 == 0, "whole batches only"
 
-    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-    assert again.returncode == 0, again.stderr
-    assert json.loads(again.stdout)["counts"] == {"uprated": 9 - done}
+    again = await asyncio.create_subprocess_exec(
+        *command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    out, err = await asyncio.wait_for(again.communicate(), 120)
+    assert again.returncode == 0, err.decode()
+    assert json.loads(out)["counts"] == {"uprated": 9 - done}
     versions = await uprating_versions(api)
     assert len({v["case_id"] for v in versions}) == len(versions) == 9

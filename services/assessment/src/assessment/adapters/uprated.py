@@ -20,4 +20,6 @@ class AsyncpgUpratedAwards:
     async def record(self, done: list[UpratedAward]) -> None:
         """All of a batch's rows in one statement."""
         if done:
-            await self._conn.execute(_INSERT, *(list(c) for c in zip(*map(astuple, done))))
+            await self._conn.execute(
+                _INSERT, *(list(c) for c in zip(*map(astuple, done), strict=True))
+            )
