@@ -29,6 +29,10 @@ from assessment.domain import (
 )
 
 _DECISION_COLUMNS = ", ".join(f.name for f in fields(DecisionRecord))
+_INSERT_DECISION = (
+    f"INSERT INTO decisions ({_DECISION_COLUMNS})"  # noqa: S608 (columns from the records' fields; values are parameters)
+    f" VALUES ({', '.join(f'${i}' for i in range(1, len(fields(DecisionRecord)) + 1))})"
+)
 _RECONSIDERATION_COLUMNS = ", ".join(f.name for f in fields(Reconsideration))
 _CHANGE_COLUMNS = ", ".join(f.name for f in fields(ReportedChange))
 _CASES = """
@@ -182,24 +186,35 @@ class AsyncpgCaseRepository:
         await self.save(case)
 
     async def save(self, case: Case) -> None:
-        self._uow.track(case)
-        seen = self._seen[case.case_id]
-        if case.status != seen.status:
-            await self._conn.execute(
-                "UPDATE cases SET status = $2, updated_at = now() WHERE case_id = $1",
-                case.case_id,
-                case.status,
-            )
-        await self._save_assessments(case.assessments, seen.assessments)
-        await self._save_decisions(case.decisions, seen.decisions)
-        await self._save_reconsiderations(case.reconsiderations, seen.reconsiderations)
-        for x in case.reported_changes:
-            if x.change_id not in seen.reported_changes:
+        await self.save_many([case])
+
+    async def save_many(self, cases: list[Case]) -> None:
+        """Each kind of row for all the cases together (assessments, then decisions, then what
+        refers to them); decision rows in one pipelined statement each way."""
+        seen = {case.case_id: self._seen[case.case_id] for case in cases}
+        for case in cases:
+            self._uow.track(case)
+            if case.status != seen[case.case_id].status:
+                await self._conn.execute(
+                    "UPDATE cases SET status = $2, updated_at = now() WHERE case_id = $1",
+                    case.case_id,
+                    case.status,
+                )
+            await self._save_assessments(case.assessments, seen[case.case_id].assessments)
+        await self._save_decisions([(c.decisions, seen[c.case_id].decisions) for c in cases])
+        for case in cases:
+            was = seen[case.case_id]
+            await self._save_reconsiderations(case.reconsiderations, was.reconsiderations)
+            await self._save_changes(case.reported_changes, was.reported_changes)
+            self._seen[case.case_id] = _Seen.of(case)
+
+    async def _save_changes(self, changes: list[ReportedChange], seen: frozenset[str]) -> None:
+        for x in changes:
+            if x.change_id not in seen:
                 await self._conn.execute(
                     f"INSERT INTO reported_changes ({_CHANGE_COLUMNS}) VALUES ({_placeholders(x)})",  # noqa: S608 (columns from the record's fields; values are parameters)
                     *astuple(x),
                 )
-        self._seen[case.case_id] = _Seen.of(case)
 
     async def open_work(self) -> tuple[list[Reconsideration], list[ReportedChange]]:
         row = await self._conn.fetchrow(
@@ -254,24 +269,26 @@ class AsyncpgCaseRepository:
                 )
 
     async def _save_decisions(
-        self, decisions: list[DecisionRecord], seen: dict[str, DecisionRecord]
+        self, cases: list[tuple[list[DecisionRecord], dict[str, DecisionRecord]]]
     ) -> None:
         """Changed versions first: the one superseded stops being live before its successor is
         added (one live decision per case); its `superseded_by` is checked at commit."""
-        for d in decisions:
-            if d.decision_id in seen and d != seen[d.decision_id]:
-                await self._conn.execute(
-                    "UPDATE decisions SET status = $2, superseded_by = $3 WHERE decision_id = $1",
-                    d.decision_id,
-                    d.status,
-                    d.superseded_by,
-                )
-        for d in decisions:
-            if d.decision_id not in seen:
-                await self._conn.execute(
-                    f"INSERT INTO decisions ({_DECISION_COLUMNS}) VALUES ({_placeholders(d)})",  # noqa: S608 (columns from the records' fields; values are parameters)
-                    *astuple(d),
-                )
+        changed = [
+            (d.decision_id, d.status, d.superseded_by)
+            for decisions, seen in cases
+            for d in decisions
+            if d.decision_id in seen and d != seen[d.decision_id]
+        ]
+        added = [
+            astuple(d) for decisions, seen in cases for d in decisions if d.decision_id not in seen
+        ]
+        if changed:
+            await self._conn.executemany(
+                "UPDATE decisions SET status = $2, superseded_by = $3 WHERE decision_id = $1",
+                changed,
+            )
+        if added:
+            await self._conn.executemany(_INSERT_DECISION, added)
 
     async def _save_reconsiderations(
         self, reconsiderations: list[Reconsideration], seen: dict[str, Reconsideration]

@@ -20,3 +20,5 @@ INSERT INTO servicekit_insert_only (table_name) VALUES ('uprated_awards');
 -- The job's search: decisions in force.
 CREATE INDEX decisions_in_force ON decisions (case_id) INCLUDE (rule_set_id, effective_date, eligible)
     WHERE status = 'current';
+-- A case is read whole with its assessments (adapters/repository.py): by case, not by scanning.
+CREATE INDEX assessments_by_case ON assessments (case_id);

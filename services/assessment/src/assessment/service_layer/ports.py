@@ -39,6 +39,10 @@ class CaseRepository(Protocol):
 
     async def save(self, case: Case) -> None: ...
 
+    async def save_many(self, cases: list[Case]) -> None:
+        """`save` for each, in as few statements as the store can."""
+        ...
+
     async def decision_in_force_for(self, person_id: str) -> DecisionRecord | None:
         """The person's latest decision not superseded, over all their cases."""
         ...

@@ -95,8 +95,7 @@ async def uprate_batch(
         if not cases:
             return None
         done = [award for case in cases if (award := _uprate(case, rules, today)) is not None]
-        for case in cases:
-            await uow.cases.save(case)
+        await uow.cases.save_many(cases)
         await uow.uprated.record(done)
         await uow.commit()
     return max(case.case_id for case in cases), done
