@@ -61,6 +61,13 @@ class Journey:
         """Fills the field labelled `label` (exact=False: a label that also holds a caption)."""
         await self.page.get_by_label(label, exact=exact).fill(value)
 
+    async def fill_date(self, iso: str) -> None:
+        """Fills a GOV.UK date input (Day, Month, Year) with a date like 2025-06-02."""
+        year, month, day = iso.split("-")
+        await self.fill("Day", str(int(day)))
+        await self.fill("Month", str(int(month)))
+        await self.fill("Year", year)
+
     async def sign_in(self, username: str, password: str = DEMO_PASSWORD) -> Page:
         """From the start page through the provider's form to the person's home."""
         await self.goto("/")

@@ -6,7 +6,7 @@ on the platform."""
 import pytest
 from devstack.drive import eventually, get_json, submit_assessment
 
-from .test_award_journeys import queue
+from .test_award_journeys import assessors_work
 
 pytestmark = pytest.mark.browser
 ACTOR = "test.actor@example.com"  # infra/oidc/test-accounts.json: no Care Benefit record
@@ -42,15 +42,14 @@ async def test_a_family_member_acts_for_the_person_until_they_are_removed(
     await journey.click("Report a change", role="button")
     await journey.fill("What has changed?", exact=False, value="Mum has moved in with me")
     await journey.click("Continue")
-    year, month, day = person["decision"]["effective_date"].split("-")
-    await journey.fill("Day", str(int(day)))
-    await journey.fill("Month", str(int(month)))
-    await journey.fill("Year", year)
+    await journey.fill_date(person["decision"]["effective_date"])
     await journey.click("Continue")
     await journey.click("Report the change")
     assert await journey.heading() == "Change reported"
-    changes = [c for c in (await queue(platform))["changes"] if c["person_id"] == pid]
-    assert [c["reported_by"] for c in changes] == ["urn:fdc:carebenefit.dev:2025:test-actor"]
+    case = await assessors_work(platform, "TC200011C", "change")
+    assert [c["reported_by"] for c in case["changes"]] == [
+        "urn:fdc:carebenefit.dev:2025:test-actor"
+    ]
     await journey.goto("/representatives")
     assert "Only the person you are acting for can change" in await journey.text()
     await sign_out(journey)

@@ -1,5 +1,5 @@
-"""A person reads their award and its reasons, asks for a mandatory reconsideration (and it
-reaches the assessors' queue through the assessment API), and reports a change of
+"""A person reads their award and its reasons, asks for a mandatory reconsideration (and
+it reaches the assessors' caseload as work, through the assessment API), and reports a change of
 circumstances, in a real browser on the real platform. Each test has its own identity
 (infra/oidc/test-accounts.json)."""
 
@@ -22,12 +22,22 @@ async def decided(platform, nino: str, date_of_birth: str) -> dict:
     return person
 
 
-async def queue(platform) -> dict:
+async def assessors_work(platform, nino: str, kind: str) -> dict | None:
+    """The person's case as assessors find it in the caseload with this kind of work (searched
+    by NINO), read whole; None while it is not there."""
     token = await staff_token(platform, ASSESSOR, "assessment")
+    bearer = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=platform.url("assessment"), timeout=10) as http:
-        answer = await http.get("/queue", headers={"Authorization": f"Bearer {token}"})
-    answer.raise_for_status()
-    return answer.json()
+        found = await http.get(
+            "/caseload", params={"view": "all", "kind": kind, "q": nino}, headers=bearer
+        )
+        found.raise_for_status()
+        items = found.json()["items"]
+        if not items:
+            return None
+        case = await http.get(f"/cases/{items[0]['case_id']}", headers=bearer)
+    case.raise_for_status()
+    return case.json()
 
 
 async def test_a_person_reads_their_award_its_reasons_and_earlier_decisions(
@@ -77,19 +87,16 @@ async def test_a_person_asks_for_a_reconsideration_and_it_reaches_the_assessors(
     page = await journey.click("Send request")
     assert await journey.heading() == "Request sent" and page.url.endswith("/sent")
 
-    queued = await eventually(
-        lambda: _queued(platform, person["decision"]["decision_id"]), timeout=10
+    case = await eventually(
+        lambda: assessors_work(platform, "TC200002B", "reconsideration"), timeout=10
     )
+    [queued] = case["reconsiderations"]
+    assert queued["decision_id"] == person["decision"]["decision_id"]
     assert queued["reason"] == "I cannot prepare food at all"
     assert queued["evidence"] == "A letter from my GP"
     assert queued["requested_by"] == "urn:fdc:carebenefit.dev:2025:test-reconsider"
     await journey.goto("/award")
     assert "You asked us to look again" in await journey.text("#reconsideration-pending")
-
-
-async def _queued(platform, decision_id: str) -> dict | None:
-    asked = (await queue(platform))["reconsiderations"]
-    return next((r for r in asked if r["decision_id"] == decision_id), None)
 
 
 async def test_a_person_reports_a_change_for_an_assessor_to_pick_up(journey, platform) -> None:
@@ -108,16 +115,12 @@ async def test_a_person_reports_a_change_for_an_assessor_to_pick_up(journey, pla
     assert (await journey.title()).startswith("Error: ")
     assert "must be today or in the past" in await journey.text(".govuk-error-summary")
     effective = person["decision"]["effective_date"]
-    year, month, day = effective.split("-")
-    await journey.fill("Day", str(int(day)))
-    await journey.fill("Month", str(int(month)))
-    await journey.fill("Year", year)
+    await journey.fill_date(effective)
     await journey.click("Continue")
     await journey.click("Report the change")
     assert await journey.heading() == "Change reported"
-    changes = (await queue(platform))["changes"]
-    mine = [c for c in changes if c["person_id"] == person["person_id"]]
-    assert [(c["what_changed"], c["changed_on"]) for c in mine] == [
+    case = await assessors_work(platform, "TC200003C", "change")
+    assert [(c["what_changed"], c["changed_on"]) for c in case["changes"]] == [
         ("My daughter moved in to care for me", effective)
     ]
     decision = await get_json(platform.url("assessment"), f"/people/{person['person_id']}/decision")

@@ -52,9 +52,11 @@ async def submit_assessment(
     area_code: str = "E09000033",
     nino: str | None = None,
     date_of_birth: str = "1952-03-27",
+    assessor_id: str = "e2e-assessor",
 ) -> dict[str, Any]:
     """A case, an assessment and its decision for `nino` (random unless given: a test that signs
-    the person in uses the NINO of a provider test account, infra/oidc/test-accounts.json)."""
+    the person in uses the NINO of a provider test account, infra/oidc/test-accounts.json), made
+    by `assessor_id`."""
     nino = nino or random_nino()
     headers = {"X-Correlation-ID": correlation_id}
     async with httpx.AsyncClient(base_url=assessment_url, headers=headers, timeout=30) as http:
@@ -70,12 +72,12 @@ async def submit_assessment(
         case.raise_for_status()
         case_id = case.json()["case_id"]
         recorded = await http.post(
-            f"/cases/{case_id}/assessments", json={"assessor_id": "e2e-assessor", "facts": FACTS}
+            f"/cases/{case_id}/assessments", json={"assessor_id": assessor_id, "facts": FACTS}
         )
         recorded.raise_for_status()
         decision = await http.post(
             f"/cases/{case_id}/assessments/{recorded.json()['assessment_id']}/submit",
-            json={"assessor_id": "e2e-assessor"},
+            json={"assessor_id": assessor_id},
         )
         decision.raise_for_status()
     return {"nino": nino, "person_id": case.json()["person_id"], "decision": decision.json()}

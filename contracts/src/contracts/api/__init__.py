@@ -8,10 +8,10 @@ snapshotted in `contracts/schemas/api/` and checked for breaking changes exactly
 
 from pydantic import BaseModel
 
-from contracts.api import assessment, care_plans, notifications, payments
+from contracts.api import assessment, care_plans, notifications, operations, payments
 
 READ_MODELS: dict[str, type[BaseModel]] = {
     f"{module.SERVICE}.{model.__name__}": model
-    for module in (assessment, payments, care_plans, notifications)
+    for module in (assessment, payments, care_plans, notifications, operations)
     for model in module.READ_MODELS
 }

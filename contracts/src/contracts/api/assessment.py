@@ -159,12 +159,20 @@ class DecisionVersion(CurrentDecision):
     superseded_by: str | None
 
 
+CaseStatus = Literal["open", "decided", "under_reconsideration"]
+WorkKind = Literal["new_claim", "change", "reconsideration", "review", "none"]
+
+
 class CaseSummary(ReadModel):
     case_id: str
     person_id: str
-    status: Literal["open", "decided", "under_reconsideration"]
+    status: CaseStatus
     current_decision_id: str | None
     current_decision_version: int | None
+    version: int | None = Field(
+        None, description="Counts the case's changes; send it back as If-Match to change it"
+    )
+    assigned_to: str | None = Field(None, description="The staff member working on it")
 
 
 class PersonCases(ReadModel):
@@ -178,6 +186,15 @@ class RecordedAssessment(ReadModel):
     facts: dict[str, Any] = Field(description="As recorded (see docs/calculator.md)")
     evidence_notes: str
     submitted: bool
+    section_notes: dict[str, str] = Field(
+        default_factory=dict, description="Evidence notes by part of the task list"
+    )
+    means_source: dict[str, Any] | None = Field(
+        None, description="The Universal Credit figures the means were pre-filled from"
+    )
+    means_changes: dict[str, str] = Field(
+        default_factory=dict, description="A Universal Credit figure changed -> why"
+    )
 
 
 class ReconsiderationView(ReadModel):
@@ -190,10 +207,67 @@ class ReconsiderationView(ReadModel):
     reviewer_id: str | None
     outcome: Literal["changed", "unchanged"] | None
     new_decision_id: str | None
+    reasons: str = Field("", description="The reviewer's reasons for the outcome")
     what_is_wrong: str = Field("", description="What the person says the decision got wrong")
     evidence: str = Field("", description="Evidence the person adds or will send")
     case_id: str | None = None
     person_id: str | None = None
+
+
+class PersonView(ReadModel):
+    person_id: str
+    nino: str
+    full_name: str
+    date_of_birth: date
+    area_code: str = Field(description="ONS local authority code")
+
+
+class AssignmentView(ReadModel):
+    assigned_to: str | None = Field(description="None: back to the unassigned queue")
+    assigned_by: str
+    on: date
+
+
+class UcFiguresView(ReadModel):
+    """What the benefits system assessed for one Universal Credit assessment period."""
+
+    uc_claim_id: str
+    period_start: date
+    period_end: date
+    capital_pence: int
+    earned_income_monthly_pence: int
+    unearned_income_monthly_pence: int
+
+
+class ActivityResultView(ReadModel):
+    """The descriptor that counts for an activity answered so far, and why (reg 7, reg 4)."""
+
+    descriptor: str
+    points: int
+    explanation: list[str]
+
+
+class DraftView(ReadModel):
+    """The assessment in progress on a case, part by part (a task list)."""
+
+    purpose: DecisionKind
+    author: str
+    started_on: date
+    rule_set_id: str = Field(description="The rules its answers are checked against")
+    decision_date: date = Field(description="The day it will be decided for (picks the rules)")
+    facts: dict[str, Any] = Field(description="The calculator's case format, as filled in so far")
+    sections: list[str] = Field(description="Every part the assessment needs, in order")
+    answered: list[str]
+    notes: dict[str, str] = Field(description="Evidence notes by part")
+    uc_figures: UcFiguresView | None
+    prefilled: dict[str, int] = Field(
+        description="Means figure (capital_pence, weekly_income_pence.<type>) -> the value the "
+        "Universal Credit figures give"
+    )
+    means_changes: dict[str, str]
+    effective_date: date | None
+    reconsideration_id: str | None
+    activity_results: dict[str, ActivityResultView]
 
 
 class ReportedChangeView(ReadModel):
@@ -207,7 +281,12 @@ class ReportedChangeView(ReadModel):
     changed_on: date = Field(description="When the person says it changed")
     reported_on: date
     reported_by: str = Field(description="Who reported it (the person, or someone for them)")
-    status: Literal["reported"]
+    status: Literal["reported", "reassessed"] = Field(
+        description="reported: waiting for an assessor; reassessed: a decision took it into account"
+    )
+    new_decision_id: str | None = Field(
+        None, description="The reassessment that took it into account"
+    )
 
 
 class CaseDetail(ReadModel):
@@ -215,6 +294,115 @@ class CaseDetail(ReadModel):
     assessments: list[RecordedAssessment]
     decisions: list[DecisionVersion] = Field(description="Every version, oldest first")
     reconsiderations: list[ReconsiderationView]
+    person: PersonView | None = None
+    assignments: list[AssignmentView] = Field(default_factory=list, description="Oldest first")
+    draft: DraftView | None = None
+    changes: list[ReportedChangeView] = Field(
+        default_factory=list, description="Changes of circumstances reported, oldest first"
+    )
+
+
+class CaseloadItem(ReadModel):
+    case_id: str
+    person: PersonView
+    status: CaseStatus
+    version: int
+    assigned_to: str | None
+    opened_on: date
+    work: WorkKind = Field(description="The most pressing work on the case")
+    due_on: date | None
+    overdue: bool
+    due_soon: bool = Field(description="Due within a week")
+    asked: str | None = Field(
+        None, description="What the person said: their reasons, or what changed (their work)"
+    )
+    draft_purpose: DecisionKind | None = Field(description="An assessment in progress, for what")
+
+
+class CaseAssignment(ReadModel):
+    """GET /cases/{case_id}/assignment: who is on the case (nothing about the person), to know
+    before reading the record whether a purpose must be given."""
+
+    case_id: str
+    assigned_to: str | None
+    version: int
+
+
+class Caseload(ReadModel):
+    """GET /caseload: an assessor's cases, or the unassigned queue, overdue work first."""
+
+    items: list[CaseloadItem]
+    counts_by_status: dict[str, int] = Field(
+        description="Cases by status, over the selection before its status filter"
+    )
+
+
+class DescriptorView(ReadModel):
+    code: str
+    points: int
+    text: str
+
+
+class ActivityView(ReadModel):
+    number: str
+    name: str
+    component: str
+    citation: str
+    descriptors: list[DescriptorView]
+
+
+class CodedTextView(ReadModel):
+    code: str
+    text: str
+    citation: str
+
+
+class OutcomeTestView(ReadModel):
+    outcomes: list[CodedTextView]
+    limbs: list[CodedTextView] = Field(description="The ways an outcome is not achieved")
+    minimum_not_achieved: int
+
+
+class IncomeTypeView(ReadModel):
+    code: str
+    title: str
+    counted: bool
+
+
+class RuleSetSummary(ReadModel):
+    rule_set_id: str
+    title: str
+    effective_from: date
+    status: Literal["in_force", "proposed"]
+    status_note: str | None
+
+
+class RuleSets(ReadModel):
+    """GET /rule-sets: every rule set, oldest first."""
+
+    rule_sets: list[RuleSetSummary]
+
+
+class RuleSetView(RuleSetSummary):
+    """GET /rule-sets/{id}: what an assessor records against (texts, points, codes)."""
+
+    components: list[CodedTextView]
+    activities: list[ActivityView]
+    reliability: list[CodedTextView] = Field(description="SI 2013/377 reg 4(2A) criteria")
+    care_act: OutcomeTestView
+    carer: OutcomeTestView
+    income_types: list[IncomeTypeView]
+    benefit_rates: dict[str, list[str]] = Field(description="Income type -> the rates it has")
+
+
+class GoldenCase(ReadModel):
+    """POST /calculator/golden: a case and its decision in the calculator command's golden-case
+    format (services/assessment/tests/golden), to save and load; nothing is recorded."""
+
+    args: list[str]
+    input: dict[str, Any]
+    exit_code: int
+    output: dict[str, Any]
 
 
 class DecisionHistory(ReadModel):
@@ -228,13 +416,6 @@ class DecisionHistory(ReadModel):
     full_name: str | None = Field(None, description="As recorded when the case was opened")
 
 
-class AssessorQueue(ReadModel):
-    """GET /queue: what assessors must pick up, oldest first."""
-
-    reconsiderations: list[ReconsiderationView] = Field(description="Asked for, not decided")
-    changes: list[ReportedChangeView] = Field(description="Reported, not yet reassessed")
-
-
 class VerifiedPerson(ReadModel):
     """Development sign-in for the portal: the person a NINO and date of birth belong to."""
 
@@ -246,7 +427,11 @@ READ_MODELS: tuple[type[BaseModel], ...] = (
     CaseDetail,
     PersonCases,
     VerifiedPerson,
+    Caseload,
+    CaseAssignment,
+    RuleSets,
+    RuleSetView,
+    GoldenCase,
     DecisionHistory,
-    AssessorQueue,
     ReportedChangeView,
 )

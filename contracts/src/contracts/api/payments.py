@@ -88,6 +88,28 @@ class PersonPayments(ReadModel):
     )
 
 
+class UcPeriodView(ReadModel):
+    """What Universal Credit assessed for one of its assessment periods (monthly amounts)."""
+
+    period_start: date
+    period_end: date
+    capital_pence: int
+    unearned_income_pence: int
+    earned_income_pence: int
+
+
+class UcClaimView(ReadModel):
+    """GET /people/{person_id}/uc-claim: the person's Universal Credit claim, as the benefits
+    system told us, with every period it assessed (oldest first)."""
+
+    person_id: str
+    uc_claim_id: str
+    assessment_period_start_day: int = Field(description="UC Regs reg 21: the same day each month")
+    first_period_start: date
+    closed_on: date | None
+    periods: list[UcPeriodView]
+
+
 class LedgerPosting(ReadModel):
     seq: int
     journal_id: str
@@ -177,6 +199,7 @@ class BankAccountSet(ReadModel):
 
 READ_MODELS: tuple[type[BaseModel], ...] = (
     PersonPayments,
+    UcClaimView,
     PersonLedger,
     PaymentRun,
     Reconciliation,

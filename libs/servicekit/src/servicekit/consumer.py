@@ -59,6 +59,7 @@ from opentelemetry.sdk.trace import TracerProvider
 from servicekit import offsets, telemetry
 from servicekit.context import caused_by
 from servicekit.deadletter import DeadLetter, DeadLetters
+from servicekit.deliveries import Deliveries
 from servicekit.faults import describe, is_infrastructure
 from servicekit.skipped import SkippedEvents
 from servicekit.supervision import Backoff, TaskHealth
@@ -111,8 +112,10 @@ class EventConsumer:
         batch_size: int = 200,
         poll_ms: int = 20,
         tracer_provider: TracerProvider | None = None,
+        deliveries: Deliveries | None = None,
     ) -> None:
         self.name = name
+        self.deliveries = deliveries or Deliveries(name, None)
         self._deps = deps
         self._unprocessable = (Unprocessable, *unprocessable)
         self._handlers, self._uow_factory, self._dead_letters = handlers, uow_factory, dead_letters
@@ -156,6 +159,11 @@ class EventConsumer:
             subscriber(self._batch_handler(in_flight))
             self._subscribers.append(subscriber)
             self.in_flight.append(in_flight)
+
+    @property
+    def subscribers(self) -> list[Any]:
+        """FastStream's subscribers, one per worker (each with its aiokafka `consumer`)."""
+        return list(self._subscribers)
 
     def assignment(self) -> list[set[Any]]:
         """The partitions each worker holds now (empty before it has joined the group)."""
@@ -223,7 +231,7 @@ class EventConsumer:
                 await self.apply(delivery.event, delivery.record)
             return
         try:
-            await self.until_infrastructure_is_back(lambda: self._apply_together(handled))
+            fresh = await self.until_infrastructure_is_back(lambda: self._apply_together(handled))
         except HandlerFailed as failed:
             await self._apply_around(handled, failed)
         except Exception as exc:
@@ -235,6 +243,9 @@ class EventConsumer:
             )  # fmt: skip
             for delivery in handled:
                 await self.apply(delivery.event, delivery.record)
+        else:
+            for delivery, first in zip(handled, fresh, strict=True):
+                await self._delivered(delivery, first)
 
     async def _apply_around(self, batch: Sequence[Delivery], failed: HandlerFailed) -> None:
         """The batch without the failing event and the later events about the same person;
@@ -263,14 +274,16 @@ class EventConsumer:
         while True:
             if failed is None:
                 try:
-                    await self.until_infrastructure_is_back(
+                    fresh = await self.until_infrastructure_is_back(
                         lambda: self._apply_once(handler, delivery)
                     )
-                    return
                 except Exception as exc:
                     if is_infrastructure(exc):
                         raise  # waited long enough (or stopping): rewind, read again later
                     failed = exc
+                else:
+                    await self._delivered(delivery, fresh)
+                    return
             attempt += 1
             if isinstance(failed, self._unprocessable) or attempt >= self._max_attempts:
                 await self._dead_letter(record, event, failed, attempt)
@@ -323,7 +336,13 @@ class EventConsumer:
         while not self.stopping and (left := until - time.monotonic()) > 0:
             await asyncio.sleep(min(left, 0.25))
 
-    async def _apply_together(self, batch: Sequence[Delivery]) -> None:
+    async def _delivered(self, delivery: Delivery, fresh: bool) -> None:
+        """Counted for operations (servicekit.deliveries) once the event's work committed."""
+        note = self.deliveries.applied if fresh else self.deliveries.duplicate
+        await self.until_infrastructure_is_back(lambda: note(delivery.record, delivery.event))
+
+    async def _apply_together(self, batch: Sequence[Delivery]) -> list[bool]:
+        """Whether each event was applied now (False: the inbox had it already)."""
         async with self._uow_factory() as uow:
             fresh = await uow.first_times(self.name, [d.event for d in batch])
             deps = self._deps()
@@ -338,23 +357,27 @@ class EventConsumer:
                         raise
                     raise HandlerFailed(index, exc) from exc
             await uow.commit()
+        return fresh
 
-    async def _apply_once(self, handler: Handler, delivery: Delivery) -> None:
+    async def _apply_once(self, handler: Handler, delivery: Delivery) -> bool:
+        """True when applied now; False when the inbox had it (a redelivery changes nothing)."""
         async with self._uow_factory() as uow:
             if not await uow.first_time(self.name, delivery.event):
-                return  # already applied: a redelivery changes nothing
+                return False
             await self._handle(handler, delivery, uow, self._deps())
             await uow.commit()
+        return True
 
     async def _handle(
         self, handler: Handler, delivery: Delivery, uow: UnitOfWork, deps: Any
     ) -> None:
         """The handler, then the mapping of what it tracked, inside the event's causation and
         its own span (a child of the producer's, so one trace follows the flow)."""
-        event = delivery.event
+        event, started = delivery.event, time.monotonic()
         with (
             caused_by(event.id, event.correlationid),
             telemetry.consumer_span(self._tracer, self.name, event, delivery.record),
         ):
             await handler(event, uow, deps)
             uow.map_tracked()
+        self.deliveries.handled(event, time.monotonic() - started)

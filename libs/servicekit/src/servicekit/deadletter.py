@@ -1,15 +1,16 @@
 """Dead letters: the original bytes plus why they could not be processed, on `<consumer>.dlq`."""
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
 from typing import Any
 
 import asyncpg
 from contracts.topics import dead_letter
 from faststream.kafka import KafkaBroker
 
+from servicekit.deliveries import Deliveries
 from servicekit.redaction import redact
+from servicekit.replay import Replay, replay_of
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,10 @@ class DeadLetter:
     attempts: int
     event_id: str | None = None
     event_type: str | None = None
+    replay: Replay | None = None
+    """The replay this delivery came from (servicekit.replay); None for a first delivery."""
+    replay_of: int | None = None
+    """The dead letter it was replayed from, when it was replayed for this consumer."""
 
     @classmethod
     def of(cls, record: Any, exc: Exception, attempts: int, event: Any = None) -> "DeadLetter":
@@ -42,6 +47,18 @@ class DeadLetter:
             attempts=attempts,
             event_id=getattr(event, "id", None),
             event_type=getattr(event, "type", None),
+            replay=replay_of(record),
+        )
+
+    def counted_for(self, consumer: str) -> "DeadLetter":
+        """A replay's dead letter, for the consumer it was replayed for, counts every attempt
+        the event has had and names the dead letter it was replayed from."""
+        if self.replay is None or self.replay.consumer != consumer:
+            return self
+        return replace(
+            self,
+            attempts=self.attempts + self.replay.prior_attempts,
+            replay_of=self.replay.dead_letter_id,
         )
 
     def kafka_headers(self, consumer: str) -> dict[str, str]:
@@ -61,56 +78,74 @@ class DeadLetters:
     """The dead-letter topic and the `dead_letters` table, written as one idempotent pair.
 
     The row comes first, keyed by the original (consumer, topic, partition, offset) and pending;
-    then the record is published (waiting for the ack); then the row is marked published. The
-    consumer commits the offset only after all three, so a crash anywhere in between redelivers
-    the message and `send` finishes whatever is missing: the row is never written twice, and no
-    topic record exists without its row (a crash after publishing and before marking can publish
-    the record a second time, with the same original coordinates in its headers).
+    then the record is published (waiting for the ack); then the row is marked published, with
+    where the record is on the topic. The consumer commits the offset only after all three, so
+    a crash anywhere in between redelivers the message and `send` finishes whatever is missing:
+    the row is never written twice, and no topic record exists without its row (a crash after
+    publishing and before marking can publish the record a second time, with the same original
+    coordinates in its headers).
     """
 
-    def __init__(self, consumer: str, broker: KafkaBroker, pool: asyncpg.Pool | None) -> None:
+    def __init__(
+        self,
+        consumer: str,
+        broker: KafkaBroker,
+        pool: asyncpg.Pool | None,
+        deliveries: Deliveries | None = None,
+    ) -> None:
         self.consumer, self.topic = consumer, dead_letter(consumer).name
         self._broker, self._pool = broker, pool
+        self._deliveries = deliveries or Deliveries(consumer, pool)
 
     async def send(self, letter: DeadLetter) -> None:
+        letter = letter.counted_for(self.consumer)
         log.error(
             "%s: dead-lettering %s[%d]@%d (%s, event %s)", self.consumer, letter.topic,
             letter.partition, letter.offset, letter.error_class, letter.event_id,
         )  # fmt: skip
-        if self._pool is not None and await self._record(letter) is not None:
-            return  # already on the topic: a redelivery after a crash before the offset commit
-        await self._broker.publish(
-            letter.value, self.topic, key=letter.key, headers=letter.kafka_headers(self.consumer)
-        )
-        if self._pool is not None:
-            await self._pool.execute(
-                "UPDATE dead_letters SET published_at = now() WHERE consumer = $1 AND topic = $2"
-                ' AND partition = $3 AND "offset" = $4',
-                self.consumer, letter.topic, letter.partition, letter.offset,
-            )  # fmt: skip
+        row = await self._record(letter) if self._pool is not None else None
+        if row is None or row["published_at"] is None:
+            headers = letter.kafka_headers(self.consumer)
+            sent = await self._broker.publish(
+                letter.value, self.topic, key=letter.key, headers=headers
+            )
+            if row is not None:
+                await self._pool.execute(  # type: ignore[union-attr]
+                    "UPDATE dead_letters SET published_at = now(), dlq_partition = $2,"
+                    " dlq_offset = $3 WHERE id = $1",
+                    row["id"], getattr(sent, "partition", None), getattr(sent, "offset", None),
+                )  # fmt: skip
+        # else: already on the topic (a redelivery after a crash before the offset commit)
+        await self._deliveries.dead_lettered(letter, row["id"] if row is not None else 0)
 
-    async def _record(self, letter: DeadLetter) -> datetime | None:
-        """Insert the pending row unless it exists; when it was published already, when."""
-        return await self._pool.fetchval(  # type: ignore[union-attr]
+    async def _record(self, letter: DeadLetter) -> asyncpg.Record:
+        """The row (inserted now unless it exists): its id, and when it was published."""
+        return await self._pool.fetchrow(  # type: ignore[union-attr]
             "WITH new AS (INSERT INTO dead_letters (consumer, topic, partition, \"offset\","
-            " event_id, event_type, error_class, reason, attempts)"
-            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT DO NOTHING"
-            " RETURNING published_at)"
-            " SELECT published_at FROM new UNION ALL SELECT published_at FROM dead_letters"
+            " event_id, event_type, error_class, reason, attempts, replay_id, replay_of)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING"
+            " RETURNING id, published_at)"
+            " SELECT id, published_at FROM new UNION ALL SELECT id, published_at FROM dead_letters"
             ' WHERE consumer = $1 AND topic = $2 AND partition = $3 AND "offset" = $4 LIMIT 1',
             self.consumer, letter.topic, letter.partition, letter.offset, letter.event_id,
             letter.event_type, letter.error_class, letter.reason, letter.attempts,
+            letter.replay.id if letter.replay else None, letter.replay_of,
         )  # fmt: skip
 
 
 async def dead_letter_summary(pool: asyncpg.Pool) -> dict[str, Any]:
     row = await pool.fetchrow(
-        "SELECT count(*) AS count, count(*) FILTER (WHERE published_at IS NULL) AS pending"
-        " FROM dead_letters"
+        "SELECT count(*) AS count, count(*) FILTER (WHERE published_at IS NULL) AS pending,"
+        " count(*) FILTER (WHERE resolution IS NULL) AS open FROM dead_letters"
     )
     recent = await pool.fetch(
         'SELECT consumer, error_class, reason, topic, partition, "offset", event_id,'
         " event_type, attempts, dead_lettered_at, published_at FROM dead_letters"
         " ORDER BY id DESC LIMIT 50"
     )
-    return {"count": row["count"], "pending": row["pending"], "recent": [dict(r) for r in recent]}
+    return {
+        "count": row["count"],
+        "pending": row["pending"],
+        "open": row["open"],
+        "recent": [dict(r) for r in recent],
+    }

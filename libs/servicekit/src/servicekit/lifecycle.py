@@ -15,6 +15,7 @@ from contracts.registry import is_registered
 
 from servicekit.consumer import EventConsumer
 from servicekit.deadletter import DeadLetters
+from servicekit.deliveries import Deliveries
 from servicekit.faults import describe, is_infrastructure
 from servicekit.outbox import OutboxRelay
 from servicekit.publishing import kafka_publisher
@@ -32,11 +33,12 @@ def build_consumer(definition: Any, runtime: Any) -> EventConsumer:
     unbound = [topic for topic in definition.consumes if not is_registered(topic)]
     if unbound:  # the registry binds each event type to its topic and producer: check them all
         raise ValueError(f"{definition.name} consumes topics the registry does not know: {unbound}")
+    deliveries = Deliveries(definition.name, runtime.pool, runtime.metrics)
     consumer = EventConsumer(
         definition.name,
         definition.handlers,
         runtime.uow,
-        DeadLetters(definition.name, runtime.broker, runtime.pool),
+        DeadLetters(definition.name, runtime.broker, runtime.pool, deliveries),
         deps=lambda: runtime.deps,
         unprocessable=definition.unprocessable,
         max_attempts=settings.consumer_max_attempts,
@@ -48,6 +50,7 @@ def build_consumer(definition: Any, runtime: Any) -> EventConsumer:
         batch_size=settings.consumer_batch_size,
         poll_ms=settings.consumer_poll_ms,
         tracer_provider=runtime.tracer_provider,
+        deliveries=deliveries,
     )
     instance = settings.consumer_instance_id
     if instance:  # a new topic list never takes over an old member's assignment
@@ -63,7 +66,7 @@ def start_tasks(definition: Any, runtime: Any) -> None:
     if settings.relay_enabled:
         runtime.relay = OutboxRelay(
             runtime.pool,
-            kafka_publisher(runtime.broker),
+            kafka_publisher(runtime.broker, runtime.metrics),
             lock_key=zlib.crc32(definition.name.encode()),
             batch_size=settings.relay_batch_size,
             poll_interval=settings.relay_poll_interval_ms / 1000,

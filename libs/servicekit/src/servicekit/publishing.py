@@ -8,10 +8,13 @@ from faststream.kafka import KafkaBroker
 from opentelemetry import context as otel_context
 
 from servicekit import telemetry
+from servicekit.metrics import ServiceMetrics
 from servicekit.outbox import OutboxRecord
 
 
-def kafka_publisher(broker: KafkaBroker) -> Callable[[list[OutboxRecord]], Awaitable[None]]:
+def kafka_publisher(
+    broker: KafkaBroker, metrics: ServiceMetrics | None = None
+) -> Callable[[list[OutboxRecord]], Awaitable[None]]:
     """Send a batch in order without waiting per message, then wait for every ack."""
 
     async def publish(records: list[OutboxRecord]) -> None:
@@ -34,5 +37,8 @@ def kafka_publisher(broker: KafkaBroker) -> Callable[[list[OutboxRecord]], Await
                 if token is not None:
                     otel_context.detach(token)
         await asyncio.gather(*acks)
+        if metrics is not None:
+            for record in records:
+                metrics.sent.labels(record.topic).inc()
 
     return publish

@@ -12,7 +12,7 @@ from typing import Any
 
 import asyncpg
 from contracts.envelope import Envelope
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
@@ -23,10 +23,13 @@ from servicekit.consumer import EventConsumer, Handler
 from servicekit.health import health_router, readiness_checks
 from servicekit.http import CorrelationMiddleware, install_error_handlers
 from servicekit.lifecycle import EXIT_FOR_RESTART
+from servicekit.metrics import CONTENT_TYPE, ServiceMetrics, refresh_kit_figures
+from servicekit.ops_api import ops_router
 from servicekit.outbox import OutboxRelay
 from servicekit.publishing import kafka_publisher
 from servicekit.redaction import install_log_redaction
 from servicekit.settings import ServiceSettings
+from servicekit.stuck import StuckList
 from servicekit.supervision import Supervisor
 from servicekit.uow import AsyncpgUnitOfWork, UnitOfWork
 
@@ -57,6 +60,8 @@ class ServiceDefinition:
     """Domain error classes -> HTTP status; only entrypoints know these (see servicekit.http)."""
     unprocessable: tuple[type[Exception], ...] = ()
     """Domain errors that mean an event can never be applied: dead-lettered at once."""
+    stuck: Sequence[StuckList] = ()
+    """The service's stuck-case lists for national operations (servicekit.stuck)."""
     make_deps: Callable[["Runtime"], Any] | None = None
     """Builds the service's dependencies once the pool exists; event handlers receive them as
     their third argument and routes through `deps_of(request)`."""
@@ -75,6 +80,7 @@ class Runtime:
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     deps: Any = None
     supervisor: Supervisor = field(default_factory=Supervisor)
+    metrics: ServiceMetrics = field(default_factory=ServiceMetrics)
     exit_code: int = 0
 
     def uow(self) -> UnitOfWork:
@@ -131,9 +137,28 @@ def create_service_app(
         setattr(app.state, key, value)
     install_error_handlers(app, definition.error_statuses)
     app.include_router(health_router(runtime_of))
+    app.include_router(ops_router(runtime_of, OPERATORS, definition.stuck))
+    app.include_router(metrics_router(runtime))
     for router in definition.routers:
         app.include_router(router)
     return OpenTelemetryMiddleware(CorrelationMiddleware(app), tracer_provider=provider)
+
+
+OPERATORS: list[Any] = []
+"""The access policy of the kit's operations routes (national operations only): services do
+not check tokens yet; the `access` work declares it there (servicekit.auth)."""
+
+
+def metrics_router(runtime: Runtime) -> APIRouter:
+    """GET /metrics: the kit's figures (servicekit.metrics) and the service's own."""
+    router = APIRouter(tags=["operations"])
+    runtime.metrics.on_scrape(lambda: refresh_kit_figures(runtime))
+
+    @router.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(await runtime.metrics.exposition(), media_type=CONTENT_TYPE)
+
+    return router
 
 
 def _lifespan(definition: ServiceDefinition, runtime: Runtime):

@@ -15,11 +15,21 @@ from servicekit.crypto import bring_all_up_to_date
 from servicekit.redaction import install_log_redaction
 from servicekit.service import ServiceDefinition, create_service_app
 
+from assessment.adapters import stuck
 from assessment.adapters.repository import AsyncpgAssessmentUnitOfWork
 from assessment.adapters.rulesets import load_rulebook
 from assessment.adapters.sealed import SEALED
 from assessment.config import AssessmentSettings
-from assessment.entrypoints import errors, http, people, reads, uprating
+from assessment.entrypoints import (
+    caseload,
+    drafts,
+    errors,
+    http,
+    people,
+    reads,
+    rulesets,
+    uprating,
+)
 from assessment.entrypoints.dependencies import Dependencies
 from assessment.service_layer.uprating import Uprating
 
@@ -35,10 +45,18 @@ def create_app(settings: AssessmentSettings | None = None, clock: Clock = date.t
         name="assessment",
         title="Care Benefit — assessment",
         migrations=MIGRATIONS,
+        stuck=stuck.STUCK,
         # NINOs left in plaintext by migration 0004 sealed and hashed; old keys re-wrapped.
         startup=[lambda runtime: bring_all_up_to_date(runtime.pool, SEALED, sealer)],
         make_uow=lambda pool: AsyncpgAssessmentUnitOfWork(pool, sealer),
-        routers=[http.router, reads.router, people.router],
+        routers=[
+            http.router,
+            reads.router,
+            people.router,
+            caseload.router,
+            drafts.router,
+            rulesets.router,
+        ],
         error_statuses=errors.HTTP_STATUS,
         unprocessable=errors.UNPROCESSABLE,
         make_deps=lambda runtime: Dependencies(uow=runtime.uow, today=clock, rulebook=rulebook),

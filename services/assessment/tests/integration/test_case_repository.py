@@ -11,12 +11,16 @@ from assessment.adapters.rulesets import load_rulebook
 from assessment.domain import (
     AssessmentRecord,
     Case,
+    CaseChanged,
     DecisionRecord,
     NotFound,
     Person,
     Reconsideration,
     ReportedChange,
 )
+from assessment.domain.caseload import CaseloadQuery
+from assessment.domain.draft import UcFigures
+from assessment.domain.records import Assignment
 from assessment.main import MIGRATIONS
 from contracts.assessment import v1
 from servicekit import db
@@ -137,29 +141,43 @@ async def test_a_case_is_read_back_as_it_was_saved_through_supersession(make_uow
         assert await uow.people.by_nino("JT123456C") == ADA
 
 
-async def test_reported_changes_and_open_reconsiderations_are_the_assessors_queue(
+async def test_what_people_ask_for_is_work_in_the_caseload_until_it_is_dealt_with(
     make_uow,
 ) -> None:
     asked = Reconsideration("R1", "C1", "D1", "P1", DAY, "why", "sub-1", what_is_wrong="cooking")
-    moved = ReportedChange("X1", "C1", "P1", "D1", "I moved", DAY, DAY, "sub-1")
+    moved = ReportedChange("X1", "C1", "P1", "D1", "I moved", DAY, date(2025, 6, 5), "sub-1")
     async with make_uow() as uow:
         await uow.people.add(ADA)
-        await uow.cases.add(Case("C1", ADA, "decided", [ASSESSED], [decision(1)]))
+        await uow.cases.add(Case("C1", ADA, "decided", [ASSESSED], [decision(1)], opened_on=DAY))
         await uow.commit()
+
+    async def entry():
+        async with make_uow() as uow:
+            [found] = await uow.cases.caseload_entries(CaseloadQuery())
+            return found
+
     async with make_uow() as uow:
         case = await uow.cases.get("C1", lock=True)
         case.reconsiderations, case.reported_changes = [asked], [moved]
+        case.status = "under_reconsideration"
         await uow.cases.save(case)
         await uow.commit()
+    found = await entry()
+    assert (found.reconsideration_requested_on, found.reconsideration_reason) == (DAY, "why")
+    assert (found.change_reported_on, found.change_reported) == (moved.reported_on, "I moved")
     async with make_uow() as uow:
-        assert await uow.cases.open_work() == ([asked], [moved])
-        assert (await uow.cases.get("C1")).reported_changes == [moved]
         case = await uow.cases.get("C1", lock=True)
+        assert (case.reconsiderations, case.reported_changes) == ([asked], [moved])
         case.reconsiderations = [replace(asked, status="decided", new_decision_id="D1")]
+        case.reported_changes = [replace(moved, status="reassessed", new_decision_id="D1")]
+        case.status = "decided"
         await uow.cases.save(case)
         await uow.commit()
+    found = await entry()
+    assert (found.reconsideration_requested_on, found.change_reported_on) == (None, None)
     async with make_uow() as uow:
-        assert await uow.cases.open_work() == ([], [moved])
+        [reassessed] = (await uow.cases.get("C1")).reported_changes
+    assert (reassessed.status, reassessed.new_decision_id) == ("reassessed", "D1")
 
 
 async def test_what_is_not_there_is_not_found_naming_the_id(make_uow) -> None:
@@ -207,3 +225,96 @@ async def test_uncommitted_changes_are_rolled_back(make_uow) -> None:
         assert await uow.people.by_nino(ADA.nino) is None
         with pytest.raises(NotFound):
             await uow.cases.get("C1")
+
+
+async def _ada_with_case(make_uow, case: Case) -> None:
+    async with make_uow() as uow:
+        await uow.people.add(ADA)
+        await uow.cases.add(case)
+        await uow.commit()
+
+
+async def test_each_change_counts_a_version_and_a_stale_save_is_refused(make_uow) -> None:
+    await _ada_with_case(make_uow, Case("C1", ADA, "open", opened_on=DAY))
+    async with make_uow() as uow:
+        case = await uow.cases.get("C1", lock=True)
+        assert (case.version, case.opened_on, case.assigned_to) == (1, DAY, None)
+        case.assign("as-1", "as-2", DAY)
+        await uow.cases.save(case)
+        await uow.cases.save(case)  # nothing more changed: no more versions
+        await uow.commit()
+    async with make_uow() as first:
+        stale = await first.cases.get("C1")  # read, not locked: another change gets in first
+        async with make_uow() as second:
+            taken = await second.cases.get("C1")
+            taken.assign("as-3", "as-3", DAY)
+            await second.cases.save(taken)
+            await second.commit()
+        assert taken.version == 3
+        stale.assign(None, "as-1", DAY)
+        with pytest.raises(CaseChanged):
+            await first.cases.save(stale)
+    async with make_uow() as uow:
+        case = await uow.cases.get("C1")
+        assert (case.version, case.assigned_to) == (3, "as-3")
+        assert case.assignments == [
+            Assignment("as-1", "as-2", DAY),
+            Assignment("as-3", "as-3", DAY),
+        ]
+
+
+UC = UcFigures("UC-1", date(2025, 5, 6), date(2025, 6, 5), 120_000, 0, 43_300)
+
+
+async def test_a_draft_is_kept_section_by_section_and_gone_once_submitted(make_uow) -> None:
+    rulebook = load_rulebook()
+    await _ada_with_case(make_uow, Case("C1", ADA, "open", opened_on=DAY))
+    means = {**ELIGIBLE_FACTS["means"], "capital_pence": 120_000}
+    means["weekly_income_pence"] = {**means["weekly_income_pence"], "other": 9992}
+    async with make_uow() as uow:
+        case = await uow.cases.get("C1", lock=True)
+        case.start_draft("new_claim", "as-1", DAY)
+        for section, value in ELIGIBLE_FACTS["descriptors"].items():
+            case.save_draft_section(section, value, f"note {section}", rulebook, DAY)
+        case.save_draft_section("care_act", ELIGIBLE_FACTS["care_act"], "", rulebook, DAY)
+        case.save_draft_section("carer", None, "no unpaid carer", rulebook, DAY)
+        case.save_draft_section("means", means, "", rulebook, DAY, uc_figures=UC)
+        await uow.cases.save(case)
+        await uow.commit()
+    async with make_uow() as uow:
+        case = await uow.cases.get("C1", lock=True)
+        assert case.draft is not None and case.draft.missing() == []
+        assert (case.draft.uc_figures, case.draft.notes["carer"]) == (UC, "no unpaid carer")
+        assert case.draft.facts == {**ELIGIBLE_FACTS, "means": means}
+        case.submit_draft("as-1", rulebook, DAY)
+        await uow.cases.save(case)
+        await uow.commit()
+    async with make_uow() as uow:
+        case = await uow.cases.get("C1")
+        [assessed] = case.assessments
+        assert case.draft is None and case.status == "decided"
+        assert assessed.means_source == UC.to_dict() and assessed.section_notes["1"] == "note 1"
+
+
+async def test_the_caseload_reads_cases_by_assignment_area_and_search(make_uow) -> None:
+    bea = Person("P2", "JT654321A", "Bea Kowalski", date(1950, 1, 1), "E08000025")
+    async with make_uow() as uow:
+        await uow.people.add(ADA)
+        await uow.people.add(bea)
+        await uow.cases.add(Case("C1", ADA, "open", opened_on=DAY, assigned_to="as-1"))
+        await uow.cases.add(Case("C2", bea, "open", opened_on=DAY))
+        await uow.commit()
+
+    async def ids(**query) -> list[str]:
+        async with make_uow() as uow:
+            return [e.case_id for e in await uow.cases.caseload_entries(CaseloadQuery(**query))]
+
+    assert await ids(assigned_to="as-1") == ["C1"]
+    assert await ids(unassigned=True) == ["C2"]
+    assert await ids(area_code="E08000025") == ["C2"]
+    assert await ids(search="jt 65 43 21 a") == ["C2"]
+    assert await ids(search="kowal") == ["C2"]
+    assert await ids(search="100%") == []
+    async with make_uow() as uow:
+        [entry] = await uow.cases.caseload_entries(CaseloadQuery(search="Ada"))
+    assert (entry.person, entry.status, entry.version, entry.opened_on) == (ADA, "open", 1, DAY)

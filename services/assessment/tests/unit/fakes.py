@@ -7,18 +7,21 @@ tests/integration/test_case_repository.py runs one suite over these and the Post
 """
 
 import copy
+from dataclasses import replace
+from datetime import date
 from itertools import count
 
 from assessment.adapters.outbound import outbound
 from assessment.domain import (
     AssessmentRecord,
     Case,
+    CaseChanged,
     DecisionRecord,
     NotFound,
     Person,
     Reconsideration,
-    ReportedChange,
 )
+from assessment.domain.caseload import CaseloadEntry, CaseloadQuery
 from servicekit.testing import FakeUnitOfWork
 
 
@@ -79,18 +82,26 @@ class FakeCaseRepository:
         ]
         return max(live, key=lambda d: (d.decided_on, self._order[d.decision_id]), default=None)
 
-    async def open_work(self) -> tuple[list[Reconsideration], list[ReportedChange]]:
-        cases = list(self.cases.values())
-        asked = [r for c in cases for r in c.reconsiderations if r.status == "requested"]
-        changes = [x for c in cases for x in c.reported_changes if x.status == "reported"]
-        return copy.deepcopy(asked), copy.deepcopy(changes)
+    async def caseload_entries(self, query: CaseloadQuery) -> list[CaseloadEntry]:
+        picked = [c for c in self.cases.values() if _picks(query, c)]
+        return [_entry(c) for c in sorted(picked, key=lambda c: (c.opened_on, c.case_id))]
 
     async def add(self, case: Case) -> None:
         assert case.case_id not in self.cases, "case ids are unique"
+        case.opened_on, case.version = case.opened_on or date.today(), 1
         await self.save(case)
 
     async def save(self, case: Case) -> None:
+        """As the database: one more version when anything changed, refused if another save
+        counted one meanwhile."""
         self._uow.track(case)
+        stored = self.cases.get(case.case_id)
+        if stored is not None and _state(stored) == _state(case):
+            return
+        if stored is not None:
+            if stored.version != case.version:
+                raise CaseChanged("version", "the case was changed by someone else meanwhile")
+            case.version = stored.version + 1
         versions = [d.version for d in case.decisions]
         assert len(versions) == len(set(versions)), "versions are unique per case"
         live = [d for d in case.decisions if d.status != "superseded"]
@@ -112,14 +123,53 @@ class FakeCaseRepository:
 
 
 def _without_events(case: Case) -> Case:
-    return Case(
-        case.case_id,
-        case.person,
+    return replace(case, events=[])
+
+
+def _state(case: Case) -> tuple:
+    return (
         case.status,
         case.assessments,
         case.decisions,
         case.reconsiderations,
         case.reported_changes,
+        case.assigned_to,
+        case.assignments,
+        case.draft,
+    )
+
+
+def _picks(query: CaseloadQuery, case: Case) -> bool:
+    search = (query.search or "").strip()
+    return (
+        (query.assigned_to is None or case.assigned_to == query.assigned_to)
+        and (not query.unassigned or case.assigned_to is None)
+        and (query.area_code is None or case.person.area_code == query.area_code)
+        and (
+            not search
+            or case.person.nino == search.replace(" ", "").upper()
+            or search.lower() in case.person.full_name.lower()
+        )
+    )
+
+
+def _entry(case: Case) -> CaseloadEntry:
+    asked = [r for r in case.reconsiderations if r.status == "requested"]
+    changed = [x for x in case.reported_changes if x.status == "reported"]
+    in_force = case.in_force
+    return CaseloadEntry(
+        case.case_id,
+        case.person,
+        case.status,
+        case.version,
+        case.assigned_to,
+        case.opened_on,
+        reconsideration_requested_on=asked[0].requested_on if asked else None,
+        change_reported_on=changed[0].reported_on if changed else None,
+        reconsideration_reason=asked[0].reason if asked else None,
+        change_reported=changed[0].what_changed if changed else None,
+        review_date=in_force.review_date if in_force else None,
+        draft_purpose=case.draft.purpose if case.draft else None,
     )
 
 

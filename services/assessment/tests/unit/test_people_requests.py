@@ -1,17 +1,22 @@
 """What a person asks for through the portal, on fakes: a change of circumstances reported (a
-work item, no decision), a reconsideration with what is wrong and the evidence, the queue
-assessors read, and the routes' checks that the token may act for the person."""
+work item, no decision), a reconsideration with what is wrong and the evidence, both becoming
+work in the assessors' caseload, and the routes' checks that the token may act for the person."""
 
 from datetime import date
 from types import SimpleNamespace
 
 import pytest
 from assessment.domain import NotAllowedNow, NotFound, Unacceptable
-from assessment.entrypoints import errors, people
+from assessment.domain.caseload import CaseloadQuery
+from assessment.entrypoints import caseload, errors, people, reads
 from assessment.entrypoints.dependencies import Dependencies
 from assessment.service_layer import changes, queries, reconsideration
-from assessment.service_layer.commands import ReportChange, RequestReconsideration
-from contracts.api.assessment import AssessorQueue, DecisionHistory
+from assessment.service_layer.commands import (
+    RecordChangeOfCircumstances,
+    ReportChange,
+    RequestReconsideration,
+)
+from contracts.api.assessment import CaseDetail, Caseload, DecisionHistory
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
 from servicekit.auth import Principal, install_auth
@@ -19,7 +24,7 @@ from servicekit.http import install_error_handlers
 from servicekit.testing import FixedClock
 
 from .fakes import FakeAssessmentUnitOfWork
-from .scenarios import RULEBOOK, decided_case
+from .scenarios import RULEBOOK, decided_case, facts
 
 DECIDED = date(2025, 6, 2)
 TODAY = date(2025, 6, 20)
@@ -29,6 +34,12 @@ TODAY = date(2025, 6, 20)
 async def uow_and_decision():
     uow = FakeAssessmentUnitOfWork()
     return uow, await decided_case(uow, DECIDED, assessor="as-1")
+
+
+async def work(uow: FakeAssessmentUnitOfWork, kind: str) -> list[str]:
+    """The cases with this kind of work in the caseload."""
+    found = await queries.caseload(CaseloadQuery(kind=kind), uow, TODAY)
+    return [line.entry.case_id for line in found.lines]
 
 
 def report(person_id: str, on: date, text: str = "I moved in with my daughter") -> ReportChange:
@@ -49,8 +60,24 @@ class TestReportChange:
         )
         assert len(uow.published) == published  # no decision, no event
         assert uow.cases.decisions[decision.decision_id].status == "current"
-        _, queued = await queries.open_work(uow)
-        assert [x.change_id for x in queued] == [change.change_id]
+        assert await work(uow, "change") == [decision.case_id]
+
+    async def test_the_reassessment_takes_every_change_reported_into_account(
+        self, uow_and_decision
+    ) -> None:
+        uow, decision = uow_and_decision
+        first = await changes.report_change(report(decision.person_id, TODAY), uow, TODAY)
+        second = await changes.report_change(report(decision.person_id, TODAY, "Moved"), uow, TODAY)
+        recorded = RecordChangeOfCircumstances(
+            decision.case_id, "as-2", facts(**{"1": "1f"}), DECIDED
+        )
+        reassessed = await changes.record_change_of_circumstances(recorded, uow, RULEBOOK, TODAY)
+        case = await queries.case(decision.case_id, uow)
+        assert [(x.change_id, x.status, x.new_decision_id) for x in case.reported_changes] == [
+            (first.change_id, "reassessed", reassessed.decision_id),
+            (second.change_id, "reassessed", reassessed.decision_id),
+        ]
+        assert await work(uow, "change") == []
 
     @pytest.mark.parametrize(
         ("on", "text", "field", "words"),
@@ -68,7 +95,7 @@ class TestReportChange:
         with pytest.raises(Unacceptable) as refused:
             await changes.report_change(report(decision.person_id, on, text), uow, TODAY)
         assert refused.value.field == field and words in refused.value.message
-        assert (await queries.open_work(uow))[1] == []
+        assert await work(uow, "change") == []
 
     async def test_someone_with_no_decision_cannot_report_a_change(self) -> None:
         with pytest.raises(NotFound):
@@ -96,9 +123,7 @@ class TestPersonReconsideration:
             "Cooking was scored as managed",
             "A letter from my GP",
         )
-        assert [r.reconsideration_id for r in (await queries.open_work(uow))[0]] == [
-            asked.reconsideration_id
-        ]
+        assert await work(uow, "reconsideration") == [decision.case_id]
 
     async def test_a_decision_of_someone_else_is_not_found(self, uow_and_decision) -> None:
         uow, decision = uow_and_decision
@@ -151,7 +176,8 @@ async def api(uow_and_decision):
         ),
     )
     install_error_handlers(app, errors.HTTP_STATUS)
-    app.include_router(people.router)
+    for module in (people, caseload, reads):
+        app.include_router(module.router)
     async with AsyncClient(transport=ASGITransport(app), base_url="http://t") as client:
         client.decision = decision
         yield client
@@ -161,16 +187,20 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-async def test_a_person_reports_a_change_and_an_assessor_sees_it_queued(api) -> None:
+async def test_a_person_reports_a_change_and_it_is_work_in_the_assessors_caseload(api) -> None:
     pid = api.decision.person_id
     body = {"what_changed": "I moved house", "changed_on": "2025-06-10"}
     reported = await api.post(f"/people/{pid}/changes", json=body, headers=bearer("mine"))
     assert reported.status_code == 201, reported.text
     assert reported.json()["reported_by"] == "urn:sub:" + pid
-    queue = AssessorQueue.model_validate(
-        (await api.get("/queue", headers=bearer("assessor"))).json()
+    queue = Caseload.model_validate(
+        (await api.get("/caseload?view=unassigned", headers=bearer("assessor"))).json()
     )
-    assert [c.change_id for c in queue.changes] == [reported.json()["change_id"]]
+    assert [(i.case_id, i.work) for i in queue.items] == [(api.decision.case_id, "change")]
+    case = CaseDetail.model_validate(
+        (await api.get(f"/cases/{api.decision.case_id}", headers=bearer("assessor"))).json()
+    )
+    assert [c.change_id for c in case.changes] == [reported.json()["change_id"]]
     history = DecisionHistory.model_validate(
         (await api.get(f"/people/{pid}/decisions", headers=bearer("mine"))).json()
     )
@@ -178,7 +208,7 @@ async def test_a_person_reports_a_change_and_an_assessor_sees_it_queued(api) -> 
     assert [d.decision_id for d in history.decisions] == [api.decision.decision_id]
 
 
-async def test_a_person_cannot_act_for_someone_else_or_read_the_queue(api) -> None:
+async def test_a_person_cannot_act_for_someone_else_or_read_the_caseload(api) -> None:
     pid = api.decision.person_id
     body = {"what_changed": "I moved house", "changed_on": "2025-06-10"}
     assert (
@@ -186,7 +216,7 @@ async def test_a_person_cannot_act_for_someone_else_or_read_the_queue(api) -> No
     ).status_code == 403
     assert (await api.post(f"/people/{pid}/changes", json=body)).status_code == 401
     assert (await api.get(f"/people/{pid}/decisions", headers=bearer("theirs"))).status_code == 403
-    assert (await api.get("/queue", headers=bearer("mine"))).status_code == 403
+    assert (await api.get("/caseload", headers=bearer("mine"))).status_code == 403
 
 
 async def test_a_reconsideration_after_the_deadline_is_refused_naming_the_date(api) -> None:

@@ -8,6 +8,7 @@ from servicekit.auth import validator_from_settings
 from servicekit.service import Runtime, ServiceDefinition, create_service_app
 from starlette.types import ASGIApp
 
+from care_plans.adapters import stuck
 from care_plans.adapters.catalogue import load_catalogue
 from care_plans.adapters.repository import AsyncpgCarePlansUnitOfWork
 from care_plans.config import CarePlansSettings
@@ -32,6 +33,7 @@ def create_app(
         name="care-plans",
         title="Care Benefit — care plans",
         migrations=MIGRATIONS,
+        stuck=stuck.STUCK,
         make_uow=AsyncpgCarePlansUnitOfWork,
         routers=[http.router, ops.router],
         consumes=CONSUMES,

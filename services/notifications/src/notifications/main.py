@@ -8,6 +8,7 @@ from servicekit.auth import validator_from_settings
 from servicekit.service import Runtime, ServiceDefinition, create_service_app
 
 from contracts import topics
+from notifications.adapters import stuck
 from notifications.adapters.metrics import Metrics
 from notifications.adapters.notify import NotifyClient
 from notifications.adapters.repository import NotificationsUnitOfWork
@@ -43,6 +44,7 @@ def create_app(settings: NotificationsSettings | None = None, clock: Clock = utc
         name="notifications",
         title="Care Benefit — notifications",
         migrations=MIGRATIONS,
+        stuck=stuck.STUCK,
         make_uow=NotificationsUnitOfWork,
         routers=[http.router, callbacks.router, ops.router],
         consumes=CONSUMES if settings.consumer_enabled else [],
@@ -67,7 +69,7 @@ def make_deps(
     templates: dict[str, Template],
     clock: Clock,
 ) -> Dependencies:
-    metrics, wakeup = Metrics(), background.Wakeup()
+    metrics, wakeup = Metrics(runtime.metrics.registry), background.Wakeup()
     notify = NotifyClient(
         settings.notify_base_url,
         settings.notify_api_key.get_secret_value(),
@@ -92,7 +94,7 @@ def make_deps(
         flag_after=timedelta(seconds=settings.unconfirmed_after_s),
         batch_size=settings.reconcile_batch_size,
     )
-    return Dependencies(
+    deps = Dependencies(
         uow=runtime.uow,
         clock=clock,
         metrics=metrics,
@@ -106,6 +108,8 @@ def make_deps(
         reconcile_interval=settings.reconcile_poll_s,
         close=notify.aclose,
     )
+    runtime.metrics.on_scrape(ops.metrics_figures(deps))
+    return deps
 
 
 def smtp(settings: NotificationsSettings) -> SmtpEmail:

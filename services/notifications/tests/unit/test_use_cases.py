@@ -55,8 +55,8 @@ class Counting:
     def reached_provider(self, channel: str, seconds: float) -> None:
         pass
 
-    def exposition(self, *figures: object) -> bytes:
-        return b""
+    def update(self, *figures: object) -> None:
+        pass
 
 
 class Provider:

@@ -14,6 +14,7 @@ from servicekit.service import ServiceDefinition, create_service_app
 from starlette.types import ASGIApp
 
 from contracts import topics
+from payments.adapters import stuck
 from payments.adapters.bankfile.files import Iso20022Files
 from payments.adapters.bankfile.pain001 import DebtorAccount
 from payments.adapters.calendar import load_calendar
@@ -44,6 +45,7 @@ def create_app(settings: PaymentsSettings | None = None, clock: Clock = date.tod
         name="payments",
         title="Care Benefit — payments",
         migrations=MIGRATIONS,
+        stuck=stuck.STUCK,
         startup=[lambda runtime: sealed_up_to_date(runtime.pool, sealer)],
         make_uow=lambda pool: PostgresPaymentsUnitOfWork(pool, sealer),
         routers=[http.router, ops_http.router],

@@ -198,6 +198,10 @@ class FakeUcClaims:
     async def add_period(self, person_id: str, uc_claim_id: str, means: UcAssessedMeans) -> None:
         self.store.uc_periods.setdefault((person_id, uc_claim_id), {})[means.period_start] = means
 
+    async def periods(self, person_id: str, uc_claim_id: str) -> list[UcAssessedMeans]:
+        assessed = self.store.uc_periods.get((person_id, uc_claim_id), {})
+        return [assessed[start] for start in sorted(assessed)]
+
 
 class FakeManagedServices:
     def __init__(self, store: FakeStore) -> None:

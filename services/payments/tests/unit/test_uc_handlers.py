@@ -3,7 +3,9 @@
 from datetime import date
 
 import pytest
-from payments.domain.errors import PaymentsError
+from payments.domain.errors import NoUcClaim, PaymentsError
+from payments.entrypoints import views
+from payments.service_layer import queries
 
 from .builders import claim_closed, claim_opened, decision, period_assessed
 
@@ -107,3 +109,30 @@ class TestUcAssessedMeans:
 async def test_claim_events_that_make_no_sense_are_refused(deliver, events, reason) -> None:
     with pytest.raises(PaymentsError, match=reason):
         await deliver(*events)
+
+
+class TestReadingTheClaim:
+    async def test_the_claim_reads_back_with_each_period_assessed(self, deliver, uow) -> None:
+        await deliver(
+            claim_opened(first_period=date(2025, 3, 3)),
+            period_assessed(start=date(2025, 5, 3), end=date(2025, 6, 2), capital=700_000),
+            period_assessed(start=date(2025, 4, 3), end=date(2025, 5, 2), unearned=10_000),
+        )
+        claim, periods = await queries.uc_claim_of("p1", uow)
+        view = views.uc_claim("p1", claim, periods)
+        assert (view.uc_claim_id, view.assessment_period_start_day, view.closed_on) == (
+            "uc1",
+            3,
+            None,
+        )
+        assert [
+            (p.period_start, p.capital_pence, p.unearned_income_pence) for p in view.periods
+        ] == [
+            (date(2025, 4, 3), 0, 10_000),
+            (date(2025, 5, 3), 700_000, 0),
+        ]
+
+    async def test_no_claim_is_not_found_naming_the_person(self, uow) -> None:
+        with pytest.raises(NoUcClaim) as missing:
+            await queries.uc_claim_of("p1", uow)
+        assert missing.value.field == "person_id"

@@ -1,5 +1,6 @@
 """The portal reads each service's own API; it holds no copy of their data."""
 
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
@@ -8,8 +9,27 @@ from pydantic import BaseModel
 M = TypeVar("M", bound=BaseModel)
 
 
-def _bearer(token: str | None) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"} if token else {}
+def _bearer(token: str | None, extra: dict[str, str] | None = None) -> dict[str, str]:
+    return ({"Authorization": f"Bearer {token}"} if token else {}) | (extra or {})
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A service's answer to a command: its status, JSON body and headers."""
+
+    status: int
+    body: Any
+    headers: dict[str, str]
+
+    @property
+    def ok(self) -> bool:
+        return self.status < 400
+
+    def errors(self) -> list[tuple[str, str]]:
+        """The (field, message) pairs of a 4xx body (`{"errors": [...]}`)."""
+        if not isinstance(self.body, dict):
+            return []
+        return [(e.get("field", ""), e.get("message", "")) for e in self.body.get("errors", [])]
 
 
 class ServiceUnavailable(Exception):
@@ -32,12 +52,17 @@ class ServiceClients:
         self._http = httpx.AsyncClient(timeout=timeout)
 
     async def get(
-        self, service: str, path: str, token: str | None = None, **params: Any
+        self,
+        service: str,
+        path: str,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        **params: Any,
     ) -> Any | None:
         """The JSON body, or None when the service has nothing (404)."""
         try:
             response = await self._http.get(
-                self._urls[service] + path, params=params or None, headers=_bearer(token)
+                self._urls[service] + path, params=params or None, headers=_bearer(token, headers)
             )
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(service) from exc
@@ -48,33 +73,52 @@ class ServiceClients:
         return response.json()
 
     async def read(
-        self, service: str, path: str, model: type[M], token: str | None = None, **params: Any
+        self,
+        service: str,
+        path: str,
+        model: type[M],
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+        **params: Any,
     ) -> M | None:
         """A service's read model (contracts.api), or None when it has nothing (404)."""
-        body = await self.get(service, path, token, **params)
+        body = await self.get(service, path, token, headers, **params)
         return None if body is None else model.model_validate(body)
 
-    async def post(
-        self, service: str, path: str, body: dict[str, Any], token: str | None = None
-    ) -> tuple[int, Any]:
-        return await self.send("POST", service, path, body, token)
-
     async def send(
-        self, method: str, service: str, path: str, body: dict[str, Any], token: str | None = None
-    ) -> tuple[int, Any]:
-        """(status, JSON body) of a command; raises ServiceUnavailable when it cannot be sent."""
+        self,
+        method: str,
+        service: str,
+        path: str,
+        body: Any = None,
+        token: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Answer:
+        """A command (POST, PUT, DELETE): the answer, whatever its 4xx status; 5xx and a
+        service that cannot be reached raise ServiceUnavailable."""
         try:
             response = await self._http.request(
-                method, self._urls[service] + path, json=body, headers=_bearer(token)
+                method,
+                self._urls[service] + path,
+                json=body,
+                headers=_bearer(token, headers),
             )
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(service) from exc
         if response.status_code >= 500:
             raise ServiceUnavailable.answered(service, response)
         try:
-            return response.status_code, response.json()
+            content = response.json() if response.content else None
         except ValueError:
-            return response.status_code, None
+            content = None
+        return Answer(response.status_code, content, dict(response.headers))
+
+    async def post(
+        self, service: str, path: str, body: dict[str, Any], token: str | None = None
+    ) -> tuple[int, Any]:
+        """(status, JSON body) of a command; raises ServiceUnavailable when it cannot be sent."""
+        answer = await self.send("POST", service, path, body, token)
+        return answer.status, answer.body
 
     async def close(self) -> None:
         await self._http.aclose()

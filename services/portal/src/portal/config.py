@@ -27,6 +27,14 @@ class PortalSettings(KafkaClientSettings):
     migration_database_url: str | None = Field(
         None, description="the portal database's migration role (unset: the runtime role)"
     )
+    otel_traces_file: str | None = Field(
+        None,
+        validation_alias="OTEL_TRACES_FILE",
+        description="the portal's span file; the console reads every *.jsonl beside it",
+    )
+    ops_lag_sample_seconds: float = Field(
+        60.0, ge=0, description="how often consumer lag is sampled for its trend (0: never)"
+    )
     session_secret: str = DEVELOPMENT_SECRET
     environment: Literal["development", "test", "production"] = Field(
         "production", alias="CAREBENEFIT_ENVIRONMENT"

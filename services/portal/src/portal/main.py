@@ -1,5 +1,6 @@
 """Composition root: `uvicorn --factory portal.main:create_app`."""
 
+import asyncio
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal import i18n
 from portal.access import NotAllowed, ServiceTokens, SignInRequired
+from portal.assessor import router as assessor_router
 from portal.authorities import Authorities
 from portal.citations import plain_citation
 from portal.citizen import router as citizen_router
@@ -30,9 +32,16 @@ from portal.drafts import Drafts
 from portal.formatting import long_date, money
 from portal.forms import Submissions
 from portal.identity import OidcClient
+from portal.lag_trend import sample_forever
 from portal.notify_markup import notify_to_html
 from portal.one_login import DidKeys
+from portal.ops import CONSUMER_GROUPS
 from portal.ops import router as ops_router
+from portal.ops_dead_letters import router as dead_letters_router
+from portal.ops_flows import router as flows_router
+from portal.ops_journey import router as journey_router
+from portal.ops_stuck import router as stuck_router
+from portal.ops_traces import router as traces_router
 from portal.security import RateLimited, SecurityEvents, SecurityHeaders
 from portal.sessions import CookiePolicy, SessionStore
 from portal.signin import router as signin_router
@@ -93,12 +102,15 @@ def create_app(settings: PortalSettings | None = None) -> Any:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         pool = await create_pool(str(settings.database_url), min_size=1, max_size=10)
-        http = httpx.AsyncClient(timeout=10)
+        http, sampler = httpx.AsyncClient(timeout=10), None
         try:
             await migrate(pool, MIGRATIONS, settings.migration_database_url)
             _wire(app, settings, pool, http)
+            sampler = _lag_sampler(settings, pool)
             yield
         finally:
+            if sampler is not None:
+                sampler.cancel()
             await clients.close()
             await http.aclose()
             await pool.close()
@@ -125,6 +137,12 @@ def create_app(settings: PortalSettings | None = None) -> Any:
     app.include_router(router)
     app.include_router(citizen_router)
     app.include_router(ops_router)
+    app.include_router(assessor_router)
+    app.include_router(dead_letters_router)
+    app.include_router(stuck_router)
+    app.include_router(journey_router)
+    app.include_router(flows_router)
+    app.include_router(traces_router)
 
     @app.get("/health/live")
     async def live() -> dict[str, str]:
@@ -135,6 +153,15 @@ def create_app(settings: PortalSettings | None = None) -> Any:
     return SecurityHeaders(
         CorrelationMiddleware(app), production=settings.production, form_targets=targets
     )
+
+
+def _lag_sampler(settings: PortalSettings, pool: Any) -> asyncio.Task | None:
+    """Consumer lag sampled for the operations overview's trends (portal.lag_trend)."""
+    if not settings.ops_lag_sample_seconds:
+        return None
+    every = settings.ops_lag_sample_seconds
+    kafka = settings.kafka_client_options
+    return asyncio.create_task(sample_forever(pool, kafka, CONSUMER_GROUPS, every))
 
 
 def _wire(app: FastAPI, settings: PortalSettings, pool: Any, http: httpx.AsyncClient) -> None:

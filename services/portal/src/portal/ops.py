@@ -11,13 +11,16 @@ from fastapi.responses import Response
 from portal.access import staff_with
 from portal.clients import ServiceClients, ServiceUnavailable
 from portal.lag import consumer_lag
+from portal.lag_trend import trends
+from portal.ops_stuck import stuck_lists
+from portal.ops_thresholds import Alerts, thresholds
 from portal.sessions import SignedIn
+from portal.sparkline import sparkline
 from portal.web import render
 
 router = APIRouter()
 SERVICES = ("assessment", "payments", "care_plans", "notifications")
 CONSUMER_GROUPS = ["payments", "care-plans", "notifications"]
-LAG_ALERT, OUTBOX_AGE_ALERT_SECONDS = 1_000, 120
 
 
 @router.get("/ops", response_model=None)
@@ -36,13 +39,29 @@ async def operations(
         lag_error = None
     except Exception as exc:  # the view must still render when Kafka is unreachable
         lag, lag_error = [], f"Kafka unreachable: {type(exc).__name__}"
+    history = await trends(request.app.state.pool)
+    charts = {
+        (p.group, p.topic, p.partition): sparkline(
+            history.get((p.group, p.topic, p.partition), []),
+            f"lag of {p.group} on {p.topic}[{p.partition}]",
+        )
+        for p in lag
+    }
     timeliness, unconfirmed = await _deliveries(
         clients, await tokens.for_user(user, "notifications")
     )
     by_group = defaultdict(int)
     for part in lag:
         by_group[part.group] += part.lag
-    alerts = _alerts(services, by_group, lag_error)
+    limits = thresholds().alerts
+    alerts = _alerts(services, by_group, lag_error, limits)
+    stuck, stuck_down = await stuck_lists(request, user)
+    alerts += [
+        f"{service}: {len(s.cases)}{'+' if s.more else ''} stuck — {s.title.lower()}"
+        for service, s in stuck
+        if len(s.cases) >= limits.stuck_cases
+    ]
+    alerts += [f"{name}: stuck cases could not be read" for name in stuck_down]
     if unconfirmed is not None and unconfirmed.count:
         alerts.append(
             f"notifications: {unconfirmed.count} message(s) with no final status from Notify"
@@ -54,6 +73,7 @@ async def operations(
         services=services,
         lag=lag,
         lag_by_group=dict(by_group),
+        lag_charts=charts,
         lag_error=lag_error,
         timeliness=timeliness,
         alerts=alerts,
@@ -75,14 +95,24 @@ async def _deliveries(
         return None, None
 
 
-def _alerts(services: dict, lag_by_group: dict[str, int], lag_error: str | None) -> list[str]:
+def _alerts(
+    services: dict, lag_by_group: dict[str, int], lag_error: str | None, limits: Alerts
+) -> list[str]:
+    """The alerts of data/operations.toml that hold now."""
     alerts = [f"{name} is not answering" for name, s in services.items() if s is None]
     for name, status in services.items():
         if status is None:
             continue
-        if status["outbox"]["oldest_pending_seconds"] > OUTBOX_AGE_ALERT_SECONDS:
-            alerts.append(f"{name}: events waiting in the outbox for over 2 minutes")
-        if status["dead_letters"]["count"]:
-            alerts.append(f"{name}: {status['dead_letters']['count']} dead-lettered message(s)")
-    alerts += [f"consumer group {g}: lag {n}" for g, n in lag_by_group.items() if n > LAG_ALERT]
+        oldest = status["outbox"]["oldest_pending_seconds"]
+        if oldest > limits.outbox_oldest_pending_seconds:
+            alerts.append(f"{name}: events waiting in the outbox for {oldest:.0f} s")
+        dead = status["dead_letters"]
+        open_letters = dead.get("open", dead["count"])
+        if open_letters >= limits.dead_letters_open:
+            alerts.append(f"{name}: {open_letters} open dead letter(s)")
+    alerts += [
+        f"consumer group {g}: lag {n}"
+        for g, n in lag_by_group.items()
+        if n > limits.consumer_lag_records
+    ]
     return alerts + ([lag_error] if lag_error else [])

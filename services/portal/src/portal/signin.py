@@ -209,6 +209,15 @@ async def _link_identity(
     return body["person_id"]
 
 
+def _staff_home(roles: frozenset[str]) -> str:
+    """Where staff land: their work (the caseload, the reconsiderations, operations)."""
+    if "operations" in roles:
+        return "/ops"
+    if "assessor" in roles:
+        return "/assessor"
+    return "/assessor/reconsiderations" if "reviewer" in roles else "/staff"
+
+
 @router.get("/staff/sign-in/callback")
 async def staff_callback(request: Request) -> Response:
     try:
@@ -219,7 +228,7 @@ async def staff_callback(request: Request) -> Response:
     roles = frozenset(r for r in result.claims.get("roles") or [] if r in STAFF_ROLES)
     if not roles:
         return await _refused(request, "Your account has no Care Benefit staff role.", 403)
-    response = RedirectResponse("/ops" if "operations" in roles else "/staff", status_code=303)
+    response = RedirectResponse(_staff_home(roles), status_code=303)
     request.app.state.sessions.cookies.clear(response, SIGN_IN_COOKIE)
     await request.app.state.sessions.create(
         response,

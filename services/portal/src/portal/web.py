@@ -25,7 +25,7 @@ def _nav(request: Request, user: SignedIn | None) -> list[dict[str, object]]:
     if user is None:
         return [{"href": "/sign-in", "text": gettext("Sign in")}]
     if user.kind == "staff":
-        return [{"href": "/ops", "text": "Operations"}] if user.has_role("operations") else []
+        return staff_nav(request, user)
     path = request.url.path
     return [
         {
@@ -60,6 +60,23 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
         },
         status_code=status_code,
     )
+
+
+STAFF_NAV = (
+    ("/assessor", "Caseload", "assessor"),
+    ("/assessor/reconsiderations", "Reconsiderations", "reviewer"),
+    ("/assessor/calculator", "Policy calculator", "assessor"),
+    ("/ops", "Operations", "operations"),
+)
+
+
+def staff_nav(request: Request, user: SignedIn) -> list[dict[str, object]]:
+    path = request.url.path
+    shown = [(href, text) for href, text, role in STAFF_NAV if user.has_role(role)]
+    current = max(
+        (h for h, _ in shown if path == h or path.startswith(h + "/")), key=len, default=""
+    )
+    return [{"href": h, "text": t, "active": h == current} for h, t in shown]
 
 
 @router.get("/", response_class=HTMLResponse)

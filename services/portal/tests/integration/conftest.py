@@ -13,7 +13,7 @@ from asgi_lifespan import LifespanManager
 from devstack import oidc
 from devstack.paths import repo_root
 from devstack.signin import sign_in
-from portal.clients import ServiceClients, ServiceUnavailable
+from portal.clients import Answer, ServiceClients, ServiceUnavailable
 from portal.config import PortalSettings
 from portal.main import create_app
 
@@ -172,7 +172,7 @@ class FakeServices:
         self.decision_changes = decision_changes  # e.g. reconsideration_deadline="2099-01-01"
         self.sent: list[tuple[str, str, dict]] = []  # what the portal asked services to do
 
-    async def get(self, service: str, path: str, token: str | None = None, **params):
+    async def get(self, service: str, path: str, token: str | None = None, headers=None, **params):
         self.calls.append((service, path, token))
         if service in self.down:
             raise ServiceUnavailable(service)
@@ -217,8 +217,9 @@ class FakeServices:
 
     async def send(
         self, method: str, service: str, path: str, body: dict, token: str | None = None
-    ):
-        return await self.post(service, path, body, token)
+    ) -> Answer:
+        status, answer = await self.post(service, path, body, token)
+        return Answer(status, answer, {})
 
     async def post(self, service: str, path: str, body: dict, token: str | None = None):
         self.calls.append((service, path, token))

@@ -123,7 +123,8 @@ async def test_staff_roles_come_only_from_the_provider(portal) -> None:
 async def test_an_assessor_cannot_open_operations(start_portal) -> None:
     async with start_portal() as portal:
         page = await portal.sign_in(ASSESSOR, start="/staff/sign-in")
-        assert str(page.url) == PORTAL + "/staff" and "Assessor" in page.text
+        assert str(page.url) == PORTAL + "/assessor" and "Caseload" in page.text
+        assert "Assessor" in (await portal.http.get("/staff")).text
         assert (await portal.http.get("/ops")).status_code == 403
 
 

@@ -6,7 +6,7 @@ change to one case is serialised and each sees the one before. `save` writes onl
 changed since the case was read.
 """
 
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass, field, fields
 from datetime import date
 from typing import Any
 
@@ -15,18 +15,23 @@ from pydantic import TypeAdapter
 from servicekit.crypto import Sealer
 from servicekit.uow import AsyncpgUnitOfWork
 
+from assessment.adapters.caseload_sql import caseload_entries
 from assessment.adapters.outbound import outbound
-from assessment.adapters.sealed import NINO
+from assessment.adapters.sealed import NINO, opened
 from assessment.adapters.uprated import AsyncpgUpratedAwards
 from assessment.domain import (
     AssessmentRecord,
     Case,
+    CaseChanged,
     DecisionRecord,
     NotFound,
     Person,
     Reconsideration,
     ReportedChange,
 )
+from assessment.domain.caseload import CaseloadEntry, CaseloadQuery
+from assessment.domain.draft import Draft
+from assessment.domain.records import Assignment
 
 _DECISION_COLUMNS = ", ".join(f.name for f in fields(DecisionRecord))
 _INSERT_DECISION = (
@@ -34,9 +39,17 @@ _INSERT_DECISION = (
     f" VALUES ({', '.join(f'${i}' for i in range(1, len(fields(DecisionRecord)) + 1))})"
 )
 _RECONSIDERATION_COLUMNS = ", ".join(f.name for f in fields(Reconsideration))
+_ASSESSMENT_COLUMNS = ", ".join(f.name for f in fields(AssessmentRecord)).replace(
+    "submitted,", "submitted_at,"
+)
+_DRAFT_COLUMNS = ", ".join(f.name for f in fields(Draft))
 _CHANGE_COLUMNS = ", ".join(f.name for f in fields(ReportedChange))
 _CASES = """
-SELECT c.case_id, c.status, to_jsonb(p) AS person,
+SELECT c.case_id, c.status, c.version, c.opened_on, c.assigned_to, to_jsonb(p) AS person,
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('assigned_to', s.assigned_to, 'assigned_by',
+     s.assigned_by, 'on', s.assigned_on) ORDER BY s.seq), '[]') FROM case_assignments s
+   WHERE s.case_id = c.case_id) AS assignments,
+  (SELECT to_jsonb(x) FROM assessment_drafts x WHERE x.case_id = c.case_id) AS draft,
   (SELECT coalesce(jsonb_agg(to_jsonb(a) || jsonb_build_object('submitted', a.submitted_at IS NOT
      NULL) ORDER BY a.recorded_at, a.assessment_id), '[]') FROM assessments a
    WHERE a.case_id = c.case_id) AS assessments,
@@ -66,7 +79,7 @@ _ROWS = TypeAdapter(
         list[ReportedChange],
     ]
 )
-_WORK = TypeAdapter(tuple[list[Reconsideration], list[ReportedChange]])
+_MORE = TypeAdapter(tuple[list[Assignment], Draft | None])
 
 
 @dataclass(frozen=True)
@@ -77,7 +90,10 @@ class _Seen:
     assessments: dict[str, AssessmentRecord]
     decisions: dict[str, DecisionRecord]
     reconsiderations: dict[str, Reconsideration]
-    reported_changes: frozenset[str]
+    assigned_to: str | None = None
+    assignments: int = 0
+    draft: Draft | None = None
+    reported_changes: dict[str, ReportedChange] = field(default_factory=dict)
 
     @classmethod
     def of(cls, case: Case) -> "_Seen":
@@ -86,7 +102,10 @@ class _Seen:
             {a.assessment_id: a for a in case.assessments},
             {d.decision_id: d for d in case.decisions},
             {r.reconsideration_id: r for r in case.reconsiderations},
-            frozenset(x.change_id for x in case.reported_changes),
+            case.assigned_to,
+            len(case.assignments),
+            case.draft,
+            {x.change_id: x for x in case.reported_changes},
         )
 
 
@@ -117,16 +136,11 @@ class AsyncpgPeopleRepository:
         )
 
 
-def opened(sealer: Sealer, person: dict[str, Any]) -> dict[str, Any]:
-    """A people row with its NINO opened (and its lookup hash dropped)."""
-    person.pop("nino_hash", None)
-    return {**person, "nino": sealer.open(NINO, person["person_id"], person["nino"])}
-
-
 class AsyncpgCaseRepository:
     def __init__(self, conn: asyncpg.Connection, uow: AsyncpgUnitOfWork, sealer: Sealer) -> None:
         self._conn, self._uow, self._sealer = conn, uow, sealer
         self._seen: dict[str, _Seen] = {}
+        self._versions: dict[str, int] = {}
 
     async def get(self, case_id: str, *, lock: bool = False) -> Case:
         if lock:
@@ -175,55 +189,59 @@ class AsyncpgCaseRepository:
             "WHERE c.case_id = ANY($1::text[]) ORDER BY c.case_id", [r["case_id"] for r in ids]
         )
 
+    async def caseload_entries(self, query: CaseloadQuery) -> list[CaseloadEntry]:
+        return await caseload_entries(self._conn, self._sealer, query)
+
     async def add(self, case: Case) -> None:
-        await self._conn.execute(
-            "INSERT INTO cases (case_id, person_id, status) VALUES ($1, $2, $3)",
+        """A new case, at its first version, with whatever it holds already."""
+        self._uow.track(case)
+        case.opened_on = await self._conn.fetchval(
+            "INSERT INTO cases (case_id, person_id, status, assigned_to, opened_on)"
+            " VALUES ($1, $2, $3, $4, coalesce($5, current_date)) RETURNING opened_on",
             case.case_id,
             case.person_id,
             case.status,
+            case.assigned_to,
+            case.opened_on,
         )
-        self._seen[case.case_id] = _Seen(case.status, {}, {}, {}, frozenset())
-        await self.save(case)
-
-    async def save(self, case: Case) -> None:
-        await self.save_many([case])
+        case.version = self._versions[case.case_id] = 1
+        self._seen[case.case_id] = _Seen(case.status, {}, {}, {}, case.assigned_to)
+        await self._write_changes(case)
 
     async def save_many(self, cases: list[Case]) -> None:
-        """Each kind of row for all the cases together (assessments, then decisions, then what
-        refers to them); decision rows in one pipelined statement each way."""
-        seen = {case.case_id: self._seen[case.case_id] for case in cases}
         for case in cases:
-            self._uow.track(case)
-            if case.status != seen[case.case_id].status:
-                await self._conn.execute(
-                    "UPDATE cases SET status = $2, updated_at = now() WHERE case_id = $1",
-                    case.case_id,
-                    case.status,
-                )
-            await self._save_assessments(case.assessments, seen[case.case_id].assessments)
-        await self._save_decisions([(c.decisions, seen[c.case_id].decisions) for c in cases])
-        for case in cases:
-            was = seen[case.case_id]
-            await self._save_reconsiderations(case.reconsiderations, was.reconsiderations)
-            await self._save_changes(case.reported_changes, was.reported_changes)
-            self._seen[case.case_id] = _Seen.of(case)
+            await self.save(case)
 
-    async def _save_changes(self, changes: list[ReportedChange], seen: frozenset[str]) -> None:
-        for x in changes:
-            if x.change_id not in seen:
-                await self._conn.execute(
-                    f"INSERT INTO reported_changes ({_CHANGE_COLUMNS}) VALUES ({_placeholders(x)})",  # noqa: S608 (columns from the record's fields; values are parameters)
-                    *astuple(x),
-                )
-
-    async def open_work(self) -> tuple[list[Reconsideration], list[ReportedChange]]:
-        row = await self._conn.fetchrow(
-            "SELECT (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.requested_at,"
-            " r.reconsideration_id), '[]') FROM reconsiderations r WHERE r.status = 'requested')"
-            " AS reconsiderations, (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.reported_at,"
-            " x.change_id), '[]') FROM reported_changes x WHERE x.status = 'reported') AS changes"
+    async def save(self, case: Case) -> None:
+        """Writes what changed since the case was read, and counts one more version if
+        anything did (refused if another change got there first)."""
+        self._uow.track(case)
+        if _Seen.of(case) == self._seen[case.case_id]:
+            return
+        version = self._versions[case.case_id] + 1
+        updated = await self._conn.execute(
+            "UPDATE cases SET status = $2, assigned_to = $3, version = $4, updated_at = now()"
+            " WHERE case_id = $1 AND version = $4 - 1",
+            case.case_id,
+            case.status,
+            case.assigned_to,
+            version,
         )
-        return _WORK.validate_python((row["reconsiderations"], row["changes"]))
+        if updated != "UPDATE 1":
+            raise CaseChanged("version", "the case was changed by someone else meanwhile")
+        await self._write_changes(case)
+        case.version = self._versions[case.case_id] = version
+
+    async def _write_changes(self, case: Case) -> None:
+        seen, now = self._seen[case.case_id], _Seen.of(case)
+        await self._save_assessments(case.assessments, seen.assessments)
+        await self._save_decisions([(case.decisions, seen.decisions)])
+        await self._save_reconsiderations(case.reconsiderations, seen.reconsiderations)
+        await self._save_reported_changes(case.reported_changes, seen.reported_changes)
+        await self._save_assignments(case, seen.assignments)
+        if now.draft != seen.draft:
+            await self._save_draft(case.case_id, case.draft)
+        self._seen[case.case_id] = now
 
     async def _read(self, where: str, *args: Any) -> list[Case]:
         cases = []
@@ -237,6 +255,7 @@ class AsyncpgCaseRepository:
                     row["reported_changes"],
                 )
             )
+            assignments, draft = _MORE.validate_python((row["assignments"], row["draft"]))
             case = Case(
                 row["case_id"],
                 person,
@@ -245,8 +264,14 @@ class AsyncpgCaseRepository:
                 decisions,
                 reconsiderations,
                 changes,
+                version=row["version"],
+                opened_on=row["opened_on"],
+                assigned_to=row["assigned_to"],
+                assignments=assignments,
+                draft=draft,
             )
             self._seen[case.case_id] = _Seen.of(case)
+            self._versions[case.case_id] = case.version
             self._uow.track(case)
             cases.append(case)
         return cases
@@ -257,9 +282,8 @@ class AsyncpgCaseRepository:
         for a in assessments:
             if a.assessment_id not in seen:
                 await self._conn.execute(
-                    "INSERT INTO assessments (assessment_id, case_id, kind, assessor_id, facts,"
-                    " evidence_notes, submitted_at) VALUES ($1, $2, $3, $4, $5, $6,"
-                    " CASE WHEN $7 THEN now() END)",
+                    f"INSERT INTO assessments ({_ASSESSMENT_COLUMNS}) VALUES ($1, $2, $3, $4,"  # noqa: S608 (columns from the record's fields)
+                    " $5, $6, CASE WHEN $7 THEN now() END, $8, $9, $10)",
                     *astuple(a),
                 )
             elif a.submitted and not seen[a.assessment_id].submitted:
@@ -303,17 +327,63 @@ class AsyncpgCaseRepository:
             elif r != seen[r.reconsideration_id]:
                 await self._conn.execute(
                     "UPDATE reconsiderations SET status = $2, reviewer_id = $3, outcome = $4,"
-                    " new_decision_id = $5, decided_at = now() WHERE reconsideration_id = $1",
+                    " new_decision_id = $5, reasons = $6, decided_at = now()"
+                    " WHERE reconsideration_id = $1",
                     r.reconsideration_id,
                     r.status,
                     r.reviewer_id,
                     r.outcome,
                     r.new_decision_id,
+                    r.reasons,
                 )
 
+    async def _save_reported_changes(
+        self, changes: list[ReportedChange], seen: dict[str, ReportedChange]
+    ) -> None:
+        for x in changes:
+            if x.change_id not in seen:
+                await self._conn.execute(
+                    f"INSERT INTO reported_changes ({_CHANGE_COLUMNS}) VALUES ({_placeholders(x)})",  # noqa: S608 (columns from the record's fields; values are parameters)
+                    *astuple(x),
+                )
+            elif x != seen[x.change_id]:
+                await self._conn.execute(
+                    "UPDATE reported_changes SET status = $2, new_decision_id = $3"
+                    " WHERE change_id = $1",
+                    x.change_id,
+                    x.status,
+                    x.new_decision_id,
+                )
 
-def _placeholders(record: Any) -> str:
-    return ", ".join(f"${i}" for i in range(1, len(fields(record)) + 1))
+    async def _save_assignments(self, case: Case, seen: int) -> None:
+        for seq, a in enumerate(case.assignments[seen:], start=seen + 1):
+            await self._conn.execute(
+                "INSERT INTO case_assignments (case_id, seq, assigned_to, assigned_by,"
+                " assigned_on) VALUES ($1, $2, $3, $4, $5)",
+                case.case_id,
+                seq,
+                a.assigned_to,
+                a.assigned_by,
+                a.on,
+            )
+
+    async def _save_draft(self, case_id: str, draft: Draft | None) -> None:
+        if draft is None:
+            await self._conn.execute("DELETE FROM assessment_drafts WHERE case_id = $1", case_id)
+            return
+        plain = astuple(draft)  # deep: uc_figures (index 6) is written as its JSON instead
+        values = [*plain[:6], draft.uc_figures.to_dict() if draft.uc_figures else None, *plain[7:]]
+        await self._conn.execute(
+            f"INSERT INTO assessment_drafts (case_id, {_DRAFT_COLUMNS}) VALUES ($1,"  # noqa: S608 (columns from the draft's fields)
+            f" {_placeholders(draft, start=2)}) ON CONFLICT (case_id) DO UPDATE SET"
+            f" ({_DRAFT_COLUMNS}, updated_at) = ({_placeholders(draft, start=2)}, now())",
+            case_id,
+            *values,
+        )
+
+
+def _placeholders(record: Any, start: int = 1) -> str:
+    return ", ".join(f"${i}" for i in range(start, start + len(fields(record))))
 
 
 class AsyncpgAssessmentUnitOfWork(AsyncpgUnitOfWork):

@@ -5,7 +5,15 @@ sits beside it (`nino_hash`, unique); it is kept sealed rather than only hashed 
 and assessors are shown it, and because a new lookup key needs the NINOs to hash again.
 """
 
-from servicekit.crypto import SealedColumn
+from typing import Any
+
+from servicekit.crypto import SealedColumn, Sealer
 
 NINO = SealedColumn("people", "nino", key="person_id", lookup="nino_hash")
 SEALED = (NINO,)
+
+
+def opened(sealer: Sealer, person: dict[str, Any]) -> dict[str, Any]:
+    """A people row with its NINO opened (and its lookup hash dropped)."""
+    person.pop("nino_hash", None)
+    return {**person, "nino": sealer.open(NINO, person["person_id"], person["nino"])}

@@ -4,11 +4,13 @@ from assessment.domain.case import Case
 from assessment.domain.decision import Decision, decide
 from assessment.domain.errors import (
     AssessmentError,
+    CaseChanged,
     FieldError,
     InvalidAssessment,
     NoRuleSetInForce,
     NotAllowedNow,
     NotFound,
+    NotPermitted,
     RequestRefused,
     Unacceptable,
 )
@@ -27,6 +29,7 @@ __all__ = [
     "AssessmentError",
     "AssessmentFacts",
     "AssessmentRecord",
+    "CaseChanged",
     "CareActFacts",
     "CarerFacts",
     "Case",
@@ -38,6 +41,7 @@ __all__ = [
     "NoRuleSetInForce",
     "NotAllowedNow",
     "NotFound",
+    "NotPermitted",
     "Person",
     "Reconsideration",
     "ReportedChange",

@@ -7,18 +7,22 @@ force (a new version supersedes the one before) and records what happened in `ev
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any, TypeVar
 
+from assessment.domain import draft as dr
 from assessment.domain import events as ev
 from assessment.domain import uprating
 from assessment.domain import workflow as wf
+from assessment.domain.case_drafts import DraftWork
 from assessment.domain.case_input import decide_case
 from assessment.domain.decision import Decision
-from assessment.domain.errors import InvalidAssessment, NotAllowedNow, NotFound
+from assessment.domain.errors import CaseChanged, InvalidAssessment, NotAllowedNow, NotFound
 from assessment.domain.records import (
+    AssessmentDetails,
     AssessmentRecord,
+    Assignment,
     DecisionRecord,
     Person,
     Reconsideration,
@@ -33,7 +37,7 @@ R = TypeVar("R", AssessmentRecord, DecisionRecord, Reconsideration)
 
 
 @dataclass(eq=False)
-class Case:
+class Case(DraftWork):
     case_id: str
     person: Person
     status: str
@@ -44,10 +48,36 @@ class Case:
     reported_changes: list[ReportedChange] = field(default_factory=list)
     """Changes of circumstances reported, oldest first: work for an assessor."""
     events: list[ev.Event] = field(default_factory=list)
+    version: int = field(default=1, kw_only=True)
+    """Counts the case's changes: a request made on an older version is refused (CaseChanged)."""
+    opened_on: date | None = field(default=None, kw_only=True)
+    assigned_to: str | None = field(default=None, kw_only=True)
+    assignments: list[Assignment] = field(default_factory=list, kw_only=True)
+    """Every assignment, oldest first (only ever added to)."""
+    draft: dr.Draft | None = field(default=None, kw_only=True)
+    """The assessment in progress on the case, if any."""
 
     @classmethod
-    def open(cls, person: Person) -> "Case":
-        return cls(new_id("C"), person, wf.OPEN)
+    def open(cls, person: Person, today: date | None = None) -> "Case":
+        return cls(new_id("C"), person, wf.OPEN, opened_on=today)
+
+    def expect_version(self, seen: int | None) -> None:
+        """Refuses a request made on an older version of the case (None: not checked)."""
+        if seen is not None and seen != self.version:
+            raise CaseChanged(
+                "version",
+                f"the case has changed since you loaded it: you saw version {seen}, it is now"
+                f" version {self.version}",
+            )
+
+    def assign(self, to: str | None, by: str, today: date) -> Assignment | None:
+        """Gives the case to `to` (None: back to the unassigned queue); None if it already is."""
+        if to == self.assigned_to:
+            return None
+        assignment = Assignment(to, by, today)
+        self.assignments.append(assignment)
+        self.assigned_to = to
+        return assignment
 
     @property
     def person_id(self) -> str:
@@ -59,11 +89,17 @@ class Case:
         return next((d for d in reversed(self.decisions) if d.status != wf.SUPERSEDED), None)
 
     def record_assessment(
-        self, assessor_id: str, facts: Facts, notes: str, rulebook: RuleBook, today: date
+        self,
+        assessor_id: str,
+        facts: Facts,
+        notes: str,
+        rulebook: RuleBook,
+        today: date,
+        details: AssessmentDetails | None = None,
     ) -> AssessmentRecord:
         _decide(facts, rulebook.in_force_on(today, "today"), today)  # nothing unusable is kept
         wf.case_after(self.status, wf.RECORD_ASSESSMENT)
-        return self._add_assessment(wf.NEW_CLAIM, assessor_id, facts, notes, submitted=False)
+        return self._add_assessment(wf.NEW_CLAIM, assessor_id, facts, notes, False, details)
 
     def submit_assessment(
         self, assessment_id: str, assessor_id: str, rulebook: RuleBook, today: date
@@ -128,14 +164,13 @@ class Case:
         notes: str,
         rulebook: RuleBook,
         today: date,
+        details: AssessmentDetails | None = None,
+        reasons: str = "",
     ) -> tuple[Reconsideration, DecisionRecord]:
         """`revised` facts, or None to keep the original's. The new version is backdated to the
         original's effective date and worked out under the rules in force then."""
-        asked = _find(
-            self.reconsiderations, "reconsideration_id", reconsideration_id, "reconsideration"
-        )
-        original = _find(self.decisions, "decision_id", asked.decision_id, "decision")
-        assessed = _find(self.assessments, "assessment_id", original.assessment_id, "assessment")
+        asked, original = self._reconsideration_and_original(reconsideration_id)
+        assessed = self._assessment_of(original)
         status = wf.reconsideration_after(asked.status, wf.DECIDE_RECONSIDERATION)
         case_status = wf.case_after(self.status, wf.DECIDE_RECONSIDERATION)
         wf.decision_after(original.status, wf.DECIDE_RECONSIDERATION)
@@ -145,7 +180,9 @@ class Case:
         before = _decide(assessed.facts, rules, on)
         after = before if revised is None else _decide(revised, rules, on)
         if revised is not None:
-            assessed = self._add_assessment(wf.RECONSIDERATION, reviewer_id, revised, notes, True)
+            assessed = self._add_assessment(
+                wf.RECONSIDERATION, reviewer_id, revised, notes, True, details
+            )
             self.events.append(ev.AssessmentSubmitted(assessed))
         decision_id = new_id("D")
         outcome = wf.outcome_of_review(before, after)
@@ -155,6 +192,7 @@ class Case:
             reviewer_id=reviewer_id,
             outcome=outcome,
             new_decision_id=decision_id,
+            reasons=reasons.strip(),
         )
         self._replace(self.reconsiderations, asked, decided)
         self.events.append(ev.ReconsiderationDecided(decided))
@@ -172,6 +210,7 @@ class Case:
         notes: str,
         rulebook: RuleBook,
         today: date,
+        details: AssessmentDetails | None = None,
     ) -> DecisionRecord:
         """A reassessment superseding the decision in force from the date of the change, under
         the rule set in force on that date."""
@@ -184,13 +223,24 @@ class Case:
         wf.decision_after(current.status, wf.CHANGE_CIRCUMSTANCES)
         wf.check_change_date(effective_date, current.effective_date)
         assessment = self._add_assessment(
-            wf.CHANGE_OF_CIRCUMSTANCES, assessor_id, facts, notes, True
+            wf.CHANGE_OF_CIRCUMSTANCES, assessor_id, facts, notes, True, details
         )
         self.events.append(ev.AssessmentSubmitted(assessment))
         self.status = case_status
-        return self._add_version(
+        decision = self._add_version(
             new_id("D"), worked_out, assessment, wf.CHANGE_OF_CIRCUMSTANCES, assessor_id, today
         )
+        self._reassessed(decision.decision_id)
+        return decision
+
+    def _reassessed(self, decision_id: str) -> None:
+        """Every change reported so far is taken into account by the reassessment."""
+        self.reported_changes = [
+            replace(x, status=wf.REASSESSED, new_decision_id=decision_id)
+            if x.status == wf.REPORTED
+            else x
+            for x in self.reported_changes
+        ]
 
     def uprate(self, rules: RuleSet, today: date) -> tuple[str, DecisionRecord]:
         """The award in force re-decided under `rules` (the rule book's rules in force on their
@@ -231,10 +281,23 @@ class Case:
         return change
 
     def _add_assessment(
-        self, kind: str, assessor_id: str, facts: Facts, notes: str, submitted: bool
+        self,
+        kind: str,
+        assessor_id: str,
+        facts: Facts,
+        notes: str,
+        submitted: bool,
+        details: AssessmentDetails | None = None,
     ) -> AssessmentRecord:
         recorded = AssessmentRecord(
-            new_id("A"), self.case_id, kind, assessor_id, dict(facts), notes, submitted
+            new_id("A"),
+            self.case_id,
+            kind,
+            assessor_id,
+            dict(facts),
+            notes,
+            submitted,
+            **asdict(details or AssessmentDetails()),
         )
         self.assessments.append(recorded)
         return recorded
@@ -276,6 +339,17 @@ class Case:
         self.decisions.append(decision)
         self.events.append(ev.DecisionMade(decision, worked_out))
         return decision
+
+    def _reconsideration_and_original(
+        self, reconsideration_id: str | None
+    ) -> tuple[Reconsideration, DecisionRecord]:
+        asked = _find(
+            self.reconsiderations, "reconsideration_id", reconsideration_id, "reconsideration"
+        )
+        return asked, _find(self.decisions, "decision_id", asked.decision_id, "decision")
+
+    def _assessment_of(self, decision: DecisionRecord) -> AssessmentRecord:
+        return _find(self.assessments, "assessment_id", decision.assessment_id, "assessment")
 
     @staticmethod
     def _replace(records: list[R], old: R, new: R) -> None:

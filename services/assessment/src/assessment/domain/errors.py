@@ -31,6 +31,10 @@ class NotAllowedNow(AssessmentError):
     """The case, decision or reconsideration is in a state that doesn't allow this."""
 
 
+class NotPermitted(AssessmentError):
+    """The caller's role does not allow this (only a reviewer decides a reconsideration)."""
+
+
 class Unacceptable(AssessmentError):
     """A value that cannot be accepted: facts that don't fit the rules, a late date, a date no
     rule set covers, the wrong reviewer."""
@@ -55,3 +59,7 @@ class InvalidAssessment(Unacceptable):
     def under(self, prefix: str) -> "InvalidAssessment":
         """The same problems with their fields under `prefix` (where the facts sit in a request)."""
         return InvalidAssessment([FieldError(f"{prefix}.{f}", m) for f, m in self.errors])
+
+
+class CaseChanged(NotAllowedNow):
+    """The request was made on an older version of the case than the one stored now."""

@@ -61,6 +61,13 @@ def _score_component(
     return ComponentResult(component.code, points, band, tuple(scores)), lines
 
 
+def score_activity(
+    activity: Activity, given: "str | ActivityDays", rules: RuleSet
+) -> tuple[ActivityScore, list[ExplanationLine]]:
+    """One activity's score and its explanation lines (valid facts: see validate_facts)."""
+    return _score_activity(activity, given, rules)
+
+
 def _score_activity(
     activity: Activity, given: "str | ActivityDays", rules: RuleSet
 ) -> tuple[ActivityScore, list[ExplanationLine]]:

@@ -2,7 +2,7 @@
 reconsiderations (the Case aggregate in case.py holds them)."""
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -19,6 +19,15 @@ class Person:
 
 
 @dataclass(frozen=True)
+class AssessmentDetails:
+    """What a task-list assessment keeps beside its facts (AssessmentRecord's last fields)."""
+
+    section_notes: dict[str, str] = field(default_factory=dict)
+    means_source: dict[str, Any] | None = None
+    means_changes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class AssessmentRecord:
     assessment_id: str
     case_id: str
@@ -27,6 +36,12 @@ class AssessmentRecord:
     facts: dict[str, Any]
     evidence_notes: str
     submitted: bool
+    section_notes: dict[str, str] = field(default_factory=dict)
+    """Evidence notes by section of the task list ("1".."12", care_act, carer, means)."""
+    means_source: dict[str, Any] | None = None
+    """The Universal Credit figures the means were pre-filled from (draft.UcFigures as data)."""
+    means_changes: dict[str, str] = field(default_factory=dict)
+    """A UC figure the assessor changed -> why."""
 
 
 @dataclass(frozen=True)
@@ -66,8 +81,19 @@ class Reconsideration:
     reviewer_id: str | None = None
     outcome: str | None = None
     new_decision_id: str | None = None
+    reasons: str = ""
+    """The reviewer's reasons for the outcome."""
     what_is_wrong: str = ""  # what the person says the decision got wrong
     evidence: str = ""  # evidence they add or will send
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Who a case was given to (None: back to the queue), by whom and when: kept for good."""
+
+    assigned_to: str | None
+    assigned_by: str
+    on: date
 
 
 @dataclass(frozen=True)
@@ -84,6 +110,8 @@ class ReportedChange:
     reported_on: date
     reported_by: str
     status: str = REPORTED
+    new_decision_id: str | None = None
+    """The reassessment that took it into account (status reassessed)."""
 
 
 def new_id(prefix: str) -> str:

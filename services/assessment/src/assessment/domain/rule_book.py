@@ -8,7 +8,7 @@ force on a day are that day's benefit rule set with that day's charging part.
 from dataclasses import dataclass, replace
 from datetime import date
 
-from assessment.domain.errors import NoRuleSetInForce
+from assessment.domain.errors import NoRuleSetInForce, RequestRefused
 from assessment.domain.rules import RuleSet
 
 
@@ -29,6 +29,15 @@ class RuleBook:
             )
         benefits = max(started, key=lambda r: r.effective_from)
         return replace(benefits, means_test=max(charging, key=lambda m: m.effective_from))
+
+    def as_published(self, rule_set_id: str, field: str = "rule_set_id") -> RuleSet:
+        """The rule set with its own charging part (what-if: a year's rules on any day);
+        RequestRefused names `field` for an unknown id."""
+        found = next((r for r in self.rule_sets if r.id == rule_set_id), None)
+        if found is None:
+            known = ", ".join(r.id for r in self.rule_sets)
+            raise RequestRefused(field, f"there is no rule set {rule_set_id!r}; there are {known}")
+        return found
 
     def by_id(self, rule_set_id: str) -> RuleSet:
         for rule_set in self.rule_sets:

@@ -20,6 +20,7 @@ OPEN, DECIDED, UNDER_RECONSIDERATION = "open", "decided", "under_reconsideration
 CURRENT, SUPERSEDED = "current", "superseded"
 REQUESTED = "requested"
 REPORTED = "reported"  # a change of circumstances reported, waiting for an assessor
+REASSESSED = "reassessed"  # ... and taken into account by a reassessment
 MAX_STATEMENT = 2000  # characters in what a person writes (a reason, what changed)
 
 NEW_CLAIM, RECONSIDERATION, CHANGE_OF_CIRCUMSTANCES, UPRATING = (

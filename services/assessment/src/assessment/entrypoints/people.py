@@ -7,7 +7,6 @@ queue of what people asked for is here too."""
 from typing import Annotated
 
 from contracts.api.assessment import (
-    AssessorQueue,
     DecisionHistory,
     ReconsiderationView,
     ReportedChangeView,
@@ -19,11 +18,11 @@ from assessment.entrypoints import views
 from assessment.entrypoints.dependencies import Deps
 from assessment.entrypoints.duplicate_keys import refuse_repeated_keys
 from assessment.entrypoints.schemas import PersonReconsiderationRequest, ReportChangeRequest
+from assessment.entrypoints.staff import CASEWORK
 from assessment.service_layer import changes, queries, reconsideration
 from assessment.service_layer.commands import ReportChange, RequestReconsideration
 
 router = APIRouter(tags=["people"])
-STAFF = ("assessor", "reviewer")
 PersonId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 Reader = Annotated[Principal, Depends(require("assessment:read"))]
 Writer = Annotated[Principal, Depends(require("assessment:write"))]
@@ -31,7 +30,7 @@ Writer = Annotated[Principal, Depends(require("assessment:write"))]
 
 @router.get("/people/{person_id}/decisions")
 async def decision_history(person_id: PersonId, principal: Reader, deps: Deps) -> DecisionHistory:
-    ensure_may_act_for(principal, person_id, *STAFF)
+    ensure_may_act_for(principal, person_id, *CASEWORK)
     return views.decision_history(person_id, await queries.cases_of(person_id, deps.uow()))
 
 
@@ -44,7 +43,7 @@ async def ask_for_reconsideration(
     person_id: PersonId, body: PersonReconsiderationRequest, principal: Writer, deps: Deps
 ) -> ReconsiderationView:
     """Asked today, by the token's subject, about one of the person's decisions."""
-    ensure_may_act_for(principal, person_id, *STAFF)
+    ensure_may_act_for(principal, person_id, *CASEWORK)
     command = RequestReconsideration(
         body.decision_id,
         deps.today(),
@@ -65,15 +64,6 @@ async def report_change(
     person_id: PersonId, body: ReportChangeRequest, principal: Writer, deps: Deps
 ) -> ReportedChangeView:
     """Kept for an assessor to reassess; no decision changes until they record it."""
-    ensure_may_act_for(principal, person_id, *STAFF)
+    ensure_may_act_for(principal, person_id, *CASEWORK)
     command = ReportChange(person_id, body.what_changed, body.changed_on, principal.subject)
     return views.reported_change(await changes.report_change(command, deps.uow(), deps.today()))
-
-
-@router.get("/queue")
-async def assessor_queue(
-    deps: Deps,
-    principal: Annotated[Principal, Depends(require("assessment:read", roles=STAFF))],
-) -> AssessorQueue:
-    """Reconsiderations to decide and changes to reassess, oldest first."""
-    return views.assessor_queue(*await queries.open_work(deps.uow()))

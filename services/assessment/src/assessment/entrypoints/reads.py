@@ -8,22 +8,26 @@ from contracts.api.assessment import (
     PersonCases,
     VerifiedPerson,
 )
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 
 from assessment.entrypoints import views
 from assessment.entrypoints.dependencies import Deps
 from assessment.entrypoints.duplicate_keys import refuse_repeated_keys
 from assessment.entrypoints.facts import dump_facts
 from assessment.entrypoints.schemas import CalculateRequest, VerifyPersonRequest
+from assessment.entrypoints.versions import tag
 from assessment.service_layer import queries
 
 router = APIRouter()
 
 
 @router.get("/cases/{case_id}")
-async def case_detail(case_id: str, deps: Deps) -> CaseDetail:
-    """The case, its assessments, every decision version (with status) and reconsiderations."""
-    return views.case_detail(await queries.case(case_id, deps.uow()))
+async def case_detail(case_id: str, deps: Deps, response: Response) -> CaseDetail:
+    """The case, its person, assessments, every decision version (with status),
+    reconsiderations, assignments and the assessment in progress; its version as the ETag."""
+    case = await queries.case(case_id, deps.uow())
+    tag(response, case.version)
+    return views.case_detail(case, deps.rulebook, deps.today())
 
 
 @router.get("/cases")
@@ -48,5 +52,6 @@ async def verify_person(body: VerifyPersonRequest, deps: Deps) -> VerifiedPerson
 @router.post("/calculator", dependencies=[Depends(refuse_repeated_keys)])
 async def calculate(body: CalculateRequest, deps: Deps) -> DecisionBody:
     """Works a case out against the rule set in force on a date; records nothing."""
-    decision = queries.calculate(dump_facts(body.case), body.on or deps.today(), deps.rulebook)
+    on = body.on or deps.today()
+    decision = queries.calculate(dump_facts(body.case), on, deps.rulebook, body.rule_set_id)
     return views.decision_body(decision)

@@ -109,6 +109,14 @@ class ChangeOfCircumstancesRequest(Strict):
 
 
 class CalculateRequest(Strict):
+    on: date | None = Field(None, description="The decision date (default: today)")
+    rule_set_id: str | None = Field(
+        None, max_length=64, description="Decide under this rule set (default: in force on `on`)"
+    )
+    case: AssessmentFactsBody
+
+
+class GoldenCaseRequest(Strict):
     on: date | None = None
     case: AssessmentFactsBody
 

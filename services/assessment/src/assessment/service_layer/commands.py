@@ -47,6 +47,8 @@ class DecideReconsideration:
     facts: dict[str, Any] | None
     """A revised assessment, or None when the reviewer leaves the facts unchanged."""
     evidence_notes: str = ""
+    seen_version: int | None = None
+    """The case version the reviewer saw (If-Match); None: not checked."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,61 @@ class RecordChangeOfCircumstances:
     facts: dict[str, Any]
     effective_date: date
     evidence_notes: str = ""
+
+
+@dataclass(frozen=True)
+class AssignCase:
+    """Give a case to a staff member (`assigned_to` None: back to the queue); "take" is
+    assigning it to oneself."""
+
+    case_id: str
+    assigned_to: str | None
+    by: str
+    seen_version: int | None = None
+
+
+@dataclass(frozen=True)
+class StartDraft:
+    """Start (or resume) the assessment in progress for a new claim, a change of circumstances
+    or a reconsideration."""
+
+    case_id: str
+    purpose: str
+    by: str
+    reconsideration_id: str | None = None
+    seen_version: int | None = None
+    may_review: bool = False
+    """The caller holds the reviewer role (a reconsideration needs it)."""
+    uc_figures: dict[str, Any] | None = None
+    """The person's latest Universal Credit assessment, to pre-fill the means from."""
+
+
+@dataclass(frozen=True)
+class SaveDraftSection:
+    case_id: str
+    section: str
+    value: Any
+    note: str = ""
+    seen_version: int | None = None
+    uc_figures: dict[str, Any] | None = None
+    """The means section: the Universal Credit figures it was pre-filled from."""
+    means_changes: dict[str, str] | None = None
+    effective_date: date | None = None
+    """The change section: the date of the change."""
+
+
+@dataclass(frozen=True)
+class SubmitDraft:
+    case_id: str
+    by: str
+    seen_version: int | None = None
+    may_review: bool = False
+
+
+@dataclass(frozen=True)
+class DiscardDraft:
+    case_id: str
+    seen_version: int | None = None
 
 
 @dataclass(frozen=True)

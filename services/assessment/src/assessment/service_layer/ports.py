@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from typing import Any, Protocol, Self
 
-from assessment.domain import Case, DecisionRecord, Person, Reconsideration, ReportedChange
+from assessment.domain import Case, DecisionRecord, Person
+from assessment.domain.caseload import CaseloadEntry, CaseloadQuery
 from assessment.domain.uprating import UpratedAward
 
 
@@ -47,8 +48,9 @@ class CaseRepository(Protocol):
         """The person's latest decision not superseded, over all their cases."""
         ...
 
-    async def open_work(self) -> tuple[list[Reconsideration], list[ReportedChange]]:
-        """Reconsiderations still to decide and changes reported, each oldest first."""
+    async def caseload_entries(self, query: CaseloadQuery) -> list[CaseloadEntry]:
+        """The cases the query's assignment (assigned_to, or unassigned), area and search (a
+        NINO, or part of a name) pick; the domain's caseload() does the rest."""
         ...
 
     async def to_uprate(

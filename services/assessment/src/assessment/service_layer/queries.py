@@ -11,11 +11,12 @@ from assessment.domain import (
     InvalidAssessment,
     NotFound,
     Person,
-    Reconsideration,
-    ReportedChange,
 )
 from assessment.domain.case_input import decide_case
+from assessment.domain.caseload import Caseload, CaseloadQuery
+from assessment.domain.caseload import caseload as build_caseload
 from assessment.domain.rule_book import RuleBook
+from assessment.domain.rules import RuleSet
 from assessment.service_layer.ports import AssessmentUnitOfWork
 
 
@@ -37,14 +38,6 @@ async def decision_in_force(person_id: str, uow: AssessmentUnitOfWork) -> Decisi
     return decision
 
 
-async def open_work(
-    uow: AssessmentUnitOfWork,
-) -> tuple[list[Reconsideration], list[ReportedChange]]:
-    """The assessors' queue: reconsiderations asked for and changes reported, oldest first."""
-    async with uow:
-        return await uow.cases.open_work()
-
-
 async def verify_person(nino: str, date_of_birth: date, uow: AssessmentUnitOfWork) -> Person:
     """Development sign-in for the portal: the NINO and the date of birth must both match."""
     async with uow:
@@ -54,10 +47,24 @@ async def verify_person(nino: str, date_of_birth: date, uow: AssessmentUnitOfWor
     return person
 
 
-def calculate(facts: Any, on: date, rulebook: RuleBook) -> Decision:
-    """A case (`facts` at `case`) worked out under the rules in force `on`; records nothing."""
-    rules = rulebook.in_force_on(on, "on")
+def calculate(facts: Any, on: date, rulebook: RuleBook, rule_set_id: str | None = None) -> Decision:
+    """A case (`facts` at `case`) worked out on `on`, under the rules in force then or, when
+    named, one rule set (its benefit and charging parts); records nothing."""
+    rules = rulebook.as_published(rule_set_id) if rule_set_id else rulebook.in_force_on(on, "on")
     try:
         return decide_case(facts, rules, on)
     except InvalidAssessment as invalid:
         raise invalid.under("case") from None
+
+
+def rule_set(rule_set_id: str, rulebook: RuleBook) -> RuleSet:
+    found = next((r for r in rulebook.rule_sets if r.id == rule_set_id), None)
+    if found is None:
+        raise NotFound("rule_set_id", "no such rule set")
+    return found
+
+
+async def caseload(query: CaseloadQuery, uow: AssessmentUnitOfWork, today: date) -> Caseload:
+    async with uow:
+        entries = await uow.cases.caseload_entries(query)
+    return build_caseload(entries, query, today)

@@ -35,6 +35,7 @@ async def decide_reconsideration(
 ) -> tuple[Reconsideration, DecisionRecord]:
     async with uow:
         case = await uow.cases.of_reconsideration(cmd.reconsideration_id, lock=True)
+        case.expect_version(cmd.seen_version)
         decided, decision = case.decide_reconsideration(
             cmd.reconsideration_id, cmd.reviewer_id, cmd.facts, cmd.evidence_notes, rulebook, today
         )

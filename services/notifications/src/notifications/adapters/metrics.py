@@ -1,4 +1,4 @@
-"""Prometheus metrics, served at GET /metrics. Each app has its own registry (tests run several).
+"""Prometheus metrics, served at GET /metrics with the kit's (servicekit.metrics), in its registry.
 
 notifications_time_to_inbox_seconds      source event time -> the inbox copy committed (readable)
 notifications_time_to_provider_seconds   source event time -> SMTP relay / Notify accepted it
@@ -10,7 +10,7 @@ notifications_unconfirmed                accepted messages with no final status 
 notifications_contact_gaps               people only the portal inbox can reach
 """
 
-from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
 from notifications.domain.figures import Backlog
 
@@ -19,10 +19,10 @@ PROVIDER_BUCKETS = (0.5, 1, 5, 15, 60, 300, 900, 3600, 6 * 3600, 24 * 3600)
 
 
 class Metrics:
-    content_type = "text/plain; version=0.0.4; charset=utf-8"
+    """In the kit's registry (servicekit.metrics), served with its figures at GET /metrics."""
 
-    def __init__(self) -> None:
-        self.registry = CollectorRegistry()
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry()
         self.time_to_inbox = Histogram(
             "notifications_time_to_inbox_seconds",
             "Seconds from the source event to its message being in the person's portal inbox",
@@ -68,10 +68,9 @@ class Metrics:
     def reached_provider(self, channel: str, seconds: float) -> None:
         self.time_to_provider.labels(channel).observe(seconds)
 
-    def exposition(self, backlog: list[Backlog], unconfirmed: int, contact_gaps: int) -> bytes:
+    def update(self, backlog: list[Backlog], unconfirmed: int, contact_gaps: int) -> None:
         self.waiting.clear()
         for row in backlog:
             self.waiting.labels(row.channel, row.stage).set(row.count)
         self.unconfirmed.set(unconfirmed)
         self.contact_gaps.set(contact_gaps)
-        return generate_latest(self.registry)

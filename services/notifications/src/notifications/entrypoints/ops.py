@@ -1,5 +1,7 @@
 """Operations views: timeliness, who we cannot reach, what failed for good, what Notify never
-confirmed, and the Prometheus metrics."""
+confirmed, and the gauges of its Prometheus metrics."""
+
+from collections.abc import Awaitable, Callable
 
 from contracts.api.notifications import (
     ContactGapsView,
@@ -7,10 +9,10 @@ from contracts.api.notifications import (
     TimelinessView,
     UnconfirmedMessagesView,
 )
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query
 
 from notifications.entrypoints import views
-from notifications.entrypoints.dependencies import Deps
+from notifications.entrypoints.dependencies import Dependencies, Deps
 from notifications.service_layer import queries
 
 router = APIRouter(tags=["operations"])
@@ -41,8 +43,11 @@ async def unconfirmed_messages(deps: Deps, limit: int = Limit) -> UnconfirmedMes
     return views.unconfirmed_messages_view(await queries.unconfirmed_messages(deps.uow, limit))
 
 
-@router.get("/metrics", include_in_schema=False)
-async def metrics(deps: Deps) -> Response:
-    figures = await queries.figures(deps.uow)
-    body = deps.metrics.exposition(figures.backlog, figures.unconfirmed, figures.contact_gaps)
-    return Response(body, media_type=deps.metrics.content_type)
+def metrics_figures(deps: Dependencies) -> Callable[[], Awaitable[None]]:
+    """The scrape hook (servicekit.metrics) that sets the gauges read from the database."""
+
+    async def refresh() -> None:
+        figures = await queries.figures(deps.uow)
+        deps.metrics.update(figures.backlog, figures.unconfirmed, figures.contact_gaps)
+
+    return refresh

@@ -200,13 +200,11 @@ class ProviderStatuses(Protocol):
 
 
 class Measurements(Protocol):
-    content_type: str
-
     def changed(self, channel: str, status: str) -> None: ...
 
     def reached_inbox(self, seconds: float) -> None: ...
 
     def reached_provider(self, channel: str, seconds: float) -> None: ...
 
-    def exposition(self, backlog: list[Backlog], unconfirmed: int, contact_gaps: int) -> bytes:
-        """The current figures in Prometheus' text format."""
+    def update(self, backlog: list[Backlog], unconfirmed: int, contact_gaps: int) -> None:
+        """The figures read from the database, set when /metrics is scraped."""

@@ -50,6 +50,16 @@ class PostgresUcClaims:
             *asdict(means).values(),
         )
 
+    async def periods(self, person_id: str, uc_claim_id: str) -> list[UcAssessedMeans]:
+        rows = await self.conn.fetch(
+            "SELECT period_start, period_end, capital_pence, unearned_income_pence,"
+            " earned_income_pence FROM uc_periods WHERE person_id = $1 AND uc_claim_id = $2"
+            " ORDER BY period_start",
+            person_id,
+            uc_claim_id,
+        )
+        return [UcAssessedMeans(**row) for row in rows]
+
 
 class PostgresManagedServices:
     def __init__(self, conn: asyncpg.Connection) -> None:

@@ -20,6 +20,13 @@ class NoAward(PaymentsError):
         super().__init__("no award for this person")
 
 
+class NoUcClaim(PaymentsError):
+    field = "person_id"
+
+    def __init__(self) -> None:
+        super().__init__("the benefits system has told us of no Universal Credit claim")
+
+
 class NoSuchRun(PaymentsError):
     field = "run_id"
 

@@ -4,6 +4,7 @@ from payments.domain import errors
 
 HTTP_STATUS: dict[type[Exception], int] = {
     errors.NoAward: 404,
+    errors.NoUcClaim: 404,
     errors.NoSuchRun: 404,
     errors.NoSuchBankFile: 404,
     errors.RunInProgress: 409,

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from contracts.api.payments import BankAccountSet, PersonLedger, PersonPayments
+from contracts.api.payments import BankAccountSet, PersonLedger, PersonPayments, UcClaimView
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -26,6 +26,13 @@ class BankAccount(BaseModel):
 async def payments_of(person_id: PersonId, deps: Deps) -> PersonPayments:
     found = await queries.payments_of(person_id, deps.uow())
     return views.person_payments(found, deps.today())
+
+
+@router.get("/people/{person_id}/uc-claim", response_model=UcClaimView)
+async def uc_claim_of(person_id: PersonId, deps: Deps) -> UcClaimView:
+    """The Universal Credit claim the benefits system told us of, and what it assessed."""
+    claim, periods = await queries.uc_claim_of(person_id, deps.uow())
+    return views.uc_claim(person_id, claim, periods)
 
 
 @router.get("/people/{person_id}/ledger", response_model=PersonLedger)

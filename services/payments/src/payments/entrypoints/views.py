@@ -12,7 +12,20 @@ from payments.domain.records import (
     PaymentsOfPerson,
     Reconciliation,
     ScheduledPayment,
+    UcClaim,
 )
+from payments.domain.uc_means import UcAssessedMeans
+
+
+def uc_claim(person_id: str, claim: UcClaim, periods: list[UcAssessedMeans]) -> api.UcClaimView:
+    return api.UcClaimView(
+        person_id=person_id,
+        uc_claim_id=claim.uc_claim_id,
+        assessment_period_start_day=claim.first_period_start.day,
+        first_period_start=claim.first_period_start,
+        closed_on=claim.closed_on,
+        periods=[api.UcPeriodView.model_validate(p, from_attributes=True) for p in periods],
+    )
 
 
 def person_payments(found: PaymentsOfPerson, today: date) -> api.PersonPayments:

@@ -53,6 +53,9 @@ class UcClaimRepository(Protocol):
     async def add_period(self, person_id: str, uc_claim_id: str, means: UcAssessedMeans) -> None:
         """What UC assessed for one period (a later assessment of the same period replaces it)."""
 
+    async def periods(self, person_id: str, uc_claim_id: str) -> list[UcAssessedMeans]:
+        """What UC assessed for each period of the claim, oldest first."""
+
 
 class ManagedServicesRepository(Protocol):
     async def for_update(self, person_id: str) -> ManagedServices | None: ...

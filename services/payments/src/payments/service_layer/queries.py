@@ -1,7 +1,14 @@
 """What the read API asks for, through the unit of work's repositories."""
 
-from payments.domain.errors import NoAward, NoSuchBankFile, NoSuchRun
-from payments.domain.records import LedgerPosting, PaymentRun, PaymentsOfPerson, Reconciliation
+from payments.domain.errors import NoAward, NoSuchBankFile, NoSuchRun, NoUcClaim
+from payments.domain.records import (
+    LedgerPosting,
+    PaymentRun,
+    PaymentsOfPerson,
+    Reconciliation,
+    UcClaim,
+)
+from payments.domain.uc_means import UcAssessedMeans
 from payments.service_layer.ports import PaymentsUnitOfWork
 
 
@@ -11,6 +18,17 @@ async def payments_of(person_id: str, uow: PaymentsUnitOfWork) -> PaymentsOfPers
     if found is None:
         raise NoAward()
     return found
+
+
+async def uc_claim_of(
+    person_id: str, uow: PaymentsUnitOfWork
+) -> tuple[UcClaim, list[UcAssessedMeans]]:
+    """The person's UC claim as the benefits system told us, with each period it assessed."""
+    async with uow:
+        claim = await uow.uc_claims.get(person_id)
+        if claim is None:
+            raise NoUcClaim()
+        return claim, await uow.uc_claims.periods(person_id, claim.uc_claim_id)
 
 
 async def ledger_of(person_id: str, uow: PaymentsUnitOfWork) -> list[LedgerPosting]:

@@ -87,10 +87,10 @@ async def send(
     down (or answers 5xx)."""
     bearer = await token(request, user, service)
     clients = request.app.state.clients
-    status, answer = await clients.send(method, service, path, body, token=bearer)
-    if status >= 500:
+    answer = await clients.send(method, service, path, body, token=bearer)
+    if answer.status >= 500:
         raise ServiceUnavailable(service)
-    return status, answer
+    return answer.status, answer.body
 
 
 def service_errors(answer: Any) -> dict[str, str]:

@@ -1,0 +1,14 @@
+"""The assessors' workspace: caseload, the person's record, recording assessments,
+reconsiderations, changes of circumstances, care-plan work and the policy calculator."""
+
+from fastapi import APIRouter
+
+from portal.assessor import assessment, calculator, care_plan, caseload, record, starting
+
+router = APIRouter()
+router.include_router(caseload.router)
+router.include_router(calculator.router)
+router.include_router(record.router)
+router.include_router(care_plan.router)
+router.include_router(starting.router)  # before assessment's /assessment/{slug}
+router.include_router(assessment.router)

@@ -1,0 +1,168 @@
+"""The operations console's pages behind the one role check, and what they say when a service
+or Kafka cannot be read (the portal here has no reachable Kafka; services are fakes)."""
+
+import socket
+
+import pytest
+from fastapi.routing import APIRoute
+from portal import lag_trend, ops_dead_letters, ops_flows, ops_journey, ops_stuck, ops_traces
+from portal.lag import PartitionLag
+from portal.security import check_csrf
+
+from .conftest import ASSESSOR, CITIZEN_ONE, OPS, FakeServices
+
+pytestmark = pytest.mark.integration
+LETTER = {
+    "id": 7, "consumer": "care-plans", "topic": "assessment.events", "partition": 0,
+    "offset": 41, "event_id": "ev-1", "event_type": "assessment.decision-made.v1",
+    "error_class": "Unprocessable", "reason": "no person P-9", "attempts": 1,
+    "dead_lettered_at": "2026-12-01T12:00:00Z", "published_at": "2026-12-01T12:00:01Z",
+    "dlq_topic": "care-plans.dlq", "dlq_partition": 0, "dlq_offset": 3, "replay_of": None,
+    "resolution": None, "resolved_at": None, "resolved_by": None, "resolution_reason": None,
+}  # fmt: skip
+OPS_PAGES = [
+    "/ops", "/ops/dead-letters", "/ops/dead-letters/care_plans/7", "/ops/stuck",
+    "/ops/journey?person=P-9", "/ops/replays?batch=rp-1", "/ops/flows",
+    "/ops/traces/4bf92f3577b34da6a3ce929d0e0e4736",
+]  # fmt: skip
+
+
+class OpsServices(FakeServices):
+    """Care plans has one dead letter; the others none (unless down)."""
+
+    async def get(self, service: str, path: str, token: str | None = None, **params):
+        if not path.startswith(("/ops/dead-letters", "/ops/replays", "/ops/stuck", "/ops/journey")):
+            return await super().get(service, path, token, **params)
+        self.calls.append((service, path, token))
+        if service in self.down:
+            from portal.clients import ServiceUnavailable
+
+            raise ServiceUnavailable(service)
+        if path == "/ops/dead-letters":
+            letters = [LETTER] if service == "care_plans" else []
+            return {"consumer": service, "open": len(letters), "dead_letters": letters}
+        if path == "/ops/dead-letters/7" and service == "care_plans":
+            return LETTER
+        if path == "/ops/stuck":
+            return {"service": service, "lists": []}
+        if path == "/ops/journey":
+            return {"service": service, "produced": [], "consumed": []}
+        return None
+
+    async def post(self, service: str, path: str, body: dict, token: str | None = None):
+        self.calls.append((service, path, token))
+        if path == "/ops/dead-letters/replays":
+            order = {
+                "dead_letter_id": 7, "consumer": "care-plans", "replay_id": "rp-1.7",
+                "dlq_topic": "care-plans.dlq", "dlq_partition": 0, "dlq_offset": 3,
+                "topic": "assessment.events", "partition": 0, "prior_attempts": 1,
+            }  # fmt: skip
+            return 200, {"batch": "rp-1", "orders": [order], "refused": {}}
+        return await super().post(service, path, body, token)
+
+
+def closed_port() -> str:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return f"127.0.0.1:{s.getsockname()[1]}"
+
+
+@pytest.fixture
+async def console(start_portal):
+    services = OpsServices(down=frozenset({"payments"}))
+    async with start_portal(services, kafka_bootstrap_servers=closed_port()) as portal:
+        page = await portal.sign_in(OPS, start="/staff/sign-in")
+        assert page.status_code == 200
+        yield portal
+
+
+async def test_the_pages_say_what_they_could_not_read(console) -> None:
+    listed = await console.http.get("/ops/dead-letters")
+    assert listed.status_code == 200
+    assert "Could not read the dead letters of: payments (not answering)" in listed.text
+    assert "care-plans #7" in listed.text and "no person P-9" in listed.text
+    one = await console.http.get("/ops/dead-letters/care_plans/7")
+    assert one.status_code == 200 and "Unprocessable" in one.text
+    assert "Could not read care-plans.dlq: Kafka unreachable" in one.text
+    assert (await console.http.get("/ops/dead-letters/care_plans/8")).status_code == 404
+    stuck = await console.http.get("/ops/stuck")
+    assert "Could not read the stuck cases of: payments" in stuck.text
+    journey = await console.http.get("/ops/journey", params={"person": "P-9"})
+    assert "Could not read the events of: payments" in journey.text and "No events" in journey.text
+    trace = await console.http.get("/ops/traces/4bf92f3577b34da6a3ce929d0e0e4736")
+    assert trace.status_code == 200 and "No trace store is configured" in trace.text
+    assert (await console.http.get("/ops/traces/not-a-trace")).status_code == 404
+    flows = await console.http.get("/ops/flows")
+    assert flows.status_code == 200 and "Could not read the flows of: payments" in flows.text
+    overview = await console.http.get("/ops")
+    assert "payments is not answering" in overview.text and "Kafka unreachable" in overview.text
+
+
+async def test_a_replay_while_kafka_is_down_says_it_was_not_published(console) -> None:
+    form = {"csrf_token": await csrf(console), "action": "replay", "selected": "care_plans:7"}
+    page = await console.http.post("/ops/dead-letters/actions", data=form)
+    assert page.status_code == 200 and "not published: Kafka unreachable" in page.text
+    assert ("care_plans", "/ops/dead-letters/replays") in [c[:2] for c in console.services.calls]
+
+
+async def test_bad_orders_are_refused_naming_why(console) -> None:
+    token = await csrf(console)
+    cases = [
+        ({"action": "discard", "selected": "care_plans:7"}, "Give the reason for discarding"),
+        ({"action": "replay"}, "Select at least one dead letter to replay"),
+        ({"action": "replay", "selected": "nowhere:7"}, "does not name a dead letter"),
+        ({"action": "replay_matching"}, "Choose a service"),
+    ]
+    for form, message in cases:
+        page = await console.http.post(
+            "/ops/dead-letters/actions", data={"csrf_token": token, **form}
+        )
+        assert page.status_code == 400 and message in page.text, form
+    refused = await console.http.post("/ops/dead-letters/actions", data={"action": "replay"})
+    assert refused.status_code == 403  # no CSRF token
+
+
+async def test_every_ops_page_is_behind_the_operations_role(start_portal) -> None:
+    async with start_portal(OpsServices()) as portal:
+        for path in OPS_PAGES:
+            assert (await portal.http.get(path)).status_code in (302, 303, 307), path
+        await portal.sign_in(ASSESSOR, start="/staff/sign-in")
+        for path in OPS_PAGES:
+            assert (await portal.http.get(path)).status_code == 403, path
+    async with start_portal(OpsServices()) as portal:
+        await portal.sign_in(CITIZEN_ONE)
+        for path in OPS_PAGES:
+            assert (await portal.http.get(path)).status_code == 403, path
+
+
+def test_every_state_changing_ops_route_checks_the_csrf_token() -> None:
+    routes = [
+        r
+        for m in (ops_dead_letters, ops_stuck, ops_journey, ops_flows, ops_traces)
+        for r in m.router.routes
+    ]
+    unsafe = [r for r in routes if isinstance(r, APIRoute) and r.methods & {"POST"}]
+    assert unsafe
+    for route in unsafe:
+        assert check_csrf in [d.call for d in route.dependant.dependencies], route.path
+
+
+async def csrf(portal) -> str:
+    row = await portal.pool.fetchrow("SELECT csrf_token FROM sessions")
+    return row["csrf_token"]
+
+
+async def test_lag_samples_make_each_partitions_trend(start_portal) -> None:
+    async with start_portal(OpsServices(), ops_lag_sample_seconds=0) as portal:
+        pool = portal.pool
+        await lag_trend.record(pool, [PartitionLag("payments", "assessment.events", 0, 5, 12)])
+        await pool.execute(
+            "INSERT INTO lag_samples (sampled_at, consumer_group, topic, partition, lag) VALUES"
+            " (now() - interval '10 minutes', 'payments', 'assessment.events', 0, 40),"
+            " (now() - interval '10 minutes 10 seconds', 'payments', 'assessment.events', 0, 30),"
+            " (now() - interval '3 hours', 'payments', 'assessment.events', 0, 99)"
+        )
+        series = await lag_trend.trends(pool)
+    trend = series[("payments", "assessment.events", 0)]
+    assert len(trend) == 60 and trend[-1] == 7 and trend[-11] == 40  # the minute's highest
+    assert sum(trend) == 47  # the sample older than an hour is not in it

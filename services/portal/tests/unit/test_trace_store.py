@@ -1,0 +1,37 @@
+"""Stored spans of one trace, found across the services' files and laid out as a waterfall."""
+
+import json
+
+from portal.trace_store import spans_of, trace_id_of, waterfall
+
+TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
+def span(service, span_id, parent, start, end, trace=TRACE):
+    return {
+        "service": service, "name": f"{service} work", "kind": "INTERNAL", "trace_id": trace,
+        "span_id": span_id, "parent_id": parent, "start_ns": start, "end_ns": end,
+        "status": "UNSET",
+    }  # fmt: skip
+
+
+def test_spans_of_a_trace_from_every_file_as_a_waterfall(tmp_path) -> None:
+    (tmp_path / "assessment.jsonl").write_text(
+        json.dumps(span("assessment", "a", None, 0, 10_000_000))
+        + "\n"
+        + json.dumps(span("assessment", "x", None, 0, 5, trace="0" * 32))
+        + "\n"
+    )
+    (tmp_path / "payments.jsonl").write_text(
+        json.dumps(span("payments", "b", "a", 5_000_000, 7_500_000)) + "\n"
+    )
+    bars = waterfall(spans_of(tmp_path, TRACE))
+    assert [(b.service, b.depth) for b in bars] == [("assessment", 0), ("payments", 1)]
+    assert bars[1].start_ms == 5.0 and bars[1].duration_ms == 2.5
+    assert (bars[1].left_pct, bars[1].width_pct) == (50.0, 25.0)
+
+
+def test_a_traceparent_names_its_trace() -> None:
+    assert trace_id_of(f"00-{TRACE}-00f067aa0ba902b7-01") == TRACE
+    assert trace_id_of("nonsense") is None and trace_id_of(None) is None
+    assert waterfall([]) == []
