@@ -14,7 +14,7 @@ from contracts.api.base import ReadModel
 
 SERVICE = "assessment"
 Band = Literal["none", "standard", "enhanced"]
-DecisionKind = Literal["new_claim", "reconsideration", "change_of_circumstances"]
+DecisionKind = Literal["new_claim", "reconsideration", "change_of_circumstances", "uprating"]
 
 
 class ConsideredDescriptor(ReadModel):

@@ -15,7 +15,9 @@ def _type(name: str) -> str:
     return event_type_name("assessment", name, 1)
 
 
-DecisionKind = Literal["new_claim", "reconsideration", "change_of_circumstances"]
+DecisionKind = Literal["new_claim", "reconsideration", "change_of_circumstances", "uprating"]
+"""`uprating`: the yearly re-decision of an award under the rule set coming into force, from
+that rule set's date, on the facts last assessed (no new assessment)."""
 
 
 class AssessmentSubmitted(Payload):
@@ -132,7 +134,7 @@ class DecisionSuperseded(Payload):
     case_id: str
     decision_id: str
     superseded_by_decision_id: str
-    reason: Literal["reconsideration", "change_of_circumstances"]
+    reason: Literal["reconsideration", "change_of_circumstances", "uprating"]
 
 
 class AssessmentSubmittedV1(Envelope[AssessmentSubmitted]):

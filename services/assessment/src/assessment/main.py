@@ -1,13 +1,18 @@
-"""The one wiring place of the service: `uvicorn --factory assessment.main:create_app`.
-(The calculator command, `python -m assessment`, is wired in __main__.py.)"""
+"""The one wiring place of the service: `uvicorn --factory assessment.main:create_app`, and the
+uprating job, `python -m assessment.uprate`. (The calculator command, `python -m assessment`, is
+wired in __main__.py.)"""
 
+import argparse
+import asyncio
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from servicekit import db
 from servicekit.auth import validator_from_settings
 from servicekit.crypto import bring_all_up_to_date
+from servicekit.redaction import install_log_redaction
 from servicekit.service import ServiceDefinition, create_service_app
 
 from assessment.adapters import stuck
@@ -15,8 +20,18 @@ from assessment.adapters.repository import AsyncpgAssessmentUnitOfWork
 from assessment.adapters.rulesets import load_rulebook
 from assessment.adapters.sealed import SEALED
 from assessment.config import AssessmentSettings
-from assessment.entrypoints import caseload, drafts, errors, http, people, reads, rulesets
+from assessment.entrypoints import (
+    caseload,
+    drafts,
+    errors,
+    http,
+    people,
+    reads,
+    rulesets,
+    uprating,
+)
 from assessment.entrypoints.dependencies import Dependencies
+from assessment.service_layer.uprating import Uprating
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 Clock = Callable[[], date]
@@ -49,3 +64,25 @@ def create_app(settings: AssessmentSettings | None = None, clock: Clock = date.t
     # Bearer tokens are checked where a route declares its need (servicekit.auth.require).
     auth = {"token_validator": validator_from_settings(settings)} if settings.auth_issuer else {}
     return create_service_app(definition, settings, state=auth)
+
+
+def uprating_command(argv: list[str] | None = None) -> int:
+    """`python -m assessment.uprate …` on the service's own database."""
+    install_log_redaction()
+    return asyncio.run(_uprate(uprating.parse_args(argv)))
+
+
+async def _uprate(args: argparse.Namespace) -> int:
+    settings = AssessmentSettings()
+    sealer = settings.sealer()
+    pool = await db.create_pool(settings.database_url, 1, 3)
+    try:
+        await db.migrate(pool, MIGRATIONS, settings.migration_database_url)
+        await bring_all_up_to_date(pool, SEALED, sealer)
+        job = Uprating(
+            uow=lambda: AsyncpgAssessmentUnitOfWork(pool, sealer),
+            rulebook=load_rulebook(args.rule_sets),
+        )
+        return await uprating.uprate_command(args, job, date.today())
+    finally:
+        await pool.close()

@@ -112,6 +112,10 @@ class FakeCaseRepository:
             self._order.setdefault(d.decision_id, next(self._decided))
         self.cases[case.case_id] = copy.deepcopy(_without_events(case))
 
+    async def save_many(self, cases: list[Case]) -> None:
+        for case in cases:
+            await self.save(case)
+
     def _handed_out(self, stored: Case) -> Case:
         case = copy.deepcopy(stored)
         self._uow.track(case)

@@ -7,6 +7,7 @@ changed since the case was read.
 """
 
 from dataclasses import astuple, dataclass, field, fields
+from datetime import date
 from typing import Any
 
 import asyncpg
@@ -17,6 +18,7 @@ from servicekit.uow import AsyncpgUnitOfWork
 from assessment.adapters.caseload_sql import caseload_entries
 from assessment.adapters.outbound import outbound
 from assessment.adapters.sealed import NINO, opened
+from assessment.adapters.uprated import AsyncpgUpratedAwards
 from assessment.domain import (
     AssessmentRecord,
     Case,
@@ -32,6 +34,10 @@ from assessment.domain.draft import Draft
 from assessment.domain.records import Assignment
 
 _DECISION_COLUMNS = ", ".join(f.name for f in fields(DecisionRecord))
+_INSERT_DECISION = (
+    f"INSERT INTO decisions ({_DECISION_COLUMNS})"  # noqa: S608 (columns from the records' fields; values are parameters)
+    f" VALUES ({', '.join(f'${i}' for i in range(1, len(fields(DecisionRecord)) + 1))})"
+)
 _RECONSIDERATION_COLUMNS = ", ".join(f.name for f in fields(Reconsideration))
 _ASSESSMENT_COLUMNS = ", ".join(f.name for f in fields(AssessmentRecord)).replace(
     "submitted,", "submitted_at,"
@@ -54,6 +60,15 @@ SELECT c.case_id, c.status, c.version, c.opened_on, c.assigned_to, to_jsonb(p) A
   (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.reported_at, x.change_id), '[]')
    FROM reported_changes x WHERE x.case_id = c.case_id) AS reported_changes
 FROM cases c JOIN people p USING (person_id)
+"""
+_TO_UPRATE = """
+SELECT c.case_id FROM cases c
+JOIN decisions d ON d.case_id = c.case_id AND d.status = 'current'
+WHERE c.status = 'decided' AND c.case_id > $3 AND d.eligible
+  AND d.rule_set_id <> $1 AND d.effective_date < $2
+  AND NOT EXISTS (SELECT FROM uprated_awards u WHERE u.rule_set_id = $1 AND u.case_id = c.case_id)
+ORDER BY c.case_id LIMIT $4
+FOR UPDATE OF c SKIP LOCKED
 """
 _ROWS = TypeAdapter(
     tuple[
@@ -164,6 +179,16 @@ class AsyncpgCaseRepository:
         )
         return DecisionRecord(**row) if row else None
 
+    async def to_uprate(
+        self, rule_set_id: str, effective_from: date, after_case_id: str, limit: int
+    ) -> list[Case]:
+        ids = await self._conn.fetch(_TO_UPRATE, rule_set_id, effective_from, after_case_id, limit)
+        if not ids:
+            return []
+        return await self._read(
+            "WHERE c.case_id = ANY($1::text[]) ORDER BY c.case_id", [r["case_id"] for r in ids]
+        )
+
     async def caseload_entries(self, query: CaseloadQuery) -> list[CaseloadEntry]:
         return await caseload_entries(self._conn, self._sealer, query)
 
@@ -182,6 +207,10 @@ class AsyncpgCaseRepository:
         case.version = self._versions[case.case_id] = 1
         self._seen[case.case_id] = _Seen(case.status, {}, {}, {}, case.assigned_to)
         await self._write_changes(case)
+
+    async def save_many(self, cases: list[Case]) -> None:
+        for case in cases:
+            await self.save(case)
 
     async def save(self, case: Case) -> None:
         """Writes what changed since the case was read, and counts one more version if
@@ -206,7 +235,7 @@ class AsyncpgCaseRepository:
     async def _write_changes(self, case: Case) -> None:
         seen, now = self._seen[case.case_id], _Seen.of(case)
         await self._save_assessments(case.assessments, seen.assessments)
-        await self._save_decisions(case.decisions, seen.decisions)
+        await self._save_decisions([(case.decisions, seen.decisions)])
         await self._save_reconsiderations(case.reconsiderations, seen.reconsiderations)
         await self._save_reported_changes(case.reported_changes, seen.reported_changes)
         await self._save_assignments(case, seen.assignments)
@@ -264,24 +293,26 @@ class AsyncpgCaseRepository:
                 )
 
     async def _save_decisions(
-        self, decisions: list[DecisionRecord], seen: dict[str, DecisionRecord]
+        self, cases: list[tuple[list[DecisionRecord], dict[str, DecisionRecord]]]
     ) -> None:
         """Changed versions first: the one superseded stops being live before its successor is
         added (one live decision per case); its `superseded_by` is checked at commit."""
-        for d in decisions:
-            if d.decision_id in seen and d != seen[d.decision_id]:
-                await self._conn.execute(
-                    "UPDATE decisions SET status = $2, superseded_by = $3 WHERE decision_id = $1",
-                    d.decision_id,
-                    d.status,
-                    d.superseded_by,
-                )
-        for d in decisions:
-            if d.decision_id not in seen:
-                await self._conn.execute(
-                    f"INSERT INTO decisions ({_DECISION_COLUMNS}) VALUES ({_placeholders(d)})",  # noqa: S608 (columns from the records' fields; values are parameters)
-                    *astuple(d),
-                )
+        changed = [
+            (d.decision_id, d.status, d.superseded_by)
+            for decisions, seen in cases
+            for d in decisions
+            if d.decision_id in seen and d != seen[d.decision_id]
+        ]
+        added = [
+            astuple(d) for decisions, seen in cases for d in decisions if d.decision_id not in seen
+        ]
+        if changed:
+            await self._conn.executemany(
+                "UPDATE decisions SET status = $2, superseded_by = $3 WHERE decision_id = $1",
+                changed,
+            )
+        if added:
+            await self._conn.executemany(_INSERT_DECISION, added)
 
     async def _save_reconsiderations(
         self, reconsiderations: list[Reconsideration], seen: dict[str, Reconsideration]
@@ -359,6 +390,7 @@ class AsyncpgAssessmentUnitOfWork(AsyncpgUnitOfWork):
     outbound = staticmethod(outbound)
     people: AsyncpgPeopleRepository
     cases: AsyncpgCaseRepository
+    uprated: AsyncpgUpratedAwards
 
     def __init__(self, pool: asyncpg.Pool, sealer: Sealer) -> None:
         super().__init__(pool)
@@ -368,4 +400,5 @@ class AsyncpgAssessmentUnitOfWork(AsyncpgUnitOfWork):
         await super().__aenter__()
         self.people = AsyncpgPeopleRepository(self.conn, self.sealer)
         self.cases = AsyncpgCaseRepository(self.conn, self, self.sealer)
+        self.uprated = AsyncpgUpratedAwards(self.conn)
         return self

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from assessment.domain import draft as dr
 from assessment.domain import events as ev
+from assessment.domain import uprating
 from assessment.domain import workflow as wf
 from assessment.domain.case_drafts import DraftWork
 from assessment.domain.case_input import decide_case
@@ -240,6 +241,21 @@ class Case(DraftWork):
             else x
             for x in self.reported_changes
         ]
+
+    def uprate(self, rules: RuleSet, today: date) -> tuple[str, DecisionRecord]:
+        """The award in force re-decided under `rules` (the rule book's rules in force on their
+        own date) from that date, on the facts it was decided on: a new version of kind
+        uprating, and whether its figures changed (uprating.py says why it is made either way).
+        NotAllowedNow when there is no award to uprate; InvalidAssessment (under `facts`) when
+        the facts do not fit the new rules: an assessor must reassess."""
+        current = uprating.award_to_uprate(self.status, self.in_force, rules)
+        assessed = _find(self.assessments, "assessment_id", current.assessment_id, "assessment")
+        worked_out = _decide(assessed.facts, rules, rules.effective_from)
+        changed = uprating.outcome(current, worked_out)
+        version = uprating.uprated(current, worked_out, rules)
+        return changed, self._add_version(
+            new_id("D"), version, assessed, wf.UPRATING, uprating.BY, today
+        )
 
     def report_change(
         self, what_changed: str, changed_on: date, reported_by: str, today: date

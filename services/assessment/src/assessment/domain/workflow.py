@@ -23,10 +23,11 @@ REPORTED = "reported"  # a change of circumstances reported, waiting for an asse
 REASSESSED = "reassessed"  # ... and taken into account by a reassessment
 MAX_STATEMENT = 2000  # characters in what a person writes (a reason, what changed)
 
-NEW_CLAIM, RECONSIDERATION, CHANGE_OF_CIRCUMSTANCES = (
+NEW_CLAIM, RECONSIDERATION, CHANGE_OF_CIRCUMSTANCES, UPRATING = (
     "new_claim",
     "reconsideration",
     "change_of_circumstances",
+    "uprating",
 )
 RECORD_ASSESSMENT, DECIDE = "record_assessment", "decide"
 REQUEST_RECONSIDERATION, DECIDE_RECONSIDERATION = (

@@ -123,3 +123,11 @@ class ReportChange:
     what_changed: str
     changed_on: date
     reported_by: str
+
+
+@dataclass(frozen=True)
+class UprateAwards:
+    """Re-decide every award in payment under a rule set coming into force (the yearly
+    uprating). `rule_set_id` None: the rule set in force today."""
+
+    rule_set_id: str | None = None

@@ -5,10 +5,13 @@ when the unit of work commits. The PostgreSQL versions are in adapters/repositor
 have in-memory fakes that pass the same suite.
 """
 
+from collections.abc import Awaitable, Callable
+from datetime import date
 from typing import Any, Protocol, Self
 
 from assessment.domain import Case, DecisionRecord, Person
 from assessment.domain.caseload import CaseloadEntry, CaseloadQuery
+from assessment.domain.uprating import UpratedAward
 
 
 class PeopleRepository(Protocol):
@@ -37,6 +40,10 @@ class CaseRepository(Protocol):
 
     async def save(self, case: Case) -> None: ...
 
+    async def save_many(self, cases: list[Case]) -> None:
+        """`save` for each, in as few statements as the store can."""
+        ...
+
     async def decision_in_force_for(self, person_id: str) -> DecisionRecord | None:
         """The person's latest decision not superseded, over all their cases."""
         ...
@@ -46,13 +53,33 @@ class CaseRepository(Protocol):
         NINO, or part of a name) pick; the domain's caseload() does the rest."""
         ...
 
+    async def to_uprate(
+        self, rule_set_id: str, effective_from: date, after_case_id: str, limit: int
+    ) -> list[Case]:
+        """Up to `limit` cases, in case id order after `after_case_id`, whose decision in force
+        is a current award under another rule set from before `effective_from` and that have no
+        uprating to `rule_set_id` recorded; each locked, skipping those another unit of work
+        holds (a live change, another uprating job)."""
+        ...
+
+
+class UpratedAwards(Protocol):
+    async def record(self, done: list[UpratedAward]) -> None:
+        """One row per award and rule set; a second row for either raises."""
+        ...
+
 
 class AssessmentUnitOfWork(Protocol):
     people: PeopleRepository
     cases: CaseRepository
+    uprated: UpratedAwards
 
     async def __aenter__(self) -> Self: ...
 
     async def __aexit__(self, *exc: Any) -> None: ...
 
     async def commit(self) -> None: ...
+
+
+MakeUnitOfWork = Callable[[], AssessmentUnitOfWork]
+AfterBatch = Callable[[int], Awaitable[None]]

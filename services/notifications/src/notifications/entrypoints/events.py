@@ -24,6 +24,7 @@ from notifications.service_layer.commands import (
 from notifications.service_layer.ports import NotificationsUnitOfWork
 
 REASON_RULES = (
+    "decision.uprating",  # the yearly uprating says so, and what the award was and is now
     "functional.daily_living.band",
     "functional.mobility.band",
     "care_act.eligible",

@@ -14,6 +14,7 @@ DECISION_KIND = {
     "new_claim": N_("Your claim"),
     "reconsideration": N_("Mandatory reconsideration"),
     "change_of_circumstances": N_("Change of circumstances"),
+    "uprating": N_("Yearly uprating"),
 }
 DECISION_STATUS = {
     "current": N_("In force"),

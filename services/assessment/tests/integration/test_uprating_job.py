@@ -1,0 +1,176 @@
+"""The uprating job on the real PostgreSQL: every award uprated exactly once, however often the
+job runs and wherever it is stopped."""
+
+import asyncio
+import copy
+import json
+import os
+import signal
+import subprocess
+import sys
+from datetime import date
+
+import pytest
+from assessment.adapters.repository import AsyncpgAssessmentUnitOfWork
+from assessment.adapters.rulesets import load_rulebook
+from assessment.config import AssessmentSettings
+from assessment.service_layer.commands import UprateAwards
+from assessment.service_layer.uprating import Uprating, uprate_awards
+
+from .support import ELIGIBLE_FACTS, short
+
+UPRATING_DAY = date(2026, 4, 6)
+TO_2026 = UprateAwards("GB-CARE-2026-27")
+
+
+class Killed(Exception):
+    """The job's process dying after a committed batch."""
+
+
+async def award(api, n: int, facts=ELIGIBLE_FACTS) -> dict:
+    person = {
+        "nino": f"JT{n:06d}C",
+        "full_name": f"Person {n}",
+        "date_of_birth": "1955-12-10",
+        "area_code": "E09000033",
+    }
+    case = (await api.post("/cases", json=person)).json()
+    recorded = await api.post(
+        f"/cases/{case['case_id']}/assessments", json={"assessor_id": "as-1", "facts": facts}
+    )
+    submitted = await api.post(
+        f"/cases/{case['case_id']}/assessments/{recorded.json()['assessment_id']}/submit",
+        json={"assessor_id": "as-1"},
+    )
+    assert submitted.status_code == 201, submitted.text
+    return submitted.json()
+
+
+@pytest.fixture
+def job(api, infra):
+    sealer = AssessmentSettings(
+        database_url="postgresql://unused", **infra.encryption_settings("assessment")
+    ).sealer()
+    return Uprating(lambda: AsyncpgAssessmentUnitOfWork(api.pool, sealer), load_rulebook(), 2)
+
+
+async def uprating_versions(api) -> list:
+    return await api.pool.fetch(
+        "SELECT case_id, supersedes, rule_set_id, effective_date FROM decisions"
+        " WHERE kind = 'uprating' ORDER BY case_id"
+    )
+
+
+async def published(api) -> list[str]:
+    rows = await api.pool.fetch("SELECT type FROM outbox ORDER BY position")
+    return [short(r["type"]) for r in rows]
+
+
+async def test_every_award_is_uprated_once_and_a_second_run_changes_nothing(api, job) -> None:
+    awards = [await award(api, n) for n in range(5)]
+    before = len(await published(api))
+    first = await uprate_awards(TO_2026, job, UPRATING_DAY)
+    assert first.counts == {"uprated": 5}
+    assert (first.rule_set_id, first.effective_from) == ("GB-CARE-2026-27", UPRATING_DAY)
+    versions = await uprating_versions(api)
+    assert sorted(v["supersedes"] for v in versions) == sorted(a["decision_id"] for a in awards)
+    assert {(v["rule_set_id"], v["effective_date"]) for v in versions} == {
+        ("GB-CARE-2026-27", UPRATING_DAY)
+    }
+    events = (await published(api))[before:]
+    assert events.count("decision_made") == 5 and events.count("decision_superseded") == 5
+
+    second = await uprate_awards(TO_2026, job, UPRATING_DAY)
+    assert second.counts == {}
+    assert len(await uprating_versions(api)) == 5
+    assert len(await published(api)) == before + 10
+
+
+async def test_killed_mid_run_and_restarted_each_award_is_uprated_exactly_once(api, job) -> None:
+    for n in range(7):
+        await award(api, n)
+
+    async def die_after_second_batch(number: int) -> None:
+        if number == 2:
+            raise Killed
+
+    with pytest.raises(Killed):
+        crashing = Uprating(job.uow, job.rulebook, 2, die_after_second_batch)
+        await uprate_awards(TO_2026, crashing, UPRATING_DAY)
+    assert len(await uprating_versions(api)) == 4, "two committed batches of two"
+
+    resumed = await uprate_awards(TO_2026, job, UPRATING_DAY)
+    assert resumed.counts == {"uprated": 3}
+    versions = await uprating_versions(api)
+    assert len({v["case_id"] for v in versions}) == len(versions) == 7
+    rows = await api.pool.fetch("SELECT outcome, count(*) FROM uprated_awards GROUP BY outcome")
+    assert {r["outcome"]: r["count"] for r in rows} == {"uprated": 7}
+    made = await api.pool.fetchval(
+        "SELECT count(*) FROM outbox WHERE type LIKE '%decision_made%'"
+        " AND payload -> 'data' ->> 'kind' = 'uprating'"
+    )
+    assert made == 7
+
+
+async def test_awards_already_under_the_new_rules_and_refusals_are_left_alone(api, job) -> None:
+    at_66 = copy.deepcopy(ELIGIBLE_FACTS)
+    at_66["means"]["age"] = 66  # in 2026 pension credit age depends on the date of birth
+    old = await award(api, 1)
+    refused = await award(api, 2, at_66)
+    api.clock.today = date(2026, 5, 1)
+    new = await award(api, 3)
+    assert new["rule_set_id"] == "GB-CARE-2026-27"
+
+    report = await uprate_awards(TO_2026, job, date(2026, 5, 2))
+    assert report.counts == {"uprated": 1, "refused": 1}
+    versions = await uprating_versions(api)
+    assert [v["supersedes"] for v in versions] == [old["decision_id"]]
+    reason = await api.pool.fetchval(
+        "SELECT reason FROM uprated_awards WHERE decision_id = $1", refused["decision_id"]
+    )
+    assert "facts.means.age" in reason
+    assert (await uprate_awards(TO_2026, job, date(2026, 5, 2))).counts == {}
+
+
+async def test_an_unknown_rule_set_is_named(api, job) -> None:
+    from assessment.domain import NotFound
+
+    with pytest.raises(NotFound, match="GB-CARE-2030-31") as error:
+        await uprate_awards(UprateAwards("GB-CARE-2030-31"), job, UPRATING_DAY)
+    assert error.value.field == "rule_set_id"
+
+
+async def test_the_job_killed_with_sigkill_and_run_again_uprates_each_award_once(
+    api, infra, fresh_database
+) -> None:
+    for n in range(9):
+        await award(api, n)
+    env = {
+        **os.environ,
+        "ASSESSMENT_DATABASE_URL": fresh_database,
+        **infra.encryption_env("assessment", "ASSESSMENT_"),
+    }
+    command = [sys.executable, "-m", "assessment.uprate", "--rule-set", "GB-CARE-2026-27"]
+    slow = [*command, "--batch-size", "2", "--pause-after-batch", "1"]
+    job = await asyncio.create_subprocess_exec(
+        *slow, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        for _ in range(300):
+            if await api.pool.fetchval("SELECT count(*) FROM uprated_awards") >= 2:
+                break
+            await asyncio.sleep(0.1)
+        job.send_signal(signal.SIGKILL)
+    finally:
+        await asyncio.wait_for(job.wait(), 10)
+    done = await api.pool.fetchval("SELECT count(*) FROM uprated_awards")
+    assert 2 <= done < 9 and done % 2 == 0, "whole batches only"
+
+    again = await asyncio.create_subprocess_exec(
+        *command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    out, err = await asyncio.wait_for(again.communicate(), 120)
+    assert again.returncode == 0, err.decode()
+    assert json.loads(out)["counts"] == {"uprated": 9 - done}
+    versions = await uprating_versions(api)
+    assert len({v["case_id"] for v in versions}) == len(versions) == 9

@@ -1,0 +1,98 @@
+"""The uprating job on the real broker and every service: an award re-decided under a new rule
+set reaches payments (the new monthly amount), care-plans (re-budgeted) and the person (one
+decision message), and running the job again changes nothing downstream."""
+
+import asyncio
+import json
+import re
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from devstack import apps
+from devstack.drive import eventually, get_json, inbox_of, submit_assessment
+from devstack.paths import repo_root
+
+pytestmark = pytest.mark.e2e
+
+RULESETS = repo_root() / "services/assessment/src/assessment/rulesets"
+REHEARSAL = "GB-CARE-REHEARSAL"
+
+
+def rule_sets_with_a_rise_tomorrow(directory: Path) -> Path:
+    """The service's rule sets and a copy of the latest in force from tomorrow, its PIP daily
+    living rates higher: a rehearsal of next April's uprating on today's awards."""
+    for file in RULESETS.glob("*.yaml"):
+        (directory / file.name).write_text(file.read_text())
+    latest = (RULESETS / "GB-CARE-2026-27.yaml").read_text()
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    rehearsal = re.sub(r"(?m)^id: .*$", f"id: {REHEARSAL}", latest)
+    rehearsal = re.sub(
+        r"(?m)^(\s*)effective_from: .*$", rf"\g<1>effective_from: {tomorrow}", rehearsal
+    )
+    rehearsal = rehearsal.replace(
+        "daily_living: {standard_pence: 7670, enhanced_pence: 11460",
+        "daily_living: {standard_pence: 8070, enhanced_pence: 11960",
+    )
+    (directory / f"{REHEARSAL}.yaml").write_text(rehearsal)
+    return directory
+
+
+async def run_uprating(platform, rule_sets: Path) -> dict:
+    env = platform.env(apps.BY_NAME["assessment"])
+    job = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "assessment.uprate", "--rule-set", REHEARSAL, "--rule-sets", str(rule_sets)),
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(job.communicate(), 300)
+    assert job.returncode == 0, err.decode()
+    return json.loads(out)
+
+
+async def test_an_uprating_reaches_payments_care_plans_and_the_person(platform, tmp_path) -> None:
+    person = await submit_assessment(platform.url("assessment"), correlation_id="e2e-uprating")
+    pid, before = person["person_id"], person["decision"]
+    plan = await eventually(lambda: get_json(platform.url("care-plans"), f"/people/{pid}/plan"))
+    await eventually(lambda: get_json(platform.url("payments"), f"/people/{pid}/payments"))
+    told_before = len(await eventually(lambda: inbox_of(platform.url("notifications"), pid)))
+
+    report = await run_uprating(platform, rule_sets_with_a_rise_tomorrow(tmp_path))
+    assert report["counts"].get("uprated", 0) >= 1
+
+    history = await get_json(platform.url("assessment"), f"/cases/{before['case_id']}")
+    new = next(d for d in history["decisions"] if d["kind"] == "uprating")
+    assert (new["supersedes"], new["rule_set_id"]) == (before["decision_id"], REHEARSAL)
+    weekly = new["body"]["award"]["net_weekly_pence"]
+    monthly = new["body"]["award"]["net_monthly_pence"]
+    assert weekly > before["body"]["award"]["net_weekly_pence"]
+
+    async def paid_at_new_rate():
+        found = await get_json(platform.url("payments"), f"/people/{pid}/payments")
+        return found if found and found["net_monthly_pence"] == monthly else None
+
+    async def rebudgeted():
+        every = await get_json(platform.url("care-plans"), f"/plans/{plan['plan_id']}/versions")
+        versions = [v for v in every if v["decision_id"] == new["decision_id"]]
+        return versions if versions and versions[-1]["weekly_budget_pence"] == weekly else None
+
+    async def uprating_letters():
+        inbox = await inbox_of(platform.url("notifications"), pid) or []
+        told = [m for m in inbox if "yearly uprating" in m["body"]]
+        return told or None
+
+    assert await eventually(paid_at_new_rate, timeout=60)
+    assert len(await eventually(rebudgeted, timeout=60)) == 1
+    letters = await eventually(uprating_letters, timeout=60)
+    assert len(letters) == 1 and letters[0]["template_id"] == "decision-made"
+
+    again = await run_uprating(platform, tmp_path)
+    assert again["counts"] == {}
+    await asyncio.sleep(3)  # time for anything wrongly sent again to arrive
+    assert len(await uprating_letters()) == 1
+    assert len(await rebudgeted()) == 1
+    inbox = await inbox_of(platform.url("notifications"), pid)
+    print(f"messages before the uprating {told_before}, after {len(inbox)}")
