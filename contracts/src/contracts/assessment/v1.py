@@ -81,16 +81,14 @@ class DecisionMade(Payload):
     decision_version: int = Field(ge=1)
     supersedes_decision_id: str | None = None
     kind: DecisionKind | None = Field(
-        None, description="What produced this decision version (absent from older producers)"
-    )
-    uprating: bool = Field(
-        False,
+        None,
         description=(
-            "True when this version re-decides the award only because a new rule set came into"
-            " force (the annual uprating): it changes rates, not entitlement. Payments applies it"
-            " to assessment periods beginning on or after effective_date, so a period that"
-            " straddles the date is paid wholly at the old rates. Any other version governs the"
-            " whole assessment period in which it takes effect (D&A Regs 2013 Sch 1 para 20)."
+            "What produced this decision version (absent from older producers). `uprating`: a"
+            " new rule set came into force (the annual uprating); it changes rates, not"
+            " entitlement, and payments applies it to assessment periods beginning on or after"
+            " effective_date, so a period that straddles the date is paid wholly at the old"
+            " rates. Any other version governs the whole assessment period in which it takes"
+            " effect (D&A Regs 2013 Sch 1 para 20)."
         ),
     )
     rule_set_id: str

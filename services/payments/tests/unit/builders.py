@@ -47,7 +47,7 @@ def decision(
         decision_id=decision_id,
         decision_version=version,
         rule_set_id=rule_set,
-        uprating=uprating,
+        kind="uprating" if uprating else None,
         area_code="E09000033",
         eligible=eligible,
         care_act_eligible=eligible,

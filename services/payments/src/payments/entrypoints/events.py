@@ -34,7 +34,7 @@ async def on_decision_made(
         rule_set_id=d.rule_set_id,
         weekly_pence_by_component=tuple((c.component, c.weekly_pence) for c in d.components),
         weekly_contribution_pence=d.means.weekly_contribution_pence,
-        uprating=d.uprating,
+        uprating=d.kind == "uprating",
     )
     command = RecordDecision(event.subject, decision, stated_award(event))
     await decisions.record_decision(command, uow, deps.planning, deps.today())
