@@ -9,6 +9,11 @@ all as `admin` by default (tests use their own topics); `infra.database_url(db)`
 superuser's. End-to-end, fault and browser tests ask for `platform`: every service and the
 portal as real processes on that infrastructure, started once per session on first use. Unit
 tests never touch either.
+
+Every call to a service carries a real token from the session's OpenID Connect provider:
+`tokens` (devstack.tokens) signs staff and people in at its login form and exchanges their
+tokens, or gets a client-credentials token. The audit trail of every database a test used
+(`fresh_database`) and of the platform's databases is verified when they are done with.
 """
 
 import asyncio
@@ -21,13 +26,36 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from devstack import apps, oidc
 from devstack.paths import repo_root
 from devstack.procs import free_ports
-from devstack.stack import Infra, running_infra
+from devstack.stack import SERVICE_DATABASES, Infra, running_infra
+from devstack.tokens import Tokens
+from servicekit import audit
+
+
+async def verify_audit_chain(url: str) -> int:
+    """Fails when the database's audit chain is broken; the number of rows checked."""
+    conn = await asyncpg.connect(url)
+    try:
+        if not await audit.has_trail(conn):
+            return 0
+        check = await audit.verify(conn)
+    finally:
+        await conn.close()
+    assert check.intact, f"audit chain of {url.rsplit('/', 1)[-1]} broken: {check}"
+    return check.rows
 
 
 @pytest.fixture(scope="session")
 async def infra() -> AsyncIterator[Infra]:
     async with running_infra() as started:
         yield started
+        for name in SERVICE_DATABASES:  # after the whole session: the platform's databases
+            await verify_audit_chain(started.database_url(name))
+
+
+@pytest.fixture(scope="session")
+async def tokens(infra: Infra) -> Tokens:
+    """Real tokens from the session's provider (see devstack.tokens)."""
+    return await Tokens.for_provider(repo_root(), infra.oidc)
 
 
 @pytest.fixture
@@ -40,6 +68,7 @@ async def fresh_database(infra: Infra) -> AsyncIterator[str]:
     finally:
         await admin.close()
     yield infra.database_url(name)
+    await verify_audit_chain(infra.database_url(name))
 
 
 @pytest.fixture

@@ -35,7 +35,13 @@ APPS: tuple[App, ...] = (
     App("portal", "portal.main:create_app", "PORTAL_", "portal", 8100, OPERATIONS),
 )
 # Credentials a process must not inherit from whoever started it: each app gets its own only.
-_CREDENTIAL_SUFFIXES = ("KAFKA_USERNAME", "KAFKA_PASSWORD", "DATABASE_URL", "KAFKA_ADMIN_PASSWORD")
+_CREDENTIAL_SUFFIXES = (
+    "KAFKA_USERNAME",
+    "KAFKA_PASSWORD",
+    "DATABASE_URL",
+    "KAFKA_ADMIN_PASSWORD",
+    "AUTH_CLIENT_SECRET",
+)
 BY_NAME = {app.name: app for app in APPS}
 
 
@@ -62,7 +68,9 @@ def app_env(
 ) -> dict[str, str]:
     """The environment one app runs with: its own Kafka principal, its database's runtime and
     migration roles, and no one else's credentials; `identity` is what the app needs from the
-    OpenID Connect provider (`oidc_env`)."""
+    OpenID Connect provider (`oidc_env`; a service's default: the stack's own provider)."""
+    if identity is None and infra.oidc is not None and app.name != "portal":
+        identity = oidc_env(app, infra.oidc, None)
     inherited = {k: v for k, v in os.environ.items() if not k.endswith(_CREDENTIAL_SUFFIXES)}
     env = {
         **inherited,

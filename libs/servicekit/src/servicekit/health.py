@@ -3,20 +3,24 @@
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from servicekit.auth import OPERATIONS, open_access, require
 from servicekit.outbox import pending_summary
+
+PROBE = [Depends(open_access("health probes: no personal data"))]
+OPERATORS = [Depends(require(roles=[OPERATIONS]))]
 
 
 def health_router(runtime_of: Callable[[Request], Any]) -> APIRouter:
     router = APIRouter(tags=["health"])
 
-    @router.get("/health/live")
+    @router.get("/health/live", dependencies=PROBE)
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/health/ready")
+    @router.get("/health/ready", dependencies=PROBE)
     async def ready(request: Request) -> JSONResponse:
         checks = await runtime_of(request).readiness()
         ok = all(checks.values())
@@ -25,7 +29,7 @@ def health_router(runtime_of: Callable[[Request], Any]) -> APIRouter:
             status_code=200 if ok else 503,
         )
 
-    @router.get("/ops/status")
+    @router.get("/ops/status", dependencies=OPERATORS)
     async def ops_status(request: Request) -> dict[str, Any]:
         runtime = runtime_of(request)
         pool = runtime.pool

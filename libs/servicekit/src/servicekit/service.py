@@ -20,6 +20,10 @@ from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 
 from servicekit import db, telemetry
+from servicekit.access import AccessMiddleware, install_access
+from servicekit.audit import AuditWriter
+from servicekit.audit_api import audit_router
+from servicekit.auth import validator_from_settings
 from servicekit.consumer import EventConsumer, Handler
 from servicekit.deadletter import DeadLetters
 from servicekit.health import health_router
@@ -103,16 +107,24 @@ def create_service_app(
         graceful_timeout=10,
     )
     runtime = Runtime(definition.name, settings, broker, provider, make_uow=definition.make_uow)
+    docs = not settings.production  # /docs and /openapi.json are closed in production
     app = FastAPI(
-        title=definition.title or definition.name, lifespan=_lifespan(definition, runtime)
+        title=definition.title or definition.name,
+        lifespan=_lifespan(definition, runtime),
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
     )
     app.state.runtime = runtime
     for key, value in (state or {}).items():
         setattr(app.state, key, value)
     install_error_handlers(app, definition.error_statuses)
     app.include_router(health_router(runtime_of))
+    app.include_router(audit_router(definition.name))
     for router in definition.routers:
         app.include_router(router)
+    install_access(app, validator_from_settings(settings), AuditWriter(lambda: runtime.pool))
+    app.add_middleware(AccessMiddleware, service=app)  # closed by default, audited
     return OpenTelemetryMiddleware(CorrelationMiddleware(app), tracer_provider=provider)
 
 

@@ -4,7 +4,8 @@ A use case loads aggregates through the unit of work's repositories, which `trac
 aggregates record domain events as they change. On `commit`, each tracked aggregate's events are
 mapped to contract events by the service's `outbound` function (its `adapters/outbound.py`) and
 written to the outbox with any events emitted directly, all in the same transaction. Callbacks
-registered with `after_commit` run only once the transaction has committed.
+registered with `after_commit` run only once the transaction has committed. A change made for an
+HTTP request goes on the audit trail in the same transaction (servicekit.access.write_entries).
 """
 
 from collections.abc import Awaitable, Callable, Iterable
@@ -13,6 +14,9 @@ from typing import Any, ClassVar, Protocol, Self
 import asyncpg
 from contracts.envelope import Envelope, headers_for
 from contracts.registry import topic_for
+
+from servicekit import audit
+from servicekit.access import write_entries
 
 AfterCommit = Callable[[], Awaitable[None] | None]
 
@@ -106,6 +110,7 @@ class AsyncpgUnitOfWork(UnitOfWork):
         self._notify_channel = notify_channel
         self.conn: asyncpg.Connection
         self._tx: Any = None
+        self._touched: list[str] = []
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
@@ -131,10 +136,16 @@ class AsyncpgUnitOfWork(UnitOfWork):
         )
         return inserted is not None
 
+    def collect_events(self) -> list[Envelope[Any]]:
+        self._touched = [p for a in self._tracked if (p := getattr(a, "person_id", None))]
+        return super().collect_events()
+
     async def _commit(self, events: list[Envelope[Any]]) -> None:
         if events:
             await write_outbox(self.conn, events)
             await self.conn.execute("SELECT pg_notify($1, '')", self._notify_channel)
+        people = {str(p) for p in self._touched} | {e.subject for e in events if e.subject}
+        await audit.append(self.conn, write_entries(people))
         await self._tx.commit()
         self._tx = None
 

@@ -38,15 +38,12 @@ class OpenCaseRequest(Strict):
 
 
 class RecordAssessmentRequest(Strict):
-    assessor_id: str = Field(min_length=1, max_length=64)
+    """The assessor is the token's subject (so for every command below)."""
+
     facts: dict[str, Any] = Field(
         description="descriptors, care_act, means (see docs/calculator.md)"
     )
     evidence_notes: str = Field("", max_length=20_000)
-
-
-class SubmitAssessmentRequest(Strict):
-    assessor_id: str = Field(min_length=1, max_length=64)
 
 
 def _facts_or_unchanged(value: Any) -> Any:
@@ -62,7 +59,6 @@ class RequestReconsiderationRequest(Strict):
 
 
 class DecideReconsiderationRequest(Strict):
-    reviewer_id: str = Field(min_length=1, max_length=64)
     facts: Annotated[Any, AfterValidator(_facts_or_unchanged)] = Field(
         description='The revised assessment, or "unchanged" to keep the original facts'
     )
@@ -70,7 +66,6 @@ class DecideReconsiderationRequest(Strict):
 
 
 class ChangeOfCircumstancesRequest(Strict):
-    assessor_id: str = Field(min_length=1, max_length=64)
     facts: dict[str, Any]
     effective_date: date = Field(description="The date of the change; picks the rule set")
     evidence_notes: str = Field("", max_length=20_000)

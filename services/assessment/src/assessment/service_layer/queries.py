@@ -44,3 +44,9 @@ def calculate(facts: Any, on: date, rulebook: RuleBook) -> Decision:
         return decide_case(facts, rules, on)
     except InvalidAssessment as invalid:
         raise invalid.under("case") from None
+
+
+async def case_of_decision(decision_id: str, uow: AssessmentUnitOfWork) -> Case:
+    """The case a decision belongs to (to check who may act on it before acting)."""
+    async with uow:
+        return await uow.cases.of_decision(decision_id)

@@ -1,10 +1,19 @@
 """The care-plans API for the portal and assessors. Routes translate requests into commands
-and call the use cases; every change answers with the plan as it now is."""
+and call the use cases; every change answers with the plan as it now is. Who acted (agreed,
+approved a top-up) is the token's subject, never a field of the request."""
 
 from contracts.api.care_plans import PlanVersionView, PlanView
 from fastapi import APIRouter
+from servicekit.auth import Principal, ensure_may_act_for
 
 from care_plans.entrypoints import views
+from care_plans.entrypoints.access import (
+    PLAN_CHANGERS,
+    PLAN_READERS,
+    Assessor,
+    PersonOrAssessor,
+    Reader,
+)
 from care_plans.entrypoints.dependencies import Deps
 from care_plans.entrypoints.schemas import (
     AgreeRequest,
@@ -19,42 +28,48 @@ router = APIRouter(tags=["plans"])
 
 
 @router.get("/people/{person_id}/plan", response_model=PlanView)
-async def plan_of(person_id: str, deps: Deps) -> PlanView:
+async def plan_of(person_id: str, deps: Deps, who: Reader) -> PlanView:
     """The person's latest plan: its current version, and the version in force."""
     return views.plan_view(await queries.plan_of_person(deps.uow(), person_id))
 
 
 @router.get("/plans/{plan_id}", response_model=PlanView)
-async def plan(plan_id: str, deps: Deps) -> PlanView:
-    return views.plan_view(await queries.plan_by_id(deps.uow(), plan_id))
+async def plan(plan_id: str, deps: Deps, who: Reader) -> PlanView:
+    return views.plan_view(await _readable(deps, who, plan_id))
 
 
 @router.get("/plans/{plan_id}/versions", response_model=list[PlanVersionView])
-async def versions(plan_id: str, deps: Deps) -> list[PlanVersionView]:
+async def versions(plan_id: str, deps: Deps, who: Reader) -> list[PlanVersionView]:
     """Every version, oldest first, each with its status now."""
-    return views.versions_view(await queries.plan_by_id(deps.uow(), plan_id))
+    return views.versions_view(await _readable(deps, who, plan_id))
 
 
 @router.post("/plans/{plan_id}/propose", response_model=PlanView)
-async def propose(plan_id: str, body: ProposeRequest, deps: Deps) -> PlanView:
+async def propose(plan_id: str, body: ProposeRequest, deps: Deps, who: Assessor) -> PlanView:
     cmd = ProposePlan(plan_id, body.seen_version)
     return views.plan_view(await agreement.propose_plan(cmd, deps.uow(), deps.today()))
 
 
 @router.post("/plans/{plan_id}/agree", response_model=PlanView)
-async def agree(plan_id: str, body: AgreeRequest, deps: Deps) -> PlanView:
-    cmd = AgreePlan(plan_id, body.seen_version, body.by, body.by_id, body.reason)
+async def agree(plan_id: str, body: AgreeRequest, deps: Deps, who: PersonOrAssessor) -> PlanView:
+    """By the person (their own token), or by an assessor on their behalf (a reason needed)."""
+    await _changeable(deps, who, plan_id)
+    by = "person" if who.person_id is not None else "assessor"
+    cmd = AgreePlan(plan_id, body.seen_version, by, who.subject, body.reason)
     return views.plan_view(await agreement.agree_plan(cmd, deps.uow(), deps.today()))
 
 
 @router.post("/plans/{plan_id}/top-up", response_model=PlanView)
-async def top_up(plan_id: str, body: TopUpRequest, deps: Deps) -> PlanView:
-    cmd = ApproveTopUp(plan_id, body.seen_version, body.assessor_id, body.reason, body.pence)
+async def top_up(plan_id: str, body: TopUpRequest, deps: Deps, who: Assessor) -> PlanView:
+    cmd = ApproveTopUp(plan_id, body.seen_version, who.subject, body.reason, body.pence)
     return views.plan_view(await agreement.approve_top_up(cmd, deps.uow(), deps.today()))
 
 
 @router.put("/plans/{plan_id}/choices", response_model=PlanView)
-async def choices(plan_id: str, body: ChoicesRequest, deps: Deps) -> PlanView:
+async def choices(
+    plan_id: str, body: ChoicesRequest, deps: Deps, who: PersonOrAssessor
+) -> PlanView:
+    await _changeable(deps, who, plan_id)
     cmd = ChangeChoices(
         plan_id,
         body.seen_version,
@@ -63,3 +78,15 @@ async def choices(plan_id: str, body: ChoicesRequest, deps: Deps) -> PlanView:
     )
     plan = await agreement.change_choices(cmd, deps.uow(), deps.catalogue, deps.today())
     return views.plan_view(plan)
+
+
+async def _readable(deps: Deps, who: Principal, plan_id: str):  # noqa: ANN202
+    plan = await queries.plan_by_id(deps.uow(), plan_id)
+    ensure_may_act_for(who, plan.person_id, *PLAN_READERS)
+    return plan
+
+
+async def _changeable(deps: Deps, who: Principal, plan_id: str) -> None:
+    """Checked before the change: a person acts only on their own plan."""
+    plan = await queries.plan_by_id(deps.uow(), plan_id)
+    ensure_may_act_for(who, plan.person_id, *PLAN_CHANGERS)

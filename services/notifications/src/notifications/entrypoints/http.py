@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from notifications.domain.preferences import MAX_ADDRESS_LINES
 from notifications.entrypoints import views
+from notifications.entrypoints.access import PreferenceSetter, Reader
 from notifications.entrypoints.dependencies import Deps
 from notifications.service_layer import preferences, queries
 from notifications.service_layer.commands import SetPreferences
@@ -28,14 +29,14 @@ class PreferencesBody(BaseModel):
 
 
 @router.get("/people/{person_id}/messages", response_model=InboxView, tags=["inbox"])
-async def messages_of(deps: Deps, person_id: str = PersonIdPath) -> InboxView:
+async def messages_of(deps: Deps, who: Reader, person_id: str = PersonIdPath) -> InboxView:
     """What the portal shows: `subject` and `body` of each inbox message, newest first."""
     return views.inbox_view(person_id, await queries.inbox(deps.uow, person_id))
 
 
 @router.put("/people/{person_id}/preferences", response_model=PreferencesView, tags=["preferences"])
 async def set_preferences(
-    body: PreferencesBody, deps: Deps, person_id: str = PersonIdPath
+    body: PreferencesBody, deps: Deps, who: PreferenceSetter, person_id: str = PersonIdPath
 ) -> PreferencesView:
     """Replaces the person's preferences; a 422 names every field at fault, nothing stored."""
     command = SetPreferences(
@@ -53,5 +54,7 @@ async def set_preferences(
 
 
 @router.get("/people/{person_id}/preferences", response_model=PreferencesView, tags=["preferences"])
-async def get_preferences(deps: Deps, person_id: str = PersonIdPath) -> PreferencesView:
+async def get_preferences(
+    deps: Deps, who: Reader, person_id: str = PersonIdPath
+) -> PreferencesView:
     return views.preferences_view(await queries.preferences(deps.uow, person_id))
