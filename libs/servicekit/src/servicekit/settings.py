@@ -8,7 +8,6 @@ from pydantic_settings import SettingsConfigDict
 
 from servicekit.kafka_security import KafkaClientSettings
 
-
 MIN_SECRET_LENGTH = 32
 
 

@@ -5,7 +5,6 @@ import asyncio
 from datetime import date
 
 import pytest
-
 from devstack.tokens import REVIEWER
 
 from .support import ask_reconsideration, decide_new_claim, facts, outbox, short

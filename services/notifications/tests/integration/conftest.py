@@ -10,9 +10,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from asgi_lifespan import LifespanManager
 from devstack.notify_stub import NotifyStub
-from devstack.tokens import ASSESSOR, OPERATIONS, bearer
 from devstack.procs import free_ports
 from devstack.serving import serving
+from devstack.tokens import ASSESSOR, OPERATIONS, bearer
 from httpx import ASGITransport, AsyncClient
 from notifications.config import DEV_CALLBACK_TOKEN, DEV_NOTIFY_KEY, NotificationsSettings
 from notifications.entrypoints import errors, events

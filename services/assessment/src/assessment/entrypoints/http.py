@@ -3,7 +3,6 @@ into a command and calls its use case; reads are in `reads.py`."""
 
 from contracts.api.assessment import DecisionVersion
 from fastapi import APIRouter, Depends
-
 from servicekit.auth import ASSESSOR, ensure_may_act_for
 
 from assessment.entrypoints import views
