@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: up down test bootstrap lint bench contracts status chart-model
+.PHONY: up down test bootstrap lint bench bench-payments contracts status chart-model
 
 up: bootstrap  ## start Kafka, PostgreSQL, the four services and the portal, with demo data
 	$(RUN) python -m devstack up
@@ -17,6 +17,7 @@ status:
 test: bootstrap  ## the whole test suite, real Kafka and PostgreSQL included
 	$(RUN) lint-imports
 	$(RUN) ruff check .
+	$(RUN) ruff format --check .
 	$(RUN) pytest
 
 bootstrap:
@@ -24,6 +25,7 @@ bootstrap:
 
 lint:
 	$(RUN) ruff check .
+	$(RUN) ruff format --check .
 
 contracts:  ## regenerate the JSON Schema snapshots (events and read APIs) and the AsyncAPI document
 	$(RUN) python -m contracts.snapshots
@@ -34,3 +36,6 @@ chart-model:  ## regenerate the Helm chart's Kafka model (topics, ACLs, replica 
 
 bench: bootstrap  ## decision-to-notification throughput and latency on the real pipeline
 	$(RUN) python -m devstack.bench --assessments $(or $(N),200)
+
+bench-payments: bootstrap  ## a payment run over N seeded people on a durable PostgreSQL: throughput, memory
+	$(RUN) python -m devstack.payments_bench --people $(or $(N),100000)

@@ -72,7 +72,7 @@ async def fresh_database(infra: Infra) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-async def make_topics(infra: Infra):  # noqa: ANN201
+async def make_topics(infra: Infra):
     """Creates uniquely named topics for one test: `await make_topics("a.events", "a.dlq")`."""
     admin = AIOKafkaAdminClient(**infra.kafka_options())  # as devstack's admin principal
     await admin.start()
@@ -87,7 +87,7 @@ async def make_topics(infra: Infra):  # noqa: ANN201
 
 
 class Platform:
-    def __init__(self, infra, log_dir, traces_dir) -> None:  # noqa: ANN001
+    def __init__(self, infra, log_dir, traces_dir) -> None:
         self.infra, self.log_dir, self.traces_dir = infra, log_dir, traces_dir
         self.ports = dict(zip((a.name for a in apps.APPS), free_ports(len(apps.APPS)), strict=True))
         self.running: dict[str, apps.RunningApp] = {}
@@ -133,7 +133,7 @@ class Platform:
 
 
 @pytest.fixture(scope="session")
-async def platform(infra, tmp_path_factory) -> AsyncIterator[Platform]:  # noqa: ANN001
+async def platform(infra, tmp_path_factory) -> AsyncIterator[Platform]:
     base = tmp_path_factory.mktemp("platform")
     running = Platform(infra, base / "logs", base / "traces")
     await running.register_portal()

@@ -48,17 +48,28 @@ def helm(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
 
 def template(values: Path, *extra: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return helm(
-        "template", "cb", str(CHART), "-f", str(values), "--namespace", "care-benefit",
-        "--kube-version", "1.36.0", *extra, check=check,
-    )  # fmt: skip
+        "template",
+        "cb",
+        str(CHART),
+        "-f",
+        str(values),
+        "--namespace",
+        "care-benefit",
+        "--kube-version",
+        "1.36.0",
+        *extra,
+        check=check,
+    )
 
 
 def kubeconform(manifests: str) -> subprocess.CompletedProcess[str]:
     locations = [arg for location in SCHEMAS for arg in ("-schema-location", location)]
     return subprocess.run(
         [tool("kubeconform"), "-strict", "-summary", *locations, "-"],
-        input=manifests, capture_output=True, text=True,
-    )  # fmt: skip
+        input=manifests,
+        capture_output=True,
+        text=True,
+    )
 
 
 @functools.cache
@@ -94,8 +105,16 @@ def test_the_committed_kafka_model_is_what_the_code_generates() -> None:
 
 @pytest.mark.parametrize("name", sorted(VALUES))
 def test_helm_lint_passes(name: str) -> None:
-    result = helm("lint", "--strict", str(CHART), "-f", str(VALUES[name]),
-                  "--kube-version", "1.36.0", check=False)  # fmt: skip
+    result = helm(
+        "lint",
+        "--strict",
+        str(CHART),
+        "-f",
+        str(VALUES[name]),
+        "--kube-version",
+        "1.36.0",
+        check=False,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -103,8 +122,9 @@ def test_helm_lint_passes(name: str) -> None:
 def test_every_rendered_resource_validates_against_its_schema(name: str) -> None:
     result = kubeconform(manifests(name))
     assert result.returncode == 0, result.stdout + result.stderr
-    summary = re.search(r"(\d+) resources found.*Valid: (\d+), Invalid: 0, Errors: 0, Skipped: 0",
-                        result.stdout)  # fmt: skip
+    summary = re.search(
+        r"(\d+) resources found.*Valid: (\d+), Invalid: 0, Errors: 0, Skipped: 0", result.stdout
+    )
     assert summary and summary.group(1) == summary.group(2), result.stdout
 
 
@@ -131,8 +151,14 @@ def test_a_consumer_may_not_have_more_replicas_than_partitions() -> None:
     result = template(VALUES["production"], "--set", "apps.notifications.replicas=7", check=False)
     assert result.returncode != 0
     assert "apps.notifications.replicas is 7" in result.stderr
-    result = template(VALUES["production"], "--set", "apps.payments.autoscaling.enabled=true",
-                      "--set", "apps.payments.autoscaling.maxReplicas=8", check=False)  # fmt: skip
+    result = template(
+        VALUES["production"],
+        "--set",
+        "apps.payments.autoscaling.enabled=true",
+        "--set",
+        "apps.payments.autoscaling.maxReplicas=8",
+        check=False,
+    )
     assert "apps.payments.autoscaling.maxReplicas is 8" in result.stderr
 
 
@@ -172,18 +198,26 @@ def test_each_principal_gets_only_its_own_acls(docs: list[dict]) -> None:
     groups = {(u, n) for u, kind, n, op in table if kind == "group" and op == "Read"}
     assert {n for u, n in writes if u == "payments"} == {"payments.events", "payments.dlq"}
     assert {n for u, n in reads if u == "payments"} == {
-        "assessment.events", "benefits.uc-claims", "care-plans.events"}  # fmt: skip
+        "assessment.events",
+        "benefits.uc-claims",
+        "care-plans.events",
+    }
     assert {n for u, n in reads if u == "care-plans"} == {"assessment.events"}
     assert {n for u, n in reads if u == "notifications"} == {
-        "assessment.events", "payments.events", "care-plans.events"}  # fmt: skip
+        "assessment.events",
+        "payments.events",
+        "care-plans.events",
+    }
     assert {n for u, n in reads if u == "assessment"} == set()
     assert {n for u, n in writes if u == "benefits-system"} == {"benefits.uc-claims"}
     assert {(u, n) for u, kind, n, _ in table if u == "benefits-system"} == {
-        ("benefits-system", "benefits.uc-claims")}  # fmt: skip
+        ("benefits-system", "benefits.uc-claims")
+    }
     assert groups == {(s, s) for s in ("payments", "care-plans", "notifications", "operations")}
     # operations reads dead letters only, writes only where a dead letter is replayed to
     assert {n for u, n in reads if u == "operations"} == {
-        f"{s}.dlq" for s in ("assessment", "payments", "care-plans", "notifications")}  # fmt: skip
+        f"{s}.dlq" for s in ("assessment", "payments", "care-plans", "notifications")
+    }
     assert not any(n.endswith(".dlq") for u, n in writes if u == "operations")
     assert ("operations", "notifications.events") not in writes  # nobody consumes it
 
@@ -194,8 +228,11 @@ def test_consumers_are_sized_within_their_partitions(docs: list[dict]) -> None:
     autoscalers = of_kind(docs, "HorizontalPodAutoscaler")
     for app, consumer in model["consumers"].items():
         name = f"cb-care-benefit-{app}"
-        replicas = (autoscalers[name]["spec"]["maxReplicas"] if name in autoscalers
-                    else deployments[name]["spec"]["replicas"])  # fmt: skip
+        replicas = (
+            autoscalers[name]["spec"]["maxReplicas"]
+            if name in autoscalers
+            else deployments[name]["spec"]["replicas"]
+        )
         assert replicas <= consumer["maxReplicas"] == 6
 
 
@@ -243,7 +280,9 @@ def test_everything_is_denied_unless_allowed(docs: list[dict]) -> None:
     policies = of_kind(docs, "NetworkPolicy")
     deny = policies["cb-care-benefit-default-deny"]["spec"]
     assert deny["podSelector"]["matchLabels"] == {
-        "app.kubernetes.io/name": "care-benefit", "app.kubernetes.io/instance": "cb"}  # fmt: skip
+        "app.kubernetes.io/name": "care-benefit",
+        "app.kubernetes.io/instance": "cb",
+    }
     assert deny["policyTypes"] == ["Ingress", "Egress"]
     assert "ingress" not in deny and "egress" not in deny
     payments = policies["cb-care-benefit-payments"]["spec"]
@@ -260,7 +299,7 @@ class _Receiver(http.server.BaseHTTPRequestHandler):
     status = 200
     calls: list[tuple[str, str]] = []
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         type(self).calls.append(("POST", self.path))
         self.send_response(type(self).status)
         self.end_headers()
@@ -277,8 +316,9 @@ def test_the_review_sweep_job_posts_and_fails_on_an_error(status: int, succeeds:
     env = care_plans["spec"]["template"]["spec"]["containers"][0]["env"]
     assert {"name": "CARE_PLANS_REVIEW_INTERVAL_SECONDS", "value": "0"} in env  # the job sweeps
     cronjobs = of_kind(docs, "CronJob")
-    container = cronjobs["cb-care-benefit-review-sweep"]["spec"]["jobTemplate"]["spec"][
-        "template"]["spec"]["containers"][0]  # fmt: skip
+    container = cronjobs["cb-care-benefit-review-sweep"]["spec"]["jobTemplate"]["spec"]["template"][
+        "spec"
+    ]["containers"][0]
     python, flag, code, url, timeout = container["command"]
     assert (python, flag) == ("python", "-c") and url.endswith("/ops/reviews/run")
     _Receiver.status, _Receiver.calls = status, []
@@ -287,8 +327,9 @@ def test_the_review_sweep_job_posts_and_fails_on_an_error(status: int, succeeds:
     thread.start()
     try:
         local = f"http://127.0.0.1:{server.server_port}/ops/reviews/run"
-        result = subprocess.run([sys.executable, "-c", code, local, timeout],
-                                capture_output=True, text=True, timeout=30)  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-c", code, local, timeout], capture_output=True, text=True, timeout=30
+        )
     finally:
         server.shutdown()
         server.server_close()

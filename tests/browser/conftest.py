@@ -28,7 +28,7 @@ FLAGS = [
 
 
 @pytest.fixture(scope="session")
-async def chromium(tmp_path_factory) -> AsyncIterator[BrowserContext]:  # noqa: ANN001
+async def chromium(tmp_path_factory) -> AsyncIterator[BrowserContext]:
     """One Chromium for the session, with a fresh profile directory of its own."""
     profile: Path = tmp_path_factory.mktemp("chromium-profile")
     async with async_playwright() as playwright:
@@ -50,7 +50,7 @@ async def chromium(tmp_path_factory) -> AsyncIterator[BrowserContext]:  # noqa: 
 
 
 @pytest.fixture
-async def journey(chromium: BrowserContext, platform) -> AsyncIterator[Journey]:  # noqa: ANN001
+async def journey(chromium: BrowserContext, platform) -> AsyncIterator[Journey]:
     """A new tab with no cookies, on the portal; axe-checked on every page it visits."""
     await chromium.clear_cookies()
     page = await chromium.new_page()

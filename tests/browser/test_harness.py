@@ -10,7 +10,7 @@ INACCESSIBLE = """<!doctype html><html lang="en"><head><title>t</title></head><b
 <h1>Form</h1><form><input type="text" name="nino"><img src="data:,"></form></main></body></html>"""
 
 
-async def test_a_page_with_an_unlabelled_field_and_an_image_without_alt_fails(chromium) -> None:  # noqa: ANN001
+async def test_a_page_with_an_unlabelled_field_and_an_image_without_alt_fails(chromium) -> None:
     page = await chromium.new_page()
     try:
         await page.set_content(INACCESSIBLE)
@@ -21,7 +21,7 @@ async def test_a_page_with_an_unlabelled_field_and_an_image_without_alt_fails(ch
         await page.close()
 
 
-async def test_a_page_visited_but_not_checked_is_reported(chromium) -> None:  # noqa: ANN001
+async def test_a_page_visited_but_not_checked_is_reported(chromium) -> None:
     page = await chromium.new_page()
     try:
         trip = Journey(page, "")

@@ -9,14 +9,14 @@ pytestmark = pytest.mark.browser
 BEA = {"username": "test.browser@example.com", "nino": "TC100005A"}  # infra/oidc/test-accounts.json
 
 
-async def test_the_start_page_leads_to_sign_in(journey) -> None:  # noqa: ANN001
+async def test_the_start_page_leads_to_sign_in(journey) -> None:
     await journey.goto("/")
     assert await journey.title() == "Care Benefit – GOV.UK"
     await journey.click("Sign in", role="button")
     assert await journey.page.get_by_label("Email address").is_visible()
 
 
-async def test_a_signed_in_person_reads_their_award(journey, platform) -> None:  # noqa: ANN001
+async def test_a_signed_in_person_reads_their_award(journey, platform) -> None:
     person = await submit_assessment(
         platform.url("assessment"), correlation_id="browser-award", nino=BEA["nino"]
     )

@@ -20,14 +20,14 @@ COMMITTED = [p for d in CURRENT for p in sorted(d.glob("*.json"))]
 
 
 @pytest.mark.parametrize(("directory", "name"), PUBLISHED, ids=[n for _, n in PUBLISHED])
-def test_every_event_and_read_model_has_a_committed_snapshot(directory, name: str) -> None:  # noqa: ANN001
+def test_every_event_and_read_model_has_a_committed_snapshot(directory, name: str) -> None:
     assert schema_path(name, directory).exists(), (
         f"no snapshot for {name}: run `make contracts` and commit it"
     )
 
 
 @pytest.mark.parametrize("path", COMMITTED, ids=lambda p: p.stem)
-def test_code_is_compatible_with_the_committed_snapshot(path) -> None:  # noqa: ANN001
+def test_code_is_compatible_with_the_committed_snapshot(path) -> None:
     name, current = path.stem, CURRENT[path.parent]
     assert name in current, f"{name} was published and has been removed from the code"
     committed = json.loads(path.read_text())
@@ -54,7 +54,7 @@ OLD = {
 }
 
 
-def _with(**changes):  # noqa: ANN003, ANN202
+def _with(**changes):
     new = json.loads(json.dumps(OLD))
     for key, value in changes.items():
         new[key] = value

@@ -10,7 +10,7 @@ from devstack.signin import sign_in
 pytestmark = pytest.mark.e2e
 
 
-async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) -> None:  # noqa: ANN001
+async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) -> None:
     person = await submit_assessment(
         platform.url("assessment"), correlation_id="e2e-flow-1", nino="TC100001A"
     )
@@ -45,7 +45,7 @@ async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) 
     assert "Your personal budget is" in page
 
 
-async def test_one_trace_follows_the_request_through_every_service(platform) -> None:  # noqa: ANN001
+async def test_one_trace_follows_the_request_through_every_service(platform) -> None:
     person = await submit_assessment(platform.url("assessment"), correlation_id="e2e-trace")
     pid = person["person_id"]
     await eventually(lambda: inbox_of(platform.url("notifications"), pid))

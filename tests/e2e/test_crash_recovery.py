@@ -8,7 +8,7 @@ from devstack.drive import eventually, get_json, inbox_of, submit_assessment
 pytestmark = [pytest.mark.e2e, pytest.mark.fault]
 
 
-async def test_a_decision_committed_but_never_published_flows_after_a_restart(platform) -> None:  # noqa: ANN001
+async def test_a_decision_committed_but_never_published_flows_after_a_restart(platform) -> None:
     # Restart assessment with its relay switched off: commits happen, publishing does not,
     # exactly as if the process died after every commit.
     platform.kill("assessment")
@@ -29,7 +29,7 @@ async def test_a_decision_committed_but_never_published_flows_after_a_restart(pl
     assert status["outbox"]["pending"] == 0
 
 
-async def test_a_consumer_killed_mid_stream_misses_nothing_and_duplicates_nothing(platform) -> None:  # noqa: ANN001
+async def test_a_consumer_killed_mid_stream_misses_nothing_and_duplicates_nothing(platform) -> None:
     platform.kill("payments")
     people = [
         await submit_assessment(platform.url("assessment"), correlation_id=f"e2e-down-{i}")
@@ -46,7 +46,7 @@ async def test_a_consumer_killed_mid_stream_misses_nothing_and_duplicates_nothin
         assert len(periods) == len(set(periods))  # one scheduled payment per period, never two
 
 
-async def test_a_service_stops_cleanly_on_sigterm(platform) -> None:  # noqa: ANN001
+async def test_a_service_stops_cleanly_on_sigterm(platform) -> None:
     running = platform.running.pop("notifications")
     running.process.terminate()
     # uvicorn re-raises SIGTERM once its shutdown has finished, so -15 is a clean exit

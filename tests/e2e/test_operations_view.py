@@ -10,7 +10,7 @@ from devstack.signin import sign_in
 pytestmark = pytest.mark.e2e
 
 
-async def test_operations_staff_see_the_event_flows(platform) -> None:  # noqa: ANN001
+async def test_operations_staff_see_the_event_flows(platform) -> None:
     person = await submit_assessment(
         platform.url("assessment"), correlation_id="e2e-ops", nino="TC100002B"
     )

@@ -48,7 +48,7 @@ async def connect(options: dict) -> None:
 
 
 async def test_payments_cannot_produce_to_assessment_events_but_can_to_its_own_dead_letters(
-    infra,  # noqa: ANN001
+    infra,
 ) -> None:
     payments = infra.kafka_options("payments")
     with pytest.raises(TopicAuthorizationFailedError):
@@ -56,7 +56,7 @@ async def test_payments_cannot_produce_to_assessment_events_but_can_to_its_own_d
     await produce(payments, dead_letter("payments").name)  # nobody consumes dead-letter topics
 
 
-async def test_the_benefits_system_may_not_write_a_services_topic(infra) -> None:  # noqa: ANN001
+async def test_the_benefits_system_may_not_write_a_services_topic(infra) -> None:
     with pytest.raises(TopicAuthorizationFailedError):
         await produce(infra.kafka_options("benefits-system"), ASSESSMENT_EVENTS.name)
 
@@ -71,7 +71,7 @@ async def test_the_benefits_system_may_not_write_a_services_topic(infra) -> None
         ("untrusted certificate", "CERTIFICATE_VERIFY_FAILED"),  # the system CAs don't know ours
     ],
 )
-async def test_no_way_in_without_tls_and_the_right_password(infra, caplog, change, logged) -> None:  # noqa: ANN001
+async def test_no_way_in_without_tls_and_the_right_password(infra, caplog, change, logged) -> None:
     good = infra.kafka_options("payments")
     options = {
         "plaintext": {"bootstrap_servers": infra.bootstrap_servers},
@@ -90,22 +90,22 @@ async def test_no_way_in_without_tls_and_the_right_password(infra, caplog, chang
     await connect(good)  # the same broker, the right way: in
 
 
-async def test_a_service_may_not_use_another_services_group(infra) -> None:  # noqa: ANN001
+async def test_a_service_may_not_use_another_services_group(infra) -> None:
     with pytest.raises(GroupAuthorizationFailedError):
         await consume(infra.kafka_options("payments"), ASSESSMENT_EVENTS.name, "notifications")
 
 
-async def test_a_service_may_not_read_a_topic_it_does_not_consume(infra) -> None:  # noqa: ANN001
+async def test_a_service_may_not_read_a_topic_it_does_not_consume(infra) -> None:
     with pytest.raises(TopicAuthorizationFailedError):
         await consume(infra.kafka_options("payments"), NOTIFICATIONS_EVENTS.name, "payments")
 
 
-async def test_a_service_reads_what_it_consumes_in_its_own_group(infra) -> None:  # noqa: ANN001
+async def test_a_service_reads_what_it_consumes_in_its_own_group(infra) -> None:
     await consume(infra.kafka_options("care-plans"), ASSESSMENT_EVENTS.name, "care-plans")
 
 
 async def test_operations_sees_lag_and_dead_letters_but_reads_and_writes_no_event_stream(
-    infra,  # noqa: ANN001
+    infra,
 ) -> None:
     operations = infra.kafka_options("operations")
     admin = AIOKafkaAdminClient(**operations, request_timeout_ms=5_000)

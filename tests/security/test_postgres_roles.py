@@ -17,7 +17,7 @@ DENIED = asyncpg.InsufficientPrivilegeError
 
 
 @pytest.fixture
-async def payments_runtime(infra):  # noqa: ANN001, ANN201
+async def payments_runtime(infra):
     """A connection as payments' runtime role, its database migrated by payments' migrator."""
     pool = await db.create_pool(infra.runtime_database_url("payments"), 1, 2)
     try:
@@ -44,12 +44,12 @@ async def payments_runtime(infra):  # noqa: ANN001, ANN201
         "SELECT * FROM schema_migrations",
     ],
 )
-async def test_the_runtime_role_is_refused(payments_runtime, statement) -> None:  # noqa: ANN001
+async def test_the_runtime_role_is_refused(payments_runtime, statement) -> None:
     with pytest.raises(DENIED):
         await payments_runtime.execute(statement)
 
 
-async def test_the_runtime_role_does_its_work(payments_runtime) -> None:  # noqa: ANN001
+async def test_the_runtime_role_does_its_work(payments_runtime) -> None:
     work = payments_runtime.transaction()
     await work.start()
     try:
@@ -71,7 +71,7 @@ async def test_the_runtime_role_does_its_work(payments_runtime) -> None:  # noqa
 
 async def test_migrations_are_owned_by_the_migrator_and_the_runtime_role_owns_nothing(
     infra,
-    payments_runtime,  # noqa: ANN001
+    payments_runtime,
 ) -> None:
     owners = await payments_runtime.fetch(
         "SELECT DISTINCT pg_get_userbyid(c.relowner) AS owner FROM pg_class c"
@@ -94,14 +94,14 @@ async def test_migrations_are_owned_by_the_migrator_and_the_runtime_role_owns_no
 
 
 @pytest.mark.parametrize("role", ["runtime", "migration"])
-async def test_no_role_of_one_service_may_connect_to_another_services_database(infra, role) -> None:  # noqa: ANN001
+async def test_no_role_of_one_service_may_connect_to_another_services_database(infra, role) -> None:
     url = getattr(infra, f"{role}_database_url")("payments")
     other = url.replace("/payments?", "/assessment?")
     with pytest.raises(DENIED, match="permission denied for database"):
         await asyncpg.connect(other)
 
 
-async def test_no_connection_without_tls_or_the_right_password(infra) -> None:  # noqa: ANN001
+async def test_no_connection_without_tls_or_the_right_password(infra) -> None:
     url = infra.runtime_database_url("payments")
     with pytest.raises(asyncpg.InvalidAuthorizationSpecificationError, match="no encryption"):
         await asyncpg.connect(url.replace("sslmode=verify-full", "sslmode=disable"))
@@ -118,7 +118,7 @@ async def test_no_connection_without_tls_or_the_right_password(infra) -> None:  
 
 async def test_a_table_a_migration_declares_insert_only_can_only_be_added_to(
     infra,
-    tmp_path: Path,  # noqa: ANN001
+    tmp_path: Path,
 ) -> None:
     name = f"sec_{tmp_path.name[-8:].lower().replace('-', '_')}"
     passwords = {migrator(name): new_password(), runtime(name): new_password()}

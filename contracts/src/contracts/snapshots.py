@@ -55,7 +55,7 @@ def breaking_changes(old: dict[str, Any], new: dict[str, Any], where: str = "") 
     return problems
 
 
-def _compare_object(old, new, where, old_defs, new_defs, problems) -> None:  # noqa: ANN001
+def _compare_object(old, new, where, old_defs, new_defs, problems) -> None:
     old, new = _resolve(old, old_defs), _resolve(new, new_defs)
     old_props, new_props = old.get("properties", {}), new.get("properties", {})
     for name, old_prop in old_props.items():

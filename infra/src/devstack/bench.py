@@ -91,7 +91,7 @@ async def pipeline(
     infra: Infra,
     count: int,
     concurrency: int,
-    log_dir,  # noqa: ANN001
+    log_dir,
     pace_per_s: float | None = None,
 ) -> dict[str, float]:
     import httpx

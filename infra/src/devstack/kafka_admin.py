@@ -35,7 +35,7 @@ class KafkaAdminError(RuntimeError):
     pass
 
 
-def admin_client(bootstrap_servers: str, username: str, password: str, ca_file: Path | None):  # noqa: ANN201
+def admin_client(bootstrap_servers: str, username: str, password: str, ca_file: Path | None):
     config = {
         "bootstrap.servers": bootstrap_servers,
         "security.protocol": "SASL_SSL",

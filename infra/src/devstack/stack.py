@@ -135,7 +135,7 @@ class Infra:
             env[KAFKA_CA_ENV] = str(self.kafka_ca_file)
         return env
 
-    def kafka_admin(self):  # noqa: ANN201
+    def kafka_admin(self):
         """A confluent-kafka AdminClient as `admin` (ACLs, SCRAM users)."""
         return kafka_admin.admin_client(
             self.bootstrap_servers, ADMIN, self.credentials.kafka[ADMIN], self.kafka_ca_file

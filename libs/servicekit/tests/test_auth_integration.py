@@ -31,17 +31,17 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def provider(infra):  # noqa: ANN001, ANN201
+def provider(infra):
     return infra.oidc
 
 
-def credentials(provider, client: str = "assessment", http=None) -> ClientCredentials:  # noqa: ANN001
+def credentials(provider, client: str = "assessment", http=None) -> ClientCredentials:
     return ClientCredentials(
         provider.issuer + "/token", client, provider.service_secrets[client], http=http
     )
 
 
-def validator(provider, service: str = "payments", **options) -> TokenValidator:  # noqa: ANN001, ANN003
+def validator(provider, service: str = "payments", **options) -> TokenValidator:
     issuer = options.pop("issuer", provider.issuer)
     return TokenValidator(
         issuer, provider.resources[service], JwksCache(issuer=provider.issuer), **options
@@ -56,7 +56,7 @@ def _b64(data: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
-async def test_a_client_credentials_token_is_accepted_for_its_audience(provider) -> None:  # noqa: ANN001
+async def test_a_client_credentials_token_is_accepted_for_its_audience(provider) -> None:
     token = await credentials(provider).token(provider.resources["payments"], "payments:read")
     principal = await validator(provider).principal(token)
     assert principal == Principal(
@@ -67,19 +67,19 @@ async def test_a_client_credentials_token_is_accepted_for_its_audience(provider)
     )
 
 
-async def test_a_token_for_another_audience_is_refused(provider) -> None:  # noqa: ANN001
+async def test_a_token_for_another_audience_is_refused(provider) -> None:
     token = await credentials(provider).token(provider.resources["payments"], "payments:read")
     with pytest.raises(InvalidToken, match="(?i)audience"):
         await validator(provider, "care-plans").claims(token)
 
 
-async def test_a_token_from_another_issuer_is_refused(provider) -> None:  # noqa: ANN001
+async def test_a_token_from_another_issuer_is_refused(provider) -> None:
     token = await credentials(provider).token(provider.resources["payments"])
     with pytest.raises(InvalidToken, match="(?i)issuer"):
         await validator(provider, issuer="https://someone-else.example").claims(token)
 
 
-async def test_a_foreign_signed_token_is_refused(provider) -> None:  # noqa: ANN001
+async def test_a_foreign_signed_token_is_refused(provider) -> None:
     genuine = await credentials(provider).token(provider.resources["payments"])
     header, claims = (
         jwt.get_unverified_header(genuine),
@@ -91,7 +91,7 @@ async def test_a_foreign_signed_token_is_refused(provider) -> None:  # noqa: ANN
         await validator(provider).claims(forged)
 
 
-async def test_an_unsigned_token_is_refused(provider) -> None:  # noqa: ANN001
+async def test_an_unsigned_token_is_refused(provider) -> None:
     genuine = await credentials(provider).token(provider.resources["payments"])
     header = {**jwt.get_unverified_header(genuine), "alg": "none"}
     unsigned = ".".join([_b64(header), _segments(genuine)[1], ""])
@@ -107,7 +107,7 @@ async def test_an_unsigned_token_is_refused(provider) -> None:  # noqa: ANN001
         await validator(provider).claims(hs256)
 
 
-async def test_a_tampered_token_is_refused(provider) -> None:  # noqa: ANN001
+async def test_a_tampered_token_is_refused(provider) -> None:
     genuine = await credentials(provider).token(provider.resources["payments"], "payments:read")
     head, body, signature = _segments(genuine)
     claims = jwt.decode(genuine, options={"verify_signature": False})
@@ -118,7 +118,7 @@ async def test_a_tampered_token_is_refused(provider) -> None:  # noqa: ANN001
         await validator(provider).claims("not.a.jwt")
 
 
-async def test_a_jwt_that_is_not_an_access_token_is_refused(provider) -> None:  # noqa: ANN001
+async def test_a_jwt_that_is_not_an_access_token_is_refused(provider) -> None:
     genuine = await credentials(provider).token(provider.resources["payments"])
     head, body, signature = _segments(genuine)
     id_token_typed = _b64({**jwt.get_unverified_header(genuine), "typ": "JWT"})
@@ -126,7 +126,7 @@ async def test_a_jwt_that_is_not_an_access_token_is_refused(provider) -> None:  
         await validator(provider).claims(".".join([id_token_typed, body, signature]))
 
 
-async def test_an_expired_token_is_refused(tmp_path) -> None:  # noqa: ANN001
+async def test_an_expired_token_is_refused(tmp_path) -> None:
     short = await oidc.start_oidc(
         repo_root(), tmp_path / "oidc", free_ports(1)[0], service_token_seconds=1
     )
@@ -140,7 +140,7 @@ async def test_an_expired_token_is_refused(tmp_path) -> None:  # noqa: ANN001
         oidc.stop_oidc(short)
 
 
-async def test_wrong_client_credentials_or_scopes_get_no_token(provider) -> None:  # noqa: ANN001
+async def test_wrong_client_credentials_or_scopes_get_no_token(provider) -> None:
     wrong = ClientCredentials(provider.issuer + "/token", "assessment", "not-the-secret")
     with pytest.raises(TokenRefused, match="invalid_client"):
         await wrong.token(provider.resources["payments"])
@@ -148,7 +148,7 @@ async def test_wrong_client_credentials_or_scopes_get_no_token(provider) -> None
         await credentials(provider).token(provider.resources["payments"], "payments:run")
 
 
-async def test_tokens_are_cached_until_they_near_expiry_and_keys_fetched_once(provider) -> None:  # noqa: ANN001
+async def test_tokens_are_cached_until_they_near_expiry_and_keys_fetched_once(provider) -> None:
     requests: list[str] = []
 
     async def count(request: httpx.Request) -> None:
@@ -172,7 +172,7 @@ async def test_tokens_are_cached_until_they_near_expiry_and_keys_fetched_once(pr
     assert requests.count("/jwks") == 1  # unknown kids refetch at most every 30 s
 
 
-def _app(provider) -> FastAPI:  # noqa: ANN001
+def _app(provider) -> FastAPI:
     app = FastAPI()
     install_auth(app, validator(provider))
 
@@ -200,7 +200,7 @@ def _app(provider) -> FastAPI:  # noqa: ANN001
 
 async def test_endpoints_answer_401_without_a_valid_token_and_403_without_the_scope(
     provider,
-) -> None:  # noqa: ANN001
+) -> None:
     token = await credentials(provider).token(provider.resources["payments"], "payments:read")
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(_app(provider)), base_url="http://svc"

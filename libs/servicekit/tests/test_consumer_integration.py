@@ -16,7 +16,7 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def pool(fresh_database):  # noqa: ANN001, ANN201
+async def pool(fresh_database):
     pool = await db.create_pool(fresh_database)
     await db.migrate(pool, NO_MIGRATIONS)
     await pool.execute("CREATE TABLE applied (event_id text, subject text)")
@@ -25,7 +25,7 @@ async def pool(fresh_database):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-async def names(make_topics):  # noqa: ANN001, ANN201
+async def names(make_topics):
     name = f"kit-{uuid.uuid4().hex[:8]}"
     await make_topics(f"{name}.in", f"{name}.dlq", partitions=1)
     return name, f"{name}.in"
@@ -43,7 +43,7 @@ async def record(event, uow, deps) -> None:
     await uow.conn.execute("INSERT INTO applied VALUES ($1, $2)", event.id, event.subject)
 
 
-async def start_consumer(infra, pool, name: str, topic: str) -> KafkaBroker:  # noqa: ANN001
+async def start_consumer(infra, pool, name: str, topic: str) -> KafkaBroker:
     broker = KafkaBroker(**infra.faststream_options(), enable_idempotence=True)
     consumer = EventConsumer(
         name,
@@ -58,7 +58,7 @@ async def start_consumer(infra, pool, name: str, topic: str) -> KafkaBroker:  # 
     return broker
 
 
-def applied(pool, subject: str):  # noqa: ANN001, ANN201
+def applied(pool, subject: str):
     return lambda: pool.fetchval("SELECT count(*) FROM applied WHERE subject = $1", subject)
 
 

@@ -13,14 +13,14 @@ class FakeDeadLetters:
     def __init__(self) -> None:
         self.sent: list = []
 
-    async def send(self, letter) -> None:  # noqa: ANN001
+    async def send(self, letter) -> None:
         self.sent.append(letter)
 
 
 RECORD = SimpleNamespace(topic="t", partition=0, offset=7, key=b"k", value=b"{}", headers=[])
 
 
-def consumer_with(handler, uow: FakeUnitOfWork, dead: FakeDeadLetters) -> EventConsumer:  # noqa: ANN001
+def consumer_with(handler, uow: FakeUnitOfWork, dead: FakeDeadLetters) -> EventConsumer:
     return EventConsumer(
         "svc", {type(submitted()): handler}, lambda: uow, dead, max_attempts=3, backoff_ms=0
     )
@@ -111,9 +111,13 @@ async def test_a_domain_error_declared_unprocessable_is_dead_lettered_at_once() 
         raise UnknownPerson("no such person P1")
 
     consumer = EventConsumer(
-        "svc", {type(submitted()): handler}, lambda: uow, dead, backoff_ms=0,
+        "svc",
+        {type(submitted()): handler},
+        lambda: uow,
+        dead,
+        backoff_ms=0,
         unprocessable=(UnknownPerson,),
-    )  # fmt: skip
+    )
     await consumer.apply(submitted(), RECORD)
     assert len(attempts) == 1
     assert [(d.error_class, d.reason) for d in dead.sent] == [

@@ -17,7 +17,7 @@ TOPIC = "assessment.events"  # where AssessmentSubmittedV1 is routed
 
 
 @pytest.fixture
-async def pool(fresh_database):  # noqa: ANN001, ANN201
+async def pool(fresh_database):
     pool = await db.create_pool(fresh_database)
     await db.migrate(pool, NO_MIGRATIONS)
     yield pool
@@ -25,14 +25,14 @@ async def pool(fresh_database):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-async def broker(infra):  # noqa: ANN001, ANN201
+async def broker(infra):
     broker = KafkaBroker(**infra.faststream_options(), enable_idempotence=True)
     await broker.start()
     yield broker
     await broker.stop()
 
 
-async def emit(pool, *events, commit: bool = True) -> None:  # noqa: ANN001
+async def emit(pool, *events, commit: bool = True) -> None:
     async with AsyncpgUnitOfWork(pool) as uow:
         await uow.conn.execute("CREATE TABLE IF NOT EXISTS state (v text)")
         await uow.conn.execute("INSERT INTO state VALUES ('changed')")
@@ -42,7 +42,7 @@ async def emit(pool, *events, commit: bool = True) -> None:  # noqa: ANN001
             await uow.commit()
 
 
-async def ours(infra, subject: str, want: int) -> list:  # noqa: ANN001
+async def ours(infra, subject: str, want: int) -> list:
     records = await read_topic(infra.kafka_options(), TOPIC, want=10_000, timeout=3)
     return [r for r in records if r.key == subject.encode()]
 
@@ -83,7 +83,7 @@ async def test_a_publish_that_fails_half_way_leaves_rows_to_retry(infra, pool, b
     await emit(pool, *events)
     real = kafka_publisher(broker)
 
-    async def publish_then_die(records) -> None:  # noqa: ANN001
+    async def publish_then_die(records) -> None:
         await real(records[:2])
         raise ConnectionError("killed between publish and mark")
 

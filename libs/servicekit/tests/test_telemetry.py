@@ -9,7 +9,7 @@ from servicekit.telemetry import (
 )
 
 
-def test_spans_with_binary_attributes_are_exported_as_json_lines(tmp_path) -> None:  # noqa: ANN001
+def test_spans_with_binary_attributes_are_exported_as_json_lines(tmp_path) -> None:
     path = tmp_path / "spans.jsonl"
     provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(JsonLinesSpanExporter(path)))

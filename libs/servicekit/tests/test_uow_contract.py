@@ -9,7 +9,7 @@ from .support import NO_MIGRATIONS, submitted
 
 
 @pytest.fixture
-def event():  # noqa: ANN201
+def event():
     return submitted
 
 
@@ -19,11 +19,11 @@ class TestFakeUnitOfWork(UnitOfWorkContract):
         return FakeUnitOfWork()
 
     @pytest.fixture
-    def make_uow(self, store):  # noqa: ANN001, ANN201
+    def make_uow(self, store):
         return lambda: store
 
     @pytest.fixture
-    def published_ids(self, store):  # noqa: ANN001, ANN201
+    def published_ids(self, store):
         async def ids() -> list[str]:
             return [e.id for e in store.published]
 
@@ -33,18 +33,18 @@ class TestFakeUnitOfWork(UnitOfWorkContract):
 @pytest.mark.integration
 class TestAsyncpgUnitOfWork(UnitOfWorkContract):
     @pytest.fixture
-    async def pool(self, fresh_database):  # noqa: ANN001, ANN201
+    async def pool(self, fresh_database):
         pool = await db.create_pool(fresh_database)
         await db.migrate(pool, NO_MIGRATIONS)
         yield pool
         await pool.close()
 
     @pytest.fixture
-    def make_uow(self, pool):  # noqa: ANN001, ANN201
+    def make_uow(self, pool):
         return lambda: AsyncpgUnitOfWork(pool)
 
     @pytest.fixture
-    def published_ids(self, pool):  # noqa: ANN001, ANN201
+    def published_ids(self, pool):
         async def ids() -> list[str]:
             rows = await pool.fetch("SELECT id::text FROM outbox ORDER BY position")
             return [r["id"] for r in rows]

@@ -46,7 +46,7 @@ def test_a_datetime_is_not_a_date() -> None:
         (date(2026, 12, 31), 2, date(2027, 2, 28)),
     ],
 )
-def test_months_are_added_keeping_the_day_or_the_month_end(day, months, then) -> None:  # noqa: ANN001
+def test_months_are_added_keeping_the_day_or_the_month_end(day, months, then) -> None:
     assert add_months(day, months) == then
 
 

@@ -50,7 +50,7 @@ def install_error_handlers(
         return JSONResponse(body, status_code=500)
 
 
-def _domain_error_handler(status: int):  # noqa: ANN202
+def _domain_error_handler(status: int):
     async def handle(request: Request, exc: Exception) -> JSONResponse:
         pairs = getattr(exc, "errors", None) or [
             (getattr(exc, "field", None), getattr(exc, "message", str(exc)))

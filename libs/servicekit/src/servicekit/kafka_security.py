@@ -48,7 +48,7 @@ class KafkaClientSettings(BaseSettings):
     kafka_password: SecretStr | None = None
 
     @model_validator(mode="after")
-    def _authenticated_in_production(self):  # noqa: ANN202
+    def _authenticated_in_production(self):
         if (
             getattr(self, "environment", None) == "production"
             and self.kafka_security_protocol != "SASL_SSL"

@@ -128,7 +128,7 @@ def create_service_app(
     return OpenTelemetryMiddleware(CorrelationMiddleware(app), tracer_provider=provider)
 
 
-def _lifespan(definition: ServiceDefinition, runtime: Runtime):  # noqa: ANN202
+def _lifespan(definition: ServiceDefinition, runtime: Runtime):
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings = runtime.settings

@@ -15,6 +15,8 @@ class PaymentsSettings(ServiceSettings):
     consumer_enabled: bool = True
     """Off for an API-only replica (and for API tests on a shared broker)."""
     run_batch_size: int = Field(2_000, ge=1, le=50_000)
+    run_workers: int = Field(2, ge=1, le=8)
+    """Batches of a payment run (and of its roll-forward) worked on side by side."""
     bank_file_dir: Path | None = None
     """Also write each run's pain.001 files here (they are always stored in the database)."""
     scheduled_run_every_seconds: float | None = Field(None, gt=0)

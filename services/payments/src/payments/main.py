@@ -1,98 +1,87 @@
-"""Composition root: `uvicorn --factory payments.main:create_app`."""
+"""The one wiring place: `uvicorn --factory payments.main:create_app`, and `python -m payments`."""
 
+import argparse
 import asyncio
-import logging
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from contracts.assessment.v1 import DecisionMadeV1
-from contracts.benefits.v1 import UcClaimClosedV1, UcClaimOpenedV1, UcPeriodAssessedV1
-from contracts.care_plans.v1 import ManagedServicesChangedV1
-from servicekit.consumer import Handler
-from servicekit.errors import Conflict
-from servicekit.service import Runtime, ServiceDefinition, create_service_app
+import asyncpg
+from servicekit import db
+from servicekit.service import ServiceDefinition, create_service_app
+from starlette.types import ASGIApp
 
 from contracts import topics
-from payments.adapters.repository import PaymentsUnitOfWork
-from payments.bankfile.pain001 import DebtorAccount
-from payments.calendar_loader import load_calendar
+from payments.adapters.bankfile.files import Iso20022Files
+from payments.adapters.bankfile.pain001 import DebtorAccount
+from payments.adapters.calendar import load_calendar
+from payments.adapters.repository import PostgresPaymentsUnitOfWork
+from payments.adapters.run_store import payment_run_lock
 from payments.config import PaymentsSettings
 from payments.domain.working_days import WorkingDayCalendar
-from payments.entrypoints import http, ops_http
-from payments.service_layer import handlers, managed_services, uc_claims
-from payments.service_layer.payment_run import RunOptions, run_payments
+from payments.entrypoints import cli, errors, events, http, jobs, ops_http
+from payments.entrypoints.dependencies import Dependencies
+from payments.service_layer.payment_run import PaymentRuns
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-CONSUMES = [topics.ASSESSMENT_EVENTS.name, topics.BENEFITS_UC_CLAIMS.name,
-            topics.CARE_PLANS_EVENTS.name]
-log = logging.getLogger(__name__)
+CONSUMES = [
+    topics.ASSESSMENT_EVENTS.name,
+    topics.BENEFITS_UC_CLAIMS.name,
+    topics.CARE_PLANS_EVENTS.name,
+]
+Clock = Callable[[], date]
 
 
-def event_handlers(calendar: WorkingDayCalendar, today: Callable[[], date]) -> dict[type, Handler]:
-    """What payments does with each event it consumes."""
-
-    async def on_decision(event: DecisionMadeV1, uow, deps) -> None:  # noqa: ANN001
-        await handlers.record_decision(event, uow, calendar, today())
-
-    async def on_claim_opened(event: UcClaimOpenedV1, uow, deps) -> None:  # noqa: ANN001
-        await uc_claims.record_uc_claim_opened(event, uow, calendar, today())
-
-    async def on_period_assessed(event: UcPeriodAssessedV1, uow, deps) -> None:  # noqa: ANN001
-        await uc_claims.record_uc_period_assessed(event, uow, calendar, today())
-
-    async def on_claim_closed(event: UcClaimClosedV1, uow, deps) -> None:  # noqa: ANN001
-        await uc_claims.record_uc_claim_closed(event, uow)
-
-    async def on_managed_services(event: ManagedServicesChangedV1, uow, deps) -> None:  # noqa: ANN001
-        await managed_services.record_managed_services(event, uow)
-
-    return {
-        DecisionMadeV1: on_decision,
-        UcClaimOpenedV1: on_claim_opened,
-        UcClaimClosedV1: on_claim_closed,
-        UcPeriodAssessedV1: on_period_assessed,
-        ManagedServicesChangedV1: on_managed_services,
-    }
-
-
-def run_options(settings: PaymentsSettings, calendar: WorkingDayCalendar) -> RunOptions:
-    debtor = DebtorAccount(settings.debtor_name, settings.debtor_iban, settings.debtor_bic)
-    return RunOptions(debtor, calendar, batch_size=settings.run_batch_size,
-                      bank_file_dir=settings.bank_file_dir)
-
-
-def scheduled_runs(every_seconds: float, options: RunOptions, today: Callable[[], date]):  # noqa: ANN201
-    """Background job option: pay what is due today, every `every_seconds`, on working days."""
-
-    async def job(runtime: Runtime) -> None:
-        while True:
-            day = today()
-            try:
-                if options.calendar.is_working_day(day):
-                    await run_payments(runtime.pool, day, options)
-            except Conflict as busy:
-                log.info("scheduled payment run skipped: %s", busy.message)
-            except Exception:
-                log.exception("scheduled payment run for %s failed; will try again", day)
-            await asyncio.sleep(every_seconds)
-
-    return job
-
-
-def create_app(settings: PaymentsSettings | None = None, today=date.today) -> Any:  # noqa: ANN001
+def create_app(settings: PaymentsSettings | None = None, clock: Clock = date.today) -> ASGIApp:
     settings = settings or PaymentsSettings()
     calendar = load_calendar()
-    options = run_options(settings, calendar)
-    background = []
-    if settings.scheduled_run_every_seconds:
-        background.append(scheduled_runs(settings.scheduled_run_every_seconds, options, today))
+    every = settings.scheduled_run_every_seconds
     definition = ServiceDefinition(
-        name="payments", title="Care Benefit — payments", migrations=MIGRATIONS,
-        make_uow=PaymentsUnitOfWork, routers=[http.router, ops_http.router],
+        name="payments",
+        title="Care Benefit — payments",
+        migrations=MIGRATIONS,
+        make_uow=PostgresPaymentsUnitOfWork,
+        routers=[http.router, ops_http.router],
         consumes=CONSUMES if settings.consumer_enabled else [],
-        handlers=event_handlers(calendar, today), background=background,
+        handlers=events.HANDLERS,
+        error_statuses=errors.HTTP_STATUS,
+        unprocessable=errors.UNPROCESSABLE,
+        make_deps=lambda runtime: dependencies(settings, runtime.pool, calendar, clock),
+        background=[jobs.scheduled_payment_runs(every)] if every else [],
     )
-    return create_service_app(definition, settings,
-                              state={"today": today, "run_options": options})
+    return create_service_app(definition, settings)
+
+
+def dependencies(
+    settings: PaymentsSettings, pool: asyncpg.Pool, calendar: WorkingDayCalendar, clock: Clock
+) -> Dependencies:
+    def uow() -> PostgresPaymentsUnitOfWork:
+        return PostgresPaymentsUnitOfWork(pool)
+
+    debtor = DebtorAccount(settings.debtor_name, settings.debtor_iban, settings.debtor_bic)
+    bank_files = Iso20022Files(debtor, settings.bank_file_dir)
+    runs = PaymentRuns(
+        uow=uow,
+        lock=lambda: payment_run_lock(pool),
+        bank_files=bank_files,
+        calendar=calendar,
+        batch_size=settings.run_batch_size,
+        workers=settings.run_workers,
+    )
+    return Dependencies(uow, clock, calendar, bank_files, runs)
+
+
+def command_line(argv: list[str] | None = None) -> int:
+    """`python -m payments run-payments …` on the service's own database."""
+    return asyncio.run(_command_line(cli.parse_args(argv)))
+
+
+async def _command_line(args: argparse.Namespace) -> int:
+    settings = PaymentsSettings()
+    pool = await db.create_pool(settings.database_url, 1, 3)
+    try:
+        await db.migrate(pool, MIGRATIONS, settings.migration_database_url)
+        deps = dependencies(settings, pool, load_calendar(), date.today)
+        return await cli.run_payments_command(args, deps)
+    finally:
+        await pool.close()

@@ -4,6 +4,6 @@ from .support import running_service
 
 
 @pytest.fixture
-async def svc(infra, fresh_database, tmp_path):  # noqa: ANN001, ANN201
+async def svc(infra, fresh_database, tmp_path):
     async with running_service(infra, fresh_database, tmp_path) as service:
         yield service

@@ -9,9 +9,11 @@ from typing import Any
 
 from asgi_lifespan import LifespanManager
 from httpx import ASGITransport, AsyncClient
-from payments.calendar_loader import load_calendar
 from payments.config import PaymentsSettings
-from payments.main import create_app, event_handlers
+from payments.entrypoints.dependencies import Dependencies
+from payments.entrypoints.errors import UNPROCESSABLE
+from payments.entrypoints.events import HANDLERS
+from payments.main import create_app
 from servicekit.consumer import EventConsumer
 from servicekit.service import Runtime
 
@@ -32,26 +34,39 @@ class Service:
     runtime: Runtime
     clock: Clock
     files: Path
-    state: Any
 
     @property
     def pool(self) -> Any:
         return self.runtime.pool
 
     @property
-    def runtime_state(self) -> Any:
-        return self.state
+    def deps(self) -> Dependencies:
+        return self.runtime.deps
 
     async def deliver(self, *events: Any) -> None:
         """Applies events as the consumer does (inbox + handler + outbox in one transaction)."""
-        consumer = EventConsumer("payments", event_handlers(load_calendar(), self.clock),
-                                 self.runtime.uow, None, max_attempts=1, backoff_ms=0)
+        consumer = EventConsumer(
+            "payments",
+            HANDLERS,
+            self.runtime.uow,
+            None,
+            max_attempts=1,
+            backoff_ms=0,
+            deps=lambda: self.deps,
+            unprocessable=UNPROCESSABLE,
+        )
         for event in events:
             await consumer.apply(event)
 
     async def bank_account(self, person: str, account: str = "12345678") -> dict:
-        response = await self.http.put(f"/people/{person}/bank-account", json={
-            "payee_name": f"Person {person}", "sort_code": "404784", "account_number": account})
+        response = await self.http.put(
+            f"/people/{person}/bank-account",
+            json={
+                "payee_name": f"Person {person}",
+                "sort_code": "404784",
+                "account_number": account,
+            },
+        )
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -66,8 +81,11 @@ class Service:
         return report
 
     async def statuses(self) -> dict[str, str]:
-        rows = await self.pool.fetch("SELECT person_id, kind, status FROM scheduled_payments"
-                                     " WHERE due_date <= $1 ORDER BY person_id", self.clock())
+        rows = await self.pool.fetch(
+            "SELECT person_id, kind, status FROM scheduled_payments"
+            " WHERE due_date <= $1 ORDER BY person_id",
+            self.clock(),
+        )
         return {f"{r['person_id']}/{r['kind']}": r["status"] for r in rows}
 
     async def outbox_types(self) -> list[str]:
@@ -76,15 +94,19 @@ class Service:
 
 
 @asynccontextmanager
-async def running_service(infra: Any, database_url: str, files: Path,
-                          batch_size: int = 3) -> AsyncIterator[Service]:
+async def running_service(
+    infra: Any, database_url: str, files: Path, batch_size: int = 3
+) -> AsyncIterator[Service]:
     clock = Clock(TODAY)
     settings = PaymentsSettings(
-        database_url=database_url, **infra.kafka_settings(),
-        relay_enabled=False, consumer_enabled=False, run_batch_size=batch_size,
-        bank_file_dir=files)
-    app = create_app(settings, today=clock)
+        database_url=database_url,
+        **infra.kafka_settings(),
+        relay_enabled=False,
+        consumer_enabled=False,
+        run_batch_size=batch_size,
+        bank_file_dir=files,
+    )
+    app = create_app(settings, clock=clock)
     async with LifespanManager(app) as manager:
         async with AsyncClient(transport=ASGITransport(manager.app), base_url="http://p") as http:
-            inner = app.app.app
-            yield Service(http, inner.state.runtime, clock, files, inner.state)
+            yield Service(http, app.app.app.state.runtime, clock, files)

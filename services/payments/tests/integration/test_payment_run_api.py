@@ -3,7 +3,8 @@
 from datetime import date
 
 import pytest
-from payments.bankfile.schemas import PAIN_001, parse_untrusted, validate
+from contracts.api.payments import PaymentRun, PersonLedger, PersonPayments, Reconciliation
+from payments.adapters.bankfile.schemas import PAIN_001, parse_untrusted, validate
 
 from ..unit.builders import decision
 
@@ -13,13 +14,13 @@ FIRST_DUE, RUN_DATE = date(2025, 6, 16), date(2025, 6, 16)
 MONTHLY = 47_840
 
 
-async def seven_people_one_without_bank_details(svc) -> None:  # noqa: ANN001
+async def seven_people_one_without_bank_details(svc) -> None:
     await svc.deliver(*(decision(person=p, decision_id=f"d-{p}") for p in PEOPLE))
     for person in PEOPLE[:-1]:
         await svc.bank_account(person)
 
 
-async def test_a_run_pays_everyone_due_in_batches_with_a_valid_pain001_each(svc) -> None:  # noqa: ANN001
+async def test_a_run_pays_everyone_due_in_batches_with_a_valid_pain001_each(svc) -> None:
     await seven_people_one_without_bank_details(svc)
     svc.clock.today = RUN_DATE
     run = await svc.run(RUN_DATE, expect=201)
@@ -36,7 +37,7 @@ async def test_a_run_pays_everyone_due_in_batches_with_a_valid_pain001_each(svc)
     await svc.reconcile()
 
 
-async def test_the_same_run_again_pays_nobody_twice(svc) -> None:  # noqa: ANN001
+async def test_the_same_run_again_pays_nobody_twice(svc) -> None:
     await seven_people_one_without_bank_details(svc)
     svc.clock.today = RUN_DATE
     first = await svc.run(RUN_DATE, expect=201)
@@ -47,13 +48,19 @@ async def test_the_same_run_again_pays_nobody_twice(svc) -> None:  # noqa: ANN00
     later = await svc.run(date(2025, 6, 17), expect=201)  # a later run: nothing new is due
     assert later["instructed"] == 0 and later["files"] == []
     issued = await svc.pool.fetchval(
-        "SELECT count(DISTINCT instruction_id) FROM ledger_postings WHERE kind = 'payment_issued'")
-    assert issued == 6 == await svc.pool.fetchval(
-        "SELECT count(*) FROM ledger_postings WHERE kind = 'payment_issued' AND line = 1")
+        "SELECT count(DISTINCT instruction_id) FROM ledger_postings WHERE kind = 'payment_issued'"
+    )
+    assert (
+        issued
+        == 6
+        == await svc.pool.fetchval(
+            "SELECT count(*) FROM ledger_postings WHERE kind = 'payment_issued' AND line = 1"
+        )
+    )
     await svc.reconcile()
 
 
-async def test_held_for_bank_details_then_paid_in_the_next_run(svc) -> None:  # noqa: ANN001
+async def test_held_for_bank_details_then_paid_in_the_next_run(svc) -> None:
     await seven_people_one_without_bank_details(svc)
     svc.clock.today = RUN_DATE
     await svc.run(RUN_DATE)
@@ -66,7 +73,7 @@ async def test_held_for_bank_details_then_paid_in_the_next_run(svc) -> None:  # 
     await svc.reconcile()
 
 
-async def test_the_portal_still_reads_the_next_payment(svc) -> None:  # noqa: ANN001
+async def test_the_portal_still_reads_the_next_payment(svc) -> None:
     await seven_people_one_without_bank_details(svc)
     svc.clock.today = RUN_DATE
     await svc.run(RUN_DATE)
@@ -79,7 +86,7 @@ async def test_the_portal_still_reads_the_next_payment(svc) -> None:  # noqa: AN
     assert [p["running_balance_pence"] for p in ledger] == [MONTHLY, 0]
 
 
-async def test_the_run_rolls_schedules_forward(svc) -> None:  # noqa: ANN001
+async def test_the_run_rolls_schedules_forward(svc) -> None:
     await svc.deliver(decision(person="p1", decision_id="d-p1"))
     await svc.bank_account("p1")
     svc.clock.today = date(2025, 9, 16)
@@ -90,8 +97,28 @@ async def test_the_run_rolls_schedules_forward(svc) -> None:  # noqa: ANN001
     await svc.reconcile()
 
 
-async def test_bad_run_requests_get_a_4xx_naming_the_field(svc) -> None:  # noqa: ANN001
+async def test_bad_run_requests_get_a_4xx_naming_the_field(svc) -> None:
     for body in ({"run_date": "16/06/2025"}, {}, {"run_date": "2025-06-16", "extra": 1}):
         response = await svc.http.post("/payment-runs", json=body)
         assert response.status_code == 422
         assert response.json()["errors"][0]["field"] in ("run_date", "extra")
+
+
+async def test_every_read_answers_with_its_published_read_model(svc) -> None:
+    await seven_people_one_without_bank_details(svc)
+    svc.clock.today = RUN_DATE
+    posted = PaymentRun.model_validate(await svc.run(RUN_DATE, expect=201))
+    run = await svc.http.get(f"/payment-runs/{posted.run_id}")
+    fetched = PaymentRun.model_validate(run.json())
+    assert fetched.outcome is None and fetched.files == posted.files
+    assert [f.file_id for f in fetched.bank_files] == fetched.files
+    assert sum(f.total_pence for f in fetched.bank_files) == fetched.total_pence == 6 * MONTHLY
+    page = PersonPayments.model_validate((await svc.http.get("/people/p7/payments")).json())
+    assert page.net_monthly_pence == MONTHLY and page.payments[0].status == "held"
+    assert page.payments[1].statement.net_monthly_pence == MONTHLY
+    ledger = PersonLedger.model_validate((await svc.http.get("/people/p1/ledger")).json())
+    assert [p.kind for p in ledger.postings] == ["period_accrued", "payment_issued"]
+    report = Reconciliation.model_validate((await svc.http.get("/ops/reconciliation")).json())
+    assert report.balanced and len(report.checks) == 7
+    missing = await svc.http.get("/payment-runs/PR19990101-01")
+    assert missing.status_code == 404 and missing.json()["errors"][0]["field"] == "run_id"

@@ -8,6 +8,7 @@ import sys
 from datetime import date
 
 import pytest
+from payments.service_layer.commands import StartPaymentRun
 from payments.service_layer.payment_run import run_payments
 
 from ..unit.builders import decision
@@ -21,38 +22,39 @@ class Crash(Exception):
     pass
 
 
-async def eleven_people_due(svc) -> None:  # noqa: ANN001
+async def eleven_people_due(svc) -> None:
     await svc.deliver(*(decision(person=p, decision_id=f"d-{p}") for p in PEOPLE))
     for person in PEOPLE:
         await svc.bank_account(person)
     svc.clock.today = RUN_DATE
 
 
-async def assert_each_paid_exactly_once(svc) -> None:  # noqa: ANN001
+async def assert_each_paid_exactly_once(svc) -> None:
     issued = await svc.pool.fetch(
         "SELECT person_id, count(*) AS n FROM ledger_postings WHERE kind = 'payment_issued'"
-        " AND line = 1 GROUP BY person_id")
+        " AND line = 1 GROUP BY person_id"
+    )
     assert {r["person_id"]: r["n"] for r in issued} == dict.fromkeys(PEOPLE, 1)
     in_files = await svc.pool.fetchval("SELECT sum(transactions) FROM bank_files")
     assert in_files == len(PEOPLE)
     events = await svc.pool.fetchval(
         "SELECT count(DISTINCT payload->'data'->>'instruction_id') FROM outbox"
-        " WHERE type LIKE '%payment_issued%'")
+        " WHERE type LIKE '%payment_issued%'"
+    )
     assert events == len(PEOPLE) == (await svc.outbox_types()).count("payment_issued")
     await svc.reconcile()
 
 
-async def test_a_crash_between_batches_then_a_resume(svc) -> None:  # noqa: ANN001
+async def test_a_crash_between_batches_then_a_resume(svc) -> None:
     await eleven_people_due(svc)
 
     async def die_after_second_batch(batch: int) -> None:
         if batch == 2:
             raise Crash("the process died here")
 
-    options = dataclasses.replace(svc.runtime_state.run_options, workers=1,
-                                  after_batch=die_after_second_batch)
+    runs = dataclasses.replace(svc.deps.payment_runs, workers=1, after_batch=die_after_second_batch)
     with pytest.raises(Crash):
-        await run_payments(svc.pool, RUN_DATE, options)
+        await run_payments(StartPaymentRun(RUN_DATE), runs)
     assert list((await svc.statuses()).values()).count("instructed") == 6
     other_day = await svc.http.post("/payment-runs", json={"run_date": "2025-06-17"})
     assert other_day.status_code == 409 and "did not finish" in other_day.text
@@ -62,7 +64,7 @@ async def test_a_crash_between_batches_then_a_resume(svc) -> None:  # noqa: ANN0
     await assert_each_paid_exactly_once(svc)
 
 
-async def test_two_runs_at_once_one_is_refused(svc) -> None:  # noqa: ANN001
+async def test_two_runs_at_once_one_is_refused(svc) -> None:
     await eleven_people_due(svc)
     in_batch, gate = asyncio.Event(), asyncio.Event()
 
@@ -70,8 +72,8 @@ async def test_two_runs_at_once_one_is_refused(svc) -> None:  # noqa: ANN001
         in_batch.set()
         await gate.wait()
 
-    options = dataclasses.replace(svc.runtime_state.run_options, after_batch=wait_at_first_batch)
-    first = asyncio.create_task(run_payments(svc.pool, RUN_DATE, options))
+    runs = dataclasses.replace(svc.deps.payment_runs, after_batch=wait_at_first_batch)
+    first = asyncio.create_task(run_payments(StartPaymentRun(RUN_DATE), runs))
     await in_batch.wait()
     busy = await svc.http.post("/payment-runs", json={"run_date": RUN_DATE.isoformat()})
     assert busy.status_code == 409 and busy.json()["errors"][0]["field"] == "run_date"
@@ -80,14 +82,24 @@ async def test_two_runs_at_once_one_is_refused(svc) -> None:  # noqa: ANN001
     await assert_each_paid_exactly_once(svc)
 
 
-async def test_a_run_process_killed_mid_run_is_resumed(svc) -> None:  # noqa: ANN001
-    """SIGKILL of a real `python -m payments.run` process, between (or inside) batches."""
+async def test_a_run_process_killed_mid_run_is_resumed(svc) -> None:
+    """SIGKILL of a real `python -m payments run-payments` process, between (or inside)
+    batches."""
     await eleven_people_due(svc)
     database_url = svc.runtime.settings.database_url
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "payments.run", "--run-date", RUN_DATE.isoformat(),
-        "--batch-size", "2", "--pause-after-batch", "5", env={**os.environ,
-                                                             "PAYMENTS_DATABASE_URL": database_url})
+        sys.executable,
+        "-m",
+        "payments",
+        "run-payments",
+        "--run-date",
+        RUN_DATE.isoformat(),
+        "--batch-size",
+        "2",
+        "--pause-after-batch",
+        "5",
+        env={**os.environ, "PAYMENTS_DATABASE_URL": database_url},
+    )
     while not await svc.pool.fetchval("SELECT batches FROM payment_runs"):
         assert process.returncode is None, "the run process ended early"
         await asyncio.sleep(0.05)

@@ -1,133 +1,52 @@
-"""In-memory stand-ins for handler tests: the same methods as PaymentsRepository."""
+"""In memory, the repositories the event use cases need (the same methods as the PostgreSQL
+adapters; tests/integration/test_repositories.py runs one suite over both)."""
 
-from dataclasses import replace
+import copy
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from uuid import UUID
 
-from payments.adapters.ledger_store import Posted
-from payments.adapters.records import AccruedPeriod, Adjustment, Award, UcClaim
-from payments.adapters.schedule_rows import statement_json
+from payments.adapters.outbound import to_contract_events
+from payments.adapters.schedule_rows import adjustment_json, statement_json
 from payments.domain import ledger
-from payments.domain.awards import AwardVersion
+from payments.domain.award import Award, AwardChanges
+from payments.domain.awards import RecordedDecision
+from payments.domain.ledger import Posted
 from payments.domain.managed import ManagedServices
-from payments.domain.schedule import PlannedPayment
+from payments.domain.records import AccruedPeriod, UcClaim
 from payments.domain.uc_means import UcAssessedMeans
 from servicekit.testing import FakeUnitOfWork
 
 
-class FakePaymentsRepository:
+@dataclass
+class StoredAward:
+    award_id: str
+    person_id: str
+    first_day: date
+    uc_claim_id: str | None
+    next_period_start: date | None
+
+
+class FakeStore:
+    """Everything the fake repositories hold, with helpers tests use to look and to act."""
+
     def __init__(self) -> None:
-        self.awards: dict[str, Award] = {}
-        self.versions_of: dict[str, list[tuple[str, int, AwardVersion]]] = {}
-        self.rows: dict[Any, dict[str, Any]] = {}
+        self.awards: dict[str, StoredAward] = {}
+        self.versions_of: dict[str, list[tuple[str, int, Any]]] = {}
+        self.rows: dict[UUID, dict[str, Any]] = {}
         self.overpayments: dict[str, dict[str, Any]] = {}
         self.journals: list[Posted] = []
         self.claims: dict[str, UcClaim] = {}
         self.uc_periods: dict[tuple[str, str], dict[date, UcAssessedMeans]] = {}
         self.managed: dict[str, ManagedServices] = {}
-
-    async def knows_decision(self, decision_id: str) -> bool:
-        return any(d == decision_id for vs in self.versions_of.values() for d, _, _ in vs)
-
-    async def award_for_update(self, person_id: str) -> Award | None:
-        award = self.awards.get(person_id)
-        return replace(award) if award else None
-
-    async def add_award(self, award: Award) -> None:
-        self.awards[award.person_id] = replace(award)
-
-    async def save_award(self, award: Award) -> None:
-        self.awards[award.person_id] = replace(award)
-
-    async def versions(self, award_id: str) -> list[AwardVersion]:
-        return [v for _, _, v in self.versions_of.get(award_id, [])]
-
-    async def latest_decision(self, award_id: str) -> tuple[str, int]:
-        decision_id, decision_version, _ = self.versions_of[award_id][-1]
-        return decision_id, decision_version
-
-    async def add_version(self, award_id: str, decision_id: str, decision_version: int,
-                          version: AwardVersion) -> None:
-        self.versions_of.setdefault(award_id, []).append((decision_id, decision_version, version))
-
-    async def accrued_periods(self, award_id: str) -> list[AccruedPeriod]:
-        return [AccruedPeriod(r["period_start"], r["period_end"], r["accrued"])
-                for r in self.periods(award_id) if r["accrued"] is not None]
-
-    async def set_accrued_entitlements(self, award_id: str, values: dict[date, int]) -> None:
-        for row in self.periods(award_id):
-            if row["period_start"] in values:
-                row["accrued"] = values[row["period_start"]]
-
-    async def replan(self, award: Award, planned: list[PlannedPayment]) -> None:
-        starts = {p.period.start for p in planned}
-        for key, row in list(self.rows.items()):
-            if (row["award_id"] == award.award_id and row["kind"] == "period"
-                    and row["accrued"] is None and row["period_start"] not in starts):
-                del self.rows[key]
-        for p in planned:
-            row = self.rows.get(p.instruction_id)
-            if row is None or row["accrued"] is None:
-                self.rows[p.instruction_id] = {
-                    "award_id": award.award_id, "person_id": award.person_id, "kind": "period",
-                    "period_start": p.period.start, "period_end": p.period.end,
-                    "due_date": p.due_date, "amount_pence": p.statement.net_pence,
-                    "entitlement_pence": p.statement.entitlement_pence,
-                    "recovery_pence": p.statement.recovery_pence, "accrued": None,
-                    "status": (row or {}).get("status", "scheduled"),
-                    "statement": statement_json(p.statement)}
-
-    async def add_adjustment(self, row: Adjustment) -> None:
-        self.rows.setdefault(row.instruction_id, {
-            "award_id": row.award_id, "person_id": row.person_id, "kind": "arrears",
-            "period_start": row.period_start, "period_end": row.period_end,
-            "due_date": row.due_date, "amount_pence": row.amount_pence,
-            "entitlement_pence": row.amount_pence, "recovery_pence": 0,
-            "accrued": row.amount_pence, "status": "scheduled", "statement": row.statement})
-
-    async def outstanding_overpayment(self, person_id: str) -> int:
-        return sum(o["outstanding"] for o in self.overpayments.values()
-                   if o["person_id"] == person_id)
-
-    async def add_overpayment(self, overpayment_id: str, award: Award, amount_pence: int,
-                              reason: str) -> None:
-        assert overpayment_id not in self.overpayments, "an overpayment raised twice"
-        self.overpayments[overpayment_id] = {"person_id": award.person_id,
-                                             "amount": amount_pence, "outstanding": amount_pence,
-                                             "reason": reason}
-
-    async def post(self, entries: list[Posted]) -> None:
-        known = {p.entry.id for p in self.journals}
-        assert not known & {p.entry.id for p in entries}, "a journal posted twice"
-        self.journals.extend(entries)
-
-    async def uc_claim(self, person_id: str) -> UcClaim | None:
-        return self.claims.get(person_id)
-
-    async def save_uc_claim(self, person_id: str, claim: UcClaim) -> None:
-        self.claims[person_id] = claim
-
-    async def add_uc_period(self, person_id: str, claim_id: str, means: UcAssessedMeans) -> None:
-        self.uc_periods.setdefault((person_id, claim_id), {})[means.period_start] = means
-
-    async def uc_means(self, person_id: str, claim_id: str) -> dict[date, UcAssessedMeans]:
-        return dict(self.uc_periods.get((person_id, claim_id), {}))
-
-    async def managed_services_for_update(self, person_id: str) -> ManagedServices | None:
-        return self.managed.get(person_id)
-
-    async def save_managed_services(self, person_id: str, arrangement: ManagedServices,
-                                    event_id: str) -> None:
-        current = self.managed.get(person_id)
-        assert arrangement.supersedes(current), "an older plan version would overwrite a newer"
-        self.managed[person_id] = arrangement
-
-    # --- test helpers -----------------------------------------------------------------------
+        self.bank_accounts: dict[str, tuple[str, str, str]] = {}
 
     def periods(self, award_id: str) -> list[dict[str, Any]]:
-        return sorted((r for r in self.rows.values()
-                       if r["award_id"] == award_id and r["kind"] == "period"),
-                      key=lambda r: r["period_start"])
+        return sorted(
+            (r for r in self.rows.values() if r["award_id"] == award_id and r["kind"] == "period"),
+            key=lambda r: r["period_start"],
+        )
 
     def pay_periods_ending_before(self, day: date) -> None:
         """What a payment run does to each period, in short: accrue, recover, send."""
@@ -136,19 +55,205 @@ class FakePaymentsRepository:
                 person, e, r = row["person_id"], row["entitlement_pence"], row["recovery_pence"]
                 row.update(accrued=e, status="paid")
                 if e:
-                    self.journals.append(Posted(ledger.period_award_accrued(
-                        ledger.journal_id(key, "accrued"), person, e), "period_accrued", person))
+                    entry = ledger.period_award_accrued(
+                        ledger.journal_id(key, "accrued"), person, e
+                    )
+                    self.journals.append(Posted(entry, "period_accrued", person))
                 if row["amount_pence"]:
-                    self.journals.append(Posted(ledger.payment_issued(
-                        ledger.journal_id(key, "issued", 1), person, row["amount_pence"]),
-                        "payment_issued", person))
+                    entry = ledger.payment_issued(
+                        ledger.journal_id(key, "issued", 1), person, row["amount_pence"]
+                    )
+                    self.journals.append(Posted(entry, "payment_issued", person))
                 assert r == 0, "recovery is not simulated by this helper"
 
     def balances(self) -> dict[str, int]:
         return ledger.account_balances([p.entry for p in self.journals])
 
+    def post(self, journals: list[Posted]) -> None:
+        known = {p.entry.id for p in self.journals}
+        assert not known & {p.entry.id for p in journals}, "a journal posted twice"
+        self.journals.extend(journals)
+
+
+class FakeAwards:
+    def __init__(self, store: FakeStore, uow: FakeUnitOfWork) -> None:
+        self.store, self.uow = store, uow
+
+    async def knows_decision(self, decision_id: str) -> bool:
+        versions = self.store.versions_of.values()
+        return any(d == decision_id for vs in versions for d, _, _ in vs)
+
+    async def exists(self, person_id: str) -> bool:
+        return person_id in self.store.awards
+
+    async def for_person(self, person_id: str) -> Award | None:
+        stored = self.store.awards.get(person_id)
+        if stored is None:
+            return None
+        award = Award(**vars(stored))
+        award.decisions = [
+            RecordedDecision(d, v, terms)
+            for d, v, terms in self.store.versions_of.get(stored.award_id, [])
+        ]
+        award.paid = [
+            AccruedPeriod(r["period_start"], r["period_end"], r["accrued"])
+            for r in self.store.periods(stored.award_id)
+            if r["accrued"] is not None
+        ]
+        if stored.uc_claim_id is not None:
+            award.uc_means = dict(self.store.uc_periods.get((person_id, stored.uc_claim_id), {}))
+        award.to_recover_pence = sum(
+            o["outstanding"]
+            for o in self.store.overpayments.values()
+            if o["person_id"] == person_id
+        )
+        self.uow.track(award)
+        return award
+
+    async def save(self, award: Award) -> None:
+        store, changes = self.store, award.changes
+        award.changes, award.is_new = AwardChanges(), False
+        store.awards[award.person_id] = StoredAward(
+            award.award_id,
+            award.person_id,
+            award.first_day,
+            award.uc_claim_id,
+            award.next_period_start,
+        )
+        versions = store.versions_of.setdefault(award.award_id, [])
+        versions += [(d.decision_id, d.decision_version, d.terms) for d in changes.decisions]
+        for row in store.periods(award.award_id):
+            if row["period_start"] in changes.accrued:
+                row["accrued"] = changes.accrued[row["period_start"]]
+        for a in changes.arrears:
+            store.rows.setdefault(
+                a.instruction_id,
+                {
+                    "award_id": a.award_id,
+                    "person_id": a.person_id,
+                    "kind": "arrears",
+                    "period_start": a.period_start,
+                    "period_end": a.period_end,
+                    "due_date": a.due_date,
+                    "amount_pence": a.amount_pence,
+                    "entitlement_pence": a.amount_pence,
+                    "recovery_pence": 0,
+                    "accrued": a.amount_pence,
+                    "status": "scheduled",
+                    "statement": adjustment_json(a),
+                },
+            )
+        for o in changes.overpayments:
+            assert o.overpayment_id not in store.overpayments, "an overpayment raised twice"
+            store.overpayments[o.overpayment_id] = {
+                "person_id": award.person_id,
+                "amount": o.amount_pence,
+                "outstanding": o.amount_pence,
+                "reason": o.reason,
+            }
+        store.post(changes.journals)
+        if changes.replanned is not None:
+            self._replan(award, changes.replanned)
+        self.uow.track(award)
+
+    def _replan(self, award: Award, planned: list) -> None:
+        starts = {p.period.start for p in planned}
+        for key, row in list(self.store.rows.items()):
+            if (
+                row["award_id"] == award.award_id
+                and row["kind"] == "period"
+                and row["accrued"] is None
+                and row["period_start"] not in starts
+            ):
+                del self.store.rows[key]
+        for p in planned:
+            row = self.store.rows.get(p.instruction_id)
+            if row is None or row["accrued"] is None:
+                self.store.rows[p.instruction_id] = {
+                    "award_id": award.award_id,
+                    "person_id": award.person_id,
+                    "kind": "period",
+                    "period_start": p.period.start,
+                    "period_end": p.period.end,
+                    "due_date": p.due_date,
+                    "amount_pence": p.statement.net_pence,
+                    "entitlement_pence": p.statement.net_monthly_pence,
+                    "recovery_pence": p.statement.recovery_pence,
+                    "accrued": None,
+                    "status": (row or {}).get("status", "scheduled"),
+                    "statement": statement_json(p.statement),
+                }
+
+
+class FakeUcClaims:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    async def get(self, person_id: str) -> UcClaim | None:
+        return self.store.claims.get(person_id)
+
+    async def save(self, person_id: str, claim: UcClaim) -> None:
+        self.store.claims[person_id] = claim
+
+    async def add_period(self, person_id: str, uc_claim_id: str, means: UcAssessedMeans) -> None:
+        self.store.uc_periods.setdefault((person_id, uc_claim_id), {})[means.period_start] = means
+
+
+class FakeManagedServices:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    async def for_update(self, person_id: str) -> ManagedServices | None:
+        return self.store.managed.get(person_id)
+
+    async def save(self, person_id: str, arrangement: ManagedServices, event_id: str) -> None:
+        if arrangement.supersedes(self.store.managed.get(person_id)):
+            self.store.managed[person_id] = arrangement
+
+
+class FakeBankAccounts:
+    def __init__(self, store: FakeStore) -> None:
+        self.store = store
+
+    async def save(
+        self, person_id: str, payee_name: str, sort_code: str, account_number: str
+    ) -> None:
+        self.store.bank_accounts[person_id] = (payee_name, sort_code, account_number)
+
+    async def release_held(self, person_id: str) -> list[UUID]:
+        released = [
+            key
+            for key, row in self.store.rows.items()
+            if row["person_id"] == person_id and row["status"] == "held"
+        ]
+        for key in released:
+            self.store.rows[key].update(status="scheduled", hold_reason=None)
+        return released
+
 
 class FakePaymentsUnitOfWork(FakeUnitOfWork):
+    outbound = staticmethod(to_contract_events)
+
     def __init__(self) -> None:
         super().__init__()
-        self.payments = FakePaymentsRepository()
+        self.payments = FakeStore()
+        self.awards = FakeAwards(self.payments, self)
+        self.uc_claims = FakeUcClaims(self.payments)
+        self.managed_services = FakeManagedServices(self.payments)
+        self.bank_accounts = FakeBankAccounts(self.payments)
+
+    async def __aenter__(self) -> "FakePaymentsUnitOfWork":
+        await super().__aenter__()
+        self._snapshot = copy.deepcopy(self.payments.__dict__)
+        return self
+
+    async def _commit(self, events: list) -> None:
+        await super()._commit(events)
+        self._snapshot = None
+
+    async def _rollback(self) -> None:
+        """What was stored since the unit of work began is forgotten, as PostgreSQL would."""
+        await super()._rollback()
+        if getattr(self, "_snapshot", None) is not None:
+            self.payments.__dict__ = self._snapshot
+            self._snapshot = None

@@ -2,9 +2,9 @@ import uuid
 from datetime import date
 
 import pytest
-from payments.bankfile.responses import WholeFileRejected, parse_bank_response
-from payments.bankfile.schemas import BankFileInvalid
-from payments.domain.bank_responses import BankResponse, BankResponseStatus
+from payments.adapters.bankfile.responses import parse_bank_response
+from payments.domain.bank_responses import BankResponse, BankResponseStatus, WholeFileRejected
+from payments.domain.errors import BankFileInvalid
 from payments.domain.instructions import instruction_id
 
 PAID, BOUNCED, WAITING = (instruction_id(p, "award-1", date(2025, 4, 10)) for p in ("a", "b", "c"))

@@ -12,9 +12,13 @@ PERIOD = AssessmentPeriod(date(2026, 5, 1), date(2026, 5, 31))
 
 
 def award(*weekly: int, reduction: int = 0) -> AwardVersion:
-    return AwardVersion(1, date(2026, 4, 6),
-                        tuple(WeeklyComponent(f"c{i}", w) for i, w in enumerate(weekly)),
-                        "GB-CARE-2026-27", monthly_means_test_reduction_pence=reduction)
+    return AwardVersion(
+        1,
+        date(2026, 4, 6),
+        tuple(WeeklyComponent(f"c{i}", w) for i, w in enumerate(weekly)),
+        "GB-CARE-2026-27",
+        monthly_means_test_reduction_pence=reduction,
+    )
 
 
 def test_parts_converted_separately_would_be_a_penny_out_so_the_last_line_absorbs_it() -> None:

@@ -3,8 +3,8 @@ from importlib import resources
 
 import pytest
 from lxml import etree
-from payments.bankfile.pain001 import DebtorAccount, build_pain001, pounds_and_pence
-from payments.bankfile.schemas import BankFileInvalid
+from payments.adapters.bankfile.pain001 import DebtorAccount, build_pain001, pounds_and_pence
+from payments.domain.errors import BankFileInvalid
 from payments.domain.instructions import PaymentInstruction, instruction_id
 
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
@@ -33,7 +33,11 @@ RUN = [
 
 
 def official_schema() -> etree.XMLSchema:
-    xsd = resources.files("payments.bankfile").joinpath("xsd/pain.001.001.03.xsd").read_bytes()
+    xsd = (
+        resources.files("payments.adapters.bankfile")
+        .joinpath("xsd/pain.001.001.03.xsd")
+        .read_bytes()
+    )
     return etree.XMLSchema(etree.fromstring(xsd))
 
 

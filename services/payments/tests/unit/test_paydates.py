@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from payments.calendar_loader import CalendarDataError, load_calendar, parse_calendar
+from payments.adapters.calendar import CalendarDataError, load_calendar, parse_calendar
 from payments.domain.paydates import payment_due_date
 from payments.domain.working_days import DateOutsideCalendar
 

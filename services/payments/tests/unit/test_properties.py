@@ -40,8 +40,8 @@ def test_recovery_never_exceeds_the_cap_and_never_leaves_less_than_a_penny(
         0 <= statement.recovery_pence <= min(outstanding, policy.cap_pence(statement.gross_pence))
     )
     assert statement.recovery_pence * 10_000 <= statement.gross_pence * cap_basis_points
-    assert statement.net_pence == statement.entitlement_pence - statement.recovery_pence >= 0
-    if statement.entitlement_pence >= 1:
+    assert statement.net_pence == statement.net_monthly_pence - statement.recovery_pence >= 0
+    if statement.net_monthly_pence >= 1:
         assert statement.net_pence >= 1
     assert sum(line.amount_pence for line in statement.lines) == statement.net_pence
     assert all(isinstance(line.amount_pence, int) for line in statement.lines)

@@ -27,7 +27,7 @@ ORIGINAL = award(1, FIRST_DAY, 30_000)  # £300 a week = £1,300.00 a month
 
 
 def paid_under(versions: list[AwardVersion]) -> list[PaidPeriod]:
-    return [PaidPeriod(p, calculate_period(p, versions).entitlement_pence) for p in PAID]
+    return [PaidPeriod(p, calculate_period(p, versions).net_monthly_pence) for p in PAID]
 
 
 def test_a_backdated_increase_pays_the_difference_for_every_paid_period_as_arrears():
@@ -47,7 +47,7 @@ def test_a_reconsideration_from_the_second_period_only_touches_periods_it_reache
 
 
 def test_a_means_test_change_counts_but_past_recovery_deductions_do_not():
-    paid = [PaidPeriod(p, calculate_period(p, [ORIGINAL], 90_000).entitlement_pence) for p in PAID]
+    paid = [PaidPeriod(p, calculate_period(p, [ORIGINAL], 90_000).net_monthly_pence) for p in PAID]
     charged = award(2, FIRST_DAY, 30_000, reduction=5_000)
     result = recalculate_paid_periods(paid, [ORIGINAL, charged])
     assert result.overpayment.amount_pence == 15_000

@@ -15,8 +15,9 @@ from payments.domain.uc_means import (
 RULES_2025 = rules_for(date(2025, 5, 3))
 
 
-def means(capital: int = 0, unearned: int = 0, earned: int = 0,
-          start: date = date(2025, 5, 3)) -> UcAssessedMeans:
+def means(
+    capital: int = 0, unearned: int = 0, earned: int = 0, start: date = date(2025, 5, 3)
+) -> UcAssessedMeans:
     return UcAssessedMeans(start, date(2025, 6, 2), capital, unearned, earned)
 
 
@@ -27,8 +28,10 @@ def test_rates_follow_the_period_start_not_the_calendar_date():
         rules_for(date(2024, 4, 7))
 
 
-@pytest.mark.parametrize(("capital", "tariff"), [
-    (600_000, 0), (600_001, 435), (625_000, 435), (625_001, 870), (1_600_000, 17_400)])
+@pytest.mark.parametrize(
+    ("capital", "tariff"),
+    [(600_000, 0), (600_001, 435), (625_000, 435), (625_001, 870), (1_600_000, 17_400)],
+)
 def test_tariff_income_is_435p_for_each_250_pounds_or_part_over_6000(capital, tariff):
     assert tariff_income(capital, RULES_2025) == tariff
 
@@ -62,5 +65,6 @@ def test_periods_since_a_day_are_the_tail_of_all_periods(first_day, months):
     until = date(2029, 12, 31)
     since = assessment_periods(first_day, until)[min(months, 20)].start
     every = assessment_periods(first_day, until)
-    assert assessment_periods(first_day, until, since=since) == [p for p in every
-                                                                  if p.start >= since]
+    assert assessment_periods(first_day, until, since=since) == [
+        p for p in every if p.start >= since
+    ]

@@ -69,7 +69,7 @@ def create_app(settings: PortalSettings | None = None) -> Any:
     clients = ServiceClients({s: getattr(settings, f"{s}_url") for s in SERVICES})
 
     @asynccontextmanager
-    async def lifespan(app: FastAPI):  # noqa: ANN202
+    async def lifespan(app: FastAPI):
         pool = await create_pool(str(settings.database_url), min_size=1, max_size=10)
         http = httpx.AsyncClient(timeout=10)
         try:

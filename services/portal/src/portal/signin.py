@@ -86,7 +86,7 @@ async def _pending(request: Request, journey: Journey) -> dict:
     return dict(row)
 
 
-async def _finish(request: Request, journey: Journey):  # noqa: ANN202
+async def _finish(request: Request, journey: Journey):
     pending = await _pending(request, journey)
     return await _provider(request, journey).finish(
         request.query_params.get("code", ""),
@@ -150,7 +150,7 @@ async def citizen_callback(request: Request) -> Response:
     return response
 
 
-async def _link_identity(request: Request, provider: OidcClient, result) -> str | Response:  # noqa: ANN001
+async def _link_identity(request: Request, provider: OidcClient, result) -> str | Response:
     """First sign-in: a verified match of the proven identity (NINO and date of birth) against
     the person's record, stored against the provider's `sub`."""
     from portal.web import render

@@ -6,6 +6,7 @@ from typing import Annotated
 from contracts.api.assessment import CurrentDecision
 from contracts.api.care_plans import PlanView
 from contracts.api.notifications import InboxView
+from contracts.api.payments import PersonPayments
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -16,7 +17,7 @@ from portal.sessions import SignedIn
 router = APIRouter()
 
 
-def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:  # noqa: ANN003
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
     """A page; its navigation and sign-out form follow the session the page's check found."""
     user: SignedIn | None = getattr(request.state, "signed_in", None)
     if user is None:
@@ -48,15 +49,17 @@ async def account(request: Request, user: Annotated[SignedIn, Depends(citizen)])
         "plan": ("care_plans", f"/people/{person}/plan"),
         "messages": ("notifications", f"/people/{person}/messages"),
     }
-    # the sources that have a typed read model (contracts.api) so far
-    models = {"decision": CurrentDecision, "plan": PlanView, "messages": InboxView}
+    models = {  # every source's typed read model (contracts.api)
+        "decision": CurrentDecision,
+        "payments": PersonPayments,
+        "plan": PlanView,
+        "messages": InboxView,
+    }
     tokens = request.app.state.service_tokens
 
     async def fetch(name: str, service: str, path: str) -> object:
         token = await tokens.for_user(user, service)
-        if name in models:
-            return await clients.read(service, path, models[name], token=token)
-        return await clients.get(service, path, token=token)
+        return await clients.read(service, path, models[name], token=token)
 
     results = await asyncio.gather(
         *(fetch(name, s, p) for name, (s, p) in sources.items()), return_exceptions=True

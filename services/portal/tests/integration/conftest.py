@@ -88,6 +88,31 @@ def decision() -> dict:
     return DECISION
 
 
+NEXT_PAYMENT = {
+    "instruction_id": "7b426972-6f74-5a34-b5ce-49e975f6db62",
+    "kind": "period",
+    "period_start": "2026-04-06",
+    "period_end": "2026-05-05",
+    "due_date": "2026-05-12",
+    "amount_pence": 84327,
+    "recovery_pence": 0,
+    "status": "scheduled",
+    "attempts": 0,
+    "statement": {"lines": [], "net_pence": 84327, "net_monthly_pence": 84327},
+}
+PAYMENTS = {
+    "person_id": "P-ONE",
+    "award_id": "AW1",
+    "first_day": "2026-04-06",
+    "aligned_to_universal_credit": False,
+    "net_monthly_pence": 84327,
+    "next_payment": NEXT_PAYMENT,
+    "owed_to_you_pence": 0,
+    "overpayment_outstanding_pence": 0,
+    "payments": [NEXT_PAYMENT],
+}
+
+
 PLAN = {  # a care-plans PlanView, as GET /people/{person_id}/plan answers
     "plan_id": "P-ONE:D-1",
     "person_id": "P-ONE",
@@ -129,7 +154,7 @@ class FakeServices:
     def __init__(self, down: frozenset[str] = frozenset()) -> None:
         self.down, self.calls = down, []
 
-    async def get(self, service: str, path: str, token: str | None = None, **params):  # noqa: ANN003, ANN201
+    async def get(self, service: str, path: str, token: str | None = None, **params):
         self.calls.append((service, path, token))
         if service in self.down:
             raise ServiceUnavailable(service)
@@ -144,7 +169,7 @@ class FakeServices:
             return None
         return {
             "/decision": decision(),
-            "/payments": {"next_payment": {"amount_pence": 84327, "due_date": "2026-05-12"}},
+            "/payments": PAYMENTS | {"person_id": person},
             "/plan": PLAN,
             "/messages": {
                 "person_id": person,
@@ -162,7 +187,7 @@ class FakeServices:
 
     read = ServiceClients.read
 
-    async def post(self, service: str, path: str, body: dict, token: str | None = None):  # noqa: ANN201
+    async def post(self, service: str, path: str, body: dict, token: str | None = None):
         self.calls.append((service, path, token))
         person = PEOPLE.get((body.get("nino"), body.get("date_of_birth")))
         if path == "/people/verify" and person:
@@ -176,11 +201,11 @@ class FakeServices:
 class Portal:
     def __init__(
         self, http: httpx.AsyncClient, app, services: FakeServices, client_id: str
-    ) -> None:  # noqa: ANN001
+    ) -> None:
         self.http, self.app, self.services, self.client_id = http, app, services, client_id
 
     @property
-    def pool(self):  # noqa: ANN201
+    def pool(self):
         return self.app.app.app.state.pool
 
     async def sign_in(self, username: str, start: str = "/sign-in") -> httpx.Response:
@@ -190,7 +215,7 @@ class Portal:
         return self.http.cookies.get("carebenefit_session", domain="portal.test")
 
 
-def settings(database_url: str, client: oidc.PortalClient, issuer: str, **extra) -> PortalSettings:  # noqa: ANN003
+def settings(database_url: str, client: oidc.PortalClient, issuer: str, **extra) -> PortalSettings:
     return PortalSettings(
         CAREBENEFIT_ENVIRONMENT=extra.pop("environment", "test"),
         database_url=database_url,
@@ -201,18 +226,18 @@ def settings(database_url: str, client: oidc.PortalClient, issuer: str, **extra)
 
 
 @pytest.fixture
-async def portal_client(infra, tmp_path: Path) -> oidc.PortalClient:  # noqa: ANN001
+async def portal_client(infra, tmp_path: Path) -> oidc.PortalClient:
     return await oidc.register_portal(
         repo_root(), infra.oidc_issuer, infra.oidc.registration_token, PORTAL, tmp_path / "key.pem"
     )
 
 
 @pytest.fixture
-async def start_portal(infra, fresh_database, portal_client):  # noqa: ANN001, ANN201
+async def start_portal(infra, fresh_database, portal_client):
     """`async with start_portal(services=...) as portal:` a running portal and a browser."""
 
     @asynccontextmanager
-    async def start(services: FakeServices | None = None, **extra) -> AsyncIterator[Portal]:  # noqa: ANN003
+    async def start(services: FakeServices | None = None, **extra) -> AsyncIterator[Portal]:
         services = services or FakeServices()
         app = create_app(settings(fresh_database, portal_client, infra.oidc_issuer, **extra))
         app.app.app.state.clients = services
@@ -228,6 +253,6 @@ async def start_portal(infra, fresh_database, portal_client):  # noqa: ANN001, A
 
 
 @pytest.fixture
-async def portal(start_portal) -> AsyncIterator[Portal]:  # noqa: ANN001
+async def portal(start_portal) -> AsyncIterator[Portal]:
     async with start_portal() as running:
         yield running

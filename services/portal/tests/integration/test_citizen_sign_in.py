@@ -6,7 +6,7 @@ from servicekit.auth import JwksCache, TokenValidator
 from .conftest import CITIZEN_ONE, PORTAL, UNKNOWN, FakeServices
 
 
-async def test_a_signed_in_person_sees_award_payment_plan_and_messages(portal) -> None:  # noqa: ANN001
+async def test_a_signed_in_person_sees_award_payment_plan_and_messages(portal) -> None:
     page = await portal.sign_in(CITIZEN_ONE)
     assert page.status_code == 200 and str(page.url) == PORTAL + "/account"
     for text in (
@@ -23,7 +23,7 @@ async def test_a_signed_in_person_sees_award_payment_plan_and_messages(portal) -
 
 async def test_the_first_sign_in_links_the_identity_and_later_ones_use_the_sub(
     portal, infra
-) -> None:  # noqa: ANN001
+) -> None:
     await portal.sign_in(CITIZEN_ONE)
     link = await portal.pool.fetchrow("SELECT * FROM identity_links")
     assert link["person_id"] == "P-ONE" and link["issuer"] == infra.oidc_issuer
@@ -40,7 +40,7 @@ async def test_the_first_sign_in_links_the_identity_and_later_ones_use_the_sub(
     assert len([c for c in portal.services.calls if c[1] == "/people/verify"]) == 1
 
 
-async def test_service_calls_carry_the_persons_own_exchanged_token(portal, infra) -> None:  # noqa: ANN001
+async def test_service_calls_carry_the_persons_own_exchanged_token(portal, infra) -> None:
     await portal.sign_in(CITIZEN_ONE)
     token = next(t for s, p, t in portal.services.calls if s == "payments")
     validator = TokenValidator(
@@ -59,21 +59,21 @@ async def test_service_calls_carry_the_persons_own_exchanged_token(portal, infra
     assert portal_itself.subject == portal.client_id and "assessment:verify" in portal_itself.scopes
 
 
-async def test_a_proven_identity_without_a_record_is_told_so_and_gets_no_session(portal) -> None:  # noqa: ANN001
+async def test_a_proven_identity_without_a_record_is_told_so_and_gets_no_session(portal) -> None:
     page = await portal.sign_in(UNKNOWN)
     assert page.status_code == 403 and "We could not find your record" in page.text
     assert portal.session_cookie() is None
     assert (await portal.http.get("/account", follow_redirects=False)).status_code == 303
 
 
-async def _csrf(portal) -> str:  # noqa: ANN001
+async def _csrf(portal) -> str:
     import re
 
     page = await portal.http.get("/account")
     return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
 
 
-async def test_the_account_page_says_what_is_unavailable_instead_of_failing(start_portal) -> None:  # noqa: ANN001
+async def test_the_account_page_says_what_is_unavailable_instead_of_failing(start_portal) -> None:
     async with start_portal(FakeServices(down=frozenset({"payments"}))) as portal:
         page = await portal.sign_in(CITIZEN_ONE)
     assert page.status_code == 200 and "cannot be shown right now (payments)" in page.text

@@ -65,7 +65,7 @@ def test_development_must_be_asked_for_explicitly(monkeypatch: pytest.MonkeyPatc
 
 
 @asynccontextmanager
-async def production_portal(fresh_database: str, tmp_path: Path):  # noqa: ANN201
+async def production_portal(fresh_database: str, tmp_path: Path):
     generate_portal_key(tmp_path / "key.pem")
     settings = PortalSettings(
         CAREBENEFIT_ENVIRONMENT="production",

@@ -15,16 +15,16 @@ from .conftest import ASSESSOR, CITIZEN_ONE, LOCKED, OPS, PORTAL
 COOKIE = "carebenefit_session"
 
 
-async def _csrf(portal) -> str:  # noqa: ANN001
+async def _csrf(portal) -> str:
     page = await portal.http.get("/account")
     return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
 
 
-async def _account_status(portal) -> int:  # noqa: ANN001
+async def _account_status(portal) -> int:
     return (await portal.http.get("/account", follow_redirects=False)).status_code
 
 
-async def test_a_tampered_or_foreign_cookie_is_refused(portal) -> None:  # noqa: ANN001
+async def test_a_tampered_or_foreign_cookie_is_refused(portal) -> None:
     await portal.sign_in(CITIZEN_ONE)
     good = portal.session_cookie()
     tampered = good[:-2] + ("AA" if not good.endswith("AA") else "BB")
@@ -39,7 +39,7 @@ async def test_a_tampered_or_foreign_cookie_is_refused(portal) -> None:  # noqa:
     assert await _account_status(portal) == 200
 
 
-async def test_a_cookie_replayed_after_sign_out_is_refused(portal) -> None:  # noqa: ANN001
+async def test_a_cookie_replayed_after_sign_out_is_refused(portal) -> None:
     await portal.sign_in(CITIZEN_ONE)
     cookie = portal.session_cookie()
     signed_out = await portal.http.post(
@@ -64,7 +64,7 @@ async def test_a_cookie_replayed_after_sign_out_is_refused(portal) -> None:  # n
 )
 async def test_a_cookie_replayed_after_the_idle_or_absolute_timeout_is_refused(
     portal, ageing
-) -> None:  # noqa: ANN001
+) -> None:
     await portal.sign_in(CITIZEN_ONE)
     assert await _account_status(portal) == 200
     await portal.pool.execute(f"UPDATE sessions SET {ageing}")
@@ -75,7 +75,7 @@ async def test_a_cookie_replayed_after_the_idle_or_absolute_timeout_is_refused(
         assert await _account_status(portal) == 303
 
 
-async def test_activity_keeps_a_session_alive_within_the_idle_timeout(portal) -> None:  # noqa: ANN001
+async def test_activity_keeps_a_session_alive_within_the_idle_timeout(portal) -> None:
     await portal.sign_in(CITIZEN_ONE)
     await portal.pool.execute("UPDATE sessions SET last_seen_at = now() - interval '29 minutes'")
     assert await _account_status(portal) == 200
@@ -84,7 +84,7 @@ async def test_activity_keeps_a_session_alive_within_the_idle_timeout(portal) ->
     )
 
 
-async def test_a_cross_site_post_without_the_csrf_token_is_refused(portal) -> None:  # noqa: ANN001
+async def test_a_cross_site_post_without_the_csrf_token_is_refused(portal) -> None:
     await portal.sign_in(CITIZEN_ONE)
     for data in ({}, {"csrf_token": "guessed"}):
         refused = await portal.http.post(
@@ -108,7 +108,7 @@ def test_every_state_changing_route_checks_the_csrf_token() -> None:
         assert check_csrf in [d.call for d in route.dependant.dependencies], route.path
 
 
-async def test_staff_roles_come_only_from_the_provider(portal) -> None:  # noqa: ANN001
+async def test_staff_roles_come_only_from_the_provider(portal) -> None:
     ops = await portal.sign_in(OPS, start="/staff/sign-in")
     assert ops.status_code == 200 and str(ops.url) == PORTAL + "/ops"
     assert "Outbox pending" in ops.text
@@ -120,37 +120,37 @@ async def test_staff_roles_come_only_from_the_provider(portal) -> None:  # noqa:
     ).status_code == 404
 
 
-async def test_an_assessor_cannot_open_operations(start_portal) -> None:  # noqa: ANN001
+async def test_an_assessor_cannot_open_operations(start_portal) -> None:
     async with start_portal() as portal:
         page = await portal.sign_in(ASSESSOR, start="/staff/sign-in")
         assert str(page.url) == PORTAL + "/staff" and "Assessor" in page.text
         assert (await portal.http.get("/ops")).status_code == 403
 
 
-async def test_a_persons_session_is_refused_on_operations(portal) -> None:  # noqa: ANN001
+async def test_a_persons_session_is_refused_on_operations(portal) -> None:
     await portal.sign_in(CITIZEN_ONE)
     refused = await portal.http.get("/ops", follow_redirects=False)
     assert refused.status_code == 403 and "Outbox" not in refused.text
 
 
-async def test_a_person_signing_in_as_staff_gets_no_staff_session(portal) -> None:  # noqa: ANN001
+async def test_a_person_signing_in_as_staff_gets_no_staff_session(portal) -> None:
     page = await portal.sign_in(CITIZEN_ONE, start="/staff/sign-in")
     assert page.status_code == 403 and "no Care Benefit staff role" in page.text
     assert portal.session_cookie() is None
 
 
-async def test_a_staff_account_has_no_proven_identity_to_link(portal) -> None:  # noqa: ANN001
+async def test_a_staff_account_has_no_proven_identity_to_link(portal) -> None:
     page = await portal.sign_in(OPS)
     assert page.status_code == 403 and "could not be confirmed" in page.text
     assert portal.session_cookie() is None
 
 
-async def test_a_callback_that_this_browser_did_not_start_is_refused(portal) -> None:  # noqa: ANN001
+async def test_a_callback_that_this_browser_did_not_start_is_refused(portal) -> None:
     forged = await portal.http.get("/sign-in/callback?code=abc&state=xyz")
     assert forged.status_code == 400 and portal.session_cookie() is None
 
 
-async def test_twenty_failed_identity_matches_for_one_nino_are_then_refused(portal) -> None:  # noqa: ANN001
+async def test_twenty_failed_identity_matches_for_one_nino_are_then_refused(portal) -> None:
     for _ in range(20):
         page = await portal.sign_in(LOCKED)
         assert page.status_code == 403

@@ -1,11 +1,21 @@
-"""SQL for payment runs: runs, claiming due payments in batches, recording what was sent."""
+"""Payment runs in PostgreSQL: runs, claiming due payments in batches, recording what was sent,
+and the advisory lock that keeps to one run at a time."""
 
-from dataclasses import dataclass, field
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
-from uuid import UUID
 
 import asyncpg
+from servicekit.uow import write_outbox
+
+from payments.adapters import ledger_store
+from payments.adapters.outbound import to_contract_events
+from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
+from payments.domain.calculation import StatementLine
+from payments.domain.errors import RunInProgress
+from payments.domain.records import BankFileSummary, PaymentRun
 
 RUN_LOCK_KEY = 7_302_001  # pg advisory lock: one payment run at a time
 
@@ -23,137 +33,211 @@ SELECT s.instruction_id, s.award_id, s.person_id, s.kind, s.period_start, s.peri
   JOIN awards a ON a.award_id = s.award_id
   LEFT JOIN uc_claims c ON c.person_id = s.person_id AND c.uc_claim_id = a.uc_claim_id
   LEFT JOIN bank_accounts b ON b.person_id = s.person_id"""
+_RUN_COLUMNS = (
+    "run_id",
+    "run_date",
+    "status",
+    "batches",
+    "instructed",
+    "held",
+    "nil",
+    "total_pence",
+)
 
 
-@dataclass
-class RowUpdate:
-    instruction_id: UUID
-    status: str
-    attempts: int
-    amount_pence: int
-    recovery_pence: int
-    accrued_entitlement_pence: int | None
-    hold_reason: str | None = None
-    executed_on: date | None = None
+@asynccontextmanager
+async def payment_run_lock(pool: asyncpg.Pool) -> AsyncIterator[None]:
+    """Held on its own connection for the whole run (a session lock, not a transaction)."""
+    async with pool.acquire() as conn:
+        if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", RUN_LOCK_KEY):
+            raise RunInProgress()
+        try:
+            yield
+        finally:
+            await conn.execute("SELECT pg_advisory_unlock($1)", RUN_LOCK_KEY)
 
 
-@dataclass
-class Run:
-    run_id: str
-    run_date: date
-    status: str = "in_progress"
-    batches: int = 0
-    instructed: int = 0
-    held: int = 0
-    nil: int = 0
-    total_pence: int = 0
-    outcome: str = "created"
-    """created, resumed (an unfinished run carried on) or already_completed (nothing to do)."""
-    files: list[str] = field(default_factory=list)
+class PostgresPaymentRuns:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def unfinished(self) -> PaymentRun | None:
+        return _run(
+            await self.conn.fetchrow("SELECT * FROM payment_runs WHERE status = 'in_progress'")
+        )
+
+    async def completed(self, run_date: date) -> PaymentRun | None:
+        return _run(
+            await self.conn.fetchrow(
+                "SELECT * FROM payment_runs WHERE run_date = $1 AND status = 'completed'"
+                " ORDER BY started_at DESC LIMIT 1",
+                run_date,
+            )
+        )
+
+    async def anything_due(self, run_date: date) -> bool:
+        return bool(
+            await self.conn.fetchval(
+                "SELECT 1 FROM scheduled_payments WHERE status = 'scheduled' AND due_date <= $1"
+                " LIMIT 1",
+                run_date,
+            )
+        )
+
+    async def create(self, run_date: date) -> PaymentRun:
+        sequence = await self.conn.fetchval(
+            "SELECT count(*) + 1 FROM payment_runs WHERE run_date = $1", run_date
+        )
+        run = PaymentRun(f"PR{run_date:%Y%m%d}-{sequence:02d}", run_date)
+        await self.conn.execute(
+            "INSERT INTO payment_runs (run_id, run_date, status) VALUES ($1, $2, $3)",
+            run.run_id,
+            run.run_date,
+            run.status,
+        )
+        return run
+
+    async def claim_due(self, run_date: date, limit: int) -> list[DuePayment]:
+        return [_due(r) for r in await self.conn.fetch(CLAIM_DUE, run_date, limit)]
+
+    async def open_overpayments(self, people: list[str]) -> list[OpenOverpayment]:
+        rows = await self.conn.fetch(
+            "SELECT overpayment_id, person_id, outstanding_pence FROM overpayments"
+            " WHERE person_id = ANY($1::text[]) AND outstanding_pence > 0"
+            " ORDER BY person_id, raised_at, overpayment_id FOR UPDATE",
+            people,
+        )
+        return [OpenOverpayment(*r) for r in rows]
+
+    async def post_batch(self, batch: PaymentBatch) -> None:
+        """Its journals, recoveries and events. The events are written now, not on commit:
+        numbering the batch next locks the run's row until commit, and the other worker's batch
+        should not wait for this batch's outbox rows too."""
+        await ledger_store.post(self.conn, batch.journals)
+        if batch.recovered:
+            await self.conn.execute(
+                "UPDATE overpayments o SET outstanding_pence = o.outstanding_pence - r.pence"
+                " FROM unnest($1::text[], $2::bigint[]) AS r(id, pence)"
+                " WHERE o.overpayment_id = r.id",
+                list(batch.recovered),
+                list(batch.recovered.values()),
+            )
+        events = list(to_contract_events(batch))
+        batch.events.clear()
+        if events:
+            await write_outbox(self.conn, events)
+            await self.conn.execute("SELECT pg_notify('outbox', '')")  # the relay, on commit
+
+    async def number_batch(self, batch: PaymentBatch) -> int:
+        return await self.conn.fetchval(
+            "UPDATE payment_runs SET batches = batches + 1, instructed = instructed + $2,"
+            " held = held + $3, nil = nil + $4, total_pence = total_pence + $5"
+            " WHERE run_id = $1 RETURNING batches",
+            batch.run.run_id,
+            len(batch.instructions),
+            batch.held,
+            batch.nil,
+            batch.total_pence,
+        )
+
+    async def save_batch(self, batch: PaymentBatch, bank_file: bytes | None) -> None:
+        u = batch.updates
+        await self.conn.execute(
+            "UPDATE scheduled_payments s SET status = u.status, attempts = u.attempts,"
+            " amount_pence = u.amount, recovery_pence = u.recovery,"
+            " accrued_entitlement_pence = coalesce(u.accrued, s.accrued_entitlement_pence),"
+            " hold_reason = u.hold_reason, executed_on = coalesce(u.executed_on, s.executed_on),"
+            " last_run_id = $1,"
+            " last_file_id = CASE WHEN u.status = 'instructed' THEN $2 ELSE s.last_file_id END,"
+            " updated_at = now()"
+            " FROM unnest($3::uuid[], $4::text[], $5::int[], $6::bigint[], $7::bigint[],"
+            " $8::bigint[], $9::text[], $10::date[]) AS u(id, status, attempts, amount, recovery,"
+            " accrued, hold_reason, executed_on) WHERE s.instruction_id = u.id",
+            batch.run.run_id,
+            batch.file_id,
+            [x.instruction_id for x in u],
+            [x.status for x in u],
+            [x.attempts for x in u],
+            [x.amount_pence for x in u],
+            [x.recovery_pence for x in u],
+            [x.accrued_entitlement_pence for x in u],
+            [x.hold_reason for x in u],
+            [x.executed_on for x in u],
+        )
+        if bank_file is not None:
+            await self.conn.execute(
+                "INSERT INTO bank_files (file_id, run_id, batch_no, transactions, total_pence,"
+                " content) VALUES ($1,$2,$3,$4,$5,$6)",
+                batch.file_id,
+                batch.run.run_id,
+                batch.number,
+                len(batch.instructions),
+                batch.total_pence,
+                bank_file,
+            )
+
+    async def complete(self, run_id: str) -> PaymentRun:
+        return _run(
+            await self.conn.fetchrow(
+                "UPDATE payment_runs SET status = 'completed', completed_at = now()"
+                " WHERE run_id = $1 RETURNING *",
+                run_id,
+            )
+        )
+
+    async def get(self, run_id: str) -> PaymentRun | None:
+        run = _run(await self.conn.fetchrow("SELECT * FROM payment_runs WHERE run_id = $1", run_id))
+        if run is not None:
+            run.files = await self.files(run_id)
+        return run
+
+    async def files(self, run_id: str) -> list[BankFileSummary]:
+        rows = await self.conn.fetch(
+            "SELECT file_id, batch_no, transactions, total_pence FROM bank_files"
+            " WHERE run_id = $1 ORDER BY batch_no",
+            run_id,
+        )
+        return [BankFileSummary(*r) for r in rows]
+
+    async def file_contents(self, run_id: str) -> list[tuple[str, bytes]]:
+        rows = await self.conn.fetch(
+            "SELECT file_id, content FROM bank_files WHERE run_id = $1 ORDER BY batch_no", run_id
+        )
+        return [(r["file_id"], r["content"]) for r in rows]
+
+    async def bank_file(self, run_id: str, file_id: str) -> bytes | None:
+        return await self.conn.fetchval(
+            "SELECT content FROM bank_files WHERE run_id = $1 AND file_id = $2", run_id, file_id
+        )
 
 
-async def open_run(conn: asyncpg.Connection, run_date: date) -> tuple[Run | None, Run | None]:
-    """(the unfinished run, if any; the latest completed run for this date, if any)."""
-    unfinished = await conn.fetchrow(
-        "SELECT * FROM payment_runs WHERE status = 'in_progress'")
-    completed = await conn.fetchrow(
-        "SELECT * FROM payment_runs WHERE run_date = $1 AND status = 'completed'"
-        " ORDER BY started_at DESC LIMIT 1", run_date)
-    return _run(unfinished), _run(completed)
+def _run(row: Any) -> PaymentRun | None:
+    return None if row is None else PaymentRun(**{k: row[k] for k in _RUN_COLUMNS})
 
 
-async def anything_due(conn: asyncpg.Connection, run_date: date) -> bool:
-    return bool(await conn.fetchval(
-        "SELECT 1 FROM scheduled_payments WHERE status = 'scheduled' AND due_date <= $1 LIMIT 1",
-        run_date))
-
-
-async def create_run(conn: asyncpg.Connection, run_date: date) -> Run:
-    sequence = await conn.fetchval(
-        "SELECT count(*) + 1 FROM payment_runs WHERE run_date = $1", run_date)
-    run = Run(f"PR{run_date:%Y%m%d}-{sequence:02d}", run_date)
-    await conn.execute("INSERT INTO payment_runs (run_id, run_date, status) VALUES ($1, $2, $3)",
-                       run.run_id, run.run_date, run.status)
-    return run
-
-
-async def claim_due(conn: asyncpg.Connection, run_date: date, limit: int) -> list[Any]:
-    return await conn.fetch(CLAIM_DUE, run_date, limit)
-
-
-async def apply_updates(conn: asyncpg.Connection, run_id: str, file_id: str | None,
-                        updates: list[RowUpdate]) -> None:
-    await conn.execute(
-        "UPDATE scheduled_payments s SET status = u.status, attempts = u.attempts,"
-        " amount_pence = u.amount, recovery_pence = u.recovery,"
-        " accrued_entitlement_pence = coalesce(u.accrued, s.accrued_entitlement_pence),"
-        " hold_reason = u.hold_reason, executed_on = coalesce(u.executed_on, s.executed_on),"
-        " last_run_id = $1,"
-        " last_file_id = CASE WHEN u.status = 'instructed' THEN $2 ELSE s.last_file_id END,"
-        " updated_at = now()"
-        " FROM unnest($3::uuid[], $4::text[], $5::int[], $6::bigint[], $7::bigint[], $8::bigint[],"
-        " $9::text[], $10::date[]) AS u(id, status, attempts, amount, recovery, accrued,"
-        " hold_reason, executed_on) WHERE s.instruction_id = u.id",
-        run_id, file_id, [u.instruction_id for u in updates], [u.status for u in updates],
-        [u.attempts for u in updates], [u.amount_pence for u in updates],
-        [u.recovery_pence for u in updates], [u.accrued_entitlement_pence for u in updates],
-        [u.hold_reason for u in updates], [u.executed_on for u in updates])
-
-
-async def add_bank_file(conn: asyncpg.Connection, file_id: str, run_id: str, batch_no: int,
-                        transactions: int, total_pence: int, content: bytes) -> None:
-    await conn.execute(
-        "INSERT INTO bank_files (file_id, run_id, batch_no, transactions, total_pence, content)"
-        " VALUES ($1,$2,$3,$4,$5,$6)", file_id, run_id, batch_no, transactions, total_pence,
-        content)
-
-
-async def count_batch(conn: asyncpg.Connection, run_id: str, instructed: int, held: int,
-                      nil: int, total_pence: int) -> int:
-    """Adds a batch to the run's totals; its number. Locks the run's row until commit, so
-    batch numbers never clash."""
-    return await conn.fetchval(
-        "UPDATE payment_runs SET batches = batches + 1, instructed = instructed + $2,"
-        " held = held + $3, nil = nil + $4, total_pence = total_pence + $5 WHERE run_id = $1"
-        " RETURNING batches", run_id, instructed, held, nil, total_pence)
-
-
-async def complete_run(conn: asyncpg.Connection, run_id: str) -> Run:
-    row = await conn.fetchrow(
-        "UPDATE payment_runs SET status = 'completed', completed_at = now() WHERE run_id = $1"
-        " RETURNING *", run_id)
-    return _run(row)
-
-
-async def get_run(conn: asyncpg.Connection | asyncpg.Pool, run_id: str) -> Run | None:
-    return _run(await conn.fetchrow("SELECT * FROM payment_runs WHERE run_id = $1", run_id))
-
-
-async def run_files(conn: asyncpg.Connection | asyncpg.Pool, run_id: str,
-                    with_content: bool = False) -> list[Any]:
-    content = ", content" if with_content else ""
-    return await conn.fetch(
-        f"SELECT file_id, batch_no, transactions, total_pence{content} FROM bank_files"
-        " WHERE run_id = $1 ORDER BY batch_no", run_id)
-
-
-async def open_overpayments(conn: asyncpg.Connection, people: list[str]) -> list[Any]:
-    return await conn.fetch(
-        "SELECT overpayment_id, person_id, outstanding_pence FROM overpayments"
-        " WHERE person_id = ANY($1::text[]) AND outstanding_pence > 0"
-        " ORDER BY person_id, raised_at, overpayment_id FOR UPDATE", people)
-
-
-async def recover(conn: asyncpg.Connection, recovered: dict[str, int]) -> None:
-    await conn.execute(
-        "UPDATE overpayments o SET outstanding_pence = o.outstanding_pence - r.pence"
-        " FROM unnest($1::text[], $2::bigint[]) AS r(id, pence) WHERE o.overpayment_id = r.id",
-        list(recovered), list(recovered.values()))
-
-
-def _run(row: Any) -> Run | None:
-    if row is None:
-        return None
-    fields = {k: row[k] for k in ("run_id", "run_date", "status", "batches", "instructed", "held",
-                                  "nil", "total_pence")}
-    return Run(**fields)
+def _due(row: Any) -> DuePayment:
+    lines = tuple(
+        StatementLine(x["label"], x["amount_pence"], x["explanation"])
+        for x in json.loads(row["statement"]).get("lines", ())
+        if isinstance(x, dict)
+    )
+    return DuePayment(
+        row["instruction_id"],
+        row["award_id"],
+        row["person_id"],
+        row["kind"],
+        row["period_start"],
+        row["period_end"],
+        row["due_date"],
+        row["amount_pence"],
+        row["entitlement_pence"],
+        row["recovery_pence"],
+        row["attempts"],
+        row["accrued_entitlement_pence"],
+        lines,
+        row["uc_claim_id"],
+        row["uc_closed_on"],
+        row["payee_name"],
+        row["sort_code"],
+        row["account_number"],
+    )

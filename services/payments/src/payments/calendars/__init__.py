@@ -1,1 +1,1 @@
-"""Data: bank-holiday calendars, loaded by payments.calendar_loader."""
+"""Data: bank-holiday calendars, read by payments.adapters.calendar."""

@@ -6,15 +6,18 @@ gross (weekly x 52 / 12 per component, reg 6 rounding) - means-test reduction
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+
+from wording import long_date, pounds
 
 from payments.domain.awards import AppliesBy, AwardVersion, WeeklyComponent, award_in_force
-from payments.domain.money import format_pounds, require_non_negative_pence
+from payments.domain.money import monthly_from_weekly, require_non_negative_pence
 from payments.domain.periods import AssessmentPeriod
-from payments.domain.wording import component_label, long_date, percent_from_basis_points
 
-WEEKS_PER_YEAR = 52
-MONTHS_PER_YEAR = 12
 BASIS_POINTS_PER_WHOLE = 10_000
+# Every period's statement words its dates; a run plans hundreds of thousands of periods over a
+# few dozen distinct dates, and wording a date (Babel) costs more than the rest of the line.
+_day = lru_cache(maxsize=4096)(long_date)
 
 
 @dataclass(frozen=True)
@@ -75,16 +78,10 @@ class PeriodStatement:
             raise ValueError("statement lines do not add up to the net amount")
 
     @property
-    def entitlement_pence(self) -> int:
-        """What the award is worth for the period, before any overpayment is recovered."""
+    def net_monthly_pence(self) -> int:
+        """What the award pays for the period: the gross less the means-test reduction, before
+        any overpayment is recovered (what the ledger accrues for it)."""
         return self.gross_pence - self.means_test_reduction_pence
-
-
-def monthly_from_weekly(weekly_pence: int) -> int:
-    """weekly x 52 / 12, a fraction of a penny of one half or more rounded up (UC Regs reg 6)."""
-    require_non_negative_pence(weekly_pence, "weekly amount")
-    yearly = weekly_pence * WEEKS_PER_YEAR
-    return (yearly + MONTHS_PER_YEAR // 2) // MONTHS_PER_YEAR
 
 
 def recovery_deduction(
@@ -136,17 +133,30 @@ def _why_this_decision(award: AwardVersion, period: AssessmentPeriod) -> str:
     if award.applies_by is AppliesBy.PERIOD_START:
         return (
             f"{decision} applies to periods beginning on or after "
-            f"{long_date(award.effective_from)}; this period began on {long_date(period.start)}."
+            f"{_day(award.effective_from)}; this period began on {_day(period.start)}."
         )
     return (
-        f"{decision} was in force on {long_date(period.end)}, the last day of this period, "
+        f"{decision} was in force on {_day(period.end)}, the last day of this period, "
         "so it applies to the whole period."
     )
 
 
 def gross_monthly_pence(components: Sequence[WeeklyComponent]) -> int:
-    """The award's monthly amount: the weekly total converted once, as the decision states it."""
+    """The weekly total converted once, as the decision states it."""
     return monthly_from_weekly(sum(c.weekly_pence for c in components))
+
+
+def component_label(name: str) -> str:
+    """'daily_living' -> 'Daily living'."""
+    return name.replace("_", " ").strip().capitalize()
+
+
+def percent_from_basis_points(basis_points: int) -> str:
+    """1500 -> '15%'; 1250 -> '12.5%'; 1234 -> '12.34%'."""
+    whole, hundredths = divmod(basis_points, 100)
+    if not hundredths:
+        return f"{whole}%"
+    return f"{whole}.{hundredths:02d}".rstrip("0") + "%"
 
 
 def _component_lines(components: Sequence[WeeklyComponent], basis: str) -> list[StatementLine]:
@@ -159,9 +169,11 @@ def _component_lines(components: Sequence[WeeklyComponent], basis: str) -> list[
     if difference:
         last = lines[-1]
         lines[-1] = StatementLine(
-            last.label, last.amount_pence + difference,
-            f"{last.explanation} Adjusted by {format_pounds(difference)} so the parts add up to "
-            f"{format_pounds(gross_monthly_pence(components))}, the weekly total × 52 ÷ 12.")
+            last.label,
+            last.amount_pence + difference,
+            f"{last.explanation} Adjusted by {pounds(difference)} so the parts add up to "
+            f"{pounds(gross_monthly_pence(components))}, the weekly total × 52 ÷ 12.",
+        )
     return lines
 
 
@@ -171,8 +183,8 @@ def _component_line(component: WeeklyComponent, basis: str) -> StatementLine:
         label=component_label(component.name),
         amount_pence=monthly,
         explanation=(
-            f"{format_pounds(component.weekly_pence)} a week × 52 weeks ÷ 12 months = "
-            f"{format_pounds(monthly)} a month, to the nearest penny. {basis}"
+            f"{pounds(component.weekly_pence)} a week × 52 weeks ÷ 12 months = "
+            f"{pounds(monthly)} a month, to the nearest penny. {basis}"
         ),
     )
 
@@ -185,7 +197,7 @@ def _reduction_line(
     applied_pence: int, assessed_pence: int, means: MeansOverride | None = None
 ) -> StatementLine:
     explanation = (
-        f"Your financial assessment reduces your award by {format_pounds(assessed_pence)} a month."
+        f"Your financial assessment reduces your award by {pounds(assessed_pence)} a month."
         if means is None
         else means.explanation
     )
@@ -199,10 +211,10 @@ def _recovery_line(
 ) -> StatementLine:
     cap_percent = percent_from_basis_points(policy.cap_basis_points)
     explanation = (
-        f"Repays part of an overpayment: {format_pounds(outstanding_pence)} was outstanding. "
+        f"Repays part of an overpayment: {pounds(outstanding_pence)} was outstanding. "
         f"We take no more than {cap_percent} of your monthly award "
-        f"({format_pounds(policy.cap_pence(gross_pence))}) and always leave at least "
-        f"{format_pounds(policy.minimum_payable_pence)} to pay you. "
-        f"{format_pounds(outstanding_pence - recovery_pence)} will remain outstanding."
+        f"({pounds(policy.cap_pence(gross_pence))}) and always leave at least "
+        f"{pounds(policy.minimum_payable_pence)} to pay you. "
+        f"{pounds(outstanding_pence - recovery_pence)} will remain outstanding."
     )
     return StatementLine("Overpayment recovery", -recovery_pence, explanation)

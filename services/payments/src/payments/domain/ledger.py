@@ -68,6 +68,17 @@ class JournalEntry:
         return sum(p.credit_pence for p in self.lines)
 
 
+@dataclass(frozen=True)
+class Posted:
+    """A journal entry with what the ledger records about it: its kind, whose it is and the
+    payment instruction it belongs to (if any)."""
+
+    entry: JournalEntry
+    kind: str
+    person_id: str
+    instruction_id: uuid.UUID | None = None
+
+
 def account_balances(entries: Sequence[JournalEntry]) -> dict[str, int]:
     """Debit-positive balance of every account touched by ``entries``."""
     balances: dict[str, int] = {}

@@ -1,4 +1,8 @@
-"""Money is held as integer pence everywhere; these helpers guard and display it."""
+"""Money is held as integer pence everywhere; these guard it and convert weekly to monthly.
+Wording money for people is `wording.pounds`."""
+
+WEEKS_PER_YEAR = 52
+MONTHS_PER_YEAR = 12
 
 
 def require_pence(value: object, what: str) -> int:
@@ -15,8 +19,8 @@ def require_non_negative_pence(value: object, what: str) -> int:
     return pence
 
 
-def format_pounds(pence: int) -> str:
-    """1234567 -> '£12,345.67'; -5 -> '-£0.05'."""
-    sign = "-" if pence < 0 else ""
-    pounds, pennies = divmod(abs(pence), 100)
-    return f"{sign}£{pounds:,}.{pennies:02d}"
+def monthly_from_weekly(weekly_pence: int) -> int:
+    """weekly x 52 / 12, a fraction of a penny of one half or more rounded up (UC Regs reg 6)."""
+    require_non_negative_pence(weekly_pence, "weekly amount")
+    yearly = weekly_pence * WEEKS_PER_YEAR
+    return (yearly + MONTHS_PER_YEAR // 2) // MONTHS_PER_YEAR

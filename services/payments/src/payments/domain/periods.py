@@ -65,7 +65,7 @@ def _period(first_day: date, index: int, start: date) -> AssessmentPeriod:
 def _period_start(first_day: date, index: int) -> date:
     if index == 0:
         return first_day  # reg 21(1): the first AP always begins on the first date of entitlement
-    year, month = _add_months(first_day.year, first_day.month, index)
+    year, month = _month_later(first_day.year, first_day.month, index)
     return date(year, month, _start_day_in_month(first_day.day, year, month))
 
 
@@ -78,7 +78,8 @@ def _start_day_in_month(first_day_of_month: int, year: int, month: int) -> int:
     return first_day_of_month
 
 
-def _add_months(year: int, month: int, months: int) -> tuple[int, int]:
+def _month_later(year: int, month: int, months: int) -> tuple[int, int]:
+    """The (year, month) ``months`` after; period starts are then placed by reg 21(2)."""
     zero_based = (year * 12 + month - 1) + months
     return zero_based // 12, zero_based % 12 + 1
 

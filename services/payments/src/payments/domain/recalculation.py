@@ -112,7 +112,7 @@ def _difference(
     return PeriodDifference(
         period=paid.period,
         paid_pence=paid.entitlement_paid_pence,
-        due_pence=due.entitlement_pence,
+        due_pence=due.net_monthly_pence,
         decision_version=due.decision_version,
     )
 

@@ -17,9 +17,11 @@ Rates apply to assessment periods BEGINNING on or after the uprating date (DWP p
 from dataclasses import dataclass
 from datetime import date
 
-from payments.domain.calculation import MeansOverride
-from payments.domain.money import format_pounds, require_non_negative_pence
-from payments.domain.wording import long_date, percent_from_basis_points
+from wording import long_date, pounds
+
+from payments.domain.calculation import MeansOverride, percent_from_basis_points
+from payments.domain.errors import UcClaimRefused
+from payments.domain.money import require_non_negative_pence
 
 BASIS_POINTS = 10_000
 
@@ -37,6 +39,14 @@ class UcAssessedMeans:
             require_non_negative_pence(getattr(self, name), name.replace("_", " "))
         if self.period_end < self.period_start:
             raise ValueError("a UC assessment period cannot end before it starts")
+
+    @classmethod
+    def assessed(cls, uc_claim_id: str, *values: object) -> "UcAssessedMeans":
+        """From the benefits system's figures; what makes no sense refuses the whole event."""
+        try:
+            return cls(*values)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as exc:
+            raise UcClaimRefused(f"UC period assessed for claim {uc_claim_id}: {exc}") from exc
 
 
 @dataclass(frozen=True)
@@ -81,18 +91,25 @@ def uc_means_override(means: UcAssessedMeans, rules: UcMeansRules | None = None)
     rules = rules or rules_for(means.period_start)
     source = f"Universal Credit assessed your period from {long_date(means.period_start)}"
     if means.capital_pence > rules.capital_upper_pence:
-        return MeansOverride(0, (
-            f"{source}: your capital of {format_pounds(means.capital_pence)} is over "
-            f"{format_pounds(rules.capital_upper_pence)}, so nothing is payable for this period."
-        ), removes_whole_award=True)
+        return MeansOverride(
+            0,
+            (
+                f"{source}: your capital of {pounds(means.capital_pence)} is over "
+                f"{pounds(rules.capital_upper_pence)}, so nothing is payable for this period."
+            ),
+            removes_whole_award=True,
+        )
     tariff = tariff_income(means.capital_pence, rules)
     tapered = tapered_earnings(means.earned_income_pence, rules)
     total = means.unearned_income_pence + tariff + tapered
-    return MeansOverride(total, (
-        f"{source}. Unearned income {format_pounds(means.unearned_income_pence)}; "
-        f"income from capital of {format_pounds(means.capital_pence)} "
-        f"{format_pounds(tariff)}; earnings of {format_pounds(means.earned_income_pence)} less a "
-        f"work allowance of {format_pounds(rules.work_allowance_pence)}, at "
-        f"{percent_from_basis_points(rules.taper_basis_points)}: {format_pounds(tapered)}. "
-        f"Together these reduce your award by {format_pounds(total)} this month."
-    ))
+    return MeansOverride(
+        total,
+        (
+            f"{source}. Unearned income {pounds(means.unearned_income_pence)}; "
+            f"income from capital of {pounds(means.capital_pence)} "
+            f"{pounds(tariff)}; earnings of {pounds(means.earned_income_pence)} less a "
+            f"work allowance of {pounds(rules.work_allowance_pence)}, at "
+            f"{percent_from_basis_points(rules.taper_basis_points)}: {pounds(tapered)}. "
+            f"Together these reduce your award by {pounds(total)} this month."
+        ),
+    )

@@ -4,10 +4,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from payments.domain.errors import PaymentsError
+
 _SATURDAY = 5
 
 
-class DateOutsideCalendar(ValueError):
+class DateOutsideCalendar(PaymentsError, ValueError):
     """No bank-holiday data covers the date, so whether it is a working day is unknown."""
 
 

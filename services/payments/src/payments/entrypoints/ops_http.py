@@ -1,16 +1,16 @@
-"""Operations endpoints: payment runs, bank responses, ledger reconciliation."""
+"""Operations endpoints: payment runs, bank files and responses, ledger reconciliation."""
 
-from dataclasses import asdict
 from datetime import date
 
+from contracts.api.payments import BankResponseApplied, PaymentRun, Reconciliation
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict
-from servicekit.errors import ClientError, NotFound
-from servicekit.service import runtime_of
+from servicekit.errors import ClientError
 
-from payments.adapters import ledger_store, run_store
-from payments.service_layer.bank_responses import apply_bank_response
-from payments.service_layer.payment_run import run_payments
+from payments.entrypoints import views
+from payments.entrypoints.dependencies import Deps
+from payments.service_layer import bank_responses, payment_run, queries
+from payments.service_layer.commands import ApplyBankResponse, StartPaymentRun
 
 router = APIRouter()
 MAX_RESPONSE_FILE_BYTES = 50 * 1024 * 1024
@@ -21,49 +21,38 @@ class PaymentRunRequest(BaseModel):
     run_date: date
 
 
-@router.post("/payment-runs")
-async def start_payment_run(body: PaymentRunRequest, request: Request,
-                            response: Response) -> dict:
+@router.post("/payment-runs", response_model=PaymentRun)
+async def start_payment_run(body: PaymentRunRequest, response: Response, deps: Deps) -> PaymentRun:
     """Pays everything due on or before `run_date`; the same request again resumes an
     unfinished run, or (once finished) changes nothing."""
-    run = await run_payments(runtime_of(request).pool, body.run_date,
-                             request.app.state.run_options)
+    run = await payment_run.run_payments(StartPaymentRun(body.run_date), deps.payment_runs)
     response.status_code = 201 if run.outcome == "created" else 200
-    return asdict(run)
+    return views.payment_run(run, run.outcome)
 
 
-@router.get("/payment-runs/{run_id}")
-async def payment_run(run_id: str, request: Request) -> dict:
-    pool = runtime_of(request).pool
-    run = await run_store.get_run(pool, run_id)
-    if run is None:
-        raise NotFound("run_id", "no such payment run")
-    files = await run_store.run_files(pool, run_id)
-    return {**asdict(run), "files": [dict(f) for f in files]}
+@router.get("/payment-runs/{run_id}", response_model=PaymentRun)
+async def get_payment_run(run_id: str, deps: Deps) -> PaymentRun:
+    return views.payment_run(await queries.payment_run(run_id, deps.uow()))
 
 
 @router.get("/payment-runs/{run_id}/files/{file_id}")
-async def bank_file(run_id: str, file_id: str, request: Request) -> Response:
-    content = await runtime_of(request).pool.fetchval(
-        "SELECT content FROM bank_files WHERE run_id = $1 AND file_id = $2", run_id, file_id)
-    if content is None:
-        raise NotFound("file_id", "no such bank file in this run")
+async def bank_file(run_id: str, file_id: str, deps: Deps) -> Response:
+    content = await queries.bank_file(run_id, file_id, deps.uow())
     return Response(content, media_type="application/xml")
 
 
-@router.post("/bank-responses")
-async def bank_responses(request: Request) -> dict:
+@router.post("/bank-responses", response_model=BankResponseApplied)
+async def apply_bank_response(request: Request, deps: Deps) -> BankResponseApplied:
     """Body: the bank's pain.002 (XML) or CSV file, raw or as the `file` field of a form."""
-    body = await _file_body(request)
-    return await apply_bank_response(runtime_of(request).pool, body)
+    command = ApplyBankResponse(await _file_body(request))
+    summary = await bank_responses.apply_bank_response(command, deps.uow(), deps.bank_files)
+    return views.bank_response_applied(summary)
 
 
-@router.get("/ops/reconciliation")
-async def reconciliation(request: Request) -> dict:
-    """SQL checks that prove the ledger balances and agrees with the schedule (one snapshot)."""
-    async with runtime_of(request).pool.acquire() as conn, conn.transaction(
-            isolation="repeatable_read", readonly=True):
-        return await ledger_store.reconcile(conn)
+@router.get("/ops/reconciliation", response_model=Reconciliation)
+async def reconciliation(deps: Deps) -> Reconciliation:
+    """Checks that prove the ledger balances and agrees with the schedule (one snapshot)."""
+    return views.reconciliation(await queries.reconciliation(deps.uow()))
 
 
 async def _file_body(request: Request) -> bytes:

@@ -1,4 +1,5 @@
-"""Synthetic people for the benchmark, written with COPY (what the handlers would have built).
+"""Synthetic people for the payments benchmark, written with COPY (what the use cases would have
+built).
 
 Each person: an award, one decision version, bank details and four planned periods, the first
 due by the run date. Every fifth is aligned to a UC claim. One in twenty had a period paid before
@@ -11,9 +12,8 @@ import uuid
 from datetime import date
 
 import asyncpg
-
+from payments.adapters.calendar import load_calendar
 from payments.adapters.schedule_rows import statement_text
-from payments.calendar_loader import load_calendar
 from payments.domain import ledger
 from payments.domain.awards import AwardVersion, WeeklyComponent
 from payments.domain.instructions import instruction_id
@@ -25,9 +25,21 @@ WEEKLY, MONTHLY, OVERPAID = 11_040, 47_840, 20_000
 FIRST_DAY = {False: date(2025, 5, 10), True: date(2025, 5, 3)}  # own periods / UC-aligned
 EARLIER = {False: date(2025, 4, 10), True: date(2025, 4, 3)}
 UC_CLAIM_START = date(2025, 3, 3)
-ROW_COLUMNS = ("instruction_id", "award_id", "person_id", "period_start", "period_end", "due_date",
-               "amount_pence", "entitlement_pence", "recovery_pence", "statement", "status",
-               "accrued_entitlement_pence", "attempts")
+ROW_COLUMNS = (
+    "instruction_id",
+    "award_id",
+    "person_id",
+    "period_start",
+    "period_end",
+    "due_date",
+    "amount_pence",
+    "entitlement_pence",
+    "recovery_pence",
+    "statement",
+    "status",
+    "accrued_entitlement_pence",
+    "attempts",
+)
 
 
 def _template(uc: bool, recovering: bool) -> tuple[date, list[tuple], date]:
@@ -35,23 +47,43 @@ def _template(uc: bool, recovering: bool) -> tuple[date, list[tuple], date]:
     version = AwardVersion(1, first_day, (WeeklyComponent("daily_living", WEEKLY),), "GB-2025-26")
     periods = assessment_periods(first_day, date(2025, 9, 30))
     paid, upcoming = (periods[:1], periods[1:5]) if recovering else ([], periods[:4])
-    planned, _ = plan_payments("x", "x", upcoming, [version], load_calendar(),
-                               OVERPAID if recovering else 0)
-    rows = [(p.start, p.end, p.end, MONTHLY, MONTHLY, 0, "{}", "paid", MONTHLY - OVERPAID, 1)
-            for p in paid]
-    rows += [(p.period.start, p.period.end, p.due_date, p.statement.net_pence,
-              p.statement.entitlement_pence, p.statement.recovery_pence,
-              statement_text(p.statement), "scheduled", None, 0) for p in planned]
+    planned, _ = plan_payments(
+        "x", "x", upcoming, [version], load_calendar(), OVERPAID if recovering else 0
+    )
+    rows = [
+        (p.start, p.end, p.end, MONTHLY, MONTHLY, 0, "{}", "paid", MONTHLY - OVERPAID, 1)
+        for p in paid
+    ]
+    rows += [
+        (
+            p.period.start,
+            p.period.end,
+            p.due_date,
+            p.statement.net_pence,
+            p.statement.net_monthly_pence,
+            p.statement.recovery_pence,
+            statement_text(p.statement),
+            "scheduled",
+            None,
+            0,
+        )
+        for p in planned
+    ]
     return first_day, rows, periods[len(rows)].start
 
 
 def _history(person: str) -> list[tuple]:
     """The ledger of the period paid before the backdated decision (one journal per fact)."""
-    journals = [ledger.period_award_accrued(str(uuid.uuid4()), person, MONTHLY),
-                ledger.payment_issued(str(uuid.uuid4()), person, MONTHLY),
-                ledger.overpayment_raised(str(uuid.uuid4()), person, OVERPAID)]
-    return [(uuid.UUID(j.id), n, "seeded", p.account, person, p.debit_pence, p.credit_pence)
-            for j in journals for n, p in enumerate(j.lines, start=1)]
+    journals = [
+        ledger.period_award_accrued(str(uuid.uuid4()), person, MONTHLY),
+        ledger.payment_issued(str(uuid.uuid4()), person, MONTHLY),
+        ledger.overpayment_raised(str(uuid.uuid4()), person, OVERPAID),
+    ]
+    return [
+        (uuid.UUID(j.id), n, "seeded", p.account, person, p.debit_pence, p.credit_pence)
+        for j in journals
+        for n, p in enumerate(j.lines, start=1)
+    ]
 
 
 async def seed(dsn: str, people: int, run_date: date) -> None:
@@ -81,17 +113,56 @@ async def _chunk(conn: asyncpg.Connection, numbers: range, templates: dict) -> N
             postings += _history(person)
         rows += [(instruction_id(person, award, row[0]), award, person, *row) for row in periods]
     copy = conn.copy_records_to_table
-    await copy("awards", records=awards, columns=(
-        "award_id", "person_id", "first_day", "uc_claim_id", "next_period_start"))
-    await copy("award_versions", records=versions, columns=(
-        "award_id", "version", "decision_id", "decision_version", "effective_from",
-        "rule_set_id", "components", "monthly_reduction_pence"))
-    await copy("bank_accounts", records=banks,
-               columns=("person_id", "payee_name", "sort_code", "account_number"))
-    await copy("uc_claims", records=claims,
-               columns=("person_id", "uc_claim_id", "first_period_start"))
-    await copy("overpayments", records=overpayments, columns=(
-        "overpayment_id", "person_id", "award_id", "amount_pence", "outstanding_pence", "reason"))
+    await copy(
+        "awards",
+        records=awards,
+        columns=("award_id", "person_id", "first_day", "uc_claim_id", "next_period_start"),
+    )
+    await copy(
+        "award_versions",
+        records=versions,
+        columns=(
+            "award_id",
+            "version",
+            "decision_id",
+            "decision_version",
+            "effective_from",
+            "rule_set_id",
+            "components",
+            "monthly_reduction_pence",
+        ),
+    )
+    await copy(
+        "bank_accounts",
+        records=banks,
+        columns=("person_id", "payee_name", "sort_code", "account_number"),
+    )
+    await copy(
+        "uc_claims", records=claims, columns=("person_id", "uc_claim_id", "first_period_start")
+    )
+    await copy(
+        "overpayments",
+        records=overpayments,
+        columns=(
+            "overpayment_id",
+            "person_id",
+            "award_id",
+            "amount_pence",
+            "outstanding_pence",
+            "reason",
+        ),
+    )
     await copy("scheduled_payments", records=rows, columns=ROW_COLUMNS)
-    await copy("ledger_postings", records=postings, columns=(
-        "journal_id", "line", "kind", "account", "person_id", "debit_pence", "credit_pence"))
+    await copy(
+        "ledger_postings",
+        records=postings,
+        columns=(
+            "journal_id",
+            "line",
+            "kind",
+            "account",
+            "person_id",
+            "debit_pence",
+            "credit_pence",
+        ),
+    )

@@ -11,14 +11,9 @@ import uuid
 
 from lxml import etree
 
-from payments.bankfile.schemas import (
-    PAIN_002,
-    BankFileInvalid,
-    namespace,
-    parse_untrusted,
-    validate,
-)
-from payments.domain.bank_responses import BankResponse, BankResponseStatus
+from payments.adapters.bankfile.schemas import PAIN_002, namespace, parse_untrusted, validate
+from payments.domain.bank_responses import BankResponse, BankResponseStatus, WholeFileRejected
+from payments.domain.errors import BankFileInvalid
 
 _NS = {"p": namespace(PAIN_002)}
 _CSV_HEADER = ["instruction_id", "status", "reason"]
@@ -35,15 +30,6 @@ _ISO_STATUS = {
     "PDNG": BankResponseStatus.PENDING,
     "RJCT": BankResponseStatus.REJECTED,
 }
-
-
-class WholeFileRejected(Exception):
-    """The bank rejected a whole file or batch without listing its instructions."""
-
-    def __init__(self, original_message_id: str, reason: str | None) -> None:
-        super().__init__(f"bank rejected file {original_message_id}: {reason or 'no reason given'}")
-        self.original_message_id = original_message_id
-        self.reason = reason
 
 
 def parse_bank_response(data: bytes) -> list[BankResponse]:

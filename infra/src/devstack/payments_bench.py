@@ -1,7 +1,7 @@
 """Benchmark (not a test): seed N people with due payments into a real PostgreSQL, then time the
 schedule roll-forward, the payment run and the reconciliation, with peak memory.
 
-    uv run python -m payments.bench --people 100000
+    uv run python -m devstack.payments_bench --people 100000    (or: make bench-payments N=100000)
 
 Uses $DATABASE_URL's server (a fresh database on it) or else starts a throwaway durable stack
 with devstack (fsync on). Each person: one award, bank details, four monthly periods (the first
@@ -22,15 +22,17 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 import psutil
+from payments.adapters.calendar import load_calendar
+from payments.config import PaymentsSettings
+from payments.main import MIGRATIONS, dependencies
+from payments.service_layer.commands import StartPaymentRun
+from payments.service_layer.payment_run import run_payments
+from payments.service_layer.queries import reconciliation
+from payments.service_layer.roll_forward import roll_forward
 from servicekit import db
 
-from payments.adapters.ledger_store import reconcile
-from payments.bankfile.pain001 import DebtorAccount
-from payments.bench_seed import seed
-from payments.calendar_loader import load_calendar
-from payments.main import MIGRATIONS
-from payments.service_layer.payment_run import RunOptions, run_payments
-from payments.service_layer.roll_forward import roll_forward
+from devstack.payments_bench_seed import seed
+from devstack.stack import running_infra
 
 RUN_DATE = date(2025, 6, 16)
 
@@ -64,7 +66,6 @@ async def database(url: str | None) -> AsyncIterator[str]:
         await admin.close()
         yield urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
         return
-    from devstack.stack import running_infra  # a throwaway stack, only when no URL is given
     async with running_infra(fast=False, databases=[name]) as infra:
         yield infra.database_url(name)
 
@@ -77,51 +78,67 @@ async def bench(people: int, batch_size: int, url: str | None, trace: bool) -> N
         await seed(dsn, people, RUN_DATE)
         print(f"seeded {people:,} people in {time.perf_counter() - started:.1f} s")
         await pool.execute("VACUUM ANALYZE")
-        calendar = load_calendar()
-        options = RunOptions(DebtorAccount("Care Benefit", "GB33BUKB20201555555555", "BUKBGB22"),
-                             calendar, batch_size)
+        settings = PaymentsSettings(database_url=dsn, run_batch_size=batch_size)
+        deps = dependencies(settings, pool, load_calendar(), lambda: RUN_DATE)
         if trace:
             tracemalloc.start()
         with PeakRss() as rss:
-            started = time.perf_counter()
-            extended = await roll_forward(pool, RUN_DATE, calendar, batch_size)
-            rolled = time.perf_counter() - started
-            started = time.perf_counter()
-            run = await run_payments(pool, RUN_DATE, options)
-            paid = time.perf_counter() - started
+            started, cpu = time.perf_counter(), time.process_time()
+            extended = await roll_forward(RUN_DATE, deps.uow, deps.calendar, batch_size)
+            rolled, rolled_cpu = time.perf_counter() - started, time.process_time() - cpu
+            started, cpu = time.perf_counter(), time.process_time()
+            run = await run_payments(StartPaymentRun(RUN_DATE), deps.payment_runs)
+            paid, paid_cpu = time.perf_counter() - started, time.process_time() - cpu
         traced = tracemalloc.get_traced_memory()[1] if trace else None
         started = time.perf_counter()
-        async with pool.acquire() as conn:
-            report = await reconcile(conn)
+        report = await reconciliation(deps.uow())
         checked = time.perf_counter() - started
         counts = await pool.fetchrow(
             "SELECT (SELECT count(*) FROM ledger_postings) AS postings,"
-            " (SELECT count(*) FROM outbox) AS events, (SELECT count(*) FROM bank_files) AS files")
+            " (SELECT count(*) FROM outbox) AS events, (SELECT count(*) FROM bank_files) AS files"
+        )
         await pool.close()
-    print(f"roll-forward: {extended:,} periods planned in {rolled:.1f} s "
-          f"({people / rolled:,.0f} people/s)")
-    print(f"payment run {run.run_id}: {run.instructed:,} paid in {run.batches} batches of "
-          f"{batch_size}, £{run.total_pence / 100:,.2f}, in {paid:.1f} s "
-          f"({run.instructed / paid:,.0f} people/s)")
-    print(f"  wrote {counts['postings']:,} ledger postings, {counts['events']:,} outbox events, "
-          f"{counts['files']} pain.001 files")
-    print(f"reconciliation: balanced={report['balanced']} in {checked:.1f} s")
-    for check in report["checks"]:
-        if not check["ok"]:
-            print(f"  FAILED {check['check']}: {check['violations'][:3]}")
-    print(f"peak RSS during roll-forward + run: {rss.peak / 2**20:,.0f} MiB"
-          + (f"; tracemalloc peak {traced / 2**20:,.0f} MiB" if traced else ""))
+    print(
+        f"roll-forward: {extended:,} periods planned in {rolled:.1f} s "
+        f"({people / rolled:,.0f} people/s; this process's CPU {rolled_cpu:.1f} s)"
+    )
+    print(
+        f"payment run {run.run_id}: {run.instructed:,} paid in {run.batches} batches of "
+        f"{batch_size}, £{run.total_pence / 100:,.2f}, in {paid:.1f} s "
+        f"({run.instructed / paid:,.0f} people/s; this process's CPU {paid_cpu:.1f} s)"
+    )
+    print(
+        f"  wrote {counts['postings']:,} ledger postings, {counts['events']:,} outbox events, "
+        f"{counts['files']} pain.001 files"
+    )
+    print(f"reconciliation: balanced={report.balanced} in {checked:.1f} s")
+    for check in report.checks:
+        if not check.ok:
+            print(f"  FAILED {check.check}: {list(check.violations[:3])}")
+    print(
+        f"peak RSS during roll-forward + run: {rss.peak / 2**20:,.0f} MiB"
+        + (f"; tracemalloc peak {traced / 2**20:,.0f} MiB" if traced else "")
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m payments.bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m devstack.payments_bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--batch-size", type=int, default=2_000)
-    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL"),
-                        help="a server to create the benchmark database on")
-    parser.add_argument("--tracemalloc", action="store_true",
-                        help="also report Python's own peak allocations (slows the run)")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("DATABASE_URL"),
+        help="a server to create the benchmark database on",
+    )
+    parser.add_argument(
+        "--tracemalloc",
+        action="store_true",
+        help="also report Python's own peak allocations (slows the run)",
+    )
     args = parser.parse_args()
     asyncio.run(bench(args.people, args.batch_size, args.database_url, args.tracemalloc))
 

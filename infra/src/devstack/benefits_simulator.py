@@ -1,10 +1,10 @@
 """Plays the national benefits system's side: publishes UC claim events to Kafka.
 
-    uv run python -m payments.benefits_simulator open-claim --person P1 --claim UC1 \\
+    uv run python -m devstack.benefits_simulator open-claim --person P1 --claim UC1 \\
         --first-period 2025-03-03
-    uv run python -m payments.benefits_simulator assess-period --person P1 --claim UC1 \\
+    uv run python -m devstack.benefits_simulator assess-period --person P1 --claim UC1 \\
         --start 2025-05-03 --earned 78400 --unearned 10000 --capital 0
-    uv run python -m payments.benefits_simulator close-claim --person P1 --claim UC1 \\
+    uv run python -m devstack.benefits_simulator close-claim --person P1 --claim UC1 \\
         --closed-on 2025-09-02
 
 Amounts are integer pence. It connects as the `benefits-system` principal, from the environment:
@@ -26,28 +26,52 @@ from aiokafka import AIOKafkaProducer
 from contracts.benefits import v1
 from contracts.envelope import headers_for
 from contracts.topics import BENEFITS_UC_CLAIMS
+from payments.domain.periods import period_containing
 from pydantic_settings import SettingsConfigDict
 from servicekit.kafka_security import KafkaClientSettings
 
-from payments.domain.periods import period_containing
-
 
 def claim_opened(person: str, claim: str, first_period: date) -> v1.UcClaimOpenedV1:
-    return v1.UcClaimOpenedV1(source=v1.SOURCE, subject=person, data=v1.UcClaimOpened(
-        uc_claim_id=claim, assessment_period_start_day=first_period.day,
-        first_assessment_period_start=first_period))
+    return v1.UcClaimOpenedV1(
+        source=v1.SOURCE,
+        subject=person,
+        data=v1.UcClaimOpened(
+            uc_claim_id=claim,
+            assessment_period_start_day=first_period.day,
+            first_assessment_period_start=first_period,
+        ),
+    )
 
 
-def period_assessed(person: str, claim: str, start: date, end: date, earned: int = 0,
-                    unearned: int = 0, capital: int = 0) -> v1.UcPeriodAssessedV1:
-    return v1.UcPeriodAssessedV1(source=v1.SOURCE, subject=person, data=v1.UcPeriodAssessed(
-        uc_claim_id=claim, period_start=start, period_end=end, capital_pence=capital,
-        unearned_income_pence=unearned, earned_income_pence=earned))
+def period_assessed(
+    person: str,
+    claim: str,
+    start: date,
+    end: date,
+    earned: int = 0,
+    unearned: int = 0,
+    capital: int = 0,
+) -> v1.UcPeriodAssessedV1:
+    return v1.UcPeriodAssessedV1(
+        source=v1.SOURCE,
+        subject=person,
+        data=v1.UcPeriodAssessed(
+            uc_claim_id=claim,
+            period_start=start,
+            period_end=end,
+            capital_pence=capital,
+            unearned_income_pence=unearned,
+            earned_income_pence=earned,
+        ),
+    )
 
 
 def claim_closed(person: str, claim: str, closed_on: date) -> v1.UcClaimClosedV1:
-    return v1.UcClaimClosedV1(source=v1.SOURCE, subject=person,
-                              data=v1.UcClaimClosed(uc_claim_id=claim, closed_on=closed_on))
+    return v1.UcClaimClosedV1(
+        source=v1.SOURCE,
+        subject=person,
+        data=v1.UcClaimClosed(uc_claim_id=claim, closed_on=closed_on),
+    )
 
 
 class SimulatorSettings(KafkaClientSettings):
@@ -65,8 +89,9 @@ async def publish(
     try:
         for event in events:
             headers = [(k, v.encode()) for k, v in headers_for(event).items()]
-            await producer.send_and_wait(topic, event.to_json_bytes(), key=event.subject.encode(),
-                                         headers=headers)
+            await producer.send_and_wait(
+                topic, event.to_json_bytes(), key=event.subject.encode(), headers=headers
+            )
     finally:
         await producer.stop()
 
@@ -80,14 +105,19 @@ def events_from(args: argparse.Namespace) -> list[Any]:
     if end is None:  # the UC period that starts on --start, given the claim's first period
         first = args.first_period or args.start
         end = period_containing(first, args.start).end
-    return [period_assessed(args.person, args.claim, args.start, end, args.earned,
-                            args.unearned, args.capital)]
+    return [
+        period_assessed(
+            args.person, args.claim, args.start, end, args.earned, args.unearned, args.capital
+        )
+    ]
 
 
 def parse_args(argv: list[str] | None, settings: SimulatorSettings) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m payments.benefits_simulator",
-                                     description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m devstack.benefits_simulator",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--bootstrap", default=settings.kafka_bootstrap_servers)
     parser.add_argument("--topic", default=BENEFITS_UC_CLAIMS.name)
     commands = parser.add_subparsers(dest="command", required=True)

@@ -15,7 +15,7 @@ from itertools import groupby
 
 from lxml import etree
 
-from payments.bankfile.schemas import PAIN_001, namespace, parse_untrusted, validate
+from payments.adapters.bankfile.schemas import PAIN_001, namespace, parse_untrusted, validate
 from payments.domain.instructions import PaymentInstruction
 
 CURRENCY = "GBP"

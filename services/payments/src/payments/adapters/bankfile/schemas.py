@@ -5,12 +5,10 @@ from importlib import resources
 
 from lxml import etree
 
+from payments.domain.errors import BankFileInvalid
+
 PAIN_001 = "pain.001.001.03"
 PAIN_002 = "pain.002.001.03"
-
-
-class BankFileInvalid(ValueError):
-    """A bank file does not conform to its ISO 20022 schema (or is not well-formed XML)."""
 
 
 def namespace(message: str) -> str:
@@ -48,5 +46,5 @@ def validate(tree: etree._ElementTree, message: str) -> None:
 
 @cache
 def _schema(message: str) -> etree.XMLSchema:
-    xsd = resources.files("payments.bankfile").joinpath(f"xsd/{message}.xsd").read_bytes()
+    xsd = resources.files("payments.adapters.bankfile").joinpath(f"xsd/{message}.xsd").read_bytes()
     return etree.XMLSchema(etree.fromstring(xsd, parser=safe_parser()))

@@ -1,0 +1,25 @@
+"""What routes and event handlers are given: built once in main.py, from fakes in unit tests."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends
+from servicekit.service import deps_of
+
+from payments.domain.working_days import WorkingDayCalendar
+from payments.service_layer.payment_run import PaymentRuns
+from payments.service_layer.ports import BankFiles, MakeUnitOfWork
+
+
+@dataclass(frozen=True)
+class Dependencies:
+    uow: MakeUnitOfWork
+    today: Callable[[], date]
+    calendar: WorkingDayCalendar
+    bank_files: BankFiles
+    payment_runs: PaymentRuns
+
+
+Deps = Annotated[Dependencies, Depends(deps_of)]

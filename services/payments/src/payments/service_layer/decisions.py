@@ -1,0 +1,25 @@
+"""Turning decisions into awards and payment schedules (with recalculation of paid periods)."""
+
+from datetime import date
+
+from payments.domain.award import Award
+from payments.domain.working_days import WorkingDayCalendar
+from payments.service_layer.commands import RecordDecision
+from payments.service_layer.ports import PaymentsUnitOfWork
+
+
+async def record_decision(
+    cmd: RecordDecision, uow: PaymentsUnitOfWork, calendar: WorkingDayCalendar, today: date
+) -> None:
+    """Inside the consumer's unit of work (it commits)."""
+    decision = cmd.decision
+    if await uow.awards.knows_decision(decision.decision_id):
+        return  # the same decision announced twice: nothing changes
+    award = await uow.awards.for_person(cmd.person_id)
+    if award is None:
+        if not decision.eligible:
+            return  # nothing to pay and nothing to stop
+        claim = await uow.uc_claims.get(cmd.person_id)
+        award = Award.start(cmd.person_id, decision.effective_date, claim)
+    award.decide(decision, today, calendar)
+    await uow.awards.save(award)

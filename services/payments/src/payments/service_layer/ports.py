@@ -1,0 +1,167 @@
+"""What the use cases need from the outside world (adapters implement these; tests fake them)."""
+
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import date
+from typing import Protocol, Self
+from uuid import UUID
+
+from payments.domain.award import Award
+from payments.domain.bank_responses import AppliedResponses, BankResponse, SentPayment
+from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
+from payments.domain.instructions import PaymentInstruction
+from payments.domain.ledger import Posted
+from payments.domain.managed import ManagedServices
+from payments.domain.records import (
+    BankFileSummary,
+    LedgerPosting,
+    PaymentRun,
+    PaymentsOfPerson,
+    Reconciliation,
+    UcClaim,
+)
+from payments.domain.uc_means import UcAssessedMeans
+
+
+class AwardRepository(Protocol):
+    async def knows_decision(self, decision_id: str) -> bool: ...
+
+    async def exists(self, person_id: str) -> bool: ...
+
+    async def for_person(self, person_id: str) -> Award | None:
+        """The person's award, locked until the unit of work ends, with all it needs to settle:
+        its decisions, the periods paid, UC-assessed means, the overpayment outstanding."""
+
+    async def save(self, award: Award) -> None:
+        """Stores the award and its `changes`; its events are published on commit."""
+
+    async def due_to_extend(self, until: date, after: str, limit: int) -> list[Award]:
+        """Up to ``limit`` awards after award id ``after`` whose schedule ends before ``until``,
+        locked (skipping those another worker holds), each with the overpayment left to plan."""
+
+    async def save_extended(self, awards: Sequence[Award]) -> None:
+        """Stores the periods each award's `extend` planned, in one go."""
+
+    async def payments_of(self, person_id: str) -> PaymentsOfPerson | None: ...
+
+
+class UcClaimRepository(Protocol):
+    async def get(self, person_id: str) -> UcClaim | None: ...
+
+    async def save(self, person_id: str, claim: UcClaim) -> None: ...
+
+    async def add_period(self, person_id: str, uc_claim_id: str, means: UcAssessedMeans) -> None:
+        """What UC assessed for one period (a later assessment of the same period replaces it)."""
+
+
+class ManagedServicesRepository(Protocol):
+    async def for_update(self, person_id: str) -> ManagedServices | None: ...
+
+    async def save(self, person_id: str, arrangement: ManagedServices, event_id: str) -> None: ...
+
+
+class BankAccountRepository(Protocol):
+    async def save(
+        self, person_id: str, payee_name: str, sort_code: str, account_number: str
+    ) -> None: ...
+
+    async def release_held(self, person_id: str) -> list[UUID]:
+        """Payments held for want of bank details go back to the schedule; their ids."""
+
+
+class PaymentRunRepository(Protocol):
+    async def unfinished(self) -> PaymentRun | None: ...
+
+    async def completed(self, run_date: date) -> PaymentRun | None:
+        """The latest completed run for that date."""
+
+    async def anything_due(self, run_date: date) -> bool: ...
+
+    async def create(self, run_date: date) -> PaymentRun: ...
+
+    async def claim_due(self, run_date: date, limit: int) -> list[DuePayment]:
+        """Up to ``limit`` payments due, locked (skipping those another worker holds)."""
+
+    async def open_overpayments(self, people: list[str]) -> list[OpenOverpayment]:
+        """Oldest first, locked."""
+
+    async def post_batch(self, batch: PaymentBatch) -> None:
+        """Its journals, recoveries and events (to the outbox, in this unit of work)."""
+
+    async def number_batch(self, batch: PaymentBatch) -> int:
+        """Adds the batch to its run's totals and gives its number. Locks the run until the
+        unit of work ends, so do it last."""
+
+    async def save_batch(self, batch: PaymentBatch, bank_file: bytes | None) -> None:
+        """The payments' new states and the batch's pain.001 file."""
+
+    async def complete(self, run_id: str) -> PaymentRun: ...
+
+    async def get(self, run_id: str) -> PaymentRun | None:
+        """With its files."""
+
+    async def files(self, run_id: str) -> list[BankFileSummary]: ...
+
+    async def file_contents(self, run_id: str) -> list[tuple[str, bytes]]: ...
+
+    async def bank_file(self, run_id: str, file_id: str) -> bytes | None: ...
+
+
+class BankResponseRepository(Protocol):
+    async def summary(self, sha256: str) -> dict[str, object] | None:
+        """What applying the file with this hash did, if it has been applied."""
+
+    async def in_file(self, file_id: str) -> list[UUID] | None:
+        """The payments of one of our pain.001 files still at the bank; None if we never sent
+        that file."""
+
+    async def sent(self, instruction_ids: list[UUID]) -> dict[UUID, SentPayment]:
+        """Locked until the unit of work ends."""
+
+    async def save(self, applied: AppliedResponses) -> None: ...
+
+
+class Ledger(Protocol):
+    async def post(self, journals: list[Posted]) -> None: ...
+
+    async def postings(self, person_id: str) -> list[LedgerPosting]: ...
+
+    async def reconcile(self) -> Reconciliation:
+        """All checks on one snapshot; call it first in its unit of work."""
+
+
+class PaymentsUnitOfWork(Protocol):
+    awards: AwardRepository
+    uc_claims: UcClaimRepository
+    managed_services: ManagedServicesRepository
+    bank_accounts: BankAccountRepository
+    runs: PaymentRunRepository
+    bank_responses: BankResponseRepository
+    ledger: Ledger
+
+    async def __aenter__(self) -> Self: ...
+
+    async def __aexit__(self, *exc: object) -> None: ...
+
+    async def commit(self) -> None: ...
+
+
+MakeUnitOfWork = Callable[[], PaymentsUnitOfWork]
+RunLock = Callable[[], AbstractAsyncContextManager[None]]
+"""Held for a whole payment run; entering it raises RunInProgress while another run holds it."""
+AfterBatch = Callable[[int], Awaitable[None]]
+
+
+class BankFiles(Protocol):
+    """ISO 20022 files: pain.001 out, pain.002 (or CSV) in."""
+
+    def pain001(self, file_id: str, instructions: Sequence[PaymentInstruction]) -> bytes: ...
+
+    def read_response(self, body: bytes) -> list[BankResponse]:
+        """Raises BankFileInvalid, or WholeFileRejected naming the file the bank refused."""
+
+    @property
+    def exports(self) -> bool:
+        """Whether each run's files are also written out (to the bank's upload folder)."""
+
+    async def export(self, files: list[tuple[str, bytes]]) -> None: ...
