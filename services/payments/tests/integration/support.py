@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from asgi_lifespan import LifespanManager
+from devstack.tokens import PAYMENTS_OFFICER, Tokens, bearer
 from httpx import ASGITransport, AsyncClient
 from payments.config import PaymentsSettings
 from payments.entrypoints.dependencies import Dependencies
@@ -95,11 +96,14 @@ class Service:
 
 @asynccontextmanager
 async def running_service(
-    infra: Any, database_url: str, files: Path, batch_size: int = 3
+    infra: Any, database_url: str, files: Path, tokens: Tokens, batch_size: int = 3
 ) -> AsyncIterator[Service]:
+    """Requests carry a payments officer's token from the session's provider."""
     clock = Clock(TODAY)
     settings = PaymentsSettings(
         database_url=database_url,
+        environment="test",
+        **infra.oidc.service_settings("payments"),
         **infra.kafka_settings(),
         relay_enabled=False,
         consumer_enabled=False,
@@ -107,6 +111,9 @@ async def running_service(
         bank_file_dir=files,
     )
     app = create_app(settings, clock=clock)
+    headers = bearer(await tokens.staff(PAYMENTS_OFFICER, "payments"))
     async with LifespanManager(app) as manager:
-        async with AsyncClient(transport=ASGITransport(manager.app), base_url="http://p") as http:
+        async with AsyncClient(
+            transport=ASGITransport(manager.app), base_url="http://p", headers=headers
+        ) as http:
             yield Service(http, app.app.app.state.runtime, clock, files)

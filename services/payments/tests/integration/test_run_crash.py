@@ -98,7 +98,11 @@ async def test_a_run_process_killed_mid_run_is_resumed(svc) -> None:
         "2",
         "--pause-after-batch",
         "5",
-        env={**os.environ, "PAYMENTS_DATABASE_URL": database_url},
+        env={
+            **os.environ,
+            "PAYMENTS_DATABASE_URL": database_url,
+            "CAREBENEFIT_ENVIRONMENT": "test",
+        },
     )
     while not await svc.pool.fetchval("SELECT batches FROM payment_runs"):
         assert process.returncode is None, "the run process ended early"

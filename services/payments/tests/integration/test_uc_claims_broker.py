@@ -45,7 +45,10 @@ async def wired(infra, fresh_database, make_topics):
     await db.migrate(pool, MIGRATIONS)
     broker = KafkaBroker(**infra.faststream_options(), enable_idempotence=True)
     deps = dependencies(
-        PaymentsSettings(database_url=fresh_database), pool, load_calendar(), lambda: TODAY
+        PaymentsSettings(database_url=fresh_database, environment="test"),
+        pool,
+        load_calendar(),
+        lambda: TODAY,
     )
     consumer = EventConsumer(
         name,
