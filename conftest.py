@@ -23,11 +23,11 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from devstack import apps, oidc
+from devstack import apps, drive, oidc
 from devstack.paths import repo_root
 from devstack.procs import free_ports
 from devstack.stack import SERVICE_DATABASES, Infra, running_infra
-from devstack.tokens import Tokens
+from devstack.tokens import ASSESSOR, OPERATIONS, PAYMENTS_OFFICER, Tokens
 from servicekit import audit
 
 
@@ -87,8 +87,15 @@ async def make_topics(infra: Infra):
 
 
 class Platform:
-    def __init__(self, infra, log_dir, traces_dir) -> None:
+    """The running platform, and calls to it with real tokens: `await platform.get("payments",
+    path)` reads as the member of staff who would (a payments officer for payments, national
+    operations for /ops, an assessor otherwise); `await platform.submit(...)` assesses."""
+
+    STAFF = {"payments": PAYMENTS_OFFICER}
+
+    def __init__(self, infra, log_dir, traces_dir, tokens: Tokens) -> None:
         self.infra, self.log_dir, self.traces_dir = infra, log_dir, traces_dir
+        self.tokens = tokens
         self.ports = dict(zip((a.name for a in apps.APPS), free_ports(len(apps.APPS)), strict=True))
         self.running: dict[str, apps.RunningApp] = {}
         self.portal_client: oidc.PortalClient | None = None
@@ -105,6 +112,28 @@ class Platform:
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
+
+    async def token(self, service: str, path: str = "", user: str | None = None) -> str:
+        default = OPERATIONS if path.startswith("/ops/") else self.STAFF.get(service, ASSESSOR)
+        return await self.tokens.staff(user or default, service)
+
+    async def get(self, service: str, path: str, user: str | None = None):
+        """The JSON body (None for a 404 or an empty body)."""
+        return await drive.get_json(self.url(service), path, await self.token(service, path, user))
+
+    async def inbox(self, person_id: str):
+        return await drive.inbox_of(
+            self.url("notifications"), person_id, await self.token("notifications")
+        )
+
+    async def submit(self, correlation_id: str, nino: str | None = None) -> dict:
+        """A case assessed and decided by an assessor (devstack.drive.submit_assessment)."""
+        return await drive.submit_assessment(
+            self.url("assessment"),
+            correlation_id,
+            token=await self.token("assessment"),
+            nino=nino,
+        )
 
     def env(self, app: apps.App, **extra: str) -> dict[str, str]:
         return apps.app_env(
@@ -133,9 +162,9 @@ class Platform:
 
 
 @pytest.fixture(scope="session")
-async def platform(infra, tmp_path_factory) -> AsyncIterator[Platform]:
+async def platform(infra, tokens, tmp_path_factory) -> AsyncIterator[Platform]:
     base = tmp_path_factory.mktemp("platform")
-    running = Platform(infra, base / "logs", base / "traces")
+    running = Platform(infra, base / "logs", base / "traces", tokens)
     await running.register_portal()
     try:
         await asyncio.gather(*(running.start(app.name) for app in apps.APPS))

@@ -1,9 +1,12 @@
-"""A small demo data set, loaded through the services' real APIs (nothing written behind them)."""
+"""A small demo data set, loaded through the services' real APIs (nothing written behind them),
+by a demo assessor signed in at the OpenID Connect provider (devstack.tokens)."""
 
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from devstack.tokens import ASSESSOR, Tokens, bearer
 
 
 @dataclass(frozen=True)
@@ -90,13 +93,19 @@ DEMO_PEOPLE = (
 )
 
 
-async def load_demo(assessment_url: str, notifications_url: str) -> list[dict[str, str]]:
+async def load_demo(
+    assessment_url: str, notifications_url: str, tokens: Tokens
+) -> list[dict[str, str]]:
     """Opens a case, sets contact preferences, records and submits an assessment for each demo
-    person not yet decided."""
+    person not yet decided, as the demo assessor Asha Patel."""
     loaded = []
+    assessor = bearer(await tokens.staff(ASSESSOR, "assessment"))
+    to_notifications = bearer(await tokens.staff(ASSESSOR, "notifications"))
     async with (
-        httpx.AsyncClient(base_url=assessment_url, timeout=30) as http,
-        httpx.AsyncClient(base_url=notifications_url, timeout=30) as notifications,
+        httpx.AsyncClient(base_url=assessment_url, timeout=30, headers=assessor) as http,
+        httpx.AsyncClient(
+            base_url=notifications_url, timeout=30, headers=to_notifications
+        ) as notifications,
     ):
         for person in DEMO_PEOPLE:
             known = await http.post(
@@ -128,7 +137,6 @@ async def load_demo(assessment_url: str, notifications_url: str) -> list[dict[st
                 await http.post(
                     f"/cases/{case['case_id']}/assessments",
                     json={
-                        "assessor_id": "demo-assessor",
                         "facts": person.facts,
                         "evidence_notes": "Demo data: home visit and GP letter.",
                     },
@@ -136,8 +144,7 @@ async def load_demo(assessment_url: str, notifications_url: str) -> list[dict[st
             )
             _ok(
                 await http.post(
-                    f"/cases/{case['case_id']}/assessments/{recorded['assessment_id']}/submit",
-                    json={"assessor_id": "demo-assessor"},
+                    f"/cases/{case['case_id']}/assessments/{recorded['assessment_id']}/submit"
                 )
             )
             loaded.append({"nino": person.nino, "person_id": case["person_id"]})

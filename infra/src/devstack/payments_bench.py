@@ -78,7 +78,9 @@ async def bench(people: int, batch_size: int, url: str | None, trace: bool) -> N
         await seed(dsn, people, RUN_DATE)
         print(f"seeded {people:,} people in {time.perf_counter() - started:.1f} s")
         await pool.execute("VACUUM ANALYZE")
-        settings = PaymentsSettings(database_url=dsn, run_batch_size=batch_size)
+        settings = PaymentsSettings(
+            database_url=dsn, run_batch_size=batch_size, environment="development"
+        )
         deps = dependencies(settings, pool, load_calendar(), lambda: RUN_DATE)
         if trace:
             tracemalloc.start()

@@ -11,6 +11,7 @@ from devstack.demo import load_demo
 from devstack.paths import local_dir, repo_root
 from devstack.procs import pid_alive, terminate
 from devstack.signin import DEMO_PASSWORD
+from devstack.tokens import Tokens
 
 
 def apps_state_path(root: Path | None = None) -> Path:
@@ -49,8 +50,11 @@ async def platform_up(*, demo: bool = True) -> dict[str, Any]:
         running[app.name] = apps.start_app(app, ports[app.name], env, local_dir(root) / "logs")
     _write_apps_state(root, running)
     await asyncio.gather(*(apps.wait_ready(running[a.name]) for a in apps.APPS))
+    tokens = await Tokens.for_provider(root, provider) if demo else None
     loaded = (
-        await load_demo(running["assessment"].url, running["notifications"].url) if demo else []
+        await load_demo(running["assessment"].url, running["notifications"].url, tokens)
+        if tokens
+        else []
     )
     return {
         "portal": running["portal"].url,

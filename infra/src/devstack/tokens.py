@@ -100,6 +100,11 @@ class Tokens:
         key = ("client", client_id, service, scope)
         return await self._cached(key, self._client_credentials, client_id, secret, service, scope)
 
+    def auth(self, username: str, service: str) -> httpx.Auth:
+        """For an httpx client making many calls as `username`: a fresh token when the last
+        one nears its expiry (tokens live five minutes)."""
+        return _StaffAuth(self, username, service)
+
     async def tool(self, service: str, scope: str = "") -> str:
         """The tools' own client-credentials token (no user behind it)."""
         client = self.client
@@ -202,6 +207,16 @@ async def _until_redirect(http: httpx.AsyncClient, response: httpx.Response) -> 
             return target
         response = await http.get(target)
     return response
+
+
+class _StaffAuth(httpx.Auth):
+    def __init__(self, tokens: Tokens, username: str, service: str) -> None:
+        self._tokens, self._username, self._service = tokens, username, service
+
+    async def async_auth_flow(self, request: httpx.Request) -> Any:
+        token = await self._tokens.staff(self._username, self._service)
+        request.headers["Authorization"] = f"Bearer {token}"
+        yield request
 
 
 def bearer(token: str) -> dict[str, str]:
