@@ -323,15 +323,16 @@ def require(
         access = current_access()
         if access is not None:
             access.principal, access.role = principal, principal.role_in(policy.roles)
+        person = request.path_params.get("person_id")
         missing = [s for s in scopes if not principal.has_scope(s)]
-        if missing:
-            raise forbidden(f"needs scope {' '.join(missing)}", scope=" ".join(scopes))
-        if not policy.admits(principal):
+        if missing or not policy.admits(principal):
+            if access is not None and person is not None:
+                access.note(str(person), False)  # an attempt on that person's record
+            if missing:
+                raise forbidden(f"needs scope {' '.join(missing)}", scope=" ".join(scopes))
             raise forbidden(f"not open to this caller: needs {policy.describe()}")
-        if "person_id" in request.path_params:
-            ensure_may_act_for(
-                principal, request.path_params["person_id"], *policy.roles, services=services
-            )
+        if person is not None:
+            ensure_may_act_for(principal, person, *policy.roles, services=services)
         return principal
 
     dependency.policy = policy  # type: ignore[attr-defined]

@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from servicekit.audit import AuditWriter
 from servicekit.auth import ProviderUnavailable
 from servicekit.db import create_pool, migrate
 from servicekit.http import CorrelationMiddleware, install_error_handlers
@@ -136,6 +137,7 @@ def _wire(app: FastAPI, settings: PortalSettings, pool: Any, http: httpx.AsyncCl
         absolute=timedelta(hours=settings.session_absolute_hours),
     )
     app.state.security = SecurityEvents(pool, settings.session_secret)
+    app.state.audit = AuditWriter(lambda: pool)  # sign-ins and sign-outs (servicekit.audit)
     app.state.service_tokens = ServiceTokens(
         citizens, staff, {s: settings.resource(s) for s in SERVICES}
     )
