@@ -3,7 +3,7 @@ record are on it (who, in what role, when, why, correlation and trace), a refuse
 the person sees who looked by role and day, never by name; operations search it; each service's
 chain verifies with the command operators use."""
 
-import subprocess
+import asyncio
 import sys
 
 import asyncpg
@@ -89,18 +89,16 @@ async def test_a_person_sees_who_looked_by_role_and_day_and_operations_search(
 @pytest.mark.parametrize("database", ["assessment", "payments", "care_plans", "notifications"])
 async def test_each_services_chain_verifies_with_the_operators_command(platform, database):
     await platform.submit(f"audit-verify-{database}")
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "servicekit.audit",
-            "verify",
-            "--database-url",
-            platform.infra.database_url(database),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
+    command = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "servicekit.audit",
+        "verify",
+        "--database-url",
+        platform.infra.database_url(database),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("audit chain intact:")
+    output = (await asyncio.wait_for(command.communicate(), 60))[0].decode()
+    assert command.returncode == 0, output
+    assert output.startswith("audit chain intact:")

@@ -24,7 +24,7 @@ SERVICES = {
 START, END = "<!-- access-table:start -->", "<!-- access-table:end -->"
 
 
-def service_app(service: str):  # noqa: ANN201
+def service_app(service: str):
     """The service's FastAPI app (inside the kit's middleware), built but not started."""
     main, config, settings_class = SERVICES[service]
     settings = getattr(importlib.import_module(config), settings_class)(

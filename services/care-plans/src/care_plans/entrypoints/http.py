@@ -80,7 +80,7 @@ async def choices(
     return views.plan_view(plan)
 
 
-async def _readable(deps: Deps, who: Principal, plan_id: str):  # noqa: ANN202
+async def _readable(deps: Deps, who: Principal, plan_id: str):
     plan = await queries.plan_by_id(deps.uow(), plan_id)
     ensure_may_act_for(who, plan.person_id, *PLAN_READERS)
     return plan
