@@ -68,6 +68,11 @@ async def test_a_persons_token_on_staff_work_and_a_services_on_anyones_record_is
     own_client = bearer(await tokens.service("assessment", "payments", "payments:read"))
     response = await call(platform, "payments", "GET", "/people/P-1/payments", headers=own_client)
     assert response.status_code == 403  # a service reads no one's payments
+    sweep = "/ops/reviews/run"  # the review sweep job's: care-plans' own client may
+    own = bearer(await tokens.service("care-plans", "care-plans", "care-plans:write"))
+    assert (await call(platform, "care-plans", "POST", sweep, headers=own)).status_code == 200
+    reader = bearer(await tokens.service("assessment", "care-plans", "care-plans:read"))
+    assert (await call(platform, "care-plans", "POST", sweep, headers=reader)).status_code == 403
     officer = bearer(await tokens.staff(PAYMENTS_OFFICER, "assessment"))
     response = await call(platform, "assessment", "POST", "/cases", headers=officer, json={})
     assert response.status_code == 403  # a payments officer opens no case

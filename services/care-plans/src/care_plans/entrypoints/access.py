@@ -16,5 +16,8 @@ PersonOrAssessor = Annotated[
     Principal, Depends(require("care-plans:write", roles=PLAN_CHANGERS, person=True))
 ]
 """Agreeing a plan and choosing providers: the person, or an assessor on their behalf."""
-Operator = Annotated[Principal, Depends(require("care-plans:write", roles=[OPERATIONS]))]
+Sweeper = Annotated[
+    Principal, Depends(require("care-plans:write", roles=[OPERATIONS], services=True))
+]
+"""The review sweep: national operations, or the sweep job with the service's own client."""
 OperatorReads = Annotated[Principal, Depends(require("care-plans:read", roles=[OPERATIONS]))]

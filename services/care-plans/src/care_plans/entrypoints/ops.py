@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from servicekit.errors import FieldErrors
 
 from care_plans.entrypoints import views
-from care_plans.entrypoints.access import Operator, OperatorReads
+from care_plans.entrypoints.access import OperatorReads, Sweeper
 from care_plans.entrypoints.dependencies import Deps
 from care_plans.service_layer import queries, reviews
 from care_plans.service_layer.commands import RaiseReviewNotices
@@ -16,7 +16,7 @@ router = APIRouter(tags=["operations"])
 
 
 @router.post("/ops/reviews/run", response_model=ReviewSweepView)
-async def run_reviews(deps: Deps, who: Operator) -> ReviewSweepView:
+async def run_reviews(deps: Deps, who: Sweeper) -> ReviewSweepView:
     """Raises the review notices due today that have not been raised yet; lists them."""
     cmd = RaiseReviewNotices(deps.today())
     return views.review_sweep_view(await reviews.raise_review_notices(cmd, deps.uow))
