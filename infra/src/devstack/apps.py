@@ -2,6 +2,7 @@
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -82,6 +83,9 @@ def app_env(
     if app.database:
         env[f"{app.env_prefix}DATABASE_URL"] = infra.runtime_database_url(app.database)
         env[f"{app.env_prefix}MIGRATION_DATABASE_URL"] = infra.migration_database_url(app.database)
+        # static group membership: a restart takes the consumer's partitions back at once
+        instance = f"{app.name}@{socket.gethostname()}:{ports[app.name]}"
+        env.setdefault(f"{app.env_prefix}CONSUMER_INSTANCE_ID", instance)
     if app.name == "portal":
         for other in APPS:
             if other.name != "portal":

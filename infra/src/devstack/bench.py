@@ -126,29 +126,7 @@ async def pipeline(
             if pace_per_s:  # paced: assessment i starts i / pace_per_s seconds in
                 await asyncio.sleep(max(0.0, started + i / pace_per_s - time.perf_counter()))
             async with gate:
-                nino = f"JT{i:06d}{'ABCD'[i % 4]}"
-                case = (
-                    await http.post(
-                        "/cases",
-                        json={
-                            "nino": nino,
-                            "full_name": f"Bench {i}",
-                            "date_of_birth": "1950-01-01",
-                            "area_code": "E09000033",
-                        },
-                    )
-                ).json()
-                recorded = (
-                    await http.post(
-                        f"/cases/{case['case_id']}/assessments",
-                        json={"facts": facts},
-                    )
-                ).json()
-                (
-                    await http.post(
-                        f"/cases/{case['case_id']}/assessments/{recorded['assessment_id']}/submit"
-                    )
-                ).raise_for_status()
+                await submit_assessment(http, i, facts)
 
         started = time.perf_counter()
         async with httpx.AsyncClient(base_url=url, timeout=60, auth=assessor) as http:
@@ -158,6 +136,31 @@ async def pipeline(
     finally:
         for r in running:
             apps.stop_app(r)
+
+
+async def submit_assessment(http, i: int, facts: dict) -> None:
+    """Open a case for bench person `i`, record an assessment with `facts` and submit it."""
+    nino = f"JT{i:06d}{'ABCD'[i % 4]}"
+    case = (
+        await http.post(
+            "/cases",
+            json={
+                "nino": nino,
+                "full_name": f"Bench {i}",
+                "date_of_birth": "1950-01-01",
+                "area_code": "E09000033",
+            },
+        )
+    ).json()
+    recorded = (
+        await http.post(
+            f"/cases/{case['case_id']}/assessments",
+            json={"facts": facts},
+        )
+    ).json()
+    (
+        await http.post(f"/cases/{case['case_id']}/assessments/{recorded['assessment_id']}/submit")
+    ).raise_for_status()
 
 
 async def _latencies(infra: Infra, count: int, submitted_s: float) -> dict[str, float]:

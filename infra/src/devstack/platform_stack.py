@@ -1,15 +1,20 @@
-"""`make up`: the infrastructure, then the four services and the portal, then demo data."""
+"""`make up`: the infrastructure, then the four services and the portal (started and kept
+running by `devstack.supervise`), then demo data."""
 
 import asyncio
+import contextlib
 import json
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
 from devstack import apps, local, oidc
 from devstack.demo import load_demo
 from devstack.paths import local_dir, repo_root
-from devstack.procs import pid_alive, terminate
+from devstack.procs import log_tail, pid_alive, terminate
 from devstack.signin import DEMO_PASSWORD
 from devstack.tokens import Tokens
 
@@ -25,43 +30,57 @@ def _ports() -> dict[str, int]:
 
 
 async def platform_up(*, demo: bool = True) -> dict[str, Any]:
+    """The infrastructure, then `devstack.supervise` (detached) to start the apps and restart
+    any that exits, then the demo data once every app is ready."""
     root = repo_root()
     state = await local.infra_up()
-    infra = local.load_infra(state, root)
     platform_down(apps_only=True)
-    ports, running = _ports(), {}
-    provider = oidc.OidcProvider.from_state(state["oidc"])
-    portal_client = await oidc.register_portal(
-        root,
-        provider.issuer,
-        provider.registration_token,
-        f"http://127.0.0.1:{ports['portal']}",
-        local_dir(root) / "oidc" / "portal-key.pem",
-    )
-    running.update(_start_stand_ins(root, ports["notifications"]))
-    for app in apps.APPS:
-        env = apps.app_env(
-            app,
-            ports,
-            infra,
-            traces_file=local_dir(root) / "traces" / f"{app.name}.jsonl",
-            identity=apps.oidc_env(app, provider, portal_client),
+    log_dir = local_dir(root) / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    with (log_dir / "supervisor.log").open("ab") as log:
+        supervisor = subprocess.Popen(  # noqa: ASYNC220 (detached at once, never waited for)
+            [sys.executable, "-m", "devstack.supervise"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
-        running[app.name] = apps.start_app(app, ports[app.name], env, local_dir(root) / "logs")
-    _write_apps_state(root, running)
+    running = await _recorded_apps(supervisor, log_dir / "supervisor.log")
     await asyncio.gather(*(apps.wait_ready(running[a.name]) for a in apps.APPS))
-    tokens = await Tokens.for_provider(root, provider) if demo else None
-    loaded = (
-        await load_demo(running["assessment"].url, running["notifications"].url, tokens)
-        if tokens
-        else []
-    )
+    provider = oidc.OidcProvider.from_state(state["oidc"])
+    loaded = []
+    if demo:  # as a demo assessor signed in at the provider
+        tokens = await Tokens.for_provider(root, provider)
+        loaded = await load_demo(running["assessment"].url, running["notifications"].url, tokens)
     return {
         "portal": running["portal"].url,
         "apps": {a.name: running[a.name].url for a in apps.APPS},
         "oidc": provider.issuer,
         "demo_people": loaded,
     }
+
+
+async def _recorded_apps(
+    supervisor: subprocess.Popen, log_file: Path, timeout: float = 30.0
+) -> dict[str, apps.RunningApp]:
+    """The apps the supervisor started, once `.local/apps.json` lists every one."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if supervisor.poll() is not None:
+            raise RuntimeError(f"the supervisor exited; last log lines:\n{log_tail(log_file)}")
+        with contextlib.suppress(FileNotFoundError, ValueError):
+            state = json.loads(apps_state_path().read_text())
+            if all(a.name in state for a in apps.APPS):
+                return {
+                    a.name: apps.RunningApp(
+                        a,
+                        state[a.name]["port"],
+                        state[a.name]["pid"],
+                        Path(state[a.name]["log_file"]),
+                    )  # fmt: skip
+                    for a in apps.APPS
+                }
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"the supervisor did not start the apps; see {log_file}")
 
 
 def _start_stand_ins(root: Path, notifications_port: int) -> dict[str, apps.RunningApp]:
@@ -107,10 +126,15 @@ def platform_down(*, apps_only: bool = False) -> list[str]:
     root = repo_root()
     path, stopped = apps_state_path(root), []
     if path.exists():
-        for name, entry in json.loads(path.read_text()).items():
+        recorded = json.loads(path.read_text())
+        supervisor = recorded.pop("supervisor", None)
+        if supervisor and pid_alive(supervisor["pid"]):
+            stopped += ["supervisor", *(n for n, e in recorded.items() if pid_alive(e["pid"]))]
+            terminate(supervisor["pid"], timeout=60)  # it stops its apps first
+        for name, entry in recorded.items():
             if pid_alive(entry["pid"]):
                 terminate(entry["pid"], timeout=20)
-                stopped.append(name)
+                stopped += [] if name in stopped else [name]
         path.unlink()
     if not apps_only:
         stopped += local.infra_down()

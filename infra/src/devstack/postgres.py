@@ -12,7 +12,8 @@ import contextlib
 import os
 import pwd
 import signal
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
@@ -66,6 +67,7 @@ class PostgresCluster:
     bindir: Path
     os_user: str | None
     url_base: str = field(default="", repr=False)  # the superuser's server URL, password in it
+    fast: bool = False
 
     @property
     def data_dir(self) -> Path:
@@ -171,12 +173,7 @@ def init_cluster(
     return bindir, user
 
 
-def _start(
-    cluster_dir: Path, port: int, password: str, tls: ServerTls, fast: bool, timeout: float
-) -> PostgresCluster:
-    cluster_dir = cluster_dir.resolve()
-    require_free_ports({"PGPORT": port})
-    bindir, user = init_cluster(cluster_dir, port, password, tls, fast=fast)
+def _pg_ctl_start(bindir: Path, cluster_dir: Path, user: str | None, timeout: float) -> None:
     data_dir, log_file = cluster_dir / "data", cluster_dir / "postgres.log"
     try:
         run_as(
@@ -198,9 +195,19 @@ def _start(
         raise PostgresError(
             f"PostgreSQL did not start: {error}\nlast log lines:\n{log_tail(log_file)}"
         ) from error
+
+
+def _start(
+    cluster_dir: Path, port: int, password: str, tls: ServerTls, fast: bool, timeout: float
+) -> PostgresCluster:
+    cluster_dir = cluster_dir.resolve()
+    require_free_ports({"PGPORT": port})
+    bindir, user = init_cluster(cluster_dir, port, password, tls, fast=fast)
+    _pg_ctl_start(bindir, cluster_dir, user, timeout)
+    data_dir = cluster_dir / "data"
     pid = int((data_dir / "postmaster.pid").read_text().split()[0])
     url = server_url(port, SUPERUSER, password, tls.ca_file)
-    return PostgresCluster(cluster_dir, port, pid, bindir, user, url)
+    return PostgresCluster(cluster_dir, port, pid, bindir, user, url, fast)
 
 
 async def start_postgres(
@@ -239,8 +246,11 @@ def is_running(cluster_dir: Path, pid: int | None = None) -> bool:
     return pid is not None and process_matches(pid, [str(cluster_dir / "data")])
 
 
-def stop_postgres(cluster_dir: Path, pid: int | None = None, timeout: float = 30.0) -> bool:
-    """`pg_ctl stop -m fast`; falls back to signals if pg_ctl fails. False if not running."""
+def stop_postgres(
+    cluster_dir: Path, pid: int | None = None, timeout: float = 30.0, mode: str = "fast"
+) -> bool:
+    """`pg_ctl stop -m <mode>` (`immediate` is a crash: no checkpoint, recovery on the next
+    start); falls back to signals if pg_ctl fails. False if not running."""
     cluster_dir = cluster_dir.resolve()
     pid = pid or _postmaster_pid(cluster_dir)
     if pid is None or not is_running(cluster_dir, pid):
@@ -255,7 +265,7 @@ def stop_postgres(cluster_dir: Path, pid: int | None = None, timeout: float = 30
                 "-D",
                 str(cluster_dir / "data"),
                 "-m",
-                "fast",
+                mode,
                 "-w",
                 "-t",
                 str(int(timeout)),
@@ -264,7 +274,7 @@ def stop_postgres(cluster_dir: Path, pid: int | None = None, timeout: float = 30
             timeout + 10,
         )
     except PostgresError:
-        terminate(pid, timeout, sig=signal.SIGINT)  # SIGINT = fast shutdown
+        terminate(pid, timeout, sig=signal.SIGQUIT if mode == "immediate" else signal.SIGINT)
     return True
 
 
@@ -273,6 +283,26 @@ async def _statement(connection: asyncpg.Connection, template: str, *values: str
     `%I` quotes an identifier, `%L` a literal."""
     placeholders = ", ".join(f"${i}::text" for i in range(1, len(values) + 1))
     return await connection.fetchval(f"SELECT format('{template}', {placeholders})", *values)
+
+
+@asynccontextmanager
+async def postgres_down(cluster: PostgresCluster, mode: str = "immediate") -> AsyncIterator[None]:
+    """The server stopped for the block (by default as a crash: no checkpoint, recovery when it
+    starts), then started again on the same port and data; `cluster.pid` follows. For tests."""
+    await asyncio.to_thread(stop_postgres, cluster.cluster_dir, cluster.pid, 30.0, mode)
+    try:
+        yield
+    finally:
+        await restart_postgres(cluster)
+
+
+async def restart_postgres(cluster: PostgresCluster, timeout: float = 60.0) -> None:
+    """Start a stopped (or crashed) cluster again on its data, port and configuration;
+    `cluster.pid` follows."""
+    await asyncio.to_thread(
+        _pg_ctl_start, cluster.bindir, cluster.cluster_dir, cluster.os_user, timeout
+    )
+    cluster.pid = _postmaster_pid(cluster.cluster_dir)
 
 
 async def _execute(connection: asyncpg.Connection, template: str, *values: str) -> None:

@@ -4,6 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 from servicekit.consumer import EventConsumer, Unprocessable
+from servicekit.supervision import Backoff
 from servicekit.testing import FakeUnitOfWork
 
 from .support import submitted
@@ -22,8 +23,9 @@ RECORD = SimpleNamespace(topic="t", partition=0, offset=7, key=b"k", value=b"{}"
 
 def consumer_with(handler, uow: FakeUnitOfWork, dead: FakeDeadLetters) -> EventConsumer:
     return EventConsumer(
-        "svc", {type(submitted()): handler}, lambda: uow, dead, max_attempts=3, backoff_ms=0
-    )
+        "svc", {type(submitted()): handler}, lambda: uow, dead, max_attempts=3, backoff_ms=0,
+        infrastructure_backoff=Backoff(first=0.01), infrastructure_wait=0.1,
+    )  # fmt: skip
 
 
 async def test_a_redelivered_event_is_applied_once() -> None:
@@ -97,6 +99,30 @@ async def test_events_emitted_by_a_handler_carry_causation_and_correlation() -> 
     await consumer_with(handler, uow, dead).apply(cause, RECORD)
     [emitted] = uow.published
     assert (emitted.causationid, emitted.correlationid) == (cause.id, "flow-1")
+
+
+async def test_events_mapped_from_aggregates_at_commit_carry_causation_and_correlation(
+    monkeypatch,
+) -> None:
+    from servicekit.events import new_event
+
+    class Plan:
+        def __init__(self) -> None:
+            self.events = ["drafted"]
+
+    def outbound(plan: Plan) -> list:  # runs at commit, as a service's adapters/outbound.py does
+        cause = submitted()
+        return [new_event(type(cause), source="/s", subject="p", data=cause.data)]
+
+    uow, dead, cause = FakeUnitOfWork(), FakeDeadLetters(), submitted(correlationid="flow-2")
+    monkeypatch.setattr(FakeUnitOfWork, "outbound", staticmethod(outbound))
+
+    async def handler(event, uow, deps) -> None:
+        uow.track(Plan())
+
+    await consumer_with(handler, uow, dead).apply(cause, RECORD)
+    [emitted] = uow.published
+    assert (emitted.causationid, emitted.correlationid) == (cause.id, "flow-2")
 
 
 class UnknownPerson(Exception):

@@ -8,9 +8,8 @@ from faststream.kafka import KafkaBroker
 from servicekit import db
 from servicekit.outbox import OutboxRelay
 from servicekit.service import kafka_publisher
-from servicekit.uow import AsyncpgUnitOfWork
 
-from .support import NO_MIGRATIONS, read_topic, submitted
+from .support import NO_MIGRATIONS, emit, read_topic, submitted
 
 pytestmark = pytest.mark.integration
 TOPIC = "assessment.events"  # where AssessmentSubmittedV1 is routed
@@ -30,16 +29,6 @@ async def broker(infra):
     await broker.start()
     yield broker
     await broker.stop()
-
-
-async def emit(pool, *events, commit: bool = True) -> None:
-    async with AsyncpgUnitOfWork(pool) as uow:
-        await uow.conn.execute("CREATE TABLE IF NOT EXISTS state (v text)")
-        await uow.conn.execute("INSERT INTO state VALUES ('changed')")
-        for event in events:
-            uow.emit(event)
-        if commit:
-            await uow.commit()
 
 
 async def ours(infra, subject: str, want: int) -> list:

@@ -17,10 +17,27 @@ Band = Literal["none", "standard", "enhanced"]
 DecisionKind = Literal["new_claim", "reconsideration", "change_of_circumstances"]
 
 
+class ConsideredDescriptor(ReadModel):
+    descriptor: str
+    points: int
+    days: int
+    reliability: dict[str, bool] = Field(description="SI 2013/377 reg 4(2A) criteria")
+    counts: bool = Field(description="Every reliability criterion holds")
+
+
+class DescriptorChoice(ReadModel):
+    """How a descriptor was chosen from those given with their days (SI 2013/377 reg 7(1))."""
+
+    period_days: int
+    rule: Literal["one_over", "several_over", "together_over", "together_equal", "none_over"]
+    considered: list[ConsideredDescriptor]
+
+
 class ActivityScore(ReadModel):
     activity: str
     descriptor: str
     points: int
+    choice: DescriptorChoice | None = Field(None, description="None: one descriptor was given")
 
 
 class ComponentResult(ReadModel):
@@ -47,6 +64,19 @@ class CarerResult(CareActResult):
     health_deteriorating: bool
 
 
+class PremiumApplied(ReadModel):
+    premium: str
+    weekly_pence: int
+    citation: str
+
+
+class DisregardApplied(ReadModel):
+    disregard: Literal["night_care", "care_home_stay"]
+    income_type: str
+    weekly_pence: int
+    citation: str
+
+
 class MeansResult(ReadModel):
     capital_pence: int
     financially_eligible: bool
@@ -57,6 +87,11 @@ class MeansResult(ReadModel):
     housing_costs_weekly_pence: int
     disability_related_expenditure_weekly_pence: int
     weekly_contribution_pence: int
+    care_setting: Literal["own_home", "care_home"] = "own_home"
+    personal_expenses_allowance_weekly_pence: int = 0
+    pension_credit_age: bool | None = None
+    premiums: list[PremiumApplied] = []
+    disregards: list[DisregardApplied] = []
 
 
 class Award(ReadModel):
@@ -85,6 +120,9 @@ class DecisionBody(ReadModel):
     rule_set_id: str
     rule_set_status: Literal["in_force", "proposed"]
     decided_on: date
+    charging_rule_set_id: str | None = Field(
+        None, description="The rule set whose charging part was used (from 6 April each year)"
+    )
     components: dict[str, ComponentResult]
     care_act: CareActResult
     carer: CarerResult | None

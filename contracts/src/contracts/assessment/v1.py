@@ -34,11 +34,28 @@ class ComponentResult(Payload):
     weekly_pence: Pence
 
 
+class PremiumApplied(Payload):
+    premium: str = Field(description="disability, enhanced_disability or carer")
+    weekly_pence: Pence
+
+
 class MeansResult(Payload):
     capital_pence: Pence
     tariff_income_weekly_pence: Pence
     financially_eligible: bool
     weekly_contribution_pence: Pence
+    care_setting: Literal["own_home", "care_home"] | None = Field(
+        None, description="Where the person lives (absent from older producers)"
+    )
+    minimum_income_guarantee_weekly_pence: Pence | None = Field(
+        None, description="At home: the income the person keeps (0 in a care home)"
+    )
+    personal_expenses_allowance_weekly_pence: Pence | None = Field(
+        None, description="In a care home: the income the person keeps (0 at home)"
+    )
+    premiums: list[PremiumApplied] | None = Field(
+        None, description="The premiums in the Minimum Income Guarantee (SI 2014/2672 reg 7)"
+    )
 
 
 class Award(Payload):
@@ -65,6 +82,11 @@ class DecisionMade(Payload):
         None, description="What produced this decision version (absent from older producers)"
     )
     rule_set_id: str
+    charging_rule_set_id: str | None = Field(
+        None,
+        description="The rule set whose charging part was used (it uprates on 6 April, so it "
+        "can differ from rule_set_id)",
+    )
     area_code: str
     eligible: bool
     care_act_eligible: bool

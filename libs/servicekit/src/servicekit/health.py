@@ -1,5 +1,6 @@
 """Liveness, readiness and the operational state of the outbox, inbox and dead letters."""
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -7,10 +8,24 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from servicekit.auth import OPERATIONS, open_access, require
+from servicekit.deadletter import dead_letter_summary
 from servicekit.outbox import pending_summary
+from servicekit.skipped import skipped_summary
 
+UPSTREAMS = ("database", "kafka")
 PROBE = [Depends(open_access("health probes: no personal data"))]
 OPERATORS = [Depends(require(roles=[OPERATIONS]))]
+
+
+async def readiness_checks(runtime: Any) -> dict[str, bool]:
+    """Database and broker answer, and no supervised task (relay, jobs, consumer) is failing."""
+    checks = {"database": False, "kafka": False, "background_tasks": True}
+    with contextlib.suppress(Exception):
+        checks["database"] = await runtime.pool.fetchval("SELECT 1", timeout=2) == 1
+    with contextlib.suppress(Exception):
+        checks["kafka"] = bool(await runtime.broker.ping(timeout=2))
+    checks["background_tasks"] = not runtime.supervisor.reasons()
+    return checks
 
 
 def health_router(runtime_of: Callable[[Request], Any]) -> APIRouter:
@@ -22,12 +37,17 @@ def health_router(runtime_of: Callable[[Request], Any]) -> APIRouter:
 
     @router.get("/health/ready", dependencies=PROBE)
     async def ready(request: Request) -> JSONResponse:
-        checks = await runtime_of(request).readiness()
+        runtime = runtime_of(request)
+        checks = await runtime.readiness()
         ok = all(checks.values())
-        return JSONResponse(
-            {"status": "ok" if ok else "unavailable", "checks": checks},
-            status_code=200 if ok else 503,
-        )
+        body = {
+            "status": "ok" if ok else "unavailable",
+            "checks": checks,
+            "reasons": [f"{part} is not answering" for part in UPSTREAMS if not checks[part]]
+            + runtime.supervisor.reasons(),
+            "tasks": {name: h.view() for name, h in runtime.supervisor.tasks.items()},
+        }
+        return JSONResponse(body, status_code=200 if ok else 503)
 
     @router.get("/ops/status", dependencies=OPERATORS)
     async def ops_status(request: Request) -> dict[str, Any]:
@@ -37,11 +57,6 @@ def health_router(runtime_of: Callable[[Request], Any]) -> APIRouter:
             "SELECT consumer, count(*) AS processed, max(processed_at) AS last_processed_at"
             " FROM inbox GROUP BY consumer"
         )
-        dead = await pool.fetch(
-            'SELECT consumer, error_class, reason, topic, partition, "offset", event_id,'
-            " event_type, attempts, dead_lettered_at FROM dead_letters"
-            " ORDER BY id DESC LIMIT 50"
-        )
         return {
             "service": runtime.name,
             "outbox": await pending_summary(pool),
@@ -49,11 +64,10 @@ def health_router(runtime_of: Callable[[Request], Any]) -> APIRouter:
                 "leader": runtime.relay.is_leader if runtime.relay else False,
                 "published": runtime.relay.published_count if runtime.relay else 0,
             },
+            "tasks": {name: h.view() for name, h in runtime.supervisor.tasks.items()},
             "inbox": [dict(r) for r in inbox],
-            "dead_letters": {
-                "count": await pool.fetchval("SELECT count(*) FROM dead_letters"),
-                "recent": [dict(r) for r in dead],
-            },
+            "dead_letters": await dead_letter_summary(pool),
+            "skipped_events": await skipped_summary(pool),
         }
 
     return router

@@ -1,9 +1,12 @@
-"""HTTP edges shared by every service: clear 4xx errors naming the field, correlation ids."""
+"""HTTP edges shared by every service: clear 4xx errors naming the field, 503 with Retry-After
+when the infrastructure is down, correlation ids."""
 
 import logging
 from collections.abc import Mapping
 from uuid import uuid4
 
+import asyncpg
+from aiokafka.errors import KafkaError
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -11,9 +14,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from servicekit.context import caused_by
 from servicekit.errors import ClientError, FieldErrors
+from servicekit.faults import describe, infrastructure
 
 log = logging.getLogger(__name__)
 CORRELATION_HEADER = "x-correlation-id"
+RETRY_AFTER_SECONDS = 5
 
 
 def _field_of(location: tuple) -> str:
@@ -40,14 +45,34 @@ def install_error_handlers(
         body = {"errors": [{"field": f, "message": m} for f, m in pairs]}
         return JSONResponse(body, status_code=exc.status_code)
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    for family in (Exception, *INFRASTRUCTURE_FAMILIES):
+        app.add_exception_handler(family, _unexpected)
+
+
+INFRASTRUCTURE_FAMILIES = (OSError, asyncpg.PostgresError, asyncpg.InterfaceError, KafkaError)
+"""Registered by class so that Starlette's ExceptionMiddleware answers them (a handler for
+`Exception` alone runs in ServerErrorMiddleware, which re-raises after responding)."""
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    """503 with Retry-After when the infrastructure is at fault (servicekit.faults), else 500;
+    neither body says more than the correlation id to quote."""
+    correlation = request.headers.get(CORRELATION_HEADER)
+    part = infrastructure(exc)
+    if part is None:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        body = {
-            "errors": [{"field": None, "message": "Something went wrong on our side."}],
-            "correlation_id": request.headers.get(CORRELATION_HEADER),
-        }
-        return JSONResponse(body, status_code=500)
+        body = {"errors": [{"field": None, "message": "Something went wrong on our side."}]}
+        return JSONResponse({**body, "correlation_id": correlation}, status_code=500)
+    log.warning("%s %s: %s unavailable: %s", request.method, request.url.path, part, describe(exc))
+    message = f"The service is unavailable ({part}). Try again in {RETRY_AFTER_SECONDS} seconds."
+    body = {
+        "errors": [{"field": None, "message": message}],
+        "unavailable": part,
+        "retry_after_seconds": RETRY_AFTER_SECONDS,
+        "correlation_id": correlation,
+    }
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return JSONResponse(body, status_code=503, headers=headers)
 
 
 def _domain_error_handler(status: int):

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
-from aiokafka.errors import KafkaError
+
+from servicekit.supervision import healthy
 
 log = logging.getLogger(__name__)
 
@@ -55,27 +56,28 @@ class OutboxRelay:
         self.published_count = 0
 
     async def run(self) -> None:
+        """Lead and publish until cancelled. Any failure (the database or broker gone, the
+        leader connection lost mid-batch) is raised to the supervisor, which starts `run`
+        again: a fresh pooled connection, the leader lock taken again, unmarked rows sent
+        again (never skipped)."""
         conn = await self._pool.acquire()
         try:
             await self._become_leader(conn)
             await conn.add_listener(self._channel, self._on_notify)
             while True:
-                try:
-                    drained = await self.drain_once()
-                except (OSError, asyncpg.PostgresError, KafkaError) as exc:
-                    log.warning("outbox relay: publish failed, will retry: %r", exc)
-                    drained = 0
+                drained = await self.drain_once(conn)  # on the connection holding the lock
+                healthy()
                 if drained == 0:
                     await self._sleep_until_woken()
         finally:
-            with contextlib.suppress(Exception):
-                await conn.remove_listener(self._channel, self._on_notify)
-                await conn.execute("SELECT pg_advisory_unlock_all()")
-            await self._pool.release(conn)
             self.is_leader = False
+            await self._let_go(conn)
 
-    async def drain_once(self) -> int:
-        async with self._pool.acquire() as conn, conn.transaction():
+    async def drain_once(self, conn: asyncpg.Connection | None = None) -> int:
+        if conn is None:
+            async with self._pool.acquire() as pooled:
+                return await self.drain_once(pooled)
+        async with conn.transaction():
             rows = await conn.fetch(
                 "SELECT position, id::text, topic, key, type, payload, headers FROM outbox"
                 " WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED",
@@ -90,6 +92,17 @@ class OutboxRelay:
             )
         self.published_count += len(rows)
         return len(rows)
+
+    async def _let_go(self, conn: asyncpg.Connection) -> None:
+        """Unlock and hand the connection back; a broken one is closed, never reused."""
+        try:
+            if not conn.is_closed():
+                await conn.remove_listener(self._channel, self._on_notify)
+                await conn.execute("SELECT pg_advisory_unlock_all()", timeout=5)
+        except Exception:  # the server went away meanwhile: its session (and lock) went too
+            conn.terminate()
+        with contextlib.suppress(Exception):
+            await self._pool.release(conn)
 
     async def _become_leader(self, conn: asyncpg.Connection) -> None:
         while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._lock_key):

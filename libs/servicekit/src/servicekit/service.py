@@ -2,9 +2,9 @@
 
 import asyncio
 import contextlib
-import json
 import logging
-import zlib
+import os
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,23 +15,28 @@ from contracts.envelope import Envelope
 from fastapi import APIRouter, FastAPI, Request
 from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
-from opentelemetry import context as otel_context
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 
-from servicekit import db, telemetry
+from servicekit import db, lifecycle, telemetry
 from servicekit.access import AccessMiddleware, install_access
 from servicekit.audit import AuditWriter
 from servicekit.audit_api import audit_router
 from servicekit.auth import validator_from_settings
 from servicekit.consumer import EventConsumer, Handler
-from servicekit.deadletter import DeadLetters
-from servicekit.health import health_router
+from servicekit.health import health_router, readiness_checks
 from servicekit.http import CorrelationMiddleware, install_error_handlers
-from servicekit.outbox import OutboxRecord, OutboxRelay
+from servicekit.lifecycle import EXIT_FOR_RESTART
+from servicekit.outbox import OutboxRelay
+from servicekit.publishing import kafka_publisher
 from servicekit.settings import ServiceSettings
+from servicekit.supervision import Supervisor
 from servicekit.uow import AsyncpgUnitOfWork, UnitOfWork
 
+__all__ = [
+    "EXIT_FOR_RESTART", "Runtime", "ServiceDefinition", "create_service_app", "deps_of",
+    "kafka_publisher", "runtime_of",
+]  # fmt: skip
 log = logging.getLogger(__name__)
 
 
@@ -45,6 +50,8 @@ class ServiceDefinition:
     consumes: Sequence[str] = ()
     routers: Sequence[APIRouter] = ()
     background: Sequence[Callable[["Runtime"], Awaitable[None]]] = ()
+    """Long-running jobs, each run under the kit's supervisor (servicekit.supervision): a job
+    that raises is logged, backed off and started again; `supervision.every` makes one."""
     title: str = ""
     error_statuses: Mapping[type[Exception], int] = field(default_factory=dict)
     """Domain error classes -> HTTP status; only entrypoints know these (see servicekit.http)."""
@@ -67,18 +74,14 @@ class Runtime:
     make_uow: Callable[[asyncpg.Pool], UnitOfWork] = AsyncpgUnitOfWork
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)
     deps: Any = None
+    supervisor: Supervisor = field(default_factory=Supervisor)
+    exit_code: int = 0
 
     def uow(self) -> UnitOfWork:
         return self.make_uow(self.pool)
 
     async def readiness(self) -> dict[str, bool]:
-        checks = {"database": False, "kafka": False, "background_tasks": True}
-        with contextlib.suppress(Exception):
-            checks["database"] = await self.pool.fetchval("SELECT 1", timeout=2) == 1
-        with contextlib.suppress(Exception):
-            checks["kafka"] = bool(await self.broker.ping(timeout=2))
-        checks["background_tasks"] = not any(t.done() for t in self.tasks)
-        return checks
+        return await readiness_checks(self)
 
 
 def runtime_of(request: Request) -> Runtime:
@@ -91,9 +94,14 @@ def deps_of(request: Request) -> Any:
 
 
 def create_service_app(
-    definition: ServiceDefinition, settings: ServiceSettings, state: Mapping[str, Any] | None = None
+    definition: ServiceDefinition,
+    settings: ServiceSettings,
+    state: Mapping[str, Any] | None = None,
+    *,
+    on_fatal: Callable[[str], None] | None = None,
 ) -> Any:
-    """An ASGI app; `state` (e.g. the rule book, a clock) is set on the FastAPI app's state."""
+    """An ASGI app; `state` (e.g. the rule book, a clock) is set on the FastAPI app's state.
+    `on_fatal(reason)` replaces exiting the process when a failure persists (for tests)."""
     provider = telemetry.create_tracer_provider(
         definition.name, settings.otel_traces_file, settings.otel_exporter_otlp_endpoint
     )
@@ -107,6 +115,11 @@ def create_service_app(
         graceful_timeout=10,
     )
     runtime = Runtime(definition.name, settings, broker, provider, make_uow=definition.make_uow)
+    runtime.supervisor = Supervisor(
+        exit_after=settings.supervisor_exit_after_seconds,
+        on_fatal=on_fatal or lifecycle.exit_for_restart(runtime),
+        backoff_cap=settings.supervisor_backoff_max_seconds,
+    )
     docs = not settings.production  # /docs and /openapi.json are closed in production
     app = FastAPI(
         title=definition.title or definition.name,
@@ -131,78 +144,31 @@ def create_service_app(
 def _lifespan(definition: ServiceDefinition, runtime: Runtime):
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        settings = runtime.settings
-        runtime.pool = await db.create_pool(
-            settings.database_url, settings.pool_min_size, settings.pool_max_size
+        settings, started = runtime.settings, time.monotonic()
+        runtime.pool = await lifecycle.once_reachable(
+            lambda: db.create_pool(
+                settings.database_url, settings.pool_min_size, settings.pool_max_size
+            ),
+            settings.supervisor_exit_after_seconds,
         )
         await db.migrate(runtime.pool, definition.migrations, settings.migration_database_url)
         if definition.make_deps is not None:
             runtime.deps = definition.make_deps(runtime)
         if definition.consumes:
-            runtime.consumer = EventConsumer(
-                definition.name,
-                definition.handlers,
-                runtime.uow,
-                DeadLetters(definition.name, runtime.broker, runtime.pool),
-                deps=lambda: runtime.deps,
-                unprocessable=definition.unprocessable,
-                max_attempts=settings.consumer_max_attempts,
-                backoff_ms=settings.consumer_retry_backoff_ms,
-            )
-            runtime.consumer.subscribe(
-                runtime.broker, list(definition.consumes), settings.consumer_workers
-            )
+            runtime.consumer = lifecycle.build_consumer(definition, runtime)
+        connected = time.monotonic()
         await runtime.broker.start()
-        if settings.relay_enabled:
-            runtime.relay = OutboxRelay(
-                runtime.pool,
-                kafka_publisher(runtime.broker),
-                lock_key=zlib.crc32(definition.name.encode()),
-                batch_size=settings.relay_batch_size,
-                poll_interval=settings.relay_poll_interval_ms / 1000,
-            )
-            runtime.tasks.append(asyncio.create_task(runtime.relay.run(), name="outbox-relay"))
-        runtime.tasks += [asyncio.create_task(job(runtime)) for job in definition.background]
+        lifecycle.start_tasks(definition, runtime)
+        log.info(
+            "%s started in %.2f s (database and migrations %.2f s, broker and consumer group"
+            " %.2f s)", definition.name, time.monotonic() - started, connected - started,
+            time.monotonic() - connected,
+        )  # fmt: skip
         try:
             yield
         finally:
-            await _shutdown(runtime)
+            await lifecycle.shutdown(runtime)
+            if runtime.exit_code:
+                os._exit(runtime.exit_code)  # after a clean shutdown, with a status that says why
 
     return lifespan
-
-
-async def _shutdown(runtime: Runtime) -> None:
-    """Stop taking work, let in-flight handlers finish, then close connections."""
-    for task in runtime.tasks:
-        task.cancel()
-    await asyncio.gather(*runtime.tasks, return_exceptions=True)
-    await runtime.broker.stop()
-    await runtime.pool.close()
-    runtime.tracer_provider.shutdown()
-
-
-def kafka_publisher(broker: KafkaBroker) -> Callable[[list[OutboxRecord]], Awaitable[None]]:
-    """Send a batch in order without waiting per message, then wait for every ack."""
-
-    async def publish(records: list[OutboxRecord]) -> None:
-        acks = []
-        for record in records:
-            headers = {k: v for k, v in record.headers.items() if k != "traceparent"}
-            parent = telemetry.context_from_traceparent(record.headers.get("traceparent"))
-            token = otel_context.attach(parent) if parent is not None else None
-            try:
-                acks.append(
-                    await broker.publish(
-                        json.dumps(record.payload).encode(),
-                        record.topic,
-                        key=record.key.encode(),
-                        headers=headers,
-                        no_confirm=True,
-                    )
-                )
-            finally:
-                if token is not None:
-                    otel_context.detach(token)
-        await asyncio.gather(*acks)
-
-    return publish

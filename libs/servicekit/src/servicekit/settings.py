@@ -43,6 +43,19 @@ class ServiceSettings(KafkaClientSettings):
     consumer_max_attempts: int = Field(3, ge=1, le=20)
     consumer_retry_backoff_ms: int = Field(100, ge=0)
     consumer_workers: int = Field(1, ge=1, le=16)
+    # Supervision and restarts (servicekit.supervision, servicekit.consumer).
+    supervisor_exit_after_seconds: float = Field(
+        120, gt=0, description="a task failing this long makes the process exit to be restarted"
+    )
+    supervisor_backoff_max_seconds: float = Field(5, gt=0)
+    consumer_infrastructure_wait_seconds: float = Field(
+        30, gt=0, description="waiting this long on one message, rewind and read it again"
+    )
+    consumer_instance_id: str | None = Field(
+        None,
+        description="static group membership (group.instance.id): each replica its own, stable"
+        " across its restarts (devstack sets <app>@<host>:<port>); unset: dynamic membership",
+    )
     relay_enabled: bool = True
     relay_batch_size: int = Field(500, ge=1)
     relay_poll_interval_ms: int = Field(500, ge=10)

@@ -8,6 +8,7 @@ registered with `after_commit` run only once the transaction has committed. A ch
 HTTP request goes on the audit trail in the same transaction (servicekit.access.write_entries).
 """
 
+import json
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar, Protocol, Self
 
@@ -115,8 +116,13 @@ class AsyncpgUnitOfWork(UnitOfWork):
     async def __aenter__(self) -> Self:
         await super().__aenter__()
         self.conn = await self._pool.acquire()
-        self._tx = self.conn.transaction()
-        await self._tx.start()
+        try:
+            self._tx = self.conn.transaction()
+            await self._tx.start()
+        except BaseException:  # cancelled or failed before BEGIN: never keep the connection
+            self._tx = None
+            await self._pool.release(self.conn)
+            raise
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -164,15 +170,15 @@ async def write_outbox(conn: asyncpg.Connection, events: list[Envelope[Any]]) ->
             topic_for(event),
             event.subject,
             event.type,
-            event.model_dump(mode="json"),
-            headers_for(event),
+            event.model_dump_json(),
+            json.dumps(headers_for(event)),
         )
         for column, value in zip(columns, row, strict=True):
             column.append(value)
     await conn.execute(
         "INSERT INTO outbox (id, topic, key, type, payload, headers)"
-        " SELECT id, topic, key, type, payload, headers FROM unnest($1::uuid[], $2::text[],"
-        " $3::text[], $4::text[], $5::jsonb[], $6::jsonb[])"
+        " SELECT id, topic, key, type, payload::jsonb, headers::jsonb FROM unnest($1::uuid[],"
+        " $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"
         " WITH ORDINALITY AS e(id, topic, key, type, payload, headers, n) ORDER BY n",
         *columns,
     )

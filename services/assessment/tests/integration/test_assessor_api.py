@@ -113,3 +113,49 @@ async def test_the_calculator_evaluates_on_a_date_and_records_nothing(api) -> No
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "on"
     for table in ("people", "decisions", "outbox"):
         assert await api.pool.fetchval(f"SELECT count(*) FROM {table}") == 0
+
+
+async def test_a_decision_by_reg_7_with_premiums_is_stored_and_published(api) -> None:
+    case = await open_case(api)
+    facts = json.loads(json.dumps(ELIGIBLE_FACTS))
+    facts["descriptors"]["4"] = {
+        "period_days": 28,
+        "applies": [
+            {"descriptor": "4a", "days": 10, "reliability": {"safely": False}},
+            {"descriptor": "4c", "days": 20},
+            {"descriptor": "4g", "days": 16},
+        ],
+    }
+    facts["means"] = {
+        "capital_pence": 0,
+        "weekly_income_pence": {"employment_and_support_allowance": 20000, "dla_care": 11040},
+        "age": 40,
+        "entitled_to_carers_allowance": True,
+    }
+    recorded = await api.post(f"/cases/{case['case_id']}/assessments", json={"facts": facts})
+    assert recorded.status_code == 201, recorded.text
+    submitted = await api.post(
+        f"/cases/{case['case_id']}/assessments/{recorded.json()['assessment_id']}/submit"
+    )
+    assert submitted.status_code == 201, submitted.text
+    body = submitted.json()["body"]
+    washing = body["components"]["daily_living"]["activities"][3]
+    assert (washing["descriptor"], washing["choice"]["rule"]) == ("4g", "several_over")
+    assert [p["premium"] for p in body["means"]["premiums"]] == [
+        "disability",
+        "enhanced_disability",
+        "carer",
+    ]
+    detail = (await api.get(f"/cases/{case['case_id']}")).json()
+    assert detail["assessments"][0]["facts"] == facts
+    made = (await outbox(api))[-1]["payload"]["data"]
+    assert made["charging_rule_set_id"] == "GB-CARE-2025-26"
+    assert made["means"]["minimum_income_guarantee_weekly_pence"] == 11250 + 4965 + 2425 + 5325
+    assert [(p["premium"], p["weekly_pence"]) for p in made["means"]["premiums"]] == [
+        ("disability", 4965),
+        ("enhanced_disability", 2425),
+        ("carer", 5325),
+    ]
+    assert any(
+        line["rule"] == "means.disregard.night_care.dla_care" for line in made["explanation"]
+    )

@@ -67,3 +67,12 @@ def test_date_defaults_to_today(monkeypatch):
     code = main([], stdin=StringIO(json.dumps(case["input"])), stdout=out, today=date(2026, 5, 1))
     assert code == 0
     assert json.loads(out.getvalue())["decided_on"] == "2026-05-01"
+
+
+def test_the_documented_example_is_the_golden_case():
+    doc = (Path(__file__).parents[4] / "docs" / "calculator.md").read_text(encoding="utf-8")
+    printed = doc.split("prints (exit status 0):\n\n```json\n", 1)[1].split("\n```\n", 1)[0]
+    case = json.loads(
+        (GOLDEN_DIR / "standard-daily-living-with-contribution-2025-26.json").read_text("utf-8")
+    )
+    assert json.loads(printed) == case["output"]

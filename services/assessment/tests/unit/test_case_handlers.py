@@ -37,7 +37,7 @@ class TestRecordAssessment:
         assert refused.value.errors[0][0] == "facts.descriptors.3"
         assert uow.cases.assessments == {}
 
-    async def test_a_descriptor_list_for_one_activity_is_two_descriptors(self, uow) -> None:
+    async def test_a_bare_list_of_descriptors_needs_their_days(self, uow) -> None:
         case = await cases.open_case(ADA, uow)
         with pytest.raises(Unacceptable) as refused:
             await cases.record_assessment(
@@ -48,7 +48,8 @@ class TestRecordAssessment:
             )
         [(field, message)] = refused.value.errors
         assert field == "facts.descriptors.1"
-        assert message == "give exactly one descriptor per activity, got 2: ['1a', '1b']"
+        assert message.startswith("give one descriptor code, or the days each descriptor applies")
+        assert message.endswith("got 2 codes: ['1a', '1b']")
 
     async def test_an_unknown_case_is_not_found(self, uow) -> None:
         with pytest.raises(NotFound):

@@ -63,7 +63,8 @@ def test_contribution_is_never_negative(decide_2025):
 def test_contribution_above_the_award_leaves_nothing_to_pay(decide_2025):
     income = {"employment_and_support_allowance": 20000, "pip_daily_living": 7390}
     decision = decide_2025("7e", weekly_income_pence=income)
-    assert decision.means.weekly_contribution_pence == 27390 - 11250
+    # PIP daily living brings the disability premium (£49.65) into the guarantee
+    assert decision.means.weekly_contribution_pence == 27390 - (11250 + 4965)
     assert (decision.award.after_contribution_weekly_pence, decision.eligible) == (0, False)
     assert "contribution is as much as your award" in decision.explanation[-1].text
 
@@ -97,12 +98,26 @@ def test_under_18_is_rejected(decide_2025):
     assert raised.value.errors[0].field == "means.age"
 
 
-def test_mig_follows_the_rule_set_year(rulebook, make_facts):
-
-    facts = make_facts(age=30)
-    for on, mig in [(date(2025, 4, 6), 11060), (date(2025, 4, 7), 11250)]:
+def test_mig_changes_on_6_april_not_on_the_benefit_uprating_date(rulebook, make_facts):
+    facts = make_facts("7e", age=30)
+    expected = [  # (day, rule set, charging rule set, MIG, daily living enhanced rate)
+        (date(2025, 4, 5), "GB-CARE-2024-25", "GB-CARE-2024-25", 11060, 10855),
+        (date(2025, 4, 6), "GB-CARE-2024-25", "GB-CARE-2025-26", 11250, 10855),
+        (date(2025, 4, 7), "GB-CARE-2025-26", "GB-CARE-2025-26", 11250, 11040),
+    ]
+    for on, rule_set, charging, mig, rate in expected:
         decision = decide(facts, rulebook.in_force_on(on), on)
+        assert (decision.rule_set_id, decision.charging_rule_set_id) == (rule_set, charging)
         assert decision.means.minimum_income_guarantee_weekly_pence == mig
+        assert decision.award.weekly_pence_by_component["daily_living"] == rate
+
+
+def test_the_first_line_names_a_charging_part_from_another_rule_set(rulebook, make_facts):
+    on = date(2025, 4, 6)
+    first = decide(make_facts(age=30), rulebook.in_force_on(on), on).explanation[0]
+    assert "charging rules" in first.text and "GB-CARE-2025-26" in first.text
+    assert "6 April 2025" in first.text
+    assert first.citation == "Rule set GB-CARE-2024-25; charging rules of GB-CARE-2025-26"
 
 
 def test_capital_limits_are_data(rules):

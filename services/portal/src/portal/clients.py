@@ -13,9 +13,17 @@ def _bearer(token: str | None) -> dict[str, str]:
 
 
 class ServiceUnavailable(Exception):
-    def __init__(self, service: str) -> None:
+    """A service the page needs is down, unreachable, or answered 5xx (503 while its own
+    infrastructure is down); `retry_after` is its Retry-After in seconds when it gave one."""
+
+    def __init__(self, service: str, retry_after: int | None = None) -> None:
         super().__init__(service)
-        self.service = service
+        self.service, self.retry_after = service, retry_after
+
+    @classmethod
+    def answered(cls, service: str, response: httpx.Response) -> "ServiceUnavailable":
+        retry_after = response.headers.get("retry-after", "")
+        return cls(service, int(retry_after) if retry_after.isdigit() else None)
 
 
 class ServiceClients:
@@ -36,7 +44,7 @@ class ServiceClients:
         if response.status_code == 404:
             return None
         if response.status_code >= 400:
-            raise ServiceUnavailable(service)
+            raise ServiceUnavailable.answered(service, response)
         return response.json()
 
     async def read(
@@ -55,6 +63,8 @@ class ServiceClients:
             )
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(service) from exc
+        if response.status_code >= 500:
+            raise ServiceUnavailable.answered(service, response)
         return response.status_code, response.json()
 
     async def close(self) -> None:

@@ -29,6 +29,7 @@ from portal.ops import router as ops_router
 from portal.security import RateLimited, SecurityEvents, SecurityHeaders
 from portal.sessions import CookiePolicy, SessionStore
 from portal.signin import router as signin_router
+from portal.unavailable import install_unavailable_page
 from portal.web import render, router
 
 ASSETS = Path(__file__).resolve().parents[2] / "node_modules" / "govuk-frontend" / "dist" / "govuk"
@@ -94,6 +95,7 @@ def create_app(settings: PortalSettings | None = None) -> Any:
     app.state.templates = templates()
     install_error_handlers(app)
     _install_page_errors(app)
+    install_unavailable_page(app)
     app.mount(
         "/assets",
         StaticFiles(directory=settings.assets_dir or ASSETS, check_dir=False),

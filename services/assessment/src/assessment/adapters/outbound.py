@@ -38,6 +38,7 @@ def decision_made(event: ev.DecisionMade, person: Person) -> Contract:
         supersedes_decision_id=record.supersedes,
         kind=record.kind,
         rule_set_id=record.rule_set_id,
+        charging_rule_set_id=worked_out.charging_rule_set_id,
         area_code=person.area_code,
         eligible=record.eligible,
         care_act_eligible=worked_out.care_act.eligible,
@@ -56,6 +57,13 @@ def decision_made(event: ev.DecisionMade, person: Person) -> Contract:
             tariff_income_weekly_pence=means.tariff_income_weekly_pence,
             financially_eligible=means.financially_eligible,
             weekly_contribution_pence=means.weekly_contribution_pence,
+            care_setting=means.care_setting,
+            minimum_income_guarantee_weekly_pence=means.minimum_income_guarantee_weekly_pence,
+            personal_expenses_allowance_weekly_pence=means.personal_expenses_allowance_weekly_pence,
+            premiums=[
+                v1.PremiumApplied(premium=p.premium, weekly_pence=p.weekly_pence)
+                for p in means.premiums
+            ],
         ),
         award=v1.Award(
             gross_weekly_pence=award.gross_weekly_pence,

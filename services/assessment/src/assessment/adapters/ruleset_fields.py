@@ -4,7 +4,14 @@ number is never text), and pydantic's errors worded as the rule-set reviewers re
 from datetime import date
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainValidator, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainValidator,
+    ValidationError,
+)
 from pydantic_core import ErrorDetails, PydanticCustomError
 
 from assessment.domain.errors import FieldError
@@ -81,6 +88,18 @@ Pence = Annotated[int, PlainValidator(_pence)]
 Flag = Annotated[bool, PlainValidator(_flag)]
 Day = Annotated[date, PlainValidator(_day)]
 NonEmpty = Annotated[list[T], BeforeValidator(_non_empty_list)]
+
+
+def _codes_are_unique(items: list[Any]) -> list[Any]:
+    if problem := repeated([item.code for item in items]):
+        raise refuse("repeated", problem)
+    return items
+
+
+UniqueCodes = Annotated[
+    list[T], BeforeValidator(_non_empty_list), AfterValidator(_codes_are_unique)
+]
+"""A non-empty list of sections with a `code`, each code given once."""
 
 
 class Cited(Section):

@@ -16,6 +16,7 @@ from assessment.adapters.ruleset_fields import (
     PositiveCount,
     Section,
     Text,
+    UniqueCodes,
     refuse,
     repeated,
 )
@@ -64,8 +65,49 @@ class ActivitySection(Section):
         return r.Activity(self.number, self.name, self.component, self.citation, descriptors)
 
 
+class CodedText(Section):
+    """An outcome, a way of being unable to achieve one (a limb), or a reliability criterion."""
+
+    code: Text
+    text: Text
+    citation: Text
+
+
+class DescriptorChoiceSection(Section):
+    """SI 2013/377 reg 7(1): a citation for each way a descriptor is chosen."""
+
+    more_than_percent: PositiveCount
+    one_over: Cited
+    several_over: Cited
+    together_over: Cited
+    together_equal: Cited
+    none_over: Cited
+
+    def to_domain(self) -> r.DescriptorChoiceRules:
+        return r.DescriptorChoiceRules(
+            more_than_percent=self.more_than_percent,
+            one_over_citation=self.one_over.citation,
+            several_over_citation=self.several_over.citation,
+            together_over_citation=self.together_over.citation,
+            together_equal_citation=self.together_equal.citation,
+            none_over_citation=self.none_over.citation,
+            verify=self.none_over.verify,
+        )
+
+
+class ReliabilitySection(Section):
+    citation: Text
+    criteria: UniqueCodes[CodedText]
+
+    def to_domain(self) -> r.ReliabilityRules:
+        criteria = tuple(r.ReliabilityCriterion(c.code, c.text, c.citation) for c in self.criteria)
+        return r.ReliabilityRules(criteria, self.citation)
+
+
 class FunctionalAssessmentSection(Section):
     citation: Text
+    descriptor_choice: DescriptorChoiceSection
+    reliability: ReliabilitySection
     components: NonEmpty[ComponentSection]
     activities: NonEmpty[ActivitySection]
 
@@ -75,6 +117,16 @@ class FunctionalAssessmentSection(Section):
         if problem := repeated([c.code for c in components]):
             raise refuse("repeated", problem)
         return components
+
+    @field_validator("activities")
+    @classmethod
+    def _one_zero_point_descriptor_each(
+        cls, activities: list[ActivitySection]
+    ) -> list[ActivitySection]:
+        wrong = [a.number for a in activities if [d.points for d in a.descriptors].count(0) != 1]
+        if wrong:
+            raise refuse("zero", f"activities {wrong} need exactly one 0-point descriptor")
+        return activities
 
     @field_validator("activities")
     @classmethod
@@ -127,14 +179,6 @@ class WeeklyRatesSection(Section):
         return r.WeeklyRates(self.standard_pence, self.enhanced_pence, self.citation, self.verify)
 
 
-class CodedText(Section):
-    """An outcome, or a way of being unable to achieve one (a limb)."""
-
-    code: Text
-    text: Text
-    citation: Text
-
-
 class MinimumSection(Section):
     minimum: PositiveCount
     citation: Text
@@ -143,16 +187,9 @@ class MinimumSection(Section):
 class OutcomeTestSection(Section):
     """The outcomes part of an eligibility test (the adult's or the carer's)."""
 
-    outcomes: NonEmpty[CodedText]
-    unable_to_achieve: NonEmpty[CodedText]
+    outcomes: UniqueCodes[CodedText]
+    unable_to_achieve: UniqueCodes[CodedText]
     outcomes_not_achieved: MinimumSection
-
-    @field_validator("outcomes", "unable_to_achieve")
-    @classmethod
-    def _codes_are_unique(cls, items: list[CodedText]) -> list[CodedText]:
-        if problem := repeated([item.code for item in items]):
-            raise refuse("repeated", problem)
-        return items
 
     @field_validator("outcomes_not_achieved")
     @classmethod

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Self
 
 import yaml
-from pydantic import ValidationError, ValidationInfo, field_validator
+from pydantic import ValidationError, ValidationInfo, field_validator, model_validator
 
-from assessment.adapters.ruleset_fields import Day, Section, Text, field_errors, refuse
+from assessment.adapters.ruleset_fields import Day, Note, Section, Text, field_errors, refuse
 from assessment.adapters.ruleset_means import AwardSection, MeansTestSection
 from assessment.adapters.ruleset_sections import (
     CareActSection,
@@ -18,6 +18,7 @@ from assessment.adapters.ruleset_sections import (
     ThresholdsSection,
     WeeklyRatesSection,
 )
+from assessment.adapters.ruleset_tables import BenefitRatesSection, PensionCreditAgeSection
 from assessment.domain.errors import FieldError
 from assessment.domain.rule_book import RuleBook
 from assessment.domain.rules import IN_FORCE, PROPOSED, RuleSet
@@ -38,11 +39,15 @@ class RuleSetFile(Section):
     title: Text
     effective_from: Day
     status: Text
+    status_note: Note = None
+    """Said after "these rates are proposed" in a proposed rule set's first explanation line."""
     functional_assessment: FunctionalAssessmentSection
     thresholds: dict[str, ThresholdsSection]
     weekly_rates: dict[str, WeeklyRatesSection]
     care_act_eligibility: CareActSection
     means_test: MeansTestSection
+    disability_benefit_rates: dict[str, BenefitRatesSection]
+    pension_credit_age: PensionCreditAgeSection
     award: AwardSection
 
     @field_validator("status")
@@ -61,6 +66,23 @@ class RuleSetFile(Section):
             raise refuse("components", f"must have exactly the components {components}")
         return table
 
+    @model_validator(mode="after")
+    def _rates_the_means_test_needs(self) -> Self:
+        problems = []
+        for code, names in sorted(self.means_test.income_types_with_rates().items()):
+            rates = self.disability_benefit_rates.get(code)
+            if missing := sorted(names - set(rates.rates if rates else ())):
+                problems.append(f"{code}: no rate named {', '.join(missing)}")
+        known = {t.code for t in self.means_test.income_types}
+        problems += [
+            f"{code}: not an income type"
+            for code in self.disability_benefit_rates
+            if code not in known
+        ]
+        if problems:
+            raise refuse("rates", "disability_benefit_rates: " + "; ".join(problems))
+        return self
+
     def to_domain(self) -> RuleSet:
         functional, care_act = self.functional_assessment, self.care_act_eligibility
         return RuleSet(
@@ -68,13 +90,20 @@ class RuleSetFile(Section):
             title=self.title,
             effective_from=self.effective_from,
             status=self.status,
+            status_note=self.status_note,
             components=tuple(c.to_domain() for c in functional.components),
             activities=tuple(a.to_domain() for a in functional.activities),
             thresholds={code: t.to_domain() for code, t in self.thresholds.items()},
             weekly_rates={code: w.to_domain() for code, w in self.weekly_rates.items()},
+            descriptor_choice=functional.descriptor_choice.to_domain(),
+            reliability=functional.reliability.to_domain(),
             adult_eligibility=care_act.adult.to_domain(),
             carer_eligibility=care_act.carer.to_domain(),
-            means_test=self.means_test.to_domain(),
+            means_test=self.means_test.to_domain(self.id, self.status, self.status_note),
+            benefit_rates={
+                code: rates.to_domain(code) for code, rates in self.disability_benefit_rates.items()
+            },
+            pension_credit_age=self.pension_credit_age.to_domain(),
             award=self.award.to_domain(),
         )
 
@@ -107,10 +136,15 @@ def load_rulebook(path: Path | str | None = None) -> RuleBook:
 
 def _check_unique(rule_sets: tuple[RuleSet, ...], files: list[Path]) -> None:
     errors = []
-    for attribute in ("id", "effective_from"):
+    keys = {
+        "id": lambda rule_set: rule_set.id,
+        "effective_from": lambda rule_set: rule_set.effective_from,
+        "means_test.effective_from": lambda rule_set: rule_set.means_test.effective_from,
+    }
+    for attribute, key in keys.items():
         seen: dict[object, str] = {}
         for rule_set, file in zip(rule_sets, files, strict=True):
-            value = getattr(rule_set, attribute)
+            value = key(rule_set)
             if value in seen:
                 message = f"{value} is also used by {seen[value]}"
                 errors.append(FieldError(f"{file.name}:{attribute}", message))

@@ -13,7 +13,7 @@ from assessment.domain.facts import AssessmentFacts
 from assessment.domain.functional import ComponentResult, score_components
 from assessment.domain.means import MeansResult, assess_means
 from assessment.domain.rules import PROPOSED, RuleSet
-from assessment.domain.validation import age_on, validate_facts
+from assessment.domain.validation import validate_facts
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class Decision:
     rule_set_id: str
     rule_set_status: str
     decided_on: date
+    charging_rule_set_id: str
+    """The rule set whose charging part (in force from its own date) was used."""
     components: dict[str, ComponentResult]
     care_act: CareActResult
     carer: CarerResult | None
@@ -48,10 +50,7 @@ def decide(facts: AssessmentFacts, rules: RuleSet, decided_on: date) -> Decision
     )
     by_component = gross_by_component(components, rules)
     means, means_lines = assess_means(
-        facts.means,
-        rules.means_test,
-        age_on(facts.means, decided_on),
-        full_cost_pence=sum(by_component.values()),
+        facts.means, rules, decided_on, full_cost_pence=sum(by_component.values())
     )
     needs_and_means_met = care_act.eligible and means.financially_eligible
     award = build_award(by_component, means.weekly_contribution_pence, rules, needs_and_means_met)
@@ -69,8 +68,9 @@ def decide(facts: AssessmentFacts, rules: RuleSet, decided_on: date) -> Decision
     )
     return Decision(
         rules.id,
-        rules.status,
+        _status(rules),
         decided_on,
+        rules.means_test.rule_set_id,
         components,
         care_act,
         carer,
@@ -83,18 +83,29 @@ def decide(facts: AssessmentFacts, rules: RuleSet, decided_on: date) -> Decision
     )
 
 
+def _status(rules: RuleSet) -> str:
+    return PROPOSED if PROPOSED in (rules.status, rules.means_test.status) else rules.status
+
+
 def _rule_set_line(rules: RuleSet) -> ExplanationLine:
-    proposed = (
-        " These rates are proposed and may change before they are confirmed."
-        if rules.status == PROPOSED
-        else ""
-    )
-    return ExplanationLine(
-        "decision.rule_set",
-        f"Rule set {rules.id}",
+    charging = rules.means_test
+    text = (
         f"We used the {rules.title} ({rules.id}), which apply from "
-        f"{long_date(rules.effective_from)}.{proposed}",
+        f"{long_date(rules.effective_from)}."
     )
+    citation = f"Rule set {rules.id}"
+    if charging.rule_set_id != rules.id:
+        text += (
+            " The charging rules (the Minimum Income Guarantee and the Personal Expenses "
+            f"Allowance) are those of {charging.rule_set_id}, in force from "
+            f"{long_date(charging.effective_from)}."
+        )
+        citation += f"; charging rules of {charging.rule_set_id}"
+    if _status(rules) == PROPOSED:
+        text += " These rates are proposed and may change before they are confirmed."
+        notes = dict.fromkeys(n for n in (rules.status_note, charging.status_note) if n)
+        text += "".join(f" {note}" for note in notes)
+    return ExplanationLine("decision.rule_set", citation, text)
 
 
 def _outcome_lines(

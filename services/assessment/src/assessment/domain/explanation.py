@@ -20,3 +20,10 @@ def plural(count: int, singular: str, many: str | None = None) -> str:
 def citations(*parts: str) -> str:
     """Joins citations, dropping repeats."""
     return "; ".join(dict.fromkeys(parts))
+
+
+def listed(words: list[str], conjunction: str = "and") -> str:
+    """['a'] -> 'a'; ['a', 'b', 'c'] -> 'a, b and c'."""
+    if len(words) == 1:
+        return words[0]
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"

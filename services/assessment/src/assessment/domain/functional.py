@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
+from assessment.domain.descriptor_choice import DescriptorChoice, choice_lines, choose
 from assessment.domain.explanation import ExplanationLine, citations, plural
+from assessment.domain.facts import ActivityDays, Descriptors
 from assessment.domain.rules import Activity, Component, RuleSet
 
 
@@ -11,6 +13,9 @@ class ActivityScore:
     activity: str
     descriptor: str
     points: int
+    choice: DescriptorChoice | None = None
+    """How the descriptor was chosen from those given with their days (SI 2013/377 reg 7);
+    None when one descriptor was given."""
 
 
 @dataclass(frozen=True)
@@ -22,7 +27,7 @@ class ComponentResult:
 
 
 def score_components(
-    descriptors: dict[str, str], rules: RuleSet
+    descriptors: Descriptors, rules: RuleSet
 ) -> tuple[dict[str, ComponentResult], list[ExplanationLine]]:
     results, lines = {}, []
     for component in rules.components:
@@ -33,14 +38,17 @@ def score_components(
 
 
 def _score_component(
-    component: Component, descriptors: dict[str, str], rules: RuleSet
+    component: Component, descriptors: Descriptors, rules: RuleSet
 ) -> tuple[ComponentResult, list[ExplanationLine]]:
     activities = rules.activities_of(component.code)
-    scores = tuple(_score_activity(a, descriptors[a.number]) for a in activities)
+    scores, lines = [], []
+    for activity in activities:
+        score, activity_lines = _score_activity(activity, descriptors[activity.number], rules)
+        scores.append(score)
+        lines += activity_lines
     points = sum(s.points for s in scores)
     thresholds = rules.thresholds[component.code]
     band = thresholds.band_for(points)
-    lines = [_activity_line(a, s) for a, s in zip(activities, scores, strict=True)]
     activities_count = plural(len(scores), "activity", "activities")
     text = (
         f"{component.title}: your {activities_count} add up to {plural(points, 'point')}. "
@@ -50,13 +58,20 @@ def _score_component(
     )
     citation = citations(component.citation, thresholds.citation)
     lines.append(ExplanationLine(f"functional.{component.code}.band", citation, text))
-    return ComponentResult(component.code, points, band, scores), lines
+    return ComponentResult(component.code, points, band, tuple(scores)), lines
 
 
-def _score_activity(activity: Activity, code: str) -> ActivityScore:
-    descriptor = activity.descriptor(code)
+def _score_activity(
+    activity: Activity, given: "str | ActivityDays", rules: RuleSet
+) -> tuple[ActivityScore, list[ExplanationLine]]:
+    if isinstance(given, ActivityDays):
+        descriptor, choice = choose(activity, given, rules)
+        score = ActivityScore(activity.number, descriptor.code, descriptor.points, choice)
+        return score, choice_lines(activity, descriptor, choice, rules)
+    descriptor = activity.descriptor(given)
     assert descriptor is not None, "validate_facts checks descriptors first"
-    return ActivityScore(activity.number, descriptor.code, descriptor.points)
+    score = ActivityScore(activity.number, descriptor.code, descriptor.points)
+    return score, [_activity_line(activity, score)]
 
 
 def _activity_line(activity: Activity, score: ActivityScore) -> ExplanationLine:

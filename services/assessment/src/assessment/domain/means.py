@@ -1,13 +1,20 @@
-"""Means test (Care Act charging, non-residential): capital, tariff income, weekly contribution."""
+"""Means test (Care Act charging): capital and tariff income, income counted, and the weekly
+contribution — at home above the Minimum Income Guarantee, in a care home above the Personal
+Expenses Allowance."""
 
 from dataclasses import dataclass
+from datetime import date
 
-from wording import pounds
+from wording import long_date, pounds
 
+from assessment.domain.ages import PensionCreditStatus, age_on, pension_credit_status
 from assessment.domain.explanation import ExplanationLine, citations
-from assessment.domain.facts import MeansFacts
+from assessment.domain.facts import CARE_HOME, MeansFacts
+from assessment.domain.guarantee import Guarantee, PremiumApplied, minimum_income_guarantee
+from assessment.domain.income import Disregard, count_income
 from assessment.domain.money import ceiling_division
-from assessment.domain.rules import MeansTestRules
+from assessment.domain.rules import RuleSet
+from assessment.domain.rules_means import MeansTestRules
 
 
 @dataclass(frozen=True)
@@ -18,9 +25,18 @@ class MeansResult:
     counted_income_weekly_pence: int
     disregarded_income_weekly_pence: int
     minimum_income_guarantee_weekly_pence: int
+    """0 in a care home, where the Personal Expenses Allowance applies instead."""
     housing_costs_weekly_pence: int
     disability_related_expenditure_weekly_pence: int
     weekly_contribution_pence: int
+    care_setting: str
+    personal_expenses_allowance_weekly_pence: int
+    """0 at home."""
+    pension_credit_age: bool | None
+    """None where it does not matter (in a care home, or capital over the upper limit) and only
+    an age was given."""
+    premiums: tuple[PremiumApplied, ...]
+    disregards: tuple[Disregard, ...]
 
 
 def tariff_income(capital_pence: int, rules: MeansTestRules) -> int:
@@ -37,69 +53,102 @@ def charging_formula(counted_income: int, tariff: int, mig: int, housing: int, d
 
 
 def assess_means(
-    means: MeansFacts, rules: MeansTestRules, age: int, full_cost_pence: int
+    means: MeansFacts, rules: RuleSet, on: date, full_cost_pence: int
 ) -> tuple[MeansResult, list[ExplanationLine]]:
     """Above the upper capital limit the person pays the full cost (`full_cost_pence`)."""
+    charging = rules.means_test
     capital = means.capital_pence
-    eligible = capital <= rules.capital_upper_limit.pence
-    tariff = tariff_income(capital, rules) if eligible else 0
-    counted, disregarded, income_lines = _income(means.weekly_income_pence, rules)
-    band = rules.mig_band_for(age)
+    eligible = capital <= charging.capital_upper_limit.pence
+    tariff = tariff_income(capital, charging) if eligible else 0
+    income = count_income(means, rules, publicly_funded=eligible)
+    person = pension_credit_status(means.age, means.date_of_birth, on, rules.pension_credit_age)
+    in_home = means.care_setting == CARE_HOME
+    guarantee = None
+    if not in_home and eligible:
+        assert person is not None, "validate_facts asks for the date of birth where it matters"
+        guarantee = _guarantee(means, rules, on, person)
+    allowance = charging.care_home.personal_expenses_allowance.pence if in_home else 0
     housing, dre = means.housing_costs_pence, means.disability_related_expenditure_pence
-    formula = charging_formula(counted, tariff, band.weekly_pence, housing, dre)
+    kept = guarantee.weekly_pence if guarantee else allowance
+    formula = charging_formula(income.counted_pence, tariff, kept, housing, dre)
     result = MeansResult(
-        capital,
-        eligible,
-        tariff,
-        counted,
-        disregarded,
-        band.weekly_pence,
-        housing,
-        dre,
-        formula if eligible else full_cost_pence,
+        capital_pence=capital,
+        financially_eligible=eligible,
+        tariff_income_weekly_pence=tariff,
+        counted_income_weekly_pence=income.counted_pence,
+        disregarded_income_weekly_pence=income.disregarded_pence,
+        minimum_income_guarantee_weekly_pence=guarantee.weekly_pence if guarantee else 0,
+        housing_costs_weekly_pence=housing,
+        disability_related_expenditure_weekly_pence=dre,
+        weekly_contribution_pence=formula if eligible else full_cost_pence,
+        care_setting=means.care_setting,
+        personal_expenses_allowance_weekly_pence=allowance,
+        pension_credit_age=person.reached if person else None,
+        premiums=guarantee.premiums if guarantee else (),
+        disregards=income.disregards,
     )
-    lines = [_capital_line(result, rules), *income_lines]
+    lines = [_capital_line(result, charging), *income.lines]
     if eligible:
-        lines += [
-            ExplanationLine(
-                "means.minimum_income_guarantee",
-                band.citation,
-                f"You keep a Minimum Income Guarantee of {pounds(band.weekly_pence)} "
-                f"a week (the amount for a {band.label}; you are {age}).",
-            ),
-            ExplanationLine(
-                "means.deductions",
-                rules.deductions_citation,
-                f"We also allow your housing costs of {pounds(housing)} a week and "
-                f"your disability-related expenses of {pounds(dre)} a week.",
-            ),
-            _contribution_line(result, rules),
-        ]
+        lines += _kept_lines(result, means, rules, on, guarantee)
     return result, lines
 
 
-def _income(
-    weekly_income: dict[str, int], rules: MeansTestRules
-) -> tuple[int, int, list[ExplanationLine]]:
-    counted = disregarded = 0
-    lines = []
-    for kind in rules.income_types:  # the rule set's order, not the input's
-        pence = weekly_income.get(kind.code)
-        if pence is None:
-            continue
-        if kind.counted:
-            counted += pence
-        else:
-            disregarded += pence
-        lines.append(
+def _guarantee(
+    means: MeansFacts, rules: RuleSet, on: date, person: PensionCreditStatus
+) -> Guarantee:
+    partner = None
+    if means.partner is not None:
+        born = means.partner.date_of_birth
+        partner = pension_credit_status(means.partner.age, born, on, rules.pension_credit_age)
+    age = age_on(means.age, means.date_of_birth, on)
+    return minimum_income_guarantee(means, rules, age, person, partner)
+
+
+def _kept_lines(
+    result: MeansResult,
+    means: MeansFacts,
+    rules: RuleSet,
+    on: date,
+    guarantee: Guarantee | None,
+) -> list[ExplanationLine]:
+    charging = rules.means_test
+    if guarantee is None:
+        allowance = charging.care_home.personal_expenses_allowance
+        return [
             ExplanationLine(
-                f"means.income.{kind.code}",
-                kind.citation,
-                f"{kind.title}: {pounds(pence)} a week, which we "
-                f"{'count' if kind.counted else 'ignore'}.",
-            )
-        )
-    return counted, disregarded, lines
+                "means.personal_expenses_allowance",
+                allowance.citation,
+                "You live in a care home, so instead of a Minimum Income Guarantee you keep a "
+                f"Personal Expenses Allowance of {pounds(allowance.pence)} a week.",
+            ),
+            _contribution_line(result, charging.care_home.contribution_citation),
+        ]
+    return [
+        _pension_credit_line(means, guarantee.person, rules, on),
+        *guarantee.lines,
+        ExplanationLine(
+            "means.deductions",
+            charging.deductions_citation,
+            f"We also allow your housing costs of {pounds(result.housing_costs_weekly_pence)} "
+            "a week and your disability-related expenses of "
+            f"{pounds(result.disability_related_expenditure_weekly_pence)} a week.",
+        ),
+        _contribution_line(result, charging.contribution_citation),
+    ]
+
+
+def _pension_credit_line(
+    means: MeansFacts, person: PensionCreditStatus, rules: RuleSet, on: date
+) -> ExplanationLine:
+    if person.reached_on is not None:
+        verb = "reached" if person.reached else "will reach"
+        text = f"You {verb} pension credit age on {long_date(person.reached_on)}."
+    else:
+        side = "over" if person.reached else "under"
+        text = f"At {age_on(means.age, None, on)} you are {side} pension credit age."
+    if means.partner is not None:
+        text += " As a member of a couple, the amount for couples applies."
+    return ExplanationLine("means.pension_credit_age", rules.pension_credit_age.citation, text)
 
 
 def _capital_line(result: MeansResult, rules: MeansTestRules) -> ExplanationLine:
@@ -131,16 +180,21 @@ def _capital_line(result: MeansResult, rules: MeansTestRules) -> ExplanationLine
     )
 
 
-def _contribution_line(result: MeansResult, rules: MeansTestRules) -> ExplanationLine:
+def _contribution_line(result: MeansResult, citation: str) -> ExplanationLine:
     r = result
-    sum_text = (
+    income = (
         f"{pounds(r.counted_income_weekly_pence)} counted income + "
         f"{pounds(r.tariff_income_weekly_pence)} from capital − "
-        f"{pounds(r.minimum_income_guarantee_weekly_pence)} guarantee − "
-        f"{pounds(r.housing_costs_weekly_pence)} housing − "
-        f"{pounds(r.disability_related_expenditure_weekly_pence)} disability-related "
-        f"expenses"
     )
+    if r.care_setting == CARE_HOME:
+        kept = f"{pounds(r.personal_expenses_allowance_weekly_pence)} personal expenses allowance"
+    else:
+        kept = (
+            f"{pounds(r.minimum_income_guarantee_weekly_pence)} guarantee − "
+            f"{pounds(r.housing_costs_weekly_pence)} housing − "
+            f"{pounds(r.disability_related_expenditure_weekly_pence)} disability-related "
+            "expenses"
+        )
     ending = (
         ""
         if r.weekly_contribution_pence > 0
@@ -148,6 +202,7 @@ def _contribution_line(result: MeansResult, rules: MeansTestRules) -> Explanatio
     )
     return ExplanationLine(
         "means.contribution",
-        rules.contribution_citation,
-        f"Your weekly contribution is {pounds(r.weekly_contribution_pence)}: {sum_text}.{ending}",
+        citation,
+        f"Your weekly contribution is {pounds(r.weekly_contribution_pence)}: "
+        f"{income}{kept}.{ending}",
     )

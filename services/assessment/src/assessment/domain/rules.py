@@ -3,6 +3,10 @@
 from dataclasses import dataclass
 from datetime import date
 
+from wording import add_months
+
+from assessment.domain.rules_means import MeansTestRules
+
 BANDS = ("none", "standard", "enhanced")
 IN_FORCE, PROPOSED = "in_force", "proposed"
 
@@ -24,6 +28,44 @@ class Activity:
 
     def descriptor(self, code: str) -> Descriptor | None:
         return next((d for d in self.descriptors if d.code == code), None)
+
+    def zero_point_descriptor(self) -> Descriptor:
+        return min(self.descriptors, key=lambda d: d.points)
+
+
+@dataclass(frozen=True)
+class DescriptorChoiceRules:
+    """SI 2013/377 reg 7(1): which descriptor applies when several apply on different days."""
+
+    more_than_percent: int
+    one_over_citation: str
+    several_over_citation: str
+    together_over_citation: str
+    together_equal_citation: str
+    none_over_citation: str
+    verify: str | None = None
+
+    def over(self, days: int, period_days: int) -> bool:
+        """More than `more_than_percent` of the period's days, in integers."""
+        return 100 * days > self.more_than_percent * period_days
+
+
+@dataclass(frozen=True)
+class ReliabilityCriterion:
+    code: str
+    text: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class ReliabilityRules:
+    """SI 2013/377 reg 4(2A): a descriptor is satisfied only if every criterion holds."""
+
+    criteria: tuple[ReliabilityCriterion, ...]
+    citation: str
+
+    def criterion(self, code: str) -> ReliabilityCriterion | None:
+        return next((c for c in self.criteria if c.code == code), None)
 
 
 @dataclass(frozen=True)
@@ -105,56 +147,42 @@ class CarerEligibilityRules:
 
 
 @dataclass(frozen=True)
-class CitedPence:
-    pence: int
+class BenefitRates:
+    """The weekly rates of a disability benefit the means test looks at, lowest first."""
+
+    income_type: str
+    rates: dict[str, int]
     citation: str
     verify: str | None = None
 
+    def rate_paying(self, pence: int) -> str | None:
+        return next((name for name, amount in self.rates.items() if amount == pence), None)
+
 
 @dataclass(frozen=True)
-class TariffIncome:
-    step_pence: int
-    weekly_pence_per_step: int
+class PensionAgeRow:
+    """People born on or after `born_from` (until the next row) reach pension credit age on a
+    fixed day, or at an age in years and months."""
+
+    born_from: date
+    reached_on: date | None
+    years: int
+    months: int
+
+    def reached_by(self, born: date) -> date:
+        return self.reached_on or add_months(born, 12 * self.years + self.months)
+
+
+@dataclass(frozen=True)
+class PensionCreditAge:
+    rows: tuple[PensionAgeRow, ...]
     citation: str
     verify: str | None = None
 
-
-@dataclass(frozen=True)
-class MigBand:
-    """Minimum Income Guarantee for people aged from_age or over (until the next band)."""
-
-    from_age: int
-    label: str
-    weekly_pence: int
-    citation: str
-    verify: str | None = None
-
-
-@dataclass(frozen=True)
-class IncomeType:
-    code: str
-    title: str
-    counted: bool
-    citation: str
-    verify: str | None = None
-
-
-@dataclass(frozen=True)
-class MeansTestRules:
-    capital_lower_limit: CitedPence
-    capital_upper_limit: CitedPence
-    tariff_income: TariffIncome
-    minimum_income_guarantee: tuple[MigBand, ...]
-    income_types: tuple[IncomeType, ...]
-    deductions_citation: str
-    contribution_citation: str
-
-    def mig_band_for(self, age: int) -> MigBand | None:
-        eligible = [b for b in self.minimum_income_guarantee if b.from_age <= age]
-        return max(eligible, key=lambda b: b.from_age, default=None)
-
-    def income_type(self, code: str) -> IncomeType | None:
-        return next((t for t in self.income_types if t.code == code), None)
+    def reached_on(self, born: date) -> date:
+        started = [row for row in self.rows if row.born_from <= born]
+        row = max(started, key=lambda row: row.born_from) if started else self.rows[0]
+        return row.reached_by(born)
 
 
 @dataclass(frozen=True)
@@ -174,13 +202,18 @@ class RuleSet:
     title: str
     effective_from: date
     status: str
+    status_note: str | None
     components: tuple[Component, ...]
     activities: tuple[Activity, ...]
     thresholds: dict[str, Thresholds]
     weekly_rates: dict[str, WeeklyRates]
+    descriptor_choice: DescriptorChoiceRules
+    reliability: ReliabilityRules
     adult_eligibility: AdultEligibilityRules
     carer_eligibility: CarerEligibilityRules
     means_test: MeansTestRules
+    benefit_rates: dict[str, BenefitRates]
+    pension_credit_age: PensionCreditAge
     award: AwardRules
 
     def activity(self, number: str) -> Activity | None:

@@ -32,7 +32,8 @@ def _repeats(value: Any, path: str) -> list[tuple[str, str]]:
                     (
                         field,
                         f"activity {key} has {len(values)} descriptors ({given});"
-                        " give exactly one descriptor per activity",
+                        " give exactly one descriptor per activity, or the days each applies"
+                        " (SI 2013/377 reg 7)",
                     )
                 )
             else:

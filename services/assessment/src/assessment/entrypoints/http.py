@@ -9,6 +9,7 @@ from assessment.entrypoints import views
 from assessment.entrypoints.access import Assessor, Decider, Requester, Reviewer
 from assessment.entrypoints.dependencies import Deps
 from assessment.entrypoints.duplicate_keys import refuse_repeated_keys
+from assessment.entrypoints.facts import dump_facts
 from assessment.entrypoints.schemas import (
     ChangeOfCircumstancesRequest,
     DecideReconsiderationRequest,
@@ -44,7 +45,8 @@ async def open_case(body: OpenCaseRequest, deps: Deps, who: Assessor) -> OpenCas
 async def record_assessment(
     case_id: str, body: RecordAssessmentRequest, deps: Deps, who: Assessor
 ) -> RecordAssessmentResponse:
-    command = RecordAssessment(case_id, who.subject, body.facts, body.evidence_notes)
+    facts = dump_facts(body.facts)
+    command = RecordAssessment(case_id, who.subject, facts, body.evidence_notes)
     recorded = await cases.record_assessment(command, deps.uow(), deps.rulebook, deps.today())
     return RecordAssessmentResponse(assessment_id=recorded.assessment_id, case_id=case_id)
 
@@ -81,7 +83,7 @@ async def decide_reconsideration(
 ) -> DecideReconsiderationResponse:
     """The reviewer is the token's subject: someone who made or assessed the original is
     refused (422), whatever the request says."""
-    facts = None if body.facts == "unchanged" else body.facts
+    facts = None if body.facts == "unchanged" else dump_facts(body.facts)
     command = DecideReconsideration(reconsideration_id, who.subject, facts, body.evidence_notes)
     decided, decision = await reconsideration.decide_reconsideration(
         command, deps.uow(), deps.rulebook, deps.today()
@@ -99,7 +101,7 @@ async def record_change_of_circumstances(
     case_id: str, body: ChangeOfCircumstancesRequest, deps: Deps, who: Decider
 ) -> DecisionVersion:
     command = RecordChangeOfCircumstances(
-        case_id, who.subject, body.facts, body.effective_date, body.evidence_notes
+        case_id, who.subject, dump_facts(body.facts), body.effective_date, body.evidence_notes
     )
     decision = await changes.record_change_of_circumstances(
         command, deps.uow(), deps.rulebook, deps.today()

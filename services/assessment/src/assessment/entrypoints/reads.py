@@ -16,6 +16,7 @@ from assessment.entrypoints import views
 from assessment.entrypoints.access import CASE_READERS, Calculator, Matcher, Reader
 from assessment.entrypoints.dependencies import Deps
 from assessment.entrypoints.duplicate_keys import refuse_repeated_keys
+from assessment.entrypoints.facts import dump_facts
 from assessment.entrypoints.schemas import CalculateRequest, VerifyPersonRequest
 from assessment.service_layer import queries
 
@@ -54,5 +55,5 @@ async def verify_person(body: VerifyPersonRequest, deps: Deps, who: Matcher) -> 
 @router.post("/calculator", dependencies=[Depends(refuse_repeated_keys)])
 async def calculate(body: CalculateRequest, deps: Deps, who: Calculator) -> DecisionBody:
     """Works a case out against the rule set in force on a date; records nothing."""
-    decision = queries.calculate(body.case, body.on or deps.today(), deps.rulebook)
+    decision = queries.calculate(dump_facts(body.case), body.on or deps.today(), deps.rulebook)
     return views.decision_body(decision)

@@ -6,7 +6,10 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from contracts.api.assessment import DecisionVersion
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WrapValidator
+from pydantic_core import PydanticCustomError
+
+from assessment.entrypoints.facts import AssessmentFactsBody
 
 # HMRC NIM39110: two prefix letters (not D, F, I, Q, U, V; second not O; some pairs never
 # issued), six digits, suffix A-D.
@@ -40,16 +43,27 @@ class OpenCaseRequest(Strict):
 class RecordAssessmentRequest(Strict):
     """The assessor is the token's subject (so for every command below)."""
 
-    facts: dict[str, Any] = Field(
+    facts: AssessmentFactsBody = Field(
         description="descriptors, care_act, means (see docs/calculator.md)"
     )
     evidence_notes: str = Field("", max_length=20_000)
 
 
-def _facts_or_unchanged(value: Any) -> Any:
-    if value == "unchanged" or isinstance(value, dict):
+def _facts_or_unchanged(value: Any, handler: Any) -> Any:
+    if value == "unchanged":
         return value
-    raise ValueError('must be a revised assessment (an object like a recorded one) or "unchanged"')
+    if isinstance(value, dict):
+        return handler(value)
+    raise PydanticCustomError(
+        "facts", 'must be a revised assessment (an object like a recorded one) or "unchanged"'
+    )
+
+
+def _or_unchanged(schema: dict[str, Any]) -> None:
+    facts = {k: v for k, v in schema.items() if k not in ("description", "title")}
+    for key in facts:
+        del schema[key]
+    schema["anyOf"] = [facts, {"const": "unchanged"}]
 
 
 class RequestReconsiderationRequest(Strict):
@@ -59,21 +73,22 @@ class RequestReconsiderationRequest(Strict):
 
 
 class DecideReconsiderationRequest(Strict):
-    facts: Annotated[Any, AfterValidator(_facts_or_unchanged)] = Field(
-        description='The revised assessment, or "unchanged" to keep the original facts'
+    facts: Annotated[AssessmentFactsBody, WrapValidator(_facts_or_unchanged)] = Field(
+        description='The revised assessment, or "unchanged" to keep the original facts',
+        json_schema_extra=_or_unchanged,
     )
     evidence_notes: str = Field("", max_length=20_000)
 
 
 class ChangeOfCircumstancesRequest(Strict):
-    facts: dict[str, Any]
+    facts: AssessmentFactsBody
     effective_date: date = Field(description="The date of the change; picks the rule set")
     evidence_notes: str = Field("", max_length=20_000)
 
 
 class CalculateRequest(Strict):
     on: date | None = None
-    case: dict[str, Any]
+    case: AssessmentFactsBody
 
 
 class VerifyPersonRequest(Strict):

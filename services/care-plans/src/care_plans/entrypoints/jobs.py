@@ -7,6 +7,7 @@ import asyncio
 import logging
 
 from servicekit.service import Runtime
+from servicekit.supervision import healthy
 
 from care_plans.entrypoints.dependencies import Dependencies
 from care_plans.service_layer.commands import RaiseReviewNotices
@@ -21,4 +22,5 @@ async def review_sweeps(runtime: Runtime) -> None:
         raised = await raise_review_notices(RaiseReviewNotices(deps.today()), deps.uow)
         if raised:
             log.info("review sweep raised %d notices", len(raised))
+        healthy()
         await asyncio.sleep(runtime.settings.review_interval_seconds)

@@ -1,15 +1,15 @@
 """The service's background jobs (`ServiceDefinition.background`): the sender and the
-reconciler. Each loop runs a use case, then waits for work when there was none."""
+reconciler. Each loop runs a use case, then waits for work when there was none. A failing cycle
+is the kit's supervisor's to log, back off and restart; it marks the service not ready meanwhile."""
 
 import asyncio
 import contextlib
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from notifications.service_layer import reconciling, sending
+from servicekit.supervision import healthy
 
-log = logging.getLogger(__name__)
+from notifications.service_layer import reconciling, sending
 
 
 class Wakeup:
@@ -31,32 +31,26 @@ async def send_messages(runtime: Any) -> None:
     deps = runtime.deps
     try:
         await _loop(
-            "notification sender",
             lambda: sending.send_due(deps.uow, deps.sender),
             lambda: deps.wakeup.wait(deps.poll_interval),
         )
-    finally:
+    except asyncio.CancelledError:  # shutting down (a failure is restarted: keep the clients)
         await deps.close()
+        raise
 
 
 async def reconcile_deliveries(runtime: Any) -> None:
     deps = runtime.deps
     await _loop(
-        "delivery reconciliation",
         lambda: reconciling.reconcile(deps.uow, deps.reconciler),
         lambda: asyncio.sleep(deps.reconcile_interval),
     )
 
 
-async def _loop(
-    name: str, cycle: Callable[[], Awaitable[int]], idle: Callable[[], Awaitable[Any]]
-) -> None:
-    """Runs until cancelled. A failed cycle (the database, a bug) is logged and tried again."""
+async def _loop(cycle: Callable[[], Awaitable[int]], idle: Callable[[], Awaitable[Any]]) -> None:
+    """Runs until cancelled or a cycle fails (then the supervisor restarts it)."""
     while True:
-        try:
-            worked = await cycle()
-        except Exception:
-            log.exception("%s: cycle failed; will try again", name)
-            worked = 0
+        worked = await cycle()
+        healthy()
         if not worked:
             await idle()

@@ -1,10 +1,10 @@
 """Background jobs the service can run (main.py starts those the settings ask for)."""
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
 from servicekit.service import Runtime
+from servicekit.supervision import every
 
 from payments.domain.errors import RunInProgress
 from payments.entrypoints.dependencies import Dependencies
@@ -15,20 +15,18 @@ log = logging.getLogger(__name__)
 
 
 def scheduled_payment_runs(every_seconds: float) -> Callable[[Runtime], Awaitable[None]]:
-    """Pays what is due today, every `every_seconds`, on working days. A failed run is logged and
-    tried again next time (the job never dies, so readiness stays true)."""
+    """Pays what is due today, every `every_seconds`, on working days. A run already going is
+    left to finish; a failed run is the supervisor's (logged, backed off, tried again, the
+    service not ready meanwhile)."""
 
-    async def job(runtime: Runtime) -> None:
+    async def pay_what_is_due(runtime: Runtime) -> None:
         deps: Dependencies = runtime.deps
-        while True:
-            day = deps.today()
-            try:
-                if deps.calendar.is_working_day(day):
-                    await run_payments(StartPaymentRun(day), deps.payment_runs)
-            except RunInProgress as busy:
-                log.info("scheduled payment run skipped: %s", busy.message)
-            except Exception:
-                log.exception("scheduled payment run for %s failed; will try again", day)
-            await asyncio.sleep(every_seconds)
+        day = deps.today()
+        if not deps.calendar.is_working_day(day):
+            return
+        try:
+            await run_payments(StartPaymentRun(day), deps.payment_runs)
+        except RunInProgress as busy:
+            log.info("scheduled payment run skipped: %s", busy.message)
 
-    return job
+    return every(every_seconds, pay_what_is_due, name="scheduled-payment-runs")

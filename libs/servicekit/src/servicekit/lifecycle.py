@@ -1,0 +1,108 @@
+"""Starting and stopping a service's moving parts: its consumer, its supervised tasks, and the
+exit (status 75) when a failure outlasts `supervisor_exit_after_seconds`."""
+
+import asyncio
+import hashlib
+import logging
+import os
+import signal
+import threading
+import zlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from servicekit.consumer import EventConsumer
+from servicekit.deadletter import DeadLetters
+from servicekit.faults import describe, is_infrastructure
+from servicekit.outbox import OutboxRelay
+from servicekit.publishing import kafka_publisher
+from servicekit.skipped import SkippedEvents
+from servicekit.supervision import Backoff
+
+log = logging.getLogger("servicekit.service")
+EXIT_FOR_RESTART = 75
+"""The exit status when a failure outlasted `supervisor_exit_after_seconds` (EX_TEMPFAIL)."""
+
+
+def build_consumer(definition: Any, runtime: Any) -> EventConsumer:
+    """The service's one consumer, subscribed to all its topics (see EventConsumer.subscribe)."""
+    settings = runtime.settings
+    consumer = EventConsumer(
+        definition.name,
+        definition.handlers,
+        runtime.uow,
+        DeadLetters(definition.name, runtime.broker, runtime.pool),
+        deps=lambda: runtime.deps,
+        unprocessable=definition.unprocessable,
+        max_attempts=settings.consumer_max_attempts,
+        backoff_ms=settings.consumer_retry_backoff_ms,
+        skipped=SkippedEvents(definition.name, runtime.pool),
+        health=runtime.supervisor.watch("consumer"),
+        infrastructure_backoff=Backoff(cap=settings.supervisor_backoff_max_seconds),
+        infrastructure_wait=settings.consumer_infrastructure_wait_seconds,
+    )
+    instance = settings.consumer_instance_id
+    if instance:  # a new topic list never takes over an old member's assignment
+        digest = hashlib.sha256(",".join(sorted(definition.consumes)).encode()).hexdigest()[:8]
+        instance = f"{instance}#{digest}"
+    consumer.subscribe(runtime.broker, definition.consumes, settings.consumer_workers, instance)
+    return consumer
+
+
+def start_tasks(definition: Any, runtime: Any) -> None:
+    """The relay and every background job under the supervisor, and its exit watchdog."""
+    settings, supervisor = runtime.settings, runtime.supervisor
+    if settings.relay_enabled:
+        runtime.relay = OutboxRelay(
+            runtime.pool,
+            kafka_publisher(runtime.broker),
+            lock_key=zlib.crc32(definition.name.encode()),
+            batch_size=settings.relay_batch_size,
+            poll_interval=settings.relay_poll_interval_ms / 1000,
+        )
+        runtime.tasks.append(supervisor.start("outbox-relay", runtime.relay.run))
+    for job in definition.background:
+        name = getattr(job, "__qualname__", "job").replace(".<locals>", "")
+        runtime.tasks.append(supervisor.start(name, lambda job=job: job(runtime)))
+    runtime.tasks.append(asyncio.create_task(supervisor.watchdog(), name="watchdog"))
+
+
+async def once_reachable(connect: Callable[[], Awaitable[Any]], patience: float) -> Any:
+    """`connect()`, tried again while the infrastructure is unreachable, for `patience` s."""
+    backoff, waited = Backoff(), 0.0
+    while True:
+        try:
+            return await connect()
+        except Exception as exc:
+            if not is_infrastructure(exc) or waited > patience:
+                raise
+            delay = backoff.next_delay()
+            log.warning("starting: %s; trying again in %.1f s", describe(exc), delay)
+            await asyncio.sleep(delay)
+            waited += delay
+
+
+async def shutdown(runtime: Any) -> None:
+    """Stop taking work, let in-flight handlers finish, then close connections."""
+    if runtime.consumer is not None:
+        runtime.consumer.stop()
+    for task in runtime.tasks:
+        task.cancel()
+    await asyncio.gather(*runtime.tasks, return_exceptions=True)
+    await runtime.broker.stop()
+    await runtime.pool.close()
+    runtime.tracer_provider.shutdown()
+
+
+def exit_for_restart(runtime: Any) -> Callable[[str], None]:
+    """Shut down as on SIGTERM, then exit with EXIT_FOR_RESTART (at the latest after 30 s)."""
+
+    def exit_process(reason: str) -> None:
+        log.critical("%s; exiting with status %d to be restarted", reason, EXIT_FOR_RESTART)
+        runtime.exit_code = EXIT_FOR_RESTART
+        timer = threading.Timer(30, os._exit, (EXIT_FOR_RESTART,))
+        timer.daemon = True
+        timer.start()
+        signal.raise_signal(signal.SIGTERM)
+
+    return exit_process
