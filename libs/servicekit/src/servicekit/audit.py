@@ -66,7 +66,13 @@ async def append(conn: asyncpg.Connection, entries: Sequence[AuditEntry]) -> Non
     """Adds `entries` to the chain; call inside a transaction (the lock lasts until its end)."""
     if not entries:
         return
-    await conn.execute("SELECT pg_advisory_xact_lock($1)", CHAIN_LOCK)
+    isolation = await conn.fetchval(
+        "SELECT current_setting('transaction_isolation') FROM pg_advisory_xact_lock($1)",
+        CHAIN_LOCK,
+    )
+    if isolation != "read committed":  # a snapshot older than the lock could miss the head
+        raise RuntimeError(f"audit rows are appended in read committed, not {isolation}")
+    # a new statement, so a new snapshot: it sees the row the last lock holder committed
     previous = await conn.fetchval("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1") or GENESIS
     rows = []
     for entry in entries:
