@@ -12,7 +12,6 @@ come from the provider; nothing here signs one. The tools' client is registered 
 import asyncio
 import base64
 import hashlib
-import re
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -23,11 +22,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from devstack import oidc
-from devstack.signin import DEMO_PASSWORD
+from devstack.signin import DEMO_PASSWORD, LOGIN_FORM
 
 REDIRECT_URI = "http://127.0.0.1/devstack/signed-in"  # never served: the code is read off it
 ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token"
-_FORM = re.compile(r'<form method="post" action="(/interaction/[\w-]+/login)"')
 
 # Demo accounts (infra/oidc/accounts.json) and test citizens (infra/oidc/test-accounts.json).
 ASSESSOR = "asha.patel@carebenefit.example"
@@ -176,7 +174,7 @@ class Tokens:
         async with httpx.AsyncClient(timeout=30) as http:  # a browser of its own: own cookies
             page = await _until_redirect(http, await http.get(self.issuer + "/auth", params=params))
             if isinstance(page, httpx.Response):
-                form = _FORM.search(page.text)
+                form = LOGIN_FORM.search(page.text)
                 if form is None:
                     raise SignInRefused(f"no login form for {username}: {page.text[:300]}")
                 answer = await http.post(

@@ -28,7 +28,7 @@ from servicekit.auth import (
     Policy,
     ProviderUnavailable,
     TokenValidator,
-    _challenge,
+    challenge,
     install_auth,
 )
 from servicekit.context import AccessContext, acting, correlation_id, current_access
@@ -42,10 +42,11 @@ class UndeclaredAccess(RuntimeError):
     """A route says nothing about who may call it."""
 
 
-def policy_of(route: APIRoute) -> Policy:
-    """The one `Policy` a route declares (in its dependencies, at any depth)."""
+def policy_of(route: RouteContext) -> Policy:
+    """The one `Policy` a route declares (in its dependencies, at any depth: its own, its
+    router's, or those it was included with)."""
     found = list(_policies(route.dependant))
-    where = f"{', '.join(sorted(route.methods))} {route.path}"
+    where = f"{', '.join(sorted(route.methods or ()))} {route.path}"
     if not found:
         raise UndeclaredAccess(
             f"{where} declares no access policy: add Depends(servicekit.auth.require(...)) or "
@@ -72,7 +73,7 @@ def _contexts(app: FastAPI) -> list[RouteContext]:
 def route_policies(app: FastAPI) -> list[tuple[str, str, Policy]]:
     """(method, path, policy) for every API route: the table the README shows."""
     return sorted(
-        (method, str(rc.path), policy_of(rc.original_route))
+        (method, str(rc.path), policy_of(rc))
         for rc in _contexts(app)
         if isinstance(rc.original_route, APIRoute)
         for method in rc.original_route.methods
@@ -95,7 +96,7 @@ def install_access(app: FastAPI, validator: TokenValidator, writer: AuditWriter)
     routes: list[tuple[RouteContext, Policy]] = []
     for rc in _contexts(app):
         if isinstance(rc.original_route, APIRoute):
-            routes.append((rc, policy_of(rc.original_route)))
+            routes.append((rc, policy_of(rc)))
         elif rc.path in docs:
             routes.append((rc, Policy(open="API documentation, outside production only")))
         else:
@@ -163,12 +164,12 @@ class AccessMiddleware:
     async def _authenticate(self, scope: Scope, context: AccessContext) -> Any:
         token = _bearer(scope)
         if token is None:
-            return _refusal(401, "A bearer token is required.", _challenge())
+            return _refusal(401, "A bearer token is required.", challenge())
         validator: TokenValidator = self.service.state.token_validator
         try:
             context.principal = await validator.principal(token)
         except InvalidToken as error:
-            return _refusal(401, str(error), _challenge("invalid_token", str(error)))
+            return _refusal(401, str(error), challenge("invalid_token", str(error)))
         except ProviderUnavailable as error:
             log.warning("token not checked: %s", error)
             return _refusal(503, "The identity provider cannot be reached.")

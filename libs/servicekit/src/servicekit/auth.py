@@ -225,7 +225,7 @@ def validator_from_settings(settings: Any) -> TokenValidator:
 # --- FastAPI ------------------------------------------------------------------------------
 
 
-def _challenge(error: str | None = None, description: str | None = None, **extra: str) -> str:
+def challenge(error: str | None = None, description: str | None = None, **extra: str) -> str:
     parts = ['realm="carebenefit"']
     if error:
         parts.append(f'error="{error}"')
@@ -240,7 +240,7 @@ def _unauthorised(description: str | None = None) -> HTTPException:
     return HTTPException(
         status_code=401,
         detail=description or "A bearer token is required.",
-        headers={"WWW-Authenticate": _challenge(error, description)},
+        headers={"WWW-Authenticate": challenge(error, description)},
     )
 
 
@@ -249,7 +249,7 @@ def forbidden(description: str, scope: str | None = None) -> HTTPException:
     return HTTPException(
         status_code=403,
         detail=description,
-        headers={"WWW-Authenticate": _challenge("insufficient_scope", description, **extra)},
+        headers={"WWW-Authenticate": challenge("insufficient_scope", description, **extra)},
     )
 
 
