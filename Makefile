@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: up down test bootstrap lint bench bench-payments contracts status chart-model
+.PHONY: up down test bootstrap lint audit bench bench-payments contracts status chart-model
 
 up: bootstrap  ## start Kafka, PostgreSQL, the four services and the portal, with demo data
 	$(RUN) python -m devstack up
@@ -26,6 +26,15 @@ bootstrap:
 lint:
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
+
+# Not in `make test`: pip-audit needs an advisory source, PyPI's per-release JSON API or OSV,
+# and from the development machines neither answers (README, "Security model").
+audit:  ## pip-audit of every locked dependency (fails if any could not be audited)
+	@mkdir -p .local
+	$(UV) export --frozen --no-emit-workspace --format requirements-txt -q -o .local/audit-requirements.txt
+	@timeout 300 $(UV) tool run --from pip-audit==2.10.1 pip-audit --strict --no-deps --disable-pip \
+		--progress-spinner off -r .local/audit-requirements.txt \
+		|| { echo "audit: the lock could not be audited (see above: vulnerable, or no advisory source reachable)"; exit 1; }
 
 contracts:  ## regenerate the JSON Schema snapshots (events and read APIs) and the AsyncAPI document
 	$(RUN) python -m contracts.snapshots

@@ -35,7 +35,7 @@ SCHEMAS = [
         / "{{.ResourceKind}}_{{.ResourceAPIVersion}}.json"
     ),
 ]
-SECRET_NAME = re.compile(r"(PASSWORD|SECRET|TOKEN|API_KEY)$")
+SECRET_NAME = re.compile(r"(PASSWORD|SECRET|TOKEN|API_KEY|ENCRYPTION_KEYS|LOOKUP_KEY)$")
 
 
 def tool(name: str) -> str:
@@ -277,6 +277,22 @@ def test_no_secret_is_inlined(docs: list[dict]) -> None:
                     ), env
     assert seen_urls >= 10  # runtime and migration URLs of five apps
     assert not of_kind(docs, "Secret")
+
+
+def test_the_apps_that_seal_personal_data_get_their_keys_from_secrets(docs: list[dict]) -> None:
+    """Assessment and payments do not start without their keys (servicekit.crypto); the payment
+    run's CronJob opens bank details too."""
+    keyed = {}
+    for name, spec in pod_specs(docs):
+        for container in spec["containers"]:
+            names = {env["name"]: env for env in container.get("env", [])}
+            for prefix in ("ASSESSMENT_", "PAYMENTS_"):
+                wanted = [f"{prefix}ENCRYPTION_KEYS", f"{prefix}ENCRYPTION_KEY_ID"]
+                if all(w in names for w in [*wanted, f"{prefix}LOOKUP_KEY"]):
+                    keyed[name] = prefix
+                    assert all("secretKeyRef" in names[w]["valueFrom"] for w in wanted), name
+    assert sorted(set(keyed.values())) == ["ASSESSMENT_", "PAYMENTS_"]
+    assert any("payment" in n and "run" in n for n in keyed), keyed
 
 
 def test_everything_is_denied_unless_allowed(docs: list[dict]) -> None:

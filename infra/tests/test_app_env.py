@@ -1,8 +1,9 @@
 """Each platform process gets its own credentials and no one else's."""
 
+import json
 from pathlib import Path
 
-from devstack import apps
+from devstack import apps, rotate
 from devstack.credentials import Credentials
 from devstack.stack import Infra
 
@@ -31,6 +32,35 @@ def test_an_app_runs_as_its_own_principal_and_runtime_role(monkeypatch):
     assert "ASSESSMENT_KAFKA_PASSWORD" not in env and "KAFKA_ADMIN_PASSWORD" not in env
     portal = apps.app_env(apps.BY_NAME["portal"], ports, infra)
     assert portal["PORTAL_KAFKA_USERNAME"] == "operations"
+
+
+def test_an_app_gets_its_own_encryption_keys_and_no_one_elses(monkeypatch):
+    monkeypatch.setenv("PAYMENTS_LOOKUP_KEY", "inherited-from-the-shell")
+    credentials = Credentials.generate(["payments", "assessment", "notifications"])
+    infra = Infra("127.0.0.1:1", "postgresql://postgres:pw@127.0.0.1:2", credentials, None)
+    ports = {app.name: 1 for app in apps.APPS}
+    env = apps.app_env(apps.BY_NAME["payments"], ports, infra)
+    mine, theirs = credentials.encryption["payments"], credentials.encryption["assessment"]
+    assert env["PAYMENTS_ENCRYPTION_KEY_ID"] == mine.current
+    assert json.loads(env["PAYMENTS_ENCRYPTION_KEYS"]) == mine.keys
+    assert env["PAYMENTS_LOOKUP_KEY"] == mine.lookup
+    others = [*theirs.keys.values(), theirs.lookup]
+    assert not [value for value in env.values() if any(secret in value for secret in others)]
+    notifications = apps.app_env(apps.BY_NAME["notifications"], ports, infra)
+    assert not [k for k in notifications if "ENCRYPTION" in k or "LOOKUP_KEY" in k]
+
+
+def test_a_rotated_key_is_saved_with_the_old_ones(tmp_path):
+    path = tmp_path / "credentials.json"
+    before = Credentials.generate(["payments"])
+    before.save(path)
+    new_id = rotate.rotate_key("payments", path)
+    after = Credentials.load(path)
+    old, new = before.encryption["payments"], after.encryption["payments"]
+    assert new.current == new_id != old.current
+    assert new.keys.items() >= old.keys.items() and new.lookup == old.lookup
+    assert after.encryption["assessment"] == before.encryption["assessment"]
+    assert after.kafka == before.kafka and after.postgres == before.postgres
 
 
 def test_the_portal_migrates_as_its_migrator_and_runs_as_its_runtime_role() -> None:

@@ -83,6 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     token.add_argument("username", help="e.g. asha.patel@carebenefit.example")
     token.add_argument("service", help="assessment, payments, care-plans or notifications")
     token.add_argument("--person-id", help="a person's token for this record (citizens)")
+    key = commands.add_parser("rotate-key", help="a new encryption key for a service's data")
+    key.add_argument("app", help="assessment or payments")
     secrets = commands.add_parser("compose-secrets", help="certificates and passwords for compose")
     secrets.add_argument("directory", nargs="?", default=".local/compose")
     args = parser.parse_args(argv)
@@ -107,6 +109,12 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "rotate":
             where = asyncio.run(rotate.rotate(args.name))
             print(f"rotated {args.name} on {where}; restart what uses it (make up)")
+        elif args.command == "rotate-key":
+            key_id = rotate.rotate_key(args.app)
+            print(
+                f"{args.app} now seals with key {key_id} (the old keys are kept); make up "
+                "restarts it, and at start-up it re-wraps what the old keys sealed"
+            )
         elif args.command == "infra-down":
             stopped = local.infra_down(purge=args.purge)
             print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")

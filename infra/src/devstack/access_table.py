@@ -12,6 +12,7 @@ from pathlib import Path
 
 from servicekit.access import route_policies
 from servicekit.auth import Policy
+from servicekit.crypto import Keyset
 
 from devstack.paths import repo_root
 
@@ -31,9 +32,10 @@ def service_app(service: str):
         environment="test",
         database_url="postgresql://nobody@127.0.0.1:1/none",
         kafka_username="nobody",
-        kafka_password="none",
+        kafka_password="none",  # noqa: S106 (a placeholder: the app is built, never started)
         auth_issuer="https://issuer.invalid",
         auth_audience=f"urn:carebenefit:api:{service}",
+        **Keyset.generate().settings(),  # throwaway keys: the services with personal data need some
     )
     app = importlib.import_module(main).create_app(settings)
     while not hasattr(app, "router"):  # OpenTelemetry(Correlation(FastAPI))

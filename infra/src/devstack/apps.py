@@ -42,6 +42,9 @@ _CREDENTIAL_SUFFIXES = (
     "DATABASE_URL",
     "KAFKA_ADMIN_PASSWORD",
     "AUTH_CLIENT_SECRET",
+    "ENCRYPTION_KEYS",
+    "ENCRYPTION_KEY_ID",
+    "LOOKUP_KEY",
 )
 BY_NAME = {app.name: app for app in APPS}
 
@@ -68,8 +71,9 @@ def app_env(
     identity: Mapping[str, str] | None = None,
 ) -> dict[str, str]:
     """The environment one app runs with: its own Kafka principal, its database's runtime and
-    migration roles, and no one else's credentials; `identity` is what the app needs from the
-    OpenID Connect provider (`oidc_env`; a service's default: the stack's own provider)."""
+    migration roles, its own encryption keys, and no one else's credentials; `identity` is what
+    the app needs from the OpenID Connect provider (`oidc_env`; a service's default: the stack's
+    own provider)."""
     if identity is None and infra.oidc is not None and app.name != "portal":
         identity = oidc_env(app, infra.oidc, None)
     inherited = {k: v for k, v in os.environ.items() if not k.endswith(_CREDENTIAL_SUFFIXES)}
@@ -78,6 +82,7 @@ def app_env(
         "CAREBENEFIT_ENVIRONMENT": "development",
         **(identity or {}),
         **infra.kafka_env(app.kafka_principal or app.name, app.env_prefix),
+        **infra.encryption_env(app.name, app.env_prefix),
         f"{app.env_prefix}HTTP_PORT": str(ports[app.name]),
     }
     if app.database:
@@ -109,7 +114,7 @@ def start_app(app: App, port: int, env: Mapping[str, str], log_dir: Path) -> Run
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / f"{app.name}.log"
     with log_file.open("ab") as log:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 (argv of our own tools, no shell)
             [
                 sys.executable,
                 "-m",
@@ -137,7 +142,7 @@ def start_process(name: str, python_args: list[str], port: int, log_dir: Path) -
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / f"{name}.log"
     with log_file.open("ab") as log:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 (argv of our own tools, no shell)
             [sys.executable, "-u", *python_args],
             stdout=log,
             stderr=subprocess.STDOUT,

@@ -94,7 +94,7 @@ def launch(
     data_dir = data_dir.resolve()
     command = prepare(root, data_dir, port, controller_port, security)
     with (data_dir / "kafka.log").open("ab") as log:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 (argv of our own tools, no shell)
             command,
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -116,7 +116,8 @@ async def start_kafka(
     """Launch a broker and wait until it serves metadata to the admin. On failure the process
     is stopped and the error carries the log tail."""
     broker = await asyncio.to_thread(launch, root, data_dir, port, controller_port, security)
-    assert broker.process is not None
+    if broker.process is None:
+        raise RuntimeError("the broker was not started")
     admin = client_options(
         broker.bootstrap_servers, ADMIN, security.admin_password, security.ca_file
     )

@@ -55,7 +55,7 @@ def fetch_libs(root: Path) -> Path:
         raise KafkaStartError("Maven (mvn) not found; run infra/scripts/install-system-deps.sh")
     staging = libs.with_name(f"libs.fetch-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 (argv of our own tools, no shell)
         [
             mvn,
             "-B",
@@ -206,7 +206,7 @@ def format_storage(java: str, root: Path, libs: Path, props: Path, admin_passwor
     other user is created afterwards with the admin API). `--ignore-formatted` only tolerates
     a formatted dir with the *same* id (4.3 rejects another), so callers skip this once
     meta.properties exists."""
-    fmt = subprocess.run(
+    fmt = subprocess.run(  # noqa: S603 (argv of our own tools, no shell)
         [
             java,
             "-Xmx256m",

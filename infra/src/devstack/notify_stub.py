@@ -54,7 +54,7 @@ CALLBACK_RETRIES, CALLBACK_RETRY_S, CALLBACK_TIMEOUT_S = 5, 300.0, 60.0
 # The development key pair: the same as the notifications service's defaults, which its settings
 # refuse in production.
 DEV_API_KEY = "dev-00000000-0000-4000-8000-000000000000-00000000-0000-4000-8000-000000000001"
-DEV_CALLBACK_TOKEN = "dev-notify-callback-token"
+DEV_CALLBACK_TOKEN = "dev-notify-callback-token"  # noqa: S105 (the stub's development default)
 
 
 class NotifyStub:

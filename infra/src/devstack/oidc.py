@@ -28,7 +28,7 @@ from devstack.procs import log_tail, process_matches, terminate
 HOST = "127.0.0.1"
 PORT_ENV = "OIDC_PORT"
 DEFAULT_PORT = 19080
-TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
+TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105 (a grant type's URN, not a secret)
 
 
 def oidc_root(root: Path) -> Path:
@@ -177,7 +177,7 @@ def launch(
         root, data_dir, port, accounts_files, service_token_seconds
     )
     with (data_dir / "oidc.log").open("ab") as log:
-        process = subprocess.Popen(
+        process = subprocess.Popen(  # noqa: S603 (argv of our own tools, no shell)
             [node_binary(), str(oidc_root(root) / "server.mjs"), str(data_dir / "config.json")],
             cwd=oidc_root(root),
             stdin=subprocess.DEVNULL,

@@ -30,6 +30,7 @@ from payments.service_layer.payment_run import run_payments
 from payments.service_layer.queries import reconciliation
 from payments.service_layer.roll_forward import roll_forward
 from servicekit import db
+from servicekit.crypto import Keyset
 
 from devstack.payments_bench_seed import seed
 from devstack.stack import running_infra
@@ -75,13 +76,14 @@ async def bench(people: int, batch_size: int, url: str | None, trace: bool) -> N
         pool = await db.create_pool(dsn, 2, 4)
         await db.migrate(pool, MIGRATIONS)
         started = time.perf_counter()
-        await seed(dsn, people, RUN_DATE)
+        keys = Keyset.generate().settings()
+        settings = PaymentsSettings(
+            database_url=dsn, run_batch_size=batch_size, environment="development", **keys
+        )
+        await seed(dsn, people, RUN_DATE, settings.sealer())
         print(f"seeded {people:,} people in {time.perf_counter() - started:.1f} s")
         await pool.execute("VACUUM ANALYZE")
-        settings = PaymentsSettings(
-            database_url=dsn, run_batch_size=batch_size, environment="development"
-        )
-        deps = dependencies(settings, pool, load_calendar(), lambda: RUN_DATE)
+        deps = dependencies(settings, pool, load_calendar(), lambda: RUN_DATE, settings.sealer())
         if trace:
             tracemalloc.start()
         with PeakRss() as rss:

@@ -14,11 +14,13 @@ from datetime import date
 import asyncpg
 from payments.adapters.calendar import load_calendar
 from payments.adapters.schedule_rows import statement_text
+from payments.adapters.sealed import ACCOUNT_NUMBER, PAYEE_NAME, SORT_CODE
 from payments.domain import ledger
 from payments.domain.awards import AwardVersion, WeeklyComponent
 from payments.domain.instructions import instruction_id
 from payments.domain.periods import assessment_periods
 from payments.domain.schedule import plan_payments
+from servicekit.crypto import Sealer
 
 CHUNK = 50_000
 WEEKLY, MONTHLY, OVERPAID = 11_040, 47_840, 20_000
@@ -86,17 +88,27 @@ def _history(person: str) -> list[tuple]:
     ]
 
 
-async def seed(dsn: str, people: int, run_date: date) -> None:
+async def seed(dsn: str, people: int, run_date: date, sealer: Sealer) -> None:
     conn = await asyncpg.connect(dsn)  # no custom codecs: jsonb goes as text through COPY
     templates = {(uc, rec): _template(uc, rec) for uc in (False, True) for rec in (False, True)}
     try:
         for first in range(0, people, CHUNK):
-            await _chunk(conn, range(first, min(first + CHUNK, people)), templates)
+            await _chunk(conn, range(first, min(first + CHUNK, people)), templates, sealer)
     finally:
         await conn.close()
 
 
-async def _chunk(conn: asyncpg.Connection, numbers: range, templates: dict) -> None:
+def _bank_account(sealer: Sealer, person: str, n: int) -> tuple[str, str, str, str]:
+    """Sealed as the service seals them (payments.adapters.sealed)."""
+    return (
+        person,
+        sealer.seal(PAYEE_NAME, person, f"Person {n}"),
+        sealer.seal(SORT_CODE, person, f"{n % 1_000_000:06d}"),
+        sealer.seal(ACCOUNT_NUMBER, person, f"{n % 100_000_000:08d}"),
+    )
+
+
+async def _chunk(conn: asyncpg.Connection, numbers: range, templates: dict, sealer: Sealer) -> None:
     awards, versions, banks, claims, overpayments, rows, postings = [], [], [], [], [], [], []
     component = json.dumps([{"name": "daily_living", "weekly_pence": WEEKLY}])
     for n in numbers:
@@ -105,7 +117,7 @@ async def _chunk(conn: asyncpg.Connection, numbers: range, templates: dict) -> N
         first_day, periods, next_start = templates[(uc, recovering)]
         awards.append((award, person, first_day, f"UC{n}" if uc else None, next_start))
         versions.append((award, 1, f"D{n}", 1, first_day, "GB-2025-26", component, 0))
-        banks.append((person, f"Person {n}", f"{n % 1_000_000:06d}", f"{n % 100_000_000:08d}"))
+        banks.append(_bank_account(sealer, person, n))
         if uc:
             claims.append((person, f"UC{n}", UC_CLAIM_START))
         if recovering:

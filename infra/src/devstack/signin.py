@@ -6,7 +6,7 @@ import re
 
 import httpx
 
-DEMO_PASSWORD = "care-benefit-demo"  # every account in infra/oidc/*accounts.json
+DEMO_PASSWORD = "care-benefit-demo"  # every account in infra/oidc/*accounts.json  # noqa: S105 (the demo accounts' published password)
 LOGIN_FORM = re.compile(r'<form method="post" action="(/interaction/[\w-]+/login)"')
 
 

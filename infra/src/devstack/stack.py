@@ -20,6 +20,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from contracts.topics import ALL_TOPICS, Topic
 from faststream.security import SASLScram512
+from servicekit.crypto import EncryptionSettings, Sealer
 
 from devstack import kafka, kafka_acls, kafka_admin, oidc, pki, postgres, sessions
 from devstack.credentials import Credentials, migrator, runtime
@@ -42,7 +43,7 @@ SERVICE_DATABASES: tuple[str, ...] = (
 )
 KAFKA_ENV = "KAFKA_BOOTSTRAP_SERVERS"
 KAFKA_CA_ENV = "KAFKA_SSL_CAFILE"  # with KAFKA_BOOTSTRAP_SERVERS: the broker's CA
-KAFKA_ADMIN_PASSWORD_ENV = "KAFKA_ADMIN_PASSWORD"  # with KAFKA_BOOTSTRAP_SERVERS: `admin`'s
+KAFKA_ADMIN_PASSWORD_ENV = "KAFKA_ADMIN_PASSWORD"  # with KAFKA_BOOTSTRAP_SERVERS: `admin`'s  # noqa: S105 (the name of an environment variable)
 DATABASE_ENV = "DATABASE_URL"  # the superuser's URL of an existing server
 
 
@@ -95,6 +96,20 @@ class Infra:
     def runtime_database_url(self, dbname: str) -> str:
         role = runtime(dbname)
         return with_user(self.database_url(dbname), role, self.credentials.postgres[role])
+
+    def encryption_settings(self, app: str) -> dict[str, Any]:
+        """The keys `app` seals personal data with, as its settings' fields:
+        `PaymentsSettings(**infra.encryption_settings("payments"), ...)`."""
+        return self.credentials.encryption[app].settings()
+
+    def sealer(self, app: str) -> Sealer:
+        """What `app` seals and opens personal data with (for tests reading its tables)."""
+        return EncryptionSettings(**self.encryption_settings(app)).sealer()
+
+    def encryption_env(self, app: str, prefix: str) -> dict[str, str]:
+        """The same as `<prefix>ENCRYPTION_KEYS` / `_ENCRYPTION_KEY_ID` / `<prefix>LOOKUP_KEY`."""
+        keyset = self.credentials.encryption.get(app)
+        return keyset.env(prefix) if keyset else {}
 
     def kafka_options(self, principal: str = ADMIN) -> dict[str, Any]:
         """aiokafka client arguments (`bootstrap_servers` included) for `principal`."""

@@ -48,7 +48,7 @@ def ensure_system_deps(*, kafka: bool = True, postgres: bool = True) -> None:
     if not missing:
         return
     script = install_script()
-    result = subprocess.run(["bash", str(script)], check=False)
+    result = subprocess.run(["bash", str(script)], check=False)  # noqa: S603, S607 (argv of our own tools, no shell; a system tool on PATH, as bootstrap installs it)
     if result.returncode != 0:
         raise RuntimeError(
             f"missing system tools ({', '.join(missing)}) and {script} failed "

@@ -25,7 +25,7 @@ from devstack import oidc
 from devstack.signin import DEMO_PASSWORD, LOGIN_FORM
 
 REDIRECT_URI = "http://127.0.0.1/devstack/signed-in"  # never served: the code is read off it
-ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token"
+ACCESS_TOKEN = "urn:ietf:params:oauth:token-type:access_token"  # noqa: S105 (a token type)
 
 # Demo accounts (infra/oidc/accounts.json) and test citizens (infra/oidc/test-accounts.json).
 ASSESSOR = "asha.patel@carebenefit.example"

@@ -52,6 +52,18 @@ class AuditEntry:
 
 
 COLUMNS = tuple(f.name for f in fields(AuditEntry))
+_NAMES = ", ".join(COLUMNS)
+_INSERT = (
+    f"INSERT INTO audit ({_NAMES}, prev_hash, hash)"  # noqa: S608 (columns from AuditEntry's fields; values are parameters)
+    f" VALUES ({', '.join(f'${i}' for i in range(1, len(COLUMNS) + 3))})"
+)
+_CHAIN = f"SELECT seq, {_NAMES}, prev_hash, hash FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2"  # noqa: S608 (columns from AuditEntry's fields)
+_SEARCH = (
+    f"SELECT seq, {_NAMES} FROM audit"  # noqa: S608 (columns from AuditEntry's fields; values are parameters)
+    " WHERE ($1::text IS NULL OR person_id = $1) AND ($2::text IS NULL OR actor = $2)"
+    " AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)"
+    " ORDER BY seq DESC LIMIT $5"
+)
 
 
 def now() -> datetime:
@@ -79,9 +91,7 @@ async def append(conn: asyncpg.Connection, entries: Sequence[AuditEntry]) -> Non
         digest = chain_hash(previous, entry)
         rows.append((*astuple(entry), previous, digest))
         previous = digest
-    names = ", ".join((*COLUMNS, "prev_hash", "hash"))
-    places = ", ".join(f"${i}" for i in range(1, len(COLUMNS) + 3))
-    await conn.executemany(f"INSERT INTO audit ({names}) VALUES ({places})", rows)
+    await conn.executemany(_INSERT, rows)
 
 
 class AuditWriter:
@@ -139,11 +149,8 @@ class ChainCheck:
 async def verify(conn: asyncpg.Connection, batch: int = 5_000) -> ChainCheck:
     """Recomputes every row's hash from its fields and the previous row's hash, in `seq` order."""
     previous, count, after = GENESIS, 0, 0
-    select = ", ".join(("seq", *COLUMNS, "prev_hash", "hash"))
     while True:
-        rows = await conn.fetch(
-            f"SELECT {select} FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2", after, batch
-        )
+        rows = await conn.fetch(_CHAIN, after, batch)
         for row in rows:
             entry = AuditEntry(**{name: row[name] for name in COLUMNS})
             if bytes(row["prev_hash"]) != previous:
@@ -172,10 +179,7 @@ async def search(
     return [
         dict(row)
         for row in await conn.fetch(
-            "SELECT seq, " + ", ".join(COLUMNS) + " FROM audit"
-            " WHERE ($1::text IS NULL OR person_id = $1) AND ($2::text IS NULL OR actor = $2)"
-            " AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)"
-            " ORDER BY seq DESC LIMIT $5",
+            _SEARCH,
             person_id,
             actor,
             since,

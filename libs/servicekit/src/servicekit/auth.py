@@ -29,7 +29,7 @@ PAYMENTS_OFFICER, OPERATIONS = "payments_officer", "operations"  # operations: n
 STAFF_ROLES = frozenset({ASSESSOR, REVIEWER, PAYMENTS_OFFICER, OPERATIONS})
 
 ALLOWED_ALGORITHMS = ("RS256", "PS256", "ES256")  # never "none", never a shared-secret HS*
-ACCESS_TOKEN_TYPE = "at+jwt"  # RFC 9068: keeps ID tokens and other JWTs out
+ACCESS_TOKEN_TYPE = "at+jwt"  # RFC 9068: keeps ID tokens and other JWTs out  # noqa: S105 (a token type's name, not a secret)
 JWKS_MIN_REFRESH_SECONDS = 30.0  # an unknown kid refetches the JWKS at most this often
 
 

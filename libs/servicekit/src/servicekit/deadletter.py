@@ -9,6 +9,8 @@ import asyncpg
 from contracts.topics import dead_letter
 from faststream.kafka import KafkaBroker
 
+from servicekit.redaction import redact
+
 log = logging.getLogger(__name__)
 
 
@@ -36,7 +38,7 @@ class DeadLetter:
             value=record.value or b"",
             headers={k: v.decode("utf-8", "replace") for k, v in (record.headers or ())},
             error_class=type(exc).__name__,
-            reason=str(getattr(exc, "reason", exc))[:2000],
+            reason=redact(str(getattr(exc, "reason", exc)))[:2000],  # shown to operations
             attempts=attempts,
             event_id=getattr(event, "id", None),
             event_type=getattr(event, "type", None),

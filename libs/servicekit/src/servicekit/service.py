@@ -29,6 +29,7 @@ from servicekit.http import CorrelationMiddleware, install_error_handlers
 from servicekit.lifecycle import EXIT_FOR_RESTART
 from servicekit.outbox import OutboxRelay
 from servicekit.publishing import kafka_publisher
+from servicekit.redaction import install_log_redaction
 from servicekit.settings import ServiceSettings
 from servicekit.supervision import Supervisor
 from servicekit.uow import AsyncpgUnitOfWork, UnitOfWork
@@ -52,6 +53,9 @@ class ServiceDefinition:
     background: Sequence[Callable[["Runtime"], Awaitable[None]]] = ()
     """Long-running jobs, each run under the kit's supervisor (servicekit.supervision): a job
     that raises is logged, backed off and started again; `supervision.every` makes one."""
+    startup: Sequence[Callable[["Runtime"], Awaitable[None]]] = ()
+    """Steps run in order after the migrations, before anything is consumed or served (e.g.
+    sealing what a migration left in plaintext: servicekit.crypto.bring_all_up_to_date)."""
     title: str = ""
     error_statuses: Mapping[type[Exception], int] = field(default_factory=dict)
     """Domain error classes -> HTTP status; only entrypoints know these (see servicekit.http)."""
@@ -102,6 +106,7 @@ def create_service_app(
 ) -> Any:
     """An ASGI app; `state` (e.g. the rule book, a clock) is set on the FastAPI app's state.
     `on_fatal(reason)` replaces exiting the process when a failure persists (for tests)."""
+    install_log_redaction()
     provider = telemetry.create_tracer_provider(
         definition.name, settings.otel_traces_file, settings.otel_exporter_otlp_endpoint
     )
@@ -152,6 +157,8 @@ def _lifespan(definition: ServiceDefinition, runtime: Runtime):
             settings.supervisor_exit_after_seconds,
         )
         await db.migrate(runtime.pool, definition.migrations, settings.migration_database_url)
+        for step in definition.startup:
+            await step(runtime)
         if definition.make_deps is not None:
             runtime.deps = definition.make_deps(runtime)
         if definition.consumes:

@@ -11,6 +11,8 @@ from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
 
+from servicekit.redaction import RedactingSpanExporter
+
 
 class JsonLinesSpanExporter(SpanExporter):
     """Appends one JSON object per finished span; readable without a tracing backend."""
@@ -45,6 +47,10 @@ def span_record(span: ReadableSpan) -> dict:
         "end_ns": span.end_time,
         "status": span.status.status_code.name,
         "attributes": {k: _plain(v) for k, v in (span.attributes or {}).items()},
+        "events": [
+            {"name": e.name, "attributes": {k: _plain(v) for k, v in (e.attributes or {}).items()}}
+            for e in span.events
+        ],
     }
 
 
@@ -59,12 +65,13 @@ def create_tracer_provider(
 ) -> TracerProvider:
     provider = TracerProvider(resource=Resource.create({"service.name": service_name}))
     if traces_file:
-        exporter = JsonLinesSpanExporter(traces_file)
+        exporter = RedactingSpanExporter(JsonLinesSpanExporter(traces_file))
         provider.add_span_processor(BatchSpanProcessor(exporter, schedule_delay_millis=200))
     if otlp_endpoint:  # only when a collector is configured (eShop ServiceDefaults pattern)
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-        provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter(endpoint=otlp_endpoint)))
+        otlp = RedactingSpanExporter(OTLPSpanExporter(endpoint=otlp_endpoint))
+        provider.add_span_processor(BatchSpanProcessor(otlp))
     return provider
 
 

@@ -6,10 +6,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from servicekit.crypto import bring_all_up_to_date
 from servicekit.service import ServiceDefinition, create_service_app
 
 from assessment.adapters.repository import AsyncpgAssessmentUnitOfWork
 from assessment.adapters.rulesets import load_rulebook
+from assessment.adapters.sealed import SEALED
 from assessment.config import AssessmentSettings
 from assessment.entrypoints import errors, http, reads
 from assessment.entrypoints.dependencies import Dependencies
@@ -20,12 +22,15 @@ Clock = Callable[[], date]
 
 def create_app(settings: AssessmentSettings | None = None, clock: Clock = date.today) -> Any:
     settings = settings or AssessmentSettings()
+    sealer = settings.sealer()
     rulebook = load_rulebook()
     definition = ServiceDefinition(
         name="assessment",
         title="Care Benefit — assessment",
         migrations=MIGRATIONS,
-        make_uow=AsyncpgAssessmentUnitOfWork,
+        # NINOs left in plaintext by migration 0004 sealed and hashed; old keys re-wrapped.
+        startup=[lambda runtime: bring_all_up_to_date(runtime.pool, SEALED, sealer)],
+        make_uow=lambda pool: AsyncpgAssessmentUnitOfWork(pool, sealer),
         routers=[http.router, reads.router],
         error_statuses=errors.HTTP_STATUS,
         unprocessable=errors.UNPROCESSABLE,

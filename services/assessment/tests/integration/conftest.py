@@ -30,6 +30,7 @@ async def api(infra, fresh_database, tokens):
         environment="test",
         **infra.kafka_settings(),
         **infra.oidc.service_settings("assessment"),
+        **infra.encryption_settings("assessment"),
     )
     clock = Clock(date(2025, 6, 2))
     app = create_app(settings, clock=clock)

@@ -48,7 +48,8 @@ async def store(request, infra, fresh_database):
     async def in_outbox() -> list[str]:
         return [r["id"] for r in await pool.fetch("SELECT id::text FROM outbox ORDER BY position")]
 
-    yield (lambda: AsyncpgAssessmentUnitOfWork(pool)), in_outbox
+    sealer = infra.sealer("assessment")
+    yield (lambda: AsyncpgAssessmentUnitOfWork(pool, sealer)), in_outbox
     await pool.close()
 
 

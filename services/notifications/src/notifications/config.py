@@ -9,7 +9,7 @@ from servicekit.settings import ServiceSettings
 from notifications.domain.delivery import RetryPolicy
 
 NOTIFY_KEEPS_S = 7 * 86400.0  # Notify answers about a notification for 7 days
-DEV_CALLBACK_TOKEN = "dev-notify-callback-token"
+DEV_CALLBACK_TOKEN = "dev-notify-callback-token"  # noqa: S105 (the development default; production refuses it)
 # Notify's key shape: <name>-<service id>-<secret>. This one only works against the local stub.
 DEV_NOTIFY_KEY = "dev-00000000-0000-4000-8000-000000000000-00000000-0000-4000-8000-000000000001"
 

@@ -308,3 +308,21 @@ async def test_a_temporary_failure_from_notify_is_retried_and_its_late_receipt_i
     late = ApplyReceipt(sms.notification_id, "n-1", "temporary-failure")
     await receipts.apply_receipt(late, deps.uow(), deps.outcomes)
     assert replace(rows(store, "sms")[0], events=[]) == replace(sms, events=[])
+
+
+async def test_an_adapter_fault_is_kept_and_logged_by_its_class_not_its_text(
+    world, make, caplog
+) -> None:
+    deps, store, _, email, *_ = world
+
+    async def refuses(message: Outgoing, handed_over) -> SendResult:
+        raise RuntimeError(f"relay refused {message.recipient}: {message.body}")
+
+    email.send = refuses
+    await told_by_text(world, make)
+    with caplog.at_level("WARNING", logger="notifications.service_layer.sending"):
+        await sending.send_due(deps.uow, deps.sender)
+    [message] = rows(store, "email")
+    assert message.reason == "the attempt failed: RuntimeError"
+    assert "sending" in caplog.text and "RuntimeError" in caplog.text
+    assert "amina@example.com" not in caplog.text and "relay refused" not in caplog.text

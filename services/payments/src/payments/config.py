@@ -2,10 +2,14 @@ from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
+from servicekit.crypto import EncryptionSettings
 from servicekit.settings import ServiceSettings
 
 
-class PaymentsSettings(ServiceSettings):
+class PaymentsSettings(ServiceSettings, EncryptionSettings):
+    """Bank details are sealed with PAYMENTS_ENCRYPTION_KEYS / _KEY_ID / PAYMENTS_LOOKUP_KEY
+    (servicekit.crypto.settings): without them the service does not start."""
+
     model_config = SettingsConfigDict(env_prefix="PAYMENTS_", env_ignore_empty=True, extra="ignore")
     http_port: int = 8102
     # The account benefit is paid from (pain.001 debtor).

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import asyncpg
 from servicekit import db
+from servicekit.crypto import Sealer, bring_all_up_to_date
+from servicekit.redaction import install_log_redaction
 from servicekit.service import ServiceDefinition, create_service_app
 from starlette.types import ASGIApp
 
@@ -17,6 +19,7 @@ from payments.adapters.bankfile.pain001 import DebtorAccount
 from payments.adapters.calendar import load_calendar
 from payments.adapters.repository import PostgresPaymentsUnitOfWork
 from payments.adapters.run_store import payment_run_lock
+from payments.adapters.sealed import SEALED
 from payments.config import PaymentsSettings
 from payments.domain.working_days import WorkingDayCalendar
 from payments.entrypoints import cli, errors, events, http, jobs, ops_http
@@ -34,29 +37,40 @@ Clock = Callable[[], date]
 
 def create_app(settings: PaymentsSettings | None = None, clock: Clock = date.today) -> ASGIApp:
     settings = settings or PaymentsSettings()
+    sealer = settings.sealer()
     calendar = load_calendar()
     every = settings.scheduled_run_every_seconds
     definition = ServiceDefinition(
         name="payments",
         title="Care Benefit — payments",
         migrations=MIGRATIONS,
-        make_uow=PostgresPaymentsUnitOfWork,
+        startup=[lambda runtime: sealed_up_to_date(runtime.pool, sealer)],
+        make_uow=lambda pool: PostgresPaymentsUnitOfWork(pool, sealer),
         routers=[http.router, ops_http.router],
         consumes=CONSUMES if settings.consumer_enabled else [],
         handlers=events.HANDLERS,
         error_statuses=errors.HTTP_STATUS,
         unprocessable=errors.UNPROCESSABLE,
-        make_deps=lambda runtime: dependencies(settings, runtime.pool, calendar, clock),
+        make_deps=lambda runtime: dependencies(settings, runtime.pool, calendar, clock, sealer),
         background=[jobs.scheduled_payment_runs(every)] if every else [],
     )
     return create_service_app(definition, settings)
 
 
+async def sealed_up_to_date(pool: asyncpg.Pool, sealer: Sealer) -> None:
+    """Plaintext left by migration 0005 sealed; values under an old key re-wrapped."""
+    await bring_all_up_to_date(pool, SEALED, sealer)
+
+
 def dependencies(
-    settings: PaymentsSettings, pool: asyncpg.Pool, calendar: WorkingDayCalendar, clock: Clock
+    settings: PaymentsSettings,
+    pool: asyncpg.Pool,
+    calendar: WorkingDayCalendar,
+    clock: Clock,
+    sealer: Sealer,
 ) -> Dependencies:
     def uow() -> PostgresPaymentsUnitOfWork:
-        return PostgresPaymentsUnitOfWork(pool)
+        return PostgresPaymentsUnitOfWork(pool, sealer)
 
     debtor = DebtorAccount(settings.debtor_name, settings.debtor_iban, settings.debtor_bic)
     bank_files = Iso20022Files(debtor, settings.bank_file_dir)
@@ -73,15 +87,18 @@ def dependencies(
 
 def command_line(argv: list[str] | None = None) -> int:
     """`python -m payments run-payments …` on the service's own database."""
+    install_log_redaction()
     return asyncio.run(_command_line(cli.parse_args(argv)))
 
 
 async def _command_line(args: argparse.Namespace) -> int:
     settings = PaymentsSettings()
+    sealer = settings.sealer()
     pool = await db.create_pool(settings.database_url, 1, 3)
     try:
         await db.migrate(pool, MIGRATIONS, settings.migration_database_url)
-        deps = dependencies(settings, pool, load_calendar(), date.today)
+        await sealed_up_to_date(pool, sealer)
+        deps = dependencies(settings, pool, load_calendar(), date.today, sealer)
         return await cli.run_payments_command(args, deps)
     finally:
         await pool.close()

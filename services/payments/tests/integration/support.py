@@ -96,15 +96,22 @@ class Service:
 
 @asynccontextmanager
 async def running_service(
-    infra: Any, database_url: str, files: Path, tokens: Tokens, batch_size: int = 3
+    infra: Any,
+    database_url: str,
+    files: Path,
+    tokens: Tokens,
+    batch_size: int = 3,
+    keys: dict[str, Any] | None = None,
 ) -> AsyncIterator[Service]:
-    """Requests carry a payments officer's token from the session's provider."""
+    """Requests carry a payments officer's token from the session's provider. `keys`:
+    EncryptionSettings fields (default: the session's keys for payments)."""
     clock = Clock(TODAY)
     settings = PaymentsSettings(
         database_url=database_url,
         environment="test",
         **infra.oidc.service_settings("payments"),
         **infra.kafka_settings(),
+        **(keys or infra.encryption_settings("payments")),
         relay_enabled=False,
         consumer_enabled=False,
         run_batch_size=batch_size,

@@ -82,7 +82,8 @@ async def store(request, infra, fresh_database):
             "UPDATE scheduled_payments SET status = 'held' WHERE person_id = $1", person
         )
 
-    yield Store(lambda: PostgresPaymentsUnitOfWork(pool), published, mark_paid, hold)
+    sealer = infra.sealer("payments")
+    yield Store(lambda: PostgresPaymentsUnitOfWork(pool, sealer), published, mark_paid, hold)
     await pool.close()
 
 

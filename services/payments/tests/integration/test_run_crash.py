@@ -82,7 +82,7 @@ async def test_two_runs_at_once_one_is_refused(svc) -> None:
     await assert_each_paid_exactly_once(svc)
 
 
-async def test_a_run_process_killed_mid_run_is_resumed(svc) -> None:
+async def test_a_run_process_killed_mid_run_is_resumed(svc, infra) -> None:
     """SIGKILL of a real `python -m payments run-payments` process, between (or inside)
     batches."""
     await eleven_people_due(svc)
@@ -100,6 +100,7 @@ async def test_a_run_process_killed_mid_run_is_resumed(svc) -> None:
         "5",
         env={
             **os.environ,
+            **infra.encryption_env("payments", "PAYMENTS_"),
             "PAYMENTS_DATABASE_URL": database_url,
             "CAREBENEFIT_ENVIRONMENT": "test",
         },

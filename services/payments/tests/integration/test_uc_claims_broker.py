@@ -44,16 +44,15 @@ async def wired(infra, fresh_database, make_topics):
     pool = await db.create_pool(fresh_database)
     await db.migrate(pool, MIGRATIONS)
     broker = KafkaBroker(**infra.faststream_options(), enable_idempotence=True)
-    deps = dependencies(
-        PaymentsSettings(database_url=fresh_database, environment="test"),
-        pool,
-        load_calendar(),
-        lambda: TODAY,
+    settings = PaymentsSettings(
+        database_url=fresh_database, environment="test", **infra.encryption_settings("payments")
     )
+    sealer = settings.sealer()
+    deps = dependencies(settings, pool, load_calendar(), lambda: TODAY, sealer)
     consumer = EventConsumer(
         name,
         HANDLERS,
-        lambda: PostgresPaymentsUnitOfWork(pool),
+        lambda: PostgresPaymentsUnitOfWork(pool, sealer),
         DeadLetters(name, broker, pool),
         max_attempts=2,
         backoff_ms=10,

@@ -56,8 +56,8 @@ class TestPostgresPaymentsUnitOfWork(UnitOfWorkContract):
         await pool.close()
 
     @pytest.fixture
-    def make_uow(self, pool):
-        return lambda: PostgresPaymentsUnitOfWork(pool)
+    def make_uow(self, pool, infra):
+        return lambda: PostgresPaymentsUnitOfWork(pool, infra.sealer("payments"))
 
     @pytest.fixture
     def published_ids(self, pool):

@@ -5,7 +5,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import SettingsConfigDict
 from servicekit.kafka_security import KafkaClientSettings
 
-DEVELOPMENT_SECRET = "development-only-secret-change-me"
+DEVELOPMENT_SECRET = "development-only-secret-change-me"  # noqa: S105 (the development default; production refuses it)
 MIN_SECRET_LENGTH = 32
 
 

@@ -21,8 +21,8 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from joserfc.jwk import RSAKey
 from servicekit.auth import InvalidToken, JwksCache, ProviderUnavailable, TokenValidator, discover
 
-TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"
-ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"
+TOKEN_EXCHANGE = "urn:ietf:params:oauth:grant-type:token-exchange"  # noqa: S105 (a grant type's URN, not a secret)
+ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token"  # noqa: S105 (a token type's name, not a secret)
 
 
 class SignInFailed(Exception):
@@ -101,7 +101,8 @@ class OidcClient:
         )
         if "id_token" not in tokens or "access_token" not in tokens:
             raise SignInFailed("the provider returned no ID token or access token")
-        assert self._id_tokens is not None
+        if self._id_tokens is None:
+            raise SignInFailed("the provider's ID token keys are not loaded")
         try:
             id_claims = await self._id_tokens.claims(tokens["id_token"])
         except InvalidToken as error:

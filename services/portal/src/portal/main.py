@@ -16,6 +16,7 @@ from servicekit.audit import AuditWriter
 from servicekit.auth import ProviderUnavailable
 from servicekit.db import create_pool, migrate
 from servicekit.http import CorrelationMiddleware, install_error_handlers
+from servicekit.redaction import install_log_redaction
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from portal.access import NotAllowed, ServiceTokens, SignInRequired
@@ -62,6 +63,7 @@ def _origin(url: str | None) -> list[str]:
 
 
 def create_app(settings: PortalSettings | None = None) -> Any:
+    install_log_redaction()
     settings = settings or PortalSettings()
     if not (settings.database_url and settings.oidc_issuer and settings.oidc_client_id):
         raise ValueError(

@@ -11,9 +11,11 @@ from typing import Any
 
 import asyncpg
 from pydantic import TypeAdapter
+from servicekit.crypto import Sealer
 from servicekit.uow import AsyncpgUnitOfWork
 
 from assessment.adapters.outbound import outbound
+from assessment.adapters.sealed import NINO
 from assessment.domain import (
     AssessmentRecord,
     Case,
@@ -61,28 +63,41 @@ class _Seen:
 
 
 class AsyncpgPeopleRepository:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self._conn = conn
+    """The NINO is stored sealed and found by its keyed hash (adapters/sealed.py)."""
+
+    def __init__(self, conn: asyncpg.Connection, sealer: Sealer) -> None:
+        self._conn, self._sealer = conn, sealer
 
     async def by_nino(self, nino: str) -> Person | None:
         row = await self._conn.fetchrow(
             "SELECT person_id, nino, full_name, date_of_birth, area_code FROM people"
-            " WHERE nino = $1",
-            nino,
+            " WHERE nino_hash = $1",
+            self._sealer.digest(NINO, nino),
         )
-        return Person(**row) if row else None
+        return Person(**opened(self._sealer, dict(row))) if row else None
 
     async def add(self, person: Person) -> None:
         await self._conn.execute(
-            "INSERT INTO people (person_id, nino, full_name, date_of_birth, area_code)"
-            " VALUES ($1, $2, $3, $4, $5)",
-            *astuple(person),
+            "INSERT INTO people (person_id, nino, full_name, date_of_birth, area_code, nino_hash)"
+            " VALUES ($1, $2, $3, $4, $5, $6)",
+            person.person_id,
+            self._sealer.seal(NINO, person.person_id, person.nino),
+            person.full_name,
+            person.date_of_birth,
+            person.area_code,
+            self._sealer.digest(NINO, person.nino),
         )
 
 
+def opened(sealer: Sealer, person: dict[str, Any]) -> dict[str, Any]:
+    """A people row with its NINO opened (and its lookup hash dropped)."""
+    person.pop("nino_hash", None)
+    return {**person, "nino": sealer.open(NINO, person["person_id"], person["nino"])}
+
+
 class AsyncpgCaseRepository:
-    def __init__(self, conn: asyncpg.Connection, uow: AsyncpgUnitOfWork) -> None:
-        self._conn, self._uow = conn, uow
+    def __init__(self, conn: asyncpg.Connection, uow: AsyncpgUnitOfWork, sealer: Sealer) -> None:
+        self._conn, self._uow, self._sealer = conn, uow, sealer
         self._seen: dict[str, _Seen] = {}
 
     async def get(self, case_id: str, *, lock: bool = False) -> Case:
@@ -115,7 +130,7 @@ class AsyncpgCaseRepository:
 
     async def decision_in_force_for(self, person_id: str) -> DecisionRecord | None:
         row = await self._conn.fetchrow(
-            f"SELECT {_DECISION_COLUMNS} FROM decisions"
+            f"SELECT {_DECISION_COLUMNS} FROM decisions"  # noqa: S608 (columns from the records' fields; values are parameters)
             " WHERE person_id = $1 AND status <> 'superseded'"
             " ORDER BY decided_on DESC, decided_at DESC LIMIT 1",
             person_id,
@@ -150,7 +165,12 @@ class AsyncpgCaseRepository:
         cases = []
         for row in await self._conn.fetch(f"{_CASES} {where}", *args):
             person, assessments, decisions, reconsiderations = _ROWS.validate_python(
-                (row["person"], row["assessments"], row["decisions"], row["reconsiderations"])
+                (
+                    opened(self._sealer, row["person"]),
+                    row["assessments"],
+                    row["decisions"],
+                    row["reconsiderations"],
+                )
             )
             case = Case(
                 row["case_id"], person, row["status"], assessments, decisions, reconsiderations
@@ -193,7 +213,7 @@ class AsyncpgCaseRepository:
         for d in decisions:
             if d.decision_id not in seen:
                 await self._conn.execute(
-                    f"INSERT INTO decisions ({_DECISION_COLUMNS}) VALUES ({_placeholders(d)})",
+                    f"INSERT INTO decisions ({_DECISION_COLUMNS}) VALUES ({_placeholders(d)})",  # noqa: S608 (columns from the records' fields; values are parameters)
                     *astuple(d),
                 )
 
@@ -203,7 +223,7 @@ class AsyncpgCaseRepository:
         for r in reconsiderations:
             if r.reconsideration_id not in seen:
                 await self._conn.execute(
-                    f"INSERT INTO reconsiderations ({_RECONSIDERATION_COLUMNS})"
+                    f"INSERT INTO reconsiderations ({_RECONSIDERATION_COLUMNS})"  # noqa: S608 (columns from the records' fields; values are parameters)
                     f" VALUES ({_placeholders(r)})",
                     *astuple(r),
                 )
@@ -228,8 +248,12 @@ class AsyncpgAssessmentUnitOfWork(AsyncpgUnitOfWork):
     people: AsyncpgPeopleRepository
     cases: AsyncpgCaseRepository
 
+    def __init__(self, pool: asyncpg.Pool, sealer: Sealer) -> None:
+        super().__init__(pool)
+        self.sealer = sealer
+
     async def __aenter__(self) -> "AsyncpgAssessmentUnitOfWork":
         await super().__aenter__()
-        self.people = AsyncpgPeopleRepository(self.conn)
-        self.cases = AsyncpgCaseRepository(self.conn, self)
+        self.people = AsyncpgPeopleRepository(self.conn, self.sealer)
+        self.cases = AsyncpgCaseRepository(self.conn, self, self.sealer)
         return self

@@ -29,7 +29,8 @@ def pension_credit_status(
     if born is not None:
         reached_on = table.reached_on(born)
         return PensionCreditStatus(reached_on <= on, reached_on)
-    assert age is not None
+    if age is None:  # the caller gives the date of birth or the age
+        raise ValueError("neither a date of birth nor an age")
     earliest = add_months(on, -12 * (age + 1)) + timedelta(days=1)
     latest = add_months(on, -12 * age)
     answers = {table.reached_on(born) <= on for born in (earliest, latest)}

@@ -78,7 +78,8 @@ def choose(
     else:
         rule, code = NONE_OVER, activity.zero_point_descriptor().code
     descriptor = activity.descriptor(code)
-    assert descriptor is not None
+    if descriptor is None:  # the codes come from the activity itself
+        raise ValueError(f"activity {activity.number} has no descriptor {code}")
     return descriptor, DescriptorChoice(period, rule, tuple(considered))
 
 

@@ -69,7 +69,8 @@ def _score_activity(
         score = ActivityScore(activity.number, descriptor.code, descriptor.points, choice)
         return score, choice_lines(activity, descriptor, choice, rules)
     descriptor = activity.descriptor(given)
-    assert descriptor is not None, "validate_facts checks descriptors first"
+    if descriptor is None:  # validate_facts checks descriptors first
+        raise ValueError(f"activity {activity.number} has no descriptor {given}")
     score = ActivityScore(activity.number, descriptor.code, descriptor.points)
     return score, [_activity_line(activity, score)]
 

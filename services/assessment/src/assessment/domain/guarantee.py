@@ -48,7 +48,8 @@ def minimum_income_guarantee(
     household = household_of(means)
     at_pension_age = person.reached or (partner is not None and partner.reached)
     amount = mig.personal_amount(household, age, at_pension_age)
-    assert amount is not None, "validate_facts checks the age has an amount"
+    if amount is None:  # validate_facts checks the age has an amount
+        raise ValueError(f"no guarantee credit amount for age {age}")
     children = means.dependent_children * mig.per_dependent_child.pence
     lines: list[ExplanationLine] = []
     if children:

@@ -65,7 +65,8 @@ def assess_means(
     in_home = means.care_setting == CARE_HOME
     guarantee = None
     if not in_home and eligible:
-        assert person is not None, "validate_facts asks for the date of birth where it matters"
+        if person is None:  # validate_facts asks for the date of birth where it matters
+            raise ValueError("the date of birth is needed for the guarantee credit")
         guarantee = _guarantee(means, rules, on, person)
     allowance = charging.care_home.personal_expenses_allowance.pence if in_home else 0
     housing, dre = means.housing_costs_pence, means.disability_related_expenditure_pence

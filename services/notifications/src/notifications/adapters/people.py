@@ -95,7 +95,7 @@ class PeopleRepository:
         values = asdict(reconsideration)
         slots = ", ".join(f"${n}" for n in range(1, len(values) + 1))
         await self.conn.execute(
-            f"INSERT INTO reconsiderations ({', '.join(values)}) VALUES ({slots})"
+            f"INSERT INTO reconsiderations ({', '.join(values)}) VALUES ({slots})"  # noqa: S608 (columns from the dataclass's fields; values are parameters)
             " ON CONFLICT (event_id) DO NOTHING",
             *values.values(),
         )

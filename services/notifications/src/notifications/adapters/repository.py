@@ -69,7 +69,7 @@ class MessageRepository:
     async def add(self, message: Message) -> bool:
         slots = ", ".join(f"${n}" for n in range(1, len(STORED) + 2))
         inserted = await self.conn.fetchval(
-            f"INSERT INTO messages ({COLUMNS}) VALUES ({slots}) ON CONFLICT DO NOTHING RETURNING 1",
+            f"INSERT INTO messages ({COLUMNS}) VALUES ({slots}) ON CONFLICT DO NOTHING RETURNING 1",  # noqa: S608 (constants only; values are parameters)
             message.notification_id,
             *_stored(message),
         )
@@ -79,7 +79,7 @@ class MessageRepository:
 
     async def get(self, notification_id: uuid.UUID, *, lock: bool = False) -> Message | None:
         row = await self.conn.fetchrow(
-            f"SELECT {COLUMNS} FROM messages WHERE notification_id = $1"
+            f"SELECT {COLUMNS} FROM messages WHERE notification_id = $1"  # noqa: S608 (constants only; values are parameters)
             + (" FOR UPDATE" if lock else ""),
             notification_id,
         )
@@ -88,7 +88,7 @@ class MessageRepository:
     async def save(self, message: Message) -> None:
         sets = ", ".join(f"{name} = ${n}" for n, name in enumerate(STORED, start=2))
         await self.conn.execute(
-            f"UPDATE messages SET {sets} WHERE notification_id = $1",
+            f"UPDATE messages SET {sets} WHERE notification_id = $1",  # noqa: S608 (constants only; values are parameters)
             message.notification_id,
             *_stored(message),
         )
@@ -97,7 +97,7 @@ class MessageRepository:
     async def claim_due(self, now: datetime, limit: int) -> list[Message]:
         return self._tracked(
             await self.conn.fetch(
-                f"SELECT {COLUMNS} FROM messages WHERE status IN ('pending', 'temporary_failure')"
+                f"SELECT {COLUMNS} FROM messages WHERE status IN ('pending', 'temporary_failure')"  # noqa: S608 (constants only; values are parameters)
                 " AND next_attempt_at <= $1 ORDER BY next_attempt_at LIMIT $2"
                 " FOR UPDATE SKIP LOCKED",
                 now,
@@ -108,7 +108,7 @@ class MessageRepository:
     async def interrupted(self, now: datetime, limit: int) -> list[Message]:
         return self._tracked(
             await self.conn.fetch(
-                f"SELECT {COLUMNS} FROM messages WHERE status = 'sending' AND accepted_at IS NULL"
+                f"SELECT {COLUMNS} FROM messages WHERE status = 'sending' AND accepted_at IS NULL"  # noqa: S608 (constants only; values are parameters)
                 " AND claimed_until < $1 ORDER BY claimed_until LIMIT $2 FOR UPDATE SKIP LOCKED",
                 now,
                 limit,
@@ -150,7 +150,7 @@ class MessageRepository:
         limit: int,
     ) -> list[Message]:
         rows = await self.conn.fetch(
-            f"UPDATE messages SET checked_at = $4 WHERE notification_id IN ("
+            f"UPDATE messages SET checked_at = $4 WHERE notification_id IN ("  # noqa: S608 (constants only; values are parameters)
             " SELECT notification_id FROM messages WHERE status = 'sending'"
             " AND accepted_at IS NOT NULL AND accepted_at <= $1"
             " AND (checked_at IS NULL OR checked_at <= $2)"
@@ -167,7 +167,7 @@ class MessageRepository:
 
     async def inbox(self, person_id: str) -> list[Message]:
         rows = await self.conn.fetch(
-            f"SELECT {COLUMNS} FROM messages WHERE person_id = $1 AND channel = 'inbox'"
+            f"SELECT {COLUMNS} FROM messages WHERE person_id = $1 AND channel = 'inbox'"  # noqa: S608 (constants only; values are parameters)
             " AND status = 'delivered' ORDER BY created_at DESC",
             person_id,
         )
@@ -183,7 +183,7 @@ class MessageRepository:
     async def timeliness(self, since: datetime) -> Timeliness:
         lag = "extract(epoch FROM created_at - source_event_time)"
         row = await self.conn.fetchrow(
-            f"SELECT count(*) AS messages,"
+            f"SELECT count(*) AS messages,"  # noqa: S608 (constants only; values are parameters)
             f" percentile_cont(0.5) WITHIN GROUP (ORDER BY {lag}) AS p50,"
             f" percentile_cont(0.95) WITHIN GROUP (ORDER BY {lag}) AS p95, max({lag}) AS max"
             " FROM messages WHERE channel = 'inbox' AND status = 'delivered'"
@@ -196,16 +196,17 @@ class MessageRepository:
 
     async def backlog(self) -> list[Backlog]:
         rows = await self.conn.fetch(
-            "SELECT channel, CASE WHEN status = 'sending' AND accepted_at IS NOT NULL"
+            "SELECT channel, CASE WHEN status = 'sending' AND accepted_at IS NOT NULL"  # noqa: S608 (constants only; values are parameters)
             " THEN 'accepted' ELSE status END AS stage, count(*) AS count FROM messages"
             f" WHERE channel <> 'inbox' AND {NOT_FINAL} GROUP BY 1, 2 ORDER BY 1, 2"
         )
         return [Backlog(**dict(row)) for row in rows]
 
     async def _listing(self, where: str, order: str, limit: int) -> tuple[int, list[Message]]:
-        count = await self.conn.fetchval(f"SELECT count(*) FROM messages WHERE {where}")
+        count = await self.conn.fetchval(f"SELECT count(*) FROM messages WHERE {where}")  # noqa: S608 (constants only; values are parameters)
         rows = await self.conn.fetch(
-            f"SELECT {COLUMNS} FROM messages WHERE {where} ORDER BY {order} LIMIT $1", limit
+            f"SELECT {COLUMNS} FROM messages WHERE {where} ORDER BY {order} LIMIT $1",  # noqa: S608 (as above)
+            limit,
         )
         return count, [_message(row) for row in rows]
 

@@ -91,7 +91,9 @@ async def deliver(make_uow: UowFactory, sender: Sender, message: Outgoing) -> No
         channel = sender.channels[message.channel]
         result = await asyncio.wait_for(channel.send(message, hand_over), sender.send_timeout)
     except Exception as exc:  # a timeout, or a fault in an adapter
-        what = "timed out" if isinstance(exc, TimeoutError) else f"failed: {exc!r}"
+        # Only the class: an adapter's error text can quote the recipient or the message (it is
+        # also kept as the message's reason, which holds no personal details).
+        what = "timed out" if isinstance(exc, TimeoutError) else f"failed: {type(exc).__name__}"
         log.warning("sending %s by %s %s", message.notification_id, message.channel.value, what)
         result = (
             SendResult.uncertain(f"the attempt {what} after handing the message over")

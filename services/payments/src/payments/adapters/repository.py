@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any, Self
 
 import asyncpg
+from servicekit.crypto import Sealer
 from servicekit.uow import AsyncpgUnitOfWork, UnitOfWork
 
 from payments.adapters import ledger_store, outbound
@@ -264,13 +265,17 @@ class PostgresAwards:
 class PostgresPaymentsUnitOfWork(AsyncpgUnitOfWork):
     outbound = staticmethod(outbound.to_contract_events)
 
+    def __init__(self, pool: asyncpg.Pool, sealer: Sealer) -> None:
+        super().__init__(pool)
+        self.sealer = sealer
+
     async def __aenter__(self) -> Self:
         await super().__aenter__()
         self.awards = PostgresAwards(self.conn, self)
         self.uc_claims = PostgresUcClaims(self.conn)
         self.managed_services = PostgresManagedServices(self.conn)
-        self.bank_accounts = PostgresBankAccounts(self.conn)
-        self.runs = PostgresPaymentRuns(self.conn)
+        self.bank_accounts = PostgresBankAccounts(self.conn, self.sealer)
+        self.runs = PostgresPaymentRuns(self.conn, self.sealer)
         self.bank_responses = PostgresBankResponses(self.conn, self)
         self.ledger = ledger_store.PostgresLedger(self.conn)
         return self

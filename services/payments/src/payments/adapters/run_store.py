@@ -8,10 +8,12 @@ from datetime import date
 from typing import Any
 
 import asyncpg
+from servicekit.crypto import Sealer
 from servicekit.uow import write_outbox
 
 from payments.adapters import ledger_store
 from payments.adapters.outbound import to_contract_events
+from payments.adapters.sealed import ACCOUNT_NUMBER, BANK_FILE, PAYEE_NAME, SORT_CODE
 from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
 from payments.domain.calculation import StatementLine
 from payments.domain.errors import RunInProgress
@@ -58,8 +60,10 @@ async def payment_run_lock(pool: asyncpg.Pool) -> AsyncIterator[None]:
 
 
 class PostgresPaymentRuns:
-    def __init__(self, conn: asyncpg.Connection) -> None:
-        self.conn = conn
+    """Bank details and bank files are sealed at rest (adapters/sealed.py)."""
+
+    def __init__(self, conn: asyncpg.Connection, sealer: Sealer) -> None:
+        self.conn, self.sealer = conn, sealer
 
     async def unfinished(self) -> PaymentRun | None:
         return _run(
@@ -98,7 +102,18 @@ class PostgresPaymentRuns:
         return run
 
     async def claim_due(self, run_date: date, limit: int) -> list[DuePayment]:
-        return [_due(r) for r in await self.conn.fetch(CLAIM_DUE, run_date, limit)]
+        rows = await self.conn.fetch(CLAIM_DUE, run_date, limit)
+        return [_due(r, self._bank_details(r)) for r in rows]
+
+    def _bank_details(self, row: Any) -> tuple[str | None, str | None, str | None]:
+        person_id, open_ = row["person_id"], self.sealer.open
+        if row["account_number"] is None:  # no bank account on file
+            return None, None, None
+        return (
+            open_(PAYEE_NAME, person_id, row["payee_name"]),
+            open_(SORT_CODE, person_id, row["sort_code"]),
+            open_(ACCOUNT_NUMBER, person_id, row["account_number"]),
+        )
 
     async def open_overpayments(self, people: list[str]) -> list[OpenOverpayment]:
         rows = await self.conn.fetch(
@@ -173,7 +188,7 @@ class PostgresPaymentRuns:
                 batch.number,
                 len(batch.instructions),
                 batch.total_pence,
-                bank_file,
+                self.sealer.seal(BANK_FILE, batch.file_id, bank_file.decode()),
             )
 
     async def complete(self, run_id: str) -> PaymentRun:
@@ -203,19 +218,23 @@ class PostgresPaymentRuns:
         rows = await self.conn.fetch(
             "SELECT file_id, content FROM bank_files WHERE run_id = $1 ORDER BY batch_no", run_id
         )
-        return [(r["file_id"], r["content"]) for r in rows]
+        return [(r["file_id"], self._open_file(r["file_id"], r["content"])) for r in rows]
 
     async def bank_file(self, run_id: str, file_id: str) -> bytes | None:
-        return await self.conn.fetchval(
+        content = await self.conn.fetchval(
             "SELECT content FROM bank_files WHERE run_id = $1 AND file_id = $2", run_id, file_id
         )
+        return None if content is None else self._open_file(file_id, content)
+
+    def _open_file(self, file_id: str, content: str) -> bytes:
+        return self.sealer.open(BANK_FILE, file_id, content).encode()
 
 
 def _run(row: Any) -> PaymentRun | None:
     return None if row is None else PaymentRun(**{k: row[k] for k in _RUN_COLUMNS})
 
 
-def _due(row: Any) -> DuePayment:
+def _due(row: Any, bank_details: tuple[str | None, str | None, str | None]) -> DuePayment:
     lines = tuple(
         StatementLine(x["label"], x["amount_pence"], x["explanation"])
         for x in json.loads(row["statement"]).get("lines", ())
@@ -237,7 +256,5 @@ def _due(row: Any) -> DuePayment:
         lines,
         row["uc_claim_id"],
         row["uc_closed_on"],
-        row["payee_name"],
-        row["sort_code"],
-        row["account_number"],
+        *bank_details,
     )

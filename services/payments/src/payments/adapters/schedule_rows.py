@@ -31,7 +31,7 @@ async def upsert_planned(
     )
     planned = [p for _, _, p in items]
     await conn.execute(
-        "INSERT INTO scheduled_payments (award_id, person_id, instruction_id, period_start,"
+        "INSERT INTO scheduled_payments (award_id, person_id, instruction_id, period_start,"  # noqa: S608 (the ON CONFLICT clause is one of two constants)
         " period_end, due_date, amount_pence, entitlement_pence, recovery_pence, statement)"
         " SELECT a, pe, i, s, e, d, n, en, r, st::jsonb FROM unnest($1::text[], $2::text[],"
         " $3::uuid[], $4::date[], $5::date[], $6::date[], $7::bigint[], $8::bigint[],"
