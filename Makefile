@@ -3,10 +3,10 @@ PYTHON ?= python3.11
 UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: up down test bootstrap lint audit bench bench-payments contracts status chart-model
+.PHONY: up down test bootstrap lint audit bench bench-payments soak contracts status chart-model messages
 
-up: bootstrap  ## start Kafka, PostgreSQL, the four services and the portal, with demo data
-	$(RUN) python -m devstack up
+up: bootstrap  ## start Kafka, PostgreSQL, the four services and the portal, with demo data (BROKERS=3: a three-node Kafka cluster)
+	$(RUN) python -m devstack up --brokers $(or $(BROKERS),1)
 
 down:  ## stop everything `make up` started
 	$(RUN) python -m devstack down
@@ -27,6 +27,9 @@ lint:
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 
+soak: bootstrap  ## MINUTES (30) of traffic at half the saturation rate, a fault every 2 minutes: throughput, latency, memory, invariants
+	$(RUN) python -m devstack.soak --minutes $(or $(MINUTES),30)
+
 # Not in `make test`: pip-audit needs an advisory source, PyPI's per-release JSON API or OSV,
 # and from the development machines neither answers (README, "Security model").
 audit:  ## pip-audit of every locked dependency (fails if any could not be audited)
@@ -39,6 +42,14 @@ audit:  ## pip-audit of every locked dependency (fails if any could not be audit
 contracts:  ## regenerate the JSON Schema snapshots (events and read APIs) and the AsyncAPI document
 	$(RUN) python -m contracts.snapshots
 	$(RUN) python -m contracts.asyncapi
+
+messages:  ## extract the portal's text into messages.pot and update every language's catalogue
+	cd services/portal && $(RUN) pybabel extract -F babel.cfg -k N_ --no-location --sort-output \
+		--omit-header -o src/portal/locale/messages.pot src/portal
+	cd services/portal && for po in src/portal/locale/*/LC_MESSAGES/messages.po; do \
+		$(RUN) pybabel update -i src/portal/locale/messages.pot -o "$$po" \
+			-l "$$(basename "$$(dirname "$$(dirname "$$po")")")" --omit-header \
+			--no-fuzzy-matching --ignore-obsolete; done
 
 chart-model:  ## regenerate the Helm chart's Kafka model (topics, ACLs, replica caps) from the code
 	$(RUN) python deploy/generate_kafka.py

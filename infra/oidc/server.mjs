@@ -157,7 +157,8 @@ async function extraTokenClaims(ctx, token) {
 // RFC 8693: the portal exchanges a signed-in user's access token (issued to the portal by this
 // provider) for a short-lived JWT for one service's audience. The token keeps the user as `sub`,
 // their roles from this provider, names the portal in `act`, and may carry the person id the
-// portal linked the identity to (only for a citizen: an account with identity claims).
+// portal linked the identity to (only for a citizen: an account with identity claims), or of a
+// person who authorised them to act for them (with `authority_id`).
 async function tokenExchange(ctx) {
   const { client, params } = ctx.oidc;
   const { AccessToken } = ctx.oidc.provider;
@@ -189,6 +190,12 @@ async function tokenExchange(ctx) {
   if (params.person_id) {
     if (!account.identity) throw new errors.InvalidRequest('person_id only for a citizen');
     extras.person_id = String(params.person_id);
+  }
+  // Acting for someone who authorised the user (the portal keeps the authorities): the token's
+  // `sub` stays the user acting, `person_id` is the person acted for, `authority_id` says why.
+  if (params.authority_id) {
+    if (!params.person_id) throw new errors.InvalidRequest('authority_id needs a person_id');
+    extras.authority_id = String(params.authority_id);
   }
   exchangeExtras.set(token, extras);
   ctx.oidc.entity('AccessToken', token);
@@ -274,7 +281,7 @@ provider.proxy = false;
 provider.registerGrantType(
   TOKEN_EXCHANGE,
   tokenExchange,
-  ['subject_token', 'subject_token_type', 'resource', 'scope', 'person_id'],
+  ['subject_token', 'subject_token_type', 'resource', 'scope', 'person_id', 'authority_id'],
 );
 
 async function readForm(req) {

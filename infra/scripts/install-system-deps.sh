@@ -3,6 +3,7 @@
 #   - PostgreSQL server binaries (postgresql-15, else the distribution's `postgresql`)
 #   - Java >= 17 (openjdk-17-jre-headless) and Maven, for the Kafka broker
 #   - Debian's Chromium, for the browser tests (Playwright drives it; no browser is downloaded)
+#   - Pango, HarfBuzz's subsetter and DejaVu fonts, for WeasyPrint (the portal's PDF statements)
 #   - kcat, only with WITH_KCAT=1 (optional debugging tool)
 # Idempotent; silent and quick (no apt-get update) when everything is present.
 # Debian/Ubuntu only (apt-get); needs root or sudo when something must be installed.
@@ -25,6 +26,10 @@ have_pg_server || missing+=(postgresql)
 have_java17 || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || missing+=(maven)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+have_lib() { ldconfig -p | grep -q "$1"; }
+have_lib libpangoft2-1.0.so.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
+have_lib libharfbuzz-subset.so.0 || missing+=(libharfbuzz-subset0)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
 if [ "${WITH_KCAT:-0}" = 1 ]; then command -v kcat >/dev/null || missing+=(kcat); fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 

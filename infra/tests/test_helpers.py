@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from devstack.kafka_setup import BrokerSecurity, kafka_cluster_id, server_properties
+from devstack.kafka_setup import BrokerSecurity, KafkaNode, kafka_cluster_id, server_properties
 from devstack.procs import free_ports, port_is_free
 from devstack.stack import database_url, server_url
 
@@ -29,7 +29,8 @@ def test_cluster_id_is_22_url_safe_chars_not_starting_with_a_dash():
 
 def test_server_properties_single_node_settings():
     security = BrokerSecurity("pw", Path("/data/tls/server.pem"), Path("/secrets/ca.pem"))
-    text = server_properties(Path("/data"), 19092, 19093, security)
+    node = KafkaNode(1, 19092, 19093)
+    text = server_properties(Path("/data"), node, [node], security)
     props = dict(line.split("=", 1) for line in text.splitlines())
     assert props["controller.quorum.voters"] == "1@127.0.0.1:19093"
     assert props["advertised.listeners"] == "CLIENT://127.0.0.1:19092"

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from devstack.signin import DEMO_PASSWORD
 from playwright.async_api import Page
 
 AXE = (
@@ -16,6 +17,14 @@ AXE = (
 )
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = {"serious", "critical"}
+
+
+_FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return "";
+  const label = e.labels && e.labels.length ? e.labels[0].innerText : "";
+  return [e.innerText, e.value, e.getAttribute("aria-label"), label].filter(Boolean).join(" ");
+}"""
 
 
 class AccessibilityViolations(AssertionError):
@@ -41,15 +50,43 @@ class Journey:
         await self.check()
         return self.page
 
-    async def click(self, name: str, *, role: str = "button") -> Page:
+    async def click(self, name: str, *, role: str = "button", exact: bool = True) -> Page:
         """Clicks a button or link by its accessible name, then checks the page it leads to."""
         async with self.page.expect_navigation():
-            await self.page.get_by_role(role, name=name).click()
+            await self.page.get_by_role(role, name=name, exact=exact).click()
         await self.check()
         return self.page
 
-    async def fill(self, label: str, value: str) -> None:
-        await self.page.get_by_label(label, exact=True).fill(value)
+    async def fill(self, label: str, value: str = "", *, exact: bool = True) -> None:
+        """Fills the field labelled `label` (exact=False: a label that also holds a caption)."""
+        await self.page.get_by_label(label, exact=exact).fill(value)
+
+    async def sign_in(self, username: str, password: str = DEMO_PASSWORD) -> Page:
+        """From the start page through the provider's form to the person's home."""
+        await self.goto("/")
+        await self.click("Sign in", role="button")
+        await self.fill("Email address", username)
+        await self.fill("Password", password)
+        return await self.click("Continue")
+
+    async def tab_to(self, name: str, limit: int = 80) -> str:
+        """Presses Tab until the focused element's text, value or label contains `name`."""
+        for _ in range(limit):
+            await self.page.keyboard.press("Tab")
+            focused = await self.page.evaluate(_FOCUSED)
+            if name in focused:
+                return focused
+        raise AssertionError(f"Tab never reached {name!r} on {self.page.url}")
+
+    async def enter(self) -> Page:
+        """Presses Enter on the focused control and checks the page it leads to."""
+        async with self.page.expect_navigation():
+            await self.page.keyboard.press("Enter")
+        await self.check()
+        return self.page
+
+    async def heading(self) -> str:
+        return await self.page.locator("h1").first.inner_text()
 
     async def check(self) -> list[dict[str, Any]]:
         """axe-core on the page as it is now; raises on serious or critical violations."""

@@ -25,5 +25,5 @@ async def test_a_signed_in_person_reads_their_award(journey, platform) -> None:
     await journey.fill("Email address", BEA["username"])
     await journey.fill("Password", DEMO_PASSWORD)
     page = await journey.click("Continue")
-    assert await page.locator("h1").inner_text() == "Your care award"
+    assert await page.locator("h1").inner_text() == "Your Care Benefit"
     assert page.url.endswith("/account")

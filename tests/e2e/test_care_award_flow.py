@@ -30,7 +30,7 @@ async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) 
         signed_in = await sign_in(
             browser, platform.url("portal") + "/sign-in", "test.flow@example.com"
         )
-        assert signed_in.status_code == 200 and "Your care award" in signed_in.text
+        assert signed_in.status_code == 200 and "Your Care Benefit" in signed_in.text
         assert signed_in.url.path == "/account"
         page = signed_in.text
     award_text = f"£{weekly // 100:,}.{weekly % 100:02d}"

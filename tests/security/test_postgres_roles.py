@@ -40,6 +40,7 @@ async def payments_runtime(infra):
         "DELETE FROM inbox",
         "UPDATE inbox SET event_type = 'x'",
         "DELETE FROM dead_letters",
+        "UPDATE dead_letters SET reason = 'x'",
         "TRUNCATE awards",
         "SELECT * FROM schema_migrations",
     ],
@@ -64,6 +65,11 @@ async def test_the_runtime_role_does_its_work(payments_runtime) -> None:
         await payments_runtime.execute(
             "INSERT INTO inbox (consumer, source, event_id, event_type) VALUES ('c', 's', 'e', 't')"
         )
+        await payments_runtime.execute(
+            'INSERT INTO dead_letters (consumer, topic, partition, "offset", error_class,'
+            " reason, attempts) VALUES ('c', 't', 0, 1, 'E', 'why', 1)"
+        )
+        await payments_runtime.execute("UPDATE dead_letters SET published_at = now()")
         await payments_runtime.execute("DELETE FROM awards WHERE false")
     finally:
         await work.rollback()

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from devstack import compose, local, oidc, platform_stack, rotate
+from devstack.kafka_cluster import SIZES
 from devstack.paths import repo_root
 from devstack.tokens import Tokens
 
@@ -43,9 +44,10 @@ async def _token(username: str, service: str, person_id: str | None) -> int:
 
 def _print_state(state: dict) -> None:
     k, p = state["kafka"], state["postgres"]
-    kafka_how = f"pid {k['pid']}, log {k['log_file']}" if k["managed"] else "external"
     pg_how = f"pid {p['pid']}, log {p['log_file']}" if p["managed"] else "external"
-    print(f"kafka     {k['bootstrap_servers']} ({kafka_how})")
+    print(f"kafka     {k['bootstrap_servers']}" + ("" if k["managed"] else " (external)"))
+    for node in k.get("brokers", []):
+        print(f"  node {node['node_id']}  pid {node['pid']}, log {node['log_file']}")
     print(f"postgres  {p['database_url_base']} ({pg_how})")
     o = state.get("oidc") or {"managed": False}
     if o["managed"]:
@@ -53,6 +55,16 @@ def _print_state(state: dict) -> None:
     print(f"databases {', '.join(state['databases'])}")
     print(f"topics    {len(state['topics'])} ({', '.join(state['topics'])})")
     print(f"state     {local.state_path()}")
+
+
+def _brokers_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--brokers",
+        type=int,
+        choices=SIZES,
+        default=1,
+        help="Kafka nodes: 1, or 3 (replication factor 3, min.insync.replicas=2)",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="fsync/synchronous_commit/full_page_writes off (throwaway data only)",
     )
+    _brokers_option(up)
     down = commands.add_parser("infra-down", help="stop what infra-up started")
     down.add_argument(
         "--purge", action="store_true", help="also delete the data and the credentials"
@@ -71,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("infra-status", help="print the state file with liveness; exit 1 if down")
     platform = commands.add_parser("up", help="infra + the four services + portal + demo data")
     platform.add_argument("--no-demo", action="store_true", help="skip loading the demo data")
+    _brokers_option(platform)
     commands.add_parser("down", help="stop the services, the portal and the infrastructure")
     env = commands.add_parser("env", help="print `export` lines for one Kafka principal")
     env.add_argument("principal", help="e.g. benefits-system, payments, operations")
@@ -92,14 +106,16 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "up":
             print(
                 platform_stack.describe(
-                    asyncio.run(platform_stack.platform_up(demo=not args.no_demo))
+                    asyncio.run(
+                        platform_stack.platform_up(demo=not args.no_demo, brokers=args.brokers)
+                    )
                 )
             )
         elif args.command == "down":
             stopped = platform_stack.platform_down()
             print(f"stopped: {', '.join(stopped)}" if stopped else "nothing was running")
         elif args.command == "infra-up":
-            _print_state(asyncio.run(local.infra_up(fast=args.fast)))
+            _print_state(asyncio.run(local.infra_up(fast=args.fast, brokers=args.brokers)))
         elif args.command == "env":
             return _print_env(args.principal, args.prefix)
         elif args.command == "token":

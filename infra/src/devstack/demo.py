@@ -1,6 +1,7 @@
 """A small demo data set, loaded through the services' real APIs (nothing written behind them),
 by a demo assessor signed in at the OpenID Connect provider (devstack.tokens)."""
 
+import asyncio
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,7 +59,7 @@ DEMO_PEOPLE = (
             ),
             "care_act": {
                 "impairment_or_illness": True,
-                "outcomes": {"a": "a", "c": "a", "e": "c", "i": "a"},
+                "outcomes": {"a": "a", "c": "a"},
                 "significant_wellbeing_impact": True,
             },
             "means": {
@@ -93,7 +94,15 @@ DEMO_PEOPLE = (
 )
 
 
-async def load_demo(
+async def load_demo(urls: dict[str, str], tokens: Tokens) -> list[dict[str, str]]:
+    """Each demo person decided (with their contact preferences), then put in the state the
+    walk-through shows (see `arrange`)."""
+    loaded = await decide_people(urls["assessment"], urls["notifications"], tokens)
+    await arrange(urls, {p["nino"]: p["person_id"] for p in loaded}, tokens)
+    return loaded
+
+
+async def decide_people(
     assessment_url: str, notifications_url: str, tokens: Tokens
 ) -> list[dict[str, str]]:
     """Opens a case, sets contact preferences, records and submits an assessment for each demo
@@ -158,3 +167,52 @@ def _ok(response: httpx.Response) -> dict[str, Any]:
             f"{response.status_code} {response.text}"
         )
     return response.json()
+
+
+async def arrange(urls: dict[str, str], people: dict[str, str], tokens: Tokens) -> None:
+    """The states the README's walk-through shows, each made through the services' APIs by the
+    demo assessor, and left alone when already made:
+    Margaret Okafor's plan is proposed and costs more than her budget (the page explains what
+    happens next); Daniel Price's plan is proposed within his budget, ready to agree; Priya
+    Shah, found not eligible, has asked for a mandatory reconsideration."""
+    async with (
+        httpx.AsyncClient(
+            base_url=urls["care-plans"],
+            timeout=30,
+            headers=bearer(await tokens.staff(ASSESSOR, "care-plans")),
+        ) as plans,
+        httpx.AsyncClient(
+            base_url=urls["assessment"],
+            timeout=30,
+            headers=bearer(await tokens.staff(ASSESSOR, "assessment")),
+        ) as assessment,
+    ):
+        for nino in ("JT123456C", "JT234567B"):
+            plan = await _plan_of(plans, people[nino])
+            if plan["status"] == "draft" and plan["version"] == 1:
+                _ok(await plans.post(f"/plans/{plan['plan_id']}/propose", json={"seen_version": 1}))
+        priya = people["JT345678A"]
+        decision = _ok(await assessment.get(f"/people/{priya}/decision"))
+        cases = _ok(await assessment.get(f"/cases/{decision['case_id']}"))
+        if not cases["reconsiderations"]:
+            _ok(
+                await assessment.post(
+                    f"/decisions/{decision['decision_id']}/reconsiderations",
+                    json={
+                        "requested_on": decision["body"]["decided_on"],
+                        "reason": "My anxiety means I cannot go out alone; "
+                        "the assessment missed it.",
+                        "requested_by": "Priya Shah (by telephone)",
+                    },
+                )
+            )
+
+
+async def _plan_of(plans: httpx.AsyncClient, person_id: str) -> dict[str, Any]:
+    """The person's plan, once care-plans has drafted it from the decision."""
+    for _ in range(150):
+        found = await plans.get(f"/people/{person_id}/plan")
+        if found.status_code == 200:
+            return found.json()
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"demo data: no care plan was drafted for {person_id}")

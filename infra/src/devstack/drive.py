@@ -54,6 +54,7 @@ async def submit_assessment(
     token: str,
     area_code: str = "E09000033",
     nino: str | None = None,
+    date_of_birth: str = "1952-03-27",
 ) -> dict[str, Any]:
     """A case, an assessment and its decision for `nino` (random unless given: a test that signs
     the person in uses the NINO of a provider test account, infra/oidc/test-accounts.json), by
@@ -66,7 +67,7 @@ async def submit_assessment(
             json={
                 "nino": nino,
                 "full_name": "Test Person",
-                "date_of_birth": "1952-03-27",
+                "date_of_birth": date_of_birth,
                 "area_code": area_code,
             },
         )

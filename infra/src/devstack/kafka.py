@@ -1,15 +1,19 @@
-"""A single-node Apache Kafka 4.x broker (KRaft, combined broker+controller) run from Maven jars.
+"""One Apache Kafka 4.x node (KRaft, combined broker+controller) run from Maven jars: launch,
+readiness, stop. A cluster of them is `kafka_cluster`.
 
-Layout of a broker data dir: `server.properties`, `kraft/` (log.dirs), `tmp/` (native libs),
-`kafka.log` (JVM stdout/stderr). Preparation (jars, config, format) is in `kafka_setup`.
+Layout of a node's data dir: `server.properties`, `kraft/` (log.dirs), `tmp/` (native libs),
+`kafka.log` (JVM stdout/stderr), `tls/server.pem` (its key and certificate). Preparation (jars,
+config, format) is in `kafka_setup`.
 """
 
 import asyncio
+import contextlib
 import os
+import signal
 import ssl
 import subprocess
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,8 +22,7 @@ import psutil
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.errors import KafkaError
 
-from devstack.kafka_acls import ADMIN
-from devstack.kafka_setup import HOST, MAIN_CLASS, BrokerSecurity, KafkaStartError, prepare
+from devstack.kafka_setup import MAIN_CLASS, BrokerSecurity, KafkaNode, KafkaStartError, prepare
 from devstack.procs import log_tail, process_matches, terminate
 
 PORT_ENV = "KAFKA_PORT"
@@ -30,9 +33,10 @@ DEFAULT_CONTROLLER_PORT = 19093
 __all__ = [
     "BrokerSecurity",
     "KafkaBroker",
+    "KafkaNode",
     "KafkaStartError",
     "client_options",
-    "start_kafka",
+    "launch",
     "stop_kafka",
     "wait_ready",
 ]
@@ -57,15 +61,28 @@ def client_options(
 
 @dataclass
 class KafkaBroker:
+    """A running node (broker and controller in one JVM)."""
+
     pid: int
-    port: int
-    controller_port: int
+    node: KafkaNode
     data_dir: Path
     process: subprocess.Popen[bytes] | None = None
 
     @property
+    def node_id(self) -> int:
+        return self.node.node_id
+
+    @property
+    def port(self) -> int:
+        return self.node.port
+
+    @property
+    def controller_port(self) -> int:
+        return self.node.controller_port
+
+    @property
     def bootstrap_servers(self) -> str:
-        return f"{HOST}:{self.port}"
+        return self.node.address
 
     @property
     def log_file(self) -> Path:
@@ -87,12 +104,18 @@ def ports_from_env(env: Mapping[str, str] = os.environ) -> tuple[int, int]:
 
 
 def launch(
-    root: Path, data_dir: Path, port: int, controller_port: int, security: BrokerSecurity
+    root: Path,
+    data_dir: Path,
+    node: KafkaNode,
+    quorum: Sequence[KafkaNode],
+    security: BrokerSecurity,
+    cluster_id: str,
 ) -> KafkaBroker:
-    """Prepare (fetch, configure, format) and spawn the broker in its own session, so it
-    outlives the caller; output goes to `<data_dir>/kafka.log`. Does not wait for readiness."""
+    """Prepare (fetch, configure, format) and spawn `node` of the cluster `quorum` in its own
+    session, so it outlives the caller; output goes to `<data_dir>/kafka.log`. Does not wait
+    for readiness."""
     data_dir = data_dir.resolve()
-    command = prepare(root, data_dir, port, controller_port, security)
+    command = prepare(root, data_dir, node, quorum, security, cluster_id)
     with (data_dir / "kafka.log").open("ab") as log:
         process = subprocess.Popen(  # noqa: S603 (argv of our own tools, no shell)
             command,
@@ -102,36 +125,7 @@ def launch(
             start_new_session=True,
             cwd=data_dir,
         )
-    return KafkaBroker(process.pid, port, controller_port, data_dir, process)
-
-
-async def start_kafka(
-    root: Path,
-    data_dir: Path,
-    port: int,
-    controller_port: int,
-    security: BrokerSecurity,
-    start_timeout: float = 60.0,
-) -> KafkaBroker:
-    """Launch a broker and wait until it serves metadata to the admin. On failure the process
-    is stopped and the error carries the log tail."""
-    broker = await asyncio.to_thread(launch, root, data_dir, port, controller_port, security)
-    if broker.process is None:
-        raise RuntimeError("the broker was not started")
-    admin = client_options(
-        broker.bootstrap_servers, ADMIN, security.admin_password, security.ca_file
-    )
-    try:
-        await wait_ready(
-            admin,
-            start_timeout,
-            exited=broker.process.poll,
-            log_file=broker.log_file,
-        )
-    except BaseException:
-        await asyncio.to_thread(stop_kafka, broker)
-        raise
-    return broker
+    return KafkaBroker(process.pid, node, data_dir, process)
 
 
 async def wait_ready(
@@ -139,10 +133,12 @@ async def wait_ready(
     wait_timeout: float = 60.0,
     exited: Callable[[], int | None] | None = None,
     log_file: Path | None = None,
+    brokers: int = 1,
 ) -> None:
-    """Poll TCP connect (KRaft opens the socket only once the broker is unfenced), failing fast
-    when `exited()` reports an exit code; then one metadata round-trip with `options`
-    (aiokafka client arguments, `bootstrap_servers` included)."""
+    """Poll TCP connect to the first bootstrap server (KRaft opens the socket only once the
+    broker is unfenced), failing fast when `exited()` reports an exit code; then metadata
+    round-trips with `options` (aiokafka client arguments, `bootstrap_servers` included) until
+    the cluster reports at least `brokers` brokers."""
     deadline = time.monotonic() + wait_timeout
     bootstrap_servers = options["bootstrap_servers"]
     host, _, port = bootstrap_servers.split(",")[0].rpartition(":")
@@ -166,15 +162,16 @@ async def wait_ready(
         admin = AIOKafkaAdminClient(**options, request_timeout_ms=5000)
         try:
             await admin.start()
-            if (await admin.describe_cluster())["brokers"]:
+            seen = len((await admin.describe_cluster())["brokers"])
+            if seen >= brokers:
                 return
-        except KafkaError as error:
-            if time.monotonic() > deadline:
-                raise failure(
-                    f"Kafka broker at {bootstrap_servers} gave no metadata: {error!r}"
-                ) from error
+            error: Exception = KafkaStartError(f"{seen} of {brokers} brokers registered")
+        except KafkaError as raised:
+            error = raised
         finally:
             await admin.close()
+        if time.monotonic() > deadline:
+            raise failure(f"Kafka at {bootstrap_servers} gave no metadata: {error!r}") from error
         await asyncio.sleep(0.2)
 
 
@@ -189,31 +186,68 @@ async def _port_open(host: str, port: int) -> bool:
 
 def stop_kafka(broker: KafkaBroker, timeout: float = 20.0) -> None:
     """SIGTERM (clean shutdown), wait up to `timeout` s, then SIGKILL."""
+    stop_brokers([broker], timeout)
+
+
+def stop_brokers(brokers: Sequence[KafkaBroker], timeout: float = 20.0) -> None:
+    """SIGTERM every node at once, wait up to `timeout` s, then SIGKILL what is left. All at
+    once: stopped one by one, the last nodes of a quorum wait in vain for a controller."""
+    _stop_all([broker.pid for broker in brokers if broker.alive()], timeout)
+    for broker in brokers:
+        if broker.process is not None:
+            broker.process.poll()  # reap our own child; no-op when psutil already did
+
+
+def _stop_all(pids: Iterable[int], timeout: float) -> None:
+    procs = []
+    for pid in pids:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc = psutil.Process(pid)
+            proc.terminate()
+            procs.append(proc)
+    _, left = psutil.wait_procs(procs, timeout)
+    for proc in left:
+        with contextlib.suppress(psutil.NoSuchProcess):
+            proc.kill()
+    psutil.wait_procs(left, 10)
+
+
+def kill_kafka(broker: KafkaBroker) -> None:
+    """SIGKILL, as a crash would: no clean shutdown, no leadership handed over."""
     if broker.alive():
-        terminate(broker.pid, timeout)
+        terminate(broker.pid, timeout=10, sig=signal.SIGKILL)
     if broker.process is not None:
-        broker.process.poll()  # reap our own child; no-op when psutil already did
+        broker.process.poll()
 
 
-def stop_kafka_pid(pid: int, data_dir: Path, timeout: float = 20.0) -> bool:
-    """Stop a broker known only by PID (from a state file). False if it was not running."""
-    broker = KafkaBroker(pid, 0, 0, data_dir.resolve())
-    if not broker.alive():
-        return False
-    stop_kafka(broker, timeout)
-    return True
+def _placeholder(pid: int, data_dir: Path) -> KafkaBroker:
+    return KafkaBroker(pid, KafkaNode(0, 0, 0), data_dir.resolve())
+
+
+def stop_kafka_pids(pids: Iterable[int], data_dir: Path, timeout: float = 20.0) -> bool:
+    """Stop brokers known only by PID (from a state file) whose data dir is `data_dir` or a
+    node dir under it. False if none of them was running."""
+    running = set(pids) & set(find_broker_pids(data_dir))
+    _stop_all(running, timeout)
+    return bool(running)
 
 
 def is_running(pid: int | None, data_dir: Path) -> bool:
-    return pid is not None and KafkaBroker(pid, 0, 0, data_dir.resolve()).alive()
+    return pid is not None and _placeholder(pid, data_dir).alive()
 
 
 def find_broker_pids(data_dir: Path) -> list[int]:
-    """PIDs of brokers started on `data_dir` (for clean-up without a recorded PID)."""
-    properties = str(data_dir.resolve() / "server.properties")
+    """PIDs of brokers started on `data_dir` or on a node dir under it (for clean-up without a
+    recorded PID)."""
+    root = data_dir.resolve()
     found = []
     for proc in psutil.process_iter(["pid", "cmdline"]):
         cmdline = proc.info["cmdline"] or []
-        if MAIN_CLASS in cmdline and properties in cmdline:
+        if MAIN_CLASS in cmdline and any(config_under(arg, root) for arg in cmdline):
             found.append(proc.info["pid"])
     return found
+
+
+def config_under(arg: str, root: Path) -> bool:
+    path = Path(arg)
+    return path.name == "server.properties" and (path.parent == root or root in path.parents)

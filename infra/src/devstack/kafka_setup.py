@@ -1,4 +1,9 @@
-"""Prepare a broker data dir: fetch the jars (cached), write server.properties, format storage."""
+"""Prepare a broker data dir: fetch the jars (cached), write server.properties, format storage.
+
+Every node is a combined broker and controller (KRaft `process.roles=broker,controller`): one
+node, or a quorum of three on loopback, where any one node may die and the other two still
+elect a controller and lead every partition (replication factor 3, `min.insync.replicas=2`).
+"""
 
 import base64
 import hashlib
@@ -6,6 +11,7 @@ import os
 import shutil
 import subprocess
 import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +37,53 @@ JVM_FLAGS = (
 
 class KafkaStartError(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class KafkaNode:
+    """One node of a cluster: its id and its two loopback ports."""
+
+    node_id: int
+    port: int  # the SASL_SSL client listener, which the brokers also use among themselves
+    controller_port: int  # the KRaft controller listener
+
+    @property
+    def address(self) -> str:
+        return f"{HOST}:{self.port}"
+
+    @property
+    def voter(self) -> str:
+        return f"{self.node_id}@{HOST}:{self.controller_port}"
+
+
+def replication_properties(cluster_size: int) -> dict[str, str]:
+    """Replication for a cluster of `cluster_size` nodes: every partition on three of them
+    (or all, when fewer), an acks=all write needing all but one replica in sync, and never an
+    out-of-sync replica made leader (that would drop acknowledged writes)."""
+    replicas = min(3, cluster_size)
+    in_sync = str(max(1, replicas - 1))
+    return {
+        "default.replication.factor": str(replicas),
+        "min.insync.replicas": in_sync,
+        "unclean.leader.election.enable": "false",
+        "offsets.topic.replication.factor": str(replicas),
+        "transaction.state.log.replication.factor": str(replicas),
+        "transaction.state.log.min.isr": in_sync,
+        "share.coordinator.state.topic.replication.factor": str(replicas),
+        "share.coordinator.state.topic.min.isr": in_sync,
+    }
+
+
+def formatted_cluster_id(data_dirs: Iterable[Path]) -> str | None:
+    """The cluster id a node among `data_dirs` was formatted with (None: none was)."""
+    for data_dir in data_dirs:
+        meta = data_dir / "kraft" / "meta.properties"
+        if meta.is_file():
+            for line in meta.read_text().splitlines():
+                key, _, value = line.partition("=")
+                if key.strip() == "cluster.id":
+                    return value.strip()
+    return None
 
 
 def kafka_cluster_id() -> str:
@@ -135,28 +188,24 @@ def security_properties(security: BrokerSecurity) -> dict[str, str]:
 
 
 def server_properties(
-    data_dir: Path, port: int, controller_port: int, security: BrokerSecurity
+    data_dir: Path, node: KafkaNode, quorum: Sequence[KafkaNode], security: BrokerSecurity
 ) -> str:
+    """`node`'s configuration in a cluster of `quorum` (every node, `node` included), a static
+    controller quorum of them all."""
     settings = {
         "process.roles": "broker,controller",
-        "node.id": "1",
-        "controller.quorum.voters": f"1@{HOST}:{controller_port}",
-        "listeners": f"CLIENT://{HOST}:{port},CONTROLLER://{HOST}:{controller_port}",
-        "advertised.listeners": f"CLIENT://{HOST}:{port}",
+        "node.id": str(node.node_id),
+        "controller.quorum.voters": ",".join(n.voter for n in quorum),
+        "listeners": f"CLIENT://{node.address},CONTROLLER://{HOST}:{node.controller_port}",
+        "advertised.listeners": f"CLIENT://{node.address}",
         "inter.broker.listener.name": "CLIENT",
         "controller.listener.names": "CONTROLLER",
         **security_properties(security),
         "log.dirs": str(data_dir / "kraft"),
         "num.partitions": "1",
-        "default.replication.factor": "1",
-        "min.insync.replicas": "1",
-        "offsets.topic.replication.factor": "1",
+        **replication_properties(len(quorum)),
         "offsets.topic.num.partitions": "1",
-        "transaction.state.log.replication.factor": "1",
-        "transaction.state.log.min.isr": "1",
         "transaction.state.log.num.partitions": "1",
-        "share.coordinator.state.topic.replication.factor": "1",
-        "share.coordinator.state.topic.min.isr": "1",
         "group.initial.rebalance.delay.ms": "0",
         "auto.create.topics.enable": "false",
     }
@@ -177,17 +226,22 @@ def _classpath_flags(root: Path, libs: Path) -> list[str]:
 
 
 def prepare(
-    root: Path, data_dir: Path, port: int, controller_port: int, security: BrokerSecurity
+    root: Path,
+    data_dir: Path,
+    node: KafkaNode,
+    quorum: Sequence[KafkaNode],
+    security: BrokerSecurity,
+    cluster_id: str,
 ) -> list[str]:
     """Fetch jars, write server.properties (0600: it holds the admin's password), format
-    storage unless already formatted. Returns the broker command line."""
+    storage with `cluster_id` unless already formatted. Returns the broker command line."""
     libs = fetch_libs(root)
     java = _java()
     (data_dir / "tmp").mkdir(parents=True, exist_ok=True)
     props = data_dir / "server.properties"
-    write_private(props, server_properties(data_dir, port, controller_port, security).encode())
+    write_private(props, server_properties(data_dir, node, quorum, security).encode())
     if not (data_dir / "kraft" / "meta.properties").exists():
-        format_storage(java, root, libs, props, security.admin_password)
+        format_storage(java, root, libs, props, security.admin_password, cluster_id)
     tmp = data_dir / "tmp"
     return [
         java,
@@ -200,12 +254,14 @@ def prepare(
     ]
 
 
-def format_storage(java: str, root: Path, libs: Path, props: Path, admin_password: str) -> None:
-    """Format log.dirs with a fresh cluster id and the admin's SCRAM credential (KIP-900: the
-    broker needs it to authenticate to itself before any admin request can be made; every
-    other user is created afterwards with the admin API). `--ignore-formatted` only tolerates
-    a formatted dir with the *same* id (4.3 rejects another), so callers skip this once
-    meta.properties exists."""
+def format_storage(
+    java: str, root: Path, libs: Path, props: Path, admin_password: str, cluster_id: str
+) -> None:
+    """Format log.dirs with the cluster's id (every node the same) and the admin's SCRAM
+    credential (KIP-900: the broker needs it to authenticate to itself before any admin request
+    can be made; every other user is created afterwards with the admin API).
+    `--ignore-formatted` only tolerates a formatted dir with the *same* id (4.3 rejects
+    another), so callers skip this once meta.properties exists."""
     fmt = subprocess.run(  # noqa: S603 (argv of our own tools, no shell)
         [
             java,
@@ -215,7 +271,7 @@ def format_storage(java: str, root: Path, libs: Path, props: Path, admin_passwor
             "kafka.tools.StorageTool",
             "format",
             "-t",
-            kafka_cluster_id(),
+            cluster_id,
             "-c",
             str(props),
             "--ignore-formatted",

@@ -2,6 +2,8 @@
 
 State file `.local/stack.json` (JSON, mode 0600, no passwords): ports, PIDs, bootstrap servers,
 database server, data dirs and logs; `infra-down` stops the servers by the PIDs recorded there.
+Kafka is one node (`.local/kafka/data`) or, with `--brokers 3`, three (`.local/kafka/data/
+node-<id>`, on KAFKA_PORT, +2, +4 and KAFKA_CONTROLLER_PORT, +2, +4); each keeps its data.
 Secrets `.local/secrets/` (0700): `credentials.json` (every generated password, 0600) and
 `ca.pem` (the CA clients trust; a new one at each start, its key never stored).
 """
@@ -18,7 +20,7 @@ from typing import Any
 
 from contracts.topics import ALL_TOPICS
 
-from devstack import kafka, oidc, postgres
+from devstack import kafka, kafka_cluster, oidc, postgres
 from devstack.credentials import Credentials
 from devstack.os_user import SUPERUSER
 from devstack.paths import local_dir, repo_root
@@ -30,7 +32,7 @@ from devstack.stack import (
     without_password,
 )
 
-STATE_VERSION = 2  # 2: secured (credentials beside it)
+STATE_VERSION = 3  # 2: secured (credentials beside it); 3: a list of Kafka nodes
 
 
 def state_path(root: Path | None = None) -> Path:
@@ -52,19 +54,29 @@ def read_state(root: Path | None = None) -> dict[str, Any] | None:
         return None
 
 
+def _broker_state(broker: kafka.KafkaBroker) -> dict[str, Any]:
+    return {
+        "node_id": broker.node_id,
+        "pid": broker.pid,
+        "port": broker.port,
+        "controller_port": broker.controller_port,
+        "data_dir": str(broker.data_dir),
+        "log_file": str(broker.log_file),
+    }
+
+
 def _state(infra: Infra, fast: bool, databases: list[str], topics: list[str]) -> dict[str, Any]:
-    broker, cluster = infra.kafka, infra.postgres
+    brokers, cluster = infra.kafka_cluster, infra.postgres
     return {
         "version": STATE_VERSION,
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "kafka": {
-            "managed": broker is not None,
+            "managed": brokers is not None,
             "bootstrap_servers": infra.bootstrap_servers,
-            "pid": broker and broker.pid,
-            "port": broker and broker.port,
-            "controller_port": broker and broker.controller_port,
-            "data_dir": broker and str(broker.data_dir),
-            "log_file": broker and str(broker.log_file),
+            "data_dir": brokers and str(brokers.kafka_dir),
+            "brokers": [_broker_state(b) for _, b in sorted(brokers.brokers.items())]
+            if brokers
+            else [],
         },
         "postgres": {
             "managed": cluster is not None,
@@ -115,23 +127,33 @@ def _credentials(root: Path, databases: list[str]) -> Credentials:
 def status(state: dict[str, Any]) -> dict[str, bool]:
     """Liveness of the servers a state file says we manage (adopted ones count as up)."""
     k, p, o = state["kafka"], state["postgres"], state.get("oidc", {"managed": False})
+    nodes = k.get("brokers", [])
     return {
-        "kafka": not k["managed"] or kafka.is_running(k["pid"], Path(k["data_dir"])),
+        "kafka": not k["managed"]
+        or (bool(nodes) and all(kafka.is_running(n["pid"], Path(n["data_dir"])) for n in nodes)),
         "postgres": not p["managed"] or postgres.is_running(Path(p["cluster_dir"]), p["pid"]),
         "oidc": o["managed"] and oidc.OidcProvider.from_state(o).alive(),
     }
 
 
-async def infra_up(*, fast: bool = False, env: Mapping[str, str] = os.environ) -> dict[str, Any]:
-    """Start the stack under `.local/` unless the state file says it is already up."""
+def _broker_count(state: dict[str, Any]) -> int:
+    return len(state["kafka"].get("brokers", [])) if state["kafka"]["managed"] else 0
+
+
+async def infra_up(
+    *, fast: bool = False, brokers: int = 1, env: Mapping[str, str] = os.environ
+) -> dict[str, Any]:
+    """Start the stack under `.local/` with `brokers` Kafka nodes (1 or 3) unless the state
+    file says it is already up so (another count restarts it)."""
     root = repo_root()
     state = read_state(root)
     if state is not None:
         current = state.get("version") == STATE_VERSION and credentials_path(root).is_file()
-        if current and all(status(state).values()):
+        wanted = current and _broker_count(state) in (brokers, 0)
+        if wanted and all(status(state).values()):
             return state
-        await asyncio.to_thread(infra_down)  # half-dead or older leftovers
-    kafka_port, controller_port = kafka.ports_from_env(env)
+        await asyncio.to_thread(infra_down)  # half-dead, older or another size
+    nodes = kafka_cluster.default_nodes(brokers, *kafka.ports_from_env(env))
     databases, topics = list(SERVICE_DATABASES), list(ALL_TOPICS)
     credentials = _credentials(root, databases)
     credentials.save(credentials_path(root))
@@ -139,8 +161,7 @@ async def infra_up(*, fast: bool = False, env: Mapping[str, str] = os.environ) -
     infra = await start_infra(
         local_dir(root) / "kafka" / "data",
         local_dir(root) / "pg",
-        kafka_port=kafka_port,
-        controller_port=controller_port,
+        kafka_nodes=nodes,
         pg_port=postgres.port_from_env(env),
         oidc_dir=local_dir(root) / "oidc",
         oidc_port=oidc.port_from_env(env),
@@ -168,8 +189,10 @@ def infra_down(*, purge: bool = False) -> list[str]:
     kafka_dir = Path(state["kafka"].get("data_dir") or local_dir(root) / "kafka" / "data")
     pg_dir = Path(state["postgres"].get("cluster_dir") or local_dir(root) / "pg")
     stopped = []
-    pids = {state["kafka"].get("pid"), *kafka.find_broker_pids(kafka_dir)} - {None}
-    if any([kafka.stop_kafka_pid(pid, kafka_dir) for pid in pids]):
+    recorded = [state["kafka"].get("pid")]  # version 2 recorded one node
+    recorded += [node["pid"] for node in state["kafka"].get("brokers", [])]
+    pids = {*recorded, *kafka.find_broker_pids(kafka_dir)} - {None}
+    if kafka.stop_kafka_pids(pids, kafka_dir):
         stopped.append("kafka")
     if postgres.stop_postgres(pg_dir, state["postgres"].get("pid")):
         stopped.append("postgres")

@@ -29,11 +29,11 @@ def _ports() -> dict[str, int]:
     }
 
 
-async def platform_up(*, demo: bool = True) -> dict[str, Any]:
-    """The infrastructure, then `devstack.supervise` (detached) to start the apps and restart
-    any that exits, then the demo data once every app is ready."""
+async def platform_up(*, demo: bool = True, brokers: int = 1) -> dict[str, Any]:
+    """The infrastructure (with `brokers` Kafka nodes), then `devstack.supervise` (detached) to
+    start the apps and restart any that exits, then the demo data once every app is ready."""
     root = repo_root()
-    state = await local.infra_up()
+    state = await local.infra_up(brokers=brokers)
     platform_down(apps_only=True)
     log_dir = local_dir(root) / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
@@ -50,7 +50,7 @@ async def platform_up(*, demo: bool = True) -> dict[str, Any]:
     loaded = []
     if demo:  # as a demo assessor signed in at the provider
         tokens = await Tokens.for_provider(root, provider)
-        loaded = await load_demo(running["assessment"].url, running["notifications"].url, tokens)
+        loaded = await load_demo({a.name: running[a.name].url for a in apps.APPS}, tokens)
     return {
         "portal": running["portal"].url,
         "apps": {a.name: running[a.name].url for a in apps.APPS},

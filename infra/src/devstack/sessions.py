@@ -60,8 +60,8 @@ def reap_orphans(root: Path) -> int:
         started = _owner_started(data["owner_pid"])
         if started is not None and abs(started - (data["owner_started"] or 0)) < 1:
             continue  # owner still running
-        for pid in kafka.find_broker_pids(Path(data["kafka_dir"])):
-            kafka.stop_kafka_pid(pid, Path(data["kafka_dir"]), timeout=5)
+        kafka_dir = Path(data["kafka_dir"])
+        kafka.stop_kafka_pids(kafka.find_broker_pids(kafka_dir), kafka_dir, timeout=5)
         postgres.stop_postgres(Path(data["pg_dir"]), timeout=10)
         if data.get("oidc_dir"):
             for pid in oidc.find_pids(Path(data["oidc_dir"])):

@@ -11,9 +11,9 @@ import asyncio
 import os
 import shutil
 import tempfile
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -22,10 +22,11 @@ from contracts.topics import ALL_TOPICS, Topic
 from faststream.security import SASLScram512
 from servicekit.crypto import EncryptionSettings, Sealer
 
-from devstack import kafka, kafka_acls, kafka_admin, oidc, pki, postgres, sessions
+from devstack import kafka, kafka_acls, kafka_admin, kafka_cluster, oidc, pki, postgres, sessions
 from devstack.credentials import Credentials, migrator, runtime
-from devstack.kafka import BrokerSecurity, KafkaBroker
+from devstack.kafka import BrokerSecurity, KafkaBroker, KafkaNode
 from devstack.kafka_acls import ADMIN
+from devstack.kafka_cluster import KafkaCluster
 from devstack.oidc import OidcProvider
 from devstack.os_user import SUPERUSER, can_traverse, os_user
 from devstack.paths import repo_root
@@ -76,12 +77,17 @@ class Infra:
     database_url_base: str = field(repr=False)  # the superuser's, with password and TLS query
     credentials: Credentials = field(repr=False)
     kafka_ca_file: Path | None  # None: the system's CAs
-    kafka: KafkaBroker | None = None  # None when KAFKA_BOOTSTRAP_SERVERS was used
+    kafka_cluster: KafkaCluster | None = None  # None when KAFKA_BOOTSTRAP_SERVERS was used
     postgres: PostgresCluster | None = None  # None when DATABASE_URL was used
     oidc: OidcProvider | None = None  # the OpenID Connect provider (None when not started)
 
     def database_url(self, dbname: str) -> str:
         return database_url(self.database_url_base, dbname)
+
+    @property
+    def kafka(self) -> KafkaBroker | None:
+        """The first node of the cluster we run (None: an adopted one, or its node 1 is down)."""
+        return self.kafka_cluster.brokers.get(1) if self.kafka_cluster else None
 
     @property
     def oidc_issuer(self) -> str:
@@ -122,7 +128,8 @@ class Infra:
         security = SASLScram512(
             principal, self.credentials.kafka[principal], ssl_context=options["ssl_context"]
         )
-        return {"bootstrap_servers": self.bootstrap_servers, "security": security}
+        # a list: FastStream takes a string for one server (aiokafka splits it at commas)
+        return {"bootstrap_servers": self.bootstrap_servers.split(","), "security": security}
 
     def kafka_settings(self, principal: str = ADMIN) -> dict[str, Any]:
         """servicekit settings fields for `principal`: `ServiceSettings(**infra.kafka_settings())`.
@@ -157,15 +164,23 @@ class Infra:
         )
 
 
-def _issue_certificates(secrets_dir: Path, kafka_dir: Path) -> tuple[BrokerSecurity, ServerTls]:
-    """A fresh CA (its certificate in `secrets_dir/ca.pem`) and the servers' certificates."""
-    ca_pem, issued = pki.issue(("kafka", "postgres"))
+def _issue_certificates(
+    secrets_dir: Path, kafka_dir: Path, nodes: Sequence[KafkaNode], admin_password: str
+) -> tuple[dict[int, BrokerSecurity], ServerTls]:
+    """A fresh CA (its certificate in `secrets_dir/ca.pem`), a certificate for each Kafka node
+    (`kafka-<id>`, in its data dir) and one for PostgreSQL."""
+    names = {node.node_id: f"kafka-{node.node_id}" for node in nodes}
+    ca_pem, issued = pki.issue((*names.values(), "postgres"))
     ca_file = secrets_dir / "ca.pem"
     pki.write_private(ca_file, ca_pem)
-    keystore = kafka_dir.resolve() / "tls" / "server.pem"
-    pki.write_private(keystore, issued["kafka"].key_pem + issued["kafka"].cert_pem)
-    broker = BrokerSecurity("", keystore, ca_file)
-    return broker, ServerTls(issued["postgres"].cert_pem, issued["postgres"].key_pem, ca_file)
+    securities = {}
+    for node_id, name in names.items():
+        data_dir = kafka_cluster.node_dir(kafka_dir.resolve(), node_id, len(nodes))
+        keystore = data_dir / "tls" / "server.pem"
+        pki.write_private(keystore, issued[name].key_pem + issued[name].cert_pem)
+        securities[node_id] = BrokerSecurity(admin_password, keystore, ca_file)
+    pg_tls = ServerTls(issued["postgres"].cert_pem, issued["postgres"].key_pem, ca_file)
+    return securities, pg_tls
 
 
 async def _secure_kafka(infra: Infra) -> None:
@@ -184,8 +199,7 @@ async def start_infra(
     kafka_dir: Path,
     pg_dir: Path,
     *,
-    kafka_port: int,
-    controller_port: int,
+    kafka_nodes: Sequence[KafkaNode],
     pg_port: int,
     secrets_dir: Path,
     credentials: Credentials,
@@ -198,31 +212,33 @@ async def start_infra(
     oidc_port: int | None = None,
     oidc_accounts: list[Path] | None = None,
 ) -> Infra:
-    """Start (or adopt from `env`) broker and server concurrently with fresh certificates, and the
-    OpenID Connect provider (when `oidc_dir` is given), then topics, SCRAM users and ACLs,
-    databases and roles, with `credentials`' passwords. Anything started is stopped again if a
-    later step fails."""
+    """Start (or adopt from `env`) the Kafka cluster of `kafka_nodes` (one node or three) and
+    the PostgreSQL server concurrently with fresh certificates, and the OpenID Connect provider
+    (when `oidc_dir` is given), then topics (replicated to suit the cluster), SCRAM users and
+    ACLs, databases and roles, with `credentials`' passwords. Anything started is stopped again
+    if a later step fails."""
     external_kafka, external_db = env.get(KAFKA_ENV), env.get(DATABASE_ENV)
     databases = list(databases)
     await asyncio.to_thread(ensure_system_deps, kafka=not external_kafka, postgres=not external_db)
-    broker_security, pg_tls = _issue_certificates(secrets_dir, kafka_dir)
     if external_kafka:
         if not env.get(KAFKA_ADMIN_PASSWORD_ENV):
             raise RuntimeError(f"{KAFKA_ENV} is set: set {KAFKA_ADMIN_PASSWORD_ENV} too (`admin`)")
         credentials = credentials.with_password("kafka", ADMIN, env[KAFKA_ADMIN_PASSWORD_ENV])
-    broker_security = replace(broker_security, admin_password=credentials.kafka[ADMIN])
+    securities, pg_tls = _issue_certificates(
+        secrets_dir, kafka_dir, kafka_nodes, credentials.kafka[ADMIN]
+    )
     kafka_ca = Path(env[KAFKA_CA_ENV]) if external_kafka and env.get(KAFKA_CA_ENV) else None
 
-    async def start_broker() -> KafkaBroker | None:
+    async def start_broker() -> KafkaCluster | None:
         if external_kafka:
             options = kafka.client_options(
                 external_kafka, ADMIN, credentials.kafka[ADMIN], kafka_ca
             )
             await kafka.wait_ready(options, start_timeout)
             return None
-        require_free_ports({"KAFKA_PORT": kafka_port, "KAFKA_CONTROLLER_PORT": controller_port})
-        return await kafka.start_kafka(
-            repo_root(), kafka_dir, kafka_port, controller_port, broker_security, start_timeout
+        require_free_ports(_port_names(kafka_nodes))
+        return await kafka_cluster.start_cluster(
+            repo_root(), kafka_dir, kafka_nodes, securities, start_timeout
         )
 
     async def start_server() -> PostgresCluster | None:
@@ -252,8 +268,8 @@ async def start_infra(
         if external_db
         else getattr(cluster, "url_base", ""),
         credentials=credentials,
-        kafka_ca_file=kafka_ca if external_kafka else broker_security.ca_file,
-        kafka=broker if isinstance(broker, KafkaBroker) else None,
+        kafka_ca_file=kafka_ca if external_kafka else securities[1].ca_file,
+        kafka_cluster=broker if isinstance(broker, KafkaCluster) else None,
         postgres=cluster if isinstance(cluster, PostgresCluster) else None,
         oidc=provider if isinstance(provider, OidcProvider) else None,
     )
@@ -272,13 +288,23 @@ async def start_infra(
     return infra
 
 
+def _port_names(nodes: Sequence[KafkaNode]) -> dict[str, int]:
+    if len(nodes) == 1:
+        return {"KAFKA_PORT": nodes[0].port, "KAFKA_CONTROLLER_PORT": nodes[0].controller_port}
+    names = {}
+    for node in nodes:
+        names[f"Kafka node {node.node_id}"] = node.port
+        names[f"Kafka node {node.node_id} controller"] = node.controller_port
+    return names
+
+
 async def stop_infra(infra: Infra) -> None:
     """Stop what `start_infra` started (never adopted servers), concurrently."""
     jobs = []
     if infra.oidc is not None:
         jobs.append(asyncio.to_thread(oidc.stop_oidc, infra.oidc))
-    if infra.kafka is not None:
-        jobs.append(asyncio.to_thread(kafka.stop_kafka, infra.kafka))
+    if infra.kafka_cluster is not None:
+        jobs.append(asyncio.to_thread(infra.kafka_cluster.stop))
     if infra.postgres is not None:
         jobs.append(
             asyncio.to_thread(
@@ -309,13 +335,17 @@ async def running_infra(
     databases: Iterable[str] = SERVICE_DATABASES,
     topics: Iterable[Topic] = ALL_TOPICS,
     use_env: bool = True,
+    env: Mapping[str, str] | None = None,
     start_timeout: float = 90.0,
     oidc_accounts: list[Path] | None = None,
+    brokers: int = 1,
+    with_oidc: bool = True,
 ) -> AsyncIterator[Infra]:
-    """A fresh broker, PostgreSQL cluster and OpenID Connect provider on free ports (or the
-    broker/server named by KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL when `use_env`), with topics
-    and databases. The provider holds the demo accounts plus `infra/oidc/test-accounts.json`
-    (or `oidc_accounts`). `tmp_dir` (kept afterwards) defaults to a temp dir that is removed on
+    """A fresh Kafka cluster of `brokers` nodes (1 or 3), PostgreSQL cluster and OpenID Connect
+    provider on free ports (or the broker/server named by KAFKA_BOOTSTRAP_SERVERS / DATABASE_URL
+    in `env`, by default the process's when `use_env`), with topics and databases. The provider
+    (unless not `with_oidc`) holds the demo accounts plus `infra/oidc/test-accounts.json` (or
+    `oidc_accounts`). `tmp_dir` (kept afterwards) defaults to a temp dir that is removed on
     exit."""
     root = repo_root()
     await asyncio.to_thread(sessions.reap_orphans, root)
@@ -336,14 +366,15 @@ async def running_infra(
         infra = await _start_with_retries(
             base / "kafka",
             pg_dir,
-            oidc_dir=base / "oidc",
+            brokers,
+            oidc_dir=base / "oidc" if with_oidc else None,
             oidc_accounts=accounts,
             secrets_dir=base / "secrets",
             credentials=Credentials.generate(databases),
             fast=fast,
             databases=databases,
             topics=topics,
-            env=os.environ if use_env else {},
+            env=(os.environ if use_env else {}) if env is None else env,
             start_timeout=start_timeout,
         )
         try:
@@ -357,17 +388,17 @@ async def running_infra(
 
 
 async def _start_with_retries(
-    kafka_dir: Path, pg_dir: Path, attempts: int = 3, **options: Any
+    kafka_dir: Path, pg_dir: Path, brokers: int, attempts: int = 3, **options: Any
 ) -> Infra:
     """Free ports can be taken between picking and binding; retry on such a clash only."""
     for attempt in range(attempts):
-        kafka_port, controller_port, pg_port, oidc_port = free_ports(4)
+        pg_port, oidc_port, *kafka_ports = free_ports(2 + 2 * brokers)
+        nodes = kafka_cluster.nodes_on(list(zip(kafka_ports[::2], kafka_ports[1::2], strict=True)))
         try:
             return await start_infra(
                 kafka_dir,
                 pg_dir,
-                kafka_port=kafka_port,
-                controller_port=controller_port,
+                kafka_nodes=nodes,
                 pg_port=pg_port,
                 oidc_port=oidc_port,
                 **options,

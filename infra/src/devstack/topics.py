@@ -1,4 +1,8 @@
-"""Create the project's Kafka topics and wait until every partition has a leader."""
+"""Create the project's Kafka topics and wait until every partition has a leader.
+
+Replication follows the cluster: on three brokers or more every partition has three replicas
+and takes an acks=all write once two have it (`min.insync.replicas=2`); on one, one.
+"""
 
 import asyncio
 import time
@@ -9,6 +13,8 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import KafkaError, TopicAlreadyExistsError, for_code
 from contracts.topics import ALL_TOPICS, Topic
 
+from devstack.kafka_setup import replication_properties
+
 
 class TopicSetupError(RuntimeError):
     pass
@@ -17,28 +23,40 @@ class TopicSetupError(RuntimeError):
 async def ensure_topics(
     options: Mapping[str, Any], topics: Iterable[Topic] = ALL_TOPICS, wait_timeout: float = 30.0
 ) -> list[str]:
-    """Create missing topics (replication factor 1; existing ones are left as they are) and
-    wait for partition leaders, as the admin (`options`: aiokafka client arguments). Returns
-    the names created by this call."""
+    """Create missing topics (replicated as `replication` says for the cluster's size; existing
+    ones are left as they are) and wait for partition leaders, as the admin (`options`: aiokafka
+    client arguments). Returns the names created by this call."""
     wanted = {topic.name: topic.partitions for topic in topics}
     deadline = time.monotonic() + wait_timeout
     admin = AIOKafkaAdminClient(**options, request_timeout_ms=int(wait_timeout * 1000))
     await admin.start()
     try:
-        created = await _create(admin, wanted, wait_timeout)
+        brokers = len((await admin.describe_cluster())["brokers"])
+        created = await _create(admin, wanted, replication(brokers), wait_timeout)
         await _wait_for_leaders(admin, wanted, deadline)
     finally:
         await admin.close()
     return created
 
 
+def replication(brokers: int) -> tuple[int, dict[str, str]]:
+    """Replication factor and topic configuration on a cluster of `brokers`."""
+    replicas = replication_properties(brokers)
+    factor = int(replicas["default.replication.factor"])
+    return factor, {"min.insync.replicas": replicas["min.insync.replicas"]}
+
+
 async def _create(
-    admin: AIOKafkaAdminClient, wanted: dict[str, int], timeout_s: float
+    admin: AIOKafkaAdminClient,
+    wanted: dict[str, int],
+    replicated: tuple[int, dict[str, str]],
+    timeout_s: float,
 ) -> list[str]:
     if not wanted:
         return []
+    factor, configs = replicated
     response = await admin.create_topics(
-        [NewTopic(name, partitions, 1) for name, partitions in wanted.items()],
+        [NewTopic(name, n, factor, topic_configs=configs) for name, n in wanted.items()],
         timeout_ms=int(timeout_s * 1000),
     )
     created, failures = [], []

@@ -24,6 +24,14 @@ def test_a_token_is_a_person_staff_a_service_or_a_user() -> None:
     assert SERVICE.is_service and not NOBODY.is_service  # a user's token names the portal
 
 
+def test_someone_acting_for_the_person_is_on_the_trail_as_their_representative() -> None:
+    family = Principal(
+        "urn:fdc:daughter", "portal", frozenset(), frozenset(), "P1", "portal", authority_id="A7"
+    )
+    assert family.kind == "person" and family.may_act_for("P1") and not family.may_act_for("P2")
+    assert family.role_in() == "representative:A7" and PERSON.role_in() == "person"
+
+
 @pytest.mark.parametrize(
     ("policy", "admitted"),
     [

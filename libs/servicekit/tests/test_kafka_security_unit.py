@@ -54,3 +54,19 @@ def test_plaintext_is_refused_in_production():
             auth_audience="urn:carebenefit:api:payments",
         )
     assert KafkaClientSettings(kafka_security_protocol="PLAINTEXT").faststream_security() is None
+
+
+def test_a_bootstrap_list_reaches_faststream_as_a_list(monkeypatch):
+    monkeypatch.setenv(
+        "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092, 127.0.0.1:19094,127.0.0.1:19096"
+    )
+    settings = PaymentsLike(database_url="postgresql://x/payments", environment="test")
+    assert settings.kafka_bootstrap_list() == [
+        "127.0.0.1:19092",
+        "127.0.0.1:19094",
+        "127.0.0.1:19096",
+    ]
+    monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "broker:9093")
+    assert PaymentsLike(
+        database_url="postgresql://x/payments", environment="test"
+    ).kafka_bootstrap_list() == ["broker:9093"]

@@ -130,6 +130,14 @@ class FakeMessageRepository:
         ]
         return [_copy(m) for m in sorted(mine, key=lambda m: m.created_at, reverse=True)]
 
+    async def sent_alongside(self, person_id: str) -> list[Message]:
+        mine = [
+            m
+            for m in self.rows.values()
+            if m.person_id == person_id and m.channel is not Channel.INBOX
+        ]
+        return [_copy(m) for m in sorted(mine, key=lambda m: m.created_at)]
+
     async def failed(self, limit: int) -> tuple[int, list[Message]]:
         found = [m for m in self.rows.values() if m.status is S.PERMANENT_FAILURE]
         return len(found), [

@@ -190,6 +190,24 @@ class ReconsiderationView(ReadModel):
     reviewer_id: str | None
     outcome: Literal["changed", "unchanged"] | None
     new_decision_id: str | None
+    what_is_wrong: str = Field("", description="What the person says the decision got wrong")
+    evidence: str = Field("", description="Evidence the person adds or will send")
+    case_id: str | None = None
+    person_id: str | None = None
+
+
+class ReportedChangeView(ReadModel):
+    """A change of circumstances a person reported: work for an assessor; it decides nothing."""
+
+    change_id: str
+    case_id: str
+    person_id: str
+    decision_id: str = Field(description="The decision in force when the change was reported")
+    what_changed: str
+    changed_on: date = Field(description="When the person says it changed")
+    reported_on: date
+    reported_by: str = Field(description="Who reported it (the person, or someone for them)")
+    status: Literal["reported"]
 
 
 class CaseDetail(ReadModel):
@@ -197,6 +215,24 @@ class CaseDetail(ReadModel):
     assessments: list[RecordedAssessment]
     decisions: list[DecisionVersion] = Field(description="Every version, oldest first")
     reconsiderations: list[ReconsiderationView]
+
+
+class DecisionHistory(ReadModel):
+    """GET /people/{person_id}/decisions: every decision version over the person's cases
+    (oldest first), their reconsiderations and the changes they reported."""
+
+    person_id: str
+    decisions: list[DecisionVersion]
+    reconsiderations: list[ReconsiderationView]
+    changes: list[ReportedChangeView]
+    full_name: str | None = Field(None, description="As recorded when the case was opened")
+
+
+class AssessorQueue(ReadModel):
+    """GET /queue: what assessors must pick up, oldest first."""
+
+    reconsiderations: list[ReconsiderationView] = Field(description="Asked for, not decided")
+    changes: list[ReportedChangeView] = Field(description="Reported, not yet reassessed")
 
 
 class VerifiedPerson(ReadModel):
@@ -210,4 +246,7 @@ READ_MODELS: tuple[type[BaseModel], ...] = (
     CaseDetail,
     PersonCases,
     VerifiedPerson,
+    DecisionHistory,
+    AssessorQueue,
+    ReportedChangeView,
 )

@@ -47,6 +47,13 @@ class AgreementView(ReadModel):
     reason: str | None = None
 
 
+class ChangeRequestView(ReadModel):
+    version: int = Field(description="The proposed version the person did not agree")
+    reason: str
+    by: str = Field(description="Who asked: the person, or someone acting for them")
+    on: date
+
+
 class PlanVersionView(ReadModel):
     version: int
     status: str = Field(
@@ -68,6 +75,9 @@ class PlanVersionView(ReadModel):
     next_review_on: date | None = None
     preferred_providers: dict[str, str] = Field(description="service code -> provider id")
     direct_payment_services: list[str]
+    change_request: ChangeRequestView | None = Field(
+        None, description="Why this draft was made: the person asked for changes"
+    )
 
 
 class SplitView(ReadModel):
@@ -89,6 +99,30 @@ class PlanView(PlanVersionView):
     version_count: int
     in_force_version: int | None = Field(description="The agreed version delivered now")
     split: SplitView | None = Field(description="None when nothing is in force")
+
+
+class ProviderOption(ReadModel):
+    provider_id: str
+    name: str
+    unit_rate_pence: int = Field(description="The contracted rate for one unit")
+
+
+class ServiceProviders(ReadModel):
+    service_code: str
+    description: str
+    unit: str
+    providers: list[ProviderOption] = Field(description="Cheapest first")
+
+
+class ProviderChoicesView(ReadModel):
+    """GET /plans/{plan_id}/providers: the providers contracted in the plan's area today for
+    each service in its current version (what the person may choose between)."""
+
+    plan_id: str
+    area_code: str
+    area_name: str | None
+    on: date
+    services: list[ServiceProviders]
 
 
 class ProvisionRow(ReadModel):
@@ -124,6 +158,7 @@ class ReviewSweepView(ReadModel):
 READ_MODELS: tuple[type[BaseModel], ...] = (
     PlanView,
     PlanVersionView,
+    ProviderChoicesView,
     ProvisionView,
     ReviewSweepView,
 )

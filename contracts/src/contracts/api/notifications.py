@@ -8,13 +8,26 @@ messages Notify accepted whose final status never came.
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from contracts.api.base import ReadModel
 
 SERVICE = "notifications"
 Channel = Literal["inbox", "email", "sms", "letter"]
-AccessibleFormat = Literal["none", "large_print", "easy_read", "braille"]
+AccessibleFormat = Literal["none", "large_print", "easy_read", "braille", "audio"]
+
+
+DeliveryStatus = Literal[
+    "pending", "sending", "temporary_failure", "delivered", "permanent_failure"
+]
+
+
+class DeliveryView(ReadModel):
+    """The same message sent by email, text message or letter, and how far it got."""
+
+    channel: Channel
+    status: DeliveryStatus
+    updated_at: datetime
 
 
 class InboxMessageView(ReadModel):
@@ -23,6 +36,10 @@ class InboxMessageView(ReadModel):
     subject: str | None
     body: str
     created_at: datetime
+    read: bool = Field(False, description="The person has opened it in the portal")
+    deliveries: list[DeliveryView] = Field(
+        default_factory=list, description="Its copies sent by email, text message or letter"
+    )
 
 
 class InboxView(ReadModel):
@@ -114,6 +131,7 @@ class UnconfirmedMessagesView(ReadModel):
 
 READ_MODELS: tuple[type[BaseModel], ...] = (
     InboxView,
+    InboxMessageView,
     PreferencesView,
     TimelinessView,
     ContactGapsView,

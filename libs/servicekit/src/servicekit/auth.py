@@ -48,6 +48,9 @@ class Principal:
     scopes: frozenset[str]
     person_id: str | None = None
     actor: str | None = None
+    authority_id: str | None = None
+    """Set when the subject acts for `person_id` under an authority that person (or staff)
+    gave them; the subject is then a family member, friend or appointee, not the person."""
 
     @classmethod
     def from_claims(cls, claims: dict[str, Any]) -> "Principal":
@@ -59,6 +62,7 @@ class Principal:
             scopes=frozenset(str(claims.get("scope") or "").split()),
             person_id=claims.get("person_id"),
             actor=act.get("sub") if isinstance(act, dict) else None,
+            authority_id=claims.get("authority_id"),
         )
 
     def has_scope(self, scope: str) -> bool:
@@ -86,7 +90,10 @@ class Principal:
         return "service" if self.is_service else "user"
 
     def role_in(self, allowed: Iterable[str] = ()) -> str:
-        """The role this principal acts in where `allowed` roles may act: for the audit."""
+        """The role this principal acts in where `allowed` roles may act: for the audit (someone
+        acting for the person: `representative:<authority id>`)."""
+        if self.kind == "person" and self.authority_id is not None:
+            return f"representative:{self.authority_id}"
         if self.kind != "staff":
             return self.kind
         return ",".join(sorted(self.roles & set(allowed))) or ",".join(sorted(self.roles))

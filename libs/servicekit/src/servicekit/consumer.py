@@ -1,30 +1,62 @@
-"""Consuming events reliably: parse, dedupe via the inbox, apply in one transaction, then ack.
+"""Consuming events reliably, in batches: parse, dedupe via the inbox, apply a batch in one
+transaction, then commit its offsets.
 
-Ack policy (chosen on purpose): NACK_ON_ERROR. The offset is committed only after the handler's
-database transaction has committed. Only a message's own faults are dead-lettered, before the
-offset moves: malformed bytes, a domain error declared unprocessable, or a handler still failing
-after a bounded number of attempts. Infrastructure faults (`servicekit.faults`: the database or
-broker down, restarting or overloaded) are never the message's: the consumer waits with back-off
-and tries again, without limit, and after `infrastructure_wait` seconds of waiting it raises,
-so that FastStream rewinds the partition and the poll loop runs before the message is read
-again (the back-off carries on from where it was).
+Reading. FastStream's batch subscriber reads with `getmany` (up to `batch_size` records, whatever
+has arrived), one Kafka consumer per worker, static members when given an instance id. Its ack
+policy is MANUAL: the kit commits exactly the offsets after the records it handled
+(`servicekit.offsets`), only after the database commit. A rebalance waits for the batch in hand
+(`offsets.InFlight`), so partitions move only after its transaction and offsets have committed.
 
-Two steps, kept apart for batch consumption later: `parse` (the one place wire bytes become an
-event, or are skipped or dead-lettered) and `apply` (one event in one unit of work).
+Parsing. `parse` is the one place wire bytes become an event. Malformed bytes, and an event whose
+type does not travel on the topic it arrived on or whose `source` is not its producer
+(`contracts.registry.check_origin`), are the message's own fault: dead-lettered at once, with the
+reason. A type this reader does not know is skipped and counted.
+
+Applying. A batch is applied in one unit of work: inbox rows for all its events in one statement,
+each handler in turn (what it tracked mapped under its event's causation), the outbox rows in one
+statement, one commit. A handler failing for its event's own reasons must not sink the batch: the
+transaction is rolled back and the batch applied again without that event. No savepoints: a fresh
+unit of work also drops what the failed handler changed in memory (tracked aggregates, emitted
+events, after-commit callbacks), so no other handler can see its partial work, and the happy path
+pays nothing. Then the event alone, with the bounded retries (the batch was its first attempt),
+and dead-lettered if it keeps failing. A failure that is no one handler's (the commit itself)
+applies the batch one event at a time.
+
+Per-key order. Events keep their order within a partition. When an event fails, the later events
+in the batch about the same person (its `subject`, the Kafka key) are held back: the rest of the
+batch is applied, then the failing event alone until it is applied or dead-lettered, then the
+held-back events. So no event overtakes an earlier one about the same person, even when the
+failing event succeeds on its retry; events about other people do not wait for it.
+
+Faults. Infrastructure faults (`servicekit.faults`) are never the message's: the batch is tried
+again with back-off without limit, and after `infrastructure_wait` seconds its partitions are
+rewound to its first records and the poll loop runs before they are read again (the back-off
+carries on from where it was). A crash anywhere before the offset commit redelivers the batch;
+the inbox recognises what committed and dead letters are idempotent pairs.
 """
 
 import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from contracts.envelope import Envelope
-from contracts.registry import MalformedEvent, UnknownEventType, parse_event
+from contracts.registry import (
+    MalformedEvent,
+    Misrouted,
+    UnknownEventType,
+    check_origin,
+    parse_event,
+)
 from faststream import AckPolicy
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
 
+from servicekit import offsets, telemetry
 from servicekit.context import caused_by
 from servicekit.deadletter import DeadLetter, DeadLetters
 from servicekit.faults import describe, is_infrastructure
@@ -44,6 +76,22 @@ class Unprocessable(Exception):
     """A handler's verdict that this event can never be applied (e.g. refers to nothing known)."""
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """An event and the record it arrived in (None: handed to the consumer directly)."""
+
+    event: Envelope[Any]
+    record: Any = None
+
+
+class HandlerFailed(Exception):
+    """The handler of the batch's `index`th event failed for that event's own reasons."""
+
+    def __init__(self, index: int, error: Exception) -> None:
+        super().__init__(describe(error))
+        self.index, self.error = index, error
+
+
 class EventConsumer:
     def __init__(
         self,
@@ -60,6 +108,9 @@ class EventConsumer:
         health: TaskHealth | None = None,
         infrastructure_backoff: Backoff | None = None,
         infrastructure_wait: float = 30.0,
+        batch_size: int = 200,
+        poll_ms: int = 20,
+        tracer_provider: TracerProvider | None = None,
     ) -> None:
         self.name = name
         self._deps = deps
@@ -70,8 +121,11 @@ class EventConsumer:
         self.health = health or TaskHealth("consumer")
         self._infra_backoff = infrastructure_backoff or Backoff()
         self._infra_wait = infrastructure_wait
+        self._batch_size, self._poll_ms = batch_size, poll_ms
+        self._tracer = (tracer_provider or trace.get_tracer_provider()).get_tracer(__name__)
         self._stopping = asyncio.Event()
         self._subscribers: list[Any] = []
+        self.in_flight: list[offsets.InFlight] = []
 
     def subscribe(
         self,
@@ -80,30 +134,36 @@ class EventConsumer:
         workers: int = 1,
         instance_id: str | None = None,
     ) -> None:
-        """One Kafka consumer for every topic, so a start or restart joins the group once.
-        `instance_id` makes it a static member (`group.instance.id`): restarted under the same
-        id, it takes its partitions back without a rebalance. With `workers` > 1, FastStream
-        needs one subscriber per topic (up to `workers` members each, one per partition), and
-        static membership is off (the members would share one id)."""
-        options: dict[str, Any] = dict(
-            group_id=self.name, auto_offset_reset="earliest", ack_policy=AckPolicy.NACK_ON_ERROR
-        )
-        if workers == 1:
-            options |= dict(group_instance_id=instance_id, title=self.name)
-            subscribers = [broker.subscriber(*topics, **options)]
-        else:
-            subscribers = [
-                broker.subscriber(
-                    topic, max_workers=workers, title=f"{self.name}:{topic}", **options
-                )
-                for topic in topics
-            ]
-        for subscriber in subscribers:
-            subscriber(self.on_message)
-        self._subscribers += subscribers
+        """One Kafka consumer per worker, each for every topic, so a start or restart joins the
+        group once. `instance_id` makes it a static member (`group.instance.id`): restarted
+        under the same id, it takes its partitions back without a rebalance; with `workers` > 1
+        each worker is a static member of its own (`<instance_id>/<n>`)."""
+        for n in range(1, workers + 1):
+            member = instance_id if workers == 1 or not instance_id else f"{instance_id}/{n}"
+            in_flight = offsets.InFlight(self.name)
+            subscriber = broker.subscriber(
+                *topics,
+                group_id=self.name,
+                group_instance_id=member,
+                auto_offset_reset="earliest",
+                ack_policy=AckPolicy.MANUAL,
+                batch=True,
+                max_records=self._batch_size,
+                batch_timeout_ms=self._poll_ms,
+                listener=in_flight,
+                title=self.name if workers == 1 else f"{self.name}:{n}",
+            )
+            subscriber(self._batch_handler(in_flight))
+            self._subscribers.append(subscriber)
+            self.in_flight.append(in_flight)
+
+    def assignment(self) -> list[set[Any]]:
+        """The partitions each worker holds now (empty before it has joined the group)."""
+        held = (getattr(s, "consumer", None) for s in self._subscribers)
+        return [set(c.assignment()) if c is not None else set() for c in held]
 
     def stop(self) -> None:
-        """Stop waiting for infrastructure: a message in hand is left for redelivery."""
+        """Stop waiting for infrastructure: a batch in hand is left for redelivery."""
         self._stopping.set()
 
     @property
@@ -111,44 +171,115 @@ class EventConsumer:
         """`stop()` was called, or the broker is stopping its subscribers."""
         return self._stopping.is_set() or any(not s.running for s in self._subscribers)
 
-    async def on_message(self, msg: KafkaMessage) -> None:
-        record = msg.raw_message
-        event = await self.parse(record)
-        if event is not None:
-            await self.apply(event, record)
+    def _batch_handler(self, in_flight: offsets.InFlight) -> Callable[..., Awaitable[None]]:
+        async def on_batch(msg: KafkaMessage) -> None:
+            raw = msg.raw_message
+            records = list(raw) if isinstance(raw, tuple | list) else [raw]
+            async with in_flight.lock:
+                try:
+                    await self.consume(records)
+                    await self.until_infrastructure_is_back(
+                        lambda: offsets.commit(msg.consumer, records)
+                    )
+                except Exception:
+                    offsets.rewind(msg.consumer, records)  # read again after the poll loop
+                    raise
+
+        return on_batch
+
+    async def consume(self, records: Sequence[Any]) -> None:
+        """Parse `records` (in order) and apply the events among them as one batch."""
+        deliveries = []
+        for record in records:
+            event = await self.parse(record)
+            if event is not None:
+                deliveries.append(Delivery(event, record))
+        await self.apply_batch(deliveries)
 
     async def parse(self, record: Any) -> Envelope[Any] | None:
         """The event in `record`; None when it is skipped (a type this reader does not know)
-        or dead-lettered (malformed)."""
+        or dead-lettered (malformed, or not from where its type comes from)."""
         try:
-            return parse_event(record.value or b"")
+            event = parse_event(record.value or b"")
         except UnknownEventType:
             await self.until_infrastructure_is_back(lambda: self.skipped.record(record))
+            return None
         except MalformedEvent as exc:
-            letter = DeadLetter.of(record, exc, attempts=1)
-            await self.until_infrastructure_is_back(lambda: self._dead_letters.send(letter))
-        return None
+            await self._dead_letter_at_once(record, exc)
+            return None
+        try:
+            check_origin(event, record.topic)
+        except Misrouted as exc:
+            await self._dead_letter_at_once(record, exc, event)
+            return None
+        return event
 
-    async def apply(self, event: Envelope[Any], record: Any = None) -> None:
+    async def apply_batch(self, deliveries: Sequence[Delivery]) -> None:
+        """Apply `deliveries` in one unit of work, in order; a failing event is set aside as the
+        module's docstring says."""
+        handled = [d for d in deliveries if type(d.event) in self._handlers]
+        if len(handled) <= 1:
+            for delivery in handled:
+                await self.apply(delivery.event, delivery.record)
+            return
+        try:
+            await self.until_infrastructure_is_back(lambda: self._apply_together(handled))
+        except HandlerFailed as failed:
+            await self._apply_around(handled, failed)
+        except Exception as exc:
+            if is_infrastructure(exc):
+                raise  # waited long enough (or stopping): rewind, read again later
+            log.warning(
+                "%s: a batch of %d failed to commit (%s); applying its events one at a time",
+                self.name, len(handled), describe(exc),
+            )  # fmt: skip
+            for delivery in handled:
+                await self.apply(delivery.event, delivery.record)
+
+    async def _apply_around(self, batch: Sequence[Delivery], failed: HandlerFailed) -> None:
+        """The batch without the failing event and the later events about the same person;
+        then the failing event alone; then those held back."""
+        poison = batch[failed.index]
+        person = poison.event.subject
+        held = [d for d in batch[failed.index + 1 :] if d.event.subject == person]
+        rest = [d for d in batch if d is not poison and not any(d is h for h in held)]
+        log.warning(
+            "%s: %s %s failed in a batch of %d (%s); applying the rest without it",
+            self.name, poison.event.type, poison.event.id, len(batch), describe(failed.error),
+        )  # fmt: skip
+        await self.apply_batch(rest)
+        await self.apply(poison.event, poison.record, failed=failed.error)
+        await self.apply_batch(held)
+
+    async def apply(
+        self, event: Envelope[Any], record: Any = None, *, failed: Exception | None = None
+    ) -> None:
+        """Apply one event in its own unit of work, retried up to `max_attempts` times in all
+        and then dead-lettered; `failed`: how its first attempt (in a batch) failed."""
         handler = self._handlers.get(type(event))
         if handler is None:
             return
-        attempt = 0
+        delivery, attempt = Delivery(event, record), 0
         while True:
-            try:
-                await self.until_infrastructure_is_back(lambda: self._apply_once(handler, event))
-                return
-            except Exception as exc:
-                if is_infrastructure(exc):
-                    raise  # waited long enough (or stopping): NACK, read again later
-                attempt += 1
-                if isinstance(exc, self._unprocessable) or attempt >= self._max_attempts:
-                    await self._dead_letter(record, event, exc, attempt)
+            if failed is None:
+                try:
+                    await self.until_infrastructure_is_back(
+                        lambda: self._apply_once(handler, delivery)
+                    )
                     return
-                log.warning(
-                    "%s: %s %s failed (attempt %d): %s",
-                    self.name, event.type, event.id, attempt, describe(exc),
-                )  # fmt: skip
+                except Exception as exc:
+                    if is_infrastructure(exc):
+                        raise  # waited long enough (or stopping): rewind, read again later
+                    failed = exc
+            attempt += 1
+            if isinstance(failed, self._unprocessable) or attempt >= self._max_attempts:
+                await self._dead_letter(record, event, failed, attempt)
+                return
+            log.warning(
+                "%s: %s %s failed (attempt %d): %s",
+                self.name, event.type, event.id, attempt, describe(failed),
+            )  # fmt: skip
+            failed = None
             await asyncio.sleep(self._backoff * 2 ** (attempt - 1))
 
     async def until_infrastructure_is_back(self, step: Callable[[], Awaitable[T]]) -> T:
@@ -173,19 +304,11 @@ class EventConsumer:
             self.health.ok()
             return result
 
-    async def _pause(self, seconds: float) -> None:
-        until = time.monotonic() + seconds
-        while not self.stopping and (left := until - time.monotonic()) > 0:
-            await asyncio.sleep(min(left, 0.25))
-
-    async def _apply_once(self, handler: Handler, event: Envelope[Any]) -> None:
-        async with self._uow_factory() as uow:
-            if not await uow.first_time(self.name, event):
-                return  # already applied: a redelivery changes nothing
-            # Committing inside: events mapped from aggregates at commit are caused by this one.
-            with caused_by(event.id, event.correlationid):
-                await handler(event, uow, self._deps())
-                await uow.commit()
+    async def _dead_letter_at_once(
+        self, record: Any, exc: Exception, event: Envelope[Any] | None = None
+    ) -> None:
+        letter = DeadLetter.of(record, exc, attempts=1, event=event)
+        await self.until_infrastructure_is_back(lambda: self._dead_letters.send(letter))
 
     async def _dead_letter(
         self, record: Any, event: Envelope[Any], exc: Exception, attempts: int
@@ -194,3 +317,44 @@ class EventConsumer:
             raise exc
         letter = DeadLetter.of(record, exc, attempts=attempts, event=event)
         await self.until_infrastructure_is_back(lambda: self._dead_letters.send(letter))
+
+    async def _pause(self, seconds: float) -> None:
+        until = time.monotonic() + seconds
+        while not self.stopping and (left := until - time.monotonic()) > 0:
+            await asyncio.sleep(min(left, 0.25))
+
+    async def _apply_together(self, batch: Sequence[Delivery]) -> None:
+        async with self._uow_factory() as uow:
+            fresh = await uow.first_times(self.name, [d.event for d in batch])
+            deps = self._deps()
+            for index, delivery in enumerate(batch):
+                if not fresh[index]:
+                    continue  # already applied: a redelivery changes nothing
+                handler = self._handlers[type(delivery.event)]
+                try:
+                    await self._handle(handler, delivery, uow, deps)
+                except Exception as exc:
+                    if is_infrastructure(exc):
+                        raise
+                    raise HandlerFailed(index, exc) from exc
+            await uow.commit()
+
+    async def _apply_once(self, handler: Handler, delivery: Delivery) -> None:
+        async with self._uow_factory() as uow:
+            if not await uow.first_time(self.name, delivery.event):
+                return  # already applied: a redelivery changes nothing
+            await self._handle(handler, delivery, uow, self._deps())
+            await uow.commit()
+
+    async def _handle(
+        self, handler: Handler, delivery: Delivery, uow: UnitOfWork, deps: Any
+    ) -> None:
+        """The handler, then the mapping of what it tracked, inside the event's causation and
+        its own span (a child of the producer's, so one trace follows the flow)."""
+        event = delivery.event
+        with (
+            caused_by(event.id, event.correlationid),
+            telemetry.consumer_span(self._tracer, self.name, event, delivery.record),
+        ):
+            await handler(event, uow, deps)
+            uow.map_tracked()

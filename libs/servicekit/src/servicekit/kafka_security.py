@@ -56,6 +56,11 @@ class KafkaClientSettings(BaseSettings):
             raise ValueError("KAFKA_SECURITY_PROTOCOL must be SASL_SSL in production")
         return self
 
+    def kafka_bootstrap_list(self) -> list[str]:
+        """`KAFKA_BOOTSTRAP_SERVERS` (host:port, comma-separated) as a list, as FastStream's
+        broker needs it: given one string, it takes it for a single server."""
+        return [server.strip() for server in self.kafka_bootstrap_servers.split(",")]
+
     def kafka_ssl_context(self) -> ssl.SSLContext:
         """Verifies the broker's certificate and host name; TLS 1.2 at least."""
         cafile = str(self.kafka_ssl_cafile) if self.kafka_ssl_cafile else None

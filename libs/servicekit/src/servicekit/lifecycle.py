@@ -11,6 +11,8 @@ import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from contracts.registry import is_registered
+
 from servicekit.consumer import EventConsumer
 from servicekit.deadletter import DeadLetters
 from servicekit.faults import describe, is_infrastructure
@@ -27,6 +29,9 @@ EXIT_FOR_RESTART = 75
 def build_consumer(definition: Any, runtime: Any) -> EventConsumer:
     """The service's one consumer, subscribed to all its topics (see EventConsumer.subscribe)."""
     settings = runtime.settings
+    unbound = [topic for topic in definition.consumes if not is_registered(topic)]
+    if unbound:  # the registry binds each event type to its topic and producer: check them all
+        raise ValueError(f"{definition.name} consumes topics the registry does not know: {unbound}")
     consumer = EventConsumer(
         definition.name,
         definition.handlers,
@@ -40,6 +45,9 @@ def build_consumer(definition: Any, runtime: Any) -> EventConsumer:
         health=runtime.supervisor.watch("consumer"),
         infrastructure_backoff=Backoff(cap=settings.supervisor_backoff_max_seconds),
         infrastructure_wait=settings.consumer_infrastructure_wait_seconds,
+        batch_size=settings.consumer_batch_size,
+        poll_ms=settings.consumer_poll_ms,
+        tracer_provider=runtime.tracer_provider,
     )
     instance = settings.consumer_instance_id
     if instance:  # a new topic list never takes over an old member's assignment

@@ -111,11 +111,13 @@ def create_service_app(
         definition.name, settings.otel_traces_file, settings.otel_exporter_otlp_endpoint
     )
     broker = KafkaBroker(
-        settings.kafka_bootstrap_servers,
+        settings.kafka_bootstrap_list(),
         security=settings.faststream_security(),
         allow_auto_create_topics=False,  # topics are provisioned (devstack); no CREATE ACL
         client_id=definition.name,
         enable_idempotence=True,
+        linger_ms=settings.kafka_linger_ms,  # the relay's batches: fewer, fuller requests
+        compression_type=settings.kafka_compression_type,
         middlewares=[KafkaTelemetryMiddleware(tracer_provider=provider)],
         graceful_timeout=10,
     )

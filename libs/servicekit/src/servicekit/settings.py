@@ -43,6 +43,12 @@ class ServiceSettings(KafkaClientSettings):
     consumer_max_attempts: int = Field(3, ge=1, le=20)
     consumer_retry_backoff_ms: int = Field(100, ge=0)
     consumer_workers: int = Field(1, ge=1, le=16)
+    consumer_batch_size: int = Field(
+        200, ge=1, le=5000, description="records applied in one transaction at most"
+    )
+    consumer_poll_ms: int = Field(
+        20, ge=1, le=1000, description="how long a poll waits for records when none are there"
+    )
     # Supervision and restarts (servicekit.supervision, servicekit.consumer).
     supervisor_exit_after_seconds: float = Field(
         120, gt=0, description="a task failing this long makes the process exit to be restarted"
@@ -59,6 +65,10 @@ class ServiceSettings(KafkaClientSettings):
     relay_enabled: bool = True
     relay_batch_size: int = Field(500, ge=1)
     relay_poll_interval_ms: int = Field(500, ge=10)
+    kafka_linger_ms: int = Field(
+        5, ge=0, le=1000, description="how long the producer waits to fill a batch"
+    )
+    kafka_compression_type: Literal["lz4", "gzip", "zstd", "snappy"] | None = "lz4"
     pool_min_size: int = 2
     pool_max_size: int = 10
     # Bearer tokens (servicekit.auth): every route but health needs one; a service will not

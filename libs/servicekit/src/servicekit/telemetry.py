@@ -4,6 +4,7 @@ import json
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from opentelemetry import propagate, trace
 from opentelemetry.context import Context
@@ -89,3 +90,32 @@ def context_from_traceparent(traceparent: str | None) -> Context | None:
 
 def tracer(provider: TracerProvider, name: str) -> trace.Tracer:
     return provider.get_tracer(name)
+
+
+def consumer_span(tracer: trace.Tracer, consumer: str, event: Any, record: Any = None):
+    """The span of one consumed event: a child of its producer's (the record's `traceparent`
+    header, set when it was published, or else the event's own), so one trace follows the flow
+    through every service. Its attributes say where the event came from, never what it says
+    or its key (a person id)."""
+    header = next(
+        (v for k, v in getattr(record, "headers", None) or () if k == "traceparent"), None
+    )
+    parent = header.decode("ascii", "replace") if header else event.traceparent
+    attributes: dict[str, Any] = {
+        "messaging.system": "kafka",
+        "messaging.consumer.group.name": consumer,
+        "messaging.message.id": event.id,
+        "cloudevents.event_type": event.type,
+    }
+    if record is not None:
+        attributes |= {
+            "messaging.destination.name": record.topic,
+            "messaging.destination.partition.id": str(record.partition),
+            "messaging.kafka.offset": record.offset,
+        }
+    return tracer.start_as_current_span(
+        f"{record.topic if record is not None else consumer} process",
+        context=context_from_traceparent(parent),
+        kind=trace.SpanKind.CONSUMER,
+        attributes=attributes,
+    )

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from contracts.envelope import Envelope
+from contracts.registry import producer_of
 
 from servicekit.uow import UnitOfWork
 
@@ -25,7 +26,7 @@ class FakeUnitOfWork(UnitOfWork):
         self._pending_inbox: list[tuple[str, str, str]] = []
 
     async def first_time(self, consumer: str, event: Envelope[Any]) -> bool:
-        key = (consumer, event.source, event.id)
+        key = (consumer, producer_of(event), event.id)
         if key in self.inbox or key in self._pending_inbox:
             return False
         self._pending_inbox.append(key)
@@ -119,6 +120,17 @@ class UnitOfWorkContract:
         async with make_uow() as uow:
             assert not await uow.first_time("contract-suite", delivered)
             assert await uow.first_time("another-consumer", delivered)
+
+    async def test_the_inbox_takes_a_batch_and_knows_a_repeat_within_it(
+        self, make_uow: MakeUow, event: Callable[[], Envelope[Any]]
+    ) -> None:
+        first, second = event(), event()
+        async with make_uow() as uow:
+            fresh = await uow.first_times("contract-suite", [first, second, first])
+            assert fresh == [True, True, False]
+            await uow.commit()
+        async with make_uow() as uow:
+            assert await uow.first_times("contract-suite", [second, event()]) == [False, True]
 
     async def test_an_uncommitted_inbox_record_is_forgotten(
         self, make_uow: MakeUow, event: Callable[[], Envelope[Any]]

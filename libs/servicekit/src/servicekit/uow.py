@@ -6,6 +6,10 @@ mapped to contract events by the service's `outbound` function (its `adapters/ou
 written to the outbox with any events emitted directly, all in the same transaction. Callbacks
 registered with `after_commit` run only once the transaction has committed. A change made for an
 HTTP request goes on the audit trail in the same transaction (servicekit.access.write_entries).
+
+A consumer applies a batch of events in one unit of work: the inbox records all of them in one
+statement (`first_times`), and after each handler it maps the aggregates that handler tracked
+(`map_tracked`), so each is mapped once and its events carry that event's causation.
 """
 
 import json
@@ -14,7 +18,7 @@ from typing import Any, ClassVar, Protocol, Self
 
 import asyncpg
 from contracts.envelope import Envelope, headers_for
-from contracts.registry import topic_for
+from contracts.registry import producer_of, topic_for
 
 from servicekit import audit
 from servicekit.access import write_entries
@@ -71,18 +75,29 @@ class UnitOfWork:
         """Run `callback` once this unit of work has committed (never if it rolls back)."""
         self._after_commit.append(callback)
 
-    def collect_events(self) -> list[Envelope[Any]]:
-        """Everything to publish: tracked aggregates' events (mapped), then emitted events."""
+    def map_tracked(self) -> None:
+        """Map the tracked aggregates' events now (in the current causation context) and stop
+        tracking them; the events are written at commit, after any queued before."""
         for aggregate in self._tracked:
             self.pending_events.extend(type(self).outbound(aggregate))
             aggregate.events.clear()
         self._tracked = []
+
+    def collect_events(self) -> list[Envelope[Any]]:
+        """Everything to publish: tracked aggregates' events (mapped), then emitted events."""
+        self.map_tracked()
         events, self.pending_events = self.pending_events, []
         return events
 
     async def first_time(self, consumer: str, event: Envelope[Any]) -> bool:
-        """Record that `consumer` applies `event`; False when it already has (a redelivery)."""
+        """Record that `consumer` applies `event`; False when it already has (a redelivery).
+        Event ids are scoped by the producer the registry knows for the type, not by whatever
+        `source` the event names."""
         raise NotImplementedError
+
+    async def first_times(self, consumer: str, events: list[Envelope[Any]]) -> list[bool]:
+        """`first_time` for each of `events`, in order (a repeat within `events` is not new)."""
+        return [await self.first_time(consumer, event) for event in events]
 
     async def commit(self) -> None:
         events = self.collect_events()
@@ -111,7 +126,10 @@ class AsyncpgUnitOfWork(UnitOfWork):
         self._notify_channel = notify_channel
         self.conn: asyncpg.Connection
         self._tx: Any = None
-        self._touched: list[str] = []
+
+    def _reset(self) -> None:
+        super()._reset()
+        self._touched: list[str] = []  # people whose records this unit of work changed
 
     async def __aenter__(self) -> Self:
         await super().__aenter__()
@@ -132,19 +150,31 @@ class AsyncpgUnitOfWork(UnitOfWork):
             await self._pool.release(self.conn)
 
     async def first_time(self, consumer: str, event: Envelope[Any]) -> bool:
-        inserted = await self.conn.fetchval(
-            "INSERT INTO inbox (consumer, source, event_id, event_type) VALUES ($1, $2, $3, $4)"
-            " ON CONFLICT DO NOTHING RETURNING 1",
-            consumer,
-            event.source,
-            event.id,
-            event.type,
-        )
-        return inserted is not None
+        return (await self.first_times(consumer, [event]))[0]
 
-    def collect_events(self) -> list[Envelope[Any]]:
-        self._touched = [p for a in self._tracked if (p := getattr(a, "person_id", None))]
-        return super().collect_events()
+    async def first_times(self, consumer: str, events: list[Envelope[Any]]) -> list[bool]:
+        """One statement for all of `events`."""
+        keys = [(producer_of(event), event.id) for event in events]
+        unique = {key: event.type for key, event in zip(keys, events, strict=True)}
+        rows = await self.conn.fetch(
+            "INSERT INTO inbox (consumer, source, event_id, event_type)"
+            " SELECT $1, s, i, t FROM unnest($2::text[], $3::text[], $4::text[]) AS e(s, i, t)"
+            " ON CONFLICT DO NOTHING RETURNING source, event_id",
+            consumer,
+            [source for source, _ in unique],
+            [event_id for _, event_id in unique],
+            list(unique.values()),
+        )
+        inserted = {(r["source"], r["event_id"]) for r in rows}
+        fresh = []
+        for key in keys:
+            fresh.append(key in inserted)
+            inserted.discard(key)  # a repeat later in the batch is a redelivery
+        return fresh
+
+    def map_tracked(self) -> None:
+        self._touched += [p for a in self._tracked if (p := getattr(a, "person_id", None))]
+        super().map_tracked()
 
     async def _commit(self, events: list[Envelope[Any]]) -> None:
         if events:

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from servicekit.auth import validator_from_settings
 from servicekit.crypto import bring_all_up_to_date
 from servicekit.service import ServiceDefinition, create_service_app
 
@@ -13,7 +14,7 @@ from assessment.adapters.repository import AsyncpgAssessmentUnitOfWork
 from assessment.adapters.rulesets import load_rulebook
 from assessment.adapters.sealed import SEALED
 from assessment.config import AssessmentSettings
-from assessment.entrypoints import errors, http, reads
+from assessment.entrypoints import errors, http, people, reads
 from assessment.entrypoints.dependencies import Dependencies
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -31,9 +32,11 @@ def create_app(settings: AssessmentSettings | None = None, clock: Clock = date.t
         # NINOs left in plaintext by migration 0004 sealed and hashed; old keys re-wrapped.
         startup=[lambda runtime: bring_all_up_to_date(runtime.pool, SEALED, sealer)],
         make_uow=lambda pool: AsyncpgAssessmentUnitOfWork(pool, sealer),
-        routers=[http.router, reads.router],
+        routers=[http.router, reads.router, people.router],
         error_statuses=errors.HTTP_STATUS,
         unprocessable=errors.UNPROCESSABLE,
         make_deps=lambda runtime: Dependencies(uow=runtime.uow, today=clock, rulebook=rulebook),
     )
-    return create_service_app(definition, settings)
+    # Bearer tokens are checked where a route declares its need (servicekit.auth.require).
+    auth = {"token_validator": validator_from_settings(settings)} if settings.auth_issuer else {}
+    return create_service_app(definition, settings, state=auth)

@@ -15,6 +15,7 @@ from assessment.domain import (
     NotFound,
     Person,
     Reconsideration,
+    ReportedChange,
 )
 from assessment.main import MIGRATIONS
 from contracts.assessment import v1
@@ -134,6 +135,31 @@ async def test_a_case_is_read_back_as_it_was_saved_through_supersession(make_uow
         assert (await uow.cases.of_decision("D2")).reconsiderations == [finished]
         assert [c.case_id for c in await uow.cases.of_person("P1")] == ["C1"]
         assert await uow.people.by_nino("JT123456C") == ADA
+
+
+async def test_reported_changes_and_open_reconsiderations_are_the_assessors_queue(
+    make_uow,
+) -> None:
+    asked = Reconsideration("R1", "C1", "D1", "P1", DAY, "why", "sub-1", what_is_wrong="cooking")
+    moved = ReportedChange("X1", "C1", "P1", "D1", "I moved", DAY, DAY, "sub-1")
+    async with make_uow() as uow:
+        await uow.people.add(ADA)
+        await uow.cases.add(Case("C1", ADA, "decided", [ASSESSED], [decision(1)]))
+        await uow.commit()
+    async with make_uow() as uow:
+        case = await uow.cases.get("C1", lock=True)
+        case.reconsiderations, case.reported_changes = [asked], [moved]
+        await uow.cases.save(case)
+        await uow.commit()
+    async with make_uow() as uow:
+        assert await uow.cases.open_work() == ([asked], [moved])
+        assert (await uow.cases.get("C1")).reported_changes == [moved]
+        case = await uow.cases.get("C1", lock=True)
+        case.reconsiderations = [replace(asked, status="decided", new_decision_id="D1")]
+        await uow.cases.save(case)
+        await uow.commit()
+    async with make_uow() as uow:
+        assert await uow.cases.open_work() == ([], [moved])
 
 
 async def test_what_is_not_there_is_not_found_naming_the_id(make_uow) -> None:

@@ -17,6 +17,7 @@ from assessment.domain import (
     NotFound,
     Person,
     Reconsideration,
+    ReportedChange,
 )
 from servicekit.testing import FakeUnitOfWork
 
@@ -78,6 +79,12 @@ class FakeCaseRepository:
         ]
         return max(live, key=lambda d: (d.decided_on, self._order[d.decision_id]), default=None)
 
+    async def open_work(self) -> tuple[list[Reconsideration], list[ReportedChange]]:
+        cases = list(self.cases.values())
+        asked = [r for c in cases for r in c.reconsiderations if r.status == "requested"]
+        changes = [x for c in cases for x in c.reported_changes if x.status == "reported"]
+        return copy.deepcopy(asked), copy.deepcopy(changes)
+
     async def add(self, case: Case) -> None:
         assert case.case_id not in self.cases, "case ids are unique"
         await self.save(case)
@@ -108,6 +115,7 @@ def _without_events(case: Case) -> Case:
         case.assessments,
         case.decisions,
         case.reconsiderations,
+        case.reported_changes,
     )
 
 

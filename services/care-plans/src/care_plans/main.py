@@ -4,6 +4,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
+from servicekit.auth import validator_from_settings
 from servicekit.service import Runtime, ServiceDefinition, create_service_app
 from starlette.types import ASGIApp
 
@@ -40,4 +41,6 @@ def create_app(
         make_deps=make_deps,
         background=[jobs.review_sweeps] if settings.review_interval_seconds > 0 else [],
     )
-    return create_service_app(definition, settings)
+    # Bearer tokens are checked where a route declares its need (servicekit.auth.require).
+    auth = {"token_validator": validator_from_settings(settings)} if settings.auth_issuer else {}
+    return create_service_app(definition, settings, state=auth)

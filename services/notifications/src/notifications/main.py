@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from servicekit.auth import validator_from_settings
 from servicekit.service import Runtime, ServiceDefinition, create_service_app
 
 from contracts import topics
@@ -55,7 +56,9 @@ def create_app(settings: NotificationsSettings | None = None, clock: Clock = utc
             else []
         ),
     )
-    return create_service_app(definition, settings)
+    # Bearer tokens are checked where a route declares its need (servicekit.auth.require).
+    auth = {"token_validator": validator_from_settings(settings)} if settings.auth_issuer else {}
+    return create_service_app(definition, settings, state=auth)
 
 
 def make_deps(

@@ -1,17 +1,15 @@
 """The service in-process on real PostgreSQL and Kafka, a real SMTP server and the Notify stub."""
 
-import asyncio
 import contextlib
-import email
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aiosmtpd.controller import Controller
 from asgi_lifespan import LifespanManager
 from devstack.notify_stub import NotifyStub
 from devstack.procs import free_ports
 from devstack.serving import serving
+from devstack.smtp_sink import mailbox_server
 from devstack.tokens import ASSESSOR, OPERATIONS, bearer
 from httpx import ASGITransport, AsyncClient
 from notifications.config import DEV_CALLBACK_TOKEN, DEV_NOTIFY_KEY, NotificationsSettings
@@ -20,38 +18,6 @@ from notifications.main import create_app
 from notifications.service_layer import reconciling, sending
 from servicekit.consumer import EventConsumer
 from servicekit.deadletter import DeadLetters
-
-
-class Mailbox:
-    """An aiosmtpd handler: keeps what it accepts; `rcpt_replies`/`data_replies` refuse next."""
-
-    def __init__(self) -> None:
-        self.messages: list[email.message.Message] = []
-        self.rcpt_replies: list[str] = []
-        self.data_replies: list[str] = []
-        self.hang_after_data = 0.0  # keep the message, answer only after this long
-        self.hang_at_rcpt = 0.0  # answer RCPT only after this long (the client has sent nothing)
-        self.held_at_rcpt = 0
-
-    async def handle_RCPT(self, server, session, envelope, address, options):
-        if self.hang_at_rcpt:
-            self.held_at_rcpt += 1
-            await asyncio.sleep(self.hang_at_rcpt)
-        if self.rcpt_replies:
-            return self.rcpt_replies.pop(0)
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.data_replies:
-            return self.data_replies.pop(0)
-        self.messages.append(email.message_from_bytes(envelope.content))
-        if self.hang_after_data:
-            await asyncio.sleep(self.hang_after_data)
-        return "250 Message accepted for delivery"
-
-    def ids(self) -> list[str]:
-        return [m["Message-ID"] for m in self.messages]
 
 
 class Clock:
@@ -152,12 +118,8 @@ async def staff_headers(tokens) -> tuple[dict[str, str], dict[str, str]]:
 
 @pytest.fixture
 def mailbox():
-    box = Mailbox()
-    controller = Controller(box, hostname="127.0.0.1", port=free_ports(1)[0])
-    controller.start()
-    box.port = controller.port
-    yield box
-    controller.stop()
+    with mailbox_server() as box:
+        yield box
 
 
 @pytest.fixture

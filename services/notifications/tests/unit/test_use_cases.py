@@ -310,6 +310,47 @@ async def test_a_temporary_failure_from_notify_is_retried_and_its_late_receipt_i
     assert replace(rows(store, "sms")[0], events=[]) == replace(sms, events=[])
 
 
+async def test_opening_an_inbox_message_marks_it_read_once_and_shows_its_copies(world, make):
+    from notifications.entrypoints import views
+    from notifications.service_layer import queries, reading
+    from notifications.service_layer.commands import MarkMessageRead
+
+    deps, store, *_ = world
+    await told_by_text(world, make)
+    await sending.send_due(deps.uow, deps.sender)
+    inbox, alongside = await queries.inbox(deps.uow, make.person_id)
+    [message] = [m for m in inbox if m.template_id == "payment-issued"]
+    shown = views.inbox_message_view(message, alongside)
+    assert not shown.read
+    assert {(d.channel, d.status) for d in shown.deliveries} == {
+        ("sms", "sending"),
+        ("email", "delivered"),
+    }
+    cmd = MarkMessageRead(make.person_id, str(message.notification_id))
+    first = await reading.mark_read(cmd, deps.uow(), deps.clock)
+    again = await reading.mark_read(cmd, deps.uow(), deps.clock)
+    assert first.read_at is not None and again.read_at == first.read_at
+    inbox, _ = await queries.inbox(deps.uow, make.person_id)
+    assert [m.read_at is not None for m in inbox if m.template_id == "payment-issued"] == [True]
+
+
+async def test_someone_elses_or_a_made_up_message_is_not_found(world, make):
+    from notifications.domain.errors import UnknownMessage
+    from notifications.service_layer import queries, reading
+    from notifications.service_layer.commands import MarkMessageRead
+
+    deps, *_ = world
+    await told_by_text(world, make)
+    inbox, _ = await queries.inbox(deps.uow, make.person_id)
+    for cmd in (
+        MarkMessageRead("someone-else", str(inbox[0].notification_id)),
+        MarkMessageRead(make.person_id, "not-a-uuid"),
+        MarkMessageRead(make.person_id, str(uuid.uuid4())),
+    ):
+        with pytest.raises(UnknownMessage):
+            await reading.mark_read(cmd, deps.uow(), deps.clock)
+
+
 async def test_an_adapter_fault_is_kept_and_logged_by_its_class_not_its_text(
     world, make, caplog
 ) -> None:

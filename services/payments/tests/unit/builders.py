@@ -39,6 +39,7 @@ def decision(
             ComponentResult(component="mobility", points=8, band="standard", weekly_pence=mobility)
         )
     gross = daily_living + mobility
+    net = max(0, gross - contribution) if eligible else 0  # as assessment states it
     data = DecisionMade(
         case_id=f"case-{person}",
         decision_id=decision_id,
@@ -58,8 +59,8 @@ def decision(
         award=Award(
             gross_weekly_pence=gross,
             weekly_contribution_pence=contribution,
-            net_weekly_pence=gross - contribution,
-            net_monthly_pence=(gross - contribution) * 52 // 12,
+            net_weekly_pence=net,
+            net_monthly_pence=(net * 52 * 2 + 12) // 24,  # x 52 / 12, half a penny rounded up
         ),
         effective_date=effective,
         review_date=date(2027, 1, 1),

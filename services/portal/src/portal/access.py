@@ -71,16 +71,22 @@ class ServiceTokens:
     def __init__(self, citizens: OidcClient, staff: OidcClient, resources: dict[str, str]) -> None:
         self._providers = {"citizen": citizens, "staff": staff}
         self._resources = resources
-        self._cache: dict[tuple[object, str], tuple[str, float]] = {}
+        self._cache: dict[tuple[object, ...], tuple[str, float]] = {}
         self._lock = asyncio.Lock()
 
     async def for_user(self, user: SignedIn, service: str) -> str:
-        """The user's own token for `service`: their subject and roles, the person they are
-        linked to, and the portal as the actor."""
+        """The user's own token for `service`: their subject and roles, the person they act for
+        (themself, or someone who authorised them: then the authority too), and the portal as
+        the actor."""
         provider = self._providers[user.kind]
         return await self._cached(
-            (user.session_key, service),
-            lambda: provider.exchange(user.access_token, self._resources[service], user.person_id),
+            (user.session_key, service, user.person_id, user.acting_authority_id),
+            lambda: provider.exchange(
+                user.access_token,
+                self._resources[service],
+                user.person_id,
+                authority_id=user.acting_authority_id,
+            ),
         )
 
     async def for_portal(self, service: str, scope: str = "") -> str:
@@ -92,7 +98,7 @@ class ServiceTokens:
         )
 
     async def _cached(
-        self, key: tuple[object, str], fetch: Callable[[], Awaitable[tuple[str, float]]]
+        self, key: tuple[object, ...], fetch: Callable[[], Awaitable[tuple[str, float]]]
     ) -> str:
         now = time.monotonic()
         hit = self._cache.get(key)

@@ -57,15 +57,24 @@ class ServiceClients:
     async def post(
         self, service: str, path: str, body: dict[str, Any], token: str | None = None
     ) -> tuple[int, Any]:
+        return await self.send("POST", service, path, body, token)
+
+    async def send(
+        self, method: str, service: str, path: str, body: dict[str, Any], token: str | None = None
+    ) -> tuple[int, Any]:
+        """(status, JSON body) of a command; raises ServiceUnavailable when it cannot be sent."""
         try:
-            response = await self._http.post(
-                self._urls[service] + path, json=body, headers=_bearer(token)
+            response = await self._http.request(
+                method, self._urls[service] + path, json=body, headers=_bearer(token)
             )
         except httpx.HTTPError as exc:
             raise ServiceUnavailable(service) from exc
         if response.status_code >= 500:
             raise ServiceUnavailable.answered(service, response)
-        return response.status_code, response.json()
+        try:
+            return response.status_code, response.json()
+        except ValueError:
+            return response.status_code, None
 
     async def close(self) -> None:
         await self._http.aclose()

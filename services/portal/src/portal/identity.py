@@ -117,9 +117,15 @@ class OidcClient:
         )
 
     async def exchange(
-        self, subject_token: str, resource: str, person_id: str | None = None
+        self,
+        subject_token: str,
+        resource: str,
+        person_id: str | None = None,
+        *,
+        authority_id: str | None = None,
     ) -> tuple[str, float]:
-        """RFC 8693: a short-lived token for `resource` carrying the signed-in user."""
+        """RFC 8693: a short-lived token for `resource` carrying the signed-in user, the person
+        they act for and, when that is someone who authorised them, the authority."""
         form = {
             "grant_type": TOKEN_EXCHANGE,
             "subject_token": subject_token,
@@ -128,6 +134,8 @@ class OidcClient:
         }
         if person_id:
             form["person_id"] = person_id
+        if authority_id:
+            form["authority_id"] = authority_id
         body = await self._token_request(form)
         return body["access_token"], float(body.get("expires_in", 60))
 

@@ -19,10 +19,17 @@ from servicekit.http import CorrelationMiddleware, install_error_handlers
 from servicekit.redaction import install_log_redaction
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from portal import i18n
 from portal.access import NotAllowed, ServiceTokens, SignInRequired
+from portal.authorities import Authorities
+from portal.citations import plain_citation
+from portal.citizen import router as citizen_router
+from portal.citizen import words
 from portal.clients import ServiceClients
 from portal.config import PortalSettings
+from portal.drafts import Drafts
 from portal.formatting import long_date, money
+from portal.forms import Submissions
 from portal.identity import OidcClient
 from portal.notify_markup import notify_to_html
 from portal.one_login import DidKeys
@@ -49,8 +56,20 @@ def templates() -> Jinja2Templates:
             ]
         ),
         autoescape=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    env.globals.update(money=money, long_date=long_date)
+    env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(
+        money=money,
+        long_date=long_date,
+        plain_citation=plain_citation,
+        plan_status=words.plan_status,
+        decision_kind=words.decision_kind,
+        decision_status=words.decision_status,
+        channel_name=words.channel_name,
+        payment_status=words.payment_status,
+        delivery_status=words.delivery_status,
+    )
     env.filters["notify"] = notify_to_html
     return Jinja2Templates(env=env)
 
@@ -105,6 +124,7 @@ def create_app(settings: PortalSettings | None = None) -> Any:
     )
     app.include_router(signin_router)
     app.include_router(router)
+    app.include_router(citizen_router)
     app.include_router(ops_router)
 
     @app.get("/health/live")
@@ -112,6 +132,7 @@ def create_app(settings: PortalSettings | None = None) -> Any:
         return {"status": "ok"}
 
     targets = _origin(settings.oidc_issuer) + _origin(settings.staff_issuer)
+    app.add_middleware(i18n.Language)
     return SecurityHeaders(
         CorrelationMiddleware(app), production=settings.production, form_targets=targets
     )
@@ -142,6 +163,9 @@ def _wire(app: FastAPI, settings: PortalSettings, pool: Any, http: httpx.AsyncCl
     )
     app.state.security = SecurityEvents(pool, settings.session_secret)
     app.state.audit = AuditWriter(lambda: pool)  # sign-ins and sign-outs (servicekit.audit)
+    app.state.drafts = Drafts(pool)
+    app.state.authorities = Authorities(pool)
+    app.state.submissions = Submissions(pool)
     app.state.service_tokens = ServiceTokens(
         citizens, staff, {s: settings.resource(s) for s in SERVICES}
     )

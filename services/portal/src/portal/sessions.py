@@ -32,6 +32,14 @@ class SignedIn:
     access_token: str
     id_token: str
     session_key: bytes  # the id hash: names the session row, never sent to the browser
+    acting_authority_id: str | None = None  # acting for `person_id` under this authority
+    own_person_id: str | None = None  # the signed-in person's own record, if they have one
+    email: str | None = None  # the provider's verified email address
+    acting_name: str | None = None  # the name of the person acted for
+
+    @property
+    def acting(self) -> bool:
+        return self.acting_authority_id is not None
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
@@ -92,12 +100,16 @@ class SessionStore:
         person_id: str | None,
         access_token: str,
         id_token: str,
+        acting_authority_id: str | None = None,
+        email: str | None = None,
     ) -> None:
         """A new session (never a reused id: fixation-proof) and its cookie."""
         value = secrets.token_urlsafe(32)
+        own = None if acting_authority_id else person_id
         await self._pool.execute(
             "INSERT INTO sessions (id_hash, kind, issuer, subject, roles, person_id, csrf_token,"
-            " access_token, id_token) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            " access_token, id_token, acting_authority_id, own_person_id, email)"
+            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
             digest(value),
             kind,
             issuer,
@@ -107,6 +119,9 @@ class SessionStore:
             secrets.token_urlsafe(32),
             access_token,
             id_token,
+            acting_authority_id,
+            own,
+            email,
         )
         self.cookies.set(response, SESSION_COOKIE, value, int(self.absolute.total_seconds()))
 
@@ -118,7 +133,8 @@ class SessionStore:
         row = await self._pool.fetchrow(
             "UPDATE sessions SET last_seen_at = now() WHERE id_hash = $1 AND revoked_at IS NULL"
             " AND last_seen_at > now() - $2::interval AND created_at > now() - $3::interval"
-            " RETURNING *",
+            " RETURNING *, (SELECT person_name FROM authorities a"
+            " WHERE a.authority_id = sessions.acting_authority_id) AS acting_name",
             digest(value),
             self.idle,
             self.absolute,
@@ -135,6 +151,19 @@ class SessionStore:
             access_token=row["access_token"],
             id_token=row["id_token"],
             session_key=row["id_hash"],
+            acting_authority_id=row["acting_authority_id"],
+            own_person_id=row["own_person_id"],
+            email=row["email"],
+            acting_name=row["acting_name"],
+        )
+
+    async def act_as(self, signed_in: SignedIn, person_id: str, authority_id: str | None) -> None:
+        """The session now acts for `person_id` under `authority_id` (None: as themself)."""
+        await self._pool.execute(
+            "UPDATE sessions SET person_id = $2, acting_authority_id = $3 WHERE id_hash = $1",
+            signed_in.session_key,
+            person_id,
+            authority_id,
         )
 
     async def revoke(self, signed_in: SignedIn, response: Response) -> None:

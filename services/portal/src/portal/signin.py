@@ -158,12 +158,25 @@ async def citizen_callback(request: Request) -> Response:
         provider.issuer,
         result.subject,
     )
+    email = result.claims.get("email") if result.claims.get("email_verified") else None
+    authorities = await request.app.state.authorities.for_email(email)
+    acting = None
     if person_id is None:
-        outcome = await _link_identity(request, provider, result)
+        outcome = await _link_identity(request, provider, result, quietly=bool(authorities))
         if isinstance(outcome, Response):
             return outcome
         person_id = outcome
-    response = RedirectResponse("/account", status_code=303)
+    if person_id is None:  # no record of their own: they sign in to act for someone
+        acting = authorities[0]
+        person_id = acting.person_id
+        await request.app.state.security.record(
+            "acting_started",
+            client=client_address(request),
+            subject=result.subject,
+            authority=acting.authority_id,
+        )
+    landing = "/acting-for" if len(authorities) > (0 if acting is None else 1) else "/account"
+    response = RedirectResponse(landing, status_code=303)
     request.app.state.sessions.cookies.clear(response, SIGN_IN_COOKIE)
     await _audit(request, "sign_in", "citizen", result.subject, frozenset(), person_id)
     await request.app.state.sessions.create(
@@ -175,13 +188,18 @@ async def citizen_callback(request: Request) -> Response:
         person_id=person_id,
         access_token=result.access_token,
         id_token=result.id_token,
+        acting_authority_id=acting.authority_id if acting else None,
+        email=email,
     )
     return response
 
 
-async def _link_identity(request: Request, provider: OidcClient, result) -> str | Response:
+async def _link_identity(
+    request: Request, provider: OidcClient, result, quietly: bool = False
+) -> str | Response | None:
     """First sign-in: a verified match of the proven identity (NINO and date of birth) against
-    the person's record, stored against the provider's `sub`."""
+    the person's record, stored against the provider's `sub`. No record: the "no match" page,
+    or None when `quietly` (someone authorised them to act for them)."""
     from portal.web import render
 
     state, client = request.app.state, client_address(request)
@@ -204,6 +222,8 @@ async def _link_identity(request: Request, provider: OidcClient, result) -> str 
         await state.security.record(
             "identity_match_failed", client=client, identity=identity.nino, subject=result.subject
         )
+        if quietly:
+            return None
         await _audit(request, "sign_in", "citizen", result.subject, frozenset(), None, False)
         response = render(request, "no_match.html", 403, title="We could not find your record")
         state.sessions.cookies.clear(response, SIGN_IN_COOKIE)

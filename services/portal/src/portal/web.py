@@ -1,35 +1,63 @@
-"""Pages for people using the service: start and their account."""
+"""The page renderer every portal page uses, the start page and the staff home."""
 
-import asyncio
 from typing import Annotated
 
-from contracts.api.assessment import CurrentDecision
-from contracts.api.care_plans import PlanView
-from contracts.api.notifications import InboxView
-from contracts.api.payments import PersonPayments
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 
-from portal.access import citizen, current_user, staff
-from portal.clients import ServiceUnavailable
+from portal.access import current_user, staff
+from portal.i18n import N_, gettext, html_lang
 from portal.sessions import SignedIn
 
 router = APIRouter()
+CITIZEN_NAV = (
+    ("/account", N_("Home")),
+    ("/award", N_("Your award")),
+    ("/payments", N_("Payments")),
+    ("/plan", N_("Care plan")),
+    ("/messages", N_("Messages")),
+    ("/preferences", N_("Contact preferences")),
+    ("/representatives", N_("People acting for you")),
+)
+
+
+def _nav(request: Request, user: SignedIn | None) -> list[dict[str, object]]:
+    if user is None:
+        return [{"href": "/sign-in", "text": gettext("Sign in")}]
+    if user.kind == "staff":
+        return [{"href": "/ops", "text": "Operations"}] if user.has_role("operations") else []
+    path = request.url.path
+    return [
+        {
+            "href": href,
+            "text": gettext(text),
+            "active": path == href or (href != "/account" and path.startswith(href + "/")),
+        }
+        for href, text in CITIZEN_NAV
+    ]
+
+
+def _acting_for(user: SignedIn | None) -> str | None:
+    if user is None or not user.acting:
+        return None
+    return user.acting_name or gettext("someone who authorised you")
 
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
     """A page; its navigation and sign-out form follow the session the page's check found."""
     user: SignedIn | None = getattr(request.state, "signed_in", None)
-    if user is None:
-        nav = [{"href": "/sign-in", "text": "Sign in"}]
-    elif user.kind == "staff":
-        nav = [{"href": "/ops", "text": "Operations"}] if user.has_role("operations") else []
-    else:
-        nav = [{"href": "/account", "text": "Your award"}]
+    lang = getattr(request.state, "lang", "en")
     return request.app.state.templates.TemplateResponse(
         request,
         template,
-        {"cspNonce": request.state.csp_nonce, "nav_items": nav, "user": user, **context},
+        {
+            "cspNonce": request.state.csp_nonce,
+            "htmlLang": html_lang(lang),
+            "nav_items": _nav(request, user),
+            "user": user,
+            "acting_for": _acting_for(user),
+            **context,
+        },
         status_code=status_code,
     )
 
@@ -38,43 +66,6 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
 async def start(request: Request) -> HTMLResponse:
     await current_user(request)
     return render(request, "start.html", title="Care Benefit")
-
-
-@router.get("/account", response_model=None)
-async def account(request: Request, user: Annotated[SignedIn, Depends(citizen)]) -> Response:
-    person, clients = user.person_id, request.app.state.clients
-    sources = {
-        "decision": ("assessment", f"/people/{person}/decision"),
-        "payments": ("payments", f"/people/{person}/payments"),
-        "plan": ("care_plans", f"/people/{person}/plan"),
-        "messages": ("notifications", f"/people/{person}/messages"),
-    }
-    models = {  # every source's typed read model (contracts.api)
-        "decision": CurrentDecision,
-        "payments": PersonPayments,
-        "plan": PlanView,
-        "messages": InboxView,
-    }
-    tokens = request.app.state.service_tokens
-
-    async def fetch(name: str, service: str, path: str) -> object:
-        token = await tokens.for_user(user, service)
-        return await clients.read(service, path, models[name], token=token)
-
-    results = await asyncio.gather(
-        *(fetch(name, s, p) for name, (s, p) in sources.items()), return_exceptions=True
-    )
-    context, unavailable = {}, []
-    for name, result in zip(sources, results, strict=True):
-        if isinstance(result, ServiceUnavailable):
-            unavailable.append(name)
-            result = None
-        elif isinstance(result, BaseException):
-            raise result
-        context[name] = result
-    return render(
-        request, "account.html", title="Your care award", unavailable=unavailable, **context
-    )
 
 
 ROLE_NAMES = {

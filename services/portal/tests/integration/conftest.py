@@ -88,6 +88,22 @@ def decision() -> dict:
     return DECISION
 
 
+def history(person: str) -> dict:
+    """DecisionHistory: the one decision, as its first version."""
+    version = {
+        **DECISION,
+        "person_id": person,
+        "kind": "new_claim",
+        "status": "current",
+        "assessment_id": "A1",
+        "decided_on": "2026-04-06",
+        "decided_by": "as-1",
+        "supersedes": None,
+        "superseded_by": None,
+    }
+    return {"person_id": person, "decisions": [version], "reconsiderations": [], "changes": []}
+
+
 NEXT_PAYMENT = {
     "instruction_id": "7b426972-6f74-5a34-b5ce-49e975f6db62",
     "kind": "period",
@@ -151,8 +167,10 @@ PLAN = {  # a care-plans PlanView, as GET /people/{person_id}/plan answers
 class FakeServices:
     """The services' read APIs for two people; records every call with its bearer token."""
 
-    def __init__(self, down: frozenset[str] = frozenset()) -> None:
+    def __init__(self, down: frozenset[str] = frozenset(), **decision_changes) -> None:
         self.down, self.calls = down, []
+        self.decision_changes = decision_changes  # e.g. reconsideration_deadline="2099-01-01"
+        self.sent: list[tuple[str, str, dict]] = []  # what the portal asked services to do
 
     async def get(self, service: str, path: str, token: str | None = None, **params):
         self.calls.append((service, path, token))
@@ -168,7 +186,17 @@ class FakeServices:
         if person not in PEOPLE.values():
             return None
         return {
-            "/decision": decision(),
+            "/decision": {**decision(), **self.decision_changes},
+            "/decisions": history(person),
+            "/preferences": {
+                "person_id": person,
+                "channels": ["inbox"],
+                "email": None,
+                "phone": None,
+                "address_lines": [],
+                "postcode": None,
+                "accessible_format": "none",
+            },
             "/payments": PAYMENTS | {"person_id": person},
             "/plan": PLAN,
             "/messages": {
@@ -187,8 +215,23 @@ class FakeServices:
 
     read = ServiceClients.read
 
+    async def send(
+        self, method: str, service: str, path: str, body: dict, token: str | None = None
+    ):
+        return await self.post(service, path, body, token)
+
     async def post(self, service: str, path: str, body: dict, token: str | None = None):
         self.calls.append((service, path, token))
+        if path.endswith("/preferences"):
+            if "@" not in (body.get("email") or "@"):  # as notifications refuses one
+                return 422, {"errors": [{"field": "email", "message": "Enter a valid email"}]}
+            self.sent.append((service, path, body))
+            return 200, {"person_id": path.split("/")[2], **body}
+        if path.endswith(("/reconsiderations", "/changes")):
+            if service in self.down:
+                raise ServiceUnavailable(service)
+            self.sent.append((service, path, body))
+            return 201, {"ok": True}
         person = PEOPLE.get((body.get("nino"), body.get("date_of_birth")))
         if path == "/people/verify" and person:
             return 200, {"person_id": person}

@@ -11,15 +11,18 @@ async def test_a_signed_in_person_sees_award_payment_plan_and_messages(portal) -
     page = await portal.sign_in(CITIZEN_ONE)
     assert page.status_code == 200 and str(page.url) == PORTAL + "/account"
     for text in (
-        "£843.27 a month",
-        "£194.60 a week",
-        "12 May 2026",
-        "Home care",
+        "£194.60 a week (£843.27 a month)",
+        "£843.27 on 12 May 2026",
+        "Your personal budget is £194.60 a week",
+        "1 unread message",
         "We have made a decision",
-        "You scored 13 points.",
+        "Tell us how to contact you",  # no contact details: a task
     ):
         assert text in page.text
     assert page.headers["cache-control"] == "no-store"
+    award = await portal.http.get("/award")
+    assert "You scored 13 points." in award.text
+    assert "The Social Security (Personal Independence Payment) Regulations 2013" in award.text
 
 
 async def test_the_first_sign_in_links_the_identity_and_later_ones_use_the_sub(
@@ -94,4 +97,4 @@ async def _csrf(portal) -> str:
 async def test_the_account_page_says_what_is_unavailable_instead_of_failing(start_portal) -> None:
     async with start_portal(FakeServices(down=frozenset({"payments"}))) as portal:
         page = await portal.sign_in(CITIZEN_ONE)
-    assert page.status_code == 200 and "cannot be shown right now (payments)" in page.text
+    assert page.status_code == 200 and "cannot be shown right now: your payments." in page.text

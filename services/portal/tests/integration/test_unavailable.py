@@ -35,7 +35,9 @@ async def test_the_account_page_still_shows_what_it_can_when_services_are_down(
     async with start_portal(FakeServices(down=frozenset({"payments", "notifications"}))) as portal:
         page = await portal.sign_in(CITIZEN_ONE)
     assert page.status_code == 200
-    assert "cannot be shown right now (payments, messages)" in page.text
+    assert (
+        "cannot be shown right now: your payments, your messages and contact details." in page.text
+    )
     assert "£843.27 a month" in page.text  # the decision still shows
 
 

@@ -23,10 +23,12 @@ from assessment.domain import (
     NotFound,
     Person,
     Reconsideration,
+    ReportedChange,
 )
 
 _DECISION_COLUMNS = ", ".join(f.name for f in fields(DecisionRecord))
 _RECONSIDERATION_COLUMNS = ", ".join(f.name for f in fields(Reconsideration))
+_CHANGE_COLUMNS = ", ".join(f.name for f in fields(ReportedChange))
 _CASES = """
 SELECT c.case_id, c.status, to_jsonb(p) AS person,
   (SELECT coalesce(jsonb_agg(to_jsonb(a) || jsonb_build_object('submitted', a.submitted_at IS NOT
@@ -35,12 +37,21 @@ SELECT c.case_id, c.status, to_jsonb(p) AS person,
   (SELECT coalesce(jsonb_agg(to_jsonb(d) ORDER BY d.version), '[]') FROM decisions d
    WHERE d.case_id = c.case_id) AS decisions,
   (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.requested_at, r.reconsideration_id), '[]')
-   FROM reconsiderations r WHERE r.case_id = c.case_id) AS reconsiderations
+   FROM reconsiderations r WHERE r.case_id = c.case_id) AS reconsiderations,
+  (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.reported_at, x.change_id), '[]')
+   FROM reported_changes x WHERE x.case_id = c.case_id) AS reported_changes
 FROM cases c JOIN people p USING (person_id)
 """
 _ROWS = TypeAdapter(
-    tuple[Person, list[AssessmentRecord], list[DecisionRecord], list[Reconsideration]]
+    tuple[
+        Person,
+        list[AssessmentRecord],
+        list[DecisionRecord],
+        list[Reconsideration],
+        list[ReportedChange],
+    ]
 )
+_WORK = TypeAdapter(tuple[list[Reconsideration], list[ReportedChange]])
 
 
 @dataclass(frozen=True)
@@ -51,6 +62,7 @@ class _Seen:
     assessments: dict[str, AssessmentRecord]
     decisions: dict[str, DecisionRecord]
     reconsiderations: dict[str, Reconsideration]
+    reported_changes: frozenset[str]
 
     @classmethod
     def of(cls, case: Case) -> "_Seen":
@@ -59,6 +71,7 @@ class _Seen:
             {a.assessment_id: a for a in case.assessments},
             {d.decision_id: d for d in case.decisions},
             {r.reconsideration_id: r for r in case.reconsiderations},
+            frozenset(x.change_id for x in case.reported_changes),
         )
 
 
@@ -144,7 +157,7 @@ class AsyncpgCaseRepository:
             case.person_id,
             case.status,
         )
-        self._seen[case.case_id] = _Seen(case.status, {}, {}, {})
+        self._seen[case.case_id] = _Seen(case.status, {}, {}, {}, frozenset())
         await self.save(case)
 
     async def save(self, case: Case) -> None:
@@ -159,21 +172,43 @@ class AsyncpgCaseRepository:
         await self._save_assessments(case.assessments, seen.assessments)
         await self._save_decisions(case.decisions, seen.decisions)
         await self._save_reconsiderations(case.reconsiderations, seen.reconsiderations)
+        for x in case.reported_changes:
+            if x.change_id not in seen.reported_changes:
+                await self._conn.execute(
+                    f"INSERT INTO reported_changes ({_CHANGE_COLUMNS}) VALUES ({_placeholders(x)})",  # noqa: S608 (columns from the record's fields; values are parameters)
+                    *astuple(x),
+                )
         self._seen[case.case_id] = _Seen.of(case)
+
+    async def open_work(self) -> tuple[list[Reconsideration], list[ReportedChange]]:
+        row = await self._conn.fetchrow(
+            "SELECT (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.requested_at,"
+            " r.reconsideration_id), '[]') FROM reconsiderations r WHERE r.status = 'requested')"
+            " AS reconsiderations, (SELECT coalesce(jsonb_agg(to_jsonb(x) ORDER BY x.reported_at,"
+            " x.change_id), '[]') FROM reported_changes x WHERE x.status = 'reported') AS changes"
+        )
+        return _WORK.validate_python((row["reconsiderations"], row["changes"]))
 
     async def _read(self, where: str, *args: Any) -> list[Case]:
         cases = []
         for row in await self._conn.fetch(f"{_CASES} {where}", *args):
-            person, assessments, decisions, reconsiderations = _ROWS.validate_python(
+            person, assessments, decisions, reconsiderations, changes = _ROWS.validate_python(
                 (
                     opened(self._sealer, row["person"]),
                     row["assessments"],
                     row["decisions"],
                     row["reconsiderations"],
+                    row["reported_changes"],
                 )
             )
             case = Case(
-                row["case_id"], person, row["status"], assessments, decisions, reconsiderations
+                row["case_id"],
+                person,
+                row["status"],
+                assessments,
+                decisions,
+                reconsiderations,
+                changes,
             )
             self._seen[case.case_id] = _Seen.of(case)
             self._uow.track(case)

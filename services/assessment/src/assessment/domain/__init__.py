@@ -13,7 +13,13 @@ from assessment.domain.errors import (
     Unacceptable,
 )
 from assessment.domain.facts import AssessmentFacts, CareActFacts, CarerFacts, MeansFacts
-from assessment.domain.records import AssessmentRecord, DecisionRecord, Person, Reconsideration
+from assessment.domain.records import (
+    AssessmentRecord,
+    DecisionRecord,
+    Person,
+    Reconsideration,
+    ReportedChange,
+)
 from assessment.domain.rule_book import RuleBook
 from assessment.domain.rules import RuleSet
 
@@ -34,6 +40,7 @@ __all__ = [
     "NotFound",
     "Person",
     "Reconsideration",
+    "ReportedChange",
     "RequestRefused",
     "RuleBook",
     "RuleSet",

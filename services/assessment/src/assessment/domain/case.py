@@ -21,6 +21,7 @@ from assessment.domain.records import (
     DecisionRecord,
     Person,
     Reconsideration,
+    ReportedChange,
     new_id,
 )
 from assessment.domain.rule_book import RuleBook
@@ -39,6 +40,8 @@ class Case:
     decisions: list[DecisionRecord] = field(default_factory=list)
     """Every version, oldest first."""
     reconsiderations: list[Reconsideration] = field(default_factory=list)
+    reported_changes: list[ReportedChange] = field(default_factory=list)
+    """Changes of circumstances reported, oldest first: work for an assessor."""
     events: list[ev.Event] = field(default_factory=list)
 
     @classmethod
@@ -80,7 +83,14 @@ class Case:
         )
 
     def request_reconsideration(
-        self, decision_id: str, requested_on: date, reason: str, requested_by: str, today: date
+        self,
+        decision_id: str,
+        requested_on: date,
+        reason: str,
+        requested_by: str,
+        today: date,
+        what_is_wrong: str = "",
+        evidence: str = "",
     ) -> Reconsideration:
         decision = _find(self.decisions, "decision_id", decision_id, "decision")
         decision_status = wf.decision_after(decision.status, wf.REQUEST_RECONSIDERATION)
@@ -100,6 +110,8 @@ class Case:
             requested_on,
             reason,
             requested_by,
+            what_is_wrong=what_is_wrong.strip(),
+            evidence=evidence.strip(),
         )
         self.reconsiderations.append(asked)
         self._replace(self.decisions, decision, replace(decision, status=decision_status))
@@ -178,6 +190,29 @@ class Case:
         return self._add_version(
             new_id("D"), worked_out, assessment, wf.CHANGE_OF_CIRCUMSTANCES, assessor_id, today
         )
+
+    def report_change(
+        self, what_changed: str, changed_on: date, reported_by: str, today: date
+    ) -> ReportedChange:
+        """The person tells us something changed, from a date: kept for an assessor to reassess
+        (change_circumstances then records the new decision). No decision is made here."""
+        current = self.in_force
+        if current is None or self.status == wf.OPEN:
+            raise NotAllowedNow("case_id", "the case has no decision yet to report a change to")
+        text = wf.check_statement("what_changed", what_changed)
+        wf.check_reported_change(changed_on, current.effective_date, today)
+        change = ReportedChange(
+            new_id("X"),
+            self.case_id,
+            self.person_id,
+            current.decision_id,
+            text,
+            changed_on,
+            today,
+            reported_by,
+        )
+        self.reported_changes.append(change)
+        return change
 
     def _add_assessment(
         self, kind: str, assessor_id: str, facts: Facts, notes: str, submitted: bool

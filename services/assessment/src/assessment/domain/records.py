@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from assessment.domain.workflow import CURRENT, NEW_CLAIM, REQUESTED
+from assessment.domain.workflow import CURRENT, NEW_CLAIM, REPORTED, REQUESTED
 
 
 @dataclass(frozen=True)
@@ -66,8 +66,26 @@ class Reconsideration:
     reviewer_id: str | None = None
     outcome: str | None = None
     new_decision_id: str | None = None
+    what_is_wrong: str = ""  # what the person says the decision got wrong
+    evidence: str = ""  # evidence they add or will send
+
+
+@dataclass(frozen=True)
+class ReportedChange:
+    """A change of circumstances the person (or someone acting for them) reported: a work item
+    for an assessor, who reassesses and records the change. Reporting decides nothing."""
+
+    change_id: str
+    case_id: str
+    person_id: str
+    decision_id: str  # the decision in force when it was reported
+    what_changed: str
+    changed_on: date
+    reported_on: date
+    reported_by: str
+    status: str = REPORTED
 
 
 def new_id(prefix: str) -> str:
-    """P… person, C… case, A… assessment, D… decision, R… reconsideration."""
+    """P… person, C… case, A… assessment, D… decision, R… reconsideration, X… reported change."""
     return f"{prefix}{uuid.uuid4().hex[:15]}"

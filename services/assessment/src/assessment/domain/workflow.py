@@ -19,6 +19,8 @@ RECONSIDERATION_WINDOW_MONTHS = 1
 OPEN, DECIDED, UNDER_RECONSIDERATION = "open", "decided", "under_reconsideration"
 CURRENT, SUPERSEDED = "current", "superseded"
 REQUESTED = "requested"
+REPORTED = "reported"  # a change of circumstances reported, waiting for an assessor
+MAX_STATEMENT = 2000  # characters in what a person writes (a reason, what changed)
 
 NEW_CLAIM, RECONSIDERATION, CHANGE_OF_CIRCUMSTANCES = (
     "new_claim",
@@ -108,6 +110,27 @@ def check_reconsideration_request(
             "requested_on",
             f"{requested_on} is after the deadline of {deadline}: a mandatory reconsideration"
             f" must be asked for within one calendar month of the decision (made {decided_on})",
+        )
+
+
+def check_statement(field: str, text: str) -> str:
+    """What a person writes to us: not empty, not over MAX_STATEMENT characters."""
+    stripped = text.strip()
+    if not stripped:
+        raise RequestRefused(field, "must say something")
+    if len(stripped) > MAX_STATEMENT:
+        raise RequestRefused(field, f"must be {MAX_STATEMENT} characters or fewer")
+    return stripped
+
+
+def check_reported_change(changed_on: date, award_effective: date, today: date) -> None:
+    if changed_on > today:
+        raise RequestRefused("changed_on", f"{changed_on} is in the future")
+    if changed_on < award_effective:
+        raise RequestRefused(
+            "changed_on",
+            f"{changed_on} is before {award_effective}, the date the decision in force takes"
+            " effect from",
         )
 
 

@@ -19,7 +19,11 @@ Reviewer = Annotated[Principal, Depends(require("assessment:decide", roles=[REVI
 Requester = Annotated[
     Principal, Depends(require("assessment:write", roles=[ASSESSOR], person=True))
 ]
-"""A reconsideration is asked for by the person, or recorded for them by an assessor."""
+"""A reconsideration is asked for (a change reported) by the person, or recorded for them by an
+assessor. "The person" includes someone acting for them: their token names the person and the
+authority (`Principal.authority_id`)."""
+QueueReader = Annotated[Principal, Depends(require("assessment:read", roles=CASE_READERS))]
+"""The assessors' queue: reconsiderations to decide and reported changes, anyone's."""
 Matcher = Annotated[
     Principal, Depends(require("assessment:verify", roles=[ASSESSOR], services=True))
 ]

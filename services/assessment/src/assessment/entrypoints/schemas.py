@@ -72,6 +72,23 @@ class RequestReconsiderationRequest(Strict):
     requested_by: str = Field(min_length=1, max_length=64, description="The person or appointee")
 
 
+PersonText = Annotated[str, Field(max_length=2000)]
+
+
+class PersonReconsiderationRequest(Strict):
+    """A person's own request (the portal): asked today, by the token's subject."""
+
+    decision_id: str = Field(min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=2000, description="Why it is wrong")
+    what_is_wrong: PersonText = ""
+    evidence: PersonText = ""
+
+
+class ReportChangeRequest(Strict):
+    what_changed: str = Field(min_length=1, max_length=2000)
+    changed_on: date = Field(description="When it changed: not in the future")
+
+
 class DecideReconsiderationRequest(Strict):
     facts: Annotated[AssessmentFactsBody, WrapValidator(_facts_or_unchanged)] = Field(
         description='The revised assessment, or "unchanged" to keep the original facts',

@@ -3,7 +3,14 @@ carry a decision)."""
 
 from contracts.api import assessment as api
 
-from assessment.domain import Case, Decision, DecisionRecord, Person
+from assessment.domain import (
+    Case,
+    Decision,
+    DecisionRecord,
+    Person,
+    Reconsideration,
+    ReportedChange,
+)
 
 
 def decision_body(decision: Decision) -> api.DecisionBody:
@@ -36,10 +43,34 @@ def case_detail(case: Case) -> api.CaseDetail:
             api.RecordedAssessment.model_validate(a, from_attributes=True) for a in case.assessments
         ],
         decisions=[decision_version(d) for d in case.decisions],
-        reconsiderations=[
-            api.ReconsiderationView.model_validate(r, from_attributes=True)
-            for r in case.reconsiderations
-        ],
+        reconsiderations=[reconsideration(r) for r in case.reconsiderations],
+    )
+
+
+def reconsideration(r: Reconsideration) -> api.ReconsiderationView:
+    return api.ReconsiderationView.model_validate(r, from_attributes=True)
+
+
+def reported_change(x: ReportedChange) -> api.ReportedChangeView:
+    return api.ReportedChangeView.model_validate(x, from_attributes=True)
+
+
+def decision_history(person_id: str, cases: list[Case]) -> api.DecisionHistory:
+    return api.DecisionHistory(
+        person_id=person_id,
+        decisions=[decision_version(d) for c in cases for d in c.decisions],
+        reconsiderations=[reconsideration(r) for c in cases for r in c.reconsiderations],
+        changes=[reported_change(x) for c in cases for x in c.reported_changes],
+        full_name=cases[0].person.full_name if cases else None,
+    )
+
+
+def assessor_queue(
+    reconsiderations: list[Reconsideration], changes: list[ReportedChange]
+) -> api.AssessorQueue:
+    return api.AssessorQueue(
+        reconsiderations=[reconsideration(r) for r in reconsiderations],
+        changes=[reported_change(x) for x in changes],
     )
 
 

@@ -34,6 +34,10 @@ class RequestReconsideration:
     requested_on: date
     reason: str
     requested_by: str
+    what_is_wrong: str = ""
+    evidence: str = ""
+    person_id: str | None = None
+    """When the person (or someone acting for them) asks: the decision must be theirs."""
 
 
 @dataclass(frozen=True)
@@ -52,3 +56,13 @@ class RecordChangeOfCircumstances:
     facts: dict[str, Any]
     effective_date: date
     evidence_notes: str = ""
+
+
+@dataclass(frozen=True)
+class ReportChange:
+    """A person reports a change of circumstances: a request an assessor picks up later."""
+
+    person_id: str
+    what_changed: str
+    changed_on: date
+    reported_by: str

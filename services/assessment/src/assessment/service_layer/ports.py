@@ -7,7 +7,7 @@ have in-memory fakes that pass the same suite.
 
 from typing import Any, Protocol, Self
 
-from assessment.domain import Case, DecisionRecord, Person
+from assessment.domain import Case, DecisionRecord, Person, Reconsideration, ReportedChange
 
 
 class PeopleRepository(Protocol):
@@ -38,6 +38,10 @@ class CaseRepository(Protocol):
 
     async def decision_in_force_for(self, person_id: str) -> DecisionRecord | None:
         """The person's latest decision not superseded, over all their cases."""
+        ...
+
+    async def open_work(self) -> tuple[list[Reconsideration], list[ReportedChange]]:
+        """Reconsiderations still to decide and changes reported, each oldest first."""
         ...
 
 

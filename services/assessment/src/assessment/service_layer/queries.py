@@ -4,7 +4,16 @@ state or publishes an event."""
 from datetime import date
 from typing import Any
 
-from assessment.domain import Case, Decision, DecisionRecord, InvalidAssessment, NotFound, Person
+from assessment.domain import (
+    Case,
+    Decision,
+    DecisionRecord,
+    InvalidAssessment,
+    NotFound,
+    Person,
+    Reconsideration,
+    ReportedChange,
+)
 from assessment.domain.case_input import decide_case
 from assessment.domain.rule_book import RuleBook
 from assessment.service_layer.ports import AssessmentUnitOfWork
@@ -26,6 +35,14 @@ async def decision_in_force(person_id: str, uow: AssessmentUnitOfWork) -> Decisi
     if decision is None:
         raise NotFound("person_id", "no decision for this person")
     return decision
+
+
+async def open_work(
+    uow: AssessmentUnitOfWork,
+) -> tuple[list[Reconsideration], list[ReportedChange]]:
+    """The assessors' queue: reconsiderations asked for and changes reported, oldest first."""
+    async with uow:
+        return await uow.cases.open_work()
 
 
 async def verify_person(nino: str, date_of_birth: date, uow: AssessmentUnitOfWork) -> Person:

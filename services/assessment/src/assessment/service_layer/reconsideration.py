@@ -4,7 +4,7 @@ decided as a new decision version that replaces the original from the original's
 
 from datetime import date
 
-from assessment.domain import DecisionRecord, Reconsideration, RuleBook
+from assessment.domain import DecisionRecord, NotFound, Reconsideration, RuleBook
 from assessment.service_layer.commands import DecideReconsideration, RequestReconsideration
 from assessment.service_layer.ports import AssessmentUnitOfWork
 
@@ -14,8 +14,16 @@ async def request_reconsideration(
 ) -> Reconsideration:
     async with uow:
         case = await uow.cases.of_decision(cmd.decision_id, lock=True)
+        if cmd.person_id is not None and case.person_id != cmd.person_id:
+            raise NotFound("decision_id", "no such decision")
         asked = case.request_reconsideration(
-            cmd.decision_id, cmd.requested_on, cmd.reason, cmd.requested_by, today
+            cmd.decision_id,
+            cmd.requested_on,
+            cmd.reason,
+            cmd.requested_by,
+            today,
+            what_is_wrong=cmd.what_is_wrong,
+            evidence=cmd.evidence,
         )
         await uow.cases.save(case)
         await uow.commit()

@@ -9,7 +9,7 @@ checks services exactly as a first draft does.
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from care_plans.domain.catalogue import Catalogue
+from care_plans.domain.catalogue import Catalogue, CatalogueEdition, Contract, Provider, Service
 from care_plans.domain.drafting import DraftRequest, draft_plan
 from care_plans.domain.plan import Plan
 from care_plans.domain.plan_version import PlanVersion
@@ -85,3 +85,21 @@ def _redraft(
         plan_id=plan.plan_id,
     )
     return draft_plan(request, catalogue, on).current
+
+
+def providers_to_choose(
+    plan: Plan, edition: CatalogueEdition, on: date
+) -> list[tuple[Service, list[tuple[Provider, Contract]]]]:
+    """For each service in the current version, the providers contracted for it in the plan's
+    area on the day, cheapest first: what the person may choose between."""
+    area = plan.current.area_code
+    return [
+        (
+            edition.service(item.service_code),
+            [
+                (edition.provider(c.provider_id), c)
+                for c in edition.contracts_in_force(area, item.service_code, on)
+            ],
+        )
+        for item in plan.current.items
+    ]

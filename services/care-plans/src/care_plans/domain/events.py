@@ -29,6 +29,15 @@ class PlanProposed:
 
 
 @dataclass(frozen=True)
+class ChangesRequested:
+    plan_id: str
+    version: int  # the new draft
+    proposed_version: int
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True)
 class TopUpApproved:
     plan_id: str
     version: int
@@ -111,6 +120,7 @@ class ReviewOverdue:
 
 Event = (
     PlanDrafted
+    | ChangesRequested
     | PlanProposed
     | TopUpApproved
     | PlanAgreed

@@ -22,11 +22,19 @@ from care_plans.domain.errors import (
     VersionConflict,
 )
 from care_plans.domain.plan_revisions import Revisions
-from care_plans.domain.plan_version import IN_FORCE, Agreement, PlanStatus, PlanVersion, TopUp
+from care_plans.domain.plan_version import (
+    IN_FORCE,
+    Agreement,
+    ChangeRequest,
+    PlanStatus,
+    PlanVersion,
+    TopUp,
+)
 from care_plans.domain.review_schedule import first_review_on, next_review_after
 from care_plans.domain.split import ManagedSplit, split_change, split_version
 
 AGREED_BY = ("person", "assessor")
+MAX_REASON = 2000
 
 
 @dataclass(eq=False)
@@ -131,6 +139,20 @@ class Plan(Revisions):
         self._record_split_change(previous, new)
         return new
 
+    def request_changes(self, seen_version: int, *, reason: str, by: str, on: date) -> PlanVersion:
+        """The person does not agree the proposed version and says why: a new draft carrying
+        the request, for the assessor to revise and propose again."""
+        self._check(seen_version, "ask for changes to", PlanStatus.PROPOSED)
+        _require_reason(reason, "say what you want changed")
+        if len(reason.strip()) > MAX_REASON:
+            raise ReasonRequired("reason", f"must be {MAX_REASON} characters or fewer")
+        request = ChangeRequest(self.current.number, reason.strip(), by, on)
+        new = self._append(status=PlanStatus.DRAFT, created_on=on, change_request=request)
+        self.events.append(
+            ev.ChangesRequested(self.plan_id, new.number, request.version, request.reason, by)
+        )
+        return new
+
     def start_review(self, seen_version: int, *, on: date) -> PlanVersion:
         self._check(seen_version, "start a review of", PlanStatus.AGREED)
         new = self._append(status=PlanStatus.UNDER_REVIEW, created_on=on)
@@ -165,6 +187,7 @@ class Plan(Revisions):
             raise InvalidTransition("status", f"cannot {action} a plan that is {self.status}")
 
     def _append(self, **changes: object) -> PlanVersion:
+        changes.setdefault("change_request", None)  # a request belongs to the draft it made
         new = replace(self.current, number=self.current.number + 1, **changes)
         self.versions.append(new)
         return new

@@ -60,6 +60,16 @@ class TopUp:
 
 
 @dataclass(frozen=True)
+class ChangeRequest:
+    """The person asked for changes to a proposed version instead of agreeing it."""
+
+    version: int  # the version they were asked to agree
+    reason: str
+    by: str  # who asked (the person, or someone acting for them)
+    on: date
+
+
+@dataclass(frozen=True)
 class PlanVersion:
     number: int
     status: PlanStatus
@@ -77,6 +87,7 @@ class PlanVersion:
     # The person's choices the services were drafted with (sorted, so versions compare equal).
     preferred_providers: tuple[tuple[str, str], ...] = ()  # (service_code, provider_id)
     direct_payment_services: tuple[str, ...] = ()
+    change_request: ChangeRequest | None = None  # why this draft was made from a proposal
 
     @property
     def weekly_cost_pence(self) -> int:

@@ -2,7 +2,7 @@
 and call the use cases; every change answers with the plan as it now is. Who acted (agreed,
 approved a top-up) is the token's subject, never a field of the request."""
 
-from contracts.api.care_plans import PlanVersionView, PlanView
+from contracts.api.care_plans import PlanVersionView, PlanView, ProviderChoicesView
 from fastapi import APIRouter
 from servicekit.auth import Principal, ensure_may_act_for
 
@@ -17,12 +17,19 @@ from care_plans.entrypoints.access import (
 from care_plans.entrypoints.dependencies import Deps
 from care_plans.entrypoints.schemas import (
     AgreeRequest,
+    ChangesRequest,
     ChoicesRequest,
     ProposeRequest,
     TopUpRequest,
 )
 from care_plans.service_layer import agreement, queries
-from care_plans.service_layer.commands import AgreePlan, ApproveTopUp, ChangeChoices, ProposePlan
+from care_plans.service_layer.commands import (
+    AgreePlan,
+    ApproveTopUp,
+    ChangeChoices,
+    ProposePlan,
+    RequestChanges,
+)
 
 router = APIRouter(tags=["plans"])
 
@@ -78,6 +85,27 @@ async def choices(
     )
     plan = await agreement.change_choices(cmd, deps.uow(), deps.catalogue, deps.today())
     return views.plan_view(plan)
+
+
+@router.get("/plans/{plan_id}/providers", response_model=ProviderChoicesView)
+async def providers(plan_id: str, deps: Deps, who: Reader) -> ProviderChoicesView:
+    """The providers contracted in the plan's area today for each of its services."""
+    plan, edition, services = await queries.provider_choices(
+        deps.uow(), deps.catalogue, plan_id, deps.today()
+    )
+    ensure_may_act_for(who, plan.person_id, *PLAN_READERS)
+    return views.provider_choices_view(plan, edition, deps.today(), services)
+
+
+@router.post("/plans/{plan_id}/changes-requested", response_model=PlanView)
+async def request_changes(
+    plan_id: str, body: ChangesRequest, deps: Deps, who: PersonOrAssessor
+) -> PlanView:
+    """The person (or an assessor for them) asks for changes to the proposed version (a new
+    draft, for the assessor); the token's subject is recorded as who asked."""
+    await _changeable(deps, who, plan_id)
+    cmd = RequestChanges(plan_id, body.seen_version, body.reason, who.subject)
+    return views.plan_view(await agreement.request_changes(cmd, deps.uow(), deps.today()))
 
 
 async def _readable(deps: Deps, who: Principal, plan_id: str):

@@ -37,6 +37,11 @@ class AgreeRequest(Strict):
     )
 
 
+class ChangesRequest(Strict):
+    seen_version: Version
+    reason: str = Field(min_length=1, max_length=2000, description="What the person wants changed")
+
+
 class TopUpRequest(Strict):
     """The assessor approving it is the token's subject."""
 

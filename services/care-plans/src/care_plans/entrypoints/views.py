@@ -7,7 +7,7 @@ from datetime import date
 
 from contracts.api import care_plans as api
 
-from care_plans.domain.catalogue import CatalogueEdition
+from care_plans.domain.catalogue import CatalogueEdition, Contract, Provider, Service
 from care_plans.domain.errors import OverBudget
 from care_plans.domain.events import ReviewDue, ReviewOverdue
 from care_plans.domain.plan import Plan
@@ -63,6 +63,35 @@ def provision_view(
         rows=[
             api.ProvisionRow(**asdict(r), area_name=names.get(r.area), spare_units=r.spare_units)
             for r in rows
+        ],
+    )
+
+
+def provider_choices_view(
+    plan: Plan,
+    edition: CatalogueEdition,
+    on: date,
+    services: list[tuple[Service, list[tuple[Provider, Contract]]]],
+) -> api.ProviderChoicesView:
+    area = plan.current.area_code
+    return api.ProviderChoicesView(
+        plan_id=plan.plan_id,
+        area_code=area,
+        area_name=next((a.name for a in edition.areas if a.code == area), None),
+        on=on,
+        services=[
+            api.ServiceProviders(
+                service_code=service.code,
+                description=service.description,
+                unit=service.unit,
+                providers=[
+                    api.ProviderOption(
+                        provider_id=p.id, name=p.name, unit_rate_pence=c.unit_rate_pence
+                    )
+                    for p, c in options
+                ],
+            )
+            for service, options in services
         ],
     )
 

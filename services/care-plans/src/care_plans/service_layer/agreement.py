@@ -7,7 +7,13 @@ from datetime import date
 from care_plans.domain import choices
 from care_plans.domain.catalogue import Catalogue
 from care_plans.domain.plan import Plan
-from care_plans.service_layer.commands import AgreePlan, ApproveTopUp, ChangeChoices, ProposePlan
+from care_plans.service_layer.commands import (
+    AgreePlan,
+    ApproveTopUp,
+    ChangeChoices,
+    ProposePlan,
+    RequestChanges,
+)
 from care_plans.service_layer.ports import CarePlansUnitOfWork
 
 
@@ -25,6 +31,15 @@ async def agree_plan(cmd: AgreePlan, uow: CarePlansUnitOfWork, today: date) -> P
     async with uow:
         plan = await uow.plans.get(cmd.plan_id, lock=True)
         plan.agree(cmd.seen_version, by=cmd.by, by_id=cmd.by_id, on=today, reason=cmd.reason)
+        await uow.plans.save(plan)
+        await uow.commit()
+    return plan
+
+
+async def request_changes(cmd: RequestChanges, uow: CarePlansUnitOfWork, today: date) -> Plan:
+    async with uow:
+        plan = await uow.plans.get(cmd.plan_id, lock=True)
+        plan.request_changes(cmd.seen_version, reason=cmd.reason, by=cmd.by, on=today)
         await uow.plans.save(plan)
         await uow.commit()
     return plan

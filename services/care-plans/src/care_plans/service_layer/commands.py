@@ -25,6 +25,16 @@ class AgreePlan:
 
 
 @dataclass(frozen=True)
+class RequestChanges:
+    """The person asks for changes to the proposed version instead of agreeing it."""
+
+    plan_id: str
+    seen_version: int
+    reason: str
+    by: str
+
+
+@dataclass(frozen=True)
 class ApproveTopUp:
     plan_id: str
     seen_version: int

@@ -2,7 +2,8 @@
 
 from datetime import date
 
-from care_plans.domain.catalogue import Catalogue, CatalogueEdition
+from care_plans.domain.catalogue import Catalogue, CatalogueEdition, Contract, Provider, Service
+from care_plans.domain.choices import providers_to_choose
 from care_plans.domain.errors import PlanNotFound
 from care_plans.domain.plan import Plan
 from care_plans.domain.provision import AreaProvision, provision_by_area
@@ -31,3 +32,11 @@ async def provision(
     async with uow:
         plans = await uow.plans.in_force()
     return edition, provision_by_area(edition, plans, on)
+
+
+async def provider_choices(
+    uow: CarePlansUnitOfWork, catalogue: Catalogue, plan_id: str, on: date
+) -> tuple[Plan, CatalogueEdition, list[tuple[Service, list[tuple[Provider, Contract]]]]]:
+    plan = await plan_by_id(uow, plan_id)
+    edition = catalogue.in_force_on(on)
+    return plan, edition, providers_to_choose(plan, edition, on)

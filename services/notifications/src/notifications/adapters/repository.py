@@ -42,6 +42,7 @@ STORED = (
     "traceparent",
     "created_at",
     "updated_at",
+    "read_at",
 )
 COLUMNS = ", ".join(("notification_id", *STORED))
 NOT_FINAL = "status IN ('pending', 'temporary_failure', 'sending')"
@@ -169,6 +170,15 @@ class MessageRepository:
         rows = await self.conn.fetch(
             f"SELECT {COLUMNS} FROM messages WHERE person_id = $1 AND channel = 'inbox'"  # noqa: S608 (constants only; values are parameters)
             " AND status = 'delivered' ORDER BY created_at DESC",
+            person_id,
+        )
+        return [_message(row) for row in rows]
+
+    async def sent_alongside(self, person_id: str) -> list[Message]:
+        """The person's messages by email, text and letter (their delivery status)."""
+        rows = await self.conn.fetch(
+            f"SELECT {COLUMNS} FROM messages WHERE person_id = $1 AND channel <> 'inbox'"  # noqa: S608 (constants only; values are parameters)
+            " ORDER BY created_at",
             person_id,
         )
         return [_message(row) for row in rows]

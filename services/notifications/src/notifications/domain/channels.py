@@ -15,13 +15,14 @@ class AccessibleFormat(StrEnum):
     LARGE_PRINT = "large_print"
     EASY_READ = "easy_read"
     BRAILLE = "braille"
+    AUDIO = "audio"  # a recording sent by post (a letter variant, else the standard letter)
 
 
 OFF_PORTAL = (Channel.EMAIL, Channel.SMS, Channel.LETTER)
 ORDER = (Channel.INBOX, *OFF_PORTAL)
 
-# Large print and braille only change how paper is produced; easy read is different wording and
-# may exist for any channel.
+# Large print, braille and audio only change how a letter is produced; easy read is different
+# wording and may exist for any channel.
 FORMATS_BY_CHANNEL = {
     Channel.INBOX: frozenset({AccessibleFormat.NONE, AccessibleFormat.EASY_READ}),
     Channel.EMAIL: frozenset({AccessibleFormat.NONE, AccessibleFormat.EASY_READ}),

@@ -30,3 +30,12 @@ class UnknownReference(NotificationsError):
 
 class UnknownNotifyStatus(NotificationsError):
     field = "status"
+
+
+class UnknownMessage(NotificationsError):
+    """No such message in this person's portal inbox."""
+
+    field = "notification_id"
+
+    def __init__(self) -> None:
+        super().__init__("no such message in this inbox")

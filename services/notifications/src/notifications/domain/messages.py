@@ -19,6 +19,7 @@ from notifications.domain.delivery import (
     DeliveryStatus,
     RetryPolicy,
 )
+from notifications.domain.errors import UnknownMessage
 from notifications.domain.keys import notification_key
 from notifications.domain.preferences import ChannelChoice, ChannelPlan
 from notifications.domain.rendering import (
@@ -119,6 +120,7 @@ class Message:
     unconfirmed_at: datetime | None = None  # flagged: no final status from Notify in time
     correlation_id: str | None = None
     traceparent: str | None = None
+    read_at: datetime | None = None  # inbox only: when the person first opened it
     events: list[object] = field(default_factory=list, compare=False, repr=False)
 
     @property
@@ -141,6 +143,15 @@ class Message:
             updated_at=self.updated_at,
             policy=policy,
         )
+
+    def mark_read(self, now: datetime) -> bool:
+        """The person opened this inbox message; False if they had before (nothing changes)."""
+        if self.channel is not Channel.INBOX:
+            raise UnknownMessage()
+        if self.read_at is not None:
+            return False
+        self.read_at = now
+        return True
 
     def start_attempt(self, now: datetime, lease_until: datetime) -> None:
         """Claimed by a sender: counted, leased, before any network call."""

@@ -4,6 +4,7 @@ from notifications.domain.delivery import InvalidTransition
 from notifications.domain.errors import (
     InvalidPreferences,
     NotificationsError,
+    UnknownMessage,
     UnknownNotifyStatus,
     UnknownReference,
 )
@@ -12,6 +13,7 @@ HTTP_STATUS: dict[type[Exception], int] = {
     InvalidPreferences: 422,
     UnknownNotifyStatus: 422,
     UnknownReference: 404,
+    UnknownMessage: 404,
     InvalidTransition: 409,
 }
 UNPROCESSABLE = (NotificationsError,)

@@ -8,19 +8,27 @@ from notifications.domain.preferences import ContactGap, Preferences, shown_chan
 from notifications.service_layer.queries import Listing
 
 
-def inbox_view(person_id: str, messages: list[Message]) -> api.InboxView:
+def inbox_view(person_id: str, messages: list[Message], alongside: list[Message]) -> api.InboxView:
     return api.InboxView(
-        person_id=person_id,
-        messages=[
-            api.InboxMessageView(
-                notification_id=str(m.notification_id),
-                template_id=m.template_id,
-                subject=m.subject,
-                body=m.body or "",
-                created_at=m.created_at,
-            )
-            for m in messages
-        ],
+        person_id=person_id, messages=[inbox_message_view(m, alongside) for m in messages]
+    )
+
+
+def inbox_message_view(m: Message, alongside: list[Message]) -> api.InboxMessageView:
+    """An inbox message with the copies of it (same event and template) on other channels."""
+    copies = [
+        api.DeliveryView(channel=c.channel.value, status=c.status.value, updated_at=c.updated_at)
+        for c in alongside
+        if (c.business_event_id, c.template_id) == (m.business_event_id, m.template_id)
+    ]
+    return api.InboxMessageView(
+        notification_id=str(m.notification_id),
+        template_id=m.template_id,
+        subject=m.subject,
+        body=m.body or "",
+        created_at=m.created_at,
+        read=m.read_at is not None,
+        deliveries=copies,
     )
 
 

@@ -56,3 +56,11 @@ class ApplyReceipt:
     reference: uuid.UUID
     provider_id: str
     status: str
+
+
+@dataclass(frozen=True)
+class MarkMessageRead:
+    """The person opened a message in their portal inbox."""
+
+    person_id: str
+    notification_id: str

@@ -18,10 +18,10 @@ class Listing(Generic[T]):
     items: list[T]
 
 
-async def inbox(make_uow: UowFactory, person_id: str) -> list[Message]:
-    """The person's portal inbox, newest first."""
+async def inbox(make_uow: UowFactory, person_id: str) -> tuple[list[Message], list[Message]]:
+    """The person's portal inbox, newest first, and what went by the other channels."""
     async with make_uow() as uow:
-        return await uow.messages.inbox(person_id)
+        return await uow.messages.inbox(person_id), await uow.messages.sent_alongside(person_id)
 
 
 async def preferences(make_uow: UowFactory, person_id: str) -> Preferences:

@@ -8,6 +8,7 @@ from servicekit.consumer import Handler
 
 from payments.domain.awards import Decision
 from payments.domain.managed import ManagedServices, ProviderLine
+from payments.domain.stated_award import StatedAward, StatedComponent
 from payments.entrypoints.dependencies import Dependencies
 from payments.service_layer import decisions, managed_services, uc_claims
 from payments.service_layer.commands import (
@@ -33,8 +34,27 @@ async def on_decision_made(
         weekly_pence_by_component=tuple((c.component, c.weekly_pence) for c in d.components),
         weekly_contribution_pence=d.means.weekly_contribution_pence,
     )
-    command = RecordDecision(event.subject, decision)
+    command = RecordDecision(event.subject, decision, stated_award(event))
     await decisions.record_decision(command, uow, deps.calendar, deps.today())
+
+
+def stated_award(event: DecisionMadeV1) -> StatedAward:
+    d = event.data
+    return StatedAward(
+        decision_id=d.decision_id,
+        rule_set_id=d.rule_set_id,
+        eligible=d.eligible,
+        care_act_eligible=d.care_act_eligible,
+        financially_eligible=d.means.financially_eligible,
+        components=tuple(
+            StatedComponent(c.component, c.band, c.weekly_pence) for c in d.components
+        ),
+        means_contribution_weekly_pence=d.means.weekly_contribution_pence,
+        gross_weekly_pence=d.award.gross_weekly_pence,
+        contribution_weekly_pence=d.award.weekly_contribution_pence,
+        net_weekly_pence=d.award.net_weekly_pence,
+        net_monthly_pence=d.award.net_monthly_pence,
+    )
 
 
 async def on_uc_claim_opened(

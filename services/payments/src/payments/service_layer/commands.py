@@ -5,12 +5,15 @@ from datetime import date
 
 from payments.domain.awards import Decision
 from payments.domain.managed import ManagedServices
+from payments.domain.stated_award import StatedAward
 
 
 @dataclass(frozen=True)
 class RecordDecision:
     person_id: str
     decision: Decision
+    stated: StatedAward | None = None
+    """The decision's figures as it states them, checked before anything is recorded."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from datetime import date
 
 from payments.domain.award import Award
+from payments.domain.stated_award import check_stated_award
 from payments.domain.working_days import WorkingDayCalendar
 from payments.service_layer.commands import RecordDecision
 from payments.service_layer.ports import PaymentsUnitOfWork
@@ -11,7 +12,10 @@ from payments.service_layer.ports import PaymentsUnitOfWork
 async def record_decision(
     cmd: RecordDecision, uow: PaymentsUnitOfWork, calendar: WorkingDayCalendar, today: date
 ) -> None:
-    """Inside the consumer's unit of work (it commits)."""
+    """Inside the consumer's unit of work (it commits). A decision whose figures do not add up
+    is refused before anything is read or written."""
+    if cmd.stated is not None:
+        check_stated_award(cmd.stated)
     decision = cmd.decision
     if await uow.awards.knows_decision(decision.decision_id):
         return  # the same decision announced twice: nothing changes

@@ -1,0 +1,240 @@
+"""`python -m devstack.soak --minutes 30`: steady traffic for a long while with a fault every few
+minutes, on a platform of its own (`devstack.fault_platform`). Not a test: a benchmark.
+
+The rate defaults to half the pipeline's measured saturation (`make bench`; see
+docs/benchmarks.md). The faults come in turn from the fault matrix: each service killed with
+SIGKILL, the broker killed, PostgreSQL crashed and restarted, a service cut off from PostgreSQL
+and another from Kafka, a consumer paused past its session, 1 % poison, Notify losing receipts,
+the SMTP server hanging, a payment run killed mid-batch, a replay of recent records. At the end
+the traffic stops, the platform is left to go quiet, and the invariants are checked: a lost or
+duplicated effect fails loudly (exit status 1) and no figures are printed. Otherwise it prints
+throughput, latency percentiles, each process's memory at the start and the end, the machine's
+load while it ran, and the invariant counts.
+"""
+
+import argparse
+import asyncio
+import datetime
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import psutil
+from contracts.topics import ASSESSMENT_EVENTS
+
+from devstack import fault_kinds as faults
+from devstack import nemesis
+from devstack.bench import percentiles
+from devstack.fault_matrix import Figures, Matrix
+from devstack.fault_platform import FaultPlatform, fault_platform
+
+SATURATION_PER_S = 29.2  # docs/benchmarks.md, `make bench`: decisions to notifications, unpaced
+MiB = 1024 * 1024
+POSTGRES = "postgresql (every process, PSS)"
+
+
+def rotation() -> list[tuple[str, Callable[[Matrix], Awaitable[Figures]]]]:
+    """The faults, in the order the soak injects them (then round again)."""
+    return [
+        ("kill -9 payments", faults.kill_service("payments")),
+        ("kill -9 the broker", faults.kill_broker()),
+        ("1 % poison", faults.poison_one_in_a_hundred),
+        ("kill -9 notifications", faults.kill_service("notifications")),
+        ("PostgreSQL stop -m immediate", faults.postgres_crash()),
+        ("Notify losing receipts", faults.lose_callbacks(20.0)),
+        ("kill -9 care-plans", faults.kill_service("care-plans")),
+        ("network cut: payments to PostgreSQL", faults.cut_database()),
+        ("SMTP server hanging", faults.smtp_hang(20.0)),
+        ("kill -9 assessment", faults.kill_service("assessment")),
+        ("network cut: care-plans to Kafka", faults.cut_kafka()),
+        ("payment run killed mid-batch", payment_run),
+        ("SIGSTOP notifications past its session", faults.pause_consumer()),
+        ("PostgreSQL restart", faults.postgres_restart()),
+        ("replay of the last 2,000 records", replay_recent),
+    ]
+
+
+async def payment_run(m: Matrix) -> Figures:
+    """As the matrix's, without waiting for a quiet platform (the traffic goes on)."""
+    accounts = await m.traffic.give_bank_accounts(200)
+    run_date = datetime.date.today() + datetime.timedelta(days=70)
+    killed = await nemesis.kill_payment_run(m.platform, run_date)
+    async with httpx.AsyncClient(timeout=600) as http:
+        resumed = await http.post(
+            m.platform.url("payments") + "/payment-runs", json={"run_date": run_date.isoformat()}
+        )
+    resumed.raise_for_status()
+    return {"bank accounts given": accounts, **killed, "then": resumed.json()["outcome"]}
+
+
+async def replay_recent(m: Matrix) -> Figures:
+    return {"re-published": await nemesis.replay(m.platform, ASSESSMENT_EVENTS, last=2000)}
+
+
+@dataclass
+class Memory:
+    """RSS samples per process, by name; a new pid under a name is a restart."""
+
+    samples: dict[str, list[tuple[float, int, int]]] = field(default_factory=dict)  # t, pid, rss
+
+    def sample(self, platform: FaultPlatform, at: float) -> None:
+        for name, pid in _pids(platform).items():
+            rss = _rss(pid, tree=name == POSTGRES)
+            if rss:
+                self.samples.setdefault(name, []).append((at, pid, rss))
+
+    def table(self, warm_s: float) -> list[str]:
+        lines = [
+            "| Process | RSS at the start | RSS at the end | Growth | Restarts |"
+            " Longest run without a restart: growth over it |",
+            "|---|---|---|---|---|---|",
+        ]
+        for name, series in self.samples.items():
+            first, last = series[0], series[-1]
+            pids = list(dict.fromkeys(pid for _, pid, _ in series))
+            runs = [[s for s in series if s[1] == pid] for pid in pids]
+            longest = max(runs, key=lambda run: run[-1][0] - run[0][0])
+            warm = next((s for s in longest if s[0] - longest[0][0] >= warm_s), longest[0])
+            lines.append(
+                f"| {name} | {first[2] / MiB:,.0f} MiB | {last[2] / MiB:,.0f} MiB |"
+                f" {_growth(first[2], last[2])} | {len(pids) - 1} |"
+                f" {(longest[-1][0] - warm[0]) / 60:.0f} min: {_growth(warm[2], longest[-1][2])} |"
+            )
+        return lines
+
+
+def _growth(before: int, after: int) -> str:
+    return f"{100 * (after - before) / before:+.1f} %"
+
+
+def _pids(platform: FaultPlatform) -> dict[str, int]:
+    pids = {name: app.pid for name, app in platform.running.items()}
+    infra = platform.infra
+    if infra.kafka is not None:
+        pids["kafka"] = infra.kafka.pid
+    if infra.postgres is not None and infra.postgres.pid:
+        pids[POSTGRES] = infra.postgres.pid
+    if infra.oidc is not None:
+        pids["oidc provider"] = infra.oidc.pid
+    pids["soak driver (traffic, stub, proxies)"] = os.getpid()
+    return pids
+
+
+def _rss(pid: int, tree: bool = False) -> int:
+    """RSS of `pid`; with `tree`, the PSS of it and its children (PostgreSQL's backends share
+    its buffers: RSS would count them once per backend)."""
+    try:
+        process = psutil.Process(pid)
+        if not tree:
+            return process.memory_info().rss
+        members = [process, *process.children(recursive=True)]
+        return sum(p.memory_full_info().pss for p in members if p.is_running())
+    except psutil.Error:
+        return 0
+
+
+async def soak(minutes: float, rate: float, fault_every: float, warm_s: float = 60.0) -> int:
+    with tempfile.TemporaryDirectory(prefix="soak-") as base:
+        async with fault_platform(Path(base)) as platform:
+            return await _run(Matrix.on(platform), minutes, rate, fault_every, warm_s)
+
+
+async def _run(m: Matrix, minutes: float, rate: float, fault_every: float, warm_s: float) -> int:
+    memory, loads, injected = Memory(), [], []
+    print(f"warming up: {warm_s:.0f} s at {rate:g} people/s", flush=True)
+    await m.traffic.run(rate, warm_s)
+    await m.platform.quiesce(600)
+    start, decided_before = time.monotonic(), m.traffic.counts["decided"]
+    memory.sample(m.platform, 0.0)
+    load = asyncio.create_task(m.traffic.run(rate, minutes * 60))
+    kinds = rotation()
+    while not load.done():
+        await _wait(load, fault_every, memory, loads, m, start)
+        if load.done() or time.monotonic() - start > minutes * 60 - 30:
+            break
+        name, fault = kinds[len(injected) % len(kinds)]
+        at = time.monotonic() - start
+        figures = await fault(m)
+        injected.append((at, name, figures))
+        print(f"{at / 60:5.1f} min  {name}: {figures}", flush=True)
+    await load
+    ran = time.monotonic() - start
+    memory.sample(m.platform, ran)
+    quiet = await m.platform.quiesce(900)
+    report = await m.check()
+    if report.problems:
+        print("\nSOAK FAILED: effects lost or duplicated\n  " + "\n  ".join(report.problems))
+        return 1
+    decided = m.traffic.counts["decided"] - decided_before
+    print(await _figures(m, rate, ran, decided, quiet, loads))
+    print("\n".join(memory.table(warm_s)))
+    print(
+        f"\nfaults injected ({len(injected)}): "
+        + "; ".join(f"{a / 60:.1f} min {n}" for a, n, _ in injected)
+    )
+    print("invariants (everything since the start, warm-up included): " + report.line())
+    return 0
+
+
+async def _wait(load, seconds: float, memory: Memory, loads: list, m: Matrix, start: float):
+    """`seconds` of traffic, sampling memory and the machine's load every 15 s."""
+    until = time.monotonic() + seconds
+    while time.monotonic() < until and not load.done():
+        await asyncio.sleep(min(15.0, until - time.monotonic()))
+        loads.append(os.getloadavg()[0])
+        memory.sample(m.platform, time.monotonic() - start)
+
+
+async def _figures(m: Matrix, rate: float, ran: float, decided: int, quiet: float, loads) -> str:
+    rows = await m.platform.fetch("assessment", "SELECT person_id, decided_at FROM decisions")
+    told = await m.platform.fetch(
+        "notifications",
+        "SELECT person_id, min(created_at) AS at FROM messages WHERE channel = 'inbox'"
+        " AND template_id IN ('decision-made', 'decision-no-award') GROUP BY person_id",
+    )
+    decided_at = {r["person_id"]: r["decided_at"] for r in rows}
+    pipeline = [(r["at"] - decided_at[r["person_id"]]).total_seconds() for r in told]
+    counts = m.traffic.counts
+    abandoned = sum(n for what, n in counts.items() if what.startswith("abandoned"))
+    return "\n".join(
+        [
+            f"offered {rate:g} people/s for {ran / 60:.1f} min: {decided:,} decided"
+            f" ({decided / ran:.1f}/s); abandoned {abandoned}, requests retried"
+            f" {counts['retried']}; quiet {quiet:.0f} s after the traffic stopped",
+            "decision -> inbox message (whole run): " + _ms(percentiles(pipeline), max(pipeline)),
+            "submit request (HTTP): " + _ms(percentiles(m.traffic.latencies)),
+            f"machine load (1-min average, every 15 s): min {min(loads):.1f},"
+            f" mean {statistics.mean(loads):.1f}, max {max(loads):.1f} on {os.cpu_count()} cores",
+        ]
+    )
+
+
+def _ms(cuts: dict[str, float], top: float | None = None) -> str:
+    shown = ", ".join(f"{k} {v * 1000:,.0f} ms" for k, v in cuts.items())
+    return shown + (f", max {top * 1000:,.0f} ms" if top is not None else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--minutes", type=float, default=30.0)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=SATURATION_PER_S / 2,
+        help="people assessed per second (default: half the saturation)",
+    )
+    parser.add_argument("--fault-every", type=float, default=120.0, metavar="SECONDS")
+    args = parser.parse_args(argv)
+    return asyncio.run(soak(args.minutes, args.rate, args.fault_every))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

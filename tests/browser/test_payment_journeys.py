@@ -1,0 +1,68 @@
+"""A person reads their payments and a period's statement line by line, and downloads it as an
+accessible (tagged, PDF/UA) PDF and as CSV, in a real browser on the real platform."""
+
+import asyncio
+import csv
+import io
+import re
+import zlib
+from pathlib import Path
+
+import pytest
+from devstack.drive import eventually, get_json, submit_assessment
+
+pytestmark = pytest.mark.browser
+
+
+def pdf_text(data: bytes) -> bytes:
+    """The PDF with its compressed streams inflated, to look for its structure."""
+    inflated = [data]
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            inflated.append(zlib.decompress(stream))
+        except zlib.error:
+            pass
+    return b"\n".join(inflated)
+
+
+async def test_a_person_reads_a_statement_and_downloads_it(journey, platform) -> None:
+    person = await submit_assessment(
+        platform.url("assessment"), "browser-pay", nino="TC200009A", date_of_birth="1958-09-23"
+    )
+    pid = person["person_id"]
+    payments = await eventually(
+        lambda: get_json(platform.url("payments"), f"/people/{pid}/payments")
+    )
+    first = payments["payments"][0]
+    await journey.sign_in("test.statement@example.com")
+    await journey.click("Payments", role="link")
+    assert "£" in await journey.text("#upcoming")
+    await journey.page.locator("#upcoming a").first.click()
+    await journey.page.wait_for_url("**/payments/*")
+    await journey.check()
+    statement = await journey.text("#statement")
+    for line in first["statement"]["lines"]:
+        assert line["label"] in statement and line["explanation"] in statement
+    assert "Paid to you" in statement
+
+    async with journey.page.expect_download() as pdf_download:
+        await journey.page.get_by_role("link", name="Download this statement (PDF)").click()
+    data = await asyncio.to_thread(Path(await (await pdf_download.value).path()).read_bytes)
+    assert data.startswith(b"%PDF-")
+    structure = pdf_text(data)
+    for tag in (b"/StructTreeRoot", b"/MarkInfo", b"/Lang", b"pdfuaid", b"/Table", b"/TH"):
+        assert tag in structure, tag
+
+    async with journey.page.expect_download() as csv_download:
+        await journey.page.get_by_role(
+            "link", name="Download this statement (CSV, for spreadsheets)"
+        ).click()
+    rows = list(
+        csv.reader(
+            io.StringIO(
+                await asyncio.to_thread(Path(await (await csv_download.value).path()).read_text)
+            )
+        )
+    )
+    assert rows[0] == ["Line", "Explanation", "Amount (pence)"]
+    assert rows[-1][0] == "Paid to you" and int(rows[-1][2]) == first["amount_pence"]
