@@ -27,7 +27,7 @@ from devstack import apps, drive, oidc
 from devstack.paths import repo_root
 from devstack.procs import free_ports
 from devstack.stack import SERVICE_DATABASES, Infra, running_infra
-from devstack.tokens import ASSESSOR, OPERATIONS, PAYMENTS_OFFICER, Tokens
+from devstack.tokens import Tokens, caller_for
 from servicekit import audit
 
 
@@ -91,8 +91,6 @@ class Platform:
     path)` reads as the member of staff who would (a payments officer for payments, national
     operations for /ops, an assessor otherwise); `await platform.submit(...)` assesses."""
 
-    STAFF = {"payments": PAYMENTS_OFFICER}
-
     def __init__(self, infra, log_dir, traces_dir, tokens: Tokens) -> None:
         self.infra, self.log_dir, self.traces_dir = infra, log_dir, traces_dir
         self.tokens = tokens
@@ -114,8 +112,7 @@ class Platform:
         return f"http://127.0.0.1:{self.ports[name]}"
 
     async def token(self, service: str, path: str = "", user: str | None = None) -> str:
-        default = OPERATIONS if path.startswith("/ops/") else self.STAFF.get(service, ASSESSOR)
-        return await self.tokens.staff(user or default, service)
+        return await self.tokens.staff(user or caller_for(service, path), service)
 
     async def get(self, service: str, path: str, user: str | None = None):
         """The JSON body (None for a 404 or an empty body)."""
@@ -126,13 +123,15 @@ class Platform:
             self.url("notifications"), person_id, await self.token("notifications")
         )
 
-    async def submit(self, correlation_id: str, nino: str | None = None) -> dict:
-        """A case assessed and decided by an assessor (devstack.drive.submit_assessment)."""
+    async def submit(self, correlation_id: str, nino: str | None = None, **person: str) -> dict:
+        """A case assessed and decided by an assessor (devstack.drive.submit_assessment;
+        `person`: its area_code, date_of_birth)."""
         return await drive.submit_assessment(
             self.url("assessment"),
             correlation_id,
             token=await self.token("assessment"),
             nino=nino,
+            **person,
         )
 
     def env(self, app: apps.App, **extra: str) -> dict[str, str]:

@@ -3,31 +3,22 @@ reaches the assessors' queue through the assessment API), and reports a change o
 circumstances, in a real browser on the real platform. Each test has its own identity
 (infra/oidc/test-accounts.json)."""
 
-import httpx
 import pytest
-from devstack.drive import eventually, get_json, submit_assessment
-
-from .tokens import staff_token
+from devstack.drive import eventually
+from devstack.tokens import ASSESSOR
 
 pytestmark = pytest.mark.browser
-ASSESSOR = "asha.patel@carebenefit.example"
 
 
 async def decided(platform, nino: str, date_of_birth: str) -> dict:
-    person = await submit_assessment(
-        platform.url("assessment"), f"browser-{nino}", nino=nino, date_of_birth=date_of_birth
-    )
+    person = await platform.submit(f"browser-{nino}", nino=nino, date_of_birth=date_of_birth)
     pid = person["person_id"]
-    await eventually(lambda: get_json(platform.url("care-plans"), f"/people/{pid}/plan"))
+    await eventually(lambda: platform.get("care-plans", f"/people/{pid}/plan"))
     return person
 
 
 async def queue(platform) -> dict:
-    token = await staff_token(platform, ASSESSOR, "assessment")
-    async with httpx.AsyncClient(base_url=platform.url("assessment"), timeout=10) as http:
-        answer = await http.get("/queue", headers={"Authorization": f"Bearer {token}"})
-    answer.raise_for_status()
-    return answer.json()
+    return await platform.get("assessment", "/queue", user=ASSESSOR)
 
 
 async def test_a_person_reads_their_award_its_reasons_and_earlier_decisions(
@@ -120,5 +111,5 @@ async def test_a_person_reports_a_change_for_an_assessor_to_pick_up(journey, pla
     assert [(c["what_changed"], c["changed_on"]) for c in mine] == [
         ("My daughter moved in to care for me", effective)
     ]
-    decision = await get_json(platform.url("assessment"), f"/people/{person['person_id']}/decision")
+    decision = await platform.get("assessment", f"/people/{person['person_id']}/decision")
     assert decision["decision_id"] == person["decision"]["decision_id"]  # nothing decided yet

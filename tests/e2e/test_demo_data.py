@@ -11,9 +11,9 @@ pytestmark = pytest.mark.e2e
 
 
 async def test_the_demo_loads_once_as_an_assessor_and_margaret_sees_her_award(platform) -> None:
-    urls = platform.url("assessment"), platform.url("notifications")
-    first = await load_demo(*urls, platform.tokens)
-    assert await load_demo(*urls, platform.tokens) == first  # nothing opened twice
+    urls = {name: platform.url(name) for name in platform.ports}
+    first = await load_demo(urls, platform.tokens)
+    assert await load_demo(urls, platform.tokens) == first  # nothing opened twice
     assert [p["nino"] for p in first] == [p.nino for p in DEMO_PEOPLE]
     margaret = first[0]["person_id"]
     cases = await platform.get("assessment", f"/cases?person_id={margaret}")
@@ -25,4 +25,4 @@ async def test_the_demo_loads_once_as_an_assessor_and_margaret_sees_her_award(pl
         page = await sign_in(
             browser, platform.url("portal") + "/sign-in", "margaret.okafor@example.com"
         )
-    assert page.url.path == "/account" and "Your care award" in page.text
+    assert page.url.path == "/account" and "Your Care Benefit" in page.text

@@ -36,6 +36,14 @@ OPERATIONS = "sam.taylor@carebenefit.example"
 CITIZEN = "test.one@example.com"
 
 
+def caller_for(service: str, path: str = "") -> str:
+    """The demo member of staff who would make this call: national operations for `/ops/...`,
+    a payments officer for payments, an assessor otherwise."""
+    if path.startswith("/ops/"):
+        return OPERATIONS
+    return PAYMENTS_OFFICER if service == "payments" else ASSESSOR
+
+
 class SignInRefused(RuntimeError):
     pass
 
@@ -97,6 +105,10 @@ class Tokens:
         secret = self.service_secrets[client_id]
         key = ("client", client_id, service, scope)
         return await self._cached(key, self._client_credentials, client_id, secret, service, scope)
+
+    async def headers_for(self, service: str, path: str = "") -> dict[str, str]:
+        """The bearer header of the member of staff who would make this call (`caller_for`)."""
+        return bearer(await self.staff(caller_for(service, path), service))
 
     def auth(self, username: str, service: str) -> httpx.Auth:
         """For an httpx client making many calls as `username`: a fresh token when the last
