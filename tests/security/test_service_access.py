@@ -10,7 +10,7 @@ import httpx
 import pytest
 from devstack.access_table import SERVICES, policies
 from devstack.drive import FACTS, eventually, random_nino
-from devstack.tokens import ASSESSOR, CITIZEN, PAYMENTS_OFFICER, REVIEWER, bearer
+from devstack.tokens import ASSESSOR, CITIZEN, OPERATIONS, PAYMENTS_OFFICER, REVIEWER, bearer
 
 pytestmark = pytest.mark.e2e
 OPEN = {
@@ -78,6 +78,19 @@ async def test_a_persons_token_on_staff_work_and_a_services_on_anyones_record_is
     assert response.status_code == 403  # a payments officer opens no case
 
 
+async def test_staff_are_refused_what_only_the_person_does(platform, tokens) -> None:
+    """Routes for the person alone (marking a message read): every staff role is refused."""
+    only_theirs = [(s, m, p) for s, m, p, policy in ROUTES if policy.person and not policy.roles]
+    assert ("notifications", "POST", "/people/{person_id}/messages/{notification_id}/read") in (
+        only_theirs
+    )
+    for service, method, path in only_theirs:
+        for user in (ASSESSOR, REVIEWER, PAYMENTS_OFFICER, OPERATIONS):
+            staff = bearer(await tokens.staff(user, service))
+            response = await call(platform, service, method, concrete(path), headers=staff)
+            assert response.status_code == 403, (user, service, method, path, response.text)
+
+
 @pytest.fixture(scope="module")
 async def someone(platform) -> dict[str, str]:
     """A real person with a case, a decision and a care plan."""
@@ -105,6 +118,10 @@ def others_records(someone: dict[str, str]) -> dict[tuple[str, str, str], dict]:
         ("care-plans", "GET", "/plans/{plan_id}/versions"): {},
         ("care-plans", "POST", "/plans/{plan_id}/agree"): {"json": {"seen_version": 1}},
         ("care-plans", "PUT", "/plans/{plan_id}/choices"): {"json": {"seen_version": 1}},
+        ("care-plans", "GET", "/plans/{plan_id}/providers"): {},
+        ("care-plans", "POST", "/plans/{plan_id}/changes-requested"): {
+            "json": {"seen_version": 1, "reason": "r"}
+        },
     }
 
 
