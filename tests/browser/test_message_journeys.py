@@ -65,14 +65,17 @@ async def test_new_contact_preferences_are_used_for_the_next_message(journey, pl
         "POST",
         path + "/top-up",
         seen_version=2,
-        assessor_id="as-1",
         reason="Family pays the difference",
         pence=plan["shortfall_pence"],
     )
     if plan["shortfall_pence"] == 0:
         funded = await platform.get("care-plans", path)
-    await plans_api(
-        platform, "POST", path + "/agree", seen_version=funded["version"], by="person", by_id=pid
+    await plans_api(  # the assessor agrees it with the person (on the telephone)
+        platform,
+        "POST",
+        path + "/agree",
+        seen_version=funded["version"],
+        reason="Agreed with the person by telephone",
     )
     agreed = await eventually(lambda: _by_text(platform, pid), timeout=30)
     await journey.goto("/messages")

@@ -42,7 +42,6 @@ async def test_a_person_agrees_their_plan_and_payments_learns_of_it(journey, pla
         "POST",
         f"/plans/{plan['plan_id']}/top-up",
         seen_version=2,
-        assessor_id="as-1",
         reason="The family pays for the extra hours",
         pence=plan["shortfall_pence"],
     )
