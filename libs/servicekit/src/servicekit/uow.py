@@ -13,6 +13,7 @@ statement (`first_times`), and after each handler it maps the aggregates that ha
 """
 
 import json
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar, Protocol, Self
 
@@ -24,6 +25,7 @@ from servicekit import audit
 from servicekit.access import write_entries
 
 AfterCommit = Callable[[], Awaitable[None] | None]
+log = logging.getLogger(__name__)
 
 
 class Aggregate(Protocol):
@@ -147,7 +149,17 @@ class AsyncpgUnitOfWork(UnitOfWork):
         try:
             await self.rollback()
         finally:
+            await self._release()
+
+    async def _release(self) -> None:
+        """Never raises: a connection that breaks once the work is over (PostgreSQL stopping
+        between the commit and the pool's reset) has been terminated by asyncpg and is the
+        pool's to replace. Raising would answer a committed change with a 503, and a client
+        that retries a 503 would make the change twice."""
+        try:
             await self._pool.release(self.conn)
+        except Exception:
+            log.warning("a connection broke after its unit of work ended", exc_info=True)
 
     async def first_time(self, consumer: str, event: Envelope[Any]) -> bool:
         return (await self.first_times(consumer, [event]))[0]
