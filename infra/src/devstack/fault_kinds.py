@@ -73,18 +73,22 @@ def postgres_crash(down_for: float = 3.0) -> Fault:
     return fault
 
 
+BACKLOGGED = ("payments", "care-plans")
+
+
 def postgres_restart(backlog_for: float = 4.0, down_for: float = 3.0) -> Fault:
     """A clean restart (`pg_ctl stop -m fast`, then start) while the consumers work through a
-    backlog: they are stopped (SIGSTOP, well inside their session) while events pile up, and
-    let go as the server stops. They see "terminating connection due to administrator
+    backlog: payments and care-plans are stopped (SIGSTOP, well inside their session) until
+    events pile up for each, and let go as the server stops; notifications keeps serving, since
+    every flow asks it for preferences before its decision (stopped, it would stall the traffic
+    and no backlog would build). They see "terminating connection due to administrator
     command", then "the database system is starting up", and must wait, not dead-letter."""
 
     async def fault(m: Matrix) -> Figures:
         before = _consumer_retries(m.platform)
-        stopped = m.platform.stop_processes(*CONSUMERS)
+        stopped = m.platform.stop_processes(*BACKLOGGED)
         try:
-            await asyncio.sleep(backlog_for)
-            backlog = {g: sum((await m.platform.lag(g)).values()) for g in CONSUMERS}
+            backlog = await _backlog_building(m.platform, backlog_for)
             async with m.platform.postgres_stopped("fast"):
                 m.platform.continue_processes(stopped)
                 await asyncio.sleep(down_for)
@@ -238,6 +242,18 @@ async def _outbox_pending(platform: FaultPlatform) -> int:
             for s in ("assessment", "payments", "care-plans", "notifications")
         ]
     )
+
+
+async def _backlog_building(platform: FaultPlatform, at_least: float) -> dict[str, int]:
+    """Each stopped consumer's lag after `at_least` s, waiting on (up to 30 s more) until every
+    one has work waiting: idle, the restart would find them with nothing to retry."""
+    await asyncio.sleep(at_least)
+    deadline = time.monotonic() + 30
+    while True:
+        backlog = {g: sum((await platform.lag(g)).values()) for g in BACKLOGGED}
+        if all(backlog.values()) or time.monotonic() > deadline:
+            return backlog
+        await asyncio.sleep(0.5)
 
 
 def _consumer_retries(platform: FaultPlatform) -> int:

@@ -33,4 +33,5 @@ async def test_postgresql_restarting_while_the_consumers_retry_dead_letters_noth
     row = await scenarios.run(
         "PostgreSQL restart during consumer retries", faults.postgres_restart()
     )
+    assert all(row.figures["backlog when it stopped"].values()), "no work waited for the restart"
     assert row.figures["consumer retries logged"] > 0

@@ -1,17 +1,15 @@
-"""GOV.UK style for money and dates."""
+"""The templates' money and date filters: `wording`'s, with '–' for a value a service left out."""
 
 from datetime import date
 
+import wording
+
 
 def money(pence: int | None) -> str:
-    if pence is None:
-        return "–"
-    pounds, rest = divmod(int(pence), 100)
-    return f"£{pounds:,}.{rest:02d}"
+    return "–" if pence is None else wording.pounds(pence)
 
 
 def long_date(value: str | date | None) -> str:
     if value is None:
         return "–"
-    day = date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{day.day} {day:%B %Y}"
+    return wording.long_date(date.fromisoformat(value) if isinstance(value, str) else value)
