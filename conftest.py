@@ -9,6 +9,11 @@ all as `admin` by default (tests use their own topics); `infra.database_url(db)`
 superuser's. End-to-end, fault and browser tests ask for `platform`: every service and the
 portal as real processes on that infrastructure, started once per session on first use. Unit
 tests never touch either.
+
+Every call to a service carries a real token from the session's OpenID Connect provider:
+`tokens` (devstack.tokens) signs staff and people in at its login form and exchanges their
+tokens, or gets a client-credentials token. The audit trail of every database a test used
+(`fresh_database`) and of the platform's databases is verified when they are done with.
 """
 
 import asyncio
@@ -18,16 +23,39 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from devstack import apps, oidc
+from devstack import apps, drive, oidc
 from devstack.paths import repo_root
 from devstack.procs import free_ports
-from devstack.stack import Infra, running_infra
+from devstack.stack import SERVICE_DATABASES, Infra, running_infra
+from devstack.tokens import Tokens, caller_for
+from servicekit import audit
+
+
+async def verify_audit_chain(url: str) -> int:
+    """Fails when the database's audit chain is broken; the number of rows checked."""
+    conn = await asyncpg.connect(url)
+    try:
+        if not await audit.has_trail(conn):
+            return 0
+        check = await audit.verify(conn)
+    finally:
+        await conn.close()
+    assert check.intact, f"audit chain of {url.rsplit('/', 1)[-1]} broken: {check}"
+    return check.rows
 
 
 @pytest.fixture(scope="session")
 async def infra() -> AsyncIterator[Infra]:
     async with running_infra() as started:
         yield started
+        for name in SERVICE_DATABASES:  # after the whole session: the platform's databases
+            await verify_audit_chain(started.database_url(name))
+
+
+@pytest.fixture(scope="session")
+async def tokens(infra: Infra) -> Tokens:
+    """Real tokens from the session's provider (see devstack.tokens)."""
+    return await Tokens.for_provider(repo_root(), infra.oidc)
 
 
 @pytest.fixture
@@ -40,6 +68,7 @@ async def fresh_database(infra: Infra) -> AsyncIterator[str]:
     finally:
         await admin.close()
     yield infra.database_url(name)
+    await verify_audit_chain(infra.database_url(name))
 
 
 @pytest.fixture
@@ -58,8 +87,13 @@ async def make_topics(infra: Infra):
 
 
 class Platform:
-    def __init__(self, infra, log_dir, traces_dir) -> None:
+    """The running platform, and calls to it with real tokens: `await platform.get("payments",
+    path)` reads as the member of staff who would (a payments officer for payments, national
+    operations for /ops, an assessor otherwise); `await platform.submit(...)` assesses."""
+
+    def __init__(self, infra, log_dir, traces_dir, tokens: Tokens) -> None:
         self.infra, self.log_dir, self.traces_dir = infra, log_dir, traces_dir
+        self.tokens = tokens
         self.ports = dict(zip((a.name for a in apps.APPS), free_ports(len(apps.APPS)), strict=True))
         self.running: dict[str, apps.RunningApp] = {}
         self.portal_client: oidc.PortalClient | None = None
@@ -76,6 +110,29 @@ class Platform:
 
     def url(self, name: str) -> str:
         return f"http://127.0.0.1:{self.ports[name]}"
+
+    async def token(self, service: str, path: str = "", user: str | None = None) -> str:
+        return await self.tokens.staff(user or caller_for(service, path), service)
+
+    async def get(self, service: str, path: str, user: str | None = None):
+        """The JSON body (None for a 404 or an empty body)."""
+        return await drive.get_json(self.url(service), path, await self.token(service, path, user))
+
+    async def inbox(self, person_id: str):
+        return await drive.inbox_of(
+            self.url("notifications"), person_id, await self.token("notifications")
+        )
+
+    async def submit(self, correlation_id: str, nino: str | None = None, **person: str) -> dict:
+        """A case assessed and decided by an assessor (devstack.drive.submit_assessment;
+        `person`: its area_code, date_of_birth)."""
+        return await drive.submit_assessment(
+            self.url("assessment"),
+            correlation_id,
+            token=await self.token("assessment"),
+            nino=nino,
+            **person,
+        )
 
     def env(self, app: apps.App, **extra: str) -> dict[str, str]:
         return apps.app_env(
@@ -104,9 +161,9 @@ class Platform:
 
 
 @pytest.fixture(scope="session")
-async def platform(infra, tmp_path_factory) -> AsyncIterator[Platform]:
+async def platform(infra, tokens, tmp_path_factory) -> AsyncIterator[Platform]:
     base = tmp_path_factory.mktemp("platform")
-    running = Platform(infra, base / "logs", base / "traces")
+    running = Platform(infra, base / "logs", base / "traces", tokens)
     await running.register_portal()
     try:
         await asyncio.gather(*(running.start(app.name) for app in apps.APPS))

@@ -3,9 +3,11 @@ vendored schemas (deploy/schemas), and what the rendered manifests promise (Kafk
 the code, replicas within partitions, nothing secret inlined, locked-down pods, deny by default).
 Needs .local/bin/helm and .local/bin/kubeconform (`make bootstrap` builds them)."""
 
+import asyncio
 import functools
 import http.server
 import importlib.util
+import os
 import re
 import subprocess
 import sys
@@ -16,6 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 from contracts.topics import ALL_TOPICS
+from servicekit.auth import JwksCache, TokenValidator
 
 DEPLOY = Path(__file__).resolve().parents[1]
 ROOT = DEPLOY.parent
@@ -333,10 +336,10 @@ def test_everything_is_denied_unless_allowed(docs: list[dict]) -> None:
 
 class _Receiver(http.server.BaseHTTPRequestHandler):
     status = 200
-    calls: list[tuple[str, str]] = []
+    calls: list[tuple[str, str, str]] = []
 
     def do_POST(self) -> None:
-        type(self).calls.append(("POST", self.path))
+        type(self).calls.append(("POST", self.path, self.headers.get("Authorization", "")))
         self.send_response(type(self).status)
         self.end_headers()
         self.wfile.write(b'{"due": [], "overdue": []}')
@@ -346,7 +349,9 @@ class _Receiver(http.server.BaseHTTPRequestHandler):
 
 
 @pytest.mark.parametrize(("status", "succeeds"), [(200, True), (503, False)])
-def test_the_review_sweep_job_posts_and_fails_on_an_error(status: int, succeeds: bool) -> None:
+def test_the_review_sweep_job_posts_with_a_token_and_fails_on_an_error(
+    infra, status: int, succeeds: bool
+) -> None:
     docs = rendered("production")
     care_plans = of_kind(docs, "Deployment")["cb-care-benefit-care-plans"]
     env = care_plans["spec"]["template"]["spec"]["containers"][0]["env"]
@@ -355,19 +360,41 @@ def test_the_review_sweep_job_posts_and_fails_on_an_error(status: int, succeeds:
     container = cronjobs["cb-care-benefit-review-sweep"]["spec"]["jobTemplate"]["spec"]["template"][
         "spec"
     ]["containers"][0]
-    python, flag, code, url, timeout = container["command"]
-    assert (python, flag) == ("python", "-c") and url.endswith("/ops/reviews/run")
+    python, flag, module, method, url, *options = container["command"]
+    assert (python, flag, module, method) == ("python", "-m", "servicekit.call", "POST")
+    assert url.endswith("/ops/reviews/run") and options[:2] == ["--scope", "care-plans:write"]
+    names = {e["name"]: e for e in container["env"]}
+    assert names["AUTH_AUDIENCE"]["value"] == "urn:carebenefit:api:care-plans"
+    assert "secretKeyRef" in names["AUTH_CLIENT_SECRET"]["valueFrom"]
     _Receiver.status, _Receiver.calls = status, []
     server = http.server.HTTPServer(("127.0.0.1", 0), _Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    provider = infra.oidc  # the session's real provider stands for the SSO
+    job_env = {
+        **os.environ,
+        "AUTH_ISSUER": provider.issuer,
+        "AUTH_AUDIENCE": names["AUTH_AUDIENCE"]["value"],
+        "AUTH_CLIENT_ID": "care-plans",
+        "AUTH_CLIENT_SECRET": provider.service_secrets["care-plans"],
+    }
     try:
         local = f"http://127.0.0.1:{server.server_port}/ops/reviews/run"
         result = subprocess.run(
-            [sys.executable, "-c", code, local, timeout], capture_output=True, text=True, timeout=30
+            [sys.executable, "-m", module, method, local, *options],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            env=job_env,
         )
     finally:
         server.shutdown()
         server.server_close()
-    assert _Receiver.calls == [("POST", "/ops/reviews/run")]
+    [(called, path, authorization)] = _Receiver.calls
+    assert (called, path) == ("POST", "/ops/reviews/run")
+    validator = TokenValidator(
+        provider.issuer, provider.resources["care-plans"], JwksCache(issuer=provider.issuer)
+    )
+    principal = asyncio.run(validator.principal(authorization.removeprefix("Bearer ")))
+    assert principal.is_service and principal.has_scope("care-plans:write")
     assert (result.returncode == 0) is succeeds, result.stderr

@@ -181,7 +181,9 @@ async function tokenExchange(ctx) {
     sessionUid: subject.sessionUid,
   });
   token.resourceServer = new ctx.oidc.provider.ResourceServer(params.resource, info);
-  const allowed = new Set(info.scope.split(' '));
+  // no scope the resource does not define, nor one the client was not registered for
+  const registered = new Set((client.scope || '').split(' '));
+  const allowed = new Set(info.scope.split(' ').filter((s) => registered.has(s)));
   const requested = (params.scope || info.scope).split(' ').filter((s) => allowed.has(s));
   token.scope = requested.join(' ') || undefined;
   const extras = { act: { sub: client.clientId } };

@@ -35,10 +35,14 @@ async def citizen_sign_in(journey: Journey, username: str) -> None:
 
 
 async def open_case(
-    assessment_url: str, nino: str, full_name: str, date_of_birth: str, area_code: str
+    platform, nino: str, full_name: str, date_of_birth: str, area_code: str
 ) -> dict:
-    """A claim arriving: a case for the person, open, on nobody's caseload yet."""
-    async with httpx.AsyncClient(base_url=assessment_url, timeout=30) as http:
+    """A claim arriving: a case for the person, open, on nobody's caseload yet (opened with an
+    assessor's token, on nobody's caseload)."""
+    bearer = {"Authorization": f"Bearer {await platform.token('assessment', '/cases')}"}
+    async with httpx.AsyncClient(
+        base_url=platform.url("assessment"), timeout=30, headers=bearer
+    ) as http:
         opened = await http.post(
             "/cases",
             json={

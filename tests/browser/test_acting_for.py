@@ -4,7 +4,7 @@ them, for the person), and the person sees who acts for them and stops it; in a 
 on the platform."""
 
 import pytest
-from devstack.drive import eventually, get_json, submit_assessment
+from devstack.drive import eventually
 
 from .test_award_journeys import assessors_work
 
@@ -20,9 +20,7 @@ async def sign_out(journey) -> None:
 async def test_a_family_member_acts_for_the_person_until_they_are_removed(
     journey, platform
 ) -> None:
-    person = await submit_assessment(
-        platform.url("assessment"), "browser-acted", nino="TC200011C", date_of_birth="1960-11-25"
-    )
+    person = await platform.submit("browser-acted", nino="TC200011C", date_of_birth="1960-11-25")
     pid = person["person_id"]
     await journey.sign_in("test.acted@example.com")
     await journey.click("People acting for you", role="link")
@@ -65,6 +63,6 @@ async def test_a_family_member_acts_for_the_person_until_they_are_removed(
 
     await journey.sign_in(ACTOR)
     assert await journey.heading() == "We could not find your record"
-    decision = await get_json(platform.url("assessment"), f"/people/{pid}/decision")
+    decision = await platform.get("assessment", f"/people/{pid}/decision")
     assert decision["decision_id"] == person["decision"]["decision_id"]
-    await eventually(lambda: get_json(platform.url("care-plans"), f"/people/{pid}/plan"))
+    await eventually(lambda: platform.get("care-plans", f"/people/{pid}/plan"))

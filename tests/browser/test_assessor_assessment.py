@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 from devstack.benefits_simulator import claim_opened, period_assessed, publish
-from devstack.drive import eventually, get_json
+from devstack.drive import eventually
 
 from .staff import ASHA, citizen_sign_in, open_case, staff_sign_in
 
@@ -40,9 +40,7 @@ async def one_descriptor(journey, code: str) -> None:
 
 
 async def test_a_new_claim_from_the_queue_to_a_decision_in_the_portal(journey, platform) -> None:
-    case = await open_case(
-        platform.url("assessment"), RUTH["nino"], "Ruth Assessed", "1950-05-05", "E09000033"
-    )
+    case = await open_case(platform, RUTH["nino"], "Ruth Assessed", "1950-05-05", "E09000033")
     person = case["person_id"]
     await publish(
         [
@@ -53,7 +51,7 @@ async def test_a_new_claim_from_the_queue_to_a_decision_in_the_portal(journey, p
         ],
         platform.infra.kafka_options("benefits-system"),
     )
-    await eventually(lambda: get_json(platform.url("payments"), f"/people/{person}/uc-claim"))
+    await eventually(lambda: platform.get("payments", f"/people/{person}/uc-claim"))
     page = journey.page
 
     await staff_sign_in(journey, ASHA)
@@ -128,9 +126,7 @@ async def test_a_new_claim_from_the_queue_to_a_decision_in_the_portal(journey, p
     explanation = await journey.text("#explanation")
     assert "16 of the 28 days" in explanation and "SI 2015/313" in explanation
 
-    payments = await eventually(
-        lambda: get_json(platform.url("payments"), f"/people/{person}/payments")
-    )
+    payments = await eventually(lambda: platform.get("payments", f"/people/{person}/payments"))
     await citizen_sign_in(journey, RUTH["username"])
     assert await page.locator("h1").inner_text() == "Your Care Benefit"
     assert f"£{payments['net_monthly_pence'] // 100:,}" in await journey.text("#award")

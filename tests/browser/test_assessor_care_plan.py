@@ -3,7 +3,7 @@ refused on the field, nothing written), proposes the plan and agrees it on the p
 with a reason; the agreed plan reaches payments."""
 
 import pytest
-from devstack.drive import eventually, get_json, random_nino, submit_assessment
+from devstack.drive import eventually, random_nino
 
 from .staff import ASHA, staff_sign_in
 
@@ -12,10 +12,9 @@ pytestmark = pytest.mark.browser
 
 async def test_a_shortfall_resolved_and_the_plan_agreed_for_the_person(journey, platform) -> None:
     nino = random_nino()
-    decided = await submit_assessment(platform.url("assessment"), "browser-plan-work", nino=nino)
+    decided = await platform.submit("browser-plan-work", nino=nino)
     person = decided["person_id"]
-    plans = platform.url("care-plans")
-    plan = await eventually(lambda: get_json(plans, f"/people/{person}/plan"))
+    plan = await eventually(lambda: platform.get("care-plans", f"/people/{person}/plan"))
     assert plan["status"] == "draft" and plan["shortfall_pence"] > 0
     shortfall = plan["shortfall_pence"]
     page = journey.page
@@ -37,7 +36,9 @@ async def test_a_shortfall_resolved_and_the_plan_agreed_for_the_person(journey, 
     await page.locator("#reason").fill("The family pays for the extra hours")
     await journey.click("Approve the top-up")
     assert f"shortfall is {shortfall} pence" in await journey.text("#top-up-pence-error")
-    assert (await get_json(plans, f"/plans/{plan['plan_id']}"))["version"] == 1  # nothing written
+    assert (await platform.get("care-plans", f"/plans/{plan['plan_id']}"))[
+        "version"
+    ] == 1  # nothing written
 
     await page.locator("#top-up-pence").fill(f"{shortfall // 100}.{shortfall % 100:02d}")
     await journey.click("Approve the top-up")
@@ -52,7 +53,7 @@ async def test_a_shortfall_resolved_and_the_plan_agreed_for_the_person(journey, 
     assert "4, agreed" in summary and "She asked me to agree it for her" in summary
 
     async def managed() -> dict | None:
-        payments = await get_json(platform.url("payments"), f"/people/{person}/payments")
+        payments = await platform.get("payments", f"/people/{person}/payments")
         split = (payments or {}).get("managed_services")
         return split if split and split["plan_version"] == 4 else None
 

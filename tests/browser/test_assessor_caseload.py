@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 
 async def test_an_assessor_takes_a_new_claim_from_the_queue(journey, platform) -> None:
     nino = random_nino()
-    case = await open_case(platform.url("assessment"), nino, "Nia Queue", "1949-08-01", "E08000025")
+    case = await open_case(platform, nino, "Nia Queue", "1949-08-01", "E08000025")
     await staff_sign_in(journey, ASHA)
     page = journey.page
     assert page.url.endswith("/assessor") and await page.locator("h1").inner_text() == "Caseload"

@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 from devstack.benefits_simulator import claim_opened, period_assessed, publish
-from devstack.drive import eventually, get_json, random_nino, submit_assessment
+from devstack.drive import eventually, random_nino
 
 from .staff import TOM, staff_sign_in
 
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 
 async def test_an_unassigned_record_opens_with_a_purpose_and_tells_it_all(journey, platform):
     nino = random_nino()
-    decided = await submit_assessment(platform.url("assessment"), "browser-record", nino=nino)
+    decided = await platform.submit("browser-record", nino=nino)
     person = decided["person_id"]
     await publish(
         [
@@ -25,9 +25,8 @@ async def test_an_unassigned_record_opens_with_a_purpose_and_tells_it_all(journe
         ],
         platform.infra.kafka_options("benefits-system"),
     )
-    payments = platform.url("payments")
-    await eventually(lambda: get_json(payments, f"/people/{person}/payments"))
-    await eventually(lambda: get_json(payments, f"/people/{person}/uc-claim"))
+    await eventually(lambda: platform.get("payments", f"/people/{person}/payments"))
+    await eventually(lambda: platform.get("payments", f"/people/{person}/uc-claim"))
 
     await staff_sign_in(journey, TOM)
     await journey.goto(f"/assessor?view=all&q={nino}")

@@ -9,10 +9,9 @@ from datetime import date
 
 import httpx
 import pytest
-from devstack.drive import eventually, get_json, random_nino, submit_assessment
+from devstack.drive import eventually, random_nino, submit_assessment
 
-from .staff import ASHA, GRACE, STAFF_SUBJECTS, citizen_sign_in, staff_sign_in
-from .tokens import staff_token
+from .staff import ASHA, GRACE, citizen_sign_in, staff_sign_in
 
 pytestmark = pytest.mark.browser
 TARA = {"username": "test.changed@example.com", "nino": "TC300003C", "dob": "1962-09-30"}
@@ -45,12 +44,9 @@ async def submit_and_see_the_decision(journey) -> None:
 
 
 async def test_a_change_the_person_reported_is_reassessed_from_its_date(journey, platform) -> None:
-    decided = await submit_assessment(
-        platform.url("assessment"), "browser-change", nino=TARA["nino"], date_of_birth=TARA["dob"]
-    )
+    decided = await platform.submit("browser-change", nino=TARA["nino"], date_of_birth=TARA["dob"])
     person, before = decided["person_id"], decided["decision"]
-    payments = platform.url("payments")
-    paid = await eventually(lambda: get_json(payments, f"/people/{person}/payments"))
+    paid = await eventually(lambda: platform.get("payments", f"/people/{person}/payments"))
     effective = before["effective_date"]
 
     await citizen_sign_in(journey, TARA["username"])
@@ -93,14 +89,14 @@ async def test_a_change_the_person_reported_is_reassessed_from_its_date(journey,
     assert "16 of 16 parts done" in await journey.text("#progress")
     await submit_and_see_the_decision(journey)
 
-    now = await get_json(platform.url("assessment"), f"/people/{person}/decision")
+    now = await platform.get("assessment", f"/people/{person}/decision")
     assert (now["version"], now["effective_date"]) == (2, effective)
     assert now["body"]["award"] != before["body"]["award"]
     new_monthly = now["body"]["award"]["net_monthly_pence"]
     assert new_monthly != paid["net_monthly_pence"]
 
     async def paid_anew():
-        found = await get_json(payments, f"/people/{person}/payments")
+        found = await platform.get("payments", f"/people/{person}/payments")
         return found if found["net_monthly_pence"] == new_monthly else None
 
     await eventually(paid_anew)
@@ -110,7 +106,7 @@ async def test_a_change_the_person_reported_is_reassessed_from_its_date(journey,
 
 async def changed_in_another_tab(platform, case_id: str, effective: str) -> None:
     """The same assessor saves the date of the change from another tab, through the API."""
-    token = await staff_token(platform, ASHA, "assessment")
+    token = await platform.tokens.staff(ASHA, "assessment")
     bearer = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=platform.url("assessment"), timeout=30) as http:
         case = (await http.get(f"/cases/{case_id}", headers=bearer)).raise_for_status()
@@ -122,8 +118,12 @@ async def changed_in_another_tab(platform, case_id: str, effective: str) -> None
     saved.raise_for_status()
 
 
-async def asked_to_reconsider(assessment_url: str, decision: dict, reason: str) -> dict:
-    async with httpx.AsyncClient(base_url=assessment_url, timeout=30) as http:
+async def asked_to_reconsider(platform, decision: dict, reason: str) -> dict:
+    """Recorded by an assessor for the person (by telephone), with the assessor's token."""
+    bearer = {"Authorization": f"Bearer {await platform.tokens.staff(ASHA, 'assessment')}"}
+    async with httpx.AsyncClient(
+        base_url=platform.url("assessment"), timeout=30, headers=bearer
+    ) as http:
         asked = await http.post(
             f"/decisions/{decision['decision_id']}/reconsiderations",
             json={
@@ -138,15 +138,18 @@ async def asked_to_reconsider(assessment_url: str, decision: dict, reason: str) 
 
 async def test_a_reconsideration_is_decided_by_a_different_reviewer(journey, platform) -> None:
     assessment = platform.url("assessment")
-    decided = await submit_assessment(
-        assessment, "browser-reconsider", nino=SOL["nino"], date_of_birth=SOL["dob"]
+    decided = await platform.submit(
+        "browser-reconsider", nino=SOL["nino"], date_of_birth=SOL["dob"]
     )
-    await asked_to_reconsider(assessment, decided["decision"], "My needs are greater than this")
+    await asked_to_reconsider(platform, decided["decision"], "My needs are greater than this")
     own_nino = random_nino()
     own = await submit_assessment(
-        assessment, "browser-own", nino=own_nino, assessor_id=STAFF_SUBJECTS[GRACE]
+        assessment,
+        "browser-own",
+        token=await platform.tokens.staff(GRACE, "assessment"),
+        nino=own_nino,
     )
-    await asked_to_reconsider(assessment, own["decision"], "I was assessed on a good day")
+    await asked_to_reconsider(platform, own["decision"], "I was assessed on a good day")
 
     await staff_sign_in(journey, ASHA)  # an assessor without the reviewer role
     await journey.goto("/assessor/reconsiderations")
@@ -182,7 +185,7 @@ async def test_a_reconsideration_is_decided_by_a_different_reviewer(journey, pla
     await submit_and_see_the_decision(journey)
 
     person = decided["person_id"]
-    now = await get_json(assessment, f"/people/{person}/decision")
+    now = await platform.get("assessment", f"/people/{person}/decision")
     assert now["version"] == 2 and now["decision_id"] != decided["decision"]["decision_id"]
     await citizen_sign_in(journey, SOL["username"])
     await journey.goto("/award/history")

@@ -3,41 +3,29 @@ it reaches the assessors' caseload as work, through the assessment API), and rep
 circumstances, in a real browser on the real platform. Each test has its own identity
 (infra/oidc/test-accounts.json)."""
 
-import httpx
 import pytest
-from devstack.drive import eventually, get_json, submit_assessment
-
-from .tokens import staff_token
+from devstack.drive import eventually
+from devstack.tokens import ASSESSOR
 
 pytestmark = pytest.mark.browser
-ASSESSOR = "asha.patel@carebenefit.example"
 
 
 async def decided(platform, nino: str, date_of_birth: str) -> dict:
-    person = await submit_assessment(
-        platform.url("assessment"), f"browser-{nino}", nino=nino, date_of_birth=date_of_birth
-    )
+    person = await platform.submit(f"browser-{nino}", nino=nino, date_of_birth=date_of_birth)
     pid = person["person_id"]
-    await eventually(lambda: get_json(platform.url("care-plans"), f"/people/{pid}/plan"))
+    await eventually(lambda: platform.get("care-plans", f"/people/{pid}/plan"))
     return person
 
 
 async def assessors_work(platform, nino: str, kind: str) -> dict | None:
     """The person's case as assessors find it in the caseload with this kind of work (searched
     by NINO), read whole; None while it is not there."""
-    token = await staff_token(platform, ASSESSOR, "assessment")
-    bearer = {"Authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=platform.url("assessment"), timeout=10) as http:
-        found = await http.get(
-            "/caseload", params={"view": "all", "kind": kind, "q": nino}, headers=bearer
-        )
-        found.raise_for_status()
-        items = found.json()["items"]
-        if not items:
-            return None
-        case = await http.get(f"/cases/{items[0]['case_id']}", headers=bearer)
-    case.raise_for_status()
-    return case.json()
+    found = await platform.get(
+        "assessment", f"/caseload?view=all&kind={kind}&q={nino}", user=ASSESSOR
+    )
+    if not found or not found["items"]:
+        return None
+    return await platform.get("assessment", f"/cases/{found['items'][0]['case_id']}", user=ASSESSOR)
 
 
 async def test_a_person_reads_their_award_its_reasons_and_earlier_decisions(
@@ -123,5 +111,5 @@ async def test_a_person_reports_a_change_for_an_assessor_to_pick_up(journey, pla
     assert [(c["what_changed"], c["changed_on"]) for c in case["changes"]] == [
         ("My daughter moved in to care for me", effective)
     ]
-    decision = await get_json(platform.url("assessment"), f"/people/{person['person_id']}/decision")
+    decision = await platform.get("assessment", f"/people/{person['person_id']}/decision")
     assert decision["decision_id"] == person["decision"]["decision_id"]  # nothing decided yet

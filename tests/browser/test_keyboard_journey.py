@@ -3,16 +3,13 @@ summary takes the focus when something is missing), check the answers and send, 
 browser on the platform. No mouse click anywhere."""
 
 import pytest
-from devstack.drive import submit_assessment
 from devstack.signin import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 
 
 async def test_a_person_reports_a_change_using_only_the_keyboard(journey, platform) -> None:
-    person = await submit_assessment(
-        platform.url("assessment"), "browser-keys", nino="TC200007C", date_of_birth="1956-07-21"
-    )
+    person = await platform.submit("browser-keys", nino="TC200007C", date_of_birth="1956-07-21")
     keys = journey.page.keyboard
     await journey.goto("/")
     await journey.tab_to("Sign in")

@@ -3,7 +3,7 @@ preferences (a bad mobile number is named on the field), and the next message go
 channel, with its delivery status on the message's page; in a real browser on the platform."""
 
 import pytest
-from devstack.drive import eventually, get_json, inbox_of, submit_assessment
+from devstack.drive import eventually
 
 from .test_plan_journeys import plans_api
 
@@ -11,9 +11,7 @@ pytestmark = pytest.mark.browser
 
 
 async def test_a_person_reads_a_message_and_it_is_read_from_then_on(journey, platform) -> None:
-    person = await submit_assessment(
-        platform.url("assessment"), "browser-message", nino="TC200005A", date_of_birth="1954-05-19"
-    )
+    person = await platform.submit("browser-message", nino="TC200005A", date_of_birth="1954-05-19")
     messages = await eventually(lambda: _both(platform, person["person_id"]))
     first = next(m for m in messages if m["template_id"] == "decision-made")
     await journey.sign_in("test.message@example.com")
@@ -32,17 +30,15 @@ async def test_a_person_reads_a_message_and_it_is_read_from_then_on(journey, pla
 
 async def _both(platform, person_id: str) -> list[dict] | None:
     """The decision's message and the care plan's (and any others by then)."""
-    messages = await inbox_of(platform.url("notifications"), person_id) or []
+    messages = await platform.inbox(person_id) or []
     sent = {m["template_id"] for m in messages}
     return messages if {"decision-made", "care-plan-ready"} <= sent else None
 
 
 async def test_new_contact_preferences_are_used_for_the_next_message(journey, platform) -> None:
-    person = await submit_assessment(
-        platform.url("assessment"), "browser-prefs", nino="TC200006B", date_of_birth="1955-06-20"
-    )
+    person = await platform.submit("browser-prefs", nino="TC200006B", date_of_birth="1955-06-20")
     pid = person["person_id"]
-    plan = await eventually(lambda: get_json(platform.url("care-plans"), f"/people/{pid}/plan"))
+    plan = await eventually(lambda: platform.get("care-plans", f"/people/{pid}/plan"))
     await journey.sign_in("test.prefs@example.com")
     assert "Tell us how to contact you" in await journey.text(".govuk-task-list")
     await journey.click("Contact preferences", role="link")
@@ -69,14 +65,17 @@ async def test_new_contact_preferences_are_used_for_the_next_message(journey, pl
         "POST",
         path + "/top-up",
         seen_version=2,
-        assessor_id="as-1",
         reason="Family pays the difference",
         pence=plan["shortfall_pence"],
     )
     if plan["shortfall_pence"] == 0:
-        funded = await get_json(platform.url("care-plans"), path)
-    await plans_api(
-        platform, "POST", path + "/agree", seen_version=funded["version"], by="person", by_id=pid
+        funded = await platform.get("care-plans", path)
+    await plans_api(  # the assessor agrees it with the person (on the telephone)
+        platform,
+        "POST",
+        path + "/agree",
+        seen_version=funded["version"],
+        reason="Agreed with the person by telephone",
     )
     agreed = await eventually(lambda: _by_text(platform, pid), timeout=30)
     await journey.goto("/messages")
@@ -85,7 +84,7 @@ async def test_new_contact_preferences_are_used_for_the_next_message(journey, pl
 
 
 async def _by_text(platform, person_id: str) -> dict | None:
-    for message in await inbox_of(platform.url("notifications"), person_id) or []:
+    for message in await platform.inbox(person_id) or []:
         if message["template_id"] == "plan-agreed" and any(
             d["channel"] == "sms" for d in message["deliveries"]
         ):

@@ -9,7 +9,7 @@ from datetime import date
 import asyncpg
 import pytest
 from devstack.benefits_simulator import claim_opened, period_assessed, publish
-from devstack.drive import eventually, inbox_of, submit_assessment
+from devstack.drive import eventually
 from devstack.signin import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -102,9 +102,9 @@ async def test_discarding_needs_a_reason_and_is_recorded(journey, platform) -> N
 
 
 async def test_an_operator_finds_a_stuck_case_and_follows_its_journey(journey, platform) -> None:
-    person = await submit_assessment(platform.url("assessment"), correlation_id="browser-stuck")
+    person = await platform.submit(correlation_id="browser-stuck")
     pid = person["person_id"]
-    await eventually(lambda: inbox_of(platform.url("notifications"), pid))
+    await eventually(lambda: platform.inbox(pid))
     await sign_in_as_operator(journey)
     assert "stuck" in await journey.text("#main-content")  # the overview's alerts
     trend = journey.page.locator("svg[aria-label^='lag of payments on assessment.events']")

@@ -9,7 +9,7 @@ import zlib
 from pathlib import Path
 
 import pytest
-from devstack.drive import eventually, get_json, submit_assessment
+from devstack.drive import eventually
 
 pytestmark = pytest.mark.browser
 
@@ -26,13 +26,9 @@ def pdf_text(data: bytes) -> bytes:
 
 
 async def test_a_person_reads_a_statement_and_downloads_it(journey, platform) -> None:
-    person = await submit_assessment(
-        platform.url("assessment"), "browser-pay", nino="TC200009A", date_of_birth="1958-09-23"
-    )
+    person = await platform.submit("browser-pay", nino="TC200009A", date_of_birth="1958-09-23")
     pid = person["person_id"]
-    payments = await eventually(
-        lambda: get_json(platform.url("payments"), f"/people/{pid}/payments")
-    )
+    payments = await eventually(lambda: platform.get("payments", f"/people/{pid}/payments"))
     first = payments["payments"][0]
     await journey.sign_in("test.statement@example.com")
     await journey.click("Payments", role="link")

@@ -2,7 +2,7 @@
 in a real browser."""
 
 import pytest
-from devstack.drive import eventually, get_json, submit_assessment
+from devstack.drive import eventually
 from devstack.signin import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -17,11 +17,9 @@ async def test_the_start_page_leads_to_sign_in(journey) -> None:
 
 
 async def test_a_signed_in_person_reads_their_award(journey, platform) -> None:
-    person = await submit_assessment(
-        platform.url("assessment"), correlation_id="browser-award", nino=BEA["nino"]
-    )
+    person = await platform.submit("browser-award", nino=BEA["nino"])
     pid = person["person_id"]
-    await eventually(lambda: get_json(platform.url("payments"), f"/people/{pid}/payments"))
+    await eventually(lambda: platform.get("payments", f"/people/{pid}/payments"))
     await journey.goto("/")
     await journey.click("Sign in", role="button")
     await journey.fill("Email address", BEA["username"])

@@ -4,23 +4,23 @@ real browser on the real platform."""
 
 import httpx
 import pytest
-from devstack.drive import eventually, get_json, submit_assessment
+from devstack.drive import eventually
 
 pytestmark = pytest.mark.browser
 
 
 async def proposed_plan(platform, nino: str, date_of_birth: str) -> dict:  # a plan to agree
-    person = await submit_assessment(
-        platform.url("assessment"), f"browser-{nino}", nino=nino, date_of_birth=date_of_birth
-    )
+    person = await platform.submit(f"browser-{nino}", nino=nino, date_of_birth=date_of_birth)
     pid = person["person_id"]
-    plan = await eventually(lambda: get_json(platform.url("care-plans"), f"/people/{pid}/plan"))
+    plan = await eventually(lambda: platform.get("care-plans", f"/people/{pid}/plan"))
     return await plans_api(platform, "POST", f"/plans/{plan['plan_id']}/propose", seen_version=1)
 
 
 async def plans_api(platform, method: str, path: str, **body) -> dict:
+    """As an assessor would, with their token."""
+    headers = {"Authorization": f"Bearer {await platform.token('care-plans')}"}
     async with httpx.AsyncClient(base_url=platform.url("care-plans"), timeout=10) as http:
-        answer = await http.request(method, path, json=body)
+        answer = await http.request(method, path, json=body, headers=headers)
     answer.raise_for_status()
     return answer.json()
 
@@ -42,7 +42,6 @@ async def test_a_person_agrees_their_plan_and_payments_learns_of_it(journey, pla
         "POST",
         f"/plans/{plan['plan_id']}/top-up",
         seen_version=2,
-        assessor_id="as-1",
         reason="The family pays for the extra hours",
         pence=plan["shortfall_pence"],
     )
@@ -64,7 +63,7 @@ async def test_a_person_agrees_their_plan_and_payments_learns_of_it(journey, pla
 
 
 async def _managed(platform, person_id: str, plan_id: str) -> dict | None:
-    payments = await get_json(platform.url("payments"), f"/people/{person_id}/payments")
+    payments = await platform.get("payments", f"/people/{person_id}/payments")
     managed = (payments or {}).get("managed_services")
     return managed if managed and managed["plan_id"] == plan_id else None
 
@@ -80,7 +79,7 @@ async def test_a_person_asks_for_changes_to_their_plan(journey, platform) -> Non
     await journey.page.get_by_label(meals["description"], exact=False).check()
     await journey.click("Continue")
     assert await journey.heading() == "Choice saved"
-    chosen = await get_json(platform.url("care-plans"), f"/plans/{plan['plan_id']}")
+    chosen = await platform.get("care-plans", f"/plans/{plan['plan_id']}")
     assert (chosen["version"], chosen["status"]) == (3, "draft")
     assert chosen["direct_payment_services"] == [meals["service_code"]]
     plan = await plans_api(platform, "POST", f"/plans/{plan['plan_id']}/propose", seen_version=3)
@@ -92,7 +91,7 @@ async def test_a_person_asks_for_changes_to_their_plan(journey, platform) -> Non
     await journey.fill("What would you like changed in your plan?", exact=False, value="Mornings")
     await journey.click("Send")
     assert await journey.heading() == "Request sent"
-    now = await get_json(platform.url("care-plans"), f"/plans/{plan['plan_id']}")
+    now = await platform.get("care-plans", f"/plans/{plan['plan_id']}")
     assert (now["status"], now["change_request"]["reason"]) == ("draft", "Mornings")
     assert now["change_request"]["by"] == "urn:fdc:carebenefit.dev:2025:test-planchange"
     await journey.click("Back to your care plan", role="link")

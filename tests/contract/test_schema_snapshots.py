@@ -42,7 +42,7 @@ def test_code_is_compatible_with_the_committed_snapshot(path) -> None:
 
 
 def test_read_models_are_named_by_their_service() -> None:
-    services = {"assessment", "payments", "care-plans", "notifications"}
+    services = {"assessment", "payments", "care-plans", "notifications", "access"}
     kit = {"operations"}  # contracts.api.operations: what every kit-built service serves
     assert all(name.split(".", 1)[0] in services | kit for name in READ_MODELS)
 

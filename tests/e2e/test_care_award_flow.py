@@ -4,25 +4,21 @@ import json
 
 import httpx
 import pytest
-from devstack.drive import eventually, get_json, inbox_of, submit_assessment
+from devstack.drive import eventually
 from devstack.signin import sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) -> None:
-    person = await submit_assessment(
-        platform.url("assessment"), correlation_id="e2e-flow-1", nino="TC100001A"
-    )
+    person = await platform.submit("e2e-flow-1", nino="TC100001A")
     pid = person["person_id"]
     weekly = person["decision"]["body"]["award"]["net_weekly_pence"]
     assert person["decision"]["eligible"] and weekly > 0
 
-    payments = await eventually(
-        lambda: get_json(platform.url("payments"), f"/people/{pid}/payments")
-    )
-    plan = await eventually(lambda: get_json(platform.url("care-plans"), f"/people/{pid}/plan"))
-    messages = await eventually(lambda: inbox_of(platform.url("notifications"), pid))
+    payments = await eventually(lambda: platform.get("payments", f"/people/{pid}/payments"))
+    plan = await eventually(lambda: platform.get("care-plans", f"/people/{pid}/plan"))
+    messages = await eventually(lambda: platform.inbox(pid))
     assert plan["weekly_budget_pence"] == weekly
     assert (
         payments["next_payment"]["amount_pence"]
@@ -46,10 +42,10 @@ async def test_an_assessed_person_sees_award_payment_plan_and_message(platform) 
 
 
 async def test_one_trace_follows_the_request_through_every_service(platform) -> None:
-    person = await submit_assessment(platform.url("assessment"), correlation_id="e2e-trace")
+    person = await platform.submit("e2e-trace")
     pid = person["person_id"]
-    await eventually(lambda: inbox_of(platform.url("notifications"), pid))
-    await eventually(lambda: get_json(platform.url("care-plans"), f"/people/{pid}/plan"))
+    await eventually(lambda: platform.inbox(pid))
+    await eventually(lambda: platform.get("care-plans", f"/people/{pid}/plan"))
 
     def spans() -> list[dict]:
         return [

@@ -3,7 +3,7 @@
 import signal
 
 import pytest
-from devstack.drive import eventually, get_json, inbox_of, submit_assessment
+from devstack.drive import eventually
 
 pytestmark = [pytest.mark.e2e, pytest.mark.fault]
 
@@ -13,34 +13,27 @@ async def test_a_decision_committed_but_never_published_flows_after_a_restart(pl
     # exactly as if the process died after every commit.
     platform.kill("assessment")
     await platform.start("assessment", ASSESSMENT_RELAY_ENABLED="false")
-    person = await submit_assessment(platform.url("assessment"), correlation_id="e2e-crash")
-    status = await get_json(platform.url("assessment"), "/ops/status")
+    person = await platform.submit("e2e-crash")
+    status = await platform.get("assessment", "/ops/status")
     assert status["outbox"]["pending"] >= 2  # AssessmentSubmitted + DecisionMade, unpublished
     platform.kill("assessment")  # SIGKILL: no shutdown hooks run
 
     await platform.start("assessment")
     pid = person["person_id"]
-    payments = await eventually(
-        lambda: get_json(platform.url("payments"), f"/people/{pid}/payments")
-    )
+    payments = await eventually(lambda: platform.get("payments", f"/people/{pid}/payments"))
     assert payments["next_payment"]["amount_pence"] > 0
-    await eventually(lambda: inbox_of(platform.url("notifications"), pid))
-    status = await get_json(platform.url("assessment"), "/ops/status")
+    await eventually(lambda: platform.inbox(pid))
+    status = await platform.get("assessment", "/ops/status")
     assert status["outbox"]["pending"] == 0
 
 
 async def test_a_consumer_killed_mid_stream_misses_nothing_and_duplicates_nothing(platform) -> None:
     platform.kill("payments")
-    people = [
-        await submit_assessment(platform.url("assessment"), correlation_id=f"e2e-down-{i}")
-        for i in range(3)
-    ]
+    people = [await platform.submit(f"e2e-down-{i}") for i in range(3)]
     await platform.start("payments")
     for person in people:
         payments = await eventually(
-            lambda p=person: get_json(
-                platform.url("payments"), f"/people/{p['person_id']}/payments"
-            )
+            lambda p=person: platform.get("payments", f"/people/{p['person_id']}/payments")
         )
         periods = [p["period_start"] for p in payments["payments"]]
         assert len(periods) == len(set(periods))  # one scheduled payment per period, never two

@@ -11,7 +11,7 @@ import asyncpg
 import httpx
 import pytest
 from assessment.adapters.sealed import NINO as NINO_COLUMN
-from devstack.drive import FACTS, eventually, get_json, inbox_of, random_nino
+from devstack.drive import FACTS, eventually, random_nino
 
 pytestmark = pytest.mark.e2e
 EMAIL, PHONE, ACCOUNT, SORT_CODE = "ada.e2e@example.org", "07700 900461", "31926819", "404784"
@@ -38,40 +38,48 @@ async def open_case(http: httpx.AsyncClient, nino: str) -> dict:
 
 
 async def decide(http: httpx.AsyncClient, case_id: str) -> None:
-    recorded = await http.post(
-        f"/cases/{case_id}/assessments", json={"assessor_id": "e2e-assessor", "facts": FACTS}
-    )
+    recorded = await http.post(f"/cases/{case_id}/assessments", json={"facts": FACTS})
     submitted = await http.post(
-        f"/cases/{case_id}/assessments/{recorded.json()['assessment_id']}/submit",
-        json={"assessor_id": "e2e-assessor"},
+        f"/cases/{case_id}/assessments/{recorded.json()['assessment_id']}/submit"
     )
     assert submitted.status_code == 201, submitted.text
 
 
 async def a_flow_with_personal_data(platform, nino: str) -> str:
-    async with httpx.AsyncClient(base_url=platform.url("assessment"), timeout=30) as assessment:
+    """As staff with real tokens: an assessor opens, decides and verifies; a payments officer
+    records the bank details."""
+    async with httpx.AsyncClient(
+        base_url=platform.url("assessment"),
+        timeout=30,
+        headers=await _bearer(platform, "assessment"),
+    ) as assessment:
         case = await open_case(assessment, nino)
         person_id = case["person_id"]
         async with httpx.AsyncClient(timeout=30) as http:
             preferences = await http.put(
                 f"{platform.url('notifications')}/people/{person_id}/preferences",
                 json={"channels": ["email", "sms"], "email": EMAIL, "phone": PHONE},
+                headers=await _bearer(platform, "notifications"),
             )
             assert preferences.status_code == 200, preferences.text
             await decide(assessment, case["case_id"])
-            payments = platform.url("payments")
-            await eventually(lambda: get_json(payments, f"/people/{person_id}/payments"))
+            await eventually(lambda: platform.get("payments", f"/people/{person_id}/payments"))
             account = await http.put(
-                f"{payments}/people/{person_id}/bank-account",
+                f"{platform.url('payments')}/people/{person_id}/bank-account",
                 json={"payee_name": "Ada E2E", "sort_code": SORT_CODE, "account_number": ACCOUNT},
+                headers=await _bearer(platform, "payments"),
             )
             assert account.status_code == 200, account.text
         verified = await assessment.post(
             "/people/verify", json={"nino": nino, "date_of_birth": "1952-03-27"}
         )
         assert verified.status_code == 200, verified.text
-    await eventually(lambda: inbox_of(platform.url("notifications"), person_id))
+    await eventually(lambda: platform.inbox(person_id))
     return person_id
+
+
+async def _bearer(platform, service: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {await platform.token(service)}"}
 
 
 async def a_unique_violation_on_the_nino(platform, nino: str) -> None:
@@ -89,7 +97,11 @@ async def a_unique_violation_on_the_nino(platform, nino: str) -> None:
             sealer.seal(NINO_COLUMN, "Pblocker", nino),
             sealer.digest(NINO_COLUMN, nino),
         )
-        async with httpx.AsyncClient(base_url=platform.url("assessment"), timeout=30) as http:
+        async with httpx.AsyncClient(
+            base_url=platform.url("assessment"),
+            timeout=30,
+            headers=await _bearer(platform, "assessment"),
+        ) as http:
             second = asyncio.create_task(
                 http.post(
                     "/cases",

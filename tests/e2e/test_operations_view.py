@@ -4,17 +4,15 @@ import re
 
 import httpx
 import pytest
-from devstack.drive import eventually, inbox_of, submit_assessment
+from devstack.drive import eventually
 from devstack.signin import sign_in
 
 pytestmark = pytest.mark.e2e
 
 
 async def test_operations_staff_see_the_event_flows(platform) -> None:
-    person = await submit_assessment(
-        platform.url("assessment"), correlation_id="e2e-ops", nino="TC100002B"
-    )
-    await eventually(lambda: inbox_of(platform.url("notifications"), person["person_id"]))
+    person = await platform.submit("e2e-ops", nino="TC100002B")
+    await eventually(lambda: platform.inbox(person["person_id"]))
     async with httpx.AsyncClient(timeout=30) as browser:
         page = await sign_in(
             browser, platform.url("portal") + "/staff/sign-in", "sam.taylor@carebenefit.example"

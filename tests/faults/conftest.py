@@ -2,7 +2,8 @@
 
 `three_brokers` is a whole stack from `running_infra(brokers=3)`: three KRaft nodes (each a
 broker and a voter, with its own certificate), SASL/SCRAM over TLS, the project's ACLs and
-principals, topics with replication factor 3 and `min.insync.replicas=2`. PostgreSQL is the
+principals, topics with replication factor 3 and `min.insync.replicas=2`, and an OpenID Connect
+provider of its own (the test's routes are closed, as every service's). PostgreSQL is the
 session's server when DATABASE_URL names one, else its own; either way a database of its own.
 """
 
@@ -18,7 +19,5 @@ DATABASE = "three_brokers"
 @pytest.fixture
 async def three_brokers() -> AsyncIterator[Infra]:
     env = {DATABASE_ENV: os.environ[DATABASE_ENV]} if os.environ.get(DATABASE_ENV) else {}
-    async with running_infra(
-        brokers=3, databases=[DATABASE], env=env, with_oidc=False, start_timeout=120
-    ) as stack:
+    async with running_infra(brokers=3, databases=[DATABASE], env=env, start_timeout=120) as stack:
         yield stack

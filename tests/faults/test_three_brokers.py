@@ -8,7 +8,8 @@ PostgreSQL inbox first, in its own group, offsets after the commit. Each runs as
 principal under the project's ACLs. While events flow, the leader of a partition in use is
 killed with SIGKILL; later it is started again on its data and must rejoin every partition's
 in-sync replicas. Then SQL checks that every produced event was applied exactly once (both
-services use one database here, so that one query can compare them).
+services use one database here, so that one query can compare them). The producer's route is
+closed like every service route: its calls carry an assessor's token from the stack's provider.
 """
 
 import asyncio
@@ -32,8 +33,11 @@ from contracts.assessment.v1 import AssessmentSubmitted, AssessmentSubmittedV1
 from contracts.topics import ASSESSMENT_EVENTS
 from devstack.drive import eventually
 from devstack.kafka_cluster import replicas
+from devstack.paths import repo_root
 from devstack.stack import Infra
-from fastapi import APIRouter, Request
+from devstack.tokens import ASSESSOR, Tokens
+from fastapi import APIRouter, Depends, Request
+from servicekit import auth
 from servicekit.service import ServiceDefinition, create_service_app, runtime_of
 from servicekit.settings import ServiceSettings
 from servicekit.uow import AsyncpgUnitOfWork
@@ -51,7 +55,10 @@ PATIENCE = 120.0  # s for each step; only a failing run waits this long (the mac
 router = APIRouter()
 
 
-@router.post("/people/{person}/assessments")
+@router.post(
+    "/people/{person}/assessments",
+    dependencies=[Depends(auth.require("assessment:write", roles=[auth.ASSESSOR]))],
+)
 async def submit(person: str, request: Request) -> dict[str, str]:
     """The producer's use case: a state change and its event in one transaction."""
     data = AssessmentSubmitted(
@@ -95,9 +102,11 @@ class Services:
 
 def settings(stack: Infra, principal: str, **extra: Any) -> ServiceSettings:
     return ServiceSettings(
+        environment="test",
         database_url=stack.runtime_database_url(DATABASE),
         migration_database_url=stack.migration_database_url(DATABASE),
         **stack.kafka_settings(principal),
+        **stack.oidc.service_settings(principal),
         relay_poll_interval_ms=50,
         **extra,
     )
@@ -126,7 +135,12 @@ async def services(three_brokers: Infra) -> AsyncIterator[Services]:
         LifespanManager(apps[1], startup_timeout=PATIENCE, shutdown_timeout=30),
     ):
         transport = httpx.ASGITransport(app=made.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://assessment") as http:
+        assessor = (await Tokens.for_provider(repo_root(), three_brokers.oidc)).auth(
+            ASSESSOR, "assessment"
+        )
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://assessment", auth=assessor
+        ) as http:
             yield Services(http, fatal, counts)
 
 

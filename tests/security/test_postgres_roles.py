@@ -129,17 +129,25 @@ async def test_a_table_a_migration_declares_insert_only_can_only_be_added_to(
     name = f"sec_{tmp_path.name[-8:].lower().replace('-', '_')}"
     passwords = {migrator(name): new_password(), runtime(name): new_password()}
     await postgres.provision(infra.database_url("postgres"), [name], passwords)
-    (tmp_path / "0001_audit.sql").write_text(
-        "CREATE TABLE audit (id bigserial PRIMARY KEY, action text NOT NULL);\n"
-        "INSERT INTO servicekit_insert_only (table_name) VALUES ('audit');\n"
+    (tmp_path / "0001_journal.sql").write_text(
+        "CREATE TABLE journal (id bigserial PRIMARY KEY, action text NOT NULL);\n"
+        "INSERT INTO servicekit_insert_only (table_name) VALUES ('journal');\n"
     )
     base = infra.database_url(name)
     pool = await db.create_pool(with_user(base, runtime(name), passwords[runtime(name)]), 1, 1)
     try:
         await db.migrate(pool, tmp_path, with_user(base, migrator(name), passwords[migrator(name)]))
-        await pool.execute("INSERT INTO audit (action) VALUES ('read')")
-        assert await pool.fetchval("SELECT action FROM audit") == "read"
-        for statement in ("UPDATE audit SET action = 'none'", "DELETE FROM audit"):
+        await pool.execute("INSERT INTO journal (action) VALUES ('read')")
+        assert await pool.fetchval("SELECT action FROM journal") == "read"
+        for statement in ("UPDATE journal SET action = 'none'", "DELETE FROM journal"):
+            with pytest.raises(DENIED):
+                await pool.execute(statement)
+        # the kit's own audit trail is declared the same way
+        for statement in (
+            "UPDATE audit SET purpose = 'none'",
+            "DELETE FROM audit",
+            "TRUNCATE audit",
+        ):
             with pytest.raises(DENIED):
                 await pool.execute(statement)
     finally:

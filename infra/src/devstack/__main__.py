@@ -6,8 +6,10 @@ import shlex
 import sys
 from pathlib import Path
 
-from devstack import compose, local, platform_stack, rotate
+from devstack import compose, local, oidc, platform_stack, rotate
 from devstack.kafka_cluster import SIZES
+from devstack.paths import repo_root
+from devstack.tokens import Tokens
 
 
 def _print_env(principal: str, prefix: str | None) -> int:
@@ -23,6 +25,20 @@ def _print_env(principal: str, prefix: str | None) -> int:
     prefix = prefix if prefix is not None else principal.upper().replace("-", "_") + "_"
     for key, value in infra.kafka_env(principal, prefix).items():
         print(f"export {key}={shlex.quote(value)}")
+    return 0
+
+
+async def _token(username: str, service: str, person_id: str | None) -> int:
+    """A bearer token for one service from `make up`'s provider, as `username` signs in."""
+    state = local.read_state()
+    if state is None or not (state.get("oidc") or {}).get("managed"):
+        print("the development provider is not running (make up)", file=sys.stderr)
+        return 1
+    tokens = await Tokens.for_provider(repo_root(), oidc.OidcProvider.from_state(state["oidc"]))
+    if person_id:
+        print(await tokens.person(username, service, person_id))
+    else:
+        print(await tokens.staff(username, service))
     return 0
 
 
@@ -75,6 +91,12 @@ def main(argv: list[str] | None = None) -> int:
     env.add_argument("--prefix", help="settings prefix (default: from the principal's name)")
     turn = commands.add_parser("rotate", help="a new password for a Kafka principal or PG role")
     turn.add_argument("name", help="e.g. payments (Kafka) or payments_runtime (PostgreSQL)")
+    token = commands.add_parser(
+        "token", help="a bearer token for a service, as a demo account (make up's provider)"
+    )
+    token.add_argument("username", help="e.g. asha.patel@carebenefit.example")
+    token.add_argument("service", help="assessment, payments, care-plans or notifications")
+    token.add_argument("--person-id", help="a person's token for this record (citizens)")
     key = commands.add_parser("rotate-key", help="a new encryption key for a service's data")
     key.add_argument("app", help="assessment or payments")
     secrets = commands.add_parser("compose-secrets", help="certificates and passwords for compose")
@@ -96,6 +118,8 @@ def main(argv: list[str] | None = None) -> int:
             _print_state(asyncio.run(local.infra_up(fast=args.fast, brokers=args.brokers)))
         elif args.command == "env":
             return _print_env(args.principal, args.prefix)
+        elif args.command == "token":
+            return asyncio.run(_token(args.username, args.service, args.person_id))
         elif args.command == "compose-secrets":
             print(f"wrote {compose.write_compose_secrets(Path(args.directory))}")
         elif args.command == "rotate":

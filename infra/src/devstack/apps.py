@@ -41,6 +41,7 @@ _CREDENTIAL_SUFFIXES = (
     "KAFKA_PASSWORD",
     "DATABASE_URL",
     "KAFKA_ADMIN_PASSWORD",
+    "AUTH_CLIENT_SECRET",
     "ENCRYPTION_KEYS",
     "ENCRYPTION_KEY_ID",
     "LOOKUP_KEY",
@@ -71,7 +72,10 @@ def app_env(
 ) -> dict[str, str]:
     """The environment one app runs with: its own Kafka principal, its database's runtime and
     migration roles, its own encryption keys, and no one else's credentials; `identity` is what
-    the app needs from the OpenID Connect provider (`oidc_env`)."""
+    the app needs from the OpenID Connect provider (`oidc_env`; a service's default: the stack's
+    own provider)."""
+    if identity is None and infra.oidc is not None and app.name != "portal":
+        identity = oidc_env(app, infra.oidc, None)
     inherited = {k: v for k, v in os.environ.items() if not k.endswith(_CREDENTIAL_SUFFIXES)}
     env = {
         **inherited,

@@ -21,8 +21,10 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from devstack import apps
 from devstack.demo import DEMO_PEOPLE
 from devstack.kafka_acls import CONSUMES
+from devstack.paths import repo_root
 from devstack.procs import free_ports
 from devstack.stack import Infra, running_infra
+from devstack.tokens import ASSESSOR, Tokens
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -118,6 +120,8 @@ async def pipeline(
     try:
         await asyncio.gather(*(apps.wait_ready(r) for r in running))
         url = f"http://127.0.0.1:{ports['assessment']}"
+        tokens = await Tokens.for_provider(repo_root(), infra.oidc)
+        assessor = tokens.auth(ASSESSOR, "assessment")
         facts = DEMO_PEOPLE[0].facts
         gate = asyncio.Semaphore(concurrency)
 
@@ -128,7 +132,7 @@ async def pipeline(
                 await submit_assessment(http, i, facts)
 
         started = time.perf_counter()
-        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+        async with httpx.AsyncClient(base_url=url, timeout=60, auth=assessor) as http:
             await asyncio.gather(*(one(http, i) for i in range(count)))
         submitted = time.perf_counter() - started
         return await _latencies(infra, count, submitted)
@@ -154,14 +158,11 @@ async def submit_assessment(http, i: int, facts: dict) -> None:
     recorded = (
         await http.post(
             f"/cases/{case['case_id']}/assessments",
-            json={"assessor_id": "bench", "facts": facts},
+            json={"facts": facts},
         )
     ).json()
     (
-        await http.post(
-            f"/cases/{case['case_id']}/assessments/{recorded['assessment_id']}/submit",
-            json={"assessor_id": "bench"},
-        )
+        await http.post(f"/cases/{case['case_id']}/assessments/{recorded['assessment_id']}/submit")
     ).raise_for_status()
 
 

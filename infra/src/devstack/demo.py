@@ -1,10 +1,13 @@
-"""A small demo data set, loaded through the services' real APIs (nothing written behind them)."""
+"""A small demo data set, loaded through the services' real APIs (nothing written behind them),
+by a demo assessor signed in at the OpenID Connect provider (devstack.tokens)."""
 
 import asyncio
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
+
+from devstack.tokens import ASSESSOR, Tokens, bearer
 
 
 @dataclass(frozen=True)
@@ -91,21 +94,27 @@ DEMO_PEOPLE = (
 )
 
 
-async def load_demo(urls: dict[str, str]) -> list[dict[str, str]]:
+async def load_demo(urls: dict[str, str], tokens: Tokens) -> list[dict[str, str]]:
     """Each demo person decided (with their contact preferences), then put in the state the
     walk-through shows (see `arrange`)."""
-    loaded = await decide_people(urls["assessment"], urls["notifications"])
-    await arrange(urls, {p["nino"]: p["person_id"] for p in loaded})
+    loaded = await decide_people(urls["assessment"], urls["notifications"], tokens)
+    await arrange(urls, {p["nino"]: p["person_id"] for p in loaded}, tokens)
     return loaded
 
 
-async def decide_people(assessment_url: str, notifications_url: str) -> list[dict[str, str]]:
+async def decide_people(
+    assessment_url: str, notifications_url: str, tokens: Tokens
+) -> list[dict[str, str]]:
     """Opens a case, sets contact preferences, records and submits an assessment for each demo
-    person not yet decided."""
+    person not yet decided, as the demo assessor Asha Patel."""
     loaded = []
+    assessor = bearer(await tokens.staff(ASSESSOR, "assessment"))
+    to_notifications = bearer(await tokens.staff(ASSESSOR, "notifications"))
     async with (
-        httpx.AsyncClient(base_url=assessment_url, timeout=30) as http,
-        httpx.AsyncClient(base_url=notifications_url, timeout=30) as notifications,
+        httpx.AsyncClient(base_url=assessment_url, timeout=30, headers=assessor) as http,
+        httpx.AsyncClient(
+            base_url=notifications_url, timeout=30, headers=to_notifications
+        ) as notifications,
     ):
         for person in DEMO_PEOPLE:
             known = await http.post(
@@ -137,7 +146,6 @@ async def decide_people(assessment_url: str, notifications_url: str) -> list[dic
                 await http.post(
                     f"/cases/{case['case_id']}/assessments",
                     json={
-                        "assessor_id": "demo-assessor",
                         "facts": person.facts,
                         "evidence_notes": "Demo data: home visit and GP letter.",
                     },
@@ -145,8 +153,7 @@ async def decide_people(assessment_url: str, notifications_url: str) -> list[dic
             )
             _ok(
                 await http.post(
-                    f"/cases/{case['case_id']}/assessments/{recorded['assessment_id']}/submit",
-                    json={"assessor_id": "demo-assessor"},
+                    f"/cases/{case['case_id']}/assessments/{recorded['assessment_id']}/submit"
                 )
             )
             loaded.append({"nino": person.nino, "person_id": case["person_id"]})
@@ -162,15 +169,23 @@ def _ok(response: httpx.Response) -> dict[str, Any]:
     return response.json()
 
 
-async def arrange(urls: dict[str, str], people: dict[str, str]) -> None:
-    """The states the README's walk-through shows, each made through the services' APIs as an
-    assessor (or the person) would, and left alone when already made:
+async def arrange(urls: dict[str, str], people: dict[str, str], tokens: Tokens) -> None:
+    """The states the README's walk-through shows, each made through the services' APIs by the
+    demo assessor, and left alone when already made:
     Margaret Okafor's plan is proposed and costs more than her budget (the page explains what
     happens next); Daniel Price's plan is proposed within his budget, ready to agree; Priya
     Shah, found not eligible, has asked for a mandatory reconsideration."""
     async with (
-        httpx.AsyncClient(base_url=urls["care-plans"], timeout=30) as plans,
-        httpx.AsyncClient(base_url=urls["assessment"], timeout=30) as assessment,
+        httpx.AsyncClient(
+            base_url=urls["care-plans"],
+            timeout=30,
+            headers=bearer(await tokens.staff(ASSESSOR, "care-plans")),
+        ) as plans,
+        httpx.AsyncClient(
+            base_url=urls["assessment"],
+            timeout=30,
+            headers=bearer(await tokens.staff(ASSESSOR, "assessment")),
+        ) as assessment,
     ):
         for nino in ("JT123456C", "JT234567B"):
             plan = await _plan_of(plans, people[nino])

@@ -1,5 +1,6 @@
 """Driving the running platform over HTTP, as an assessor would: for end-to-end, fault and
-browser tests (a development tool; nothing in the services imports it)."""
+browser tests (a development tool; nothing in the services imports it). Every call carries a
+bearer token from the OpenID Connect provider (devstack.tokens)."""
 
 import asyncio
 import random
@@ -49,16 +50,17 @@ def random_nino() -> str:
 async def submit_assessment(
     assessment_url: str,
     correlation_id: str,
+    *,
+    token: str,
     area_code: str = "E09000033",
     nino: str | None = None,
     date_of_birth: str = "1952-03-27",
-    assessor_id: str = "e2e-assessor",
 ) -> dict[str, Any]:
     """A case, an assessment and its decision for `nino` (random unless given: a test that signs
-    the person in uses the NINO of a provider test account, infra/oidc/test-accounts.json), made
-    by `assessor_id`."""
+    the person in uses the NINO of a provider test account, infra/oidc/test-accounts.json), by
+    the assessor whose `token` it is."""
     nino = nino or random_nino()
-    headers = {"X-Correlation-ID": correlation_id}
+    headers = {"X-Correlation-ID": correlation_id, "Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=assessment_url, headers=headers, timeout=30) as http:
         case = await http.post(
             "/cases",
@@ -71,20 +73,18 @@ async def submit_assessment(
         )
         case.raise_for_status()
         case_id = case.json()["case_id"]
-        recorded = await http.post(
-            f"/cases/{case_id}/assessments", json={"assessor_id": assessor_id, "facts": FACTS}
-        )
+        recorded = await http.post(f"/cases/{case_id}/assessments", json={"facts": FACTS})
         recorded.raise_for_status()
         decision = await http.post(
-            f"/cases/{case_id}/assessments/{recorded.json()['assessment_id']}/submit",
-            json={"assessor_id": assessor_id},
+            f"/cases/{case_id}/assessments/{recorded.json()['assessment_id']}/submit"
         )
         decision.raise_for_status()
     return {"nino": nino, "person_id": case.json()["person_id"], "decision": decision.json()}
 
 
-async def get_json(base_url: str, path: str) -> Any | None:
-    async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
+async def get_json(base_url: str, path: str, token: str | None = None) -> Any | None:
+    headers = {"Authorization": f"Bearer {token}"} if token else None
+    async with httpx.AsyncClient(base_url=base_url, timeout=10, headers=headers) as http:
         response = await http.get(path)
     if response.status_code == 404:
         return None
@@ -92,9 +92,11 @@ async def get_json(base_url: str, path: str) -> Any | None:
     return response.json() or None
 
 
-async def inbox_of(notifications_url: str, person_id: str) -> list[dict[str, Any]] | None:
+async def inbox_of(
+    notifications_url: str, person_id: str, token: str
+) -> list[dict[str, Any]] | None:
     """The person's portal inbox messages (the notifications read model), None while empty."""
-    inbox = await get_json(notifications_url, f"/people/{person_id}/messages")
+    inbox = await get_json(notifications_url, f"/people/{person_id}/messages", token)
     return (inbox or {}).get("messages") or None
 
 

@@ -185,6 +185,7 @@ def payment_run_killed(days_ahead: int = 70, people: int | None = 60) -> Fault:
             resumed = await http.post(
                 m.platform.url("payments") + "/payment-runs",
                 json={"run_date": run_date.isoformat()},
+                headers=await m.platform.tokens.headers_for("payments"),
             )
         resumed.raise_for_status()
         run = resumed.json()

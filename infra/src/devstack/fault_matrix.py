@@ -54,7 +54,7 @@ class Matrix:
     @classmethod
     def on(cls, platform: FaultPlatform) -> "Matrix":
         urls = {s: platform.url(s) for s in ("assessment", "notifications", "payments")}
-        return cls(platform, Traffic(urls))
+        return cls(platform, Traffic(urls, platform.tokens.headers_for))
 
     async def check(self) -> Report:
         acknowledged = {p.decision_id: p.person_id for p in self.traffic.acknowledged()}

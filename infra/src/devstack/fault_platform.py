@@ -5,7 +5,8 @@ service database: a crash must lose nothing acknowledged) and OpenID Connect pro
 server and a Notify stub in this process (so a test can count their sends and make them
 misbehave), and every app as a process kept running by `devstack.supervise.keep_running`, as
 `make up` keeps them: an app that exits (killed, or giving up with status 75 after a long outage)
-is started again with nobody's help.
+is started again with nobody's help. Calls to the services carry real tokens from that provider
+(`FaultPlatform.tokens`).
 
 Two services are wired through TCP proxies in this process, so a test can cut them off:
 `DB_CUT`'s PostgreSQL connections, and `KAFKA_CUT`'s Kafka connections. Kafka clients connect
@@ -41,6 +42,7 @@ from devstack.smtp_sink import Mailbox, mailbox_server
 from devstack.stack import Infra, running_infra
 from devstack.supervise import RestartPolicy, keep_running
 from devstack.tcp_proxy import TcpProxy
+from devstack.tokens import Tokens
 from devstack.watching import Databases, GroupLag
 
 SERVICES = ("assessment", "payments", "care-plans", "notifications")
@@ -90,6 +92,8 @@ class FaultPlatform:
     db_proxy: TcpProxy
     kafka_proxy: TcpProxy
     ports: dict[str, int]
+    tokens: Tokens
+    """Real tokens from the platform's provider, for every call to a service."""
     running: dict[str, apps.RunningApp] = field(default_factory=dict)
     starts: Counter[str] = field(default_factory=Counter)
     exits: list[tuple[str, int]] = field(default_factory=list)
@@ -324,7 +328,10 @@ async def _outside_world(
     kafka_proxy = await TcpProxy("127.0.0.1", inner_kafka).start()
     stack.push_async_callback(db_proxy.close)
     stack.push_async_callback(kafka_proxy.close)
-    platform = FaultPlatform(infra, base / "logs", mailbox, notify, db_proxy, kafka_proxy, ports)
+    tokens = await Tokens.for_provider(repo_root(), infra.oidc)
+    platform = FaultPlatform(
+        infra, base / "logs", mailbox, notify, db_proxy, kafka_proxy, ports, tokens
+    )
     stack.push_async_callback(platform.close)
     return platform
 

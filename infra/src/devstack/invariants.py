@@ -240,7 +240,9 @@ async def _ledger(platform, report) -> None:
         "payments issued": paid,
     }
     async with httpx.AsyncClient(timeout=30) as http:
-        verdict = (await http.get(platform.url("payments") + "/ops/reconciliation")).json()
+        reconciliation = platform.url("payments") + "/ops/reconciliation"
+        headers = await platform.tokens.headers_for("payments", "/ops/reconciliation")
+        verdict = (await http.get(reconciliation, headers=headers)).json()
     if unbalanced or not verdict["balanced"]:
         report.problem("the ledger does not balance", unbalanced or [verdict])
     if failed := [c["check"] for c in verdict["checks"] if not c["ok"]]:

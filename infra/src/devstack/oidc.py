@@ -77,6 +77,16 @@ class OidcProvider:
             f"{env_prefix}AUTH_CLIENT_SECRET": self.service_secrets[service],
         }
 
+    def service_settings(self, service: str) -> dict[str, str]:
+        """The same as `service_env`, as keyword arguments of the service's settings class (for
+        apps built in-process: tests)."""
+        return {
+            "auth_issuer": self.issuer,
+            "auth_audience": self.resources[service],
+            "auth_client_id": service,
+            "auth_client_secret": self.service_secrets[service],
+        }
+
     def state(self) -> dict[str, Any]:
         return {
             "managed": True,
@@ -278,6 +288,26 @@ def generate_portal_key(path: Path) -> dict[str, Any]:
     return {**public, "alg": "RS256", "use": "sig"}
 
 
+async def register_client(
+    issuer: str, registration_token: str, metadata: dict[str, Any]
+) -> dict[str, Any]:
+    """RFC 7591 dynamic registration, guarded by the provider's initial access token; the
+    registered client's metadata (with `client_id`, and `client_secret` if it has one)."""
+    async with httpx.AsyncClient(timeout=10) as http:
+        response = await http.post(
+            issuer + "/reg",
+            json=metadata,
+            headers={"Authorization": f"Bearer {registration_token}"},
+        )
+    if response.status_code != 201:
+        raise RuntimeError(f"client registration refused: {response.text}")
+    return response.json()
+
+
+def all_scopes(root: Path) -> list[str]:
+    return [s for r in clients_data(root)["resources"].values() for s in r["scopes"]]
+
+
 async def register_portal(
     root: Path, issuer: str, registration_token: str, portal_url: str, key_file: Path
 ) -> PortalClient:
@@ -296,12 +326,5 @@ async def register_portal(
         "jwks": {"keys": [generate_portal_key(key_file)]},
         "scope": " ".join(clients_data(root)["portal_scopes"]),
     }
-    async with httpx.AsyncClient(timeout=10) as http:
-        response = await http.post(
-            issuer + "/reg",
-            json=metadata,
-            headers={"Authorization": f"Bearer {registration_token}"},
-        )
-    if response.status_code != 201:
-        raise RuntimeError(f"portal client registration refused: {response.text}")
-    return PortalClient(response.json()["client_id"], key_file)
+    registered = await register_client(issuer, registration_token, metadata)
+    return PortalClient(registered["client_id"], key_file)

@@ -78,7 +78,9 @@ async def bench(
         await db.migrate(pool, MIGRATIONS)
         started = time.perf_counter()
         keys = Keyset.generate().settings()
-        settings = PaymentsSettings(database_url=dsn, run_batch_size=batch_size, **keys)
+        settings = PaymentsSettings(
+            database_url=dsn, run_batch_size=batch_size, environment="development", **keys
+        )
         sealer = settings.sealer()
         await seed(dsn, people, RUN_DATE, sealer, managed_share)
         print(f"seeded {people:,} people in {time.perf_counter() - started:.1f} s")

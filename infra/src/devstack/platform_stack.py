@@ -16,6 +16,7 @@ from devstack.demo import load_demo
 from devstack.paths import local_dir, repo_root
 from devstack.procs import log_tail, pid_alive, terminate
 from devstack.signin import DEMO_PASSWORD
+from devstack.tokens import Tokens
 
 
 def apps_state_path(root: Path | None = None) -> Path:
@@ -45,11 +46,15 @@ async def platform_up(*, demo: bool = True, brokers: int = 1) -> dict[str, Any]:
         )
     running = await _recorded_apps(supervisor, log_dir / "supervisor.log")
     await asyncio.gather(*(apps.wait_ready(running[a.name]) for a in apps.APPS))
-    loaded = await load_demo({a.name: running[a.name].url for a in apps.APPS}) if demo else []
+    provider = oidc.OidcProvider.from_state(state["oidc"])
+    loaded = []
+    if demo:  # as a demo assessor signed in at the provider
+        tokens = await Tokens.for_provider(root, provider)
+        loaded = await load_demo({a.name: running[a.name].url for a in apps.APPS}, tokens)
     return {
         "portal": running["portal"].url,
         "apps": {a.name: running[a.name].url for a in apps.APPS},
-        "oidc": oidc.OidcProvider.from_state(state["oidc"]).issuer,
+        "oidc": provider.issuer,
         "demo_people": loaded,
     }
 

@@ -23,8 +23,10 @@ from aiokafka.admin import AIOKafkaAdminClient
 from devstack import apps
 from devstack.bench import submit_assessment
 from devstack.demo import DEMO_PEOPLE
+from devstack.paths import repo_root
 from devstack.procs import free_ports
 from devstack.stack import Infra, running_infra
+from devstack.tokens import ASSESSOR, Tokens
 
 SERVICES = ("assessment", "payments", "care-plans", "notifications")
 CONSUMERS = ("payments", "care-plans", "notifications")
@@ -73,10 +75,14 @@ async def group_lag(kafka: dict[str, Any], group: str) -> dict[str, int]:
     }
 
 
-async def steady_load(url: str, rate: float, going: asyncio.Event, first: int = 100_000) -> int:
-    """Submit assessments at `rate` per second whenever `going` is set; runs until cancelled."""
+async def steady_load(
+    url: str, rate: float, going: asyncio.Event, tokens: Tokens, first: int = 100_000
+) -> int:
+    """Submit assessments at `rate` per second whenever `going` is set, as a demo assessor;
+    runs until cancelled."""
     sent, facts = 0, DEMO_PEOPLE[0].facts
-    async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+    auth = tokens.auth(ASSESSOR, "assessment")
+    async with httpx.AsyncClient(base_url=url, timeout=30, auth=auth) as http:
         while True:
             await going.wait()
             started, burst = time.monotonic(), 0
@@ -114,7 +120,8 @@ async def measure(rate: float, load_seconds: float) -> None:
                 print(f"start to ready, {label}: {line}")
             going = asyncio.Event()
             url = f"http://127.0.0.1:{platform.ports['assessment']}"
-            load = asyncio.create_task(steady_load(url, rate, going))
+            tokens = await Tokens.for_provider(repo_root(), infra.oidc)
+            load = asyncio.create_task(steady_load(url, rate, going, tokens))
             for name in CONSUMERS:
                 going.set()
                 await asyncio.sleep(load_seconds)

@@ -7,7 +7,7 @@ import re
 import httpx
 
 DEMO_PASSWORD = "care-benefit-demo"  # every account in infra/oidc/*accounts.json  # noqa: S105 (the demo accounts' published password)
-_FORM = re.compile(r'<form method="post" action="(/interaction/[\w-]+/login)"')
+LOGIN_FORM = re.compile(r'<form method="post" action="(/interaction/[\w-]+/login)"')
 
 
 async def sign_in(
@@ -16,7 +16,7 @@ async def sign_in(
     """GET `start_url` (e.g. the portal's /sign-in), fill the provider's login form when it asks
     (it does not while its own session lasts), and return the page the redirects end on."""
     page = await http.get(start_url, follow_redirects=True)
-    form = _FORM.search(page.text)
+    form = LOGIN_FORM.search(page.text)
     if form is None:
         return page
     return await http.post(

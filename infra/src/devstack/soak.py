@@ -67,7 +67,9 @@ async def payment_run(m: Matrix) -> Figures:
     killed = await nemesis.kill_payment_run(m.platform, run_date)
     async with httpx.AsyncClient(timeout=600) as http:
         resumed = await http.post(
-            m.platform.url("payments") + "/payment-runs", json={"run_date": run_date.isoformat()}
+            m.platform.url("payments") + "/payment-runs",
+            json={"run_date": run_date.isoformat()},
+            headers=await m.platform.tokens.headers_for("payments"),
         )
     resumed.raise_for_status()
     return {"bank accounts given": accounts, **killed, "then": resumed.json()["outcome"]}

@@ -62,8 +62,9 @@ class Unknown(Exception):
 class Traffic:
     urls: dict[str, str]
     """Each service's base URL: assessment, notifications (and payments for bank accounts)."""
-    headers: Callable[[str], Awaitable[dict[str, str]]] | None = None
-    """`await headers(service)`: extra headers per call (a bearer token)."""
+    headers: Callable[[str], Awaitable[dict[str, str]]]
+    """`await headers(service)`: each call's bearer token (`devstack.tokens.Tokens.headers_for`:
+    an assessor's, a payments officer's for payments)."""
     first: int = 0
     people: list[Person] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
@@ -128,7 +129,7 @@ class Traffic:
                 "assessment",
                 "POST",
                 f"/cases/{case_id}/assessments",
-                {"assessor_id": "fault-assessor", "facts": facts},
+                {"facts": facts},
             )
             step = "submit"
             sent = time.monotonic()
@@ -137,7 +138,7 @@ class Traffic:
                 "assessment",
                 "POST",
                 f"/cases/{case_id}/assessments/{recorded['assessment_id']}/submit",
-                {"assessor_id": "fault-assessor"},
+                {},
             )
         except Unknown:
             person.outcome = f"abandoned at {step}"
@@ -162,7 +163,7 @@ class Traffic:
         base = self.urls[service]
         deadline, delay = time.monotonic() + RETRY_FOR_S, 0.2
         while True:
-            headers = await self.headers(service) if self.headers else {}
+            headers = await self.headers(service)
             try:
                 response = await http.request(method, base + path, json=body, headers=headers)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout):

@@ -163,7 +163,9 @@ async def bench(people: int, batch_size: int, url: str | None, crash_after: int)
     async with database(url) as dsn:
         pool = await db.create_pool(dsn, 2, 4)
         await db.migrate(pool, MIGRATIONS)
-        settings = AssessmentSettings(database_url=dsn, **Keyset.generate().settings())
+        settings = AssessmentSettings(
+            database_url=dsn, environment="development", **Keyset.generate().settings()
+        )
         sealer = settings.sealer()
         started = time.perf_counter()
         await seed(dsn, people, sealer)

@@ -127,7 +127,7 @@ def test_keys_from_the_environment_seal_and_open(monkeypatch):
     keyset = Keyset.generate()
     for name, value in keyset.with_new_key().env("PAYMENTS_").items():
         monkeypatch.setenv(name, value)
-    settings = PaymentsLike(database_url="postgresql://x/payments")
+    settings = PaymentsLike(database_url="postgresql://x/payments", environment="test")
     sealer = settings.sealer()
     token = sealer.seal(ACCOUNT, "P1", "12345678")
     assert sealer.open(ACCOUNT, "P1", token) == "12345678"

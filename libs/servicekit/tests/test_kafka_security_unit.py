@@ -19,7 +19,7 @@ def test_credentials_come_from_the_prefixed_environment(monkeypatch):
     monkeypatch.setenv("PAYMENTS_KAFKA_USERNAME", "payments")
     monkeypatch.setenv("PAYMENTS_KAFKA_PASSWORD", "s3cret")
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "broker:9093")
-    settings = PaymentsLike(database_url="postgresql://x/payments")
+    settings = PaymentsLike(database_url="postgresql://x/payments", environment="test")
     options = settings.kafka_client_options()
     assert options["security_protocol"] == "SASL_SSL"
     assert options["sasl_mechanism"] == "SCRAM-SHA-512"
@@ -37,7 +37,7 @@ def test_credentials_come_from_the_prefixed_environment(monkeypatch):
 
 
 def test_missing_credentials_name_the_variables():
-    settings = PaymentsLike(database_url="postgresql://x/payments")
+    settings = PaymentsLike(database_url="postgresql://x/payments", environment="test")
     with pytest.raises(
         KafkaSecurityError, match="PAYMENTS_KAFKA_USERNAME and PAYMENTS_KAFKA_PASSWORD"
     ):
@@ -50,6 +50,8 @@ def test_plaintext_is_refused_in_production():
             database_url="postgresql://x/p",
             kafka_security_protocol="PLAINTEXT",
             CAREBENEFIT_ENVIRONMENT="production",
+            auth_issuer="https://sso.example",
+            auth_audience="urn:carebenefit:api:payments",
         )
     assert KafkaClientSettings(kafka_security_protocol="PLAINTEXT").faststream_security() is None
 
@@ -58,13 +60,13 @@ def test_a_bootstrap_list_reaches_faststream_as_a_list(monkeypatch):
     monkeypatch.setenv(
         "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:19092, 127.0.0.1:19094,127.0.0.1:19096"
     )
-    settings = PaymentsLike(database_url="postgresql://x/payments")
+    settings = PaymentsLike(database_url="postgresql://x/payments", environment="test")
     assert settings.kafka_bootstrap_list() == [
         "127.0.0.1:19092",
         "127.0.0.1:19094",
         "127.0.0.1:19096",
     ]
     monkeypatch.setenv("KAFKA_BOOTSTRAP_SERVERS", "broker:9093")
-    assert PaymentsLike(database_url="postgresql://x/payments").kafka_bootstrap_list() == [
-        "broker:9093"
-    ]
+    assert PaymentsLike(
+        database_url="postgresql://x/payments", environment="test"
+    ).kafka_bootstrap_list() == ["broker:9093"]

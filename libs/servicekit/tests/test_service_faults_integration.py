@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator
 import pytest
 from asgi_lifespan import LifespanManager
 from devstack.postgres import postgres_down
-from fastapi import APIRouter, Request
+from devstack.tokens import OPERATIONS, bearer
+from fastapi import APIRouter, Depends, Request
 from httpx import ASGITransport, AsyncClient
+from servicekit.auth import require
 from servicekit.service import ServiceDefinition, create_service_app, runtime_of
 from servicekit.settings import ServiceSettings
 from servicekit.supervision import healthy
@@ -21,7 +23,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.fault]
 router = APIRouter()
 
 
-@router.get("/outbox-size")
+@router.get("/outbox-size", dependencies=[Depends(require(roles=["operations"]))])
 async def outbox_size(request: Request) -> dict[str, int]:
     return {"rows": await runtime_of(request).pool.fetchval("SELECT count(*) FROM outbox")}
 
@@ -42,7 +44,9 @@ class FlakyJob:
 
 
 @pytest.fixture
-async def service(infra, fresh_database) -> AsyncIterator[tuple[AsyncClient, FlakyJob, list]]:
+async def service(
+    infra, fresh_database, tokens
+) -> AsyncIterator[tuple[AsyncClient, FlakyJob, list]]:
     job, fatal = FlakyJob(), []
     job.__qualname__ = "sweep"
     settings = ServiceSettings(
@@ -50,6 +54,8 @@ async def service(infra, fresh_database) -> AsyncIterator[tuple[AsyncClient, Fla
         **infra.kafka_settings(),
         relay_poll_interval_ms=50,
         supervisor_backoff_max_seconds=0.3,
+        environment="test",
+        **infra.oidc.service_settings("assessment"),  # tokens for assessment's audience
     )
     definition = ServiceDefinition(
         name=f"kit-app-{uuid.uuid4().hex[:8]}", migrations=NO_MIGRATIONS, routers=[router],
@@ -58,7 +64,10 @@ async def service(infra, fresh_database) -> AsyncIterator[tuple[AsyncClient, Fla
     app = create_service_app(definition, settings, on_fatal=fatal.append)
     async with LifespanManager(app) as manager:
         transport = ASGITransport(app=manager.app)
-        async with AsyncClient(transport=transport, base_url="http://kit") as client:
+        headers = bearer(await tokens.staff(OPERATIONS, "assessment"))
+        async with AsyncClient(
+            transport=transport, base_url="http://kit", headers=headers
+        ) as client:
             yield client, job, fatal
 
 

@@ -1,5 +1,6 @@
 """The kit's own units of work pass the suite every service runs over its fake and PostgreSQL."""
 
+import asyncpg
 import pytest
 from servicekit import db
 from servicekit.testing import FakeUnitOfWork, UnitOfWorkContract
@@ -50,3 +51,34 @@ class TestAsyncpgUnitOfWork(UnitOfWorkContract):
             return [r["id"] for r in rows]
 
         return ids
+
+
+class BreaksOnRelease:
+    """The pool as the unit of work sees it, but the reset on release fails (the server went)."""
+
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def acquire(self) -> asyncpg.Connection:
+        return await self.pool.acquire()
+
+    async def release(self, conn: asyncpg.Connection) -> None:
+        await self.pool.release(conn)
+        raise asyncpg.ConnectionDoesNotExistError("connection was closed in the middle")
+
+
+@pytest.mark.integration
+async def test_a_connection_breaking_after_the_commit_does_not_fail_the_committed_work(
+    fresh_database,
+) -> None:
+    """PostgreSQL stopping between the commit and the pool's reset of the connection: the work
+    is committed, so the unit of work ends without an error (the pool replaces the connection)."""
+    pool = await db.create_pool(fresh_database)
+    try:
+        await db.migrate(pool, NO_MIGRATIONS)
+        async with AsyncpgUnitOfWork(BreaksOnRelease(pool)) as uow:  # type: ignore[arg-type]
+            uow.emit(submitted())
+            await uow.commit()
+        assert await pool.fetchval("SELECT count(*) FROM outbox") == 1
+    finally:
+        await pool.close()

@@ -2,8 +2,10 @@
 request acts as, FastAPI dependencies that declare what an endpoint needs, and a cached
 client-credentials token getter for calls between services.
 
-A service switches it on in its wiring (main.py) with `install_auth(app, settings)` and declares
-each endpoint's need with `Annotated[Principal, Depends(require("payments:write"))]`.
+Every route of a service declares its `Policy`: `Depends(require(scope, roles=..., person=...,
+services=...))`, or `Depends(open_access("why"))` for the few that need no token (health).
+`servicekit.access` (installed by `create_service_app`) refuses to build an app with a route
+that declares none, and asks for a valid token at the edge before any route runs.
 """
 
 import asyncio
@@ -17,7 +19,14 @@ import httpx
 import jwt
 from fastapi import FastAPI, HTTPException, Request
 
+from servicekit.context import current_access
+
 log = logging.getLogger(__name__)
+
+# Staff roles, as the provider's `roles` claim carries them.
+ASSESSOR, REVIEWER = "assessor", "reviewer"
+PAYMENTS_OFFICER, OPERATIONS = "payments_officer", "operations"  # operations: national operations
+STAFF_ROLES = frozenset({ASSESSOR, REVIEWER, PAYMENTS_OFFICER, OPERATIONS})
 
 ALLOWED_ALGORITHMS = ("RS256", "PS256", "ES256")  # never "none", never a shared-secret HS*
 ACCESS_TOKEN_TYPE = "at+jwt"  # RFC 9068: keeps ID tokens and other JWTs out  # noqa: S105 (a token type's name, not a secret)
@@ -65,6 +74,29 @@ class Principal:
     def may_act_for(self, person_id: str) -> bool:
         """True only for a token issued for that person (a citizen's own token)."""
         return self.person_id is not None and self.person_id == str(person_id)
+
+    @property
+    def is_service(self) -> bool:
+        """A client acting for itself (client credentials): no user behind the token."""
+        return self.actor is None and self.client_id is not None and self.subject == self.client_id
+
+    @property
+    def kind(self) -> str:
+        """person (a citizen linked to a record), staff (holds a role), service, or user."""
+        if self.person_id is not None:
+            return "person"
+        if self.roles:
+            return "staff"
+        return "service" if self.is_service else "user"
+
+    def role_in(self, allowed: Iterable[str] = ()) -> str:
+        """The role this principal acts in where `allowed` roles may act: for the audit (someone
+        acting for the person: `representative:<authority id>`)."""
+        if self.kind == "person" and self.authority_id is not None:
+            return f"representative:{self.authority_id}"
+        if self.kind != "staff":
+            return self.kind
+        return ",".join(sorted(self.roles & set(allowed))) or ",".join(sorted(self.roles))
 
 
 def _strings(value: Any) -> list[str]:
@@ -200,7 +232,7 @@ def validator_from_settings(settings: Any) -> TokenValidator:
 # --- FastAPI ------------------------------------------------------------------------------
 
 
-def _challenge(error: str | None = None, description: str | None = None, **extra: str) -> str:
+def challenge(error: str | None = None, description: str | None = None, **extra: str) -> str:
     parts = ['realm="carebenefit"']
     if error:
         parts.append(f'error="{error}"')
@@ -215,7 +247,7 @@ def _unauthorised(description: str | None = None) -> HTTPException:
     return HTTPException(
         status_code=401,
         detail=description or "A bearer token is required.",
-        headers={"WWW-Authenticate": _challenge(error, description)},
+        headers={"WWW-Authenticate": challenge(error, description)},
     )
 
 
@@ -224,7 +256,7 @@ def forbidden(description: str, scope: str | None = None) -> HTTPException:
     return HTTPException(
         status_code=403,
         detail=description,
-        headers={"WWW-Authenticate": _challenge("insufficient_scope", description, **extra)},
+        headers={"WWW-Authenticate": challenge("insufficient_scope", description, **extra)},
     )
 
 
@@ -234,7 +266,11 @@ def install_auth(app: FastAPI, validator: TokenValidator) -> None:
 
 
 async def authenticated(request: Request) -> Principal:
-    """Any valid bearer token: 401 with a `WWW-Authenticate` challenge otherwise."""
+    """Any valid bearer token: 401 with a `WWW-Authenticate` challenge otherwise (checked once
+    per request: the edge, servicekit.access, may have checked it already)."""
+    checked = getattr(request.state, "principal", None)
+    if isinstance(checked, Principal):
+        return checked
     validator: TokenValidator | None = getattr(request.app.state, "token_validator", None)
     if validator is None:
         raise RuntimeError("authentication is not wired: call servicekit.auth.install_auth")
@@ -250,28 +286,105 @@ async def authenticated(request: Request) -> Principal:
         raise HTTPException(503, "The identity provider cannot be reached.") from error
 
 
-def require(*scopes: str, roles: Iterable[str] = ()) -> Callable[[Request], Awaitable[Principal]]:
-    """A dependency: a valid token carrying every scope in `scopes` and, when `roles` are named,
-    at least one of them; 403 when the token is valid but lacks them."""
-    wanted_roles = frozenset(roles)
+@dataclass(frozen=True)
+class Policy:
+    """What a route needs: a token with every scope in `scopes`, whose holder is staff with one
+    of `roles`, or (when `person`) the person whose record it is, or (when `services`) a client
+    acting for itself. With none of the three, any holder of the scopes. `open` (a reason) means
+    no token is needed at all."""
+
+    scopes: tuple[str, ...] = ()
+    roles: frozenset[str] = frozenset()
+    person: bool = False
+    services: bool = False
+    open: str | None = None
+
+    def admits(self, principal: Principal) -> bool:
+        if not (self.roles or self.person or self.services):
+            return True
+        return bool(
+            principal.roles & self.roles
+            or (self.person and principal.person_id is not None)
+            or (self.services and principal.is_service)
+        )
+
+    def describe(self) -> str:
+        if self.open is not None:
+            return f"no token ({self.open})"
+        who = sorted(self.roles) + ["the person"] * self.person + ["services"] * self.services
+        scopes = " ".join(f"`{s}`" for s in self.scopes) or "any scope"
+        return f"{scopes}; {', '.join(who) or 'any caller'}"
+
+
+def require(
+    *scopes: str, roles: Iterable[str] = (), person: bool = False, services: bool = False
+) -> Callable[[Request], Awaitable[Principal]]:
+    """A dependency declaring the route's `Policy`: a valid token carrying every scope in
+    `scopes`, whose holder the policy admits; 403 when the token is valid but not enough. A
+    route with a `{person_id}` path parameter is also checked against that person
+    (`ensure_may_act_for`)."""
+    policy = Policy(tuple(scopes), frozenset(roles), person, services)
 
     async def dependency(request: Request) -> Principal:
         principal = await authenticated(request)
+        access = current_access()
+        if access is not None:
+            access.principal, access.role = principal, principal.role_in(policy.roles)
+        person = request.path_params.get("person_id")
         missing = [s for s in scopes if not principal.has_scope(s)]
-        if missing:
-            raise forbidden(f"needs scope {' '.join(missing)}", scope=" ".join(scopes))
-        if wanted_roles and not (principal.roles & wanted_roles):
-            raise forbidden(f"needs one of the roles {', '.join(sorted(wanted_roles))}")
+        if missing or not policy.admits(principal):
+            if access is not None and person is not None:
+                access.note(str(person), False)  # an attempt on that person's record
+            if missing:
+                raise forbidden(f"needs scope {' '.join(missing)}", scope=" ".join(scopes))
+            raise forbidden(f"not open to this caller: needs {policy.describe()}")
+        if person is not None:
+            ensure_may_act_for(principal, person, *policy.roles, services=services)
         return principal
 
+    dependency.policy = policy  # type: ignore[attr-defined]
     return dependency
 
 
-def ensure_may_act_for(principal: Principal, person_id: str, *staff_roles: str) -> None:
-    """403 unless the token is the person's own, or a staff token with one of `staff_roles`."""
-    if principal.may_act_for(person_id) or principal.roles & set(staff_roles):
-        return
-    raise forbidden("this token may not act for that person")
+def open_access(reason: str) -> Callable[[], None]:
+    """A dependency declaring that the route needs no token, and why (e.g. health checks)."""
+
+    def dependency() -> None:
+        return None
+
+    dependency.policy = Policy(open=reason)  # type: ignore[attr-defined]
+    return dependency
+
+
+def ensure_may_act_for(
+    principal: Principal,
+    person_id: str,
+    *staff_roles: str,
+    services: bool = False,
+    assigned: bool | None = None,
+) -> None:
+    """403 unless the token is the person's own, a staff token with one of `staff_roles`, or
+    (with `services`) a client acting for itself. `assigned=False` (the service knows the staff
+    member is not assigned to the person's case) also needs a purpose (`X-Access-Purpose`). The
+    check, and whether it allowed the access, is noted for the audit trail."""
+    access = current_access()
+    allowed = (
+        principal.may_act_for(person_id)
+        or bool(principal.roles & set(staff_roles))
+        or (services and principal.is_service)
+    )
+    unexplained = (
+        allowed
+        and assigned is False
+        and principal.kind == "staff"
+        and not (access is not None and access.purpose)
+    )
+    if access is not None:
+        access.note(str(person_id), allowed and not unexplained)
+    if unexplained:
+        raise forbidden("a staff member not assigned to this case must say why (X-Access-Purpose)")
+    if not allowed:
+        raise forbidden("this token may not act for that person")
 
 
 # --- client credentials ---------------------------------------------------------------------

@@ -4,14 +4,17 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
+from servicekit.auth import OPERATIONS, open_access, require
 from servicekit.deadletter import dead_letter_summary
 from servicekit.outbox import pending_summary
 from servicekit.skipped import skipped_summary
 
 UPSTREAMS = ("database", "kafka")
+PROBE = [Depends(open_access("health probes: no personal data"))]
+OPERATORS = [Depends(require(roles=[OPERATIONS]))]
 
 
 async def readiness_checks(runtime: Any) -> dict[str, bool]:
@@ -28,11 +31,11 @@ async def readiness_checks(runtime: Any) -> dict[str, bool]:
 def health_router(runtime_of: Callable[[Request], Any]) -> APIRouter:
     router = APIRouter(tags=["health"])
 
-    @router.get("/health/live")
+    @router.get("/health/live", dependencies=PROBE)
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/health/ready")
+    @router.get("/health/ready", dependencies=PROBE)
     async def ready(request: Request) -> JSONResponse:
         runtime = runtime_of(request)
         checks = await runtime.readiness()
@@ -46,7 +49,7 @@ def health_router(runtime_of: Callable[[Request], Any]) -> APIRouter:
         }
         return JSONResponse(body, status_code=200 if ok else 503)
 
-    @router.get("/ops/status")
+    @router.get("/ops/status", dependencies=OPERATORS)
     async def ops_status(request: Request) -> dict[str, Any]:
         runtime = runtime_of(request)
         pool = runtime.pool

@@ -12,15 +12,19 @@ from typing import Any
 
 import asyncpg
 from contracts.envelope import Envelope
-from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi import APIRouter, Depends, FastAPI, Request, Response
 from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 
 from servicekit import db, lifecycle, telemetry
+from servicekit.access import AccessMiddleware, install_access
+from servicekit.audit import AuditWriter
+from servicekit.audit_api import audit_router
+from servicekit.auth import open_access, validator_from_settings
 from servicekit.consumer import EventConsumer, Handler
-from servicekit.health import health_router, readiness_checks
+from servicekit.health import OPERATORS, health_router, readiness_checks
 from servicekit.http import CorrelationMiddleware, install_error_handlers
 from servicekit.lifecycle import EXIT_FOR_RESTART
 from servicekit.metrics import CONTENT_TYPE, ServiceMetrics, refresh_kit_figures
@@ -129,8 +133,13 @@ def create_service_app(
         on_fatal=on_fatal or lifecycle.exit_for_restart(runtime),
         backoff_cap=settings.supervisor_backoff_max_seconds,
     )
+    docs = not settings.production  # /docs and /openapi.json are closed in production
     app = FastAPI(
-        title=definition.title or definition.name, lifespan=_lifespan(definition, runtime)
+        title=definition.title or definition.name,
+        lifespan=_lifespan(definition, runtime),
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
     )
     app.state.runtime = runtime
     for key, value in (state or {}).items():
@@ -139,14 +148,15 @@ def create_service_app(
     app.include_router(health_router(runtime_of))
     app.include_router(ops_router(runtime_of, OPERATORS, definition.stuck))
     app.include_router(metrics_router(runtime))
+    app.include_router(audit_router(definition.name))
     for router in definition.routers:
         app.include_router(router)
+    install_access(app, validator_from_settings(settings), AuditWriter(lambda: runtime.pool))
+    app.add_middleware(AccessMiddleware, service=app)  # closed by default, audited
     return OpenTelemetryMiddleware(CorrelationMiddleware(app), tracer_provider=provider)
 
 
-OPERATORS: list[Any] = []
-"""The access policy of the kit's operations routes (national operations only): services do
-not check tokens yet; the `access` work declares it there (servicekit.auth)."""
+METRICS = [Depends(open_access("Prometheus scrapes: counts and timings, no personal data"))]
 
 
 def metrics_router(runtime: Runtime) -> APIRouter:
@@ -154,7 +164,7 @@ def metrics_router(runtime: Runtime) -> APIRouter:
     router = APIRouter(tags=["operations"])
     runtime.metrics.on_scrape(lambda: refresh_kit_figures(runtime))
 
-    @router.get("/metrics", include_in_schema=False)
+    @router.get("/metrics", include_in_schema=False, dependencies=METRICS)
     async def metrics() -> Response:
         return Response(await runtime.metrics.exposition(), media_type=CONTENT_TYPE)
 

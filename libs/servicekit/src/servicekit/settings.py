@@ -3,15 +3,22 @@
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import SettingsConfigDict
 
 from servicekit.kafka_security import KafkaClientSettings
 
+MIN_SECRET_LENGTH = 32
+
 
 class ServiceSettings(KafkaClientSettings):
     """Subclass per service with `env_prefix="<SERVICE>_"`; shared settings keep their own names.
-    Kafka: see `servicekit.kafka_security` (`<SERVICE>_KAFKA_USERNAME` / `_PASSWORD`)."""
+    Kafka: see `servicekit.kafka_security` (`<SERVICE>_KAFKA_USERNAME` / `_PASSWORD`).
+
+    Fails closed: with no `CAREBENEFIT_ENVIRONMENT` a service is in production, where it refuses
+    to start without its token issuer and audience (or with a plain-http issuer) or with a short
+    client secret. `make up` and the tests say `development` / `test` explicitly; outside
+    production the only difference is that the API documentation (/docs) is served."""
 
     model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore")
 
@@ -27,7 +34,7 @@ class ServiceSettings(KafkaClientSettings):
     http_host: str = "127.0.0.1"
     http_port: int = 8000
     environment: Literal["development", "test", "production"] = Field(
-        "development", validation_alias=AliasChoices("CAREBENEFIT_ENVIRONMENT")
+        "production", validation_alias=AliasChoices("CAREBENEFIT_ENVIRONMENT", "environment")
     )
     otel_traces_file: Path | None = Field(None, validation_alias=AliasChoices("OTEL_TRACES_FILE"))
     otel_exporter_otlp_endpoint: str | None = Field(
@@ -64,7 +71,8 @@ class ServiceSettings(KafkaClientSettings):
     kafka_compression_type: Literal["lz4", "gzip", "zstd", "snappy"] | None = "lz4"
     pool_min_size: int = 2
     pool_max_size: int = 10
-    # Bearer tokens (servicekit.auth). Optional until the services deny by default.
+    # Bearer tokens (servicekit.auth): every route but health needs one; a service will not
+    # start without issuer and audience.
     auth_issuer: str | None = Field(None, description="the OpenID Connect provider's issuer URL")
     auth_audience: str | None = Field(None, description="this service's resource indicator")
     auth_jwks_url: str | None = Field(None, description="defaults to the issuer's jwks_uri")
@@ -72,6 +80,28 @@ class ServiceSettings(KafkaClientSettings):
         None, description="client-credentials client of this service"
     )
     auth_client_secret: SecretStr | None = None
+
+    @property
+    def production(self) -> bool:
+        return self.environment == "production"
+
+    @model_validator(mode="after")
+    def _fail_closed_in_production(self) -> "ServiceSettings":
+        if not self.production:
+            return self
+        prefix = str(self.model_config.get("env_prefix", "")).upper()
+        problems = []
+        if not (self.auth_issuer and self.auth_audience):
+            problems.append(f"{prefix}AUTH_ISSUER and {prefix}AUTH_AUDIENCE must be set")
+        for name, url in (("ISSUER", self.auth_issuer), ("JWKS_URL", self.auth_jwks_url)):
+            if url and not url.startswith("https://"):
+                problems.append(f"{prefix}AUTH_{name} must be https:// in production")
+        secret = self.auth_client_secret
+        if secret is not None and len(secret.get_secret_value()) < MIN_SECRET_LENGTH:
+            problems.append(f"{prefix}AUTH_CLIENT_SECRET must be {MIN_SECRET_LENGTH}+ characters")
+        if problems:
+            raise ValueError("refusing to start in production: " + "; ".join(problems))
+        return self
 
     @field_validator("database_url", "migration_database_url")
     @classmethod

@@ -155,3 +155,20 @@ class UnitOfWorkContract:
             assert ran == []
             await uow.commit()
         assert ran == ["sync", "async"]
+
+
+class KnownTokens:
+    """A stand-in for `servicekit.auth.TokenValidator` in unit tests on fakes only (routes
+    composed without a provider): each listed token string stands for its principal, any other
+    is refused as a real validator would. Integration and end-to-end tests use real tokens from
+    the real provider (devstack.tokens)."""
+
+    def __init__(self, principals: dict[str, Any]) -> None:
+        self._principals = principals
+
+    async def principal(self, token: str) -> Any:
+        from servicekit.auth import InvalidToken
+
+        if token not in self._principals:
+            raise InvalidToken("unknown token")
+        return self._principals[token]

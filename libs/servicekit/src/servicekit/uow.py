@@ -4,7 +4,8 @@ A use case loads aggregates through the unit of work's repositories, which `trac
 aggregates record domain events as they change. On `commit`, each tracked aggregate's events are
 mapped to contract events by the service's `outbound` function (its `adapters/outbound.py`) and
 written to the outbox with any events emitted directly, all in the same transaction. Callbacks
-registered with `after_commit` run only once the transaction has committed.
+registered with `after_commit` run only once the transaction has committed. A change made for an
+HTTP request goes on the audit trail in the same transaction (servicekit.access.write_entries).
 
 A consumer applies a batch of events in one unit of work: the inbox records all of them in one
 statement (`first_times`), and after each handler it maps the aggregates that handler tracked
@@ -12,6 +13,7 @@ statement (`first_times`), and after each handler it maps the aggregates that ha
 """
 
 import json
+import logging
 from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, ClassVar, Protocol, Self
 
@@ -19,7 +21,11 @@ import asyncpg
 from contracts.envelope import Envelope, headers_for
 from contracts.registry import producer_of, topic_for
 
+from servicekit import audit
+from servicekit.access import write_entries
+
 AfterCommit = Callable[[], Awaitable[None] | None]
+log = logging.getLogger(__name__)
 
 
 class Aggregate(Protocol):
@@ -123,6 +129,10 @@ class AsyncpgUnitOfWork(UnitOfWork):
         self.conn: asyncpg.Connection
         self._tx: Any = None
 
+    def _reset(self) -> None:
+        super()._reset()
+        self._touched: list[str] = []  # people whose records this unit of work changed
+
     async def __aenter__(self) -> Self:
         await super().__aenter__()
         self.conn = await self._pool.acquire()
@@ -139,7 +149,17 @@ class AsyncpgUnitOfWork(UnitOfWork):
         try:
             await self.rollback()
         finally:
+            await self._release()
+
+    async def _release(self) -> None:
+        """Never raises: a connection that breaks once the work is over (PostgreSQL stopping
+        between the commit and the pool's reset) has been terminated by asyncpg and is the
+        pool's to replace. Raising would answer a committed change with a 503, and a client
+        that retries a 503 would make the change twice."""
+        try:
             await self._pool.release(self.conn)
+        except Exception:
+            log.warning("a connection broke after its unit of work ended", exc_info=True)
 
     async def first_time(self, consumer: str, event: Envelope[Any]) -> bool:
         return (await self.first_times(consumer, [event]))[0]
@@ -164,10 +184,16 @@ class AsyncpgUnitOfWork(UnitOfWork):
             inserted.discard(key)  # a repeat later in the batch is a redelivery
         return fresh
 
+    def map_tracked(self) -> None:
+        self._touched += [p for a in self._tracked if (p := getattr(a, "person_id", None))]
+        super().map_tracked()
+
     async def _commit(self, events: list[Envelope[Any]]) -> None:
         if events:
             await write_outbox(self.conn, events)
             await self.conn.execute("SELECT pg_notify($1, '')", self._notify_channel)
+        people = {str(p) for p in self._touched} | {e.subject for e in events if e.subject}
+        await audit.append(self.conn, write_entries(people))
         await self._tx.commit()
         self._tx = None
 

@@ -18,17 +18,20 @@ async def open_case(api) -> dict:
     return response.json()
 
 
-async def decide_new_claim(api, assessor: str = "as-1") -> dict:
-    """A case opened, assessed and submitted on the clock's today: the decision."""
+async def decide_new_claim(api, assessor: str | None = None) -> dict:
+    """A case opened, assessed and submitted on the clock's today by `assessor` (a provider
+    account; the client's own, an assessor's, by default): the decision."""
+    headers = await api.as_user(assessor) if assessor else None
     case = await open_case(api)
     recorded = await api.post(
         f"/cases/{case['case_id']}/assessments",
-        json={"assessor_id": assessor, "facts": ELIGIBLE_FACTS},
+        json={"facts": ELIGIBLE_FACTS},
+        headers=headers,
     )
     assert recorded.status_code == 201, recorded.text
     submitted = await api.post(
         f"/cases/{case['case_id']}/assessments/{recorded.json()['assessment_id']}/submit",
-        json={"assessor_id": assessor},
+        headers=headers,
     )
     assert submitted.status_code == 201, submitted.text
     return submitted.json()

@@ -7,6 +7,7 @@ import pytest
 from .support import ELIGIBLE_FACTS, PERSON, decide_new_claim, open_case, outbox, short
 
 pytestmark = pytest.mark.integration
+ASSESSOR_SUBJECT = "urn:carebenefit:staff:asha-patel"  # the client's token (devstack.tokens)
 
 
 async def test_an_assessor_takes_a_case_from_creation_to_decision(api) -> None:
@@ -54,9 +55,7 @@ async def test_bad_assessments_are_refused_and_nothing_is_written(api, change, f
     case = await open_case(api)
     facts = json.loads(json.dumps(ELIGIBLE_FACTS))
     change(facts)
-    response = await api.post(
-        f"/cases/{case['case_id']}/assessments", json={"assessor_id": "as-1", "facts": facts}
-    )
+    response = await api.post(f"/cases/{case['case_id']}/assessments", json={"facts": facts})
     assert response.status_code == 422, response.text
     assert field in [e["field"] for e in response.json()["errors"]]
     assert await api.pool.fetchval("SELECT count(*) FROM assessments") == 0
@@ -64,7 +63,7 @@ async def test_bad_assessments_are_refused_and_nothing_is_written(api, change, f
 
 async def test_two_descriptors_for_one_activity_as_repeated_json_keys(api) -> None:
     case = await open_case(api)
-    body = json.dumps({"assessor_id": "as-1", "facts": ELIGIBLE_FACTS})
+    body = json.dumps({"facts": ELIGIBLE_FACTS})
     body = body.replace('"1": "1d"', '"1": "1d", "1": "1a"')
     response = await api.post(
         f"/cases/{case['case_id']}/assessments",
@@ -78,19 +77,17 @@ async def test_two_descriptors_for_one_activity_as_repeated_json_keys(api) -> No
 
 
 async def test_an_unknown_case_is_a_404_and_a_second_submit_a_409(api) -> None:
-    unknown = await api.post(
-        "/cases/nope/assessments", json={"assessor_id": "a", "facts": ELIGIBLE_FACTS}
-    )
+    unknown = await api.post("/cases/nope/assessments", json={"facts": ELIGIBLE_FACTS})
     assert unknown.status_code == 404
     case = await open_case(api)
     recorded = await api.post(
         f"/cases/{case['case_id']}/assessments",
-        json={"assessor_id": "as-1", "facts": ELIGIBLE_FACTS},
+        json={"facts": ELIGIBLE_FACTS},
     )
     aid = recorded.json()["assessment_id"]
     url = f"/cases/{case['case_id']}/assessments/{aid}/submit"
-    assert (await api.post(url, json={"assessor_id": "as-1"})).status_code == 201
-    second = await api.post(url, json={"assessor_id": "as-1"})
+    assert (await api.post(url)).status_code == 201
+    second = await api.post(url)
     assert second.status_code == 409 and second.json()["errors"][0]["field"] == "case_id"
 
 
@@ -98,7 +95,7 @@ async def test_assessors_see_a_case_and_a_persons_cases(api) -> None:
     decision = await decide_new_claim(api)
     detail = (await api.get(f"/cases/{decision['case_id']}")).json()
     assert detail["case"]["status"] == "decided"
-    assert [a["assessor_id"] for a in detail["assessments"]] == ["as-1"]
+    assert [a["assessor_id"] for a in detail["assessments"]] == [ASSESSOR_SUBJECT]
     assert [(d["version"], d["status"]) for d in detail["decisions"]] == [(1, "current")]
     listed = (await api.get("/cases", params={"person_id": decision["person_id"]})).json()
     assert [(c["case_id"], c["current_decision_id"]) for c in listed["cases"]] == [
@@ -135,13 +132,10 @@ async def test_a_decision_by_reg_7_with_premiums_is_stored_and_published(api) ->
         "age": 40,
         "entitled_to_carers_allowance": True,
     }
-    recorded = await api.post(
-        f"/cases/{case['case_id']}/assessments", json={"assessor_id": "as-1", "facts": facts}
-    )
+    recorded = await api.post(f"/cases/{case['case_id']}/assessments", json={"facts": facts})
     assert recorded.status_code == 201, recorded.text
     submitted = await api.post(
-        f"/cases/{case['case_id']}/assessments/{recorded.json()['assessment_id']}/submit",
-        json={"assessor_id": "as-1"},
+        f"/cases/{case['case_id']}/assessments/{recorded.json()['assessment_id']}/submit"
     )
     assert submitted.status_code == 201, submitted.text
     body = submitted.json()["body"]

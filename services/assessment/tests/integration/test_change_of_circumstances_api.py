@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from devstack.tokens import REVIEWER
 
 from .support import ask_reconsideration, decide_new_claim, facts, outbox, short
 
@@ -13,7 +14,6 @@ async def change(api, case_id: str, effective_date: str, **descriptors: str):
     return await api.post(
         f"/cases/{case_id}/changes-of-circumstances",
         json={
-            "assessor_id": "as-3",
             "facts": facts(**descriptors),
             "effective_date": effective_date,
             "evidence_notes": "Moved in with her daughter",
@@ -65,7 +65,8 @@ async def test_the_outbox_carries_every_decision_in_order(api) -> None:
     reviewed = (
         await api.post(
             f"/reconsiderations/{asked['reconsideration_id']}/decide",
-            json={"reviewer_id": "rv-2", "facts": facts(**{"9": "9c"})},
+            json={"facts": facts(**{"9": "9c"})},
+            headers=await api.as_user(REVIEWER),
         )
     ).json()["decision"]
     api.clock.today = date(2025, 9, 1)

@@ -5,6 +5,7 @@ import asyncio
 from datetime import date
 
 import pytest
+from devstack.tokens import REVIEWER
 
 from .support import ask_reconsideration, decide_new_claim, facts, outbox, short
 
@@ -39,17 +40,19 @@ async def test_asked_after_the_deadline_it_is_refused_and_nothing_is_written(api
 
 
 async def test_the_original_assessor_cannot_review_it(api) -> None:
-    decision = await decide_new_claim(api, assessor="as-1")
+    decision = await decide_new_claim(api, assessor=REVIEWER)  # an assessor who also reviews
     asked = (await ask_reconsideration(api, decision["decision_id"], "2025-06-02")).json()
     same = await api.post(
         f"/reconsiderations/{asked['reconsideration_id']}/decide",
-        json={"reviewer_id": "as-1", "facts": "unchanged"},
+        json={"facts": "unchanged"},
+        headers=await api.as_user(REVIEWER),
     )
     assert same.status_code == 422 and same.json()["errors"][0]["field"] == "reviewer_id"
     assert await api.pool.fetchval("SELECT count(*) FROM decisions") == 1
     bad = await api.post(
         f"/reconsiderations/{asked['reconsideration_id']}/decide",
-        json={"reviewer_id": "rv-2", "facts": "maybe"},
+        json={"facts": "maybe"},
+        headers=await api.as_user(REVIEWER),
     )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "facts"
 
@@ -62,10 +65,10 @@ async def test_a_revised_decision_supersedes_the_original_from_its_date(api) -> 
     response = await api.post(
         f"/reconsiderations/{asked['reconsideration_id']}/decide",
         json={
-            "reviewer_id": "rv-2",
             "facts": facts(**{"11": "11a", "12": "12a"}),
             "evidence_notes": "GP letter: walks 50m unaided",
         },
+        headers=await api.as_user(REVIEWER),
     )
     assert response.status_code == 201, response.text
     result = response.json()
@@ -100,7 +103,8 @@ async def test_a_revised_decision_supersedes_the_original_from_its_date(api) -> 
     }
     again = await api.post(
         f"/reconsiderations/{asked['reconsideration_id']}/decide",
-        json={"reviewer_id": "rv-3", "facts": "unchanged"},
+        json={"facts": "unchanged"},
+        headers=await api.as_user(REVIEWER),
     )
     assert again.status_code == 409 and again.json()["errors"][0]["field"] == "reconsideration_id"
     superseded = await ask_reconsideration(api, original["decision_id"], "2025-07-01")

@@ -10,6 +10,7 @@ from asgi_lifespan import LifespanManager
 from assessment.adapters.sealed import NINO
 from assessment.config import AssessmentSettings
 from assessment.main import MIGRATIONS, create_app
+from devstack.tokens import ASSESSOR, bearer
 from httpx import ASGITransport, AsyncClient
 from servicekit import db
 from servicekit.crypto import is_token
@@ -47,7 +48,7 @@ async def test_the_database_refuses_a_plaintext_nino(api):
 
 
 async def test_plaintext_from_before_the_migration_is_sealed_and_hashed_at_start_up(
-    infra, fresh_database, tmp_path
+    infra, fresh_database, tmp_path, tokens
 ):
     for path in sorted(MIGRATIONS.glob("*.sql"))[:3]:  # up to 0003, before 0004 seals
         shutil.copy(path, tmp_path)
@@ -65,12 +66,17 @@ async def test_plaintext_from_before_the_migration_is_sealed_and_hashed_at_start
     settings = AssessmentSettings(
         database_url=fresh_database,
         relay_enabled=False,
+        environment="test",
         **infra.kafka_settings(),
         **infra.encryption_settings("assessment"),
+        **infra.oidc.service_settings("assessment"),
     )
     app = create_app(settings)
+    headers = bearer(await tokens.staff(ASSESSOR, "assessment"))
     async with LifespanManager(app) as manager:
-        async with AsyncClient(transport=ASGITransport(manager.app), base_url="http://t") as api:
+        async with AsyncClient(
+            transport=ASGITransport(manager.app), base_url="http://t", headers=headers
+        ) as api:
             verified = await api.post(
                 "/people/verify", json={"nino": PLAIN, "date_of_birth": "1955-12-10"}
             )

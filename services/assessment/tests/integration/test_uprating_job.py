@@ -49,7 +49,9 @@ async def award(api, n: int, facts=ELIGIBLE_FACTS) -> dict:
 @pytest.fixture
 def job(api, infra):
     sealer = AssessmentSettings(
-        database_url="postgresql://unused", **infra.encryption_settings("assessment")
+        database_url="postgresql://unused",
+        environment="test",
+        **infra.encryption_settings("assessment"),
     ).sealer()
     return Uprating(lambda: AsyncpgAssessmentUnitOfWork(api.pool, sealer), load_rulebook(), 2)
 

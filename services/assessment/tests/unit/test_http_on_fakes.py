@@ -10,12 +10,22 @@ from assessment.entrypoints.dependencies import Dependencies
 from contracts.api.assessment import CaseDetail, CurrentDecision, DecisionBody
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
+from servicekit.auth import Principal, install_auth
 from servicekit.http import install_error_handlers
-from servicekit.testing import FixedClock
+from servicekit.testing import FixedClock, KnownTokens
 
 from .fakes import FakeAssessmentUnitOfWork
 from .scenarios import ELIGIBLE_FACTS, RULEBOOK
 
+ASSESSOR = Principal(
+    subject="as-1",
+    client_id="portal",
+    roles=frozenset({"assessor"}),
+    scopes=frozenset(
+        {"assessment:read", "assessment:write", "assessment:decide", "assessment:verify"}
+    ),
+    actor="portal",
+)
 PERSON = {
     "nino": "JT123456C",
     "full_name": "Ada",
@@ -31,9 +41,13 @@ async def api():
     deps = Dependencies(uow=lambda: uow, today=FixedClock(date(2025, 6, 2)), rulebook=RULEBOOK)
     app.state.runtime = SimpleNamespace(deps=deps)
     install_error_handlers(app, errors.HTTP_STATUS)
+    install_auth(app, KnownTokens({"assessor": ASSESSOR}))
     app.include_router(http.router)
     app.include_router(reads.router)
-    async with AsyncClient(transport=ASGITransport(app), base_url="http://t") as client:
+    headers = {"Authorization": "Bearer assessor"}
+    async with AsyncClient(
+        transport=ASGITransport(app), base_url="http://t", headers=headers
+    ) as client:
         yield client
 
 
@@ -41,10 +55,10 @@ async def test_a_submitted_assessment_is_the_persons_decision(api) -> None:
     case = (await api.post("/cases", json=PERSON)).json()
     recorded = await api.post(
         f"/cases/{case['case_id']}/assessments",
-        json={"assessor_id": "as-1", "facts": ELIGIBLE_FACTS},
+        json={"facts": ELIGIBLE_FACTS},
     )
     path = f"/cases/{case['case_id']}/assessments/{recorded.json()['assessment_id']}/submit"
-    submitted = await api.post(path, json={"assessor_id": "as-1"})
+    submitted = await api.post(path)
     assert submitted.status_code == 201, submitted.text
     current = CurrentDecision.model_validate(
         (await api.get(f"/people/{case['person_id']}/decision")).json()
@@ -90,9 +104,9 @@ async def test_domain_errors_are_statuses_naming_the_field(api, method, path, bo
 async def test_a_decided_case_refuses_another_assessment_with_409(api) -> None:
     case = (await api.post("/cases", json=PERSON)).json()
     url = f"/cases/{case['case_id']}/assessments"
-    recorded = (await api.post(url, json={"assessor_id": "as-1", "facts": ELIGIBLE_FACTS})).json()
-    await api.post(f"{url}/{recorded['assessment_id']}/submit", json={"assessor_id": "as-1"})
-    again = await api.post(url, json={"assessor_id": "as-1", "facts": ELIGIBLE_FACTS})
+    recorded = (await api.post(url, json={"facts": ELIGIBLE_FACTS})).json()
+    await api.post(f"{url}/{recorded['assessment_id']}/submit")
+    again = await api.post(url, json={"facts": ELIGIBLE_FACTS})
     assert again.status_code == 409 and again.json()["errors"][0]["field"] == "case_id"
 
 
@@ -142,9 +156,7 @@ async def test_the_calculator_takes_the_new_facts_and_shows_how_it_used_them(api
 
 async def test_recorded_facts_are_kept_as_given(api) -> None:
     case = (await api.post("/cases", json=PERSON)).json()
-    await api.post(
-        f"/cases/{case['case_id']}/assessments", json={"assessor_id": "as-1", "facts": NEW_FACTS}
-    )
+    await api.post(f"/cases/{case['case_id']}/assessments", json={"facts": NEW_FACTS})
     detail = CaseDetail.model_validate((await api.get(f"/cases/{case['case_id']}")).json())
     assert detail.assessments[0].facts == NEW_FACTS
 

@@ -1,6 +1,8 @@
 """The care-plans app in-process on the session's real PostgreSQL and Kafka, with a clock the
 test moves. Events are applied by the app's own consumer (`consumer.apply`: inbox, handler,
-commit); the relay is off, so the outbox rows stay put for the test to read."""
+commit); the relay is off, so the outbox rows stay put for the test to read. Requests carry real
+tokens from the session's provider: an assessor's by default, the person's when they agree
+(`service.as_person`), national operations' for /ops (`service.operations`)."""
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,6 +13,7 @@ import pytest
 from asgi_lifespan import LifespanManager
 from care_plans.config import CarePlansSettings
 from care_plans.main import create_app
+from devstack.tokens import ASSESSOR, CITIZEN, OPERATIONS, Tokens, bearer
 from httpx import ASGITransport, AsyncClient
 
 from ..unit.fakes import decision
@@ -19,17 +22,24 @@ TODAY = date(2025, 6, 2)
 
 
 class Service:
-    def __init__(self, client: AsyncClient, runtime: Any) -> None:
+    def __init__(self, client: AsyncClient, runtime: Any, tokens: Tokens) -> None:
         self.client, self.runtime, self.today = client, runtime, TODAY
-        self.pool = runtime.pool
+        self.pool, self.tokens = runtime.pool, tokens
+
+    async def as_person(self, person_id: str) -> dict[str, str]:
+        return bearer(await self.tokens.person(CITIZEN, "care-plans", person_id))
+
+    async def operations(self) -> dict[str, str]:
+        return bearer(await self.tokens.staff(OPERATIONS, "care-plans"))
 
     async def decide(self, person: str = "person-1", **overrides: Any) -> None:
         """A DecisionMade applied by the app's own consumer (inbox, handler, commit)."""
         await self.runtime.consumer.apply(decision(person, **overrides))
 
     async def agree(self, plan_id: str, seen: int = 2, by: str = "person-1") -> Any:
+        """Agreed by the person `by` (their own token)."""
         return await self.client.post(
-            f"/plans/{plan_id}/agree", json={"seen_version": seen, "by": "person", "by_id": by}
+            f"/plans/{plan_id}/agree", json={"seen_version": seen}, headers=await self.as_person(by)
         )
 
     async def agreed(self, person: str = "person-1", **overrides: Any) -> str:
@@ -54,7 +64,7 @@ class Service:
 
 
 @pytest.fixture
-async def start_service(infra, fresh_database):
+async def start_service(infra, fresh_database, tokens):
     @asynccontextmanager
     async def start(**overrides: Any) -> AsyncIterator[Service]:
         settings = CarePlansSettings(
@@ -63,15 +73,20 @@ async def start_service(infra, fresh_database):
                 "relay_enabled": False,
                 **infra.kafka_settings(),
                 "review_interval_seconds": 0,
+                "environment": "test",
+                **infra.oidc.service_settings("care-plans"),
                 **overrides,
             }
         )
         service: Service | None = None
         app = create_app(settings, clock=lambda: service.today if service else TODAY)
+        headers = bearer(await tokens.staff(ASSESSOR, "care-plans"))
         async with LifespanManager(app, startup_timeout=60, shutdown_timeout=30) as manager:
             transport = ASGITransport(manager.app)
-            async with AsyncClient(transport=transport, base_url="http://t") as client:
-                service = Service(client, app.app.app.state.runtime)
+            async with AsyncClient(
+                transport=transport, base_url="http://t", headers=headers
+            ) as client:
+                service = Service(client, app.app.app.state.runtime, tokens)
                 yield service
 
     return start

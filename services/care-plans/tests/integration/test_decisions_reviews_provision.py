@@ -52,7 +52,8 @@ async def test_a_decision_ending_eligibility_ends_the_plan(service) -> None:
 
 async def test_the_review_sweep_raises_each_notice_once(service) -> None:
     await service.agreed()
-    run = lambda: service.client.post("/ops/reviews/run")  # noqa: E731
+    ops = await service.operations()
+    run = lambda: service.client.post("/ops/reviews/run", headers=ops)  # noqa: E731
     service.today = date(2025, 7, 14)  # first review 28 July, due from 14 July
     assert (await run()).json()["due"] == [{"plan_id": PLAN, "due_on": "2025-07-28"}]
     assert (await run()).json() == {"due": [], "overdue": []}
@@ -83,7 +84,8 @@ async def test_provision_compares_capacity_with_agreed_plans(service) -> None:
         json={"seen_version": 3, "direct_payment_services": ["MEALS_DAY"]},
     )  # a draft: not counted yet
     await service.decide("person-3", decision_id="D-7")  # drafted only: not counted
-    body = (await service.client.get("/ops/provision?on=2025-06-02")).json()
+    ops = await service.operations()
+    body = (await service.client.get("/ops/provision?on=2025-06-02", headers=ops)).json()
     rows = {(r["area"], r["service"]): r for r in body["rows"]}
     home, meals = rows["E08000025", "HOME_CARE_HOUR"], rows["E08000025", "MEALS_DAY"]
     assert (home["capacity_units"], home["planned_units"], home["gap"]) == (3000, 14, 0)
@@ -94,5 +96,5 @@ async def test_provision_compares_capacity_with_agreed_plans(service) -> None:
     )
     assert body["catalogue_id"] == "CB-PROVIDERS-2025-26"
     for bad in ("02/06/2025", "2020-01-01"):
-        refused = await service.client.get(f"/ops/provision?on={bad}")
+        refused = await service.client.get(f"/ops/provision?on={bad}", headers=ops)
         assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "on"

@@ -68,7 +68,7 @@ async def test_an_over_budget_plan_is_a_422_naming_the_shortfall(service) -> Non
     assert refused.status_code == 422
     [error] = refused.json()["errors"]
     assert error["field"] == "shortfall_pence" and str(COST - 20_000) in error["message"]
-    top_up = {"seen_version": 2, "assessor_id": "as-1", "reason": "family", "pence": COST - 20_000}
+    top_up = {"seen_version": 2, "reason": "family", "pence": COST - 20_000}
     assert (await service.client.post(f"/plans/{PLAN}/top-up", json=top_up)).status_code == 200
     agreed = await service.agree(PLAN, seen=3)  # the top-up made version 3, still proposed
     assert agreed.status_code == 200 and agreed.json()["split"]["top_up_weekly_pence"] > 0
@@ -80,13 +80,13 @@ async def test_an_over_budget_plan_is_a_422_naming_the_shortfall(service) -> Non
         (
             "post",
             "top-up",
-            {"seen_version": 1, "assessor_id": "a", "reason": "r", "pence": 12.5},
+            {"seen_version": 1, "reason": "r", "pence": 12.5},
             "pence",
         ),
         (
             "post",
             "top-up",
-            {"seen_version": 1, "assessor_id": "a", "reason": "r", "pence": "1250"},
+            {"seen_version": 1, "reason": "r", "pence": "1250"},
             "pence",
         ),
         (

@@ -10,6 +10,7 @@ from devstack.notify_stub import NotifyStub
 from devstack.procs import free_ports
 from devstack.serving import serving
 from devstack.smtp_sink import mailbox_server
+from devstack.tokens import ASSESSOR, OPERATIONS, bearer
 from httpx import ASGITransport, AsyncClient
 from notifications.config import DEV_CALLBACK_TOKEN, DEV_NOTIFY_KEY, NotificationsSettings
 from notifications.entrypoints import errors, events
@@ -33,9 +34,11 @@ class Clock:
 
 
 class Service:
-    def __init__(self, app, client, clock, mailbox, notify) -> None:
+    """`client` calls with an assessor's token; `ops` are the headers of national operations'."""
+
+    def __init__(self, app, client, clock, mailbox, notify, ops=None) -> None:
         self.app, self.client, self.clock = app, client, clock
-        self.mailbox, self.notify = mailbox, notify
+        self.mailbox, self.notify, self.ops = mailbox, notify, ops
         self.runtime = app.app.app.state.runtime
         self.deps = self.runtime.deps
         self.consumer = self.runtime.consumer or EventConsumer(
@@ -102,8 +105,15 @@ def settings_for(
         notify_callback_token=DEV_CALLBACK_TOKEN,
         notify_api_key=DEV_NOTIFY_KEY,
         environment="test",
+        **infra.oidc.service_settings("notifications"),
     )
     return NotificationsSettings(**{**values, **overrides})
+
+
+async def staff_headers(tokens) -> tuple[dict[str, str], dict[str, str]]:
+    """(an assessor's, national operations') bearer headers, from the session's provider."""
+    assessor = bearer(await tokens.staff(ASSESSOR, "notifications"))
+    return assessor, bearer(await tokens.staff(OPERATIONS, "notifications"))
 
 
 @pytest.fixture
@@ -125,32 +135,38 @@ async def notify_stub():
 
 
 @pytest.fixture
-async def service(infra, fresh_database, mailbox, notify_stub):
+async def service(infra, fresh_database, mailbox, notify_stub, tokens):
     """In-process, the sender driven by the test (`service.send()`), time movable; events are
     applied by the test (`service.hear()`) as the consumer applies them."""
     clock = Clock()
     settings = settings_for(infra, fresh_database, mailbox.port, notify_stub.url)
     app = create_app(settings, clock=clock)
+    headers, ops = await staff_headers(tokens)
     async with LifespanManager(app) as manager:
-        async with AsyncClient(transport=ASGITransport(manager.app), base_url="http://t") as client:
-            yield Service(app, client, clock, mailbox, notify_stub)
+        async with AsyncClient(
+            transport=ASGITransport(manager.app), base_url="http://t", headers=headers
+        ) as client:
+            yield Service(app, client, clock, mailbox, notify_stub, ops)
 
 
 @pytest.fixture
-async def consuming_service(infra, fresh_database, mailbox, notify_stub):
+async def consuming_service(infra, fresh_database, mailbox, notify_stub, tokens):
     """As `service`, consuming the real topics on the broker (joining the consumer group takes
     a few seconds)."""
     settings = settings_for(
         infra, fresh_database, mailbox.port, notify_stub.url, consumer_enabled=True
     )
     app = create_app(settings, clock=Clock())
+    headers, ops = await staff_headers(tokens)
     async with LifespanManager(app, startup_timeout=60) as manager:
-        async with AsyncClient(transport=ASGITransport(manager.app), base_url="http://t") as client:
-            yield Service(app, client, None, mailbox, notify_stub)
+        async with AsyncClient(
+            transport=ASGITransport(manager.app), base_url="http://t", headers=headers
+        ) as client:
+            yield Service(app, client, None, mailbox, notify_stub, ops)
 
 
 @pytest.fixture
-def serve(infra, fresh_database, mailbox, notify_stub):
+def serve(infra, fresh_database, mailbox, notify_stub, tokens):
     """`async with serve(**settings) as service`: served by uvicorn with its background jobs on
     (the sender and the reconciliation); the stub sends its receipts back to it."""
 
@@ -161,8 +177,12 @@ def serve(infra, fresh_database, mailbox, notify_stub):
         settings = settings_for(infra, fresh_database, mailbox.port, notify_stub.url, **values)
         app = create_app(settings)
         notify_stub.callback_url = f"http://127.0.0.1:{port}/notify/callback"
-        async with serving(app, port, lifespan="on") as url, AsyncClient(base_url=url) as client:
-            yield Service(app, client, None, mailbox, notify_stub)
+        headers, ops = await staff_headers(tokens)
+        async with (
+            serving(app, port, lifespan="on") as url,
+            AsyncClient(base_url=url, headers=headers) as client,
+        ):
+            yield Service(app, client, None, mailbox, notify_stub, ops)
 
     return served
 

@@ -85,7 +85,7 @@ async def test_a_missing_value_is_a_failed_record_not_a_crash(service, make) -> 
     assert "missing personalisation: case_reference" in rows["letter"]["reason"]
     [failed] = await service.published("notification_failed")
     assert failed["data"]["permanent"] and failed["data"]["channel"] == "letter"
-    listed = (await service.client.get("/ops/failed-messages")).json()
+    listed = (await service.client.get("/ops/failed-messages", headers=service.ops)).json()
     assert listed["messages"][0]["notification_id"] == failed["data"]["notification_id"]
     await service.send()
     assert service.notify.sent == []
@@ -94,11 +94,11 @@ async def test_a_missing_value_is_a_failed_record_not_a_crash(service, make) -> 
 async def test_no_contact_details_means_inbox_only_and_an_operations_flag(service, make) -> None:
     await service.hear(make.payment_issued(), make.statement())
     assert set(await service.rows(make.person_id)) == {"inbox"}
-    gaps = (await service.client.get("/ops/contact-gaps")).json()
+    gaps = (await service.client.get("/ops/contact-gaps", headers=service.ops)).json()
     [gap] = [p for p in gaps["people"] if p["person_id"] == make.person_id]
     assert gap["reason"] == "no contact details" and gap["messages_affected"] == 2
     await service.prefer(make.person_id, channels=["email"], email="amina@example.com")
-    gaps = (await service.client.get("/ops/contact-gaps")).json()
+    gaps = (await service.client.get("/ops/contact-gaps", headers=service.ops)).json()
     assert make.person_id not in [p["person_id"] for p in gaps["people"]]
 
 
@@ -111,7 +111,7 @@ async def test_an_unusable_stored_email_is_recorded_and_flagged(service, make) -
     rows = await service.rows(make.person_id)
     assert rows["email"]["status"] == "permanent_failure"
     assert rows["email"]["reason"] == "invalid email address"
-    gaps = (await service.client.get("/ops/contact-gaps")).json()["people"]
+    gaps = (await service.client.get("/ops/contact-gaps", headers=service.ops)).json()["people"]
     assert [g["reason"] for g in gaps if g["person_id"] == make.person_id] == [
         "email: invalid email address"
     ]

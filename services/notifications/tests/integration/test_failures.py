@@ -55,7 +55,9 @@ async def test_bounded_retries_end_in_a_permanent_failure_for_operations(service
     row = await status(service, make.person_id, "sms")
     assert (row["status"], row["attempts"]) == ("permanent_failure", 3)
     assert row["reason"].startswith("gave up after 3 attempts")
-    failed = (await service.client.get("/ops/failed-messages")).json()["messages"]
+    failed = (await service.client.get("/ops/failed-messages", headers=service.ops)).json()[
+        "messages"
+    ]
     assert [m["channel"] for m in failed] == ["sms"] and "recipient" not in failed[0]
 
 

@@ -17,7 +17,7 @@ async def test_time_to_inbox_and_provider_are_exported_for_prometheus(service, m
     assert metric(text, "notifications_time_to_inbox_seconds_count") == 2
     assert metric(text, 'notifications_time_to_provider_seconds_count{channel="email"}') == 2
     assert metric(text, 'notifications_outcomes_total{channel="email",status="delivered"}') == 2
-    timeliness = (await service.client.get("/ops/timeliness")).json()
+    timeliness = (await service.client.get("/ops/timeliness", headers=service.ops)).json()
     assert timeliness["messages_last_day"] == 2 and timeliness["seconds"]["p95"] >= 0
 
 

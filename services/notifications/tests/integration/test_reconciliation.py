@@ -88,7 +88,9 @@ async def test_a_message_with_no_final_status_is_flagged_after_the_threshold(
         await tell(service, make, 3)
 
         async def flagged() -> dict:
-            listed = (await service.client.get("/ops/unconfirmed-messages")).json()
+            listed = (
+                await service.client.get("/ops/unconfirmed-messages", headers=service.ops)
+            ).json()
             return listed if listed["count"] == 6 else {}
 
         listed = await eventually(flagged)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from asgi_lifespan import LifespanManager
+from devstack.tokens import PAYMENTS_OFFICER, Tokens, bearer
 from httpx import ASGITransport, AsyncClient
 from payments.config import PaymentsSettings
 from payments.entrypoints.dependencies import Dependencies
@@ -98,13 +99,17 @@ async def running_service(
     infra: Any,
     database_url: str,
     files: Path,
+    tokens: Tokens,
     batch_size: int = 3,
     keys: dict[str, Any] | None = None,
 ) -> AsyncIterator[Service]:
-    """`keys`: EncryptionSettings fields (default: the session's keys for payments)."""
+    """Requests carry a payments officer's token from the session's provider. `keys`:
+    EncryptionSettings fields (default: the session's keys for payments)."""
     clock = Clock(TODAY)
     settings = PaymentsSettings(
         database_url=database_url,
+        environment="test",
+        **infra.oidc.service_settings("payments"),
         **infra.kafka_settings(),
         **(keys or infra.encryption_settings("payments")),
         relay_enabled=False,
@@ -113,6 +118,9 @@ async def running_service(
         bank_file_dir=files,
     )
     app = create_app(settings, clock=clock)
+    headers = bearer(await tokens.staff(PAYMENTS_OFFICER, "payments"))
     async with LifespanManager(app) as manager:
-        async with AsyncClient(transport=ASGITransport(manager.app), base_url="http://p") as http:
+        async with AsyncClient(
+            transport=ASGITransport(manager.app), base_url="http://p", headers=headers
+        ) as http:
             yield Service(http, app.app.app.state.runtime, clock, files)

@@ -102,6 +102,7 @@ async def test_a_run_process_killed_mid_run_is_resumed(svc, infra) -> None:
             **os.environ,
             **infra.encryption_env("payments", "PAYMENTS_"),
             "PAYMENTS_DATABASE_URL": database_url,
+            "CAREBENEFIT_ENVIRONMENT": "test",
         },
     )
     while not await svc.pool.fetchval("SELECT batches FROM payment_runs"):

@@ -64,14 +64,14 @@ async def test_the_database_refuses_plaintext_bank_details(svc, infra):
 
 
 async def test_after_rotation_old_values_open_and_new_writes_use_the_new_key(
-    infra, fresh_database, tmp_path
+    infra, fresh_database, tmp_path, tokens
 ):
     old = Keyset.generate()
     new = old.with_new_key()
-    async with running_service(infra, fresh_database, tmp_path, keys=old.settings()) as svc:
+    async with running_service(infra, fresh_database, tmp_path, tokens, keys=old.settings()) as svc:
         await svc.deliver(*(decision(person=p, decision_id=f"d-{p}") for p in ("p1", "p2", "p3")))
         await svc.bank_account("p1", account="11111111")
-    async with running_service(infra, fresh_database, tmp_path, keys=new.settings()) as svc:
+    async with running_service(infra, fresh_database, tmp_path, tokens, keys=new.settings()) as svc:
         assert await keys_of(svc.pool, "p1") == {new.current}  # re-wrapped at start-up
         # A replica still on the old key writes p2's details during the rollout.
         old_sealer = EncryptionSettings(**old.settings()).sealer()
@@ -88,12 +88,12 @@ async def test_after_rotation_old_values_open_and_new_writes_use_the_new_key(
         xml = await bank_file(svc, await svc.run(RUN_DATE, expect=201))
         for number in (b"11111111", b"22222222", b"33333333"):
             assert b"<Id>" + number + b"</Id>" in xml
-    async with running_service(infra, fresh_database, tmp_path, keys=new.settings()) as svc:
+    async with running_service(infra, fresh_database, tmp_path, tokens, keys=new.settings()) as svc:
         assert await keys_of(svc.pool, "p2") == {new.current}  # the old replica's, re-wrapped
 
 
 async def test_plaintext_from_before_the_migration_is_sealed_at_start_up(
-    infra, fresh_database, tmp_path
+    infra, fresh_database, tmp_path, tokens
 ):
     before = tmp_path / "migrations-before"
     before.mkdir()
@@ -108,7 +108,7 @@ async def test_plaintext_from_before_the_migration_is_sealed_at_start_up(
         )
     finally:
         await pool.close()
-    async with running_service(infra, fresh_database, tmp_path / "files") as svc:
+    async with running_service(infra, fresh_database, tmp_path / "files", tokens) as svc:
         sealed = await stored(svc.pool, "p1")
         sealer = infra.sealer("payments")
         opened = [sealer.open(c, "p1", sealed[c.column]) for c in BANK_DETAILS]

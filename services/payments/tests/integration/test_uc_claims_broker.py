@@ -44,7 +44,7 @@ async def wired(infra, fresh_database, make_topics):
     await db.migrate(pool, MIGRATIONS)
     broker = KafkaBroker(**infra.faststream_options(), enable_idempotence=True)
     settings = PaymentsSettings(
-        database_url=fresh_database, **infra.encryption_settings("payments")
+        database_url=fresh_database, environment="test", **infra.encryption_settings("payments")
     )
     sealer = settings.sealer()
     deps = dependencies(settings, pool, load_planning_data(), lambda: TODAY, sealer)

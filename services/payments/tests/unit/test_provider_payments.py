@@ -215,7 +215,11 @@ def test_a_provider_payment_bounced_is_owed_to_the_provider_again_and_tells_no_p
 def test_production_refuses_to_pay_providers_from_the_illustrative_file(monkeypatch, tmp_path):
     monkeypatch.setenv("CAREBENEFIT_ENVIRONMENT", "production")
     monkeypatch.delenv("PAYMENTS_PROVIDER_PAYEES_FILE", raising=False)
-    keys = Keyset.generate().settings()
+    keys = {
+        **Keyset.generate().settings(),
+        "auth_issuer": "https://sso.example.gov.uk",
+        "auth_audience": "payments",
+    }
     with pytest.raises(ValidationError, match="PAYMENTS_PROVIDER_PAYEES_FILE must be set"):
         PaymentsSettings(database_url="postgresql://nobody@127.0.0.1:1/none", **keys)
     payees = tmp_path / "payees.yaml"

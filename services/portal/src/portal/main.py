@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from servicekit.audit import AuditWriter
 from servicekit.auth import ProviderUnavailable
 from servicekit.db import create_pool, migrate
 from servicekit.http import CorrelationMiddleware, install_error_handlers
@@ -188,6 +189,7 @@ def _wire(app: FastAPI, settings: PortalSettings, pool: Any, http: httpx.AsyncCl
         absolute=timedelta(hours=settings.session_absolute_hours),
     )
     app.state.security = SecurityEvents(pool, settings.session_secret)
+    app.state.audit = AuditWriter(lambda: pool)  # sign-ins and sign-outs (servicekit.audit)
     app.state.drafts = Drafts(pool)
     app.state.authorities = Authorities(pool)
     app.state.submissions = Submissions(pool)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from servicekit.audit import AuditEntry, now
+from servicekit.context import correlation_id
 
 from portal.access import current_user
 from portal.identity import OidcClient, SignInFailed
@@ -107,6 +109,32 @@ async def _refused(request: Request, message: str, status: int) -> Response:
     return response
 
 
+async def _audit(
+    request: Request,
+    action: str,
+    kind: Kind,
+    subject: str,
+    roles: frozenset[str],
+    person_id: str | None,
+    allowed: bool = True,
+) -> None:
+    """A sign-in or sign-out on the portal's audit trail (servicekit.audit), beside its
+    security events: who, as what, for which person, when, and the correlation id."""
+    entry = AuditEntry(
+        at=now(),
+        actor=subject,
+        actor_kind="person" if kind == "citizen" else "staff",
+        role="person" if kind == "citizen" else ",".join(sorted(roles)),
+        client_id=_provider(request, CITIZEN if kind == "citizen" else STAFF).client_id,
+        person_id=person_id,
+        resource=f"{request.method} {request.url.path}",
+        action=action,
+        outcome="allowed" if allowed else "denied",
+        correlation_id=correlation_id(),
+    )
+    await request.app.state.audit.record([entry])
+
+
 @router.get("/sign-in")
 async def citizen_sign_in(request: Request) -> Response:
     return await _start(request, CITIZEN)
@@ -150,6 +178,7 @@ async def citizen_callback(request: Request) -> Response:
     landing = "/acting-for" if len(authorities) > (0 if acting is None else 1) else "/account"
     response = RedirectResponse(landing, status_code=303)
     request.app.state.sessions.cookies.clear(response, SIGN_IN_COOKIE)
+    await _audit(request, "sign_in", "citizen", result.subject, frozenset(), person_id)
     await request.app.state.sessions.create(
         response,
         kind="citizen",
@@ -195,6 +224,7 @@ async def _link_identity(
         )
         if quietly:
             return None
+        await _audit(request, "sign_in", "citizen", result.subject, frozenset(), None, False)
         response = render(request, "no_match.html", 403, title="We could not find your record")
         state.sessions.cookies.clear(response, SIGN_IN_COOKIE)
         return response
@@ -230,6 +260,7 @@ async def staff_callback(request: Request) -> Response:
         return await _refused(request, "Your account has no Care Benefit staff role.", 403)
     response = RedirectResponse(_staff_home(roles), status_code=303)
     request.app.state.sessions.cookies.clear(response, SIGN_IN_COOKIE)
+    await _audit(request, "sign_in", "staff", result.subject, roles, None)
     await request.app.state.sessions.create(
         response,
         kind="staff",
@@ -252,6 +283,7 @@ async def sign_out(request: Request) -> Response:
         return response
     provider = request.app.state.providers[user.kind]
     await request.app.state.sessions.revoke(user, response)
+    await _audit(request, "sign_out", user.kind, user.subject, user.roles, user.person_id)
     try:
         await provider.revoke(user.access_token)
         end = await provider.end_session_url(user.id_token, _url(request, "/signed-out"))

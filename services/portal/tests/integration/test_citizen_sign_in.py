@@ -1,6 +1,7 @@
 """A person signs in through the real OpenID Connect provider; the first sign-in links their
 proven identity to their record, later ones use the provider's `sub`."""
 
+from servicekit import audit
 from servicekit.auth import JwksCache, TokenValidator
 
 from .conftest import CITIZEN_ONE, PORTAL, UNKNOWN, FakeServices
@@ -41,6 +42,23 @@ async def test_the_first_sign_in_links_the_identity_and_later_ones_use_the_sub(
     again = await portal.sign_in(CITIZEN_ONE)
     assert str(again.url) == PORTAL + "/account"
     assert len([c for c in portal.services.calls if c[1] == "/people/verify"]) == 1
+
+
+async def test_sign_ins_and_sign_outs_are_on_the_audit_trail(portal, fresh_database) -> None:
+    await portal.sign_in(CITIZEN_ONE)
+    await portal.http.post("/sign-out", data={"csrf_token": await _csrf(portal)})
+    portal.http.cookies.clear()  # a browser of someone else's
+    await portal.sign_in(UNKNOWN)  # no record matches the proven identity: refused
+    rows = await portal.pool.fetch("SELECT * FROM audit ORDER BY seq")
+    assert [(r["action"], r["outcome"], r["person_id"], r["role"]) for r in rows] == [
+        ("sign_in", "allowed", "P-ONE", "person"),
+        ("sign_out", "allowed", "P-ONE", "person"),
+        ("sign_in", "denied", None, "person"),
+    ]
+    assert rows[0]["actor"] == "urn:fdc:carebenefit.dev:2025:test-one"
+    assert rows[0]["client_id"] == portal.client_id and rows[0]["correlation_id"]
+    async with portal.pool.acquire() as conn:
+        assert (await audit.verify(conn)).intact
 
 
 async def test_service_calls_carry_the_persons_own_exchanged_token(portal, infra) -> None:

@@ -169,3 +169,7 @@ async def test_twenty_failed_identity_matches_for_one_nino_are_then_refused(port
     assert "TC100008B" not in str([dict(e) for e in events])  # a keyed hash, never the NINO
     verify = [c for c in portal.services.calls if c[1] == "/people/verify"]
     assert len(verify) == 20  # the 21st attempt never reached the match
+    refused = await portal.pool.fetchval(
+        "SELECT count(*) FROM audit WHERE action = 'sign_in' AND outcome = 'denied'"
+    )
+    assert refused == 20  # each refused match is on the audit trail too

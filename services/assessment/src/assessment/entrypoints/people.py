@@ -1,8 +1,9 @@
 """What a person does about their own award, through the portal (or someone acting for them):
 read every decision version, ask for a mandatory reconsideration, report a change of
-circumstances. Each route needs a token that may act for the person; the token's subject is
-recorded as who asked (`requested_by`, `reported_by`), the path names whom for. The assessors'
-queue of what people asked for is here too."""
+circumstances. Each route's policy admits the person's own token (or an assessor's for them:
+servicekit.auth checks the path's person); the token's subject is recorded as who asked
+(`requested_by`, `reported_by`), the path names whom for. The assessors' queue of what people
+asked for is here too."""
 
 from typing import Annotated
 
@@ -12,25 +13,21 @@ from contracts.api.assessment import (
     ReportedChangeView,
 )
 from fastapi import APIRouter, Depends, Path
-from servicekit.auth import Principal, ensure_may_act_for, require
 
 from assessment.entrypoints import views
+from assessment.entrypoints.access import Reader, Requester
 from assessment.entrypoints.dependencies import Deps
 from assessment.entrypoints.duplicate_keys import refuse_repeated_keys
 from assessment.entrypoints.schemas import PersonReconsiderationRequest, ReportChangeRequest
-from assessment.entrypoints.staff import CASEWORK
 from assessment.service_layer import changes, queries, reconsideration
 from assessment.service_layer.commands import ReportChange, RequestReconsideration
 
 router = APIRouter(tags=["people"])
 PersonId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-Reader = Annotated[Principal, Depends(require("assessment:read"))]
-Writer = Annotated[Principal, Depends(require("assessment:write"))]
 
 
 @router.get("/people/{person_id}/decisions")
 async def decision_history(person_id: PersonId, principal: Reader, deps: Deps) -> DecisionHistory:
-    ensure_may_act_for(principal, person_id, *CASEWORK)
     return views.decision_history(person_id, await queries.cases_of(person_id, deps.uow()))
 
 
@@ -40,10 +37,9 @@ async def decision_history(person_id: PersonId, principal: Reader, deps: Deps) -
     dependencies=[Depends(refuse_repeated_keys)],
 )
 async def ask_for_reconsideration(
-    person_id: PersonId, body: PersonReconsiderationRequest, principal: Writer, deps: Deps
+    person_id: PersonId, body: PersonReconsiderationRequest, principal: Requester, deps: Deps
 ) -> ReconsiderationView:
     """Asked today, by the token's subject, about one of the person's decisions."""
-    ensure_may_act_for(principal, person_id, *CASEWORK)
     command = RequestReconsideration(
         body.decision_id,
         deps.today(),
@@ -61,9 +57,8 @@ async def ask_for_reconsideration(
     "/people/{person_id}/changes", status_code=201, dependencies=[Depends(refuse_repeated_keys)]
 )
 async def report_change(
-    person_id: PersonId, body: ReportChangeRequest, principal: Writer, deps: Deps
+    person_id: PersonId, body: ReportChangeRequest, principal: Requester, deps: Deps
 ) -> ReportedChangeView:
     """Kept for an assessor to reassess; no decision changes until they record it."""
-    ensure_may_act_for(principal, person_id, *CASEWORK)
     command = ReportChange(person_id, body.what_changed, body.changed_on, principal.subject)
     return views.reported_change(await changes.report_change(command, deps.uow(), deps.today()))

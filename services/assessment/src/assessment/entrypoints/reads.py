@@ -1,5 +1,6 @@
-"""Reads (assessor views, the portal's current decision and sign-in) and the calculator: nothing
-here changes state or writes an event."""
+"""Reads (assessor views, the portal's current decision and identity matching) and the
+calculator: nothing here changes state or writes an event. Each read of a person's record is
+checked against the token and goes on the audit trail (servicekit.access)."""
 
 from contracts.api.assessment import (
     CaseDetail,
@@ -9,8 +10,10 @@ from contracts.api.assessment import (
     VerifiedPerson,
 )
 from fastapi import APIRouter, Depends, Query, Response
+from servicekit.auth import ASSESSOR, ensure_may_act_for
 
 from assessment.entrypoints import views
+from assessment.entrypoints.access import CASE_READERS, Calculator, Matcher, Reader
 from assessment.entrypoints.dependencies import Deps
 from assessment.entrypoints.duplicate_keys import refuse_repeated_keys
 from assessment.entrypoints.facts import dump_facts
@@ -22,35 +25,38 @@ router = APIRouter()
 
 
 @router.get("/cases/{case_id}")
-async def case_detail(case_id: str, deps: Deps, response: Response) -> CaseDetail:
+async def case_detail(case_id: str, deps: Deps, who: Reader, response: Response) -> CaseDetail:
     """The case, its person, assessments, every decision version (with status),
     reconsiderations, assignments and the assessment in progress; its version as the ETag."""
     case = await queries.case(case_id, deps.uow())
+    ensure_may_act_for(who, case.person_id, *CASE_READERS)
     tag(response, case.version)
     return views.case_detail(case, deps.rulebook, deps.today())
 
 
 @router.get("/cases")
 async def cases_for_person(
-    deps: Deps, person_id: str = Query(min_length=1, max_length=64)
+    deps: Deps, who: Reader, person_id: str = Query(min_length=1, max_length=64)
 ) -> PersonCases:
+    ensure_may_act_for(who, person_id, *CASE_READERS)
     return views.person_cases(await queries.cases_of(person_id, deps.uow()))
 
 
 @router.get("/people/{person_id}/decision")
-async def current_decision(person_id: str, deps: Deps) -> CurrentDecision:
+async def current_decision(person_id: str, deps: Deps, who: Reader) -> CurrentDecision:
     return views.current_decision(await queries.decision_in_force(person_id, deps.uow()))
 
 
 @router.post("/people/verify")
-async def verify_person(body: VerifyPersonRequest, deps: Deps) -> VerifiedPerson:
-    """Development sign-in for the portal: NINO and date of birth must both match."""
+async def verify_person(body: VerifyPersonRequest, deps: Deps, who: Matcher) -> VerifiedPerson:
+    """Matches a proven identity (NINO and date of birth must both match) to a record."""
     person = await queries.verify_person(body.nino, body.date_of_birth, deps.uow())
+    ensure_may_act_for(who, person.person_id, ASSESSOR, services=True)
     return views.verified_person(person)
 
 
 @router.post("/calculator", dependencies=[Depends(refuse_repeated_keys)])
-async def calculate(body: CalculateRequest, deps: Deps) -> DecisionBody:
+async def calculate(body: CalculateRequest, deps: Deps, who: Calculator) -> DecisionBody:
     """Works a case out against the rule set in force on a date; records nothing."""
     on = body.on or deps.today()
     decision = queries.calculate(dump_facts(body.case), on, deps.rulebook, body.rule_set_id)

@@ -41,15 +41,12 @@ class OpenCaseRequest(Strict):
 
 
 class RecordAssessmentRequest(Strict):
-    assessor_id: str = Field(min_length=1, max_length=64)
+    """The assessor is the token's subject (so for every command below)."""
+
     facts: AssessmentFactsBody = Field(
         description="descriptors, care_act, means (see docs/calculator.md)"
     )
     evidence_notes: str = Field("", max_length=20_000)
-
-
-class SubmitAssessmentRequest(Strict):
-    assessor_id: str = Field(min_length=1, max_length=64)
 
 
 def _facts_or_unchanged(value: Any, handler: Any) -> Any:
@@ -93,7 +90,6 @@ class ReportChangeRequest(Strict):
 
 
 class DecideReconsiderationRequest(Strict):
-    reviewer_id: str = Field(min_length=1, max_length=64)
     facts: Annotated[AssessmentFactsBody, WrapValidator(_facts_or_unchanged)] = Field(
         description='The revised assessment, or "unchanged" to keep the original facts',
         json_schema_extra=_or_unchanged,
@@ -102,7 +98,6 @@ class DecideReconsiderationRequest(Strict):
 
 
 class ChangeOfCircumstancesRequest(Strict):
-    assessor_id: str = Field(min_length=1, max_length=64)
     facts: AssessmentFactsBody
     effective_date: date = Field(description="The date of the change; picks the rule set")
     evidence_notes: str = Field("", max_length=20_000)

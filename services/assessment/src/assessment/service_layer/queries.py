@@ -68,3 +68,9 @@ async def caseload(query: CaseloadQuery, uow: AssessmentUnitOfWork, today: date)
     async with uow:
         entries = await uow.cases.caseload_entries(query)
     return build_caseload(entries, query, today)
+
+
+async def case_of_decision(decision_id: str, uow: AssessmentUnitOfWork) -> Case:
+    """The case a decision belongs to (to check who may act on it before acting)."""
+    async with uow:
+        return await uow.cases.of_decision(decision_id)

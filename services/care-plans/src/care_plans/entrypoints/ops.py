@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from servicekit.errors import FieldErrors
 
 from care_plans.entrypoints import views
+from care_plans.entrypoints.access import OperatorReads, Sweeper
 from care_plans.entrypoints.dependencies import Deps
 from care_plans.service_layer import queries, reviews
 from care_plans.service_layer.commands import RaiseReviewNotices
@@ -15,14 +16,14 @@ router = APIRouter(tags=["operations"])
 
 
 @router.post("/ops/reviews/run", response_model=ReviewSweepView)
-async def run_reviews(deps: Deps) -> ReviewSweepView:
+async def run_reviews(deps: Deps, who: Sweeper) -> ReviewSweepView:
     """Raises the review notices due today that have not been raised yet; lists them."""
     cmd = RaiseReviewNotices(deps.today())
     return views.review_sweep_view(await reviews.raise_review_notices(cmd, deps.uow))
 
 
 @router.get("/ops/provision", response_model=ProvisionView)
-async def provision(deps: Deps, on: str | None = None) -> ProvisionView:
+async def provision(deps: Deps, who: OperatorReads, on: str | None = None) -> ProvisionView:
     """Contracted weekly capacity vs units bought by agreed plans, per area and service."""
     day = _day(on) if on is not None else deps.today()
     edition, rows = await queries.provision(deps.uow(), deps.catalogue, day)

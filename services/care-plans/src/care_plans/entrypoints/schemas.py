@@ -1,6 +1,6 @@
 """Request bodies of the care-plans API: shapes and formats (rules are the domain's)."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -29,10 +29,12 @@ class ProposeRequest(Strict):
 
 
 class AgreeRequest(Strict):
+    """Who agrees is the token's holder: the person, or an assessor on their behalf."""
+
     seen_version: Version
-    by: Literal["person", "assessor"]
-    by_id: Id
-    reason: str | None = Field(None, max_length=2000, description="Required when by=assessor")
+    reason: str | None = Field(
+        None, max_length=2000, description="Required when an assessor agrees for the person"
+    )
 
 
 class ChangesRequest(Strict):
@@ -41,8 +43,9 @@ class ChangesRequest(Strict):
 
 
 class TopUpRequest(Strict):
+    """The assessor approving it is the token's subject."""
+
     seen_version: Version
-    assessor_id: Id
     reason: str = Field(min_length=1, max_length=2000)
     pence: WholePence = Field(description="The weekly shortfall approved, in whole pence")
 

@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from notifications.domain.errors import UnknownReference
+from notifications.entrypoints.access import NOTIFY
 from notifications.entrypoints.dependencies import Deps
 from notifications.service_layer import receipts
 from notifications.service_layer.commands import ApplyReceipt
@@ -32,7 +33,7 @@ class NotifyReceipt(BaseModel):
     notification_type: str | None = None
 
 
-@router.post("/notify/callback")
+@router.post("/notify/callback", dependencies=[NOTIFY])
 async def notify_callback(
     receipt: NotifyReceipt, deps: Deps, authorization: str = Header("")
 ) -> JSONResponse:

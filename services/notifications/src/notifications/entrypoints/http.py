@@ -1,21 +1,20 @@
 """What the person (through the portal) reads and sets: their inbox and contact preferences."""
 
-from typing import Annotated, Literal
+from typing import Literal
 
 from contracts.api.notifications import InboxMessageView, InboxView, PreferencesView
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Path
 from pydantic import BaseModel, ConfigDict, Field
-from servicekit.auth import Principal, ensure_may_act_for, require
 
 from notifications.domain.errors import UnknownMessage
 from notifications.domain.preferences import MAX_ADDRESS_LINES
 from notifications.entrypoints import views
+from notifications.entrypoints.access import PreferenceSetter, Reader, ReadMarker
 from notifications.entrypoints.dependencies import Deps
 from notifications.service_layer import preferences, queries, reading
 from notifications.service_layer.commands import MarkMessageRead, SetPreferences
 
 router = APIRouter()
-STAFF = ("assessor", "operations")
 PersonIdPath = Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 
 
@@ -31,7 +30,7 @@ class PreferencesBody(BaseModel):
 
 
 @router.get("/people/{person_id}/messages", response_model=InboxView, tags=["inbox"])
-async def messages_of(deps: Deps, person_id: str = PersonIdPath) -> InboxView:
+async def messages_of(deps: Deps, who: Reader, person_id: str = PersonIdPath) -> InboxView:
     """What the portal shows: `subject` and `body` of each inbox message, newest first."""
     return views.inbox_view(person_id, *await queries.inbox(deps.uow, person_id))
 
@@ -44,11 +43,10 @@ async def messages_of(deps: Deps, person_id: str = PersonIdPath) -> InboxView:
 async def message_of(
     deps: Deps,
     notification_id: str,
-    principal: Annotated[Principal, Depends(require("notifications:read"))],
+    who: Reader,
     person_id: str = PersonIdPath,
 ) -> InboxMessageView:
     """One inbox message, with how its copies by email, text or letter got on."""
-    ensure_may_act_for(principal, person_id, *STAFF)
     messages, alongside = await queries.inbox(deps.uow, person_id)
     found = next((m for m in messages if str(m.notification_id) == notification_id), None)
     if found is None:
@@ -64,11 +62,10 @@ async def message_of(
 async def mark_read(
     deps: Deps,
     notification_id: str,
-    principal: Annotated[Principal, Depends(require("notifications:write"))],
+    who: ReadMarker,
     person_id: str = PersonIdPath,
 ) -> InboxMessageView:
     """The person opened the message: it is read from now on (again: nothing changes)."""
-    ensure_may_act_for(principal, person_id, *STAFF)
     read = await reading.mark_read(
         MarkMessageRead(person_id, notification_id), deps.uow(), deps.clock
     )
@@ -77,7 +74,7 @@ async def mark_read(
 
 @router.put("/people/{person_id}/preferences", response_model=PreferencesView, tags=["preferences"])
 async def set_preferences(
-    body: PreferencesBody, deps: Deps, person_id: str = PersonIdPath
+    body: PreferencesBody, deps: Deps, who: PreferenceSetter, person_id: str = PersonIdPath
 ) -> PreferencesView:
     """Replaces the person's preferences; a 422 names every field at fault, nothing stored."""
     command = SetPreferences(
@@ -95,5 +92,7 @@ async def set_preferences(
 
 
 @router.get("/people/{person_id}/preferences", response_model=PreferencesView, tags=["preferences"])
-async def get_preferences(deps: Deps, person_id: str = PersonIdPath) -> PreferencesView:
+async def get_preferences(
+    deps: Deps, who: Reader, person_id: str = PersonIdPath
+) -> PreferencesView:
     return views.preferences_view(await queries.preferences(deps.uow, person_id))

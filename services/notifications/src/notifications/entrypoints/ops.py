@@ -12,6 +12,7 @@ from contracts.api.notifications import (
 from fastapi import APIRouter, Query
 
 from notifications.entrypoints import views
+from notifications.entrypoints.access import Operator
 from notifications.entrypoints.dependencies import Dependencies, Deps
 from notifications.service_layer import queries
 
@@ -20,25 +21,27 @@ Limit = Query(100, ge=1, le=1000)
 
 
 @router.get("/ops/timeliness", response_model=TimelinessView)
-async def timeliness(deps: Deps) -> TimelinessView:
+async def timeliness(deps: Deps, who: Operator) -> TimelinessView:
     """Seconds from the source event to the message being in the person's inbox (last day)."""
     return views.timeliness_view(await queries.timeliness(deps.uow, deps.clock))
 
 
 @router.get("/ops/contact-gaps", response_model=ContactGapsView)
-async def contact_gaps(deps: Deps, limit: int = Limit) -> ContactGapsView:
+async def contact_gaps(deps: Deps, who: Operator, limit: int = Limit) -> ContactGapsView:
     """People only the portal inbox reached, or whose chosen channel was unusable, and why."""
     return views.contact_gaps_view(await queries.contact_gaps(deps.uow, limit))
 
 
 @router.get("/ops/failed-messages", response_model=FailedMessagesView)
-async def failed_messages(deps: Deps, limit: int = Limit) -> FailedMessagesView:
+async def failed_messages(deps: Deps, who: Operator, limit: int = Limit) -> FailedMessagesView:
     """Messages that will not be sent (again) by themselves, newest first; no contact details."""
     return views.failed_messages_view(await queries.failed_messages(deps.uow, limit))
 
 
 @router.get("/ops/unconfirmed-messages", response_model=UnconfirmedMessagesView)
-async def unconfirmed_messages(deps: Deps, limit: int = Limit) -> UnconfirmedMessagesView:
+async def unconfirmed_messages(
+    deps: Deps, who: Operator, limit: int = Limit
+) -> UnconfirmedMessagesView:
     """Accepted by Notify, no final status in time: for operations to settle, oldest first."""
     return views.unconfirmed_messages_view(await queries.unconfirmed_messages(deps.uow, limit))
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from payments.entrypoints import views
+from payments.entrypoints.access import BankDetails, Reader
 from payments.entrypoints.dependencies import Deps
 from payments.service_layer import bank_accounts, queries
 from payments.service_layer.commands import SetBankAccount
@@ -23,7 +24,7 @@ class BankAccount(BaseModel):
 
 
 @router.get("/people/{person_id}/payments", response_model=PersonPayments)
-async def payments_of(person_id: PersonId, deps: Deps) -> PersonPayments:
+async def payments_of(person_id: PersonId, deps: Deps, who: Reader) -> PersonPayments:
     found = await queries.payments_of(person_id, deps.uow())
     return views.person_payments(found, deps.today())
 
@@ -36,12 +37,14 @@ async def uc_claim_of(person_id: PersonId, deps: Deps) -> UcClaimView:
 
 
 @router.get("/people/{person_id}/ledger", response_model=PersonLedger)
-async def ledger_of(person_id: PersonId, deps: Deps) -> PersonLedger:
+async def ledger_of(person_id: PersonId, deps: Deps, who: Reader) -> PersonLedger:
     return views.person_ledger(person_id, await queries.ledger_of(person_id, deps.uow()))
 
 
 @router.put("/people/{person_id}/bank-account", response_model=BankAccountSet)
-async def set_bank_account(person_id: PersonId, account: BankAccount, deps: Deps) -> BankAccountSet:
+async def set_bank_account(
+    person_id: PersonId, account: BankAccount, deps: Deps, who: BankDetails
+) -> BankAccountSet:
     """New bank details; payments held for want of them (or after a bounce) are released."""
     command = SetBankAccount(
         person_id, account.payee_name.strip(), account.sort_code, account.account_number

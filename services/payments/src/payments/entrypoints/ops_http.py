@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict
 from servicekit.errors import ClientError
 
 from payments.entrypoints import views
+from payments.entrypoints.access import BankFileReader, BankResponder, Overseer, RunStarter
 from payments.entrypoints.dependencies import Deps
 from payments.service_layer import bank_responses, payment_run, queries
 from payments.service_layer.commands import ApplyBankResponse, StartPaymentRun
@@ -27,7 +28,9 @@ class PaymentRunRequest(BaseModel):
 
 
 @router.post("/payment-runs", response_model=PaymentRun)
-async def start_payment_run(body: PaymentRunRequest, response: Response, deps: Deps) -> PaymentRun:
+async def start_payment_run(
+    body: PaymentRunRequest, response: Response, deps: Deps, who: RunStarter
+) -> PaymentRun:
     """Pays everything due on or before `run_date`; the same request again resumes an
     unfinished run, or (once finished) changes nothing."""
     run = await payment_run.run_payments(StartPaymentRun(body.run_date), deps.payment_runs)
@@ -36,12 +39,12 @@ async def start_payment_run(body: PaymentRunRequest, response: Response, deps: D
 
 
 @router.get("/payment-runs/{run_id}", response_model=PaymentRun)
-async def get_payment_run(run_id: str, deps: Deps) -> PaymentRun:
+async def get_payment_run(run_id: str, deps: Deps, who: Overseer) -> PaymentRun:
     return views.payment_run(await queries.payment_run(run_id, deps.uow()))
 
 
 @router.get("/payment-runs/{run_id}/files/{file_id}")
-async def bank_file(run_id: str, file_id: str, deps: Deps) -> Response:
+async def bank_file(run_id: str, file_id: str, deps: Deps, who: BankFileReader) -> Response:
     content = await queries.bank_file(run_id, file_id, deps.uow())
     return Response(content, media_type="application/xml")
 
@@ -56,7 +59,9 @@ async def remittance_advice(run_id: str, provider_id: str, deps: Deps) -> Remitt
 
 
 @router.post("/bank-responses", response_model=BankResponseApplied)
-async def apply_bank_response(request: Request, deps: Deps) -> BankResponseApplied:
+async def apply_bank_response(
+    request: Request, deps: Deps, who: BankResponder
+) -> BankResponseApplied:
     """Body: the bank's pain.002 (XML) or CSV file, raw or as the `file` field of a form."""
     command = ApplyBankResponse(await _file_body(request))
     summary = await bank_responses.apply_bank_response(command, deps.uow(), deps.bank_files)
@@ -64,7 +69,7 @@ async def apply_bank_response(request: Request, deps: Deps) -> BankResponseAppli
 
 
 @router.get("/ops/reconciliation", response_model=Reconciliation)
-async def reconciliation(deps: Deps) -> Reconciliation:
+async def reconciliation(deps: Deps, who: Overseer) -> Reconciliation:
     """Checks that prove the ledger balances and agrees with the schedule (one snapshot)."""
     return views.reconciliation(await queries.reconciliation(deps.uow()))
 

@@ -138,7 +138,7 @@ async def agree_sent(request: Request, user: Citizen) -> Response:
     latest: dict[str, PlanView | None] = {}
 
     async def act() -> Outcome:
-        body = {"seen_version": int(seen or 0), "by": "person", "by_id": str(user.person_id)}
+        body = {"seen_version": int(seen or 0)}  # who agrees: the token's (care-plans reads it)
         status, answer = await send(request, user, "care_plans", f"/plans/{plan_id}/agree", body)
         if status == 200:
             return Outcome("/plan/agreed")

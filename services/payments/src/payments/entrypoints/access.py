@@ -1,0 +1,23 @@
+"""Who may call what: each route's policy (servicekit.auth), named once here. Staff roles come
+from the provider's `roles` claim; a person's own token reaches only their own payments,
+ledger and bank account."""
+
+from typing import Annotated
+
+from fastapi import Depends
+from servicekit.auth import OPERATIONS, PAYMENTS_OFFICER, Principal, require
+
+Reader = Annotated[
+    Principal, Depends(require("payments:read", roles=[PAYMENTS_OFFICER], person=True))
+]
+BankDetails = Annotated[
+    Principal, Depends(require("payments:write", roles=[PAYMENTS_OFFICER], person=True))
+]
+RunStarter = Annotated[Principal, Depends(require("payments:run", roles=[PAYMENTS_OFFICER]))]
+BankFileReader = Annotated[Principal, Depends(require("payments:run", roles=[PAYMENTS_OFFICER]))]
+BankResponder = Annotated[Principal, Depends(require("payments:write", roles=[PAYMENTS_OFFICER]))]
+"""The bank's responses, uploaded by a payments officer (an authenticated bank channel, and
+the rest of the anti-fraud rules, come with a later change)."""
+Overseer = Annotated[
+    Principal, Depends(require("payments:read", roles=[PAYMENTS_OFFICER, OPERATIONS]))
+]
