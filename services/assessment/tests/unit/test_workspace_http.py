@@ -18,7 +18,7 @@ from servicekit.testing import FixedClock
 from .fakes import FakeAssessmentUnitOfWork
 from .scenarios import ELIGIBLE_FACTS, RULEBOOK
 
-SCOPES = frozenset({"assessment:read", "assessment:write"})
+SCOPES = frozenset({"assessment:read", "assessment:write", "assessment:decide"})
 PRINCIPALS = {
     "asha": Principal("staff:asha", "portal", frozenset({"assessor"}), SCOPES),
     "grace": Principal("staff:grace", "portal", frozenset({"assessor", "reviewer"}), SCOPES),
@@ -59,7 +59,7 @@ def as_(who: str, version: str | None = None) -> dict[str, str]:
 
 
 async def test_the_queue_then_my_cases_after_taking_one(api) -> None:
-    case = (await api.post("/cases", json=PERSON)).json()
+    case = (await api.post("/cases", json=PERSON, headers=as_("asha"))).json()
     assert (await api.get("/caseload?view=unassigned")).status_code == 401
     assert (await api.get("/caseload", headers=as_("oliver"))).status_code == 403
     queue = Caseload.model_validate(
@@ -88,18 +88,18 @@ async def test_the_queue_then_my_cases_after_taking_one(api) -> None:
 
 
 async def test_a_stale_page_gets_409_naming_the_version(api) -> None:
-    case = (await api.post("/cases", json=PERSON)).json()
+    case = (await api.post("/cases", json=PERSON, headers=as_("asha"))).json()
     path = f"/cases/{case['case_id']}/assignment"
     await api.post(path, json={"assigned_to": "staff:asha"}, headers=as_("asha", '"1"'))
     stale = await api.post(path, json={"assigned_to": "staff:grace"}, headers=as_("grace", '"1"'))
     assert stale.status_code == 409
     assert stale.json()["errors"][0]["field"] == "version"
-    detail = await api.get(f"/cases/{case['case_id']}")
+    detail = await api.get(f"/cases/{case['case_id']}", headers=as_("asha"))
     assert detail.headers["ETag"] == '"2"' and detail.json()["case"]["assigned_to"] == "staff:asha"
 
 
 async def test_an_assessment_page_by_page_to_a_decision(api) -> None:
-    case = (await api.post("/cases", json=PERSON)).json()
+    case = (await api.post("/cases", json=PERSON, headers=as_("asha"))).json()
     base = f"/cases/{case['case_id']}/draft"
     started = await api.post(base, json={"purpose": "new_claim"}, headers=as_("asha", '"1"'))
     assert started.status_code == 201, started.text
@@ -132,12 +132,14 @@ async def test_an_assessment_page_by_page_to_a_decision(api) -> None:
     assert submitted.status_code == 201, submitted.text
     decision = submitted.json()["decision"]
     assert (decision["kind"], decision["decided_by"]) == ("new_claim", "staff:asha")
-    detail = CaseDetail.model_validate((await api.get(f"/cases/{case['case_id']}")).json())
+    detail = CaseDetail.model_validate(
+        (await api.get(f"/cases/{case['case_id']}", headers=as_("asha"))).json()
+    )
     assert detail.draft is None and detail.assessments[0].section_notes["1"] == "seen"
 
 
 async def test_a_part_that_does_not_fit_is_refused_naming_the_field(api) -> None:
-    case = (await api.post("/cases", json=PERSON)).json()
+    case = (await api.post("/cases", json=PERSON, headers=as_("asha"))).json()
     base = f"/cases/{case['case_id']}/draft"
     version = (await api.post(base, json={"purpose": "new_claim"}, headers=as_("asha"))).headers[
         "ETag"
@@ -188,21 +190,25 @@ async def test_rule_sets_and_a_golden_case(api) -> None:
 
 async def test_the_calculator_under_a_named_rule_set(api) -> None:
     body = {"on": "2025-10-01", "case": ELIGIBLE_FACTS}
-    in_force = (await api.post("/calculator", json=body)).json()
+    in_force = (await api.post("/calculator", json=body, headers=as_("asha"))).json()
     proposed = (
-        await api.post("/calculator", json=body | {"rule_set_id": "GB-CARE-2026-27"})
+        await api.post(
+            "/calculator", json=body | {"rule_set_id": "GB-CARE-2026-27"}, headers=as_("asha")
+        )
     ).json()
     assert (in_force["rule_set_id"], proposed["rule_set_id"]) == (
         "GB-CARE-2025-26",
         "GB-CARE-2026-27",
     )
     assert proposed["award"]["gross_weekly_pence"] != in_force["award"]["gross_weekly_pence"]
-    unknown = await api.post("/calculator", json=body | {"rule_set_id": "GB-NOPE"})
+    unknown = await api.post(
+        "/calculator", json=body | {"rule_set_id": "GB-NOPE"}, headers=as_("asha")
+    )
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "rule_set_id"
 
 
 async def test_who_is_on_a_case_reads_without_the_record(api) -> None:
-    case = (await api.post("/cases", json=PERSON)).json()
+    case = (await api.post("/cases", json=PERSON, headers=as_("asha"))).json()
     path = f"/cases/{case['case_id']}/assignment"
     assert (await api.get(path)).status_code == 401
     assert (await api.get(path, headers=as_("asha"))).json() == {

@@ -5,7 +5,7 @@ ledger and bank account."""
 from typing import Annotated
 
 from fastapi import Depends
-from servicekit.auth import OPERATIONS, PAYMENTS_OFFICER, Principal, require
+from servicekit.auth import ASSESSOR, OPERATIONS, PAYMENTS_OFFICER, REVIEWER, Principal, require
 
 Reader = Annotated[
     Principal, Depends(require("payments:read", roles=[PAYMENTS_OFFICER], person=True))
@@ -21,3 +21,9 @@ the rest of the anti-fraud rules, come with a later change)."""
 Overseer = Annotated[
     Principal, Depends(require("payments:read", roles=[PAYMENTS_OFFICER, OPERATIONS]))
 ]
+ClaimReader = Annotated[
+    Principal,
+    Depends(require("payments:read", roles=[PAYMENTS_OFFICER, ASSESSOR, REVIEWER], person=True)),
+]
+"""The UC claim as the benefits system reported it: the person's record in the assessors'
+workspace shows it (capital and income pre-fill the means), as do payments officers."""

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from payments.entrypoints import views
-from payments.entrypoints.access import BankDetails, Reader
+from payments.entrypoints.access import BankDetails, ClaimReader, Reader
 from payments.entrypoints.dependencies import Deps
 from payments.service_layer import bank_accounts, queries
 from payments.service_layer.commands import SetBankAccount
@@ -30,7 +30,7 @@ async def payments_of(person_id: PersonId, deps: Deps, who: Reader) -> PersonPay
 
 
 @router.get("/people/{person_id}/uc-claim", response_model=UcClaimView)
-async def uc_claim_of(person_id: PersonId, deps: Deps) -> UcClaimView:
+async def uc_claim_of(person_id: PersonId, deps: Deps, who: ClaimReader) -> UcClaimView:
     """The Universal Credit claim the benefits system told us of, and what it assessed."""
     claim, periods = await queries.uc_claim_of(person_id, deps.uow())
     return views.uc_claim(person_id, claim, periods)

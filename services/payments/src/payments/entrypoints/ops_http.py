@@ -52,7 +52,9 @@ async def bank_file(run_id: str, file_id: str, deps: Deps, who: BankFileReader) 
 @router.get(
     "/payment-runs/{run_id}/provider-payments/{provider_id}", response_model=RemittanceAdvice
 )
-async def remittance_advice(run_id: str, provider_id: str, deps: Deps) -> RemittanceAdvice:
+async def remittance_advice(
+    run_id: str, provider_id: str, deps: Deps, who: Overseer
+) -> RemittanceAdvice:
     """The run's one payment to the provider and its remittance advice, person by person."""
     advice = await queries.remittance_advice(run_id, provider_id, deps.uow())
     return views.remittance_advice(advice)
