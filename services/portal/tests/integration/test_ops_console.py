@@ -30,9 +30,9 @@ OPS_PAGES = [
 class OpsServices(FakeServices):
     """Care plans has one dead letter; the others none (unless down)."""
 
-    async def get(self, service: str, path: str, token: str | None = None, **params):
+    async def get(self, service: str, path: str, token: str | None = None, headers=None, **params):
         if not path.startswith(("/ops/dead-letters", "/ops/replays", "/ops/stuck", "/ops/journey")):
-            return await super().get(service, path, token, **params)
+            return await super().get(service, path, token, headers, **params)
         self.calls.append((service, path, token))
         if service in self.down:
             from portal.clients import ServiceUnavailable
