@@ -36,11 +36,10 @@ async def award(api, n: int, facts=ELIGIBLE_FACTS) -> dict:
     }
     case = (await api.post("/cases", json=person)).json()
     recorded = await api.post(
-        f"/cases/{case['case_id']}/assessments", json={"assessor_id": "as-1", "facts": facts}
+        f"/cases/{case['case_id']}/assessments", json={"facts": facts}
     )
     submitted = await api.post(
-        f"/cases/{case['case_id']}/assessments/{recorded.json()['assessment_id']}/submit",
-        json={"assessor_id": "as-1"},
+        f"/cases/{case['case_id']}/assessments/{recorded.json()['assessment_id']}/submit"
     )
     assert submitted.status_code == 201, submitted.text
     return submitted.json()
@@ -150,6 +149,7 @@ async def test_the_job_killed_with_sigkill_and_run_again_uprates_each_award_once
     env = {
         **os.environ,
         "ASSESSMENT_DATABASE_URL": fresh_database,
+        "CAREBENEFIT_ENVIRONMENT": "test",
         **infra.encryption_env("assessment", "ASSESSMENT_"),
     }
     command = [sys.executable, "-m", "assessment.uprate", "--rule-set", "GB-CARE-2026-27"]
