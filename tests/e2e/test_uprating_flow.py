@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from devstack import apps
-from devstack.drive import eventually, get_json, inbox_of, submit_assessment
+from devstack.drive import eventually
 from devstack.paths import repo_root
 
 pytestmark = pytest.mark.e2e
@@ -54,16 +54,16 @@ async def run_uprating(platform, rule_sets: Path) -> dict:
 
 
 async def test_an_uprating_reaches_payments_care_plans_and_the_person(platform, tmp_path) -> None:
-    person = await submit_assessment(platform.url("assessment"), correlation_id="e2e-uprating")
+    person = await platform.submit("e2e-uprating")
     pid, before = person["person_id"], person["decision"]
-    plan = await eventually(lambda: get_json(platform.url("care-plans"), f"/people/{pid}/plan"))
-    await eventually(lambda: get_json(platform.url("payments"), f"/people/{pid}/payments"))
-    told_before = len(await eventually(lambda: inbox_of(platform.url("notifications"), pid)))
+    plan = await eventually(lambda: platform.get("care-plans", f"/people/{pid}/plan"))
+    await eventually(lambda: platform.get("payments", f"/people/{pid}/payments"))
+    told_before = len(await eventually(lambda: platform.inbox(pid)))
 
     report = await run_uprating(platform, rule_sets_with_a_rise_tomorrow(tmp_path))
     assert report["counts"].get("uprated", 0) >= 1
 
-    history = await get_json(platform.url("assessment"), f"/cases/{before['case_id']}")
+    history = await platform.get("assessment", f"/cases/{before['case_id']}")
     new = next(d for d in history["decisions"] if d["kind"] == "uprating")
     assert (new["supersedes"], new["rule_set_id"]) == (before["decision_id"], REHEARSAL)
     weekly = new["body"]["award"]["net_weekly_pence"]
@@ -71,16 +71,16 @@ async def test_an_uprating_reaches_payments_care_plans_and_the_person(platform, 
     assert weekly > before["body"]["award"]["net_weekly_pence"]
 
     async def paid_at_new_rate():
-        found = await get_json(platform.url("payments"), f"/people/{pid}/payments")
+        found = await platform.get("payments", f"/people/{pid}/payments")
         return found if found and found["net_monthly_pence"] == monthly else None
 
     async def rebudgeted():
-        every = await get_json(platform.url("care-plans"), f"/plans/{plan['plan_id']}/versions")
+        every = await platform.get("care-plans", f"/plans/{plan['plan_id']}/versions")
         versions = [v for v in every if v["decision_id"] == new["decision_id"]]
         return versions if versions and versions[-1]["weekly_budget_pence"] == weekly else None
 
     async def uprating_letters():
-        inbox = await inbox_of(platform.url("notifications"), pid) or []
+        inbox = await platform.inbox(pid) or []
         told = [m for m in inbox if "yearly uprating" in m["body"]]
         return told or None
 
@@ -94,5 +94,5 @@ async def test_an_uprating_reaches_payments_care_plans_and_the_person(platform, 
     await asyncio.sleep(3)  # time for anything wrongly sent again to arrive
     assert len(await uprating_letters()) == 1
     assert len(await rebudgeted()) == 1
-    inbox = await inbox_of(platform.url("notifications"), pid)
+    inbox = await platform.inbox(pid)
     print(f"messages before the uprating {told_before}, after {len(inbox)}")
