@@ -35,9 +35,7 @@ async def award(api, n: int, facts=ELIGIBLE_FACTS) -> dict:
         "area_code": "E09000033",
     }
     case = (await api.post("/cases", json=person)).json()
-    recorded = await api.post(
-        f"/cases/{case['case_id']}/assessments", json={"facts": facts}
-    )
+    recorded = await api.post(f"/cases/{case['case_id']}/assessments", json={"facts": facts})
     submitted = await api.post(
         f"/cases/{case['case_id']}/assessments/{recorded.json()['assessment_id']}/submit"
     )

@@ -21,9 +21,10 @@ the rest of the anti-fraud rules, come with a later change)."""
 Overseer = Annotated[
     Principal, Depends(require("payments:read", roles=[PAYMENTS_OFFICER, OPERATIONS]))
 ]
-ClaimReader = Annotated[
+CaseReader = Annotated[
     Principal,
     Depends(require("payments:read", roles=[PAYMENTS_OFFICER, ASSESSOR, REVIEWER], person=True)),
 ]
-"""The UC claim as the benefits system reported it: the person's record in the assessors'
-workspace shows it (capital and income pre-fill the means), as do payments officers."""
+"""The person's payments and their UC claim as the benefits system reported it: the person's
+record in the assessors' workspace shows both (the claim's capital and income pre-fill the
+means); payments officers and the person read them too. Not the ledger or the bank account."""

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from payments.entrypoints import views
-from payments.entrypoints.access import BankDetails, ClaimReader, Reader
+from payments.entrypoints.access import BankDetails, CaseReader, Reader
 from payments.entrypoints.dependencies import Deps
 from payments.service_layer import bank_accounts, queries
 from payments.service_layer.commands import SetBankAccount
@@ -24,13 +24,13 @@ class BankAccount(BaseModel):
 
 
 @router.get("/people/{person_id}/payments", response_model=PersonPayments)
-async def payments_of(person_id: PersonId, deps: Deps, who: Reader) -> PersonPayments:
+async def payments_of(person_id: PersonId, deps: Deps, who: CaseReader) -> PersonPayments:
     found = await queries.payments_of(person_id, deps.uow())
     return views.person_payments(found, deps.today())
 
 
 @router.get("/people/{person_id}/uc-claim", response_model=UcClaimView)
-async def uc_claim_of(person_id: PersonId, deps: Deps, who: ClaimReader) -> UcClaimView:
+async def uc_claim_of(person_id: PersonId, deps: Deps, who: CaseReader) -> UcClaimView:
     """The Universal Credit claim the benefits system told us of, and what it assessed."""
     claim, periods = await queries.uc_claim_of(person_id, deps.uow())
     return views.uc_claim(person_id, claim, periods)

@@ -74,14 +74,14 @@ async def change(request: Request, case_id: str, action: str, user: Assessor) ->
     if action == "agree":
         if not values["reason"]:
             problems.add("reason", "Give the reason you are agreeing the plan for the person")
-        body |= {"by": "assessor", "by_id": user.subject, "reason": values["reason"]}
+        body |= {"reason": values["reason"]}  # who agrees: the token's subject
     elif action == "top-up":
         amount = pence(values["top-up-pence"], problems, "top-up-pence", "The top-up")
         if amount is None and "top-up-pence" not in problems.errors:
             problems.add("top-up-pence", "Enter the weekly top-up, the shortfall in pounds")
         if not values["reason"]:
             problems.add("reason", "Give the reason for the top-up")
-        body |= {"assessor_id": user.subject, "reason": values["reason"], "pence": amount}
+        body |= {"reason": values["reason"], "pence": amount}  # who approves: the token's
     if problems:
         return _page(request, case_id, detail, plan, problems, values)
     answer = await ws.send("POST", "care_plans", f"/plans/{plan.plan_id}/{action}", body)
