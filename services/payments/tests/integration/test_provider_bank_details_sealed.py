@@ -96,11 +96,11 @@ async def test_a_file_that_edits_a_recorded_entry_is_refused_whole(svc, infra, t
 
 
 async def test_a_key_rotation_re_wraps_providers_details_at_start_up(
-    infra, fresh_database, tmp_path
+    infra, fresh_database, tmp_path, tokens
 ):
     old = Keyset.generate()
     new = old.with_new_key()
-    async with running_service(infra, fresh_database, tmp_path, keys=old.settings()) as svc:
+    async with running_service(infra, fresh_database, tmp_path, tokens, keys=old.settings()) as svc:
         await svc.deps.payment_runs.payees.load()
         keys = {
             key_id_of(r[c.column])
@@ -108,7 +108,7 @@ async def test_a_key_rotation_re_wraps_providers_details_at_start_up(
             for c in PROVIDER_BANK_DETAILS
         }
         assert keys == {old.current}
-    async with running_service(infra, fresh_database, tmp_path, keys=new.settings()) as svc:
+    async with running_service(infra, fresh_database, tmp_path, tokens, keys=new.settings()) as svc:
         rows = (await recorded(svc.pool)).values()
         assert {key_id_of(r[c.column]) for r in rows for c in PROVIDER_BANK_DETAILS} == {
             new.current
