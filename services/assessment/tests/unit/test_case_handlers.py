@@ -1,11 +1,16 @@
 """Opening a case, recording and submitting an assessment, on fakes."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
-from dataclasses import replace
-
-from assessment.domain import NoRuleSetInForce, NotAllowedNow, NotFound, RequestRefused, Unacceptable
+from assessment.domain import (
+    NoRuleSetInForce,
+    NotAllowedNow,
+    NotFound,
+    RequestRefused,
+    Unacceptable,
+)
 from assessment.service_layer import cases
 from assessment.service_layer.commands import OpenCase, RecordAssessment, SubmitAssessment
 
