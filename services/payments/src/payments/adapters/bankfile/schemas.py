@@ -2,6 +2,7 @@
 
 from functools import cache
 from importlib import resources
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -41,6 +42,31 @@ def validate(tree: etree._ElementTree, message: str) -> None:
         )
         raise BankFileInvalid(
             f"{message} file does not match the ISO 20022 schema: {problems}"
+        ) from invalid
+
+
+def validate_stream(source: BinaryIO, message: str) -> None:
+    """Validates a file as it is read (lxml's iterparse with the schema), keeping no tree of
+    it: each element is dropped once parsed. For files we wrote; read bank responses with
+    parse_untrusted."""
+    try:
+        for _, element in etree.iterparse(
+            source,
+            events=("end",),
+            schema=_schema(message),
+            resolve_entities=False,
+            load_dtd=False,
+            no_network=True,
+        ):
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    except etree.XMLSyntaxError as invalid:
+        # the exception's own message: its error_log can carry earlier parses' errors too
+        problem = str(invalid).replace("{" + namespace(message) + "}", "")
+        problem = problem.removesuffix(" (<string>, line 0)")
+        raise BankFileInvalid(
+            f"{message} file does not match the ISO 20022 schema: {problem}"
         ) from invalid
 
 
