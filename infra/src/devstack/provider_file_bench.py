@@ -21,7 +21,12 @@ import uuid
 from datetime import UTC, date, datetime
 
 import psutil
-from payments.adapters.bankfile.pain001 import DebtorAccount, build_pain001, write_pain001
+from payments.adapters.bankfile.pain001 import (
+    REPEATED,
+    DebtorAccount,
+    build_pain001,
+    write_pain001,
+)
 from payments.adapters.bankfile.schemas import PAIN_001, validate_stream
 from payments.domain.instructions import PaymentInstruction, RemittanceLine
 
@@ -79,7 +84,7 @@ def bench(lines: int, providers: int, sink: str) -> None:
                 written = time.perf_counter() - started
                 size = os.path.getsize(path)
                 with open(path, "rb") as file:
-                    validate_stream(file, PAIN_001)
+                    validate_stream(file, PAIN_001, REPEATED)
                 validated = time.perf_counter() - started - written
             print(f"write to a file: {written:.1f} s; validate from the file: {validated:.1f} s")
     print(

@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 from payments.adapters.bankfile.pain001 import build_pain001, write_pain001
 from payments.adapters.bankfile.schemas import PAIN_001, validate_stream
-from payments.adapters.data_files import DataFileError
+from payments.adapters.data_files import DataFileError, packaged_text
 from payments.adapters.provider_payees import FileProviderPayees, parse_provider_payees
 from payments.config import PaymentsSettings
 from payments.domain.bank_responses import (
@@ -226,6 +226,11 @@ def test_production_refuses_to_pay_providers_from_the_illustrative_file(monkeypa
     with pytest.raises(ValidationError, match="PAYMENTS_PROVIDER_PAYEES_FILE must be set"):
         PaymentsSettings(database_url="postgresql://nobody@127.0.0.1:1/none", **keys)
     payees = tmp_path / "payees.yaml"
+    with pytest.raises(ValidationError, match="payees.yaml is not a file: payments does not"):
+        PaymentsSettings(
+            database_url="postgresql://nobody@127.0.0.1:1/none", provider_payees_file=payees, **keys
+        )
+    payees.write_text(packaged_text("payments.payees", "provider-payees.yaml"))
     settings = PaymentsSettings(
         database_url="postgresql://nobody@127.0.0.1:1/none", provider_payees_file=payees, **keys
     )

@@ -27,6 +27,8 @@ CURRENCY = "GBP"
 UK_SORT_CODE_CLEARING_SYSTEM = "GBDSC"
 REMITTANCE_LINE_TYPE = "CARE-PERIOD"  # proprietary document type: one person's period of care
 MAX35 = 35
+REPEATED = ("CdtTrfTxInf", "Strd")
+"""The elements a file has many of: dropped as the file is validated."""
 _NS = namespace(PAIN_001)
 # uuid5(NAMESPACE_URL, "urn:care-benefit:payments:pain001-payment-information")
 _PAYMENT_INFORMATION_NAMESPACE = uuid.UUID("b242c95a-f7aa-5ec4-9c4f-d56985a9b01a")
@@ -52,7 +54,7 @@ def build_pain001(
     write_pain001(sink, run_id, instructions, debtor, created_at)
     # Validate the bytes we hand over, re-read as a stream, as the bank will read them.
     sink.seek(0)
-    validate_stream(sink, PAIN_001)
+    validate_stream(sink, PAIN_001, REPEATED)
     return sink.getvalue()
 
 

@@ -45,14 +45,17 @@ def validate(tree: etree._ElementTree, message: str) -> None:
         ) from invalid
 
 
-def validate_stream(source: BinaryIO, message: str) -> None:
-    """Validates a file as it is read (lxml's iterparse with the schema), keeping no tree of
-    it: each element is dropped once parsed. For files we wrote; read bank responses with
-    parse_untrusted."""
+def validate_stream(source: BinaryIO, message: str, repeated: tuple[str, ...] = ()) -> None:
+    """Validates a file as it is read (lxml's iterparse with the schema; the validation is
+    libxml2's, over every element), keeping no tree of it: each ``repeated`` element (e.g. a
+    transfer, a remittance entry) is dropped once parsed, with the siblings before it. For
+    files we wrote; read bank responses with parse_untrusted."""
+    tags = [f"{{{namespace(message)}}}{t}" for t in repeated] or None
     try:
         for _, element in etree.iterparse(
             source,
             events=("end",),
+            tag=tags,
             schema=_schema(message),
             resolve_entities=False,
             load_dtd=False,
