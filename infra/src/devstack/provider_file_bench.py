@@ -6,8 +6,10 @@ the time and the peak memory of each step.
 The lines are shared round-robin between the providers (one credit transfer each, its own
 payment information block, one structured remittance entry per line), as a payment run builds
 them. `--sink memory` builds the bytes as the service does (payments.adapters.bankfile
-build_pain001: written incrementally into memory, then validated as a stream); `--sink file`
-writes to a temporary file and validates it from the disk, so no step holds the document.
+build_pain001: written incrementally into memory, then validated as a stream); `--sink sealed`
+also seals them as the run stores them (adapters/run_store.py: decoded, sealed whole);
+`--sink file` writes to a temporary file and validates it from the disk, so no step holds the
+document.
 Memory is the process's peak RSS (sampled every 50 ms) above what it was once the lines were
 made, beside the lines' own cost.
 """
@@ -21,6 +23,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 import psutil
+from servicekit.crypto import EncryptionSettings, Keyset
 from payments.adapters.bankfile.pain001 import (
     REPEATED,
     DebtorAccount,
@@ -28,6 +31,7 @@ from payments.adapters.bankfile.pain001 import (
     write_pain001,
 )
 from payments.adapters.bankfile.schemas import PAIN_001, validate_stream
+from payments.adapters.sealed import BANK_FILE
 from payments.domain.instructions import PaymentInstruction, RemittanceLine
 
 from devstack.payments_bench import PeakRss
@@ -72,10 +76,19 @@ def bench(lines: int, providers: int, sink: str) -> None:
     created = datetime(2025, 6, 16, 9, tzinfo=UTC)
     with PeakRss() as rss:
         started = time.perf_counter()
-        if sink == "memory":
-            size = len(build_pain001("RUN-BENCH", made, DEBTOR, created))
+        if sink in ("memory", "sealed"):
+            content = build_pain001("RUN-BENCH", made, DEBTOR, created)
+            size = len(content)
             built = time.perf_counter() - started
             print(f"build_pain001 (write + stream-validate, bytes in memory): {built:.1f} s")
+            if sink == "sealed":
+                sealer = EncryptionSettings(**Keyset.generate().settings()).sealer()
+                token = sealer.seal(BANK_FILE, "RUN-BENCH", content.decode())
+                print(
+                    f"sealed as stored: {time.perf_counter() - started - built:.1f} s,"
+                    f" {len(token) / MiB:,.0f} MiB"
+                )
+            del content
         else:
             with tempfile.TemporaryDirectory() as folder:
                 path = os.path.join(folder, "providers.xml")
@@ -102,7 +115,7 @@ def main() -> None:
     )
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--providers", type=int, default=1_000)
-    parser.add_argument("--sink", choices=("memory", "file"), default="memory")
+    parser.add_argument("--sink", choices=("memory", "sealed", "file"), default="memory")
     args = parser.parse_args()
     bench(args.lines, args.providers, args.sink)
 
