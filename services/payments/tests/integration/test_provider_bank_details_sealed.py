@@ -126,7 +126,9 @@ async def test_no_run_starts_without_trustworthy_provider_details(svc, tmp_path,
         path.write_text(PACKAGED.replace('sort_code: "309634"', 'sort_code: "30-96-34"'))
     elif problem == "edited":
         await svc.run(RUN_DATE, expect=201)  # records the packaged entries
-        path.write_text(PACKAGED.replace('account_number: "41958327"', 'account_number: "99990000"'))
+        path.write_text(
+            PACKAGED.replace('account_number: "41958327"', 'account_number: "99990000"')
+        )
     svc.deps.payment_runs.payees.source.path = path
     before = await svc.pool.fetchval("SELECT count(*) FROM payment_runs")
     answer = await svc.http.post("/payment-runs", json={"run_date": "2025-07-16"})
