@@ -23,7 +23,6 @@ import uuid
 from datetime import UTC, date, datetime
 
 import psutil
-from servicekit.crypto import EncryptionSettings, Keyset
 from payments.adapters.bankfile.pain001 import (
     REPEATED,
     DebtorAccount,
@@ -33,6 +32,7 @@ from payments.adapters.bankfile.pain001 import (
 from payments.adapters.bankfile.schemas import PAIN_001, validate_stream
 from payments.adapters.sealed import BANK_FILE
 from payments.domain.instructions import PaymentInstruction, RemittanceLine
+from servicekit.crypto import EncryptionSettings, Keyset
 
 from devstack.payments_bench import PeakRss
 
