@@ -10,6 +10,7 @@ FACTORIES = [
     "bank_details_changed",
     "statement",
     "overpayment",
+    "contribution",
     "plan_drafted",
     "plan_agreed",
     "review_due",

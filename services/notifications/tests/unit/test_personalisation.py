@@ -45,6 +45,7 @@ def every_variant(template, values) -> list:
             "bank_details_changed",
             "statement",
             "overpayment",
+            "contribution",
             "plan_drafted",
             "plan_agreed",
             "review_due",

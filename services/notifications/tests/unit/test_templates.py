@@ -15,6 +15,7 @@ EVERY_EVENT = {
     "bank-details-changed",
     "statement-ready",
     "overpayment-raised",
+    "contribution-raised",
     "care-plan-ready",
     "plan-agreed",
     "review-due",

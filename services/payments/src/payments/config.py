@@ -43,6 +43,11 @@ class PaymentsSettings(ServiceSettings, EncryptionSettings):
                 "PAYMENTS_PROVIDER_PAYEES_FILE must be set in production: the packaged provider"
                 " payees file holds illustrative bank accounts"
             )
+        if self.environment == "production" and not self.provider_payees_file.is_file():
+            raise ValueError(
+                f"PAYMENTS_PROVIDER_PAYEES_FILE {self.provider_payees_file} is not a file:"
+                " payments does not start without the providers' bank details"
+            )
         if self.environment == "production" and self.bank_details_cooling_off_days < 1:
             raise ValueError(
                 "PAYMENTS_BANK_DETAILS_COOLING_OFF_DAYS must be at least 1 in production"
