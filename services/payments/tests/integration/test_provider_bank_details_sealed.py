@@ -119,6 +119,7 @@ async def test_no_run_starts_without_trustworthy_provider_details(svc, tmp_path,
     """The operator's data, not the request: 503 naming the problem, and nothing written (no
     run, no payment, no recorded entry)."""
     path = tmp_path / "payees.yaml"
+    svc.clock.today = RUN_DATE  # a run is dated at most a few days ahead
     if problem == "malformed":
         path.write_text(PACKAGED.replace('sort_code: "309634"', 'sort_code: "30-96-34"'))
     elif problem == "edited":
