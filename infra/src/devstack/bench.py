@@ -133,13 +133,13 @@ async def pipeline(
             async with gate:
                 await submit_assessment(http, i, facts)
 
-        cpu_before = cpu_seconds(running)
+        cpu_before = cpu_seconds(running, infra)
         started = time.perf_counter()
         async with httpx.AsyncClient(base_url=url, timeout=60, auth=assessor) as http:
             await asyncio.gather(*(one(http, i) for i in range(count)))
         submitted = time.perf_counter() - started
         figures = await _latencies(infra, count, submitted)
-        used = cpu_seconds(running)
+        used = cpu_seconds(running, infra)
         figures["cpu_ms_per_decision"] = {
             name: (used[name] - cpu_before[name]) * 1000 / count for name in used
         }
@@ -149,13 +149,30 @@ async def pipeline(
             apps.stop_app(r)
 
 
-def cpu_seconds(running: list[apps.RunningApp]) -> dict[str, float]:
-    """User + system CPU each service's process has used so far."""
-    used = {}
-    for r in running:
-        times = psutil.Process(r.pid).cpu_times()
-        used[r.app.name] = times.user + times.system
+def cpu_seconds(running: list[apps.RunningApp], infra: Infra) -> dict[str, float]:
+    """User + system CPU each service's process, PostgreSQL (the postmaster, its live backends
+    and those it has reaped) and the Kafka broker have used so far."""
+    used = {r.app.name: _cpu(psutil.Process(r.pid)) for r in running}
+    if infra.postgres is not None:
+        postmaster = psutil.Process(infra.postgres.pid)
+        reaped = postmaster.cpu_times()
+        used["postgresql"] = (
+            _cpu(postmaster)
+            + reaped.children_user
+            + reaped.children_system
+            + sum(_cpu(child) for child in postmaster.children())
+        )
+    if infra.kafka is not None:
+        used["kafka"] = _cpu(psutil.Process(infra.kafka.pid))
     return used
+
+
+def _cpu(process: psutil.Process) -> float:
+    try:
+        times = process.cpu_times()
+    except psutil.NoSuchProcess:
+        return 0.0
+    return times.user + times.system
 
 
 async def submit_assessment(http, i: int, facts: dict) -> None:
@@ -274,6 +291,7 @@ async def main(count: int, concurrency: int, pace_per_s: float | None) -> None:
     print(
         "  CPU per decision (user + system, from the first submit to the last inbox message): "
         + ", ".join(f"{name} {ms:.1f} ms" for name, ms in cpu.items())
+        + f"; {sum(cpu.values()):.1f} ms in all"
     )
 
 

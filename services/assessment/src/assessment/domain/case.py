@@ -236,7 +236,7 @@ class Case(DraftWork):
         self._reassessed(decision.decision_id)
         for later in upratings:
             if later.effective_date > effective_date:
-                self._uprate_again(rulebook.by_id(later.rule_set_id), today)
+                self._uprate_again(_rules(rulebook, later.rule_set_id), today)
         return decision
 
     def upratings_in_force(self) -> list[DecisionRecord]:
@@ -394,6 +394,15 @@ def _decide(facts: Facts, rules: RuleSet, on: date) -> Decision:
         return decide_case(facts, rules, on)
     except InvalidAssessment as invalid:
         raise invalid.under("facts") from None
+
+
+def _rules(rulebook: RuleBook, rule_set_id: str) -> RuleSet:
+    try:
+        return rulebook.by_id(rule_set_id)
+    except KeyError:  # the service must hold every rule set an award was uprated to
+        raise NotAllowedNow(
+            "effective_date", f"the uprating in force is under {rule_set_id}, not known here"
+        ) from None
 
 
 def _find(records: list[R], key: str, value: str, what: str) -> R:
