@@ -379,10 +379,10 @@ def require(
     return dependency
 
 
-def open_access(reason: str) -> Callable[[], None]:
+def open_access(reason: str) -> Callable[[], Awaitable[None]]:
     """A dependency declaring that the route needs no token, and why (e.g. health checks)."""
 
-    def dependency() -> None:
+    async def dependency() -> None:
         return None
 
     dependency.policy = Policy(open=reason)  # type: ignore[attr-defined]
