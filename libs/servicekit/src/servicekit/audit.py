@@ -26,6 +26,7 @@ import asyncpg
 
 GENESIS = bytes(32)  # the `prev_hash` of a chain's first row
 CHAIN_LOCK = 7_301_002  # advisory lock key: one appender at a time per database
+ONE_STATEMENT = 20  # up to this many entries are chained and inserted by one statement
 ActorKind = Literal["person", "staff", "service", "user"]
 Outcome = Literal["allowed", "denied"]
 
@@ -53,6 +54,10 @@ class AuditEntry:
 
 COLUMNS = tuple(f.name for f in fields(AuditEntry))
 _NAMES = ", ".join(COLUMNS)
+_INSERT = (
+    f"INSERT INTO audit ({_NAMES}, prev_hash, hash)"  # noqa: S608 (columns from AuditEntry's fields; values are parameters)
+    f" VALUES ({', '.join(f'${i}' for i in range(1, len(COLUMNS) + 3))})"
+)
 _TYPES = ("timestamptz", *("text",) * (len(COLUMNS) - 1))
 # One statement: the head of the chain (read in this statement's snapshot, taken after the lock),
 # each entry's hash over the one before (sha256(prev || canonical), as `chain_hash` computes it),
@@ -99,8 +104,18 @@ async def append(conn: asyncpg.Connection, entries: Sequence[AuditEntry]) -> Non
     if isolation != "read committed":  # a snapshot older than the lock could miss the head
         raise RuntimeError(f"audit rows are appended in read committed, not {isolation}")
     # a new statement, so a new snapshot: it sees the row the last lock holder committed
-    columns = list(zip(*(astuple(entry) for entry in entries), strict=True))
-    await conn.execute(_APPEND, *columns, [e.canonical() for e in entries], GENESIS)
+    if len(entries) <= ONE_STATEMENT:  # a change's few rows: one round trip
+        columns = list(zip(*(astuple(entry) for entry in entries), strict=True))
+        await conn.execute(_APPEND, *columns, [e.canonical() for e in entries], GENESIS)
+        return
+    # many reads' rows at once: the SQL chain's recursion would cost n², so chain them here
+    previous = await conn.fetchval("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1") or GENESIS
+    rows = []
+    for entry in entries:
+        digest = chain_hash(previous, entry)
+        rows.append((*astuple(entry), previous, digest))
+        previous = digest
+    await conn.executemany(_INSERT, rows)
 
 
 class AuditWriter:
