@@ -143,6 +143,26 @@ class ProvisionView(ReadModel):
     rows: list[ProvisionRow]
 
 
+class AreaPlansRow(ReadModel):
+    area_code: str = Field(description="ONS local authority code")
+    area_name: str | None
+    open_plans: int = Field(description="Plans not ended, in their current version's area")
+    plans_agreed: int = Field(description="With an agreed version in force")
+    shortfalls: int = Field(
+        description="Current versions costing more than the budget, no top-up covering it"
+    )
+    shortfall_weekly_pence: int = Field(description="The total of those shortfalls a week")
+    top_ups: int = Field(description="Shortfalls covered by an approved top-up")
+    reviews_overdue: int = Field(description="Agreed plans past their review date")
+
+
+class AreaPlansView(ReadModel):
+    """GET /ops/areas: care plans per area, for comparing areas."""
+
+    on: date
+    areas: list[AreaPlansRow] = Field(description="By area code")
+
+
 class ReviewNoticeView(ReadModel):
     plan_id: str
     due_on: date
@@ -156,6 +176,7 @@ class ReviewSweepView(ReadModel):
 
 
 READ_MODELS: tuple[type[BaseModel], ...] = (
+    AreaPlansView,
     PlanView,
     PlanVersionView,
     ProviderChoicesView,

@@ -7,7 +7,7 @@ exchange) carries the `person_id` their identity is linked to and reaches only t
 from typing import Annotated
 
 from fastapi import Depends
-from servicekit.auth import ASSESSOR, REVIEWER, Principal, require
+from servicekit.auth import ASSESSOR, OPERATIONS, REVIEWER, Principal, require
 
 CASE_READERS = (ASSESSOR, REVIEWER)
 """Staff who read a person's case (who is assigned to which case is not recorded yet)."""
@@ -28,3 +28,5 @@ Matcher = Annotated[
 """Matching an identity to a record: the portal's own token (a first sign-in) or an assessor."""
 Calculator = Annotated[Principal, Depends(require("assessment:read"))]
 """The policy calculator records nothing and reads no one's record: any caller of this API."""
+Operations = Annotated[Principal, Depends(require("assessment:read", roles=[OPERATIONS]))]
+"""National operations: figures over every case (the area comparison), no one's record."""

@@ -73,6 +73,9 @@ class AsyncpgPlanRepository:
     async def in_force(self) -> list[Plan]:
         return await self._load(_PLAN + " WHERE in_force_version IS NOT NULL ORDER BY plan_id")
 
+    async def open_plans(self) -> list[Plan]:
+        return await self._load(_PLAN + " WHERE status <> 'ended' ORDER BY plan_id")
+
     async def add(self, plan: Plan) -> None:
         await self.conn.execute(
             "INSERT INTO plans (plan_id, person_id, current_version, status, review_policy)"

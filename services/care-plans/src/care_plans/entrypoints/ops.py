@@ -1,8 +1,9 @@
-"""Operations: run the review sweep now, and provision against capacity by area."""
+"""Operations: run the review sweep now, provision against capacity by area, and plans per
+area (the area comparison)."""
 
 from datetime import date
 
-from contracts.api.care_plans import ProvisionView, ReviewSweepView
+from contracts.api.care_plans import AreaPlansView, ProvisionView, ReviewSweepView
 from fastapi import APIRouter
 from servicekit.errors import FieldErrors
 
@@ -28,6 +29,14 @@ async def provision(deps: Deps, who: OperatorReads, on: str | None = None) -> Pr
     day = _day(on) if on is not None else deps.today()
     edition, rows = await queries.provision(deps.uow(), deps.catalogue, day)
     return views.provision_view(edition, day, rows)
+
+
+@router.get("/ops/areas", response_model=AreaPlansView)
+async def areas(deps: Deps, who: OperatorReads) -> AreaPlansView:
+    """Plans agreed, shortfalls and overdue reviews per area, today."""
+    today = deps.today()
+    rows = await queries.plans_per_area(deps.uow(), today)
+    return views.area_plans_view(deps.catalogue.in_force_on(today), today, rows)
 
 
 def _day(value: str) -> date:

@@ -36,6 +36,10 @@ class PlanRepository(Protocol):
         """Plans with an agreed version in force."""
         ...
 
+    async def open_plans(self) -> list[Plan]:
+        """Plans not ended."""
+        ...
+
     async def add(self, plan: Plan) -> None: ...
 
     async def save(self, plan: Plan) -> None:

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from care_plans.domain.areas import AreaPlans, plans_by_area
 from care_plans.domain.catalogue import Catalogue, CatalogueEdition, Contract, Provider, Service
 from care_plans.domain.choices import providers_to_choose
 from care_plans.domain.errors import PlanNotFound
@@ -32,6 +33,12 @@ async def provision(
     async with uow:
         plans = await uow.plans.in_force()
     return edition, provision_by_area(edition, plans, on)
+
+
+async def plans_per_area(uow: CarePlansUnitOfWork, today: date) -> list[AreaPlans]:
+    async with uow:
+        plans = await uow.plans.open_plans()
+    return plans_by_area(plans, today)
 
 
 async def provider_choices(
