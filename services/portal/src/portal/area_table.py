@@ -19,12 +19,13 @@ class Measure:
     value: Callable[[dict[str, Any]], Cell]
     better: str = "lower"  # which way ranks first: "lower" or "higher"
     group: str = "Claims and awards"
+    places: int = 1  # decimal places of a figure that is not a count
 
     def text(self, cell: Cell) -> str:
         """The cell as the table and the CSV show it ('' when there is no figure)."""
         if cell is None:
             return ""
-        return f"{cell:.1f}" if isinstance(cell, float) else str(cell)
+        return f"{cell:.{self.places}f}" if isinstance(cell, float) else str(cell)
 
 
 def _hours(seconds: int | None) -> float | None:
@@ -63,7 +64,7 @@ MEASURES = (
             lambda r: None if (d := _d(r)) is None else _percent(d.awarded, d.decisions_in_force),
             "higher"),
     Measure("average_award", "Average award (£ a week)",
-            lambda r: _pounds(_of(_d, "average_award_weekly_pence")(r)), "higher"),
+            lambda r: _pounds(_of(_d, "average_award_weekly_pence")(r)), "higher", places=2),
     Measure("reconsiderations", "Reconsiderations", _of(_d, "reconsiderations"), group=_R),
     Measure("changed", "Reconsiderations that changed the decision",
             _of(_d, "reconsiderations_changed"), group=_R),
@@ -73,7 +74,7 @@ MEASURES = (
     Measure("plans_agreed", "Plans agreed", _of(_p, "plans_agreed"), "higher", _C),
     Measure("shortfalls", "Plans with a shortfall", _of(_p, "shortfalls"), group=_C),
     Measure("shortfall_pounds", "Shortfalls (£ a week)",
-            lambda r: _pounds(_of(_p, "shortfall_weekly_pence")(r)), group=_C),
+            lambda r: _pounds(_of(_p, "shortfall_weekly_pence")(r)), group=_C, places=2),
     Measure("reviews_overdue", "Reviews overdue", _of(_p, "reviews_overdue"), group=_C),
     Measure("capacity_units", "Contracted capacity (units a week)",
             lambda r: r.get("capacity_units"), "higher", _C),

@@ -23,15 +23,28 @@ LETTER = {
 OPS_PAGES = [
     "/ops", "/ops/dead-letters", "/ops/dead-letters/care_plans/7", "/ops/stuck",
     "/ops/journey?person=P-9", "/ops/replays?batch=rp-1", "/ops/flows",
-    "/ops/traces/4bf92f3577b34da6a3ce929d0e0e4736",
+    "/ops/traces/4bf92f3577b34da6a3ce929d0e0e4736", "/ops/areas", "/ops/areas.csv",
 ]  # fmt: skip
+AREA = {
+    "area_code": "E09000033", "claims": 3, "claims_decided": 2,
+    "claim_to_decision_median_seconds": 5400, "claim_to_decision_p90_seconds": 9000,
+    "decisions_in_force": 2, "awarded": 1, "average_award_weekly_pence": 19460,
+    "reconsiderations": 1, "reconsiderations_decided": 1, "reconsiderations_changed": 0,
+}  # fmt: skip
 
 
 class OpsServices(FakeServices):
     """Care plans has one dead letter; the others none (unless down)."""
 
     async def get(self, service: str, path: str, token: str | None = None, headers=None, **params):
-        if not path.startswith(("/ops/dead-letters", "/ops/replays", "/ops/stuck", "/ops/journey")):
+        ops_reads = (
+            "/ops/dead-letters",
+            "/ops/replays",
+            "/ops/stuck",
+            "/ops/journey",
+            "/ops/areas",
+        )
+        if not path.startswith(ops_reads):
             return await super().get(service, path, token, headers, **params)
         self.calls.append((service, path, token))
         if service in self.down:
@@ -45,6 +58,8 @@ class OpsServices(FakeServices):
             return LETTER
         if path == "/ops/stuck":
             return {"service": service, "lists": []}
+        if path == "/ops/areas":
+            return {"areas": [AREA]} if service == "assessment" else None
         if path == "/ops/journey":
             return {"service": service, "produced": [], "consumed": []}
         return None
@@ -96,6 +111,17 @@ async def test_the_pages_say_what_they_could_not_read(console) -> None:
     assert flows.status_code == 200 and "Could not read the flows of: payments" in flows.text
     overview = await console.http.get("/ops")
     assert "payments is not answering" in overview.text and "Kafka unreachable" in overview.text
+
+
+async def test_the_area_comparison_says_which_service_did_not_answer(start_portal) -> None:
+    async with start_portal(OpsServices(down=frozenset({"care_plans"}))) as portal:
+        await portal.sign_in(OPS, start="/staff/sign-in")
+        page = await portal.http.get("/ops/areas")
+        assert page.status_code == 200
+        assert "Could not read the figures of: care_plans (not answering)" in page.text
+        assert "E09000033" in page.text and "1.5" in page.text  # 5,400 s: 1.5 hours
+        assert "194.60" in page.text
+        assert (await portal.http.get("/ops/areas.csv")).status_code == 503  # not half a file
 
 
 async def test_a_replay_while_kafka_is_down_says_it_was_not_published(console) -> None:
