@@ -12,8 +12,8 @@ pytestmark = pytest.mark.integration
 
 async def test_the_latest_runs_and_what_the_bank_said_about_their_payments(
     svc,
-    sent,
-    tokens,  # noqa: F811
+    sent,  # noqa: F811 (the fixture imported above)
+    tokens,
 ) -> None:
     report = pain002(
         blocks=block(
