@@ -24,7 +24,33 @@ OPS_PAGES = [
     "/ops", "/ops/dead-letters", "/ops/dead-letters/care_plans/7", "/ops/stuck",
     "/ops/journey?person=P-9", "/ops/replays?batch=rp-1", "/ops/flows",
     "/ops/traces/4bf92f3577b34da6a3ce929d0e0e4736", "/ops/areas", "/ops/areas.csv",
+    "/ops/payment-runs", "/ops/payment-runs/run-1",
 ]  # fmt: skip
+RUN = {
+    "run_id": "run-1", "run_date": "2026-11-16", "status": "completed", "batches": 1,
+    "instructed": 2, "held": 1, "nil": 0, "total_pence": 38920, "outcome": None,
+    "files": ["F-1"], "provider_total_pence": 0, "provider_payments": [],
+    "bank_files": [{"file_id": "F-1", "batch_no": 1, "transactions": 2, "total_pence": 38920}],
+}  # fmt: skip
+PAYMENTS_READS = {
+    "/payment-runs": {"runs": [RUN]},
+    "/payment-runs/run-1": RUN,
+    "/payment-runs/run-1/bank-responses": {"run_id": "run-1", "responses": [
+        {"status": "accepted", "reason": None, "outcome": "paid", "payments": 1,
+         "amount_pence": 19460},
+        {"status": "returned", "reason": "AC04", "outcome": "held", "payments": 1,
+         "amount_pence": 19460},
+    ]},
+    "/ops/reconciliation": {"balanced": True, "outbox_pending": 0, "accounts": [], "checks": [
+        {"check": "ledger_balances", "rule": "debits equal credits", "ok": True,
+         "violations": []},
+    ]},
+}  # fmt: skip
+HELD = {
+    "name": "held", "title": "Held payments", "threshold": 0, "unit": "days", "more": False,
+    "cases": [{"person_id": "P-9", "reference": "instr-9", "since": "2026-11-20T09:00:00Z",
+               "detail": "the account has been closed"}],
+}  # fmt: skip
 AREA = {
     "area_code": "E09000033", "claims": 3, "claims_decided": 2,
     "claim_to_decision_median_seconds": 5400, "claim_to_decision_p90_seconds": 9000,
@@ -44,6 +70,9 @@ class OpsServices(FakeServices):
             "/ops/journey",
             "/ops/areas",
         )
+        if service == "payments" and path in PAYMENTS_READS and service not in self.down:
+            self.calls.append((service, path, token))
+            return PAYMENTS_READS[path]
         if not path.startswith(ops_reads):
             return await super().get(service, path, token, headers, **params)
         self.calls.append((service, path, token))
@@ -57,7 +86,8 @@ class OpsServices(FakeServices):
         if path == "/ops/dead-letters/7" and service == "care_plans":
             return LETTER
         if path == "/ops/stuck":
-            return {"service": service, "lists": []}
+            lists = [HELD] if service == "payments" and params.get("held") == 0 else []
+            return {"service": service, "lists": lists}
         if path == "/ops/areas":
             return {"areas": [AREA]} if service == "assessment" else None
         if path == "/ops/journey":
@@ -122,6 +152,35 @@ async def test_the_area_comparison_says_which_service_did_not_answer(start_porta
         assert "E09000033" in page.text and "1.5" in page.text  # 5,400 s: 1.5 hours
         assert "194.60" in page.text
         assert (await portal.http.get("/ops/areas.csv")).status_code == 503  # not half a file
+
+
+async def test_payment_runs_show_files_bank_answers_held_payments_and_reconciliation(
+    start_portal,
+) -> None:
+    async with start_portal(OpsServices()) as portal:
+        await portal.sign_in(OPS, start="/staff/sign-in")
+        listed = await portal.http.get("/ops/payment-runs")
+        assert listed.status_code == 200
+        for text in (
+            "Balanced",
+            "1 of 1 checks pass",
+            "16 November 2026",
+            "£389.20",
+            "the account has been closed",
+            'href="/ops/payment-runs/run-1"',
+        ):
+            assert text in listed.text, text
+        assert "Approvals" not in listed.text  # payments' runs carry no approval fields yet
+        one = await portal.http.get("/ops/payment-runs/run-1")
+        assert one.status_code == 200
+        for text in ("F-1", "<strong>returned</strong>", "AC04", "Rejections and returns: 1"):
+            assert text in one.text, text
+    async with start_portal(OpsServices(down=frozenset({"payments"}))) as portal:
+        await portal.sign_in(OPS, start="/staff/sign-in")
+        down = await portal.http.get("/ops/payment-runs")
+        assert down.status_code == 200 and "Payments did not answer" in down.text
+        assert "Could not read the payment runs." in down.text
+        assert "Could not read the held payments." in down.text
 
 
 async def test_a_replay_while_kafka_is_down_says_it_was_not_published(console) -> None:
