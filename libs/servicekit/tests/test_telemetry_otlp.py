@@ -12,7 +12,7 @@ from servicekit.telemetry import create_tracer_provider, otlp_traces_url
 class Receiver(BaseHTTPRequestHandler):
     received: list[tuple[str, str, bytes]] = []
 
-    def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+    def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers["Content-Length"]))
         self.received.append((self.path, self.headers["Content-Type"], body))
         self.send_response(200)
