@@ -5,7 +5,7 @@ at) with the plan's facts, and `split` says how the version in force is paid. Mo
 pence a week.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -163,6 +163,23 @@ class AreaPlansView(ReadModel):
     areas: list[AreaPlansRow] = Field(description="By area code")
 
 
+class AgreedSplitRow(ReadModel):
+    person_id: str
+    plan_id: str
+    version: int = Field(description="The agreed version in force")
+    managed_weekly_pence: int = Field(description="What payments should pay providers a week")
+    direct_payment_weekly_pence: int
+    updated_at: datetime = Field(description="When the plan last changed")
+
+
+class AgreedSplitsView(ReadModel):
+    """GET /ops/agreed-splits: plans in force that changed between `window_days` days and
+    `older_than_minutes` minutes ago, newest first, with the split payments should hold."""
+
+    plans: list[AgreedSplitRow]
+    more: bool = Field(description="More changed in the window than the newest listed")
+
+
 class ReviewNoticeView(ReadModel):
     plan_id: str
     due_on: date
@@ -176,6 +193,7 @@ class ReviewSweepView(ReadModel):
 
 
 READ_MODELS: tuple[type[BaseModel], ...] = (
+    AgreedSplitsView,
     AreaPlansView,
     PlanView,
     PlanVersionView,

@@ -283,7 +283,23 @@ class RunBankResponses(ReadModel):
     responses: list[BankResponseTally]
 
 
+class ManagedServicesHeld(ReadModel):
+    person_id: str
+    plan_id: str
+    plan_version: int = Field(description="The plan version whose split payments last received")
+    managed_weekly_pence: int
+    direct_payment_weekly_pence: int
+
+
+class ManagedServicesLookup(ReadModel):
+    """POST /ops/managed-services/lookup: the managed services payments holds for the people
+    asked about (none for a person it holds nothing for)."""
+
+    held: list[ManagedServicesHeld]
+
+
 READ_MODELS: tuple[type[BaseModel], ...] = (
+    ManagedServicesLookup,
     PaymentRuns,
     RunBankResponses,
     PersonPayments,

@@ -34,3 +34,19 @@ async def test_only_operations_reads_the_area_figures(service) -> None:
     assert no_token.status_code == 401
     as_person = await service.as_person("person-1")
     assert (await service.client.get("/ops/areas", headers=as_person)).status_code == 403
+
+
+async def test_agreed_splits_for_comparing_with_what_payments_holds(service) -> None:
+    plan_id = await service.agreed("person-1")
+    ops = await service.operations()
+    answer = await service.client.get("/ops/agreed-splits?older_than_minutes=0", headers=ops)
+    assert answer.status_code == 200, answer.text
+    [row] = answer.json()["plans"]
+    plan = (await service.client.get("/people/person-1/plan")).json()
+    assert (row["person_id"], row["plan_id"], row["version"]) == ("person-1", plan_id, 3)
+    assert row["managed_weekly_pence"] == plan["split"]["managed_weekly_pence"]
+    assert answer.json()["more"] is False
+    later = await service.client.get("/ops/agreed-splits?older_than_minutes=60", headers=ops)
+    assert later.json()["plans"] == []  # agreed just now: not yet overdue
+    refused = await service.client.get("/ops/agreed-splits", headers=ops)
+    assert refused.status_code == 422  # the threshold is the caller's (the console's data)

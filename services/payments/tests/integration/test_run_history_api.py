@@ -4,6 +4,7 @@ PostgreSQL: the latest runs, and the bank's answers about each run's payments.""
 import pytest
 from devstack.tokens import ASSESSOR, OPERATIONS, bearer
 
+from ..unit.builders import decision, managed_services, support
 from ..unit.test_bank_responses import block, pain002, transaction
 from .test_bank_responses_api import RUN_DATE, post, sent  # noqa: F401 (sent: a fixture)
 
@@ -52,3 +53,16 @@ async def test_payments_officers_and_operations_only(svc, tokens) -> None:
     assessor = bearer(await tokens.staff(ASSESSOR, "payments"))
     assert (await svc.http.get("/payment-runs", headers=assessor)).status_code == 403
     assert (await svc.http.get("/payment-runs?limit=0")).status_code == 422
+
+
+async def test_the_managed_services_held_for_the_people_asked_about(svc, tokens) -> None:
+    await svc.deliver(decision(), managed_services(version=2, items=(support("prov-1", 6_000),)))
+    ops = bearer(await tokens.staff(OPERATIONS, "payments"))
+    asked = {"person_ids": ["p1", "nobody"]}
+    answer = await svc.http.post("/ops/managed-services/lookup", json=asked, headers=ops)
+    assert answer.status_code == 200, answer.text
+    [held] = answer.json()["held"]
+    assert (held["person_id"], held["plan_id"], held["plan_version"]) == ("p1", "plan-1", 2)
+    assert held["managed_weekly_pence"] == 6_000
+    refused = await svc.http.post("/ops/managed-services/lookup", json={"people": []}, headers=ops)
+    assert refused.status_code == 422

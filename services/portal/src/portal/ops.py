@@ -3,7 +3,7 @@
 import asyncio
 import time
 from collections import defaultdict
-from typing import Annotated
+from typing import Annotated, Any
 
 from contracts.api.notifications import TimelinessView, UnconfirmedMessagesView
 from fastapi import APIRouter, Depends, Request
@@ -36,7 +36,7 @@ async def operations(
         name: (None if isinstance(s, BaseException) else s)
         for name, s in zip(SERVICES, statuses, strict=True)
     }
-    lag, oldest, lag_error = await _lag(request.app.state.settings.kafka_client_options())
+    lag, oldest, lag_error = await _lag(request.app.state.settings)
     history = await trends(request.app.state.pool)
     charts = {
         (p.group, p.topic, p.partition): sparkline(
@@ -79,9 +79,10 @@ async def operations(
     )
 
 
-async def _lag(kafka: dict) -> tuple[list[PartitionLag], list[OldestUnprocessed], str | None]:
+async def _lag(settings: Any) -> tuple[list[PartitionLag], list[OldestUnprocessed], str | None]:
     """Each group's lag per partition and its oldest waiting event, or why Kafka could not say."""
     try:
+        kafka = settings.kafka_client_options()
         lag = await consumer_lag(kafka, CONSUMER_GROUPS)
         return lag, await oldest_unprocessed(kafka, lag, time.time_ns() // 1_000_000), None
     except Exception as exc:  # the view must still render when Kafka is unreachable

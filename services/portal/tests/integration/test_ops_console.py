@@ -183,6 +183,49 @@ async def test_payment_runs_show_files_bank_answers_held_payments_and_reconcilia
         assert "Could not read the held payments." in down.text
 
 
+class SplitServices(OpsServices):
+    """Care plans has two agreed plans; payments holds the first one's split only."""
+
+    def __init__(self, down=frozenset()) -> None:
+        super().__init__(down=down)
+        self.plans = [
+            {"person_id": p, "plan_id": f"{p}:D-1", "version": 3, "managed_weekly_pence": 6000,
+             "direct_payment_weekly_pence": 4000, "updated_at": "2026-12-01T09:00:00Z"}
+            for p in ("P-1", "P-2")
+        ]  # fmt: skip
+
+    async def get(self, service: str, path: str, token=None, headers=None, **params):
+        if (service, path) == ("care_plans", "/ops/agreed-splits"):
+            assert params == {"older_than_minutes": 30}  # the data file's threshold
+            return {"plans": self.plans, "more": False}
+        return await super().get(service, path, token, headers, **params)
+
+    async def post(self, service: str, path: str, body: dict, token: str | None = None):
+        if (service, path) == ("payments", "/ops/managed-services/lookup"):
+            if service in self.down:
+                from portal.clients import ServiceUnavailable
+
+                raise ServiceUnavailable(service)
+            assert body == {"person_ids": ["P-1", "P-2"]}
+            held = {k: v for k, v in self.plans[0].items() if k not in ("version", "updated_at")}
+            return 200, {"held": [{**held, "plan_version": 3}]}
+        return await super().post(service, path, body, token)
+
+
+async def test_a_plan_agreed_but_not_in_payments_is_stuck(start_portal) -> None:
+    async with start_portal(SplitServices()) as portal:
+        await portal.sign_in(OPS, start="/staff/sign-in")
+        page = await portal.http.get("/ops/stuck")
+        assert "Plan agreed, but the managed services not yet in payments" in page.text
+        assert "P-2:D-1 v3" in page.text and "payments holds nothing" in page.text
+        assert "P-1:D-1" not in page.text  # payments holds its split
+    async with start_portal(SplitServices(down=frozenset({"payments"}))) as portal:
+        await portal.sign_in(OPS, start="/staff/sign-in")
+        page = await portal.http.get("/ops/stuck")
+        assert "Could not read the stuck cases of: payments" in page.text
+        assert "not yet in payments" not in page.text
+
+
 async def test_a_replay_while_kafka_is_down_says_it_was_not_published(console) -> None:
     form = {"csrf_token": await csrf(console), "action": "replay", "selected": "care_plans:7"}
     page = await console.http.post("/ops/dead-letters/actions", data=form)

@@ -1,9 +1,10 @@
-"""The payment runs for national operations: the latest runs, and the bank's answers about the
-payments each last sent (person payments and provider payments alike)."""
+"""Reads for national operations: the latest payment runs, the bank's answers about the
+payments each last sent (person payments and provider payments alike), and the managed
+services held for many people at once."""
 
 import asyncpg
 
-from payments.domain.run_history import BankResponseTally
+from payments.domain.run_history import BankResponseTally, ManagedServicesHeld
 
 _RESPONSES = """
 SELECT r.status, r.reason, r.outcome, count(*) AS payments, sum(p.amount_pence) AS amount_pence
@@ -32,3 +33,20 @@ class PostgresRunHistory:
 
     async def bank_responses(self, run_id: str) -> list[BankResponseTally]:
         return [BankResponseTally(**r) for r in await self.conn.fetch(_RESPONSES, run_id)]
+
+
+class PostgresManagedLookup:
+    """The managed services payments holds for many people at once (the stuck list "plan
+    agreed, managed services not yet in payments")."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def held(self, person_ids: list[str]) -> list[ManagedServicesHeld]:
+        rows = await self.conn.fetch(
+            "SELECT person_id, plan_id, plan_version, managed_weekly_pence,"
+            " direct_payment_weekly_pence FROM managed_services WHERE person_id = ANY($1)"
+            " ORDER BY person_id",
+            person_ids,
+        )
+        return [ManagedServicesHeld(**r) for r in rows]

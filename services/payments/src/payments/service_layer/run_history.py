@@ -1,11 +1,11 @@
-"""Reads for the operations console's payment runs: the latest runs and the bank's answers
-about each run's payments. Nothing here changes state."""
+"""Reads for the operations console: the latest payment runs, the bank's answers about each
+run's payments, and the managed services held for many people. Nothing here changes state."""
 
 from typing import Protocol
 
 from payments.domain.errors import NoSuchRun
 from payments.domain.records import PaymentRun
-from payments.domain.run_history import BankResponseTally
+from payments.domain.run_history import BankResponseTally, ManagedServicesHeld
 from payments.service_layer.ports import PaymentsUnitOfWork
 
 
@@ -19,8 +19,13 @@ class RunHistory(Protocol):
     async def bank_responses(self, run_id: str) -> list[BankResponseTally]: ...
 
 
+class ManagedLookup(Protocol):
+    async def held(self, person_ids: list[str]) -> list[ManagedServicesHeld]: ...
+
+
 class RunHistoryUnitOfWork(PaymentsUnitOfWork, Protocol):
     run_history: RunHistory
+    managed_lookup: ManagedLookup
 
 
 async def latest_runs(uow: RunHistoryUnitOfWork, limit: int) -> list[PaymentRun]:
@@ -34,3 +39,10 @@ async def bank_responses(run_id: str, uow: RunHistoryUnitOfWork) -> list[BankRes
         if not await uow.run_history.exists(run_id):
             raise NoSuchRun()
         return await uow.run_history.bank_responses(run_id)
+
+
+async def managed_services_held(
+    person_ids: list[str], uow: RunHistoryUnitOfWork
+) -> list[ManagedServicesHeld]:
+    async with uow:
+        return await uow.managed_lookup.held(person_ids)
