@@ -9,6 +9,7 @@ FACTORIES = [
     "payment_failed",
     "statement",
     "overpayment",
+    "contribution",
     "plan_drafted",
     "plan_agreed",
     "review_due",

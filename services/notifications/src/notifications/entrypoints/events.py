@@ -83,6 +83,9 @@ NOTICE_OF: dict[type, Any] = {
     payments.OverpaymentRaisedV1: lambda e: n.OverpaymentNotice(
         e.data.amount_pence, e.data.reason, e.data.recovery_per_period_pence, n.uk_date(e.time)
     ),
+    payments.ContributionRaisedV1: lambda e: n.ContributionNotice(
+        e.data.amount_pence, e.data.period_start, e.data.period_end, e.data.reason
+    ),
     care_plans.PlanDraftedV1: lambda e: n.PlanDraftedNotice(
         e.data.weekly_budget_pence, e.data.shortfall_pence
     ),
