@@ -211,7 +211,7 @@ class Make:
             source=payments.SOURCE,
         )
 
-    def plan_drafted(self) -> care_plans.PlanDraftedV1:
+    def plan_drafted(self, decision_kind: str | None = None) -> care_plans.PlanDraftedV1:
         return self._event(
             care_plans.PlanDraftedV1,
             care_plans.PlanDrafted(
@@ -224,6 +224,7 @@ class Make:
                 weekly_cost_pence=31_250,
                 shortfall_pence=0,
                 items=[],
+                decision_kind=decision_kind,
             ),
             source=care_plans.SOURCE,
         )

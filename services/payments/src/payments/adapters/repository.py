@@ -16,6 +16,7 @@ from payments.adapters import ledger_store, outbound
 from payments.adapters.bank_account_store import PostgresBankAccounts
 from payments.adapters.bank_response_store import PostgresBankResponses
 from payments.adapters.people_store import PostgresManagedServices, PostgresUcClaims
+from payments.adapters.run_history import PostgresManagedLookup, PostgresRunHistory
 from payments.adapters.run_store import PostgresPaymentRuns
 from payments.adapters.schedule_rows import add_adjustment, stored_statement, upsert_planned
 from payments.domain.award import Award, AwardChanges
@@ -295,6 +296,8 @@ class PostgresPaymentsUnitOfWork(AsyncpgUnitOfWork):
         self.runs = PostgresPaymentRuns(self.conn, self.sealer)
         self.bank_responses = PostgresBankResponses(self.conn, self)
         self.ledger = ledger_store.PostgresLedger(self.conn)
+        self.run_history = PostgresRunHistory(self.conn)
+        self.managed_lookup = PostgresManagedLookup(self.conn)
         return self
 
 
