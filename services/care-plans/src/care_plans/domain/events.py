@@ -4,7 +4,7 @@ contracts; TopUpApproved, ReviewStarted and ReviewCompleted stay private for now
 from dataclasses import dataclass
 from datetime import date
 
-from care_plans.domain.plan_version import PlanItem, PlanVersion
+from care_plans.domain.plan_version import OtherSupport, PlanItem, PlanVersion
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class PlanDrafted:
     weekly_cost_pence: int
     shortfall_pence: int
     items: tuple[PlanItem, ...]
+    other_support: tuple[OtherSupport, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -147,4 +148,5 @@ def drafted(plan_id: str, person_id: str, v: PlanVersion) -> PlanDrafted:
         v.weekly_cost_pence,
         v.shortfall_pence,
         v.items,
+        v.other_support,
     )

@@ -84,6 +84,7 @@ def provider_choices_view(
                 service_code=service.code,
                 description=service.description,
                 unit=service.unit,
+                outcomes=list(service.outcomes),
                 providers=[
                     api.ProviderOption(
                         provider_id=p.id, name=p.name, unit_rate_pence=c.unit_rate_pence
