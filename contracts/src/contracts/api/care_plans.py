@@ -89,6 +89,10 @@ class PlanVersionView(ReadModel):
     other_support: list[OtherSupportView] = Field(
         default_factory=list, description="Needs met another way, by outcome"
     )
+    outcome_texts: dict[str, str] = Field(
+        default_factory=dict,
+        description="Each of its outcomes' words in SI 2015/313 reg 2(2): code -> text",
+    )
 
 
 class SplitView(ReadModel):

@@ -10,6 +10,7 @@ from contracts.api import care_plans as api
 from care_plans.domain.catalogue import CatalogueEdition, Contract, Provider, Service
 from care_plans.domain.errors import OverBudget
 from care_plans.domain.events import ReviewDue, ReviewOverdue
+from care_plans.domain.outcomes import OUTCOMES
 from care_plans.domain.plan import Plan
 from care_plans.domain.plan_version import PlanVersion
 from care_plans.domain.provision import AreaProvision
@@ -111,4 +112,5 @@ def _version_fields(plan: Plan, version: PlanVersion) -> dict[str, object]:
         "weekly_cost_pence": version.weekly_cost_pence,
         "shortfall_pence": version.shortfall_pence,
         "preferred_providers": dict(version.preferred_providers),
+        "outcome_texts": {code: OUTCOMES[code] for code in version.outcomes},
     }
