@@ -136,6 +136,16 @@ async def test_an_assessor_changes_an_item_and_records_another_way_a_need_is_met
     await journey.click("Back to the care plan", role="link")
     assert "Her son visits every evening" in await journey.text("#other-support")
 
+    # removing the only service for a need is refused on the page, and nothing is written
+    await journey.click(f"Remove {item['description']}", role="link")
+    await journey.click("Continue")
+    assert "Select yes if you want to remove" in await journey.text(".govuk-error-summary")
+    await page.get_by_label("Yes", exact=True).check()
+    await journey.click("Continue")
+    assert (await journey.title()).startswith("Error: ")
+    assert "met neither by a service nor another way" in await journey.text("#remove-error")
+    assert (await platform.get("care-plans", plan_path))["version"] == 3
+
     # the person reads the new version
     await citizen_sign_in(journey, UMA["username"])
     await journey.click("Care plan", role="link")
