@@ -146,6 +146,13 @@ async def test_an_assessor_changes_an_item_and_records_another_way_a_need_is_met
     assert "met neither by a service nor another way" in await journey.text("#remove-error")
     assert (await platform.get("care-plans", plan_path))["version"] == 3
 
+    async def told_of_each_draft() -> list[dict] | None:
+        inbox = await platform.inbox(person) or []
+        ready = [m for m in inbox if m["template_id"] == "care-plan-ready"]
+        return ready if len(ready) == 3 else None
+
+    assert await eventually(told_of_each_draft)  # versions 1, 2 and 3, each a draft
+
     # the person reads the new version
     await citizen_sign_in(journey, UMA["username"])
     await journey.click("Care plan", role="link")

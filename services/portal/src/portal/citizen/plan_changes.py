@@ -72,8 +72,7 @@ def _support_changes(before: PlanVersionView, after: PlanVersionView) -> list[st
         if new[code] != old.get(code)
     ]
     lines += [
-        _("No longer met another way: %(need)s.")
-        % {"need": before.outcome_texts.get(code, code)}
+        _("No longer met another way: %(need)s.") % {"need": before.outcome_texts.get(code, code)}
         for code in sorted(old.keys() - new.keys())
     ]
     return lines
