@@ -3,6 +3,7 @@ refused on the field, nothing written), proposes the plan and agrees it on the p
 with a reason; the agreed plan reaches payments. An assessor changes an item and records another
 way a need is met, and the person reads the new version."""
 
+import httpx
 import pytest
 from devstack.drive import eventually, random_nino
 
@@ -126,8 +127,15 @@ async def test_an_assessor_changes_an_item_and_records_another_way_a_need_is_met
     await page.get_by_label("Who or what meets it, and how").fill("Her son visits every evening")
     await journey.click("Continue")
     assert "Her son visits every evening" in await journey.text("#change-summary")
+    # meanwhile another assessor proposes version 2: the check page is stale, nothing is written
+    await propose(platform, plan_path, seen_version=2)
     await journey.click("Make the change")
-    assert "Version 3 is a draft" in await journey.text(".govuk-panel")
+    assert (await journey.title()).startswith("Error: ")
+    stale = await journey.text(".govuk-error-summary")
+    assert "The plan changed while you were working on it: it is now version 3, proposed" in stale
+    assert "This makes version 4" in await journey.text()
+    await journey.click("Make the change")
+    assert "Version 4 is a draft" in await journey.text(".govuk-panel")
     recorded = await platform.get("care-plans", plan_path)
     assert recorded["other_support"] == [
         {"outcome": need, "kind": "unpaid_carer", "description": "Her son visits every evening"}
@@ -144,20 +152,30 @@ async def test_an_assessor_changes_an_item_and_records_another_way_a_need_is_met
     await journey.click("Continue")
     assert (await journey.title()).startswith("Error: ")
     assert "met neither by a service nor another way" in await journey.text("#remove-error")
-    assert (await platform.get("care-plans", plan_path))["version"] == 3
+    assert (await platform.get("care-plans", plan_path))["version"] == 4
 
     async def told_of_each_draft() -> list[dict] | None:
         inbox = await platform.inbox(person) or []
         ready = [m for m in inbox if m["template_id"] == "care-plan-ready"]
         return ready if len(ready) == 3 else None
 
-    assert await eventually(told_of_each_draft)  # versions 1, 2 and 3, each a draft
+    assert await eventually(told_of_each_draft)  # versions 1, 2 and 4, each a draft
 
     # the person reads the new version
     await citizen_sign_in(journey, UMA["username"])
     await journey.click("Care plan", role="link")
-    assert "Version 3" in await journey.text("h1")
+    assert "Version 4" in await journey.text("h1")
     assert "Her son visits every evening" in await journey.text("#other-support")
     assert f"3 {item['unit']}s" in await journey.text("#plan-items")
     await journey.click("Earlier versions of your plan", role="link")
     assert f"Now met another way: {plan['outcome_texts'][need]}" in await journey.text()
+
+
+async def propose(platform, plan_path: str, seen_version: int) -> None:
+    """As another assessor would, through the care-plans API."""
+    headers = {"Authorization": f"Bearer {await platform.token('care-plans')}"}
+    async with httpx.AsyncClient(base_url=platform.url("care-plans"), timeout=10) as http:
+        answer = await http.post(
+            f"{plan_path}/propose", json={"seen_version": seen_version}, headers=headers
+        )
+    answer.raise_for_status()
