@@ -48,6 +48,11 @@ class PlanDrafted(Payload):
         default_factory=list,
         description="Needs met another way than by a service the budget buys (no cost to it)",
     )
+    decision_kind: str | None = Field(
+        None,
+        description="The kind of the superseding decision it re-budgets for, if one did (e.g."
+        " uprating: that decision's own notice tells the person)",
+    )
 
 
 class PlanProposed(Payload):

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import Depends
-from servicekit.auth import ASSESSOR, REVIEWER, Principal, ensure_may_act_for, require
+from servicekit.auth import ASSESSOR, OPERATIONS, REVIEWER, Principal, ensure_may_act_for, require
 
 CASE_READERS = (ASSESSOR, REVIEWER)
 """Staff who read a person's case. A case assigned to someone else needs a purpose
@@ -30,6 +30,8 @@ Matcher = Annotated[
 """Matching an identity to a record: the portal's own token (a first sign-in) or an assessor."""
 Calculator = Annotated[Principal, Depends(require("assessment:read"))]
 """The policy calculator records nothing and reads no one's record: any caller of this API."""
+Operations = Annotated[Principal, Depends(require("assessment:read", roles=[OPERATIONS]))]
+"""National operations: figures over every case (the area comparison), no one's record."""
 CaseReader = Annotated[Principal, Depends(require("assessment:read", roles=CASE_READERS))]
 CaseWorker = Annotated[Principal, Depends(require("assessment:write", roles=CASE_READERS))]
 """The assessors' workspace (caseload, assignment, the assessment in progress): staff with the

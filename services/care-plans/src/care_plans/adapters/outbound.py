@@ -47,6 +47,7 @@ def plan_drafted(plan: Plan, e: ev.PlanDrafted) -> tuple[type[Envelope[Any]], An
             v1.OtherSupport(outcome=s.outcome, kind=s.kind, description=s.description)
             for s in e.other_support
         ],
+        decision_kind=e.decision_kind,
     )
 
 

@@ -21,6 +21,8 @@ class PlanDrafted:
     shortfall_pence: int
     items: tuple[PlanItem, ...]
     other_support: tuple[OtherSupport, ...] = ()
+    decision_kind: str | None = None
+    """The kind of the superseding decision re-budgeted for (None: a first draft, a revision)."""
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,9 @@ Event = (
 )
 
 
-def drafted(plan_id: str, person_id: str, v: PlanVersion) -> PlanDrafted:
+def drafted(
+    plan_id: str, person_id: str, v: PlanVersion, decision_kind: str | None = None
+) -> PlanDrafted:
     return PlanDrafted(
         plan_id,
         v.number,
@@ -149,4 +153,5 @@ def drafted(plan_id: str, person_id: str, v: PlanVersion) -> PlanDrafted:
         v.shortfall_pence,
         v.items,
         v.other_support,
+        decision_kind,
     )
