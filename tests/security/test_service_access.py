@@ -121,6 +121,7 @@ def others_records(someone: dict[str, str]) -> dict[tuple[str, str, str], dict]:
         ("care-plans", "POST", "/plans/{plan_id}/agree"): {"json": {"seen_version": 1}},
         ("care-plans", "PUT", "/plans/{plan_id}/choices"): {"json": {"seen_version": 1}},
         ("care-plans", "GET", "/plans/{plan_id}/providers"): {},
+        ("care-plans", "GET", "/plans/{plan_id}/services"): {},
         ("care-plans", "POST", "/plans/{plan_id}/changes-requested"): {
             "json": {"seen_version": 1, "reason": "r"}
         },

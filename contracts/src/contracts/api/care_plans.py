@@ -54,6 +54,14 @@ class ChangeRequestView(ReadModel):
     on: date
 
 
+class OtherSupportView(ReadModel):
+    """A need met another way than by a service the budget buys, at no cost to the scheme."""
+
+    outcome: str = Field(description="The Care Act outcome code (a-j) it meets")
+    kind: str = Field(description="unpaid_carer, community_service or equipment")
+    description: str = Field(description="Who or what meets the need, and how")
+
+
 class PlanVersionView(ReadModel):
     version: int
     status: str = Field(
@@ -77,6 +85,13 @@ class PlanVersionView(ReadModel):
     direct_payment_services: list[str]
     change_request: ChangeRequestView | None = Field(
         None, description="Why this draft was made: the person asked for changes"
+    )
+    other_support: list[OtherSupportView] = Field(
+        default_factory=list, description="Needs met another way, by outcome"
+    )
+    outcome_texts: dict[str, str] = Field(
+        default_factory=dict,
+        description="Each of its outcomes' words in SI 2015/313 reg 2(2): code -> text",
     )
 
 
@@ -112,6 +127,9 @@ class ServiceProviders(ReadModel):
     description: str
     unit: str
     providers: list[ProviderOption] = Field(description="Cheapest first")
+    outcomes: list[str] = Field(
+        default_factory=list, description="Care Act outcome codes (a-j) the service helps with"
+    )
 
 
 class ProviderChoicesView(ReadModel):

@@ -24,6 +24,12 @@ class SupportItem(Payload):
     arranged_by: Literal["scheme", "person"]
 
 
+class OtherSupport(Payload):
+    outcome: str = Field(description="The Care Act outcome code (a-j) met another way")
+    kind: Literal["unpaid_carer", "community_service", "equipment"]
+    description: str
+
+
 class PlanDrafted(Payload):
     plan_id: str
     version: int = Field(ge=1)
@@ -37,6 +43,10 @@ class PlanDrafted(Payload):
     decision_version: int | None = Field(None, description="Version of the decision it budgets")
     in_force_version: int | None = Field(
         None, description="The agreed version still in force until this draft is agreed, if any"
+    )
+    other_support: list[OtherSupport] = Field(
+        default_factory=list,
+        description="Needs met another way than by a service the budget buys (no cost to it)",
     )
     decision_kind: str | None = Field(
         None,

@@ -12,7 +12,7 @@ from care_plans.adapters import stuck
 from care_plans.adapters.catalogue import load_catalogue
 from care_plans.adapters.repository import AsyncpgCarePlansUnitOfWork
 from care_plans.config import CarePlansSettings
-from care_plans.entrypoints import errors, events, http, jobs, ops
+from care_plans.entrypoints import errors, events, http, jobs, ops, plan_items
 from care_plans.entrypoints.dependencies import Dependencies
 from contracts import topics
 
@@ -35,7 +35,7 @@ def create_app(
         migrations=MIGRATIONS,
         stuck=stuck.STUCK,
         make_uow=AsyncpgCarePlansUnitOfWork,
-        routers=[http.router, ops.router],
+        routers=[http.router, plan_items.router, ops.router],
         consumes=CONSUMES,
         handlers=events.HANDLERS,
         error_statuses=errors.HTTP_STATUS,

@@ -43,6 +43,10 @@ def plan_drafted(plan: Plan, e: ev.PlanDrafted) -> tuple[type[Envelope[Any]], An
         items=[_item(i) for i in e.items],
         decision_version=e.decision_version,
         in_force_version=live.number if live is not None and live.number < e.version else None,
+        other_support=[
+            v1.OtherSupport(outcome=s.outcome, kind=s.kind, description=s.description)
+            for s in e.other_support
+        ],
         decision_kind=e.decision_kind,
     )
 

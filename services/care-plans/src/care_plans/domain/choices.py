@@ -7,12 +7,27 @@ checks services exactly as a first draft does.
 """
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 
-from care_plans.domain.catalogue import Catalogue, CatalogueEdition, Contract, Provider, Service
-from care_plans.domain.drafting import DraftRequest, draft_plan
+from care_plans.domain.catalogue import (
+    PERSON,
+    SCHEME,
+    Catalogue,
+    CatalogueEdition,
+    Contract,
+    Provider,
+    Service,
+)
+from care_plans.domain.drafting import (
+    DraftRequest,
+    check_choices,
+    check_choices_in_plan,
+    draft_plan,
+)
 from care_plans.domain.plan import Plan
-from care_plans.domain.plan_version import PlanVersion
+from care_plans.domain.plan_items import contract_for, recosted, without_outcomes
+from care_plans.domain.plan_version import PlanItem, PlanVersion
 
 
 def with_choices(
@@ -23,18 +38,60 @@ def with_choices(
     preferred_providers: Mapping[str, str],
     direct_payment_services: Iterable[str],
 ) -> PlanVersion:
-    """The plan's services with these choices (they replace earlier ones). Raises, naming the
-    field, for an unknown service or provider, one not contracted in the area on the day, or a
-    choice about a service the plan does not include."""
-    current = plan.current
-    return _redraft(
-        plan,
-        catalogue,
-        on,
-        current.area_code,
-        current.outcomes,
-        dict(preferred_providers),
-        frozenset(direct_payment_services),
+    """The plan's services with these choices (they replace earlier ones), each item otherwise
+    as it is (an assessor may have changed what the draft bought), costed at the edition in
+    force. A service whose preference is dropped goes back to the cheapest provider. Raises,
+    naming the field, for an unknown service or provider, one not contracted in the area on the
+    day, or a choice about a service the plan does not include."""
+    current, edition = plan.current, catalogue.in_force_on(on)
+    preferred, direct = dict(preferred_providers), frozenset(direct_payment_services)
+    check_choices(preferred, direct, edition)
+    check_choices_in_plan(preferred, direct, (i.service_code for i in current.items))
+    before = dict(current.preferred_providers)
+    items = tuple(
+        _chosen(item, edition, current.area_code, on, preferred, direct, before)
+        for item in current.items
+    )
+    return replace(
+        current,
+        catalogue_id=edition.id,
+        items=items,
+        preferred_providers=tuple(sorted(preferred.items())),
+        direct_payment_services=tuple(sorted(direct)),
+    )
+
+
+def _chosen(
+    item: PlanItem,
+    edition: CatalogueEdition,
+    area: str,
+    on: date,
+    preferred: Mapping[str, str],
+    direct: frozenset[str],
+    before: Mapping[str, str],
+) -> PlanItem:
+    code, by_person = item.service_code, item.service_code in direct
+    if code in preferred:
+        field = f"preferred_providers[{code}]"
+        contract = contract_for(edition, area, code, preferred[code], PERSON, on, field)
+        provider: str | None = contract.provider_id
+    elif item.provider_id is None or before.get(code) == item.provider_id:
+        contract = contract_for(edition, area, code, None, PERSON, on)  # the cheapest
+        provider = None if by_person else contract.provider_id
+    else:  # a provider the assessor chose stays
+        kept = recosted(item, edition, area, on)
+        provider = None if by_person else kept.provider_id
+        return replace(
+            item,
+            unit_rate_pence=kept.unit_rate_pence,
+            provider_id=provider,
+            arranged_by=PERSON if by_person else SCHEME,
+        )
+    return replace(
+        item,
+        unit_rate_pence=contract.unit_rate_pence,
+        provider_id=provider,
+        arranged_by=PERSON if by_person else SCHEME,
     )
 
 
@@ -44,10 +101,21 @@ def for_decision(
     """Services for a superseding decision's area and outcomes; None when neither changed.
     The person's earlier choices are kept where they still apply and dropped where they do not
     (a service no longer in the plan, a provider not contracted there): the decision is not
-    theirs to correct."""
+    theirs to correct. Other ways needs are met stay for the needs still unmet, and the
+    services drafted for those needs are left out."""
     current, outcomes = plan.current, tuple(sorted(set(outcomes)))
     if area_code == current.area_code and outcomes == current.outcomes:
         return None
+    redrafted = _for_decision(plan, catalogue, on, area_code, outcomes)
+    others = tuple(s for s in current.other_support if s.outcome in outcomes)
+    items = without_outcomes(redrafted.items, {s.outcome for s in others})
+    return replace(redrafted, items=items, other_support=others)
+
+
+def _for_decision(
+    plan: Plan, catalogue: Catalogue, on: date, area_code: str, outcomes: tuple[str, ...]
+) -> PlanVersion:
+    current = plan.current
     plain = _redraft(plan, catalogue, on, area_code, outcomes, {}, frozenset())
     services = {item.service_code for item in plain.items}
     edition = catalogue.in_force_on(on)
@@ -103,3 +171,18 @@ def providers_to_choose(
         )
         for item in plan.current.items
     ]
+
+
+def services_to_choose(
+    plan: Plan, edition: CatalogueEdition, on: date
+) -> list[tuple[Service, list[tuple[Provider, Contract]]]]:
+    """Every service in the catalogue contracted in the plan's area on the day that helps with
+    one of its needs, with its providers cheapest first: what an assessor may add or change."""
+    current = plan.current
+    needs = set(current.outcomes)
+    found = []
+    for service in edition.services:
+        contracts = edition.contracts_in_force(current.area_code, service.code, on)
+        if contracts and needs & set(service.outcomes):
+            found.append((service, [(edition.provider(c.provider_id), c) for c in contracts]))
+    return found

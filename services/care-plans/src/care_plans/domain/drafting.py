@@ -43,10 +43,10 @@ def draft_plan(request: DraftRequest, catalogue: Catalogue, on: date) -> Plan:
         raise CarePlanError("decision_version", "must be an integer")
     edition = catalogue.in_force_on(on)
     edition.area(request.area_code)
-    _check_choices(request, edition)
+    check_choices(request.preferred_providers, request.direct_payment_services, edition)
     outcomes = _outcomes(request.outcomes_not_achieved)
     units, served = _services_for(outcomes, request.area_code, edition, on)
-    _check_choices_in_plan(request, units)
+    check_choices_in_plan(request.preferred_providers, request.direct_payment_services, units)
     items = tuple(
         _item(request, edition, code, units[code], tuple(served[code]), on) for code in units
     )
@@ -142,17 +142,24 @@ def _contract(request: DraftRequest, edition: CatalogueEdition, code: str, on: d
     return found
 
 
-def _check_choices(request: DraftRequest, edition: CatalogueEdition) -> None:
-    for code, provider_id in request.preferred_providers.items():
+def check_choices(
+    preferred: Mapping[str, str], direct: Iterable[str], edition: CatalogueEdition
+) -> None:
+    """Every service and provider the person chose is in the edition (UnknownService/Provider)."""
+    for code, provider_id in preferred.items():
         edition.service(code, f"preferred_providers[{code}]")
         edition.provider(provider_id, f"preferred_providers[{code}]")
-    for code in sorted(request.direct_payment_services):
+    for code in sorted(direct):
         edition.service(code, "direct_payment_services")
 
 
-def _check_choices_in_plan(request: DraftRequest, units: Mapping[str, int]) -> None:
-    chosen = [(f"preferred_providers[{c}]", c) for c in request.preferred_providers]
-    chosen += [("direct_payment_services", c) for c in sorted(request.direct_payment_services)]
+def check_choices_in_plan(
+    preferred: Mapping[str, str], direct: Iterable[str], services: Iterable[str]
+) -> None:
+    """Every choice is about one of the plan's `services` (ChoiceNotInPlan naming the choice)."""
+    included = set(services)
+    chosen = [(f"preferred_providers[{c}]", c) for c in preferred]
+    chosen += [("direct_payment_services", c) for c in sorted(direct)]
     for where, code in chosen:
-        if code not in units:
+        if code not in included:
             raise ChoiceNotInPlan(where, f"{code} is not part of this plan's services")

@@ -74,6 +74,22 @@ class ChoiceNotInPlan(CarePlanError):
     """The person made a choice about a service the drafted plan does not include."""
 
 
+class NotInPlan(CarePlanError):
+    """A change names a service the plan does not include."""
+
+
+class NeedLeftUnmet(CarePlanError):
+    """A change would leave one of the plan's outcomes met neither by a service nor another way."""
+
+
+class InvalidQuantity(CarePlanError):
+    """A weekly quantity that is not a whole number of units within a week's worth."""
+
+
+class InvalidOtherSupport(CarePlanError):
+    """Another way a need is met that names no need of the plan, no known kind or no description."""
+
+
 class NoCatalogueInForce(CarePlanError):
     pass
 

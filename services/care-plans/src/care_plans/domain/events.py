@@ -4,7 +4,7 @@ contracts; TopUpApproved, ReviewStarted and ReviewCompleted stay private for now
 from dataclasses import dataclass
 from datetime import date
 
-from care_plans.domain.plan_version import PlanItem, PlanVersion
+from care_plans.domain.plan_version import OtherSupport, PlanItem, PlanVersion
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,7 @@ class PlanDrafted:
     weekly_cost_pence: int
     shortfall_pence: int
     items: tuple[PlanItem, ...]
+    other_support: tuple[OtherSupport, ...] = ()
     decision_kind: str | None = None
     """The kind of the superseding decision re-budgeted for (None: a first draft, a revision)."""
 
@@ -151,5 +152,6 @@ def drafted(
         v.weekly_cost_pence,
         v.shortfall_pence,
         v.items,
+        v.other_support,
         decision_kind,
     )

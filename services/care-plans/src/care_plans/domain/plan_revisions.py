@@ -60,8 +60,9 @@ class Revisions:
         return new
 
     def revise(self: "Plan", seen_version: int, redrafted: PlanVersion, *, on: date) -> PlanVersion:
-        """The person changed their choices: a new draft with the redrafted services, to be
-        proposed and agreed again. Choices that change nothing make no new version."""
+        """The person changed their choices, or an assessor what the plan buys or how a need is
+        met: a new draft with the redrafted services, to be proposed and agreed again. A change
+        that changes nothing makes no new version."""
         self.check_revisable(seen_version)
         if _services_of(redrafted) == _services_of(self.current):
             return self.current
@@ -115,5 +116,6 @@ def _services_of(version: PlanVersion) -> dict[str, object]:
         "area_code",
         "preferred_providers",
         "direct_payment_services",
+        "other_support",
     )
     return {key: getattr(version, key) for key in keys}

@@ -40,6 +40,19 @@ class PlanItem:
         return self.units_per_week * self.unit_rate_pence
 
 
+OTHER_SUPPORT_KINDS = ("unpaid_carer", "community_service", "equipment")
+
+
+@dataclass(frozen=True)
+class OtherSupport:
+    """A need (a Care Act outcome) met another way than by a service the budget buys: by an
+    unpaid carer, a community service or equipment. No cost to the scheme; the plan says how."""
+
+    outcome: str  # Care Act outcome code a-j
+    kind: str  # one of OTHER_SUPPORT_KINDS
+    description: str  # who or what meets it, and how
+
+
 @dataclass(frozen=True)
 class Agreement:
     version: int  # the version the agreement created
@@ -88,6 +101,7 @@ class PlanVersion:
     preferred_providers: tuple[tuple[str, str], ...] = ()  # (service_code, provider_id)
     direct_payment_services: tuple[str, ...] = ()
     change_request: ChangeRequest | None = None  # why this draft was made from a proposal
+    other_support: tuple[OtherSupport, ...] = ()  # needs met another way, by outcome
 
     @property
     def weekly_cost_pence(self) -> int:

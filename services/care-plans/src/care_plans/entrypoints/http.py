@@ -60,7 +60,7 @@ async def propose(plan_id: str, body: ProposeRequest, deps: Deps, who: Assessor)
 @router.post("/plans/{plan_id}/agree", response_model=PlanView)
 async def agree(plan_id: str, body: AgreeRequest, deps: Deps, who: PersonOrAssessor) -> PlanView:
     """By the person (their own token), or by an assessor on their behalf (a reason needed)."""
-    await _changeable(deps, who, plan_id)
+    await changeable(deps, who, plan_id)
     by = "person" if who.person_id is not None else "assessor"
     cmd = AgreePlan(plan_id, body.seen_version, by, who.subject, body.reason)
     return views.plan_view(await agreement.agree_plan(cmd, deps.uow(), deps.today()))
@@ -76,7 +76,7 @@ async def top_up(plan_id: str, body: TopUpRequest, deps: Deps, who: Assessor) ->
 async def choices(
     plan_id: str, body: ChoicesRequest, deps: Deps, who: PersonOrAssessor
 ) -> PlanView:
-    await _changeable(deps, who, plan_id)
+    await changeable(deps, who, plan_id)
     cmd = ChangeChoices(
         plan_id,
         body.seen_version,
@@ -103,7 +103,7 @@ async def request_changes(
 ) -> PlanView:
     """The person (or an assessor for them) asks for changes to the proposed version (a new
     draft, for the assessor); the token's subject is recorded as who asked."""
-    await _changeable(deps, who, plan_id)
+    await changeable(deps, who, plan_id)
     cmd = RequestChanges(plan_id, body.seen_version, body.reason, who.subject)
     return views.plan_view(await agreement.request_changes(cmd, deps.uow(), deps.today()))
 
@@ -114,7 +114,7 @@ async def _readable(deps: Deps, who: Principal, plan_id: str):
     return plan
 
 
-async def _changeable(deps: Deps, who: Principal, plan_id: str) -> None:
+async def changeable(deps: Deps, who: Principal, plan_id: str) -> None:
     """Checked before the change: a person acts only on their own plan."""
     plan = await queries.plan_by_id(deps.uow(), plan_id)
     ensure_may_act_for(who, plan.person_id, *PLAN_CHANGERS)

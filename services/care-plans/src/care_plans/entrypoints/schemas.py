@@ -1,6 +1,6 @@
 """Request bodies of the care-plans API: shapes and formats (rules are the domain's)."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
@@ -57,4 +57,26 @@ class ChoicesRequest(Strict):
     )
     direct_payment_services: list[str] = Field(
         default_factory=list, description="Service codes the person arranges with a direct payment"
+    )
+
+
+class ItemRequest(Strict):
+    """Adds the service to the plan, or changes it if the plan has it already."""
+
+    seen_version: Version
+    units_per_week: int = Field(strict=True, description="Units a week (hours, days, nights)")
+    provider_id: Id | None = Field(
+        None, description="Who delivers it; may be left out only when the person arranges it"
+    )
+
+
+class RemoveItemRequest(Strict):
+    seen_version: Version
+
+
+class OtherSupportRequest(Strict):
+    seen_version: Version
+    kind: Literal["unpaid_carer", "community_service", "equipment"]
+    description: str = Field(
+        min_length=1, max_length=500, description="Who or what meets the need, and how"
     )

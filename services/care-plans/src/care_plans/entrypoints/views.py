@@ -11,6 +11,7 @@ from care_plans.domain.areas import AreaPlans
 from care_plans.domain.catalogue import CatalogueEdition, Contract, Provider, Service
 from care_plans.domain.errors import OverBudget
 from care_plans.domain.events import ReviewDue, ReviewOverdue
+from care_plans.domain.outcomes import OUTCOMES
 from care_plans.domain.plan import Plan
 from care_plans.domain.plan_version import PlanVersion
 from care_plans.domain.provision import AreaProvision
@@ -95,6 +96,7 @@ def provider_choices_view(
                 service_code=service.code,
                 description=service.description,
                 unit=service.unit,
+                outcomes=list(service.outcomes),
                 providers=[
                     api.ProviderOption(
                         provider_id=p.id, name=p.name, unit_rate_pence=c.unit_rate_pence
@@ -121,4 +123,5 @@ def _version_fields(plan: Plan, version: PlanVersion) -> dict[str, object]:
         "weekly_cost_pence": version.weekly_cost_pence,
         "shortfall_pence": version.shortfall_pence,
         "preferred_providers": dict(version.preferred_providers),
+        "outcome_texts": {code: OUTCOMES[code] for code in version.outcomes},
     }

@@ -54,6 +54,36 @@ class ChangeChoices:
 
 
 @dataclass(frozen=True)
+class ChangeItem:
+    """An assessor adds a service from the catalogue to the plan, or changes one in it."""
+
+    plan_id: str
+    seen_version: int
+    service_code: str
+    units_per_week: int
+    provider_id: str | None  # None only for a service the person arranges themselves
+
+
+@dataclass(frozen=True)
+class RemoveItem:
+    plan_id: str
+    seen_version: int
+    service_code: str
+
+
+@dataclass(frozen=True)
+class RecordOtherSupport:
+    """An assessor records another way a need is met: an unpaid carer, a community service,
+    equipment (no cost to the scheme)."""
+
+    plan_id: str
+    seen_version: int
+    outcome: str
+    kind: str
+    description: str
+
+
+@dataclass(frozen=True)
 class ApplyDecision:
     """An assessment decision (a DecisionMade event) to apply to the person's plan."""
 

@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 from care_plans.domain.areas import AreaPlans, plans_by_area
 from care_plans.domain.catalogue import Catalogue, CatalogueEdition, Contract, Provider, Service
-from care_plans.domain.choices import providers_to_choose
+from care_plans.domain.choices import providers_to_choose, services_to_choose
 from care_plans.domain.errors import PlanNotFound
 from care_plans.domain.plan import Plan
 from care_plans.domain.provision import AreaProvision, provision_by_area
@@ -57,3 +57,11 @@ async def provider_choices(
     plan = await plan_by_id(uow, plan_id)
     edition = catalogue.in_force_on(on)
     return plan, edition, providers_to_choose(plan, edition, on)
+
+
+async def catalogue_services(
+    uow: CarePlansUnitOfWork, catalogue: Catalogue, plan_id: str, on: date
+) -> tuple[Plan, CatalogueEdition, list[tuple[Service, list[tuple[Provider, Contract]]]]]:
+    plan = await plan_by_id(uow, plan_id)
+    edition = catalogue.in_force_on(on)
+    return plan, edition, services_to_choose(plan, edition, on)

@@ -25,6 +25,7 @@ def what_changed(
         lines.append(_("Removed: %(service)s.") % {"service": old[code].description})
     for code in sorted(new.keys() & old.keys()):
         lines += _item_changes(old[code], new[code], names)
+    lines += _support_changes(before, after)
     if after.status != before.status and not lines:
         lines.append(_status_change(after))
     if after.change_request:
@@ -58,6 +59,22 @@ def _item_changes(old, new, names: dict[str, str]) -> list[str]:
             )
             % {"service": new.description}
         )
+    return lines
+
+
+def _support_changes(before: PlanVersionView, after: PlanVersionView) -> list[str]:
+    old = {s.outcome: s for s in before.other_support}
+    new = {s.outcome: s for s in after.other_support}
+    lines = [
+        _("Now met another way: %(need)s. %(how)s")
+        % {"need": after.outcome_texts.get(code, code), "how": new[code].description}
+        for code in sorted(new)
+        if new[code] != old.get(code)
+    ]
+    lines += [
+        _("No longer met another way: %(need)s.") % {"need": before.outcome_texts.get(code, code)}
+        for code in sorted(old.keys() - new.keys())
+    ]
     return lines
 
 
