@@ -66,7 +66,12 @@ async def a_flow_with_personal_data(platform, nino: str) -> str:
             await eventually(lambda: platform.get("payments", f"/people/{person_id}/payments"))
             account = await http.put(
                 f"{platform.url('payments')}/people/{person_id}/bank-account",
-                json={"payee_name": "Ada E2E", "sort_code": SORT_CODE, "account_number": ACCOUNT},
+                json={
+                    "payee_name": "Ada E2E",
+                    "sort_code": SORT_CODE,
+                    "account_number": ACCOUNT,
+                    "reason": "the person gave them on the phone",
+                },
                 headers=await _bearer(platform, "payments"),
             )
             assert account.status_code == 200, account.text

@@ -13,7 +13,12 @@ from devstack.tokens import ASSESSOR, PAYMENTS_OFFICER, Tokens, bearer
 
 PENSION_WEEKLY_PENCE = 9000
 PENSION_STARTED_AFTER_CLAIM = timedelta(days=20)
-BANK_ACCOUNT = {"payee_name": "Joyce Mensah", "sort_code": "309634", "account_number": "41920366"}
+BANK_ACCOUNT = {
+    "payee_name": "Joyce Mensah",
+    "sort_code": "309634",
+    "account_number": "41920366",
+    "reason": "she gave them on the phone when she claimed",  # staff give a reason
+}
 PAID = ("instructed", "paid")
 
 

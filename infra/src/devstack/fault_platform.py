@@ -58,6 +58,9 @@ PROXIED = "PROXIED"
 NOT_FINAL = ("pending", "sending", "temporary_failure")
 
 # Tuned for a test's patience, not production's: retries and reconciliation within seconds.
+PAYMENTS_ENV = {"PAYMENTS_RUN_MAX_DAYS_AHEAD": "100"}
+"""The faults pay periods up to 70 days ahead (fault_kinds.payment_run_killed), to have work:
+a test platform only (production refuses more than 14)."""
 NOTIFICATIONS_ENV = {
     "NOTIFICATIONS_SMTP_TIMEOUT_S": "2",
     "NOTIFICATIONS_SEND_TIMEOUT_S": "6",
@@ -263,6 +266,8 @@ async def _durable(infra: Infra) -> None:
 def _app_env(platform: FaultPlatform, app: apps.App, portal: oidc.PortalClient) -> dict[str, str]:
     prefix = app.env_prefix
     extra = {"CAREBENEFIT_ENVIRONMENT": "test", f"{prefix}SUPERVISOR_BACKOFF_MAX_SECONDS": "2"}
+    if app.name == "payments":
+        extra |= PAYMENTS_ENV
     if app.name == "notifications":
         extra |= NOTIFICATIONS_ENV | {
             "NOTIFICATIONS_SMTP_PORT": str(platform.mailbox.port),

@@ -36,6 +36,7 @@ TELLING = tuple(
         payments.PaymentFailedV1,
         payments.StatementIssuedV1,
         payments.OverpaymentRaisedV1,
+        payments.BankDetailsChangedV1,
         care_plans.PlanDraftedV1,
         care_plans.PlanAgreedV1,
         care_plans.ReviewDueV1,

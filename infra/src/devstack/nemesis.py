@@ -16,7 +16,7 @@ from contracts.assessment import v1 as assessment
 from contracts.topics import Topic
 
 from devstack import apps
-from devstack.fault_platform import FaultPlatform
+from devstack.fault_platform import PAYMENTS_ENV, FaultPlatform
 from devstack.invariants import Poison, read_all
 
 POISON_KINDS = ("not JSON", "no type", "missing data", "float money")
@@ -107,7 +107,10 @@ async def kill_payment_run(
     batches back to back); what the run had done by then."""
     app = apps.BY_NAME["payments"]
     env = apps.app_env(
-        app, platform.ports, platform.infra, extra={"CAREBENEFIT_ENVIRONMENT": "test"}
+        app,
+        platform.ports,
+        platform.infra,
+        extra={"CAREBENEFIT_ENVIRONMENT": "test", **PAYMENTS_ENV},
     )
     process = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -32,6 +32,7 @@ ASSESSOR = "asha.patel@carebenefit.example"
 OTHER_ASSESSOR = "tom.hughes@carebenefit.example"
 REVIEWER = "grace.adeyemi@carebenefit.example"  # assessor and reviewer
 PAYMENTS_OFFICER = "oliver.brown@carebenefit.example"
+OTHER_PAYMENTS_OFFICER = "fatima.khan@carebenefit.example"  # approves Oliver's runs (four eyes)
 OPERATIONS = "sam.taylor@carebenefit.example"
 CITIZEN = "test.one@example.com"
 

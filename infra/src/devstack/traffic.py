@@ -199,6 +199,7 @@ class Traffic:
                     "payee_name": f"Fault Person {person.n}",
                     "sort_code": "200000",
                     "account_number": f"{person.n % 10**8:08d}",
+                    "reason": "fault-matrix traffic: the person's first bank details",
                 }
                 path = f"/people/{person.person_id}/bank-account"
                 if await self._call(

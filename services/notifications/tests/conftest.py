@@ -143,6 +143,18 @@ class Make:
             source=payments.SOURCE,
         )
 
+    def bank_details_changed(self, by: str = "staff") -> payments.BankDetailsChangedV1:
+        return self._event(
+            payments.BankDetailsChangedV1,
+            payments.BankDetailsChanged(
+                change_id=_id("chg"),
+                changed_on=date(2026, 5, 12),
+                changed_by=by,
+                payments_held_until=date(2026, 5, 26),
+            ),
+            source=payments.SOURCE,
+        )
+
     def payment_failed(self, code: str = "AC04", action: str = "held") -> payments.PaymentFailedV1:
         return self._event(
             payments.PaymentFailedV1,
@@ -243,6 +255,7 @@ Make.TEMPLATE_OF = {  # factory name -> the template its event calls for
     "schedule_created": "payment-schedule-created",
     "payment_issued": "payment-issued",
     "payment_failed": "payment-failed",
+    "bank_details_changed": "bank-details-changed",
     "statement": "statement-ready",
     "overpayment": "overpayment-raised",
     "contribution": "contribution-raised",

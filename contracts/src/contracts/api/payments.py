@@ -214,6 +214,18 @@ class PaymentRun(ReadModel):
         default_factory=list, description="Made or sent again in this run"
     )
     provider_total_pence: int = Field(0, description="Sent to providers in this run")
+    started_by: str | None = Field(
+        None, description="Who started the run: a payments officer, or the scheduled job"
+    )
+    approved_by: str | None = Field(
+        None, description="The second payments officer who released its bank files"
+    )
+    approved_at: datetime | None = None
+    released: bool = Field(
+        False,
+        description="Its bank files may go to the bank: approved by a payments officer other"
+        " than the one who started it (four eyes); not downloadable before",
+    )
 
 
 class ReconciliationCheck(ReadModel):
@@ -257,6 +269,47 @@ class BankAccountSet(ReadModel):
 
     person_id: str
     released: list[str]
+    change_id: str | None = None
+    payments_held_until: date | None = Field(
+        None,
+        description="New details (another account): payments to them wait until this day"
+        " unless a payments officer verifies them first",
+    )
+
+
+class BankDetailsChange(ReadModel):
+    change_id: str
+    changed_on: date
+    changed_by: str | None = Field(
+        description="The token's subject; None when a person reads a change staff made"
+    )
+    role: str = Field(description="person, or the staff role the change was made in")
+    reason: str | None
+    account: str = Field(description="The account number masked: ****1234")
+    payments_held_until: date | None
+
+
+class BankAccountView(ReadModel):
+    """GET /people/{person_id}/bank-account: the details in use (masked) and every change."""
+
+    person_id: str
+    payee_name: str
+    account: str = Field(description="The account number masked: ****1234")
+    payments_held_until: date | None = Field(
+        description="Payments to these details wait until this day (cooling-off)"
+    )
+    verified_by: str | None
+    verified_at: datetime | None
+    changes: list[BankDetailsChange] = Field(description="Newest first")
+
+
+class BankAccountVerified(ReadModel):
+    """POST /people/{person_id}/bank-account/verification."""
+
+    person_id: str
+    verified_by: str
+    verified_at: datetime
+    released: list[str] = Field(description="Payments that waited for the cooling-off")
 
 
 class PaymentRuns(ReadModel):
@@ -309,5 +362,7 @@ READ_MODELS: tuple[type[BaseModel], ...] = (
     Reconciliation,
     BankResponseApplied,
     BankAccountSet,
+    BankAccountView,
+    BankAccountVerified,
     RemittanceAdvice,
 )

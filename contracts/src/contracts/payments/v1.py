@@ -113,6 +113,22 @@ class ContributionRaised(Payload):
     reason: str
 
 
+class BankDetailsChanged(Payload):
+    """A person's bank details were changed. Notifications tells the person at the contact
+    details it already holds, so that someone who did not make the change can stop it. Holds no
+    account details, old or new."""
+
+    change_id: str
+    changed_on: date
+    changed_by: Literal["person", "staff"] = Field(
+        description="The person themselves (or someone acting for them), or a member of staff"
+    )
+    payments_held_until: date | None = Field(
+        description="Payments to the new account wait until this day unless the new details"
+        " are verified first (None: nothing waits)"
+    )
+
+
 class PaymentScheduleCreatedV1(Envelope[PaymentScheduleCreated]):
     type: Literal["uk.gov.carebenefit.payments.payment_schedule_created.v1"] = _type(
         "payment_schedule_created"
@@ -163,6 +179,12 @@ class ContributionRaisedV1(Envelope[ContributionRaised]):
     )
 
 
+class BankDetailsChangedV1(Envelope[BankDetailsChanged]):
+    type: Literal["uk.gov.carebenefit.payments.bank_details_changed.v1"] = _type(
+        "bank_details_changed"
+    )
+
+
 EVENTS = (
     PaymentScheduleCreatedV1,
     PaymentScheduleChangedV1,
@@ -174,6 +196,7 @@ EVENTS = (
     StatementIssuedV1,
     CareElementAwardedV1,
     ContributionRaisedV1,
+    BankDetailsChangedV1,
 )
 
 PaymentsEvent = Annotated[
@@ -186,6 +209,7 @@ PaymentsEvent = Annotated[
     | OverpaymentRecoveredV1
     | StatementIssuedV1
     | CareElementAwardedV1
-    | ContributionRaisedV1,
+    | ContributionRaisedV1
+    | BankDetailsChangedV1,
     Field(discriminator="type"),
 ]

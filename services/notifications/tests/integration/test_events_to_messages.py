@@ -7,6 +7,7 @@ FACTORIES = [
     "schedule_created",
     "payment_issued",
     "payment_failed",
+    "bank_details_changed",
     "statement",
     "overpayment",
     "contribution",

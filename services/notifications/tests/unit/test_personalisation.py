@@ -42,6 +42,7 @@ def every_variant(template, values) -> list:
             "schedule_created",
             "payment_issued",
             "payment_failed",
+            "bank_details_changed",
             "statement",
             "overpayment",
             "contribution",
@@ -119,3 +120,19 @@ def test_dates_are_the_uk_calendar_day_and_months_clip_to_their_end(make) -> Non
     assert add_months(date(2026, 12, 15), 1) == date(2027, 1, 15)
     agreed = make.plan_agreed()
     assert MESSAGE_FOR[type(agreed)](agreed, KNOWN)[1]["agreed_date"] == "21 May 2026"
+
+
+def test_a_bank_details_change_says_when_the_new_account_is_first_paid_and_whom_to_call(
+    make, templates
+) -> None:
+    template_id, values = MESSAGE_FOR[type(make.bank_details_changed())](
+        make.bank_details_changed(), KNOWN
+    )
+    email = render(templates[template_id], "email", values)
+    assert "changed on 12 May 2026" in email.body and "A member of our staff" in email.body
+    assert "before 26 May 2026 unless we check the change with you" in email.body
+    assert "If you did not ask for this change, call us straight away" in email.body
+    by_person = MESSAGE_FOR[type(make.bank_details_changed())](
+        make.bank_details_changed(by="person"), KNOWN
+    )[1]
+    assert "member of our staff" not in render(templates[template_id], "inbox", by_person).body

@@ -12,6 +12,7 @@ EVERY_EVENT = {
     "payment-schedule-created",
     "payment-issued",
     "payment-failed",
+    "bank-details-changed",
     "statement-ready",
     "overpayment-raised",
     "contribution-raised",

@@ -28,9 +28,16 @@ class PaymentsSettings(ServiceSettings, EncryptionSettings):
     """Also write each run's pain.001 files here (they are always stored in the database)."""
     scheduled_run_every_seconds: float | None = Field(None, gt=0)
     """Background job option: run payments for today this often (off unless set)."""
+    bank_details_cooling_off_days: int = Field(14, ge=0, le=90)
+    """The first payment to changed bank details (another account) waits this many days,
+    unless a payments officer verifies the new details first. At least 1 in production."""
+    run_max_days_ahead: int = Field(7, ge=0, le=120)
+    """A payment run may be dated at most this many days after today (no paying future periods
+    early). At most 14 in production; the fault and soak harnesses raise it outside
+    production, to have future periods to pay."""
 
     @model_validator(mode="after")
-    def _real_provider_payees_in_production(self) -> "PaymentsSettings":
+    def _fail_closed_in_production(self) -> "PaymentsSettings":
         if self.environment == "production" and self.provider_payees_file is None:
             raise ValueError(
                 "PAYMENTS_PROVIDER_PAYEES_FILE must be set in production: the packaged provider"
@@ -41,4 +48,10 @@ class PaymentsSettings(ServiceSettings, EncryptionSettings):
                 f"PAYMENTS_PROVIDER_PAYEES_FILE {self.provider_payees_file} is not a file:"
                 " payments does not start without the providers' bank details"
             )
+        if self.environment == "production" and self.bank_details_cooling_off_days < 1:
+            raise ValueError(
+                "PAYMENTS_BANK_DETAILS_COOLING_OFF_DAYS must be at least 1 in production"
+            )
+        if self.environment == "production" and self.run_max_days_ahead > 14:
+            raise ValueError("PAYMENTS_RUN_MAX_DAYS_AHEAD must be at most 14 in production")
         return self

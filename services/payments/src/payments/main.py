@@ -89,8 +89,12 @@ def dependencies(
         ),
         batch_size=settings.run_batch_size,
         workers=settings.run_workers,
+        today=clock,
+        max_days_ahead=settings.run_max_days_ahead,
     )
-    return Dependencies(uow, clock, planning, bank_files, runs)
+    return Dependencies(
+        uow, clock, planning, bank_files, runs, settings.bank_details_cooling_off_days
+    )
 
 
 def load_planning_data() -> PlanningData:

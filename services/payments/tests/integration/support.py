@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from asgi_lifespan import LifespanManager
-from devstack.tokens import PAYMENTS_OFFICER, Tokens, bearer
+from devstack.tokens import OTHER_PAYMENTS_OFFICER, PAYMENTS_OFFICER, Tokens, bearer
 from httpx import ASGITransport, AsyncClient
 from payments.config import PaymentsSettings
 from payments.entrypoints.dependencies import Dependencies
@@ -35,6 +35,7 @@ class Service:
     runtime: Runtime
     clock: Clock
     files: Path
+    tokens: Tokens
 
     @property
     def pool(self) -> Any:
@@ -60,13 +61,27 @@ class Service:
             await consumer.apply(event)
 
     async def bank_account(self, person: str, account: str = "12345678") -> dict:
+        """Given by a payments officer (with the reason staff must give)."""
         response = await self.http.put(
             f"/people/{person}/bank-account",
             json={
                 "payee_name": f"Person {person}",
                 "sort_code": "404784",
                 "account_number": account,
+                "reason": "the person gave them on the phone",
             },
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    async def second_officer(self) -> dict[str, str]:
+        """The bearer header of a payments officer other than the one `http` acts as."""
+        return bearer(await self.tokens.staff(OTHER_PAYMENTS_OFFICER, "payments"))
+
+    async def approve(self, run_id: str) -> dict:
+        """A second payments officer releases the run's bank files (four eyes)."""
+        response = await self.http.post(
+            f"/payment-runs/{run_id}/approval", headers=await self.second_officer()
         )
         assert response.status_code == 200, response.text
         return response.json()
@@ -75,6 +90,13 @@ class Service:
         response = await self.http.post("/payment-runs", json={"run_date": run_date.isoformat()})
         assert expect is None or response.status_code == expect, response.text
         return response.json()
+
+    async def bank_file(self, run: dict, file_id: str) -> bytes:
+        """Released by a second payments officer first (four eyes), then downloaded."""
+        await self.approve(run["run_id"])
+        response = await self.http.get(f"/payment-runs/{run['run_id']}/files/{file_id}")
+        assert response.status_code == 200, response.text
+        return response.content
 
     async def reconcile(self) -> dict:
         report = (await self.http.get("/ops/reconciliation")).json()
@@ -123,4 +145,4 @@ async def running_service(
         async with AsyncClient(
             transport=ASGITransport(manager.app), base_url="http://p", headers=headers
         ) as http:
-            yield Service(http, app.app.app.state.runtime, clock, files)
+            yield Service(http, app.app.app.state.runtime, clock, files, tokens)

@@ -75,7 +75,7 @@ async def test_a_rejected_payment_is_retried_in_the_next_run_under_the_same_id(s
     await post(svc, pain002(blocks=block(transaction(sent["glitch"], "RJCT", "MS03"))))
     run = await svc.run(date(2025, 6, 17), expect=201)
     assert run["instructed"] == 1 and run["total_pence"] == 47_840
-    xml = (await svc.http.get(f"/payment-runs/{run['run_id']}/files/{run['files'][0]}")).text
+    xml = (await svc.bank_file(run, run["files"][0])).decode()
     assert f"<EndToEndId>{sent['glitch']}</EndToEndId>" in xml
     kinds = await svc.pool.fetch(
         "SELECT kind FROM ledger_postings WHERE instruction_id = $1 AND line = 1 ORDER BY seq",
@@ -90,12 +90,20 @@ async def test_a_rejected_payment_is_retried_in_the_next_run_under_the_same_id(s
     await svc.reconcile()
 
 
-async def test_new_bank_details_release_a_returned_payment(svc, sent) -> None:
+async def test_a_returned_payment_waits_for_new_details_cooling_off_or_verification(
+    svc, sent
+) -> None:
     returns = f"instruction_id,status,reason\n{sent['bounced']},returned,AC04\n".encode()
     uploaded = await svc.http.post("/bank-responses", files={"file": ("returns.csv", returns)})
     assert uploaded.status_code == 200 and uploaded.json()["held"] == 1
-    assert (await svc.bank_account("bounced", "87654321"))["released"]
-    run = await svc.run(date(2025, 6, 17))
+    changed = await svc.bank_account("bounced", "87654321")  # another account: a redirect
+    assert changed["released"] == [] and changed["payments_held_until"] == "2025-06-30"
+    assert (await svc.run(date(2025, 6, 17)))["instructed"] == 0  # not straight to the new one
+    verified = await svc.http.post(
+        "/people/bounced/bank-account/verification", headers=await svc.second_officer()
+    )
+    assert verified.status_code == 200 and len(verified.json()["released"]) == 1
+    run = await svc.run(date(2025, 6, 18))
     assert run["instructed"] == 1
     await svc.reconcile()
 

@@ -52,7 +52,7 @@ async def six_people_two_providers(svc) -> dict:
 
 
 async def xml_of(svc, run: dict, file_id: str) -> etree._Element:
-    content = (await svc.http.get(f"/payment-runs/{run['run_id']}/files/{file_id}")).content
+    content = await svc.bank_file(run, file_id)
     validate(parse_untrusted(content, PAIN_001), PAIN_001)
     return etree.fromstring(content)
 

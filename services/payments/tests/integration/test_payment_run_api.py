@@ -28,7 +28,7 @@ async def test_a_run_pays_everyone_due_in_batches_with_a_valid_pain001_each(svc)
     assert (run["instructed"], run["held"], run["total_pence"]) == (6, 1, 6 * MONTHLY)
     assert run["batches"] == 3 and len(run["files"]) == 2  # 3 + 3 paid; the last batch only held
     for file_id in run["files"]:
-        xml = (await svc.http.get(f"/payment-runs/{run['run_id']}/files/{file_id}")).content
+        xml = await svc.bank_file(run, file_id)
         validate(parse_untrusted(xml, PAIN_001), PAIN_001)
         assert (svc.files / f"{file_id}.xml").read_bytes() == xml
     assert set((await svc.statuses()).values()) == {"instructed", "held"}

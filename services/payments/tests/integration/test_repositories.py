@@ -9,6 +9,7 @@ import pytest
 from payments.adapters.repository import PostgresPaymentsUnitOfWork
 from payments.domain.award import Award
 from payments.domain.awards import Decision
+from payments.domain.bank_details import Actor, BankDetails, change_bank_details
 from payments.domain.managed import ManagedServices, ProviderLine
 from payments.domain.records import UcClaim
 from payments.domain.uc_means import UcAssessedMeans, UcHousehold
@@ -166,16 +167,58 @@ async def test_an_older_plan_version_never_replaces_a_newer_one(store) -> None:
         assert await uow.managed_services.for_update("p1") == newer
 
 
+OFFICER = Actor("urn:carebenefit:staff:oliver-brown", "payments_officer", staff=True)
+
+
+def change(change_id: str, account: str, previous=None, today: date = TODAY):
+    details = BankDetails("Ada", "404784", account)
+    return change_bank_details(
+        change_id, "p1", details, OFFICER, "by phone", today, previous, cooling_off_days=14
+    )
+
+
 async def test_new_bank_details_release_held_payments(store) -> None:
     await decide(store, "p1", decision())
     await store.hold("p1")
     async with store.make_uow() as uow:
-        await uow.bank_accounts.save("p1", "Ada", "404784", "12345678")
+        await uow.bank_accounts.save(change("c1", "12345678"))
         released = await uow.bank_accounts.release_held("p1")
         await uow.commit()
     assert len(released) == 4
     async with store.make_uow() as uow:
         assert await uow.bank_accounts.release_held("p1") == []
+    assert "bank_details_changed" in await store.published()
+
+
+async def test_changed_bank_details_come_back_with_their_history_and_cooling_off(store) -> None:
+    await decide(store, "p1", decision())
+    async with store.make_uow() as uow:
+        await uow.bank_accounts.save(change("c1", "12345678"))
+        await uow.commit()
+    async with store.make_uow() as uow:
+        first = await uow.bank_accounts.current("p1")
+        redirect = change("c2", "87654321", first)
+        await uow.bank_accounts.save(redirect)
+        await uow.commit()
+    async with store.make_uow() as uow:
+        current = await uow.bank_accounts.current("p1")
+        history = await uow.bank_accounts.history("p1")
+    assert current.details.account_number == "87654321" and current.last_change_id == "c2"
+    assert (
+        current.cooling_off_until == date(2025, 5, 26)
+        and current.last_changed_by == OFFICER.subject
+    )
+    assert [(c.change_id, c.details.masked_account, c.reason) for c in history] == [
+        ("c2", "****4321", "by phone"),
+        ("c1", "****5678", "by phone"),
+    ]
+    assert history[0].current.cooling_off_until == date(2025, 5, 26)
+    await store.hold("p1")
+    async with store.make_uow() as uow:
+        await uow.bank_accounts.hold_for_cooling_off("p1")
+        assert await uow.bank_accounts.release_cooled_off(date(2025, 5, 25)) == 0
+        assert await uow.bank_accounts.release_cooled_off(date(2025, 5, 26)) == 4
+        await uow.commit()
 
 
 async def test_what_is_not_committed_is_not_stored(store) -> None:

@@ -32,8 +32,7 @@ async def keys_of(pool, person: str) -> set[str]:
 
 async def bank_file(svc, run: dict) -> bytes:
     (file_id,) = run["files"]
-    response = await svc.http.get(f"/payment-runs/{run['run_id']}/files/{file_id}")
-    return response.content
+    return await svc.bank_file(run, file_id)
 
 
 async def test_bank_details_are_ciphertext_in_the_tables_and_plain_in_the_bank_file(svc):

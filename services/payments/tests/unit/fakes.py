@@ -12,6 +12,7 @@ from payments.adapters.schedule_rows import adjustment_json, statement_json
 from payments.domain import ledger
 from payments.domain.award import Award, AwardChanges
 from payments.domain.awards import RecordedDecision
+from payments.domain.bank_details import COOLING_OFF, BankDetailsChange, CurrentBankDetails
 from payments.domain.ledger import Posted
 from payments.domain.managed import ManagedServices
 from payments.domain.records import AccruedPeriod, UcClaim
@@ -40,7 +41,8 @@ class FakeStore:
         self.claims: dict[str, UcClaim] = {}
         self.uc_periods: dict[tuple[str, str], dict[date, UcAssessedMeans]] = {}
         self.managed: dict[str, ManagedServices] = {}
-        self.bank_accounts: dict[str, tuple[str, str, str]] = {}
+        self.bank_accounts: dict[str, CurrentBankDetails] = {}
+        self.bank_account_changes: list[BankDetailsChange] = []
 
     def periods(self, award_id: str) -> list[dict[str, Any]]:
         return sorted(
@@ -216,19 +218,42 @@ class FakeManagedServices:
 
 
 class FakeBankAccounts:
-    def __init__(self, store: FakeStore) -> None:
-        self.store = store
+    def __init__(self, store: FakeStore, uow: FakeUnitOfWork) -> None:
+        self.store, self.uow = store, uow
 
-    async def save(
-        self, person_id: str, payee_name: str, sort_code: str, account_number: str
-    ) -> None:
-        self.store.bank_accounts[person_id] = (payee_name, sort_code, account_number)
+    async def current(self, person_id: str) -> CurrentBankDetails | None:
+        return self.store.bank_accounts.get(person_id)
+
+    async def save(self, change: BankDetailsChange) -> None:
+        self.store.bank_account_changes.append(change)
+        await self.save_verified(change.current)
+        self.uow.track(change)
+
+    async def save_verified(self, current: CurrentBankDetails) -> None:
+        self.store.bank_accounts[current.person_id] = current
+
+    async def history(self, person_id: str) -> list[BankDetailsChange]:
+        return [c for c in reversed(self.store.bank_account_changes) if c.person_id == person_id]
 
     async def release_held(self, person_id: str) -> list[UUID]:
+        return self._release(lambda row: row["person_id"] == person_id)
+
+    async def hold_for_cooling_off(self, person_id: str) -> None:
+        for row in self.store.rows.values():
+            if row["person_id"] == person_id and row["status"] == "held":
+                row["hold_reason"] = COOLING_OFF
+
+    async def release_cooled_off(self, run_date: date) -> int:
+        def over(row: dict[str, Any]) -> bool:
+            current = self.store.bank_accounts.get(row["person_id"])
+            waiting = current is not None and current.cooling_off(run_date)
+            return row["hold_reason"] == COOLING_OFF and not waiting
+
+        return len(self._release(over))
+
+    def _release(self, which: Any) -> list[UUID]:
         released = [
-            key
-            for key, row in self.store.rows.items()
-            if row["person_id"] == person_id and row["status"] == "held"
+            key for key, row in self.store.rows.items() if row["status"] == "held" and which(row)
         ]
         for key in released:
             self.store.rows[key].update(status="scheduled", hold_reason=None)
@@ -244,7 +269,7 @@ class FakePaymentsUnitOfWork(FakeUnitOfWork):
         self.awards = FakeAwards(self.payments, self)
         self.uc_claims = FakeUcClaims(self.payments)
         self.managed_services = FakeManagedServices(self.payments)
-        self.bank_accounts = FakeBankAccounts(self.payments)
+        self.bank_accounts = FakeBankAccounts(self.payments, self)
 
     async def __aenter__(self) -> "FakePaymentsUnitOfWork":
         await super().__aenter__()

@@ -170,7 +170,8 @@ async def test_payment_runs_show_files_bank_answers_held_payments_and_reconcilia
             'href="/ops/payment-runs/run-1"',
         ):
             assert text in listed.text, text
-        assert "Approvals" not in listed.text  # payments' runs carry no approval fields yet
+        assert "Approvals" in listed.text  # payments' four eyes (the fake run has no approval)
+        assert "approved by: not yet" in listed.text
         one = await portal.http.get("/ops/payment-runs/run-1")
         assert one.status_code == 200
         for text in ("F-1", "<strong>returned</strong>", "AC04", "Rejections and returns: 1"):

@@ -224,6 +224,31 @@ class PaymentFailedNotice:
 
 
 @dataclass(frozen=True)
+class BankDetailsChangedNotice:
+    """Told at the contact details we already hold; never names the new account."""
+
+    changed_on: date
+    by_staff: bool
+    payments_held_until: date | None
+    template_id: str = "bank-details-changed"
+
+    def personalise(self, known: Known) -> Personalisation:
+        if self.payments_held_until is None:
+            note = "Your next payment will go to the new account."
+        else:
+            note = (
+                f"We will not pay into the new account before {long_date(self.payments_held_until)}"
+                " unless we check the change with you first."
+            )
+        return {
+            "first_name": known.first_name,
+            "changed_date": long_date(self.changed_on),
+            "changed_by_staff": yes_no(self.by_staff),
+            "payments_note": note,
+        }
+
+
+@dataclass(frozen=True)
 class StatementNotice:
     period_start: date
     period_end: date

@@ -78,6 +78,9 @@ NOTICE_OF: dict[type, Any] = {
     payments.PaymentFailedV1: lambda e: n.PaymentFailedNotice(
         e.data.amount_pence, e.data.reason_code, e.data.action
     ),
+    payments.BankDetailsChangedV1: lambda e: n.BankDetailsChangedNotice(
+        e.data.changed_on, e.data.changed_by == "staff", e.data.payments_held_until
+    ),
     payments.StatementIssuedV1: lambda e: n.StatementNotice(
         e.data.period_start, e.data.period_end, e.data.net_pence
     ),

@@ -13,7 +13,7 @@ from contracts.payments import v1
 from servicekit.context import caused_by, correlation_id
 from servicekit.events import new_event
 
-from payments.domain import events
+from payments.domain import bank_details, events
 from payments.domain.batch import PaymentBatch
 from payments.domain.calculation import StatementLine
 
@@ -175,6 +175,19 @@ def _contribution_raised(e: events.ContributionRaised) -> Envelope[Any]:
     )
 
 
+def _bank_details_changed(e: bank_details.BankDetailsChanged) -> Envelope[Any]:
+    return _event(
+        v1.BankDetailsChangedV1,
+        e.person_id,
+        v1.BankDetailsChanged(
+            change_id=e.change_id,
+            changed_on=e.changed_on,
+            changed_by=e.changed_by,
+            payments_held_until=e.payments_held_until,
+        ),
+    )
+
+
 _MAPPERS: dict[type, Callable[[Any], Envelope[Any]]] = {
     events.PaymentScheduleSet: _schedule,
     events.StatementIssued: _statement,
@@ -185,4 +198,5 @@ _MAPPERS: dict[type, Callable[[Any], Envelope[Any]]] = {
     events.PaymentFailed: _payment_failed,
     events.CareElementAwarded: _care_element_awarded,
     events.ContributionRaised: _contribution_raised,
+    bank_details.BankDetailsChanged: _bank_details_changed,
 }

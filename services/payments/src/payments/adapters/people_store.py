@@ -1,13 +1,11 @@
-"""A person's UC claim, managed-services arrangement and bank account (sealed) in PostgreSQL."""
+"""A person's UC claim and managed-services arrangement in PostgreSQL (their bank account:
+bank_account_store.py)."""
 
 from dataclasses import asdict
 from typing import Any
-from uuid import UUID
 
 import asyncpg
-from servicekit.crypto import Sealer
 
-from payments.adapters.sealed import ACCOUNT_NUMBER, PAYEE_NAME, SORT_CODE
 from payments.domain.managed import ManagedServices, ProviderLine
 from payments.domain.records import UcClaim
 from payments.domain.uc_means import UcAssessedMeans
@@ -105,36 +103,6 @@ class PostgresManagedServices:
             [asdict(p) for p in a.providers],
             event_id,
         )
-
-
-class PostgresBankAccounts:
-    """Each detail is stored sealed (adapters/sealed.py); run_store opens them for a run."""
-
-    def __init__(self, conn: asyncpg.Connection, sealer: Sealer) -> None:
-        self.conn, self.sealer = conn, sealer
-
-    async def save(
-        self, person_id: str, payee_name: str, sort_code: str, account_number: str
-    ) -> None:
-        seal = self.sealer.seal
-        await self.conn.execute(
-            "INSERT INTO bank_accounts (person_id, payee_name, sort_code, account_number)"
-            " VALUES ($1,$2,$3,$4) ON CONFLICT (person_id) DO UPDATE SET payee_name = $2,"
-            " sort_code = $3, account_number = $4, updated_at = now()",
-            person_id,
-            seal(PAYEE_NAME, person_id, payee_name),
-            seal(SORT_CODE, person_id, sort_code),
-            seal(ACCOUNT_NUMBER, person_id, account_number),
-        )
-
-    async def release_held(self, person_id: str) -> list[UUID]:
-        rows = await self.conn.fetch(
-            "UPDATE scheduled_payments SET status = 'scheduled', hold_reason = NULL,"
-            " updated_at = now() WHERE person_id = $1 AND status = 'held'"
-            " RETURNING instruction_id",
-            person_id,
-        )
-        return [r["instruction_id"] for r in rows]
 
 
 def managed_from(row: Any) -> ManagedServices:

@@ -1,6 +1,6 @@
 """The PostgreSQL unit of work, and the repository of awards and their schedules. The other
-repositories: people_store (UC claims, managed services, bank accounts), run_store (payment
-runs), bank_response_store, ledger_store. All of payments' SQL lives in adapters."""
+repositories: people_store (UC claims, managed services), bank_account_store, run_store
+(payment runs), bank_response_store, ledger_store. All of payments' SQL lives in adapters."""
 
 from collections import defaultdict
 from collections.abc import Sequence
@@ -13,12 +13,9 @@ from servicekit.crypto import Sealer
 from servicekit.uow import AsyncpgUnitOfWork, UnitOfWork
 
 from payments.adapters import ledger_store, outbound
+from payments.adapters.bank_account_store import PostgresBankAccounts
 from payments.adapters.bank_response_store import PostgresBankResponses
-from payments.adapters.people_store import (
-    PostgresBankAccounts,
-    PostgresManagedServices,
-    PostgresUcClaims,
-)
+from payments.adapters.people_store import PostgresManagedServices, PostgresUcClaims
 from payments.adapters.run_history import PostgresManagedLookup, PostgresRunHistory
 from payments.adapters.run_store import PostgresPaymentRuns
 from payments.adapters.schedule_rows import add_adjustment, stored_statement, upsert_planned
@@ -295,7 +292,7 @@ class PostgresPaymentsUnitOfWork(AsyncpgUnitOfWork):
         self.awards = PostgresAwards(self.conn, self)
         self.uc_claims = PostgresUcClaims(self.conn)
         self.managed_services = PostgresManagedServices(self.conn)
-        self.bank_accounts = PostgresBankAccounts(self.conn, self.sealer)
+        self.bank_accounts = PostgresBankAccounts(self.conn, self.sealer, self)
         self.runs = PostgresPaymentRuns(self.conn, self.sealer)
         self.bank_responses = PostgresBankResponses(self.conn, self)
         self.ledger = ledger_store.PostgresLedger(self.conn)

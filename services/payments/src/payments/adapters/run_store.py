@@ -63,7 +63,7 @@ SELECT s.instruction_id, s.award_id, s.person_id, s.kind, s.period_start, s.peri
        s.due_date, s.amount_pence, s.entitlement_pence, s.recovery_pence, s.attempts,
        s.accrued_entitlement_pence, s.statement::text AS statement,
        a.uc_claim_id, c.closed_on AS uc_closed_on,
-       b.payee_name, b.sort_code, b.account_number,
+       b.payee_name, b.sort_code, b.account_number, b.cooling_off_until,
        CASE WHEN m.person_id IS NOT NULL THEN json_build_object(
            'plan_id', m.plan_id, 'plan_version', m.plan_version,
            'weekly_budget_pence', m.weekly_budget_pence,
@@ -89,6 +89,9 @@ _RUN_COLUMNS = (
     "provider_payments",
     "provider_held",
     "provider_total_pence",
+    "started_by",
+    "approved_by",
+    "approved_at",
 )
 
 
@@ -133,18 +136,31 @@ class PostgresPaymentRuns:
             )
         )
 
-    async def create(self, run_date: date) -> PaymentRun:
+    async def create(self, run_date: date, started_by: str) -> PaymentRun:
         sequence = await self.conn.fetchval(
             "SELECT count(*) + 1 FROM payment_runs WHERE run_date = $1", run_date
         )
-        run = PaymentRun(f"PR{run_date:%Y%m%d}-{sequence:02d}", run_date)
+        run = PaymentRun(f"PR{run_date:%Y%m%d}-{sequence:02d}", run_date, started_by=started_by)
         await self.conn.execute(
-            "INSERT INTO payment_runs (run_id, run_date, status) VALUES ($1, $2, $3)",
+            "INSERT INTO payment_runs (run_id, run_date, status, started_by)"
+            " VALUES ($1, $2, $3, $4)",
             run.run_id,
             run.run_date,
             run.status,
+            started_by,
         )
         return run
+
+    async def approve(self, run_id: str, approved_by: str) -> bool:
+        return (
+            await self.conn.fetchval(
+                "UPDATE payment_runs SET approved_by = $2, approved_at = now()"
+                " WHERE run_id = $1 AND approved_by IS NULL RETURNING true",
+                run_id,
+                approved_by,
+            )
+            is not None
+        )
 
     async def claim_due(self, run_date: date, limit: int) -> list[DuePayment]:
         rows = await self.conn.fetch(CLAIM_DUE, run_date, limit)
@@ -449,4 +465,5 @@ def _due(row: Any, bank_details: tuple[str | None, str | None, str | None]) -> D
         row["uc_closed_on"],
         *bank_details,
         None if row["managed"] is None else managed_from(json.loads(row["managed"])),
+        row["cooling_off_until"],
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
+from payments.domain.bank_details import COOLING_OFF
 from payments.domain.calculation import StatementLine
 from payments.domain.contributions import OpenContribution, collect, collectable, collection_line
 from payments.domain.events import (
@@ -74,6 +75,16 @@ class DuePayment:
     account_number: str | None
     managed: ManagedServices | None = None
     """The person's care plan arrangement when the payment is made."""
+    cooling_off_until: date | None = None
+    """New bank details' cooling-off: nothing is paid to them before (domain/bank_details.py)."""
+
+    def hold_reason(self, run_date: date) -> str | None:
+        """Why the person's money cannot be sent on `run_date` (None: it can)."""
+        if self.payee_name is None:
+            return NO_BANK_ACCOUNT
+        if self.cooling_off_until is not None and run_date < self.cooling_off_until:
+            return COOLING_OFF
+        return None
 
     @property
     def first_send(self) -> bool:
@@ -178,7 +189,7 @@ def plan_batch(
 
 def _plan(batch: PaymentBatch, due: DuePayment) -> None:
     care = due.managed_care()
-    if due.amount_pence > 0 and due.payee_name is None and care is None:
+    if due.amount_pence > 0 and due.hold_reason(batch.run.run_date) and care is None:
         _hold(batch, due, due.amount_pence, due.recovery_pence, None)  # nothing accrued
     elif due.first_send:
         _pay_first_time(batch, due, care)
@@ -206,7 +217,7 @@ def _pay_first_time(batch: PaymentBatch, due: DuePayment, care: ManagedCare | No
     if net == 0:
         batch.nil += 1
         batch.updates.append(_update(instruction_id, "nil", due.attempts, 0, recovery, paid))
-    elif due.payee_name is None:
+    elif due.hold_reason(batch.run.run_date):
         _hold(batch, due, net, recovery, paid)
     else:
         _send(batch, due, net, recovery, paid)
@@ -260,9 +271,11 @@ def _update(
 def _hold(
     batch: PaymentBatch, due: DuePayment, net: int, recovery: int, paid: FirstPaid | None
 ) -> None:
-    """No bank account: the person's payment waits for one (PUT /people/{id}/bank-account)."""
+    """No bank account: the person's payment waits for one (PUT /people/{id}/bank-account); new
+    details: it waits for their cooling-off (released by a later run, or on verification)."""
     batch.held += 1
-    update = _update(due.instruction_id, "held", due.attempts, net, recovery, paid, NO_BANK_ACCOUNT)
+    reason = due.hold_reason(batch.run.run_date)
+    update = _update(due.instruction_id, "held", due.attempts, net, recovery, paid, reason)
     batch.updates.append(update)
 
 

@@ -103,3 +103,41 @@ class UcClaimRefused(PaymentsError):
 
 class InvalidArrangement(PaymentsError):
     pass
+
+
+class RunTooFarAhead(PaymentsError):
+    """No paying future periods early: a run may be dated at most a few days ahead."""
+
+    field = "run_date"
+
+
+# Four eyes: a run's bank files go to the bank only once a second payments officer approves.
+class RunNotFinished(PaymentsError):
+    field = "run_id"
+
+    def __init__(self) -> None:
+        super().__init__("the payment run has not finished: resume it before approving it")
+
+
+class OwnRun(PaymentsError):
+    field = "authorization"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the officer who started a payment run may not approve it: a second payments"
+            " officer must (four eyes)"
+        )
+
+
+class AlreadyApproved(PaymentsError):
+    field = "run_id"
+
+
+class NotReleased(PaymentsError):
+    field = "run_id"
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__(
+            f"payment run {run_id}'s bank files are not released: a second payments officer"
+            f" must approve it first (POST /payment-runs/{run_id}/approval)"
+        )

@@ -80,10 +80,19 @@ class PaymentRun:
     """Credit transfers to providers for managed care (in `files` too)."""
     provider_held: int = 0
     provider_total_pence: int = 0
+    started_by: str | None = None
+    approved_by: str | None = None
+    """The second payments officer who released its bank files (None: not released yet)."""
+    approved_at: datetime | None = None
     outcome: str = "created"
     """created, resumed (an unfinished run carried on) or already_completed (nothing to do)."""
     files: list["BankFileSummary"] = field(default_factory=list)
     provider_payment_list: list["ProviderPaymentSummary"] = field(default_factory=list)
+
+    @property
+    def released(self) -> bool:
+        """Its bank files may go to the bank (domain/run_approval.py)."""
+        return self.approved_by is not None
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,21 @@ from servicekit.auth import ASSESSOR, OPERATIONS, PAYMENTS_OFFICER, REVIEWER, Pr
 Reader = Annotated[
     Principal, Depends(require("payments:read", roles=[PAYMENTS_OFFICER], person=True))
 ]
-BankDetails = Annotated[
+BankDetailsChanger = Annotated[
     Principal, Depends(require("payments:write", roles=[PAYMENTS_OFFICER], person=True))
 ]
+"""The person themselves, or a payments officer (who must give a reason)."""
+BankDetailsVerifier = Annotated[
+    Principal, Depends(require("payments:write", roles=[PAYMENTS_OFFICER]))
+]
 RunStarter = Annotated[Principal, Depends(require("payments:run", roles=[PAYMENTS_OFFICER]))]
+RunApprover = Annotated[Principal, Depends(require("payments:run", roles=[PAYMENTS_OFFICER]))]
+"""A second payments officer: never the one who started the run (domain/run_approval.py)."""
 BankFileReader = Annotated[Principal, Depends(require("payments:run", roles=[PAYMENTS_OFFICER]))]
+"""Only with the payments scope; every download is on the audit trail."""
 BankResponder = Annotated[Principal, Depends(require("payments:write", roles=[PAYMENTS_OFFICER]))]
-"""The bank's responses, uploaded by a payments officer (an authenticated bank channel, and
-the rest of the anti-fraud rules, come with a later change)."""
+"""The bank's responses, uploaded by a payments officer: a bearer token is needed, as for every
+state-changing call (no token: 401, nothing applied)."""
 Overseer = Annotated[
     Principal, Depends(require("payments:read", roles=[PAYMENTS_OFFICER, OPERATIONS]))
 ]

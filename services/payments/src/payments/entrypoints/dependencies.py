@@ -20,6 +20,8 @@ class Dependencies:
     planning: PlanningData
     bank_files: BankFiles
     payment_runs: PaymentRuns
+    cooling_off_days: int = 14
+    """PAYMENTS_BANK_DETAILS_COOLING_OFF_DAYS"""
 
 
 Deps = Annotated[Dependencies, Depends(deps_of)]

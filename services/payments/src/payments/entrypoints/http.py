@@ -2,15 +2,24 @@
 
 from typing import Annotated
 
-from contracts.api.payments import BankAccountSet, PersonLedger, PersonPayments, UcClaimView
+from contracts.api.payments import (
+    BankAccountSet,
+    BankAccountVerified,
+    BankAccountView,
+    PersonLedger,
+    PersonPayments,
+    UcClaimView,
+)
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from servicekit.auth import PAYMENTS_OFFICER, Principal
 
-from payments.entrypoints import views
-from payments.entrypoints.access import BankDetails, CaseReader, Reader
+from payments.domain.bank_details import Actor, BankDetails
+from payments.entrypoints import bank_account_views, views
+from payments.entrypoints.access import BankDetailsChanger, BankDetailsVerifier, CaseReader, Reader
 from payments.entrypoints.dependencies import Deps
 from payments.service_layer import bank_accounts, queries
-from payments.service_layer.commands import SetBankAccount
+from payments.service_layer.commands import SetBankAccount, VerifyBankAccount
 
 router = APIRouter()
 PersonId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,64}$")]
@@ -21,6 +30,15 @@ class BankAccount(BaseModel):
     payee_name: str = Field(min_length=1, max_length=70, pattern=r"\S")
     sort_code: str = Field(pattern=r"^[0-9]{6}$", description="6 digits, no dashes")
     account_number: str = Field(pattern=r"^[0-9]{8}$")
+    reason: str | None = Field(
+        None,
+        max_length=500,
+        description="Why the details change: required of staff (the person need not say)",
+    )
+
+
+def actor(who: Principal) -> Actor:
+    return Actor(who.subject, who.role_in([PAYMENTS_OFFICER]), who.kind == "staff")
 
 
 @router.get("/people/{person_id}/payments", response_model=PersonPayments)
@@ -43,11 +61,33 @@ async def ledger_of(person_id: PersonId, deps: Deps, who: Reader) -> PersonLedge
 
 @router.put("/people/{person_id}/bank-account", response_model=BankAccountSet)
 async def set_bank_account(
-    person_id: PersonId, account: BankAccount, deps: Deps, who: BankDetails
+    person_id: PersonId, account: BankAccount, deps: Deps, who: BankDetailsChanger
 ) -> BankAccountSet:
-    """New bank details; payments held for want of them (or after a bounce) are released."""
-    command = SetBankAccount(
-        person_id, account.payee_name.strip(), account.sort_code, account.account_number
+    """New bank details, by the person or by a payments officer with a reason. Every change is
+    kept and told to the person. Another account than before: payments to it wait for the
+    cooling-off period unless verified; otherwise payments held for want of details (or after a
+    bounce) are released."""
+    details = BankDetails(account.payee_name.strip(), account.sort_code, account.account_number)
+    command = SetBankAccount(person_id, details, actor(who), account.reason)
+    change, released = await bank_accounts.set_bank_account(
+        command, deps.uow(), deps.today(), deps.cooling_off_days
     )
-    released = await bank_accounts.set_bank_account(command, deps.uow())
-    return views.bank_account_set(person_id, released)
+    return bank_account_views.bank_account_set(change, released)
+
+
+@router.get("/people/{person_id}/bank-account", response_model=BankAccountView)
+async def bank_account_of(person_id: PersonId, deps: Deps, who: Reader) -> BankAccountView:
+    """The details in use (the account masked) and every change: who, in what role, why, when."""
+    current, history = await bank_accounts.bank_account_of(person_id, deps.uow())
+    return bank_account_views.bank_account(current, history, staff_names=who.kind == "staff")
+
+
+@router.post("/people/{person_id}/bank-account/verification", response_model=BankAccountVerified)
+async def verify_bank_account(
+    person_id: PersonId, deps: Deps, who: BankDetailsVerifier
+) -> BankAccountVerified:
+    """A payments officer (not the one who changed them) confirmed the new details with the
+    person on the contact details held before the change: payments need not wait."""
+    command = VerifyBankAccount(person_id, actor(who))
+    verified, released = await bank_accounts.verify_bank_account(command, deps.uow())
+    return bank_account_views.bank_account_verified(verified, released)

@@ -12,12 +12,14 @@ from payments.service_layer.commands import StartPaymentRun
 from payments.service_layer.payment_run import run_payments
 
 log = logging.getLogger(__name__)
+SCHEDULER = "job:scheduled-payment-runs"  # who a scheduled run was started by
 
 
 def scheduled_payment_runs(every_seconds: float) -> Callable[[Runtime], Awaitable[None]]:
     """Pays what is due today, every `every_seconds`, on working days. A run already going is
     left to finish; a failed run is the supervisor's (logged, backed off, tried again, the
-    service not ready meanwhile)."""
+    service not ready meanwhile). A payments officer approves each run before its bank files go
+    to the bank."""
 
     async def pay_what_is_due(runtime: Runtime) -> None:
         deps: Dependencies = runtime.deps
@@ -25,7 +27,7 @@ def scheduled_payment_runs(every_seconds: float) -> Callable[[Runtime], Awaitabl
         if not deps.planning.calendar.is_working_day(day):
             return
         try:
-            await run_payments(StartPaymentRun(day), deps.payment_runs)
+            await run_payments(StartPaymentRun(day, SCHEDULER), deps.payment_runs)
         except RunInProgress as busy:
             log.info("scheduled payment run skipped: %s", busy.message)
 

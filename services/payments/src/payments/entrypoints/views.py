@@ -2,7 +2,6 @@
 
 from collections.abc import Sequence
 from datetime import date
-from uuid import UUID
 
 from contracts.api import payments as api
 
@@ -187,6 +186,10 @@ def payment_run(run: PaymentRun, outcome: str | None = None) -> api.PaymentRun:
         files=[f.file_id for f in run.files],
         provider_payments=[provider_payment(p) for p in run.provider_payment_list],
         provider_total_pence=run.provider_total_pence,
+        started_by=run.started_by,
+        approved_by=run.approved_by,
+        approved_at=run.approved_at,
+        released=run.released,
         bank_files=[
             api.BankFile(
                 file_id=f.file_id,
@@ -252,7 +255,3 @@ def reconciliation(report: Reconciliation) -> api.Reconciliation:
 
 def bank_response_applied(summary: dict[str, object]) -> api.BankResponseApplied:
     return api.BankResponseApplied.model_validate(summary)
-
-
-def bank_account_set(person_id: str, released: list[UUID]) -> api.BankAccountSet:
-    return api.BankAccountSet(person_id=person_id, released=[str(i) for i in released])

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from payments.domain.awards import Decision
+from payments.domain.bank_details import Actor, BankDetails
 from payments.domain.managed import ManagedServices
 from payments.domain.stated_award import StatedAward
 from payments.domain.uc_means import UcHousehold
@@ -56,9 +57,17 @@ class RecordManagedServices:
 @dataclass(frozen=True)
 class SetBankAccount:
     person_id: str
-    payee_name: str
-    sort_code: str
-    account_number: str
+    details: BankDetails
+    actor: Actor
+    """From the token: the person, or a payments officer."""
+    reason: str | None = None
+    """Why staff change them (required of staff)."""
+
+
+@dataclass(frozen=True)
+class VerifyBankAccount:
+    person_id: str
+    officer: Actor
 
 
 @dataclass(frozen=True)
@@ -66,6 +75,16 @@ class StartPaymentRun:
     """Pay everything due on or before ``run_date`` (or resume the unfinished run for it)."""
 
     run_date: date
+    started_by: str = "command-line"
+    """The token's subject (a scheduled run: the job's name); never the run's approver."""
+
+
+@dataclass(frozen=True)
+class ApprovePaymentRun:
+    """A second payments officer releases the run's bank files (four eyes)."""
+
+    run_id: str
+    approved_by: str
 
 
 @dataclass(frozen=True)

@@ -7,16 +7,21 @@ whole; resuming (the same request again) carries on with what is still due. A pa
 'scheduled' exactly once per attempt, and its journals have deterministic ids under a unique
 key, so nobody is paid twice however often a run is repeated or resumed. After the batches,
 each provider is paid once for the managed care of everyone the run paid
-(service_layer/provider_runs.py).
+(service_layer/provider_runs.py). A run is dated at most `max_days_ahead` days ahead, and its
+bank files go to the bank only once a second payments officer approves it
+(service_layer/run_approval.py).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from payments.domain.batch import plan_batch
 from payments.domain.errors import UnfinishedRun
 from payments.domain.planning import PlanningData
 from payments.domain.providers import ProviderPayees
 from payments.domain.records import PaymentRun
+from payments.domain.run_approval import check_run_date
 from payments.service_layer.commands import StartPaymentRun
 from payments.service_layer.ports import (
     AfterBatch,
@@ -46,6 +51,9 @@ class PaymentRuns:
     """Batches worked on side by side: one plans in Python while another's statements run."""
     after_batch: AfterBatch | None = None
     """Called after each committed batch (throttling; tests inject a crash here)."""
+    today: Callable[[], date] = date.today
+    max_days_ahead: int = 7
+    """A new run is dated at most this many days after today."""
 
 
 async def run_payments(cmd: StartPaymentRun, runs: PaymentRuns) -> PaymentRun:
@@ -53,10 +61,11 @@ async def run_payments(cmd: StartPaymentRun, runs: PaymentRuns) -> PaymentRun:
     unfinished run, or (once finished) changes nothing. One run at a time."""
     async with runs.lock():
         payees = await runs.payees.load()  # first: without them nothing is started
-        run = await _open(cmd, runs.uow())
+        run = await _open(cmd, runs)
         if run.outcome == "already_completed":
             return await _with_files(run, runs.uow())
         await roll_forward(cmd.run_date, runs.uow, runs.planning, runs.batch_size, runs.workers)
+        await _release_cooled_off(cmd.run_date, runs.uow())
 
         async def worker() -> None:
             while number := await pay_batch(run, runs, payees):
@@ -91,8 +100,8 @@ async def pay_batch(run: PaymentRun, runs: PaymentRuns, payees: ProviderPayees) 
     return batch.number
 
 
-async def _open(cmd: StartPaymentRun, uow: PaymentsUnitOfWork) -> PaymentRun:
-    async with uow:
+async def _open(cmd: StartPaymentRun, runs: PaymentRuns) -> PaymentRun:
+    async with runs.uow() as uow:
         unfinished = await uow.runs.unfinished()
         if unfinished is not None and unfinished.run_date != cmd.run_date:
             raise UnfinishedRun(
@@ -106,19 +115,25 @@ async def _open(cmd: StartPaymentRun, uow: PaymentsUnitOfWork) -> PaymentRun:
         if completed is not None and not await uow.runs.anything_due(cmd.run_date):
             completed.outcome = "already_completed"  # the same run again: nothing to do
             return completed
-        run = await uow.runs.create(cmd.run_date)
+        check_run_date(cmd.run_date, runs.today(), runs.max_days_ahead)
+        run = await uow.runs.create(cmd.run_date, cmd.started_by)
         await uow.commit()
     return run
 
 
+async def _release_cooled_off(run_date: date, uow: PaymentsUnitOfWork) -> None:
+    """Payments that waited for new bank details' cooling-off, due again once it is over."""
+    async with uow:
+        await uow.bank_accounts.release_cooled_off(run_date)
+        await uow.commit()
+
+
 async def _complete(run: PaymentRun, runs: PaymentRuns) -> PaymentRun:
+    """Its files wait for the second officer's approval before they go to the bank."""
     async with runs.uow() as uow:
         done = await uow.runs.complete(run.run_id)
-        files = await uow.runs.file_contents(run.run_id) if runs.bank_files.exports else []
         await uow.commit()
     done.outcome = run.outcome
-    if files:
-        await runs.bank_files.export(files)
     return await _with_files(done, runs.uow())
 
 

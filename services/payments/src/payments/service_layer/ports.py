@@ -7,6 +7,7 @@ from typing import Protocol, Self
 from uuid import UUID
 
 from payments.domain.award import Award
+from payments.domain.bank_details import BankDetailsChange, CurrentBankDetails
 from payments.domain.bank_responses import AppliedResponses, BankResponse, SentPayment
 from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
 from payments.domain.contributions import OpenContribution
@@ -69,12 +70,28 @@ class ManagedServicesRepository(Protocol):
 
 
 class BankAccountRepository(Protocol):
-    async def save(
-        self, person_id: str, payee_name: str, sort_code: str, account_number: str
-    ) -> None: ...
+    async def current(self, person_id: str) -> CurrentBankDetails | None:
+        """The details payments pays into now (opened), locked until the unit of work ends."""
+
+    async def save(self, change: BankDetailsChange) -> None:
+        """Keeps the change in the history and makes its details current; its events are
+        published on commit."""
+
+    async def save_verified(self, current: CurrentBankDetails) -> None: ...
+
+    async def history(self, person_id: str) -> list[BankDetailsChange]:
+        """Every change of the person's details, newest first."""
 
     async def release_held(self, person_id: str) -> list[UUID]:
-        """Payments held for want of bank details go back to the schedule; their ids."""
+        """Payments held for want of bank details (or waiting for new ones' cooling-off) go
+        back to the schedule; their ids."""
+
+    async def hold_for_cooling_off(self, person_id: str) -> None:
+        """Payments held for want of bank details now wait for the new ones' cooling-off."""
+
+    async def release_cooled_off(self, run_date: date) -> int:
+        """Payments whose new details' cooling-off is over by `run_date` (or that were
+        verified) go back to the schedule; how many."""
 
 
 class PaymentRunRepository(Protocol):
@@ -85,7 +102,10 @@ class PaymentRunRepository(Protocol):
 
     async def anything_due(self, run_date: date) -> bool: ...
 
-    async def create(self, run_date: date) -> PaymentRun: ...
+    async def create(self, run_date: date, started_by: str) -> PaymentRun: ...
+
+    async def approve(self, run_id: str, approved_by: str) -> bool:
+        """Records the approval unless the run has one already; whether it did."""
 
     async def claim_due(self, run_date: date, limit: int) -> list[DuePayment]:
         """Up to ``limit`` payments due, locked (skipping those another worker holds)."""

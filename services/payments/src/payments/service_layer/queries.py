@@ -2,7 +2,6 @@
 
 from payments.domain.errors import (
     NoAward,
-    NoSuchBankFile,
     NoSuchProviderPayment,
     NoSuchRun,
     NoUcClaim,
@@ -49,14 +48,6 @@ async def payment_run(run_id: str, uow: PaymentsUnitOfWork) -> PaymentRun:
     if run is None:
         raise NoSuchRun()
     return run
-
-
-async def bank_file(run_id: str, file_id: str, uow: PaymentsUnitOfWork) -> bytes:
-    async with uow:
-        content = await uow.runs.bank_file(run_id, file_id)
-    if content is None:
-        raise NoSuchBankFile()
-    return content
 
 
 async def remittance_advice(
