@@ -9,7 +9,9 @@ import zlib
 from pathlib import Path
 
 import pytest
+from devstack.demo import OVERPAID_NINO, load_demo
 from devstack.drive import eventually
+from wording.money import pounds
 
 pytestmark = pytest.mark.browser
 
@@ -62,3 +64,18 @@ async def test_a_person_reads_a_statement_and_downloads_it(journey, platform) ->
     )
     assert rows[0] == ["Line", "Explanation", "Amount (pence)"]
     assert rows[-1][0] == "Paid to you" and int(rows[-1][2]) == first["amount_pence"]
+
+
+async def test_a_person_who_was_overpaid_sees_how_it_is_taken_back(journey, platform) -> None:
+    urls = {name: platform.url(name) for name in platform.ports}
+    people = {p["nino"]: p["person_id"] for p in await load_demo(urls, platform.tokens)}
+    payments = await platform.get("payments", f"/people/{people[OVERPAID_NINO]}/payments")
+    await journey.sign_in("joyce.mensah@example.com")
+    await journey.click("Payments", role="link")
+    owed = await journey.text("#overpayment")
+    assert pounds(payments["overpayment_outstanding_pence"]) in owed and "too much" in owed
+    first = next(p for p in payments["payments"] if p["recovery_pence"])
+    recovery = await journey.text("#recovery")
+    assert pounds(first["recovery_pence"]) in recovery and pounds(first["amount_pence"]) in recovery
+    made = [p for p in payments["payments"] if p["status"] in ("instructed", "paid")]
+    assert await journey.page.locator("#history tbody tr").count() >= len(made) >= 2

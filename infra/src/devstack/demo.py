@@ -3,11 +3,15 @@ by a demo assessor signed in at the OpenID Connect provider (devstack.tokens).""
 
 import asyncio
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 
+from devstack.demo_overpayment import ok, overpay
 from devstack.tokens import ASSESSOR, Tokens, bearer
+
+OVERPAID_NINO = "JT456789D"
 
 
 @dataclass(frozen=True)
@@ -18,6 +22,8 @@ class DemoPerson:
     area_code: str
     facts: dict[str, Any]
     preferences: dict[str, Any] | None = None
+    claimed_days_ago: int = 0
+    """A claim made this many days before the demo is loaded (recorded as its date of claim)."""
 
 
 def _descriptors(**codes: str) -> dict[str, str]:
@@ -91,6 +97,27 @@ DEMO_PEOPLE = (
             "means": {"capital_pence": 0, "weekly_income_pence": {}, "date_of_birth": "1990-06-15"},
         },
     ),
+    DemoPerson(
+        OVERPAID_NINO,
+        "Joyce Mensah",
+        "1949-09-12",
+        "E08000003",
+        {
+            "descriptors": _descriptors(a1="1d", a4="4c", a6="6c", a9="9b", a10="10b", a12="12c"),
+            "care_act": {
+                "impairment_or_illness": True,
+                "outcomes": {"a": "a", "d": "b"},
+                "significant_wellbeing_impact": True,
+            },
+            "means": {
+                "capital_pence": 300000,
+                "weekly_income_pence": {"state_pension": 23000},
+                "date_of_birth": "1949-09-12",
+            },
+        },
+        {"channels": ["email"], "email": "joyce.mensah@example.com"},
+        claimed_days_ago=120,
+    ),
 )
 
 
@@ -98,7 +125,10 @@ async def load_demo(urls: dict[str, str], tokens: Tokens) -> list[dict[str, str]
     """Each demo person decided (with their contact preferences), then put in the state the
     walk-through shows (see `arrange`)."""
     loaded = await decide_people(urls["assessment"], urls["notifications"], tokens)
-    await arrange(urls, {p["nino"]: p["person_id"] for p in loaded}, tokens)
+    people = {p["nino"]: p["person_id"] for p in loaded}
+    await arrange(urls, people, tokens)
+    joyce = next(p for p in DEMO_PEOPLE if p.nino == OVERPAID_NINO)
+    await overpay(urls, people[OVERPAID_NINO], joyce.facts, tokens)
     return loaded
 
 
@@ -125,7 +155,7 @@ async def decide_people(
                 if decided.status_code == 200:
                     loaded.append({"nino": person.nino, "person_id": known.json()["person_id"]})
                     continue
-            case = _ok(
+            case = ok(
                 await http.post(
                     "/cases",
                     json={
@@ -133,16 +163,17 @@ async def decide_people(
                         "full_name": person.full_name,
                         "date_of_birth": person.date_of_birth,
                         "area_code": person.area_code,
+                        **_claimed_on(person),
                     },
                 )
             )
             if person.preferences:
-                _ok(
+                ok(
                     await notifications.put(
                         f"/people/{case['person_id']}/preferences", json=person.preferences
                     )
                 )
-            recorded = _ok(
+            recorded = ok(
                 await http.post(
                     f"/cases/{case['case_id']}/assessments",
                     json={
@@ -151,7 +182,7 @@ async def decide_people(
                     },
                 )
             )
-            _ok(
+            ok(
                 await http.post(
                     f"/cases/{case['case_id']}/assessments/{recorded['assessment_id']}/submit"
                 )
@@ -160,13 +191,10 @@ async def decide_people(
     return loaded
 
 
-def _ok(response: httpx.Response) -> dict[str, Any]:
-    if response.status_code >= 400:
-        raise RuntimeError(
-            f"demo data: {response.request.method} {response.request.url} -> "
-            f"{response.status_code} {response.text}"
-        )
-    return response.json()
+def _claimed_on(person: DemoPerson) -> dict[str, str]:
+    if not person.claimed_days_ago:
+        return {}
+    return {"claimed_on": (date.today() - timedelta(days=person.claimed_days_ago)).isoformat()}
 
 
 async def arrange(urls: dict[str, str], people: dict[str, str], tokens: Tokens) -> None:
@@ -174,7 +202,8 @@ async def arrange(urls: dict[str, str], people: dict[str, str], tokens: Tokens) 
     demo assessor, and left alone when already made:
     Margaret Okafor's plan is proposed and costs more than her budget (the page explains what
     happens next); Daniel Price's plan is proposed within his budget, ready to agree; Priya
-    Shah, found not eligible, has asked for a mandatory reconsideration."""
+    Shah, found not eligible, has asked for a mandatory reconsideration. (Joyce Mensah's
+    overpayment is devstack.demo_overpayment's.)"""
     async with (
         httpx.AsyncClient(
             base_url=urls["care-plans"],
@@ -190,12 +219,12 @@ async def arrange(urls: dict[str, str], people: dict[str, str], tokens: Tokens) 
         for nino in ("JT123456C", "JT234567B"):
             plan = await _plan_of(plans, people[nino])
             if plan["status"] == "draft" and plan["version"] == 1:
-                _ok(await plans.post(f"/plans/{plan['plan_id']}/propose", json={"seen_version": 1}))
+                ok(await plans.post(f"/plans/{plan['plan_id']}/propose", json={"seen_version": 1}))
         priya = people["JT345678A"]
-        decision = _ok(await assessment.get(f"/people/{priya}/decision"))
-        cases = _ok(await assessment.get(f"/cases/{decision['case_id']}"))
+        decision = ok(await assessment.get(f"/people/{priya}/decision"))
+        cases = ok(await assessment.get(f"/cases/{decision['case_id']}"))
         if not cases["reconsiderations"]:
-            _ok(
+            ok(
                 await assessment.post(
                     f"/decisions/{decision['decision_id']}/reconsiderations",
                     json={

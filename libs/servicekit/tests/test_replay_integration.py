@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from faststream.kafka import KafkaBroker
 from servicekit import db
+from servicekit.auth import Principal, authenticated
 from servicekit.consumer import EventConsumer, Unprocessable
 from servicekit.deadletter import DeadLetters
 from servicekit.deliveries import Deliveries
@@ -25,6 +26,8 @@ from servicekit.replay import DeadLetterTopics
 from servicekit.uow import AsyncpgUnitOfWork
 
 from .support import NO_MIGRATIONS, eventually, read_topic, submitted
+
+OPERATOR = Principal("ops-sam", "portal", frozenset({"operations"}), frozenset())
 
 pytestmark = pytest.mark.integration
 
@@ -158,6 +161,7 @@ async def test_the_http_api_lists_shows_and_refuses_bad_orders(wired) -> None:
     runtime = type("Runtime", (), {"pool": pool, "name": name})()
     app = FastAPI()
     app.include_router(ops_router(lambda request: runtime, []))
+    app.dependency_overrides[authenticated] = lambda: OPERATOR
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://service") as http:
         listed = (await http.get("/ops/dead-letters", params={"topic": topic})).json()
@@ -166,8 +170,15 @@ async def test_the_http_api_lists_shows_and_refuses_bad_orders(wired) -> None:
         assert one["dlq_topic"] == f"{name}.dlq" and one["event_id"] == event.id
         assert (await http.get("/ops/dead-letters/999999")).status_code == 404
         no_reason = await http.post(
-            "/ops/dead-letters/discard", json={"ids": [letter["id"]], "reason": "", "operator": "s"}
+            "/ops/dead-letters/discard", json={"ids": [letter["id"]], "reason": ""}
         )
         assert no_reason.status_code == 422 and "reason" in no_reason.text
         assert (await http.get("/ops/dead-letters", params={"state": "gone"})).status_code == 422
-    assert await pool.fetchval("SELECT count(*) FROM dead_letter_actions") == 0
+        assert await pool.fetchval("SELECT count(*) FROM dead_letter_actions") == 0
+        # The operator is the token's subject: a name in the body is not believed.
+        ordered = await http.post(
+            "/ops/dead-letters/replays", json={"ids": [letter["id"]], "operator": "mallory"}
+        )
+        assert ordered.status_code == 200, ordered.text
+    actions = await pool.fetch("SELECT action, operator FROM dead_letter_actions")
+    assert [(a["action"], a["operator"]) for a in actions] == [("replay", OPERATOR.subject)]

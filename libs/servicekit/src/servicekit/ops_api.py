@@ -33,14 +33,17 @@ from contracts.api.operations import (
     StuckListView,
 )
 from contracts.topics import dead_letter
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from servicekit import stuck
+from servicekit.auth import Principal, authenticated
 from servicekit.deliveries import duplicates_summary, replay_outcomes
 from servicekit.outbox import pending_summary
 
 Operator = Annotated[str, Field(min_length=1, max_length=200)]
+Caller = Annotated[Principal, Depends(authenticated)]
+"""The operator: checked once per request by the router's policy, so this costs nothing more."""
 Ids = Annotated[list[int], Field(max_length=1000)]
 State = Query("open", pattern="^(open|resolved|all)$")
 _STATES = {"open": "resolution IS NULL", "resolved": "resolution IS NOT NULL", "all": "true"}
@@ -62,12 +65,15 @@ class Selection(BaseModel):
 
 class ReplayOrder(Selection):
     operator: Operator
-    """Who orders it (the signed-in operator, as the portal knows them)."""
+    """Who orders it: the subject of the caller's token, never the request body."""
 
 
-class DiscardOrder(BaseModel):
+class DiscardRequest(BaseModel):
     ids: Annotated[list[int], Field(min_length=1, max_length=1000)]
     reason: Annotated[str, Field(min_length=3, max_length=500)]
+
+
+class DiscardOrder(DiscardRequest):
     operator: Operator
 
 
@@ -154,11 +160,13 @@ def ops_router(
         return _view(row, [DeadLetterActionView(**dict(a)) for a in actions])
 
     @router.post("/ops/dead-letters/replays", response_model=ReplayRequestedView)
-    async def replay(request: Request, order: ReplayOrder) -> ReplayRequestedView:
+    async def replay(request: Request, selection: Selection, who: Caller) -> ReplayRequestedView:
+        order = ReplayOrder(**selection.model_dump(), operator=who.subject)
         return await order_replay(runtime_of(request).pool, order)
 
     @router.post("/ops/dead-letters/discard", response_model=DiscardedView)
-    async def discard(request: Request, order: DiscardOrder) -> DiscardedView:
+    async def discard(request: Request, asked: DiscardRequest, who: Caller) -> DiscardedView:
+        order = DiscardOrder(**asked.model_dump(), operator=who.subject)
         return await discard_dead_letters(runtime_of(request).pool, order)
 
     @router.get("/ops/replays/{batch}", response_model=ReplayOutcomesView)

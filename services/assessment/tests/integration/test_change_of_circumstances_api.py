@@ -5,7 +5,15 @@ from datetime import date
 import pytest
 from devstack.tokens import REVIEWER
 
-from .support import ask_reconsideration, decide_new_claim, facts, outbox, short
+from .support import (
+    ELIGIBLE_FACTS,
+    PERSON,
+    ask_reconsideration,
+    decide_new_claim,
+    facts,
+    outbox,
+    short,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -42,6 +50,28 @@ async def test_a_change_across_the_uprating_date_uses_that_dates_rule_set(api) -
         (2, "2025-04-06", "GB-CARE-2024-25"),
         (3, "2025-04-07", "GB-CARE-2025-26"),
     ]
+
+
+async def test_a_claim_made_earlier_is_decided_from_its_date_and_kept(api) -> None:
+    api.clock.today = date(2025, 6, 2)
+    for bad, why in (("2025-06-03", "in the future"), ("1999-01-04", "no rule set")):
+        refused = await api.post("/cases", json={**PERSON, "claimed_on": bad})
+        assert refused.status_code == 422, refused.text
+        [error] = refused.json()["errors"]
+        assert error["field"] == "claimed_on" and why in error["message"]
+    assert await api.pool.fetchval("SELECT count(*) FROM cases") == 0
+    case = (await api.post("/cases", json={**PERSON, "claimed_on": "2025-03-24"})).json()
+    assert await api.pool.fetchval("SELECT claimed_on FROM cases") == date(2025, 3, 24)
+    recorded = await api.post(
+        f"/cases/{case['case_id']}/assessments", json={"facts": ELIGIBLE_FACTS}
+    )
+    decided = await api.post(
+        f"/cases/{case['case_id']}/assessments/{recorded.json()['assessment_id']}/submit"
+    )
+    assert decided.status_code == 201, decided.text
+    decision = decided.json()
+    assert (decision["effective_date"], decision["decided_on"]) == ("2025-03-24", "2025-06-02")
+    assert decision["rule_set_id"] == "GB-CARE-2024-25"
 
 
 async def test_bad_changes_are_refused_naming_the_field(api) -> None:

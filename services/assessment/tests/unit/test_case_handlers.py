@@ -1,9 +1,16 @@
 """Opening a case, recording and submitting an assessment, on fakes."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
-from assessment.domain import NotAllowedNow, NotFound, Unacceptable
+from assessment.domain import (
+    NoRuleSetInForce,
+    NotAllowedNow,
+    NotFound,
+    RequestRefused,
+    Unacceptable,
+)
 from assessment.service_layer import cases
 from assessment.service_layer.commands import OpenCase, RecordAssessment, SubmitAssessment
 
@@ -25,6 +32,33 @@ class TestOpenCase:
         second = await cases.open_case(ADA, uow)
         assert first.person_id == second.person_id and first.case_id != second.case_id
         assert first.status == "open" and len(uow.people.people) == 1
+
+
+class TestDateOfClaim:
+    async def test_a_claim_made_earlier_is_decided_from_its_date_with_the_rules_then(
+        self, uow
+    ) -> None:
+        claimed_on = date(2025, 3, 24)  # under the 2024-25 rules
+        case = await cases.open_case(replace(ADA, claimed_on=claimed_on), uow, TODAY, RULEBOOK)
+        recorded = await cases.record_assessment(
+            RecordAssessment(case.case_id, "as-1", facts()), uow, RULEBOOK, TODAY
+        )
+        decision = await cases.submit_assessment(
+            SubmitAssessment(case.case_id, recorded.assessment_id, "as-1"), uow, RULEBOOK, TODAY
+        )
+        assert (decision.effective_date, decision.decided_on) == (claimed_on, TODAY)
+        assert decision.rule_set_id == "GB-CARE-2024-25"
+        assert decision.reconsideration_deadline == date(2025, 7, 2)  # from the decision
+
+    async def test_a_claim_date_in_the_future_is_refused(self, uow) -> None:
+        with pytest.raises(RequestRefused) as refused:
+            await cases.open_case(replace(ADA, claimed_on=date(2025, 6, 3)), uow, TODAY, RULEBOOK)
+        assert refused.value.field == "claimed_on" and uow.cases.cases == {}
+
+    async def test_a_claim_date_before_every_rule_set_is_refused(self, uow) -> None:
+        with pytest.raises(NoRuleSetInForce) as refused:
+            await cases.open_case(replace(ADA, claimed_on=date(1999, 1, 4)), uow, TODAY, RULEBOOK)
+        assert refused.value.field == "claimed_on" and uow.cases.cases == {}
 
 
 class TestRecordAssessment:

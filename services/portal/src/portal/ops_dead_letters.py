@@ -176,9 +176,10 @@ async def _replay(request: Request, user: SignedIn, orders: dict[str, dict]) -> 
     results: list[dict[str, Any]] = []
     for service, selection in orders.items():
         token = await tokens.for_user(user, service)
-        body = {**selection, "operator": user.subject}
         try:
-            status, answer = await clients.post(service, "/ops/dead-letters/replays", body, token)
+            status, answer = await clients.post(
+                service, "/ops/dead-letters/replays", selection, token
+            )
         except ServiceUnavailable:
             results.append({"service": service, "error": f"{service} is not answering"})
             continue
@@ -211,7 +212,7 @@ async def _discard(
     clients, tokens = request.app.state.clients, request.app.state.service_tokens
     results = []
     for service, ids in chosen.items():
-        body = {"ids": ids, "reason": reason[:500], "operator": user.subject}
+        body = {"ids": ids, "reason": reason[:500]}
         token = await tokens.for_user(user, service)
         try:
             status, answer = await clients.post(service, "/ops/dead-letters/discard", body, token)

@@ -45,7 +45,8 @@ _ASSESSMENT_COLUMNS = ", ".join(f.name for f in fields(AssessmentRecord)).replac
 _DRAFT_COLUMNS = ", ".join(f.name for f in fields(Draft))
 _CHANGE_COLUMNS = ", ".join(f.name for f in fields(ReportedChange))
 _CASES = """
-SELECT c.case_id, c.status, c.version, c.opened_on, c.assigned_to, to_jsonb(p) AS person,
+SELECT c.case_id, c.status, c.version, c.opened_on, c.claimed_on, c.assigned_to,
+  to_jsonb(p) AS person,
   (SELECT coalesce(jsonb_agg(jsonb_build_object('assigned_to', s.assigned_to, 'assigned_by',
      s.assigned_by, 'on', s.assigned_on) ORDER BY s.seq), '[]') FROM case_assignments s
    WHERE s.case_id = c.case_id) AS assignments,
@@ -196,13 +197,14 @@ class AsyncpgCaseRepository:
         """A new case, at its first version, with whatever it holds already."""
         self._uow.track(case)
         case.opened_on = await self._conn.fetchval(
-            "INSERT INTO cases (case_id, person_id, status, assigned_to, opened_on)"
-            " VALUES ($1, $2, $3, $4, coalesce($5, current_date)) RETURNING opened_on",
+            "INSERT INTO cases (case_id, person_id, status, assigned_to, opened_on, claimed_on)"
+            " VALUES ($1, $2, $3, $4, coalesce($5, current_date), $6) RETURNING opened_on",
             case.case_id,
             case.person_id,
             case.status,
             case.assigned_to,
             case.opened_on,
+            case.claimed_on,
         )
         case.version = self._versions[case.case_id] = 1
         self._seen[case.case_id] = _Seen(case.status, {}, {}, {}, case.assigned_to)
@@ -266,6 +268,7 @@ class AsyncpgCaseRepository:
                 changes,
                 version=row["version"],
                 opened_on=row["opened_on"],
+                claimed_on=row["claimed_on"],
                 assigned_to=row["assigned_to"],
                 assignments=assignments,
                 draft=draft,

@@ -51,6 +51,10 @@ class Case(DraftWork):
     version: int = field(default=1, kw_only=True)
     """Counts the case's changes: a request made on an older version is refused (CaseChanged)."""
     opened_on: date | None = field(default=None, kw_only=True)
+    claimed_on: date | None = field(default=None, kw_only=True)
+    """The date of claim when it was made before the case was opened (a claim by telephone or
+    post recorded later): a new claim's award is worked out from it (UC Regs reg 21(5): the
+    first date of entitlement is normally the date of claim). None: the day it is decided."""
     assigned_to: str | None = field(default=None, kw_only=True)
     assignments: list[Assignment] = field(default_factory=list, kw_only=True)
     """Every assignment, oldest first (only ever added to)."""
@@ -58,8 +62,18 @@ class Case(DraftWork):
     """The assessment in progress on the case, if any."""
 
     @classmethod
-    def open(cls, person: Person, today: date | None = None) -> "Case":
-        return cls(new_id("C"), person, wf.OPEN, opened_on=today)
+    def open(
+        cls, person: Person, today: date | None = None, claimed_on: date | None = None
+    ) -> "Case":
+        if claimed_on is not None:
+            if today is None:
+                raise ValueError("a date of claim is checked against today's date")
+            wf.check_claim_date(claimed_on, today)
+        return cls(new_id("C"), person, wf.OPEN, opened_on=today, claimed_on=claimed_on)
+
+    def first_day(self, today: date) -> date:
+        """The day a new claim is decided for: the date of claim, or today."""
+        return self.claimed_on or today
 
     def expect_version(self, seen: int | None) -> None:
         """Refuses a request made on an older version of the case (None: not checked)."""
@@ -97,7 +111,8 @@ class Case(DraftWork):
         today: date,
         details: AssessmentDetails | None = None,
     ) -> AssessmentRecord:
-        _decide(facts, rulebook.in_force_on(today, "today"), today)  # nothing unusable is kept
+        on = self.first_day(today)
+        _decide(facts, rulebook.in_force_on(on, "claimed_on"), on)  # nothing unusable is kept
         wf.case_after(self.status, wf.RECORD_ASSESSMENT)
         return self._add_assessment(wf.NEW_CLAIM, assessor_id, facts, notes, False, details)
 
@@ -110,7 +125,8 @@ class Case(DraftWork):
         )
         if recorded.submitted:
             raise NotAllowedNow("assessment_id", "this assessment has already been submitted")
-        worked_out = _decide(recorded.facts, rulebook.in_force_on(today, "today"), today)
+        on = self.first_day(today)
+        worked_out = _decide(recorded.facts, rulebook.in_force_on(on, "claimed_on"), on)
         submitted = replace(recorded, submitted=True)
         self._replace(self.assessments, recorded, submitted)
         self.events.append(ev.AssessmentSubmitted(submitted))

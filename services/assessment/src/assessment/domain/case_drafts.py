@@ -156,7 +156,7 @@ class DraftWork:
             return self._reconsideration_and_original(draft.reconsideration_id)[1].effective_date
         if draft.purpose == wf.CHANGE_OF_CIRCUMSTANCES and draft.effective_date is not None:
             return draft.effective_date
-        return today
+        return self.first_day(today)
 
     def _change_date(self: "Case", effective_date: date | None, rulebook: RuleBook) -> date:
         if effective_date is None:

@@ -145,6 +145,11 @@ def check_reviewer(reviewer_id: str, original_decision_makers: set[str]) -> None
         )
 
 
+def check_claim_date(claimed_on: date, today: date) -> None:
+    if claimed_on > today:
+        raise RequestRefused("claimed_on", f"{claimed_on} is in the future: a claim is made by now")
+
+
 def check_change_date(effective_date: date, current_effective_date: date) -> None:
     if effective_date < current_effective_date:
         raise RequestRefused(

@@ -10,7 +10,8 @@ from fastapi import Depends
 from servicekit.auth import ASSESSOR, REVIEWER, Principal, require
 
 CASE_READERS = (ASSESSOR, REVIEWER)
-"""Staff who read a person's case (who is assigned to which case is not recorded yet)."""
+"""Staff who read a person's case. The portal asks for a purpose when it is not theirs and
+sends it (X-Access-Purpose, audited); this service does not yet refuse a read without one."""
 
 Reader = Annotated[Principal, Depends(require("assessment:read", roles=CASE_READERS, person=True))]
 Assessor = Annotated[Principal, Depends(require("assessment:write", roles=[ASSESSOR]))]
@@ -28,3 +29,7 @@ Matcher = Annotated[
 """Matching an identity to a record: the portal's own token (a first sign-in) or an assessor."""
 Calculator = Annotated[Principal, Depends(require("assessment:read"))]
 """The policy calculator records nothing and reads no one's record: any caller of this API."""
+CaseReader = Annotated[Principal, Depends(require("assessment:read", roles=CASE_READERS))]
+CaseWorker = Annotated[Principal, Depends(require("assessment:write", roles=CASE_READERS))]
+"""The assessors' workspace (caseload, assignment, the assessment in progress): staff with the
+assessor or reviewer role; the acting staff member is the token's subject."""

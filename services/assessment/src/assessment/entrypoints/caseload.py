@@ -9,8 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assessment.domain.caseload import KINDS, STATUSES, CaseloadQuery
 from assessment.entrypoints import views
+from assessment.entrypoints.access import CaseReader, CaseWorker
 from assessment.entrypoints.dependencies import Deps
-from assessment.entrypoints.staff import CaseReader, CaseWorker
 from assessment.entrypoints.versions import seen_version, tag
 from assessment.service_layer import caseload, queries
 from assessment.service_layer.commands import AssignCase

@@ -7,14 +7,15 @@ from typing import Annotated, Any, Literal
 from contracts.api.assessment import CaseDetail, DecisionVersion, ReconsiderationView
 from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from servicekit.auth import REVIEWER
 
 from assessment.domain import Case, FieldError, InvalidAssessment
 from assessment.domain.draft import ACTIVITIES, CARE_ACT, CARER, MEANS, UC_FIGURES
 from assessment.entrypoints import views
+from assessment.entrypoints.access import CaseWorker
 from assessment.entrypoints.dependencies import Dependencies, Deps
 from assessment.entrypoints.duplicate_keys import refuse_repeated_keys
 from assessment.entrypoints.facts import ActivityDescriptors, CareActBody, CarerBody, MeansBody
-from assessment.entrypoints.staff import REVIEWER, CaseWorker
 from assessment.entrypoints.versions import seen_version, tag
 from assessment.service_layer import drafts
 from assessment.service_layer.commands import (

@@ -37,7 +37,9 @@ router = APIRouter(dependencies=[Depends(refuse_repeated_keys)])
 
 @router.post("/cases", status_code=201)
 async def open_case(body: OpenCaseRequest, deps: Deps, who: Assessor) -> OpenCaseResponse:
-    case = await cases.open_case(OpenCase(**body.model_dump()), deps.uow(), deps.today())
+    case = await cases.open_case(
+        OpenCase(**body.model_dump()), deps.uow(), deps.today(), deps.rulebook
+    )
     return OpenCaseResponse(case_id=case.case_id, person_id=case.person_id, status=case.status)
 
 

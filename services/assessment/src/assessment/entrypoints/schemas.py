@@ -38,6 +38,12 @@ class OpenCaseRequest(Strict):
     full_name: str = Field(min_length=1, max_length=200)
     date_of_birth: date
     area_code: AreaCode
+    claimed_on: date | None = Field(
+        None,
+        description="The date of claim, when the claim was made before today (by telephone or"
+        " post, recorded later): a new claim is decided from it, with the rules in force then."
+        " Not in the future.",
+    )
 
 
 class RecordAssessmentRequest(Strict):

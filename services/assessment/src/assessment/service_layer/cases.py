@@ -11,14 +11,22 @@ from assessment.service_layer.commands import OpenCase, RecordAssessment, Submit
 from assessment.service_layer.ports import AssessmentUnitOfWork
 
 
-async def open_case(cmd: OpenCase, uow: AssessmentUnitOfWork, today: date | None = None) -> Case:
-    """A new case for the person with this NINO, who is added the first time."""
+async def open_case(
+    cmd: OpenCase,
+    uow: AssessmentUnitOfWork,
+    today: date | None = None,
+    rulebook: RuleBook | None = None,
+) -> Case:
+    """A new case for the person with this NINO, who is added the first time. A date of claim
+    before today must have rules in force on it (checked when `rulebook` is given)."""
+    if cmd.claimed_on is not None and rulebook is not None:
+        rulebook.in_force_on(cmd.claimed_on, "claimed_on")
     async with uow:
         person = await uow.people.by_nino(cmd.nino)
         if person is None:
             person = Person(new_id("P"), cmd.nino, cmd.full_name, cmd.date_of_birth, cmd.area_code)
             await uow.people.add(person)
-        case = Case.open(person, today)
+        case = Case.open(person, today, cmd.claimed_on)
         await uow.cases.add(case)
         await uow.commit()
     return case

@@ -11,6 +11,7 @@ class OpenCase:
     full_name: str
     date_of_birth: date
     area_code: str
+    claimed_on: date | None = None
 
 
 @dataclass(frozen=True)
