@@ -11,12 +11,12 @@ the time it allows for the platform to go quiet after the traffic follows from t
 message rate and the backlog left when the traffic stops. The faults come in turn from the
 fault matrix: each service killed with SIGKILL, the broker killed, PostgreSQL crashed and
 restarted, a service cut off from PostgreSQL and another from Kafka, a consumer paused past its
-session, 1 % poison, Notify losing receipts, the SMTP server hanging, a payment run killed
-mid-batch, a replay of recent records. At the end the traffic stops, the platform is left to go
-quiet (what is left is printed every 30 s), and the invariants are checked: a lost or duplicated
-effect fails loudly (exit status 1) and no figures are printed. Otherwise it prints throughput,
-latency percentiles, each process's memory at the start and the end, the machine's load while it
-ran, and the invariant counts.
+session, 1 % poison, Notify losing receipts, the SMTP server hanging or slow to answer DATA, a
+payment run killed mid-batch, a replay of recent records. At the end the traffic stops, the
+platform is left to go quiet (what is left is printed every 30 s), and the invariants are
+checked: a lost or duplicated effect fails loudly (exit status 1) and no figures are printed.
+Otherwise it prints throughput, latency percentiles, each process's memory at the start and the
+end, the machine's load while it ran, and the invariant counts.
 """
 
 import argparse
@@ -67,6 +67,7 @@ def rotation() -> list[tuple[str, Callable[[Matrix], Awaitable[Figures]]]]:
         ("kill -9 care-plans", faults.kill_service("care-plans")),
         ("network cut: payments to PostgreSQL", faults.cut_database()),
         ("SMTP server hanging", faults.smtp_hang(20.0)),
+        ("SMTP server slow to answer DATA", faults.smtp_slow_data(20.0)),
         ("kill -9 assessment", faults.kill_service("assessment")),
         ("network cut: care-plans to Kafka", faults.cut_kafka()),
         ("payment run killed mid-batch", payment_run),
