@@ -10,6 +10,7 @@ from datetime import date
 import httpx
 import pytest
 from devstack.drive import eventually, random_nino, submit_assessment
+from devstack.tokens import REVIEWER
 
 from .staff import ASHA, GRACE, citizen_sign_in, staff_sign_in
 
@@ -185,7 +186,8 @@ async def test_a_reconsideration_is_decided_by_a_different_reviewer(journey, pla
     await submit_and_see_the_decision(journey)
 
     person = decided["person_id"]
-    now = await platform.get("assessment", f"/people/{person}/decision")
+    # Read as the reviewer, who took the case (anyone else would need a purpose).
+    now = await platform.get("assessment", f"/people/{person}/decision", user=REVIEWER)
     assert now["version"] == 2 and now["decision_id"] != decided["decision"]["decision_id"]
     await citizen_sign_in(journey, SOL["username"])
     await journey.goto("/award/history")

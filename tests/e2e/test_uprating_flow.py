@@ -1,6 +1,8 @@
 """The uprating job on the real broker and every service: an award re-decided under a new rule
 set reaches payments (the new monthly amount), care-plans (re-budgeted) and the person (one
-decision message), and running the job again changes nothing downstream."""
+decision message, and no separate one for the re-budgeted plan), and running the job again
+changes nothing downstream; an uprating that leaves the award as it is still tells the person
+but leaves the care plan alone."""
 
 import asyncio
 import json
@@ -18,6 +20,7 @@ pytestmark = pytest.mark.e2e
 
 RULESETS = repo_root() / "services/assessment/src/assessment/rulesets"
 REHEARSAL = "GB-CARE-REHEARSAL"
+SAME_AGAIN = "GB-CARE-REHEARSAL-SAME"
 
 
 def rule_sets_with_a_rise_tomorrow(directory: Path) -> Path:
@@ -39,11 +42,21 @@ def rule_sets_with_a_rise_tomorrow(directory: Path) -> Path:
     return directory
 
 
-async def run_uprating(platform, rule_sets: Path) -> dict:
+def same_rates_the_day_after(directory: Path) -> Path:
+    """A further rule set, from the day after tomorrow, with the rehearsal's rates unchanged."""
+    rehearsal = (directory / f"{REHEARSAL}.yaml").read_text()
+    later = (date.today() + timedelta(days=2)).isoformat()
+    same = re.sub(r"(?m)^id: .*$", f"id: {SAME_AGAIN}", rehearsal)
+    same = re.sub(r"(?m)^(\s*)effective_from: .*$", rf"\g<1>effective_from: {later}", same)
+    (directory / f"{SAME_AGAIN}.yaml").write_text(same)
+    return directory
+
+
+async def run_uprating(platform, rule_sets: Path, rule_set: str = REHEARSAL) -> dict:
     env = platform.env(apps.BY_NAME["assessment"])
     job = await asyncio.create_subprocess_exec(
         sys.executable,
-        *("-m", "assessment.uprate", "--rule-set", REHEARSAL, "--rule-sets", str(rule_sets)),
+        *("-m", "assessment.uprate", "--rule-set", rule_set, "--rule-sets", str(rule_sets)),
         env=env,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
@@ -58,7 +71,13 @@ async def test_an_uprating_reaches_payments_care_plans_and_the_person(platform, 
     pid, before = person["person_id"], person["decision"]
     plan = await eventually(lambda: platform.get("care-plans", f"/people/{pid}/plan"))
     await eventually(lambda: platform.get("payments", f"/people/{pid}/payments"))
-    told_before = len(await eventually(lambda: platform.inbox(pid)))
+    first = {"decision-made", "payment-schedule-created", "care-plan-ready"}
+
+    async def first_messages():
+        inbox = await platform.inbox(pid) or []
+        return inbox if first <= {m["template_id"] for m in inbox} else None
+
+    told_before = len(await eventually(first_messages, timeout=60))
 
     report = await run_uprating(platform, rule_sets_with_a_rise_tomorrow(tmp_path))
     assert report["counts"].get("uprated", 0) >= 1
@@ -95,4 +114,20 @@ async def test_an_uprating_reaches_payments_care_plans_and_the_person(platform, 
     assert len(await uprating_letters()) == 1
     assert len(await rebudgeted()) == 1
     inbox = await platform.inbox(pid)
-    print(f"messages before the uprating {told_before}, after {len(inbox)}")
+    assert len(inbox) == told_before + 1, [m["template_id"] for m in inbox]
+
+    same = await run_uprating(platform, same_rates_the_day_after(tmp_path), SAME_AGAIN)
+    assert same["counts"].get("unchanged", 0) >= 1
+    history = await platform.get("assessment", f"/cases/{before['case_id']}")
+    unchanged = next(d for d in history["decisions"] if d["rule_set_id"] == SAME_AGAIN)
+    assert unchanged["body"]["award"]["net_weekly_pence"] == weekly
+
+    async def told_it_stays():
+        inbox = await platform.inbox(pid) or []
+        return [m for m in inbox if "Your award stays at" in m["body"]] or None
+
+    assert len(await eventually(told_it_stays, timeout=60)) == 1
+    await asyncio.sleep(3)  # care-plans has had the decision as long as notifications
+    every = await platform.get("care-plans", f"/plans/{plan['plan_id']}/versions")
+    assert not [v for v in every if v["decision_id"] == unchanged["decision_id"]]
+    assert len(await platform.inbox(pid)) == told_before + 2

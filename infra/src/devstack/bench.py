@@ -3,7 +3,8 @@
 Prints throughput and decision-to-notification latency (p50/p95/p99), measured from the
 assessment service's commit of the decision to the notifications service's commit of the inbox
 message — both stamped by the same PostgreSQL server, so one clock — and the pipeline's events
-consumed per second as a share of raw aiokafka's produce+consume rate in the same run. Not a
+consumed per second as a share of raw aiokafka's produce+consume rate in the same run, and each
+service's CPU time per decision (which a shared machine's load disturbs far less). Not a
 test, but it refuses to print a figure when an inbox message is missing or duplicated.
 """
 
@@ -15,6 +16,7 @@ import uuid
 from typing import Any
 
 import asyncpg
+import psutil
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
@@ -131,14 +133,46 @@ async def pipeline(
             async with gate:
                 await submit_assessment(http, i, facts)
 
+        cpu_before = cpu_seconds(running, infra)
         started = time.perf_counter()
         async with httpx.AsyncClient(base_url=url, timeout=60, auth=assessor) as http:
             await asyncio.gather(*(one(http, i) for i in range(count)))
         submitted = time.perf_counter() - started
-        return await _latencies(infra, count, submitted)
+        figures = await _latencies(infra, count, submitted)
+        used = cpu_seconds(running, infra)
+        figures["cpu_ms_per_decision"] = {
+            name: (used[name] - cpu_before[name]) * 1000 / count for name in used
+        }
+        return figures
     finally:
         for r in running:
             apps.stop_app(r)
+
+
+def cpu_seconds(running: list[apps.RunningApp], infra: Infra) -> dict[str, float]:
+    """User + system CPU each service's process, PostgreSQL (the postmaster, its live backends
+    and those it has reaped) and the Kafka broker have used so far."""
+    used = {r.app.name: _cpu(psutil.Process(r.pid)) for r in running}
+    if infra.postgres is not None:
+        postmaster = psutil.Process(infra.postgres.pid)
+        reaped = postmaster.cpu_times()
+        used["postgresql"] = (
+            _cpu(postmaster)
+            + reaped.children_user
+            + reaped.children_system
+            + sum(_cpu(child) for child in postmaster.children())
+        )
+    if infra.kafka is not None:
+        used["kafka"] = _cpu(psutil.Process(infra.kafka.pid))
+    return used
+
+
+def _cpu(process: psutil.Process) -> float:
+    try:
+        times = process.cpu_times()
+    except psutil.NoSuchProcess:
+        return 0.0
+    return times.user + times.system
 
 
 async def submit_assessment(http, i: int, facts: dict) -> None:
@@ -252,6 +286,12 @@ async def main(count: int, concurrency: int, pace_per_s: float | None) -> None:
     print(
         f"  events consumed {flow['consumed_per_s']:,.0f}/s across the services:"
         f" {flow['consumed_per_s'] / raw['end_to_end_per_s']:.1%} of raw produce+consume"
+    )
+    cpu = flow["cpu_ms_per_decision"]
+    print(
+        "  CPU per decision (user + system, from the first submit to the last inbox message): "
+        + ", ".join(f"{name} {ms:.1f} ms" for name, ms in cpu.items())
+        + f"; {sum(cpu.values()):.1f} ms in all"
     )
 
 

@@ -95,6 +95,21 @@ async def test_concurrent_appends_make_one_linear_chain(pool) -> None:
     assert all(links[i]["prev_hash"] == links[i - 1]["hash"] for i in range(1, 40))
 
 
+async def test_few_and_many_entries_at_once_make_one_chain(pool) -> None:
+    """A change's few rows are chained by one SQL statement, many reads' rows in Python: the
+    same chain either way, each row following the one before."""
+    for count in (1, audit.ONE_STATEMENT, audit.ONE_STATEMENT + 1, 3, 250):
+        async with pool.acquire() as conn, conn.transaction():
+            await audit.append(conn, [entry(n) for n in range(count)])
+    async with pool.acquire() as conn:
+        check = await audit.verify(conn)
+        links = await conn.fetch("SELECT prev_hash, hash FROM audit ORDER BY seq")
+    total = 1 + audit.ONE_STATEMENT + audit.ONE_STATEMENT + 1 + 3 + 250
+    assert check.intact and check.rows == total
+    assert bytes(links[0]["prev_hash"]) == audit.GENESIS
+    assert all(links[i]["prev_hash"] == links[i - 1]["hash"] for i in range(1, total))
+
+
 async def test_a_hand_edited_row_is_found(pool, fresh_database, capsys) -> None:
     await AuditWriter(lambda: pool).record([entry(n) for n in range(5)])
     superuser = await asyncpg.connect(fresh_database)  # the runtime role could not do this

@@ -182,7 +182,24 @@ class Make:
             source=payments.SOURCE,
         )
 
-    def plan_drafted(self) -> care_plans.PlanDraftedV1:
+    def contribution(self) -> payments.ContributionRaisedV1:
+        return self._event(
+            payments.ContributionRaisedV1,
+            payments.ContributionRaised(
+                contribution_id=_id("cn"),
+                instruction_id=_id("ins"),
+                period_start=date(2026, 4, 1),
+                period_end=date(2026, 4, 30),
+                amount_pence=12_827,
+                award_pence=13_173,
+                managed_care_pence=26_000,
+                reason="Your award for the period was less than your care cost. We paid your"
+                " providers in full.",
+            ),
+            source=payments.SOURCE,
+        )
+
+    def plan_drafted(self, decision_kind: str | None = None) -> care_plans.PlanDraftedV1:
         return self._event(
             care_plans.PlanDraftedV1,
             care_plans.PlanDrafted(
@@ -195,6 +212,7 @@ class Make:
                 weekly_cost_pence=31_250,
                 shortfall_pence=0,
                 items=[],
+                decision_kind=decision_kind,
             ),
             source=care_plans.SOURCE,
         )
@@ -227,6 +245,7 @@ Make.TEMPLATE_OF = {  # factory name -> the template its event calls for
     "payment_failed": "payment-failed",
     "statement": "statement-ready",
     "overpayment": "overpayment-raised",
+    "contribution": "contribution-raised",
     "plan_drafted": "care-plan-ready",
     "plan_agreed": "plan-agreed",
     "review_due": "review-due",

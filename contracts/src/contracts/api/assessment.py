@@ -422,7 +422,34 @@ class VerifiedPerson(ReadModel):
     person_id: str
 
 
+class AreaDecisionsRow(ReadModel):
+    """One local authority area's claims, decisions and reconsiderations."""
+
+    area_code: str = Field(description="ONS local authority code")
+    claims: int = Field(description="Cases opened")
+    claims_decided: int = Field(description="Cases with a first decision")
+    claim_to_decision_median_seconds: int | None = Field(
+        description="From a case opening to its first decision; None when none decided"
+    )
+    claim_to_decision_p90_seconds: int | None
+    decisions_in_force: int = Field(description="Current decisions (one per decided case)")
+    awarded: int = Field(description="Of which eligible")
+    average_award_weekly_pence: int | None = Field(
+        description="Mean weekly net award of the eligible ones (rounded); None when none"
+    )
+    reconsiderations: int = Field(description="Mandatory reconsiderations requested")
+    reconsiderations_decided: int
+    reconsiderations_changed: int = Field(description="Decided ones that changed the decision")
+
+
+class AreaDecisionsView(ReadModel):
+    """GET /ops/areas: claims and decisions per area, for comparing areas."""
+
+    areas: list[AreaDecisionsRow] = Field(description="By area code")
+
+
 READ_MODELS: tuple[type[BaseModel], ...] = (
+    AreaDecisionsView,
     CurrentDecision,
     CaseDetail,
     PersonCases,

@@ -5,7 +5,7 @@ at) with the plan's facts, and `split` says how the version in force is paid. Mo
 pence a week.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
@@ -143,6 +143,43 @@ class ProvisionView(ReadModel):
     rows: list[ProvisionRow]
 
 
+class AreaPlansRow(ReadModel):
+    area_code: str = Field(description="ONS local authority code")
+    area_name: str | None
+    open_plans: int = Field(description="Plans not ended, in their current version's area")
+    plans_agreed: int = Field(description="With an agreed version in force")
+    shortfalls: int = Field(
+        description="Current versions costing more than the budget, no top-up covering it"
+    )
+    shortfall_weekly_pence: int = Field(description="The total of those shortfalls a week")
+    top_ups: int = Field(description="Shortfalls covered by an approved top-up")
+    reviews_overdue: int = Field(description="Agreed plans past their review date")
+
+
+class AreaPlansView(ReadModel):
+    """GET /ops/areas: care plans per area, for comparing areas."""
+
+    on: date
+    areas: list[AreaPlansRow] = Field(description="By area code")
+
+
+class AgreedSplitRow(ReadModel):
+    person_id: str
+    plan_id: str
+    version: int = Field(description="The agreed version in force")
+    managed_weekly_pence: int = Field(description="What payments should pay providers a week")
+    direct_payment_weekly_pence: int
+    updated_at: datetime = Field(description="When the plan last changed")
+
+
+class AgreedSplitsView(ReadModel):
+    """GET /ops/agreed-splits: plans in force that changed between `window_days` days and
+    `older_than_minutes` minutes ago, newest first, with the split payments should hold."""
+
+    plans: list[AgreedSplitRow]
+    more: bool = Field(description="More changed in the window than the newest listed")
+
+
 class ReviewNoticeView(ReadModel):
     plan_id: str
     due_on: date
@@ -156,6 +193,8 @@ class ReviewSweepView(ReadModel):
 
 
 READ_MODELS: tuple[type[BaseModel], ...] = (
+    AgreedSplitsView,
+    AreaPlansView,
     PlanView,
     PlanVersionView,
     ProviderChoicesView,

@@ -259,7 +259,49 @@ class BankAccountSet(ReadModel):
     released: list[str]
 
 
+class PaymentRuns(ReadModel):
+    """GET /payment-runs: the latest runs, newest first."""
+
+    runs: list[PaymentRun]
+
+
+class BankResponseTally(ReadModel):
+    status: Literal["accepted", "pending", "rejected", "returned"] = Field(
+        description="What the bank said"
+    )
+    reason: str | None = Field(description="ISO 20022 status reason code, when given")
+    outcome: str = Field(description="What payments did: paid, retry, held, pending, unchanged")
+    payments: int = Field(description="Response lines with this status, reason and outcome")
+    amount_pence: int = Field(description="The total of those payments")
+
+
+class RunBankResponses(ReadModel):
+    """GET /payment-runs/{run_id}/bank-responses: the bank's answers about the payments this
+    run last sent (a payment sent again by a later run counts there), by status and reason."""
+
+    run_id: str
+    responses: list[BankResponseTally]
+
+
+class ManagedServicesHeld(ReadModel):
+    person_id: str
+    plan_id: str
+    plan_version: int = Field(description="The plan version whose split payments last received")
+    managed_weekly_pence: int
+    direct_payment_weekly_pence: int
+
+
+class ManagedServicesLookup(ReadModel):
+    """POST /ops/managed-services/lookup: the managed services payments holds for the people
+    asked about (none for a person it holds nothing for)."""
+
+    held: list[ManagedServicesHeld]
+
+
 READ_MODELS: tuple[type[BaseModel], ...] = (
+    ManagedServicesLookup,
+    PaymentRuns,
+    RunBankResponses,
     PersonPayments,
     UcClaimView,
     PersonLedger,

@@ -38,6 +38,11 @@ class PlanDrafted(Payload):
     in_force_version: int | None = Field(
         None, description="The agreed version still in force until this draft is agreed, if any"
     )
+    decision_kind: str | None = Field(
+        None,
+        description="The kind of the superseding decision it re-budgets for, if one did (e.g."
+        " uprating: that decision's own notice tells the person)",
+    )
 
 
 class PlanProposed(Payload):

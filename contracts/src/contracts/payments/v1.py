@@ -100,8 +100,8 @@ class CareElementAwarded(Payload):
 class ContributionRaised(Payload):
     """The person's award for a period was less than the managed care its providers were paid
     for: the providers were paid in full and the person owes the difference as their
-    contribution to their care (docs/payments.md says why; notifications does not consume it
-    yet)."""
+    contribution to their care, collected from their later payments (docs/payments.md says
+    why and how; notifications tells the person)."""
 
     contribution_id: str
     instruction_id: str = Field(description="The period's payment")

@@ -26,6 +26,7 @@ import asyncpg
 
 GENESIS = bytes(32)  # the `prev_hash` of a chain's first row
 CHAIN_LOCK = 7_301_002  # advisory lock key: one appender at a time per database
+ONE_STATEMENT = 20  # up to this many entries are chained and inserted by one statement
 ActorKind = Literal["person", "staff", "service", "user"]
 Outcome = Literal["allowed", "denied"]
 
@@ -57,6 +58,24 @@ _INSERT = (
     f"INSERT INTO audit ({_NAMES}, prev_hash, hash)"  # noqa: S608 (columns from AuditEntry's fields; values are parameters)
     f" VALUES ({', '.join(f'${i}' for i in range(1, len(COLUMNS) + 3))})"
 )
+_TYPES = ("timestamptz", *("text",) * (len(COLUMNS) - 1))
+# One statement: the head of the chain (read in this statement's snapshot, taken after the lock),
+# each entry's hash over the one before (sha256(prev || canonical), as `chain_hash` computes it),
+# and the rows, in order.
+_APPEND = f"""
+WITH RECURSIVE e AS (
+  SELECT * FROM unnest({", ".join(f"${i}::{t}[]" for i, t in enumerate(_TYPES, 1))},
+    ${len(COLUMNS) + 1}::bytea[]) WITH ORDINALITY AS e({_NAMES}, canonical, n)
+), chain (n, prev_hash, hash) AS (
+  SELECT 0::bigint, NULL::bytea,
+    coalesce((SELECT hash FROM audit ORDER BY seq DESC LIMIT 1), ${len(COLUMNS) + 2}::bytea)
+  UNION ALL
+  SELECT e.n, chain.hash, sha256(chain.hash || e.canonical) FROM chain JOIN e ON e.n = chain.n + 1
+)
+INSERT INTO audit ({_NAMES}, prev_hash, hash)
+SELECT {", ".join(f"e.{c}" for c in COLUMNS)}, chain.prev_hash, chain.hash
+FROM e JOIN chain USING (n) ORDER BY n
+"""  # noqa: S608 (columns from AuditEntry's fields; values are parameters)
 _CHAIN = f"SELECT seq, {_NAMES}, prev_hash, hash FROM audit WHERE seq > $1 ORDER BY seq LIMIT $2"  # noqa: S608 (columns from AuditEntry's fields)
 _SEARCH = (
     f"SELECT seq, {_NAMES} FROM audit"  # noqa: S608 (columns from AuditEntry's fields; values are parameters)
@@ -85,6 +104,11 @@ async def append(conn: asyncpg.Connection, entries: Sequence[AuditEntry]) -> Non
     if isolation != "read committed":  # a snapshot older than the lock could miss the head
         raise RuntimeError(f"audit rows are appended in read committed, not {isolation}")
     # a new statement, so a new snapshot: it sees the row the last lock holder committed
+    if len(entries) <= ONE_STATEMENT:  # a change's few rows: one round trip
+        columns = list(zip(*(astuple(entry) for entry in entries), strict=True))
+        await conn.execute(_APPEND, *columns, [e.canonical() for e in entries], GENESIS)
+        return
+    # many reads' rows at once: the SQL chain's recursion would cost n², so chain them here
     previous = await conn.fetchval("SELECT hash FROM audit ORDER BY seq DESC LIMIT 1") or GENESIS
     rows = []
     for entry in entries:

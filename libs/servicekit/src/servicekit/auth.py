@@ -11,6 +11,7 @@ that declares none, and asks for a valid token at the edge before any route runs
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -31,6 +32,7 @@ STAFF_ROLES = frozenset({ASSESSOR, REVIEWER, PAYMENTS_OFFICER, OPERATIONS})
 ALLOWED_ALGORITHMS = ("RS256", "PS256", "ES256")  # never "none", never a shared-secret HS*
 ACCESS_TOKEN_TYPE = "at+jwt"  # RFC 9068: keeps ID tokens and other JWTs out  # noqa: S105 (a token type's name, not a secret)
 JWKS_MIN_REFRESH_SECONDS = 30.0  # an unknown kid refetches the JWKS at most this often
+VERIFIED_TOKENS_KEPT = 4_096  # tokens whose signature and claims were checked, kept until expiry
 
 
 class InvalidToken(Exception):
@@ -135,6 +137,10 @@ class JwksCache:
             raise InvalidToken(f"no signing key {kid!r} in the provider's JWKS")
         return self._keys[kid]
 
+    def holds(self, kid: str | None) -> bool:
+        """Whether the keys as last fetched still include `kid` (not rotated out since)."""
+        return kid in self._keys
+
     async def _fetch(self) -> None:
         if self._url is None:
             self._url = (await discover(str(self._issuer), self._http))["jwks_uri"]
@@ -173,8 +179,35 @@ class TokenValidator:
         self.issuer, self.audience, self._jwks = issuer, audience, jwks
         self._token_type, self._algorithms = token_type, tuple(algorithms)
         self._leeway = leeway
+        self._verified: OrderedDict[str, tuple[str | None, dict[str, Any]]] = OrderedDict()
 
     async def claims(self, token: str) -> dict[str, Any]:
+        """A token seen before is not verified again (the same bytes, the same signature), but
+        its `exp` and `nbf` are checked again on every use, and its key must still be in the
+        JWKS as last fetched."""
+        known = self._verified.get(token)
+        if known is not None and self._jwks.holds(known[0]):
+            self._verified.move_to_end(token)
+            try:
+                self._check_times(known[1])
+            except InvalidToken:
+                del self._verified[token]
+                raise
+            return dict(known[1])
+        kid, claims = await self._verify(token)
+        self._verified[token] = (kid, claims)
+        if len(self._verified) > VERIFIED_TOKENS_KEPT:
+            self._verified.popitem(last=False)
+        return dict(claims)
+
+    def _check_times(self, claims: dict[str, Any]) -> None:
+        now = time.time()
+        if now - self._leeway >= float(claims["exp"]):  # PyJWT's own test, with the same leeway
+            raise InvalidToken("Signature has expired")
+        if "nbf" in claims and now + self._leeway < float(claims["nbf"]):
+            raise InvalidToken("The token is not yet valid (nbf)")
+
+    async def _verify(self, token: str) -> tuple[str | None, dict[str, Any]]:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.InvalidTokenError as error:
@@ -186,7 +219,7 @@ class TokenValidator:
             raise InvalidToken(f"token type {header.get('typ')!r} is not {self._token_type!r}")
         key = await self._jwks.key(header.get("kid"))
         try:
-            return jwt.decode(
+            return header.get("kid"), jwt.decode(
                 token,
                 key,
                 algorithms=[alg],
@@ -346,10 +379,10 @@ def require(
     return dependency
 
 
-def open_access(reason: str) -> Callable[[], None]:
+def open_access(reason: str) -> Callable[[], Awaitable[None]]:
     """A dependency declaring that the route needs no token, and why (e.g. health checks)."""
 
-    def dependency() -> None:
+    async def dependency() -> None:
         return None
 
     dependency.policy = Policy(open=reason)  # type: ignore[attr-defined]

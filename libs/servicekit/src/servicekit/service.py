@@ -98,8 +98,9 @@ def runtime_of(request: Request) -> Runtime:
     return request.app.state.runtime
 
 
-def deps_of(request: Request) -> Any:
-    """The service's dependencies, for FastAPI `Annotated[..., Depends(...)]` aliases."""
+async def deps_of(request: Request) -> Any:
+    """The service's dependencies, for FastAPI `Annotated[..., Depends(...)]` aliases (async:
+    FastAPI runs a plain function dependency in a worker thread, a hop per request)."""
     return request.app.state.runtime.deps
 
 

@@ -71,9 +71,16 @@ def create_tracer_provider(
     if otlp_endpoint:  # only when a collector is configured (eShop ServiceDefaults pattern)
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-        otlp = RedactingSpanExporter(OTLPSpanExporter(endpoint=otlp_endpoint))
+        otlp = RedactingSpanExporter(OTLPSpanExporter(endpoint=otlp_traces_url(otlp_endpoint)))
         provider.add_span_processor(BatchSpanProcessor(otlp))
     return provider
+
+
+def otlp_traces_url(endpoint: str) -> str:
+    """OTEL_EXPORTER_OTLP_ENDPOINT is the collector's base URL; spans go to its /v1/traces
+    (the OTLP exporter spec; an explicit endpoint= is otherwise used exactly as given)."""
+    base = endpoint.rstrip("/")
+    return base if base.endswith("/v1/traces") else base + "/v1/traces"
 
 
 def current_traceparent() -> str | None:

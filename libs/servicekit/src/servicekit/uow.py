@@ -198,8 +198,7 @@ class AsyncpgUnitOfWork(UnitOfWork):
 
     async def _commit(self, events: list[Envelope[Any]]) -> None:
         if events:
-            await write_outbox(self.conn, events)
-            await self.conn.execute("SELECT pg_notify($1, '')", self._notify_channel)
+            await write_outbox(self.conn, events, notify=self._notify_channel)
         people = {str(p) for p in self._touched} | {e.subject for e in events if e.subject}
         await audit.append(self.conn, write_entries(people))
         await self._tx.commit()
@@ -211,8 +210,11 @@ class AsyncpgUnitOfWork(UnitOfWork):
             self._tx = None
 
 
-async def write_outbox(conn: asyncpg.Connection, events: list[Envelope[Any]]) -> None:
-    """All of a transaction's events in one statement, in the order they were emitted."""
+async def write_outbox(
+    conn: asyncpg.Connection, events: list[Envelope[Any]], *, notify: str | None = None
+) -> None:
+    """All of a transaction's events in one statement, in the order they were emitted; with
+    `notify`, the same statement wakes that channel's listeners (the relay) on commit."""
     columns: tuple[list[Any], ...] = ([], [], [], [], [], [])
     for event in events:
         row = (
@@ -225,10 +227,13 @@ async def write_outbox(conn: asyncpg.Connection, events: list[Envelope[Any]]) ->
         )
         for column, value in zip(columns, row, strict=True):
             column.append(value)
-    await conn.execute(
+    insert = (
         "INSERT INTO outbox (id, topic, key, type, payload, headers)"
         " SELECT id, topic, key, type, payload::jsonb, headers::jsonb FROM unnest($1::uuid[],"
         " $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])"
-        " WITH ORDINALITY AS e(id, topic, key, type, payload, headers, n) ORDER BY n",
-        *columns,
+        " WITH ORDINALITY AS e(id, topic, key, type, payload, headers, n) ORDER BY n"
     )
+    if notify is None:
+        await conn.execute(insert, *columns)
+    else:  # one round trip, not two
+        await conn.execute(f"WITH written AS ({insert}) SELECT pg_notify($7, '')", *columns, notify)

@@ -21,6 +21,7 @@ from assessment.adapters.rulesets import load_rulebook
 from assessment.adapters.sealed import SEALED
 from assessment.config import AssessmentSettings
 from assessment.entrypoints import (
+    areas,
     caseload,
     drafts,
     errors,
@@ -56,6 +57,7 @@ def create_app(settings: AssessmentSettings | None = None, clock: Clock = date.t
             caseload.router,
             drafts.router,
             rulesets.router,
+            areas.router,
         ],
         error_statuses=errors.HTTP_STATUS,
         unprocessable=errors.UNPROCESSABLE,

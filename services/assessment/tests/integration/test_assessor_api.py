@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from devstack.tokens import OTHER_ASSESSOR
 
 from .support import ELIGIBLE_FACTS, PERSON, decide_new_claim, open_case, outbox, short
 
@@ -159,3 +160,31 @@ async def test_a_decision_by_reg_7_with_premiums_is_stored_and_published(api) ->
     assert any(
         line["rule"] == "means.disregard.night_care.dla_care" for line in made["explanation"]
     )
+
+
+async def test_a_case_assigned_to_a_colleague_is_read_only_with_a_purpose(api) -> None:
+    decision = await decide_new_claim(api)
+    case_id, person_id = decision["case_id"], decision["person_id"]
+    other = await api.as_user(OTHER_ASSESSOR)
+    reads = (f"/cases/{case_id}", f"/people/{person_id}/decision", f"/cases?person_id={person_id}")
+    for path in reads:  # unassigned: the team's shared queue
+        assert (await api.get(path, headers=other)).status_code == 200, path
+    taken = await api.post(f"/cases/{case_id}/assignment", json={"assigned_to": ASSESSOR_SUBJECT})
+    assert taken.status_code == 200, taken.text
+    for path in (*reads, f"/people/{person_id}/decisions"):
+        refused = await api.get(path, headers=other)
+        assert refused.status_code == 403 and "X-Access-Purpose" in refused.text, path
+        assert (await api.get(path)).status_code == 200, path  # the assigned assessor's own
+    explained = {**other, "X-Access-Purpose": "Covering for the assigned assessor"}
+    assert (await api.get(f"/cases/{case_id}", headers=explained)).status_code == 200
+    trail = await api.pool.fetch(
+        "SELECT actor, outcome, purpose FROM audit WHERE person_id = $1 AND resource = $2"
+        " AND actor <> $3 ORDER BY seq",
+        person_id,
+        "GET /cases/{case_id}",
+        ASSESSOR_SUBJECT,
+    )
+    assert [(r["outcome"], r["purpose"]) for r in trail][-2:] == [
+        ("denied", None),
+        ("allowed", "Covering for the assigned assessor"),
+    ]

@@ -17,7 +17,7 @@ from assessment.config import AssessmentSettings
 from assessment.service_layer.commands import UprateAwards
 from assessment.service_layer.uprating import Uprating, uprate_awards
 
-from .support import ELIGIBLE_FACTS, short
+from .support import ELIGIBLE_FACTS, outbox, short
 
 UPRATING_DAY = date(2026, 4, 6)
 TO_2026 = UprateAwards("GB-CARE-2026-27")
@@ -174,3 +174,38 @@ async def test_the_job_killed_with_sigkill_and_run_again_uprates_each_award_once
     assert json.loads(out)["counts"] == {"uprated": 9 - done}
     versions = await uprating_versions(api)
     assert len({v["case_id"] for v in versions}) == len(versions) == 9
+
+
+async def test_a_change_dated_before_the_uprating_keeps_the_new_rates(api, job) -> None:
+    """The award uprated in April, then a change from March recorded: the change's version
+    (March, the old rules) and at once an uprating of it (April, the new rules), both published."""
+    first = await award(api, 90)
+    api.clock.today = date(2026, 4, 10)
+    await uprate_awards(TO_2026, job, api.clock.today)
+    api.clock.today = date(2026, 4, 20)
+    worse = copy.deepcopy(ELIGIBLE_FACTS)
+    worse["descriptors"].update({"1": "1f", "4": "4f"})
+    response = await api.post(
+        f"/cases/{first['case_id']}/changes-of-circumstances",
+        json={"facts": worse, "effective_date": "2026-03-01", "evidence_notes": "Since March"},
+    )
+    assert response.status_code == 201, response.text
+    change = response.json()
+    assert (change["rule_set_id"], change["effective_date"]) == ("GB-CARE-2025-26", "2026-03-01")
+    case = (await api.get(f"/cases/{first['case_id']}")).json()
+    in_force = [d for d in case["decisions"] if d["status"] != "superseded"]
+    assert [(d["kind"], d["rule_set_id"], d["effective_date"]) for d in in_force] == [
+        ("uprating", "GB-CARE-2026-27", "2026-04-06")
+    ]
+    assert in_force[0]["supersedes"] == change["decision_id"]
+    weekly = in_force[0]["body"]["award"]["net_weekly_pence"]
+    assert weekly > change["body"]["award"]["net_weekly_pence"]
+    made = [r["payload"]["data"] for r in await outbox(api) if short(r["type"]) == "decision_made"]
+    assert [(m["decision_version"], m["kind"], m["rule_set_id"]) for m in made] == [
+        (1, "new_claim", "GB-CARE-2025-26"),
+        (2, "uprating", "GB-CARE-2026-27"),
+        (3, "change_of_circumstances", "GB-CARE-2025-26"),
+        (4, "uprating", "GB-CARE-2026-27"),
+    ]
+    again = await uprate_awards(TO_2026, job, api.clock.today)
+    assert again.counts == {}, "the job finds nothing more to do"

@@ -4,7 +4,7 @@ import copy
 from datetime import date
 
 import pytest
-from assessment.domain import Case, InvalidAssessment, NotAllowedNow, Person
+from assessment.domain import Case, InvalidAssessment, NotAllowedNow, Person, RequestRefused
 from assessment.domain import events as ev
 from assessment.domain.case_input import decide_case
 from assessment.domain.uprating import UNCHANGED, UPRATED, outcome, uprated
@@ -111,3 +111,65 @@ def test_an_uprating_can_be_reconsidered_under_the_rules_it_applied() -> None:
     )
     assert decided_again.outcome == "unchanged"
     assert case.in_force.rule_set_id == "GB-CARE-2026-27"
+
+
+def test_a_change_dated_before_the_uprating_is_uprated_again_so_the_new_rates_still_apply() -> None:
+    case = decided()
+    _, uprated_version = case.uprate(RULES_2026, UPRATING_DAY)
+    case.events.clear()
+    worse = facts(**{"1": "1f", "4": "4f"})  # more help needed, from March
+    change = case.change_circumstances(
+        "as-2", worse, date(2026, 3, 1), "", RULEBOOK, date(2026, 4, 20)
+    )
+    assert (change.kind, change.rule_set_id, change.effective_date) == (
+        "change_of_circumstances",
+        "GB-CARE-2025-26",
+        date(2026, 3, 1),
+    )
+    assert change.supersedes == uprated_version.decision_id
+    again = case.in_force
+    assert (again.kind, again.rule_set_id, again.effective_date, again.supersedes) == (
+        "uprating",
+        "GB-CARE-2026-27",
+        UPRATING_DAY,
+        change.decision_id,
+    )
+    assert again.assessment_id == change.assessment_id, "uprated on the new facts"
+    on_new_facts = decide_case(worse, RULES_2026, UPRATING_DAY)
+    assert again.body["award"] == on_new_facts.to_dict()["award"]
+    assert again.body["award"]["net_weekly_pence"] > change.body["award"]["net_weekly_pence"]
+    assert [type(e) for e in case.events] == [
+        ev.AssessmentSubmitted,
+        ev.DecisionSuperseded,
+        ev.DecisionMade,
+        ev.DecisionSuperseded,
+        ev.DecisionMade,
+    ]
+
+
+def test_a_change_dated_after_the_uprating_is_not_uprated_again() -> None:
+    case = decided()
+    case.uprate(RULES_2026, UPRATING_DAY)
+    change = case.change_circumstances(
+        "as-2", facts(**{"1": "1f"}), date(2026, 5, 1), "", RULEBOOK, date(2026, 5, 2)
+    )
+    assert case.in_force is change and change.rule_set_id == "GB-CARE-2026-27"
+
+
+def test_a_change_before_the_uprating_that_ends_the_award_is_not_uprated() -> None:
+    case = decided()
+    case.uprate(RULES_2026, UPRATING_DAY)
+    none = facts(**{str(n): f"{n}a" for n in range(1, 13)})
+    change = case.change_circumstances(
+        "as-2", none, date(2026, 3, 1), "", RULEBOOK, date(2026, 4, 20)
+    )
+    assert case.in_force is change and not change.eligible
+
+
+def test_a_change_dated_before_the_award_the_uprating_re_decided_is_refused() -> None:
+    case = decided()
+    case.uprate(RULES_2026, UPRATING_DAY)
+    with pytest.raises(RequestRefused, match="before 2025-06-02"):
+        case.change_circumstances(
+            "as-2", ELIGIBLE_FACTS, date(2025, 6, 1), "", RULEBOOK, date(2026, 4, 20)
+        )

@@ -133,3 +133,30 @@ async def test_the_plans_events_carry_the_decisions_correlation_and_cause(catalo
     await consumer.apply(made)  # redelivered: applied once
     [drafted] = uow.published
     assert (drafted.correlationid, drafted.causationid) == ("flow-1", made.id)
+
+
+class TestUprating:
+    UPRATING = {**D2, "kind": "uprating", "rule_set_id": "GB-CARE-2026-27"}
+
+    async def test_an_uprating_that_leaves_the_budget_as_it_is_changes_nothing(self, catalogue):
+        uow = await agreed_plan(catalogue)
+        before = list((await uow.plans.get(PLAN)).versions)
+        await apply(uow, decision(**self.UPRATING, award=weekly(100_000)), catalogue)
+        plan = await uow.plans.get(PLAN)
+        assert plan.versions == before and plan.status == "agreed"
+        assert uow.published == []
+
+    async def test_an_uprating_that_changes_the_budget_says_so_in_its_draft(self, catalogue):
+        uow = await agreed_plan(catalogue)
+        await apply(uow, decision(**self.UPRATING, award=weekly(104_000)), catalogue)
+        plan = await uow.plans.get(PLAN)
+        assert (plan.status, plan.current.weekly_budget_pence) == ("draft", 104_000)
+        assert uow.published_types() == ["plan_drafted"]
+        assert uow.published[-1].data.decision_kind == "uprating"
+
+    async def test_another_decision_with_the_same_budget_still_redrafts(self, catalogue):
+        uow = await agreed_plan(catalogue)
+        change = {**D2, "kind": "change_of_circumstances"}
+        await apply(uow, decision(**change, award=weekly(100_000)), catalogue)
+        assert uow.published_types() == ["plan_drafted"]
+        assert uow.published[-1].data.decision_kind == "change_of_circumstances"

@@ -9,6 +9,7 @@ FACTORIES = [
     "payment_failed",
     "statement",
     "overpayment",
+    "contribution",
     "plan_drafted",
     "plan_agreed",
     "review_due",
@@ -28,6 +29,14 @@ async def test_every_wired_event_reaches_the_inbox(service, make, factory) -> No
     [message] = await inbox(service, make.person_id)
     assert message["template_id"] == make.TEMPLATE_OF[factory]
     assert message["subject"] and message["body"] and "((" not in message["body"]
+
+
+async def test_an_uprating_is_one_message_though_the_plan_is_re_budgeted(service, make) -> None:
+    await service.hear(make.submitted(first_name="Amina"))
+    await service.hear(make.decision(kind="uprating"), make.plan_drafted(decision_kind="uprating"))
+    assert [m["template_id"] for m in await inbox(service, make.person_id)] == ["decision-made"]
+    await service.hear(make.plan_drafted(decision_kind="change_of_circumstances"))
+    assert len(await inbox(service, make.person_id)) == 2  # any other re-budget is told
 
 
 async def test_a_decision_is_in_the_inbox_with_subject_and_body(service, make) -> None:

@@ -47,6 +47,8 @@ def sample_personalisation() -> dict[str, str]:
         "overpayment_amount": format_pence(123_456),
         "overpayment_reason": "Your savings went over the limit in March 2026.",
         "recovery_amount": format_pence(2_500),
+        "contribution_amount": format_pence(12_827),
+        "contribution_reason": "Your award was less than the care your providers gave you.",
         "weekly_budget": format_pence(31_250),
         "over_budget": "yes",
         "agreed_date": format_date(date(2026, 5, 20)),

@@ -44,6 +44,7 @@ def every_variant(template, values) -> list:
             "payment_failed",
             "statement",
             "overpayment",
+            "contribution",
             "plan_drafted",
             "plan_agreed",
             "review_due",

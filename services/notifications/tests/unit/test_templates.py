@@ -14,6 +14,7 @@ EVERY_EVENT = {
     "payment-failed",
     "statement-ready",
     "overpayment-raised",
+    "contribution-raised",
     "care-plan-ready",
     "plan-agreed",
     "review-due",

@@ -36,4 +36,9 @@ class PaymentsSettings(ServiceSettings, EncryptionSettings):
                 "PAYMENTS_PROVIDER_PAYEES_FILE must be set in production: the packaged provider"
                 " payees file holds illustrative bank accounts"
             )
+        if self.environment == "production" and not self.provider_payees_file.is_file():
+            raise ValueError(
+                f"PAYMENTS_PROVIDER_PAYEES_FILE {self.provider_payees_file} is not a file:"
+                " payments does not start without the providers' bank details"
+            )
         return self

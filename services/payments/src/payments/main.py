@@ -26,7 +26,7 @@ from payments.adapters.run_store import payment_run_lock
 from payments.adapters.sealed import SEALED
 from payments.config import PaymentsSettings
 from payments.domain.planning import PlanningData
-from payments.entrypoints import cli, errors, events, http, jobs, ops_http
+from payments.entrypoints import cli, errors, events, http, jobs, ops_http, ops_runs
 from payments.entrypoints.dependencies import Dependencies
 from payments.service_layer.payment_run import PaymentRuns
 
@@ -51,7 +51,7 @@ def create_app(settings: PaymentsSettings | None = None, clock: Clock = date.tod
         stuck=stuck.STUCK,
         startup=[lambda runtime: sealed_up_to_date(runtime.pool, sealer)],
         make_uow=lambda pool: PostgresPaymentsUnitOfWork(pool, sealer),
-        routers=[http.router, ops_http.router],
+        routers=[http.router, ops_http.router, ops_runs.router],
         consumes=CONSUMES if settings.consumer_enabled else [],
         handlers=events.HANDLERS,
         error_statuses=errors.HTTP_STATUS,

@@ -115,3 +115,27 @@ async def test_a_key_rotation_re_wraps_providers_details_at_start_up(
         }
         payees = await svc.deps.payment_runs.payees.load()  # opens under the new key
         assert payees.payee("PRV-0001", RUN_DATE).account_number == "41958327"
+
+
+@pytest.mark.parametrize("problem", ["missing", "malformed", "edited"])
+async def test_no_run_starts_without_trustworthy_provider_details(svc, tmp_path, problem):
+    """The operator's data, not the request: 503 naming the problem, and nothing written (no
+    run, no payment, no recorded entry)."""
+    path = tmp_path / "payees.yaml"
+    if problem == "malformed":
+        path.write_text(PACKAGED.replace('sort_code: "309634"', 'sort_code: "30-96-34"'))
+    elif problem == "edited":
+        await svc.run(RUN_DATE, expect=201)  # records the packaged entries
+        path.write_text(
+            PACKAGED.replace('account_number: "41958327"', 'account_number: "99990000"')
+        )
+    svc.deps.payment_runs.payees.source.path = path
+    before = await svc.pool.fetchval("SELECT count(*) FROM payment_runs")
+    answer = await svc.http.post("/payment-runs", json={"run_date": "2025-07-16"})
+    assert answer.status_code == 503, answer.text
+    assert '"field":"provider_payees"' in answer.text
+    assert {"missing": "does not exist", "malformed": "sort_code", "edited": CITYLINE}[
+        problem
+    ] in answer.text
+    assert not any(n in answer.text for n in ("41958327", "99990000", "309634"))
+    assert await svc.pool.fetchval("SELECT count(*) FROM payment_runs") == before

@@ -11,6 +11,7 @@ from payments.adapters.provider_payees import FileProviderPayees
 from payments.domain.batch import NO_BANK_ACCOUNT, OpenOverpayment
 from payments.domain.batch import plan_batch as plan_in_memory
 from payments.domain.calculation import StatementLine
+from payments.domain.contributions import OpenContribution
 from payments.domain.instructions import provider_instruction_id
 from payments.domain.ledger import (
     AWARD_EXPENSE,
@@ -21,6 +22,7 @@ from payments.domain.ledger import (
     provider_payable,
 )
 from payments.domain.managed import ManagedServices, ProviderLine, allocate, split_award
+from payments.domain.providers import NO_PAYEES
 
 from .test_run_batch import RUN
 from .test_run_batch import row as any_row
@@ -149,6 +151,38 @@ def test_with_no_bank_account_the_providers_are_paid_and_the_persons_share_held(
     assert released.provider_lines == [] and released.instructions[0].amount_pence == 39_173
 
 
+def test_a_contribution_owed_is_collected_within_the_cap_shared_with_recovery(payees):
+    due = row(amount_pence=42_840, recovery_pence=5_000, managed=plan((HOME, 6_000)))
+    owed = [OpenContribution("CN1", "p1", 1_000), OpenContribution("CN2", "p1", 9_000)]
+    batch = plan_in_memory([due], RUN, [OpenOverpayment("OP1", "p1", 9_000)], payees, owed)
+    (update,) = batch.updates
+    # 15% of £478.40 is £71.76: £50 of it recovers the overpayment, £21.76 goes to contributions
+    assert (update.recovery_pence, update.collected_pence) == (5_000, 2_176)
+    assert batch.collected == {"CN1": 1_000, "CN2": 1_176}  # the oldest first
+    assert update.amount_pence == 47_840 - 26_000 - 5_000 - 2_176
+    assert [j.kind for j in batch.journals] == [
+        "period_accrued",
+        "managed_care_due",
+        "overpayment_recovered",
+        "contribution_collected",
+        "payment_issued",
+    ]
+    balances = account_balances([j.entry for j in batch.journals])
+    assert balances[contribution_receivable("p1")] == -2_176
+    assert balances[person_payable("p1")] == 0
+    statement = to_contract_events(batch)
+    line = next(e for e in statement if e.type.endswith("statement_issued.v1")).data.lines[-1]
+    assert (line.label, line.amount_pence) == ("Contribution collected", -2_176)
+    assert "You still owe £78.24" in line.explanation
+
+
+def test_a_contribution_never_takes_the_persons_last_penny(payees):
+    due = row(entitlement_pence=26_010, amount_pence=26_010, managed=plan((HOME, 6_000)))
+    batch = plan_in_memory([due], RUN, [], payees, [OpenContribution("CN1", "p1", 500)])
+    (update,) = batch.updates
+    assert (update.collected_pence, update.amount_pence) == (9, 1)
+
+
 def test_an_ended_plan_or_a_retry_pays_no_provider(payees):
     ended = ManagedServices("plan-1", 3, 0, 0, 0, 0, ())
     assert planned([row(managed=ended)], payees).provider_lines == []
@@ -188,9 +222,10 @@ providers = st.dictionaries(
     weekly=providers,
     budget=st.integers(min_value=0, max_value=80_000),
     outstanding=st.integers(min_value=0, max_value=100_000),
+    owed=st.lists(st.integers(min_value=1, max_value=30_000), max_size=3),
 )
 def test_provider_and_person_payments_always_add_up_to_the_payable_award(
-    award, recovery, weekly, budget, outstanding
+    award, recovery, weekly, budget, outstanding, owed
 ):
     arrangement = plan(*weekly.items(), budget=budget)
     recovery = min(recovery, max(0, award - 1))  # as the schedule plans it
@@ -200,14 +235,22 @@ def test_provider_and_person_payments_always_add_up_to_the_payable_award(
         recovery_pence=recovery,
         managed=arrangement,
     )
-    batch = plan_in_memory([due], RUN, [OpenOverpayment("OP1", "p1", outstanding)])
+    contributions = [OpenContribution(f"CN{n}", "p1", x) for n, x in enumerate(owed)]
+    batch = plan_in_memory(
+        [due], RUN, [OpenOverpayment("OP1", "p1", outstanding)], NO_PAYEES, contributions
+    )
     (update,) = batch.updates
     to_providers = sum(x.amount_pence for x in batch.provider_lines)
     from_award = sum(x.from_award_pence for x in batch.provider_lines)
     contribution = sum(x.contribution_pence for x in batch.provider_lines)
     managed, _ = arrangement.monthly_split()
     assert to_providers == (managed if weekly and managed else 0)
-    assert from_award + update.amount_pence + update.recovery_pence == award  # the payable award
+    taken = update.collected_pence
+    # the payable award: to providers, to the person, recovered and collected
+    assert from_award + update.amount_pence + update.recovery_pence + taken == award
+    assert taken == sum(batch.collected.values()) <= sum(owed)
+    assert update.recovery_pence + taken <= max(update.recovery_pence, award * 15 // 100)
+    assert update.amount_pence >= 1 or (update.recovery_pence == 0 and taken == 0)
     assert from_award == update.provider_pence and contribution == update.contribution_pence
     assert contribution == max(0, to_providers - award)
     assert update.amount_pence >= 0 and update.recovery_pence <= min(recovery, outstanding)
@@ -217,8 +260,8 @@ def test_provider_and_person_payments_always_add_up_to_the_payable_award(
     assert -sum(v for k, v in balances.items() if k.startswith("provider:")) == to_providers
     split = split_award(award, recovery, arrangement.for_period(award))
     assert split.to_providers_pence == from_award  # the page's planned split is the run's
-    assert (
-        split.to_person_pence + split.recovery_pence == update.amount_pence + update.recovery_pence
+    assert split.to_person_pence + split.recovery_pence == (
+        update.amount_pence + update.recovery_pence + taken
     )
     assert update.recovery_pence == min(split.recovery_pence, outstanding)
 

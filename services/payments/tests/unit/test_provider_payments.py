@@ -3,13 +3,15 @@ again when they change; its pain.001 block and remittance advice; the payee data
 for encryption at rest; bank responses for provider payments."""
 
 import asyncio
+import io
 import uuid
 from datetime import UTC, date, datetime
 
 import pytest
 from lxml import etree
-from payments.adapters.bankfile.pain001 import build_pain001
-from payments.adapters.data_files import DataFileError
+from payments.adapters.bankfile.pain001 import build_pain001, write_pain001
+from payments.adapters.bankfile.schemas import PAIN_001, validate_stream
+from payments.adapters.data_files import DataFileError, packaged_text
 from payments.adapters.provider_payees import FileProviderPayees, parse_provider_payees
 from payments.config import PaymentsSettings
 from payments.domain.bank_responses import (
@@ -18,6 +20,7 @@ from payments.domain.bank_responses import (
     BankResponseStatus,
     SentPayment,
 )
+from payments.domain.errors import BankFileInvalid
 from payments.domain.instructions import (
     PaymentInstruction,
     RemittanceLine,
@@ -223,7 +226,57 @@ def test_production_refuses_to_pay_providers_from_the_illustrative_file(monkeypa
     with pytest.raises(ValidationError, match="PAYMENTS_PROVIDER_PAYEES_FILE must be set"):
         PaymentsSettings(database_url="postgresql://nobody@127.0.0.1:1/none", **keys)
     payees = tmp_path / "payees.yaml"
+    with pytest.raises(ValidationError, match="payees.yaml is not a file: payments does not"):
+        PaymentsSettings(
+            database_url="postgresql://nobody@127.0.0.1:1/none", provider_payees_file=payees, **keys
+        )
+    payees.write_text(packaged_text("payments.payees", "provider-payees.yaml"))
     settings = PaymentsSettings(
         database_url="postgresql://nobody@127.0.0.1:1/none", provider_payees_file=payees, **keys
     )
     assert settings.provider_payees_file == payees
+
+
+def test_a_large_providers_file_is_written_as_a_stream_and_validated_as_one(tmp_path):
+    """Written element by element to a file (as a national run would), read back by the
+    official schema as a whole tree and by the streaming validator: the same, valid file."""
+    lines = tuple(
+        RemittanceLine(f"p{n}", date(2025, 5, 10), date(2025, 6, 9), 100 + n % 7)
+        for n in range(5_000)
+    )
+    providers = [
+        PaymentInstruction(
+            provider_instruction_id(RUN.run_id, f"PRV-000{p}"),
+            f"PRV-000{p}",
+            sum(x.amount_pence for x in lines[p::2]),
+            date(2025, 6, 16),
+            f"Provider {p}",
+            "309634",
+            "41958327",
+            "CARE BENEFIT P0625",
+            lines[p::2],
+        )
+        for p in (0, 1)
+    ]
+    created = datetime(2025, 6, 16, 9, tzinfo=UTC)
+    path = tmp_path / "providers.xml"
+    with path.open("wb") as sink:
+        write_pain001(sink, "RUN-1", [*PEOPLE, *providers], DEBTOR, created)
+    with path.open("rb") as source:
+        validate_stream(source, PAIN_001)
+    written = path.read_bytes()
+    assert written == build_pain001("RUN-1", [*PEOPLE, *providers], DEBTOR, created)
+    document = etree.fromstring(written)
+    assert official_schema().validate(document)
+    assert len(document.findall(".//p:Strd", NS)) == 5_000
+    assert b"xmlns" not in written.split(b"\n", 2)[2]  # the namespace is declared once
+
+
+def test_the_streaming_validator_refuses_a_file_the_schema_does_not_allow(tmp_path):
+    created = datetime(2025, 6, 16, 9, tzinfo=UTC)
+    good = build_pain001("RUN-1", PEOPLE, DEBTOR, created)
+    unexpected = good.replace(b"<MsgId>RUN-1</MsgId>", b"<MsgRef>RUN-1</MsgRef>")
+    with pytest.raises(BankFileInvalid, match="does not match the ISO 20022 schema.*MsgRef"):
+        validate_stream(io.BytesIO(unexpected), PAIN_001)
+    with pytest.raises(BankFileInvalid, match="pain.001.001.03 file"):  # not well-formed
+        validate_stream(io.BytesIO(good.replace(b"</MsgId>", b"</MsgIdx>")), PAIN_001)

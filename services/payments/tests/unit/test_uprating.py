@@ -119,3 +119,18 @@ async def test_an_uprating_whose_figures_do_not_add_up_is_refused_and_changes_no
     with pytest.raises(InvalidDecision, match="award.net_monthly_pence|a month"):
         await deliver(forged, today=date(2025, 3, 20))
     assert uow.payments.periods(award_id) == before
+
+
+def test_a_change_before_the_uprating_then_its_uprating_pays_the_new_rates_after() -> None:
+    """As assessment sends it: the uprating (v2), a change from before it (v3, old rules) and at
+    once that change uprated (v4): v3 governs until the uprating, v4 from the first period
+    beginning after it, never the uprating of the old facts (v2)."""
+    changed_old, changed_new = 12_000, 12_200
+    change = version(3, date(2025, 3, 20), changed_old)
+    again = version(4, UPRATING_DAY, changed_new, AppliesBy.PERIOD_START)
+    every = [FIRST, UPRATED, change, again]
+    straddling = calculate_period(STRADDLING, every)
+    assert straddling.decision_version == 3
+    after = calculate_period(AFTER, every)
+    assert after.decision_version == 4
+    assert after.net_pence > calculate_period(AFTER, [FIRST, UPRATED, change]).net_pence

@@ -38,9 +38,11 @@ from portal.notify_markup import notify_to_html
 from portal.one_login import DidKeys
 from portal.ops import CONSUMER_GROUPS
 from portal.ops import router as ops_router
+from portal.ops_areas import router as areas_router
 from portal.ops_dead_letters import router as dead_letters_router
 from portal.ops_flows import router as flows_router
 from portal.ops_journey import router as journey_router
+from portal.ops_payment_runs import router as payment_runs_router
 from portal.ops_stuck import router as stuck_router
 from portal.ops_traces import router as traces_router
 from portal.security import RateLimited, SecurityEvents, SecurityHeaders
@@ -144,6 +146,8 @@ def create_app(settings: PortalSettings | None = None) -> Any:
     app.include_router(journey_router)
     app.include_router(flows_router)
     app.include_router(traces_router)
+    app.include_router(areas_router)
+    app.include_router(payment_runs_router)
 
     @app.get("/health/live")
     async def live() -> dict[str, str]:

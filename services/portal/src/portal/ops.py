@@ -1,8 +1,9 @@
 """The national operations view: event flow health across every service."""
 
 import asyncio
+import time
 from collections import defaultdict
-from typing import Annotated
+from typing import Annotated, Any
 
 from contracts.api.notifications import TimelinessView, UnconfirmedMessagesView
 from fastapi import APIRouter, Depends, Request
@@ -10,7 +11,8 @@ from fastapi.responses import Response
 
 from portal.access import staff_with
 from portal.clients import ServiceClients, ServiceUnavailable
-from portal.lag import consumer_lag
+from portal.lag import PartitionLag, consumer_lag
+from portal.lag_age import OldestUnprocessed, oldest_unprocessed
 from portal.lag_trend import trends
 from portal.ops_stuck import stuck_lists
 from portal.ops_thresholds import Alerts, thresholds
@@ -34,11 +36,7 @@ async def operations(
         name: (None if isinstance(s, BaseException) else s)
         for name, s in zip(SERVICES, statuses, strict=True)
     }
-    try:
-        lag = await consumer_lag(request.app.state.settings.kafka_client_options(), CONSUMER_GROUPS)
-        lag_error = None
-    except Exception as exc:  # the view must still render when Kafka is unreachable
-        lag, lag_error = [], f"Kafka unreachable: {type(exc).__name__}"
+    lag, oldest, lag_error = await _lag(request.app.state.settings)
     history = await trends(request.app.state.pool)
     charts = {
         (p.group, p.topic, p.partition): sparkline(
@@ -75,9 +73,20 @@ async def operations(
         lag_by_group=dict(by_group),
         lag_charts=charts,
         lag_error=lag_error,
+        oldest=oldest,
         timeliness=timeliness,
         alerts=alerts,
     )
+
+
+async def _lag(settings: Any) -> tuple[list[PartitionLag], list[OldestUnprocessed], str | None]:
+    """Each group's lag per partition and its oldest waiting event, or why Kafka could not say."""
+    try:
+        kafka = settings.kafka_client_options()
+        lag = await consumer_lag(kafka, CONSUMER_GROUPS)
+        return lag, await oldest_unprocessed(kafka, lag, time.time_ns() // 1_000_000), None
+    except Exception as exc:  # the view must still render when Kafka is unreachable
+        return [], [], f"Kafka unreachable: {type(exc).__name__}"
 
 
 async def _deliveries(

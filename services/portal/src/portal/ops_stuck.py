@@ -7,6 +7,7 @@ from contracts.api.operations import StuckCasesView, StuckListView
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from portal import ops_stuck_split as split
 from portal.access import staff_with
 from portal.ops_services import each_service
 from portal.ops_thresholds import thresholds
@@ -27,6 +28,12 @@ async def stuck_lists(
 
     views, down = await each_service(request, user, read)
     found = [(service, stuck) for service, view in views.items() for stuck in view.lists]
+    if split.NAME in limits:
+        between, not_answering = await split.agreed_not_in_payments(
+            request, user, limits[split.NAME]
+        )
+        found += [("care_plans → payments", between)] if between else []
+        down += [s for s in not_answering if s not in down]
     order = list(limits)
     found.sort(key=lambda pair: order.index(pair[1].name) if pair[1].name in order else 99)
     return found, down

@@ -23,15 +23,57 @@ LETTER = {
 OPS_PAGES = [
     "/ops", "/ops/dead-letters", "/ops/dead-letters/care_plans/7", "/ops/stuck",
     "/ops/journey?person=P-9", "/ops/replays?batch=rp-1", "/ops/flows",
-    "/ops/traces/4bf92f3577b34da6a3ce929d0e0e4736",
+    "/ops/traces/4bf92f3577b34da6a3ce929d0e0e4736", "/ops/areas", "/ops/areas.csv",
+    "/ops/payment-runs", "/ops/payment-runs/run-1",
 ]  # fmt: skip
+RUN = {
+    "run_id": "run-1", "run_date": "2026-11-16", "status": "completed", "batches": 1,
+    "instructed": 2, "held": 1, "nil": 0, "total_pence": 38920, "outcome": None,
+    "files": ["F-1"], "provider_total_pence": 0, "provider_payments": [],
+    "bank_files": [{"file_id": "F-1", "batch_no": 1, "transactions": 2, "total_pence": 38920}],
+}  # fmt: skip
+PAYMENTS_READS = {
+    "/payment-runs": {"runs": [RUN]},
+    "/payment-runs/run-1": RUN,
+    "/payment-runs/run-1/bank-responses": {"run_id": "run-1", "responses": [
+        {"status": "accepted", "reason": None, "outcome": "paid", "payments": 1,
+         "amount_pence": 19460},
+        {"status": "returned", "reason": "AC04", "outcome": "held", "payments": 1,
+         "amount_pence": 19460},
+    ]},
+    "/ops/reconciliation": {"balanced": True, "outbox_pending": 0, "accounts": [], "checks": [
+        {"check": "ledger_balances", "rule": "debits equal credits", "ok": True,
+         "violations": []},
+    ]},
+}  # fmt: skip
+HELD = {
+    "name": "held", "title": "Held payments", "threshold": 0, "unit": "days", "more": False,
+    "cases": [{"person_id": "P-9", "reference": "instr-9", "since": "2026-11-20T09:00:00Z",
+               "detail": "the account has been closed"}],
+}  # fmt: skip
+AREA = {
+    "area_code": "E09000033", "claims": 3, "claims_decided": 2,
+    "claim_to_decision_median_seconds": 5400, "claim_to_decision_p90_seconds": 9000,
+    "decisions_in_force": 2, "awarded": 1, "average_award_weekly_pence": 19460,
+    "reconsiderations": 1, "reconsiderations_decided": 1, "reconsiderations_changed": 0,
+}  # fmt: skip
 
 
 class OpsServices(FakeServices):
     """Care plans has one dead letter; the others none (unless down)."""
 
     async def get(self, service: str, path: str, token: str | None = None, headers=None, **params):
-        if not path.startswith(("/ops/dead-letters", "/ops/replays", "/ops/stuck", "/ops/journey")):
+        ops_reads = (
+            "/ops/dead-letters",
+            "/ops/replays",
+            "/ops/stuck",
+            "/ops/journey",
+            "/ops/areas",
+        )
+        if service == "payments" and path in PAYMENTS_READS and service not in self.down:
+            self.calls.append((service, path, token))
+            return PAYMENTS_READS[path]
+        if not path.startswith(ops_reads):
             return await super().get(service, path, token, headers, **params)
         self.calls.append((service, path, token))
         if service in self.down:
@@ -44,7 +86,10 @@ class OpsServices(FakeServices):
         if path == "/ops/dead-letters/7" and service == "care_plans":
             return LETTER
         if path == "/ops/stuck":
-            return {"service": service, "lists": []}
+            lists = [HELD] if service == "payments" and params.get("held") == 0 else []
+            return {"service": service, "lists": lists}
+        if path == "/ops/areas":
+            return {"areas": [AREA]} if service == "assessment" else None
         if path == "/ops/journey":
             return {"service": service, "produced": [], "consumed": []}
         return None
@@ -96,6 +141,89 @@ async def test_the_pages_say_what_they_could_not_read(console) -> None:
     assert flows.status_code == 200 and "Could not read the flows of: payments" in flows.text
     overview = await console.http.get("/ops")
     assert "payments is not answering" in overview.text and "Kafka unreachable" in overview.text
+
+
+async def test_the_area_comparison_says_which_service_did_not_answer(start_portal) -> None:
+    async with start_portal(OpsServices(down=frozenset({"care_plans"}))) as portal:
+        await portal.sign_in(OPS, start="/staff/sign-in")
+        page = await portal.http.get("/ops/areas")
+        assert page.status_code == 200
+        assert "Could not read the figures of: care_plans (not answering)" in page.text
+        assert "E09000033" in page.text and "1.5" in page.text  # 5,400 s: 1.5 hours
+        assert "194.60" in page.text
+        assert (await portal.http.get("/ops/areas.csv")).status_code == 503  # not half a file
+
+
+async def test_payment_runs_show_files_bank_answers_held_payments_and_reconciliation(
+    start_portal,
+) -> None:
+    async with start_portal(OpsServices()) as portal:
+        await portal.sign_in(OPS, start="/staff/sign-in")
+        listed = await portal.http.get("/ops/payment-runs")
+        assert listed.status_code == 200
+        for text in (
+            "Balanced",
+            "1 of 1 checks pass",
+            "16 November 2026",
+            "£389.20",
+            "the account has been closed",
+            'href="/ops/payment-runs/run-1"',
+        ):
+            assert text in listed.text, text
+        assert "Approvals" not in listed.text  # payments' runs carry no approval fields yet
+        one = await portal.http.get("/ops/payment-runs/run-1")
+        assert one.status_code == 200
+        for text in ("F-1", "<strong>returned</strong>", "AC04", "Rejections and returns: 1"):
+            assert text in one.text, text
+    async with start_portal(OpsServices(down=frozenset({"payments"}))) as portal:
+        await portal.sign_in(OPS, start="/staff/sign-in")
+        down = await portal.http.get("/ops/payment-runs")
+        assert down.status_code == 200 and "Payments did not answer" in down.text
+        assert "Could not read the payment runs." in down.text
+        assert "Could not read the held payments." in down.text
+
+
+class SplitServices(OpsServices):
+    """Care plans has two agreed plans; payments holds the first one's split only."""
+
+    def __init__(self, down=frozenset()) -> None:
+        super().__init__(down=down)
+        self.plans = [
+            {"person_id": p, "plan_id": f"{p}:D-1", "version": 3, "managed_weekly_pence": 6000,
+             "direct_payment_weekly_pence": 4000, "updated_at": "2026-12-01T09:00:00Z"}
+            for p in ("P-1", "P-2")
+        ]  # fmt: skip
+
+    async def get(self, service: str, path: str, token=None, headers=None, **params):
+        if (service, path) == ("care_plans", "/ops/agreed-splits"):
+            assert params == {"older_than_minutes": 30}  # the data file's threshold
+            return {"plans": self.plans, "more": False}
+        return await super().get(service, path, token, headers, **params)
+
+    async def post(self, service: str, path: str, body: dict, token: str | None = None):
+        if (service, path) == ("payments", "/ops/managed-services/lookup"):
+            if service in self.down:
+                from portal.clients import ServiceUnavailable
+
+                raise ServiceUnavailable(service)
+            assert body == {"person_ids": ["P-1", "P-2"]}
+            held = {k: v for k, v in self.plans[0].items() if k not in ("version", "updated_at")}
+            return 200, {"held": [{**held, "plan_version": 3}]}
+        return await super().post(service, path, body, token)
+
+
+async def test_a_plan_agreed_but_not_in_payments_is_stuck(start_portal) -> None:
+    async with start_portal(SplitServices()) as portal:
+        await portal.sign_in(OPS, start="/staff/sign-in")
+        page = await portal.http.get("/ops/stuck")
+        assert "Plan agreed, but the managed services not yet in payments" in page.text
+        assert "P-2:D-1 v3" in page.text and "payments holds nothing" in page.text
+        assert "P-1:D-1" not in page.text  # payments holds its split
+    async with start_portal(SplitServices(down=frozenset({"payments"}))) as portal:
+        await portal.sign_in(OPS, start="/staff/sign-in")
+        page = await portal.http.get("/ops/stuck")
+        assert "Could not read the stuck cases of: payments" in page.text
+        assert "not yet in payments" not in page.text
 
 
 async def test_a_replay_while_kafka_is_down_says_it_was_not_published(console) -> None:

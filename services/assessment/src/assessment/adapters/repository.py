@@ -15,6 +15,7 @@ from pydantic import TypeAdapter
 from servicekit.crypto import Sealer
 from servicekit.uow import AsyncpgUnitOfWork
 
+from assessment.adapters.areas_sql import area_decisions
 from assessment.adapters.caseload_sql import caseload_entries
 from assessment.adapters.outbound import outbound
 from assessment.adapters.sealed import NINO, opened
@@ -29,6 +30,7 @@ from assessment.domain import (
     Reconsideration,
     ReportedChange,
 )
+from assessment.domain.areas import AreaDecisions
 from assessment.domain.caseload import CaseloadEntry, CaseloadQuery
 from assessment.domain.draft import Draft
 from assessment.domain.records import Assignment
@@ -192,6 +194,9 @@ class AsyncpgCaseRepository:
 
     async def caseload_entries(self, query: CaseloadQuery) -> list[CaseloadEntry]:
         return await caseload_entries(self._conn, self._sealer, query)
+
+    async def area_decisions(self) -> list[AreaDecisions]:
+        return await area_decisions(self._conn)
 
     async def add(self, case: Case) -> None:
         """A new case, at its first version, with whatever it holds already."""

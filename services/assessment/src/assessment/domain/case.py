@@ -229,7 +229,9 @@ class Case(DraftWork):
         details: AssessmentDetails | None = None,
     ) -> DecisionRecord:
         """A reassessment superseding the decision in force from the date of the change, under
-        the rule set in force on that date."""
+        the rule set in force on that date. A change dated before an uprating in force is
+        uprated again at once (a version of kind uprating on the new facts, from the uprating's
+        date), so the later rates still apply; the change's own version is returned."""
         rules = rulebook.in_force_on(effective_date, "effective_date")
         worked_out = _decide(facts, rules, effective_date)
         case_status = wf.case_after(self.status, wf.CHANGE_CIRCUMSTANCES)
@@ -237,7 +239,8 @@ class Case(DraftWork):
         if current is None:  # a decided case always has one; guard the invariant
             raise NotAllowedNow("case_id", "the case has no decision in force to change")
         wf.decision_after(current.status, wf.CHANGE_CIRCUMSTANCES)
-        wf.check_change_date(effective_date, current.effective_date)
+        upratings = self.upratings_in_force()
+        wf.check_change_date(effective_date, self.changed_from().effective_date)
         assessment = self._add_assessment(
             wf.CHANGE_OF_CIRCUMSTANCES, assessor_id, facts, notes, True, details
         )
@@ -247,7 +250,36 @@ class Case(DraftWork):
             new_id("D"), worked_out, assessment, wf.CHANGE_OF_CIRCUMSTANCES, assessor_id, today
         )
         self._reassessed(decision.decision_id)
+        for later in upratings:
+            if later.effective_date > effective_date:
+                self._uprate_again(_rules(rulebook, later.rule_set_id), today)
         return decision
+
+    def upratings_in_force(self) -> list[DecisionRecord]:
+        """The uprating versions on top of the decision they re-decided, oldest first."""
+        by_id = {d.decision_id: d for d in self.decisions}
+        upratings, current = [], self.in_force
+        while current is not None and current.kind == wf.UPRATING and current.supersedes:
+            upratings.insert(0, current)
+            current = by_id.get(current.supersedes)
+        return upratings
+
+    def changed_from(self) -> DecisionRecord:
+        """What a change of circumstances is dated against: the decision in force, or the one
+        its upratings re-decided (a change before April's uprating replaces both)."""
+        upratings = self.upratings_in_force()
+        current = self.in_force
+        if current is None:
+            raise NotAllowedNow("case_id", "the case has no decision in force to change")
+        if not upratings:
+            return current
+        return next(d for d in self.decisions if d.decision_id == upratings[0].supersedes)
+
+    def _uprate_again(self, rules: RuleSet, today: date) -> None:
+        try:
+            self.uprate(rules, today)
+        except NotAllowedNow:
+            pass  # no longer an award, or already under those rules: nothing to uprate
 
     def _reassessed(self, decision_id: str) -> None:
         """Every change reported so far is taken into account by the reassessment."""
@@ -282,7 +314,7 @@ class Case(DraftWork):
         if current is None or self.status == wf.OPEN:
             raise NotAllowedNow("case_id", "the case has no decision yet to report a change to")
         text = wf.check_statement("what_changed", what_changed)
-        wf.check_reported_change(changed_on, current.effective_date, today)
+        wf.check_reported_change(changed_on, self.changed_from().effective_date, today)
         change = ReportedChange(
             new_id("X"),
             self.case_id,
@@ -378,6 +410,15 @@ def _decide(facts: Facts, rules: RuleSet, on: date) -> Decision:
         return decide_case(facts, rules, on)
     except InvalidAssessment as invalid:
         raise invalid.under("facts") from None
+
+
+def _rules(rulebook: RuleBook, rule_set_id: str) -> RuleSet:
+    try:
+        return rulebook.by_id(rule_set_id)
+    except KeyError:  # the service must hold every rule set an award was uprated to
+        raise NotAllowedNow(
+            "effective_date", f"the uprating in force is under {rule_set_id}, not known here"
+        ) from None
 
 
 def _find(records: list[R], key: str, value: str, what: str) -> R:

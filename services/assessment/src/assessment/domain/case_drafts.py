@@ -161,11 +161,9 @@ class DraftWork:
     def _change_date(self: "Case", effective_date: date | None, rulebook: RuleBook) -> date:
         if effective_date is None:
             raise InvalidAssessment([FieldError("effective_date", "enter the date of the change")])
-        current = self.in_force
-        if current is None:
-            raise NotAllowedNow("case_id", "the case has no decision in force to change")
+        changed_from = self.changed_from()
         rulebook.in_force_on(effective_date, "effective_date")
-        wf.check_change_date(effective_date, current.effective_date)
+        wf.check_change_date(effective_date, changed_from.effective_date)
         return effective_date
 
 

@@ -71,7 +71,10 @@ def _uprating_line(
     if outcome(current, worked_out) == UNCHANGED:
         text += f" Your award stays at {pounds(now)} a week."
     else:
-        text += f" Your award was {pounds(was)} a week; it is now {pounds(now)} a week."
+        text += (
+            f" Your award was {pounds(was)} a week; it is now {pounds(now)} a week. If you have"
+            " a care plan, its budget changes with your award: sign in to see the updated plan."
+        )
     return ExplanationLine("decision.uprating", f"Rule set {rules.id}", text)
 
 

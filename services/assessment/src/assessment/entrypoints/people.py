@@ -15,7 +15,7 @@ from contracts.api.assessment import (
 from fastapi import APIRouter, Depends, Path
 
 from assessment.entrypoints import views
-from assessment.entrypoints.access import Reader, Requester
+from assessment.entrypoints.access import Reader, Requester, ensure_reader_of
 from assessment.entrypoints.dependencies import Deps
 from assessment.entrypoints.duplicate_keys import refuse_repeated_keys
 from assessment.entrypoints.schemas import PersonReconsiderationRequest, ReportChangeRequest
@@ -28,7 +28,9 @@ PersonId = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[A-Za-z0-
 
 @router.get("/people/{person_id}/decisions")
 async def decision_history(person_id: PersonId, principal: Reader, deps: Deps) -> DecisionHistory:
-    return views.decision_history(person_id, await queries.cases_of(person_id, deps.uow()))
+    cases = await queries.cases_of(person_id, deps.uow())
+    ensure_reader_of(principal, person_id, [c.assigned_to for c in cases])
+    return views.decision_history(person_id, cases)
 
 
 @router.post(

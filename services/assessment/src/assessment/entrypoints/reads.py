@@ -13,7 +13,13 @@ from fastapi import APIRouter, Depends, Query, Response
 from servicekit.auth import ASSESSOR, ensure_may_act_for
 
 from assessment.entrypoints import views
-from assessment.entrypoints.access import CASE_READERS, Calculator, Matcher, Reader
+from assessment.entrypoints.access import (
+    CASE_READERS,
+    Calculator,
+    Matcher,
+    Reader,
+    ensure_reader_of,
+)
 from assessment.entrypoints.dependencies import Deps
 from assessment.entrypoints.duplicate_keys import refuse_repeated_keys
 from assessment.entrypoints.facts import dump_facts
@@ -29,7 +35,7 @@ async def case_detail(case_id: str, deps: Deps, who: Reader, response: Response)
     """The case, its person, assessments, every decision version (with status),
     reconsiderations, assignments and the assessment in progress; its version as the ETag."""
     case = await queries.case(case_id, deps.uow())
-    ensure_may_act_for(who, case.person_id, *CASE_READERS)
+    ensure_reader_of(who, case.person_id, [case.assigned_to])
     tag(response, case.version)
     return views.case_detail(case, deps.rulebook, deps.today())
 
@@ -39,12 +45,18 @@ async def cases_for_person(
     deps: Deps, who: Reader, person_id: str = Query(min_length=1, max_length=64)
 ) -> PersonCases:
     ensure_may_act_for(who, person_id, *CASE_READERS)
-    return views.person_cases(await queries.cases_of(person_id, deps.uow()))
+    cases = await queries.cases_of(person_id, deps.uow())
+    ensure_reader_of(who, person_id, [c.assigned_to for c in cases])
+    return views.person_cases(cases)
 
 
 @router.get("/people/{person_id}/decision")
 async def current_decision(person_id: str, deps: Deps, who: Reader) -> CurrentDecision:
-    return views.current_decision(await queries.decision_in_force(person_id, deps.uow()))
+    decision = await queries.decision_in_force(person_id, deps.uow())
+    if who.kind == "staff":
+        case = await queries.case(decision.case_id, deps.uow())
+        ensure_reader_of(who, person_id, [case.assigned_to])
+    return views.current_decision(decision)
 
 
 @router.post("/people/verify")

@@ -16,7 +16,7 @@ def _parse(value: str | None) -> int | None:
     return int(text)
 
 
-def seen_version(
+async def seen_version(
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> int | None:
     return _parse(if_match)

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, Protocol, Self
 
 from assessment.domain import Case, DecisionRecord, Person
+from assessment.domain.areas import AreaDecisions
 from assessment.domain.caseload import CaseloadEntry, CaseloadQuery
 from assessment.domain.uprating import UpratedAward
 
@@ -51,6 +52,10 @@ class CaseRepository(Protocol):
     async def caseload_entries(self, query: CaseloadQuery) -> list[CaseloadEntry]:
         """The cases the query's assignment (assigned_to, or unassigned), area and search (a
         NINO, or part of a name) pick; the domain's caseload() does the rest."""
+        ...
+
+    async def area_decisions(self) -> list[AreaDecisions]:
+        """Every area's claims, decisions and reconsiderations (the area comparison)."""
         ...
 
     async def to_uprate(

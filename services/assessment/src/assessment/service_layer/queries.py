@@ -12,6 +12,7 @@ from assessment.domain import (
     NotFound,
     Person,
 )
+from assessment.domain.areas import AreaDecisions
 from assessment.domain.case_input import decide_case
 from assessment.domain.caseload import Caseload, CaseloadQuery
 from assessment.domain.caseload import caseload as build_caseload
@@ -23,6 +24,11 @@ from assessment.service_layer.ports import AssessmentUnitOfWork
 async def case(case_id: str, uow: AssessmentUnitOfWork) -> Case:
     async with uow:
         return await uow.cases.get(case_id)
+
+
+async def area_decisions(uow: AssessmentUnitOfWork) -> list[AreaDecisions]:
+    async with uow:
+        return await uow.cases.area_decisions()
 
 
 async def cases_of(person_id: str, uow: AssessmentUnitOfWork) -> list[Case]:

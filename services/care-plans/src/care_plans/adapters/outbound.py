@@ -43,6 +43,7 @@ def plan_drafted(plan: Plan, e: ev.PlanDrafted) -> tuple[type[Envelope[Any]], An
         items=[_item(i) for i in e.items],
         decision_version=e.decision_version,
         in_force_version=live.number if live is not None and live.number < e.version else None,
+        decision_kind=e.decision_kind,
     )
 
 

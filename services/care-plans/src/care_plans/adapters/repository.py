@@ -4,7 +4,7 @@ writers that both appended version N cannot both commit. Commands lock the plan 
 Every plan handed out or stored is tracked, so its domain events reach the outbox on commit."""
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import asyncpg
@@ -72,6 +72,24 @@ class AsyncpgPlanRepository:
 
     async def in_force(self) -> list[Plan]:
         return await self._load(_PLAN + " WHERE in_force_version IS NOT NULL ORDER BY plan_id")
+
+    async def open_plans(self) -> list[Plan]:
+        return await self._load(_PLAN + " WHERE status <> 'ended' ORDER BY plan_id")
+
+    async def changed_in_force(
+        self, older_than_minutes: int, window_days: int, limit: int
+    ) -> list[tuple[Plan, datetime]]:
+        """Plans in force last changed in the window, newest first, with when they changed."""
+        rows = await self.conn.fetch(
+            "SELECT plan_id, updated_at FROM plans WHERE in_force_version IS NOT NULL"
+            " AND updated_at < now() - make_interval(mins => $1)"
+            " AND updated_at > now() - make_interval(days => $2)"
+            " ORDER BY updated_at DESC, plan_id LIMIT $3",
+            older_than_minutes, window_days, limit,
+        )  # fmt: skip
+        when = {r["plan_id"]: r["updated_at"] for r in rows}
+        plans = await self._load(_PLAN + " WHERE plan_id = ANY($1)", list(when))
+        return sorted(((p, when[p.plan_id]) for p in plans), key=lambda pair: pair[1], reverse=True)
 
     async def add(self, plan: Plan) -> None:
         await self.conn.execute(

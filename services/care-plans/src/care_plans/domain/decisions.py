@@ -6,6 +6,8 @@
   agreed again (services redrafted if the outcomes or area changed); no longer eligible -> the
   plan ends (a final version with no budget or services). The agreed version stays in force
   until then.
+- An uprating that leaves the budget as it is (and so the outcomes and area) changes nothing:
+  the plan in force, or the draft in progress, stays as it is.
 - The same or an older decision changes nothing (redelivery or out-of-order arrival).
 Eligible means both `eligible` and `care_act_eligible`.
 """
@@ -18,6 +20,8 @@ from care_plans.domain.catalogue import Catalogue
 from care_plans.domain.drafting import DraftRequest
 from care_plans.domain.plan import Plan
 
+UPRATING = "uprating"  # the yearly uprating's decisions (assessment's DecisionMade kind)
+
 
 @dataclass(frozen=True)
 class Decision:
@@ -26,7 +30,9 @@ class Decision:
     person_id: str
     decision_id: str
     decision_version: int
-    kind: str | None  # new_claim, reconsideration, change_of_circumstances (None: not said)
+    kind: (
+        str | None
+    )  # new_claim, reconsideration, change_of_circumstances, uprating (None: not said)
     supersedes_decision_id: str | None
     eligible: bool
     care_act_eligible: bool
@@ -58,6 +64,12 @@ class Decision:
             or self.supersedes_decision_id == current.decision_id
         )
 
+    def leaves_alone(self, plan: Plan) -> bool:
+        """An uprating whose budget is the plan's already: nothing for the plan to change."""
+        return (
+            self.kind == UPRATING and self.weekly_budget_pence == plan.current.weekly_budget_pence
+        )
+
     def ending_reason(self) -> str:
         kind = (self.kind or "decision").replace("_", " ")
         return (
@@ -80,10 +92,13 @@ def apply_to(plan: Plan, decision: Decision, catalogue: Catalogue, on: date) -> 
     redrafted = choices.for_decision(
         plan, catalogue, on, area_code=decision.area_code, outcomes=decision.outcomes_not_achieved
     )
+    if decision.leaves_alone(plan) and redrafted is None:
+        return
     plan.rebudget(
         decision.weekly_budget_pence,
         decision.decision_id,
         decision.decision_version,
         on=on,
         redrafted=redrafted,
+        decision_kind=decision.kind,
     )

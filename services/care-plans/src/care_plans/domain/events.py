@@ -20,6 +20,8 @@ class PlanDrafted:
     weekly_cost_pence: int
     shortfall_pence: int
     items: tuple[PlanItem, ...]
+    decision_kind: str | None = None
+    """The kind of the superseding decision re-budgeted for (None: a first draft, a revision)."""
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,9 @@ Event = (
 )
 
 
-def drafted(plan_id: str, person_id: str, v: PlanVersion) -> PlanDrafted:
+def drafted(
+    plan_id: str, person_id: str, v: PlanVersion, decision_kind: str | None = None
+) -> PlanDrafted:
     return PlanDrafted(
         plan_id,
         v.number,
@@ -147,4 +151,5 @@ def drafted(plan_id: str, person_id: str, v: PlanVersion) -> PlanDrafted:
         v.weekly_cost_pence,
         v.shortfall_pence,
         v.items,
+        decision_kind,
     )

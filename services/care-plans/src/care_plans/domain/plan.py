@@ -192,8 +192,8 @@ class Plan(Revisions):
         self.versions.append(new)
         return new
 
-    def _record_drafted(self, version: PlanVersion) -> None:
-        self.events.append(ev.drafted(self.plan_id, self.person_id, version))
+    def _record_drafted(self, version: PlanVersion, decision_kind: str | None = None) -> None:
+        self.events.append(ev.drafted(self.plan_id, self.person_id, version, decision_kind))
 
     def _record_split_change(self, previous: PlanVersion | None, new: PlanVersion) -> None:
         changed = split_change(self.plan_id, previous, new)

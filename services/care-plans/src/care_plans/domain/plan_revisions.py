@@ -26,6 +26,7 @@ class Revisions:
         *,
         on: date,
         redrafted: PlanVersion | None = None,
+        decision_kind: str | None = None,
     ) -> PlanVersion:
         """A superseding decision changed the budget: a new draft that must be agreed again.
         The agreed version stays in force (care continues) until the new one is agreed.
@@ -55,7 +56,7 @@ class Revisions:
             next_review_on=None,
             **(_services_of(redrafted) if redrafted is not None else {}),
         )
-        self._record_drafted(new)
+        self._record_drafted(new, decision_kind)
         return new
 
     def revise(self: "Plan", seen_version: int, redrafted: PlanVersion, *, on: date) -> PlanVersion:

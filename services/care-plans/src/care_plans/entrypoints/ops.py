@@ -1,9 +1,16 @@
-"""Operations: run the review sweep now, and provision against capacity by area."""
+"""Operations: run the review sweep now, provision against capacity by area, and plans per
+area (the area comparison)."""
 
 from datetime import date
 
-from contracts.api.care_plans import ProvisionView, ReviewSweepView
-from fastapi import APIRouter
+from contracts.api.care_plans import (
+    AgreedSplitRow,
+    AgreedSplitsView,
+    AreaPlansView,
+    ProvisionView,
+    ReviewSweepView,
+)
+from fastapi import APIRouter, Query
 from servicekit.errors import FieldErrors
 
 from care_plans.entrypoints import views
@@ -28,6 +35,39 @@ async def provision(deps: Deps, who: OperatorReads, on: str | None = None) -> Pr
     day = _day(on) if on is not None else deps.today()
     edition, rows = await queries.provision(deps.uow(), deps.catalogue, day)
     return views.provision_view(edition, day, rows)
+
+
+@router.get("/ops/areas", response_model=AreaPlansView)
+async def areas(deps: Deps, who: OperatorReads) -> AreaPlansView:
+    """Plans agreed, shortfalls and overdue reviews per area, today."""
+    today = deps.today()
+    rows = await queries.plans_per_area(deps.uow(), today)
+    return views.area_plans_view(deps.catalogue.in_force_on(today), today, rows)
+
+
+@router.get("/ops/agreed-splits", response_model=AgreedSplitsView)
+async def agreed_splits(
+    deps: Deps,
+    who: OperatorReads,
+    older_than_minutes: int = Query(ge=0, le=100_000),
+    window_days: int = Query(7, ge=1, le=366),
+    limit: int = Query(500, ge=1, le=2000),
+) -> AgreedSplitsView:
+    """For the stuck list "plan agreed, managed services not yet in payments": the portal
+    compares these splits with what payments holds."""
+    found = await queries.agreed_splits(deps.uow(), older_than_minutes, window_days, limit + 1)
+    rows = [
+        AgreedSplitRow(
+            person_id=plan.person_id,
+            plan_id=plan.plan_id,
+            version=split.version,
+            managed_weekly_pence=split.managed_weekly_pence,
+            direct_payment_weekly_pence=split.direct_payment_weekly_pence,
+            updated_at=changed,
+        )  # fmt: skip
+        for plan, split, changed in found[:limit]
+    ]
+    return AgreedSplitsView(plans=rows, more=len(found) > limit)
 
 
 def _day(value: str) -> date:

@@ -7,6 +7,7 @@ from datetime import date
 
 from contracts.api import care_plans as api
 
+from care_plans.domain.areas import AreaPlans
 from care_plans.domain.catalogue import CatalogueEdition, Contract, Provider, Service
 from care_plans.domain.errors import OverBudget
 from care_plans.domain.events import ReviewDue, ReviewOverdue
@@ -64,6 +65,16 @@ def provision_view(
             api.ProvisionRow(**asdict(r), area_name=names.get(r.area), spare_units=r.spare_units)
             for r in rows
         ],
+    )
+
+
+def area_plans_view(
+    edition: CatalogueEdition, on: date, rows: list[AreaPlans]
+) -> api.AreaPlansView:
+    names = {area.code: area.name for area in edition.areas}
+    return api.AreaPlansView(
+        on=on,
+        areas=[api.AreaPlansRow(**asdict(r), area_name=names.get(r.area_code)) for r in rows],
     )
 
 

@@ -5,7 +5,7 @@ the unit of work commits, each tracked plan's new domain events are published (t
 outbox) in the same transaction as the plan itself.
 """
 
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol, Self
 
 from care_plans.domain.plan import Plan
@@ -34,6 +34,16 @@ class PlanRepository(Protocol):
 
     async def in_force(self) -> list[Plan]:
         """Plans with an agreed version in force."""
+        ...
+
+    async def changed_in_force(
+        self, older_than_minutes: int, window_days: int, limit: int
+    ) -> list[tuple[Plan, datetime]]:
+        """Plans in force last changed in the window, newest first, with when they changed."""
+        ...
+
+    async def open_plans(self) -> list[Plan]:
+        """Plans not ended."""
         ...
 
     async def add(self, plan: Plan) -> None: ...

@@ -1,12 +1,14 @@
 """Reads: a person's plan, a plan by id, and provision against capacity by area."""
 
-from datetime import date
+from datetime import date, datetime
 
+from care_plans.domain.areas import AreaPlans, plans_by_area
 from care_plans.domain.catalogue import Catalogue, CatalogueEdition, Contract, Provider, Service
 from care_plans.domain.choices import providers_to_choose
 from care_plans.domain.errors import PlanNotFound
 from care_plans.domain.plan import Plan
 from care_plans.domain.provision import AreaProvision, provision_by_area
+from care_plans.domain.split import ManagedSplit
 from care_plans.service_layer.ports import CarePlansUnitOfWork
 
 
@@ -32,6 +34,21 @@ async def provision(
     async with uow:
         plans = await uow.plans.in_force()
     return edition, provision_by_area(edition, plans, on)
+
+
+async def plans_per_area(uow: CarePlansUnitOfWork, today: date) -> list[AreaPlans]:
+    async with uow:
+        plans = await uow.plans.open_plans()
+    return plans_by_area(plans, today)
+
+
+async def agreed_splits(
+    uow: CarePlansUnitOfWork, older_than_minutes: int, window_days: int, limit: int
+) -> list[tuple[Plan, ManagedSplit, datetime]]:
+    """Plans in force changed in the window, each with the split payments should hold."""
+    async with uow:
+        plans = await uow.plans.changed_in_force(older_than_minutes, window_days, limit)
+    return [(plan, plan.managed_split(), changed) for plan, changed in plans]
 
 
 async def provider_choices(

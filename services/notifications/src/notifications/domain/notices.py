@@ -272,3 +272,24 @@ class Reconsideration:
     decided_at: datetime
     correlation_id: str | None = None
     traceparent: str | None = None
+
+
+@dataclass(frozen=True)
+class ContributionNotice:
+    """The person's award for a period was less than the managed care its providers were paid
+    for: they owe the difference, which payments takes from their next payments."""
+
+    amount_pence: int
+    period_start: date
+    period_end: date
+    reason: str
+    template_id: str = "contribution-raised"
+
+    def personalise(self, known: Known) -> Personalisation:
+        return {
+            "first_name": known.first_name,
+            "contribution_amount": pounds(self.amount_pence),
+            "period_start_date": long_date(self.period_start),
+            "period_end_date": long_date(self.period_end),
+            "contribution_reason": self.reason,
+        }

@@ -23,6 +23,7 @@ from notifications.service_layer.commands import (
 )
 from notifications.service_layer.ports import NotificationsUnitOfWork
 
+UPRATING = "uprating"  # DecisionMade's kind for the yearly uprating
 REASON_RULES = (
     "decision.uprating",  # the yearly uprating says so, and what the award was and is now
     "functional.daily_living.band",
@@ -83,6 +84,9 @@ NOTICE_OF: dict[type, Any] = {
     payments.OverpaymentRaisedV1: lambda e: n.OverpaymentNotice(
         e.data.amount_pence, e.data.reason, e.data.recovery_per_period_pence, n.uk_date(e.time)
     ),
+    payments.ContributionRaisedV1: lambda e: n.ContributionNotice(
+        e.data.amount_pence, e.data.period_start, e.data.period_end, e.data.reason
+    ),
     care_plans.PlanDraftedV1: lambda e: n.PlanDraftedNotice(
         e.data.weekly_budget_pence, e.data.shortfall_pence
     ),
@@ -141,8 +145,19 @@ async def on_notice(event: Envelope[Any], uow: NotificationsUnitOfWork, deps: De
     await telling.tell(command, uow, deps.telling)
 
 
+async def on_plan_drafted(
+    event: care_plans.PlanDraftedV1, uow: NotificationsUnitOfWork, deps: Dependencies
+) -> None:
+    """A plan re-budgeted for the yearly uprating is not a message of its own: the uprating's
+    decision notice is the one the person gets (and says how their budget changed)."""
+    if event.data.decision_kind == UPRATING:
+        return
+    await on_notice(event, uow, deps)
+
+
 HANDLERS: dict[type, Any] = {
     **{event: on_notice for event in NOTICE_OF},
+    care_plans.PlanDraftedV1: on_plan_drafted,
     assessment.AssessmentSubmittedV1: on_assessment_submitted,
     assessment.DecisionMadeV1: on_decision_made,
     assessment.ReconsiderationDecidedV1: on_reconsideration_decided,

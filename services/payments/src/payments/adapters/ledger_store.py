@@ -137,8 +137,9 @@ CHECKS: dict[str, tuple[str, str]] = {
          WHERE coalesce(l.owed, 0) <> coalesce(r.owed, 0) LIMIT 20""",
     ),
     "providers_and_person_add_up_to_the_award": (
-        "per period paid: to its providers + to the person = the payable award (less recovery)"
-        " + the person's contribution, as the ledger and the remittance lines both record it",
+        "per period paid: to its providers + to the person = the payable award (less recovery"
+        " and contributions collected) + the person's contribution, as the ledger and the"
+        " remittance lines both record it",
         """
         WITH r AS (SELECT instruction_id, sum(amount_pence) AS to_providers,
                           sum(from_award_pence) AS from_award,
@@ -155,13 +156,15 @@ CHECKS: dict[str, tuple[str, str]] = {
                      FROM ledger_postings WHERE kind = 'managed_care_due'
                     GROUP BY instruction_id)
         SELECT s.instruction_id::text, s.entitlement_pence AS award, s.recovery_pence AS recovery,
+               s.collected_pence AS collected,
                s.amount_pence AS to_person, s.provider_pence AS to_providers_from_award,
                s.contribution_pence AS contribution, coalesce(r.to_providers, 0) AS remittances,
                coalesce(g.to_providers, 0) AS ledger
           FROM scheduled_payments s LEFT JOIN r USING (instruction_id)
           LEFT JOIN g USING (instruction_id)
          WHERE s.kind = 'period' AND s.accrued_entitlement_pence IS NOT NULL
-           AND (s.provider_pence + s.amount_pence + s.recovery_pence <> s.entitlement_pence
+           AND (s.provider_pence + s.amount_pence + s.recovery_pence + s.collected_pence
+                    <> s.entitlement_pence
                 OR coalesce(r.to_providers, 0) <> s.provider_pence + s.contribution_pence
                 OR coalesce(r.from_award, 0) <> s.provider_pence
                 OR coalesce(r.contribution, 0) <> s.contribution_pence
@@ -169,6 +172,22 @@ CHECKS: dict[str, tuple[str, str]] = {
                 OR coalesce(g.from_award, 0) <> s.provider_pence
                 OR coalesce(g.contribution, 0) <> s.contribution_pence)
          LIMIT 20""",
+    ),
+    "contributions_collected_match_the_ledger": (
+        "per person, the contributions collected (raised - outstanding) = what their payments"
+        " took towards them = the ledger's collections",
+        """
+        WITH c AS (SELECT person_id, sum(amount_pence - outstanding_pence) AS collected
+                     FROM contributions GROUP BY person_id),
+             s AS (SELECT person_id, sum(collected_pence) AS collected FROM scheduled_payments
+                    WHERE collected_pence > 0 GROUP BY person_id),
+             l AS (SELECT person_id, sum(credit_pence) AS collected FROM ledger_postings
+                    WHERE kind = 'contribution_collected' GROUP BY person_id)
+        SELECT person_id, coalesce(c.collected, 0) AS contributions,
+               coalesce(s.collected, 0) AS payments, coalesce(l.collected, 0) AS ledger
+          FROM c FULL JOIN s USING (person_id) FULL JOIN l USING (person_id)
+         WHERE coalesce(c.collected, 0) <> coalesce(s.collected, 0)
+            OR coalesce(s.collected, 0) <> coalesce(l.collected, 0) LIMIT 20""",
     ),
     "provider_payments_match_their_remittances": (
         "each provider payment = the sum of its remittance lines; every line of a finished run"

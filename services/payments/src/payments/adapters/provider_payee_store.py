@@ -17,6 +17,7 @@ from payments.adapters.sealed import (
     PROVIDER_ACCOUNT_NUMBER,
     PROVIDER_SORT_CODE,
 )
+from payments.domain.errors import ProviderPayeesUnavailable
 from payments.domain.providers import ProviderPayee, ProviderPayees
 
 _RECORD = (
@@ -30,7 +31,7 @@ _RECORDED = (
 )
 
 
-class ProviderPayeesEdited(DataFileError):
+class ProviderPayeesEdited(DataFileError, ProviderPayeesUnavailable):
     """The payees file changes details already recorded (it names the entries, not the numbers)."""
 
 
@@ -39,7 +40,15 @@ class PostgresProviderPayees:
         self.pool, self.sealer, self.source = pool, sealer, source
 
     async def load(self) -> ProviderPayees:
-        given = (await self.source.load()).entries
+        """Raises ProviderPayeesUnavailable when the file is missing, malformed or edits a
+        recorded entry: nothing is paid from a file that cannot be trusted whole."""
+        try:
+            given = (await self.source.load()).entries
+        except (DataFileError, OSError) as exc:
+            raise ProviderPayeesUnavailable(
+                f"the providers' bank details cannot be read ({exc}); no payment run is made"
+                " until they can"
+            ) from exc
         async with self.pool.acquire() as conn, conn.transaction():
             await conn.executemany(_RECORD, [self._row(e) for e in given])
             recorded = ProviderPayees.of(self._payee(r) for r in await conn.fetch(_RECORDED))

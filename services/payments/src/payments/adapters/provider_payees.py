@@ -68,4 +68,7 @@ class FileProviderPayees:
     def _text(self) -> str:
         if self.path is None:
             return packaged_text("payments.payees", PROVIDER_PAYEES)
-        return self.path.read_text(encoding="utf-8")
+        try:
+            return self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise FileNotFoundError(f"provider payees file {self.path} does not exist") from None

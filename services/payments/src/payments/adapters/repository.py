@@ -19,6 +19,7 @@ from payments.adapters.people_store import (
     PostgresManagedServices,
     PostgresUcClaims,
 )
+from payments.adapters.run_history import PostgresManagedLookup, PostgresRunHistory
 from payments.adapters.run_store import PostgresPaymentRuns
 from payments.adapters.schedule_rows import add_adjustment, stored_statement, upsert_planned
 from payments.domain.award import Award, AwardChanges
@@ -298,6 +299,8 @@ class PostgresPaymentsUnitOfWork(AsyncpgUnitOfWork):
         self.runs = PostgresPaymentRuns(self.conn, self.sealer)
         self.bank_responses = PostgresBankResponses(self.conn, self)
         self.ledger = ledger_store.PostgresLedger(self.conn)
+        self.run_history = PostgresRunHistory(self.conn)
+        self.managed_lookup = PostgresManagedLookup(self.conn)
         return self
 
 

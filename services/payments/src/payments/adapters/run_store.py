@@ -19,6 +19,7 @@ from payments.adapters.people_store import managed_from
 from payments.adapters.sealed import ACCOUNT_NUMBER, BANK_FILE, PAYEE_NAME, SORT_CODE
 from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
 from payments.domain.calculation import StatementLine
+from payments.domain.contributions import OpenContribution
 from payments.domain.errors import RunInProgress
 from payments.domain.instructions import RemittanceLine
 from payments.domain.managed_care import ProviderLineDue
@@ -168,6 +169,15 @@ class PostgresPaymentRuns:
         )
         return [OpenOverpayment(*r) for r in rows]
 
+    async def open_contributions(self, people: list[str]) -> list[OpenContribution]:
+        rows = await self.conn.fetch(
+            "SELECT contribution_id, person_id, outstanding_pence FROM contributions"
+            " WHERE person_id = ANY($1::text[]) AND outstanding_pence > 0"
+            " ORDER BY person_id, raised_at, contribution_id FOR UPDATE",
+            people,
+        )
+        return [OpenContribution(*r) for r in rows]
+
     async def post_batch(self, batch: PaymentBatch) -> None:
         """Its journals, recoveries and events. The events are written now, not on commit:
         numbering the batch next locks the run's row until commit, and the other worker's batch
@@ -181,6 +191,14 @@ class PostgresPaymentRuns:
                 " WHERE o.overpayment_id = r.id",
                 list(batch.recovered),
                 list(batch.recovered.values()),
+            )
+        if batch.collected:
+            await self.conn.execute(
+                "UPDATE contributions c SET outstanding_pence = c.outstanding_pence - r.pence"
+                " FROM unnest($1::text[], $2::bigint[]) AS r(id, pence)"
+                " WHERE c.contribution_id = r.id",
+                list(batch.collected),
+                list(batch.collected.values()),
             )
         events = list(to_contract_events(batch))
         batch.events.clear()
@@ -208,14 +226,15 @@ class PostgresPaymentRuns:
             " accrued_entitlement_pence = coalesce(u.accrued, s.accrued_entitlement_pence),"
             " provider_pence = coalesce(u.provider, s.provider_pence),"
             " contribution_pence = coalesce(u.contribution, s.contribution_pence),"
+            " collected_pence = coalesce(u.collected, s.collected_pence),"
             " hold_reason = u.hold_reason, executed_on = coalesce(u.executed_on, s.executed_on),"
             " last_run_id = $1,"
             " last_file_id = CASE WHEN u.status = 'instructed' THEN $2 ELSE s.last_file_id END,"
             " updated_at = now()"
             " FROM unnest($3::uuid[], $4::text[], $5::int[], $6::bigint[], $7::bigint[],"
-            " $8::bigint[], $9::text[], $10::date[], $11::bigint[], $12::bigint[])"
+            " $8::bigint[], $9::text[], $10::date[], $11::bigint[], $12::bigint[], $13::bigint[])"
             " AS u(id, status, attempts, amount, recovery, accrued, hold_reason, executed_on,"
-            " provider, contribution) WHERE s.instruction_id = u.id",
+            " provider, contribution, collected) WHERE s.instruction_id = u.id",
             batch.run.run_id,
             batch.file_id,
             [x.instruction_id for x in u],
@@ -228,6 +247,7 @@ class PostgresPaymentRuns:
             [x.executed_on for x in u],
             [x.provider_pence for x in u],
             [x.contribution_pence for x in u],
+            [x.collected_pence for x in u],
         )
         if bank_file is not None:
             await self._save_bank_file(batch, bank_file)

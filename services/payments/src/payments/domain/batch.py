@@ -5,7 +5,8 @@ batch's one transaction).
 First time a period is sent: its entitlement is accrued; the managed part of the person's care
 plan is owed to its providers (paid once per run and provider, after the batches:
 domain/provider_payments.py); any planned overpayment recovery is taken from the person's own
-share (oldest overpayment first) and the rest is sent to the person. A retry (after a rejection)
+share (oldest overpayment first), then any contribution the person owes for earlier periods
+(domain/contributions.py), and the rest is sent to the person. A retry (after a rejection)
 sends the same net again under the same instruction id; only the "issued" journal is new (keyed
 by attempt).
 """
@@ -16,6 +17,7 @@ from datetime import date
 from uuid import UUID
 
 from payments.domain.calculation import StatementLine
+from payments.domain.contributions import OpenContribution, collect, collectable, collection_line
 from payments.domain.events import (
     CareElementAwarded,
     OverpaymentRecovered,
@@ -26,6 +28,7 @@ from payments.domain.events import (
 from payments.domain.instructions import PaymentInstruction, bacs_reference
 from payments.domain.ledger import (
     Posted,
+    contribution_collected,
     journal_id,
     overpayment_recovered,
     payment_issued,
@@ -116,6 +119,8 @@ class PaymentUpdate:
     provider_pence: int | None = None
     """Paid to providers out of the award (None: unchanged)."""
     contribution_pence: int | None = None
+    collected_pence: int | None = None
+    """Taken towards the person's contributions for earlier periods (None: unchanged)."""
 
 
 @dataclass
@@ -123,11 +128,14 @@ class PaymentBatch:
     run: PaymentRun
     open_overpayments: dict[str, list[list]]
     payees: ProviderPayees = NO_PAYEES
+    open_contributions: dict[str, list[list]] = field(default_factory=dict)
     updates: list[PaymentUpdate] = field(default_factory=list)
     journals: list[Posted] = field(default_factory=list)
     instructions: list[PaymentInstruction] = field(default_factory=list)
     events: list[object] = field(default_factory=list)
     recovered: dict[str, int] = field(default_factory=dict)
+    collected: dict[str, int] = field(default_factory=dict)
+    """Contribution id -> pence collected in this batch."""
     provider_lines: list[ProviderLineDue] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
     held: int = 0
@@ -152,12 +160,17 @@ def plan_batch(
     run: PaymentRun,
     overpayments: Sequence[OpenOverpayment],
     payees: ProviderPayees = NO_PAYEES,
+    contributions: Sequence[OpenContribution] = (),
 ) -> PaymentBatch:
-    """``payees``: the providers' names, for the statements of people with managed care."""
+    """``payees``: the providers' names, for the statements of people with managed care;
+    ``contributions``: what the batch's people owe for earlier periods, oldest first."""
     open_by_person: dict[str, list[list]] = {}
     for o in overpayments:
         open_by_person.setdefault(o.person_id, []).append([o.overpayment_id, o.outstanding_pence])
-    batch = PaymentBatch(run, open_by_person, payees)
+    owed: dict[str, list[list]] = {}
+    for c in contributions:
+        owed.setdefault(c.person_id, []).append([c.contribution_id, c.outstanding_pence])
+    batch = PaymentBatch(run, open_by_person, payees, owed)
     for payment in due:
         _plan(batch, payment)
     return batch
@@ -186,8 +199,10 @@ def _pay_first_time(batch: PaymentBatch, due: DuePayment, care: ManagedCare | No
     split = split_award(entitlement, due.recovery_pence, care)
     recovery = _recover(batch, person, instruction_id, split.recovery_pence)
     net = split.to_person_pence + split.recovery_pence - recovery
+    collected = _collect(batch, due, collectable(entitlement, recovery, net))
+    net -= collected
     contribution = care.contribution_pence if care else 0
-    paid = FirstPaid(entitlement, split.to_providers_pence, contribution)
+    paid = FirstPaid(entitlement, split.to_providers_pence, contribution, collected)
     if net == 0:
         batch.nil += 1
         batch.updates.append(_update(instruction_id, "nil", due.attempts, 0, recovery, paid))
@@ -195,8 +210,8 @@ def _pay_first_time(batch: PaymentBatch, due: DuePayment, care: ManagedCare | No
         _hold(batch, due, net, recovery, paid)
     else:
         _send(batch, due, net, recovery, paid)
-    if net or care:
-        batch.events.append(_statement(batch, due, recovery, net, care))
+    if net or care or collected:
+        batch.events.append(_statement(batch, due, recovery, net, care, collected))
     if entitlement and due.uc_claim_id and due.uc_closed_on is None:
         batch.events.append(
             CareElementAwarded(
@@ -213,6 +228,7 @@ class FirstPaid:
     entitlement_pence: int
     provider_pence: int
     contribution_pence: int
+    collected_pence: int = 0
 
 
 def _update(
@@ -237,6 +253,7 @@ def _update(
         executed_on,
         None if paid is None else paid.provider_pence,
         None if paid is None else paid.contribution_pence,
+        None if paid is None else paid.collected_pence,
     )
 
 
@@ -314,8 +331,29 @@ def _recover(batch: PaymentBatch, person: str, instruction_id: UUID, planned: in
     return taken
 
 
+def _collect(batch: PaymentBatch, due: DuePayment, limit: int) -> int:
+    """Take what ``limit`` allows towards the person's open contributions, with its journal."""
+    taken = collect(batch.open_contributions.get(due.person_id, []), limit)
+    for contribution_id, amount in taken.items():
+        batch.collected[contribution_id] = batch.collected.get(contribution_id, 0) + amount
+    total = sum(taken.values())
+    if total:
+        entry = contribution_collected(
+            journal_id(due.instruction_id, "contribution collected"), due.person_id, total
+        )
+        batch.journals.append(
+            Posted(entry, "contribution_collected", due.person_id, due.instruction_id)
+        )
+    return total
+
+
 def _statement(
-    batch: PaymentBatch, due: DuePayment, recovery: int, net: int, care: ManagedCare | None
+    batch: PaymentBatch,
+    due: DuePayment,
+    recovery: int,
+    net: int,
+    care: ManagedCare | None,
+    collected: int = 0,
 ) -> StatementIssued:
     lines = due.lines
     if recovery != due.recovery_pence:  # less was left to recover than was planned
@@ -324,6 +362,9 @@ def _statement(
             lines += (StatementLine(RECOVERY, -recovery, "Repays the rest of an overpayment."),)
     if care is not None:
         lines += managed_care_lines(batch.payees, due.period_of_care(), care)
+    if collected:
+        outstanding = sum(e[1] for e in batch.open_contributions.get(due.person_id, []))
+        lines += (collection_line(collected, outstanding),)
     return StatementIssued(
         due.person_id, str(due.instruction_id), due.period_start, due.period_end, lines, net
     )

@@ -60,6 +60,13 @@ class UnfinishedRun(PaymentsError):
     field = "run_date"
 
 
+class ProviderPayeesUnavailable(PaymentsError):
+    """The providers' bank details cannot be read (missing, malformed or edited): no run is
+    started until they can. The operator's data, not the request: the API answers 503."""
+
+    field = "provider_payees"
+
+
 # A bank file we cannot use.
 class BankFileInvalid(PaymentsError, ValueError):
     """A bank file does not conform to its ISO 20022 schema (or is not well-formed XML, or is not

@@ -182,6 +182,16 @@ def contribution_receivable(person_id: str) -> str:
     return f"contribution_receivable:{person_id}"
 
 
+def contribution_collected(entry_id: str, person_id: str, amount_pence: int) -> JournalEntry:
+    return _transfer(
+        entry_id,
+        person_payable(person_id),
+        contribution_receivable(person_id),
+        amount_pence,
+        "Contribution to managed care collected by deduction from a payment",
+    )
+
+
 def managed_care_due(
     entry_id: str,
     person_id: str,

@@ -10,6 +10,7 @@ from uuid import UUID
 from wording import long_date, pounds
 
 from payments.domain.calculation import StatementLine
+from payments.domain.contributions import COLLECTED
 from payments.domain.events import ContributionRaised
 from payments.domain.instructions import provider_instruction_id
 from payments.domain.ledger import Posted, journal_id, managed_care_due
@@ -101,7 +102,8 @@ def _contribution(p: PeriodOfCare, care: ManagedCare) -> tuple[Contribution, Con
         f"Your award for {long_date(p.period_start)} to {long_date(p.period_end)} was "
         f"{pounds(p.award_pence)}, less than the {pounds(care.amount_pence)} your care "
         f"plan's providers were paid for the care they gave you. We paid them in full; the "
-        f"difference of {pounds(care.contribution_pence)} is your contribution to your care."
+        f"difference of {pounds(care.contribution_pence)} is your contribution to your care. "
+        f"{COLLECTED}"
     )
     amount = care.contribution_pence
     return (
@@ -141,7 +143,8 @@ def managed_care_lines(
                 care.contribution_pence,
                 f"Your award for this period is less than your managed care. We paid your "
                 f"providers in full, and you owe the difference of "
-                f"{pounds(care.contribution_pence)} as your contribution to your care.",
+                f"{pounds(care.contribution_pence)} as your contribution to your care. "
+                f"{COLLECTED}",
             ),
         )
     return lines

@@ -10,6 +10,7 @@ HTTP_STATUS: dict[type[Exception], int] = {
     errors.NoSuchProviderPayment: 404,
     errors.RunInProgress: 409,
     errors.UnfinishedRun: 409,
+    errors.ProviderPayeesUnavailable: 503,
     errors.BankFileInvalid: 422,
     errors.NotOurBankFile: 422,
     errors.UnknownInstructions: 422,

@@ -52,11 +52,11 @@ async def run_payments(cmd: StartPaymentRun, runs: PaymentRuns) -> PaymentRun:
     """Pays everything due on or before the run date; the same command again resumes an
     unfinished run, or (once finished) changes nothing. One run at a time."""
     async with runs.lock():
+        payees = await runs.payees.load()  # first: without them nothing is started
         run = await _open(cmd, runs.uow())
         if run.outcome == "already_completed":
             return await _with_files(run, runs.uow())
         await roll_forward(cmd.run_date, runs.uow, runs.planning, runs.batch_size, runs.workers)
-        payees = await runs.payees.load()
 
         async def worker() -> None:
             while number := await pay_batch(run, runs, payees):
@@ -76,7 +76,8 @@ async def pay_batch(run: PaymentRun, runs: PaymentRuns, payees: ProviderPayees) 
             return None
         recovering = list({d.person_id for d in due if d.recovery_pence})
         overpayments = await uow.runs.open_overpayments(recovering) if recovering else []
-        batch = plan_batch(due, run, overpayments, payees)
+        owing = await uow.runs.open_contributions(list({d.person_id for d in due if d.first_send}))
+        batch = plan_batch(due, run, overpayments, payees, owing)
         await uow.runs.post_batch(batch)
         batch.number = await uow.runs.number_batch(batch)
         file_id = batch.file_id

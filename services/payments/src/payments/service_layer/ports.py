@@ -9,6 +9,7 @@ from uuid import UUID
 from payments.domain.award import Award
 from payments.domain.bank_responses import AppliedResponses, BankResponse, SentPayment
 from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
+from payments.domain.contributions import OpenContribution
 from payments.domain.instructions import PaymentInstruction
 from payments.domain.ledger import Posted
 from payments.domain.managed import ManagedServices
@@ -91,6 +92,9 @@ class PaymentRunRepository(Protocol):
 
     async def open_overpayments(self, people: list[str]) -> list[OpenOverpayment]:
         """Oldest first, locked."""
+
+    async def open_contributions(self, people: list[str]) -> list[OpenContribution]:
+        """The contributions these people still owe, oldest first, locked."""
 
     async def post_batch(self, batch: PaymentBatch) -> None:
         """Its journals, recoveries and events (to the outbox, in this unit of work)."""

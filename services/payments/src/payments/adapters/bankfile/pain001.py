@@ -10,21 +10,25 @@ deterministic instruction id, as 32 hex digits because EndToEndId holds at most 
 characters, is both InstrId and EndToEndId, so responses and returns map straight back.
 """
 
+import io
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
+from typing import Any, BinaryIO
 
 from lxml import etree
 
-from payments.adapters.bankfile.schemas import PAIN_001, namespace, parse_untrusted, validate
+from payments.adapters.bankfile.schemas import PAIN_001, namespace, validate_stream
 from payments.domain.instructions import PaymentInstruction, RemittanceLine
 
 CURRENCY = "GBP"
 UK_SORT_CODE_CLEARING_SYSTEM = "GBDSC"
 REMITTANCE_LINE_TYPE = "CARE-PERIOD"  # proprietary document type: one person's period of care
 MAX35 = 35
+REPEATED = ("CdtTrfTxInf", "Strd")
+"""The elements a file has many of: dropped as the file is validated."""
 _NS = namespace(PAIN_001)
 # uuid5(NAMESPACE_URL, "urn:care-benefit:payments:pain001-payment-information")
 _PAYMENT_INFORMATION_NAMESPACE = uuid.UUID("b242c95a-f7aa-5ec4-9c4f-d56985a9b01a")
@@ -46,26 +50,40 @@ def build_pain001(
     created_at: datetime,
 ) -> bytes:
     """The pain.001 file for a run; raises BankFileInvalid if it breaks the ISO schema."""
+    sink = io.BytesIO()
+    write_pain001(sink, run_id, instructions, debtor, created_at)
+    # Validate the bytes we hand over, re-read as a stream, as the bank will read them.
+    sink.seek(0)
+    validate_stream(sink, PAIN_001, REPEATED)
+    return sink.getvalue()
+
+
+def write_pain001(
+    sink: BinaryIO,
+    run_id: str,
+    instructions: Sequence[PaymentInstruction],
+    debtor: DebtorAccount,
+    created_at: datetime,
+) -> None:
+    """Writes the file element by element (lxml's incremental writer): no tree of the whole
+    document is held, so a providers' file with a million remittance lines costs the bytes
+    written, not a tree of them."""
     _require_buildable(instructions, created_at)
-    document = etree.Element(f"{{{_NS}}}Document", nsmap={None: _NS})
-    initiation = _sub(document, "CstmrCdtTrfInitn")
-    _group_header(initiation, run_id, instructions, debtor, created_at)
-    to_people = sorted(
-        (i for i in instructions if not i.to_provider), key=lambda i: (i.due_date, i.id.hex)
-    )
-    for due_date, batch in groupby(to_people, key=lambda i: i.due_date):
-        block_id = f"{run_id}/{due_date.isoformat()}"
-        _payment_information(initiation, block_id, due_date, list(batch), debtor)
-    to_providers = sorted((i for i in instructions if i.to_provider), key=lambda i: i.payee_id)
-    for payment in to_providers:
-        block_id = f"{run_id}/provider/{payment.payee_id}/{payment.id.hex}"
-        _payment_information(initiation, block_id, payment.due_date, [payment], debtor)
-    file_bytes = etree.tostring(
-        document.getroottree(), xml_declaration=True, encoding="UTF-8", pretty_print=True
-    )
-    # Validate the bytes we hand over, re-read, so error line numbers point into the file.
-    validate(parse_untrusted(file_bytes, PAIN_001), PAIN_001)
-    return file_bytes
+    with etree.xmlfile(sink, encoding="UTF-8") as xf:
+        xf.write_declaration()
+        with xf.element(_tag("Document"), nsmap={None: _NS}), _element(xf, "CstmrCdtTrfInitn"):
+            _group_header(xf, run_id, instructions, debtor, created_at)
+            to_people = sorted(
+                (i for i in instructions if not i.to_provider),
+                key=lambda i: (i.due_date, i.id.hex),
+            )
+            for due_date, batch in groupby(to_people, key=lambda i: i.due_date):
+                block_id = f"{run_id}/{due_date.isoformat()}"
+                _payment_information(xf, block_id, due_date, list(batch), debtor)
+            providers = sorted((i for i in instructions if i.to_provider), key=lambda i: i.payee_id)
+            for payment in providers:
+                block_id = f"{run_id}/provider/{payment.payee_id}/{payment.id.hex}"
+                _payment_information(xf, block_id, payment.due_date, [payment], debtor)
 
 
 def pounds_and_pence(pence: int) -> str:
@@ -85,65 +103,94 @@ def _require_buildable(instructions: Sequence[PaymentInstruction], created_at: d
 
 
 def _group_header(
-    parent: etree._Element,
+    xf: Any,
     run_id: str,
     instructions: Sequence[PaymentInstruction],
     debtor: DebtorAccount,
     created_at: datetime,
 ) -> None:
-    header = _sub(parent, "GrpHdr")
-    _sub(header, "MsgId", run_id)
-    _sub(header, "CreDtTm", created_at.isoformat(timespec="seconds"))
-    _sub(header, "NbOfTxs", str(len(instructions)))
-    _sub(header, "CtrlSum", pounds_and_pence(sum(i.amount_pence for i in instructions)))
-    _sub(_sub(header, "InitgPty"), "Nm", debtor.name)
+    with _element(xf, "GrpHdr"):
+        _leaf(xf, "MsgId", run_id)
+        _leaf(xf, "CreDtTm", created_at.isoformat(timespec="seconds"))
+        _leaf(xf, "NbOfTxs", str(len(instructions)))
+        _leaf(xf, "CtrlSum", pounds_and_pence(sum(i.amount_pence for i in instructions)))
+        with _element(xf, "InitgPty"):
+            _leaf(xf, "Nm", debtor.name)
+    xf.write("\n")
 
 
 def _payment_information(
-    parent: etree._Element,
+    xf: Any,
     block_key: str,
     due_date: date,
     batch: list[PaymentInstruction],
     debtor: DebtorAccount,
 ) -> None:
-    block = _sub(parent, "PmtInf")
     block_id = uuid.uuid5(_PAYMENT_INFORMATION_NAMESPACE, block_key)
-    _sub(block, "PmtInfId", block_id.hex)
-    _sub(block, "PmtMtd", "TRF")
-    _sub(block, "NbOfTxs", str(len(batch)))
-    _sub(block, "CtrlSum", pounds_and_pence(sum(i.amount_pence for i in batch)))
-    _sub(block, "ReqdExctnDt", due_date.isoformat())
-    _sub(_sub(block, "Dbtr"), "Nm", debtor.name)
-    _sub(_sub(_sub(block, "DbtrAcct"), "Id"), "IBAN", debtor.iban)
-    _sub(_sub(_sub(block, "DbtrAgt"), "FinInstnId"), "BIC", debtor.bic)
-    for instruction in batch:
-        _credit_transfer(block, instruction)
+    with _element(xf, "PmtInf"):
+        _leaf(xf, "PmtInfId", block_id.hex)
+        _leaf(xf, "PmtMtd", "TRF")
+        _leaf(xf, "NbOfTxs", str(len(batch)))
+        _leaf(xf, "CtrlSum", pounds_and_pence(sum(i.amount_pence for i in batch)))
+        _leaf(xf, "ReqdExctnDt", due_date.isoformat())
+        with _element(xf, "Dbtr"):
+            _leaf(xf, "Nm", debtor.name)
+        with _element(xf, "DbtrAcct"), _element(xf, "Id"):
+            _leaf(xf, "IBAN", debtor.iban)
+        with _element(xf, "DbtrAgt"), _element(xf, "FinInstnId"):
+            _leaf(xf, "BIC", debtor.bic)
+        xf.write("\n")
+        for instruction in batch:
+            _credit_transfer(xf, instruction)
+    xf.write("\n")
 
 
-def _credit_transfer(parent: etree._Element, instruction: PaymentInstruction) -> None:
-    transfer = _sub(parent, "CdtTrfTxInf")
-    payment_id = _sub(transfer, "PmtId")
+def _credit_transfer(xf: Any, instruction: PaymentInstruction) -> None:
+    """A person's transfer is built whole and written at once; a provider's is written part by
+    part, its remittance entries one at a time, so even a provider paid for a great many
+    people never has its transfer held as a tree."""
+    if not instruction.remittance:
+        transfer = _root("CdtTrfTxInf")
+        transfer.extend(_transfer_parts(instruction))
+        _sub(_sub(transfer, "RmtInf"), "Ustrd", instruction.reference)
+        xf.write(transfer)
+    else:
+        with _element(xf, "CdtTrfTxInf"):
+            for part in _transfer_parts(instruction):
+                xf.write(part)
+            with _element(xf, "RmtInf"):
+                _leaf(xf, "Ustrd", instruction.reference)
+                for line in instruction.remittance:
+                    _remittance_line(xf, line)
+    xf.write("\n")
+
+
+def _transfer_parts(instruction: PaymentInstruction) -> list[etree._Element]:
+    """The transfer's ids, amount, creditor agent, creditor and account."""
+    payment_id = _root("PmtId")
     _sub(payment_id, "InstrId", instruction.id.hex)
     _sub(payment_id, "EndToEndId", instruction.id.hex)
-    amount = _sub(_sub(transfer, "Amt"), "InstdAmt", pounds_and_pence(instruction.amount_pence))
-    amount.set("Ccy", CURRENCY)
-    member = _sub(_sub(_sub(transfer, "CdtrAgt"), "FinInstnId"), "ClrSysMmbId")
+    amount = _root("Amt")
+    _sub(amount, "InstdAmt", pounds_and_pence(instruction.amount_pence)).set("Ccy", CURRENCY)
+    agent = _root("CdtrAgt")
+    member = _sub(_sub(agent, "FinInstnId"), "ClrSysMmbId")
     _sub(_sub(member, "ClrSysId"), "Cd", UK_SORT_CODE_CLEARING_SYSTEM)
     _sub(member, "MmbId", instruction.sort_code)
-    _sub(_sub(transfer, "Cdtr"), "Nm", instruction.payee_name)
-    account = _sub(_sub(_sub(transfer, "CdtrAcct"), "Id"), "Othr")
-    _sub(account, "Id", instruction.account_number)
-    _sub(_sub(account, "SchmeNm"), "Cd", "BBAN")
-    remittance = _sub(transfer, "RmtInf")
-    _sub(remittance, "Ustrd", instruction.reference)
-    for line in instruction.remittance:
-        _remittance_line(remittance, line)
+    creditor = _root("Cdtr")
+    _sub(creditor, "Nm", instruction.payee_name)
+    account = _root("CdtrAcct")
+    other = _sub(_sub(account, "Id"), "Othr")
+    _sub(other, "Id", instruction.account_number)
+    _sub(_sub(other, "SchmeNm"), "Cd", "BBAN")
+    return [payment_id, amount, agent, creditor, account]
 
 
-def _remittance_line(parent: etree._Element, line: RemittanceLine) -> None:
+def _remittance_line(xf: Any, line: RemittanceLine) -> None:
     """One person's period: their reference (in full in the additional information, which
-    holds up to 140 characters; as the document number too when it fits 35), period, amount."""
-    entry = _sub(parent, "Strd")
+    holds up to 140 characters; as the document number too when it fits 35), period, amount.
+    Built as a small tree and written at once: the C serialiser is much faster than an element
+    context per leaf."""
+    entry = _root("Strd")
     document = _sub(entry, "RfrdDocInf")
     _sub(_sub(_sub(document, "Tp"), "CdOrPrtry"), "Prtry", REMITTANCE_LINE_TYPE)
     if len(line.person_id) <= MAX35:
@@ -157,10 +204,33 @@ def _remittance_line(parent: etree._Element, line: RemittanceLine) -> None:
         f"Care for {line.person_id} from {line.period_start.isoformat()} to "
         f"{line.period_end.isoformat()}",
     )
+    xf.write("\n")
+    xf.write(entry)
+
+
+def _root(tag: str) -> etree._Element:
+    """An element built to be written whole, inside the document's element. Its tags carry
+    no namespace: written inside the Document, which declares the schema's namespace as the
+    default, they are in it, with no declaration repeated on every line (the file is validated
+    against the schema as it is read back, so a tag outside the namespace would not pass)."""
+    return etree.Element(tag)
 
 
 def _sub(parent: etree._Element, tag: str, text: str | None = None) -> etree._Element:
-    element = etree.SubElement(parent, f"{{{_NS}}}{tag}")
+    element = etree.SubElement(parent, tag)
     if text is not None:
         element.text = text
     return element
+
+
+def _tag(name: str) -> str:
+    return f"{{{_NS}}}{name}"
+
+
+def _element(xf: Any, name: str, **attributes: str) -> Any:
+    return xf.element(_tag(name), attributes)
+
+
+def _leaf(xf: Any, name: str, text: str, **attributes: str) -> None:
+    with _element(xf, name, **attributes):
+        xf.write(text)

@@ -2,6 +2,7 @@
 
 from functools import cache
 from importlib import resources
+from typing import BinaryIO
 
 from lxml import etree
 
@@ -41,6 +42,34 @@ def validate(tree: etree._ElementTree, message: str) -> None:
         )
         raise BankFileInvalid(
             f"{message} file does not match the ISO 20022 schema: {problems}"
+        ) from invalid
+
+
+def validate_stream(source: BinaryIO, message: str, repeated: tuple[str, ...] = ()) -> None:
+    """Validates a file as it is read (lxml's iterparse with the schema; the validation is
+    libxml2's, over every element), keeping no tree of it: each ``repeated`` element (e.g. a
+    transfer, a remittance entry) is dropped once parsed, with the siblings before it. For
+    files we wrote; read bank responses with parse_untrusted."""
+    tags = [f"{{{namespace(message)}}}{t}" for t in repeated] or None
+    try:
+        for _, element in etree.iterparse(
+            source,
+            events=("end",),
+            tag=tags,
+            schema=_schema(message),
+            resolve_entities=False,
+            load_dtd=False,
+            no_network=True,
+        ):
+            element.clear()
+            while element.getprevious() is not None:
+                del element.getparent()[0]
+    except etree.XMLSyntaxError as invalid:
+        # the exception's own message: its error_log can carry earlier parses' errors too
+        problem = str(invalid).replace("{" + namespace(message) + "}", "")
+        problem = problem.removesuffix(" (<string>, line 0)")
+        raise BankFileInvalid(
+            f"{message} file does not match the ISO 20022 schema: {problem}"
         ) from invalid
 
 
