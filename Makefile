@@ -27,7 +27,7 @@ lint:
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 
-soak: bootstrap  ## MINUTES (30) of traffic at half the saturation rate, a fault every 2 minutes: throughput, latency, memory, invariants
+soak: bootstrap  ## MINUTES (30) of traffic at half the rate it measures the platform sustains, a fault every 2 minutes: throughput, latency, memory, invariants
 	$(RUN) python -m devstack.soak --minutes $(or $(MINUTES),30)
 
 # Not in `make test`: pip-audit needs an advisory source, PyPI's per-release JSON API or OSV,

@@ -1,7 +1,7 @@
 """The faults of the matrix, each `async def fault(matrix) -> figures` (`devstack.fault_matrix`):
 processes killed and paused, the broker killed, PostgreSQL crashed and restarted, a service cut
 off from PostgreSQL or Kafka, a topic replayed, poison, a payment run killed mid-batch, Notify
-losing receipts, the SMTP server hanging."""
+losing receipts, the SMTP server hanging (at RCPT, or slow to answer DATA)."""
 
 import asyncio
 import datetime
@@ -13,7 +13,13 @@ from contracts.topics import ASSESSMENT_EVENTS
 
 from devstack import nemesis
 from devstack.fault_matrix import Fault, Figures, Matrix
-from devstack.fault_platform import CONSUMERS, DB_CUT, KAFKA_CUT, FaultPlatform
+from devstack.fault_platform import (
+    CONSUMERS,
+    DB_CUT,
+    KAFKA_CUT,
+    NOTIFICATIONS_ENV,
+    FaultPlatform,
+)
 
 UNCHANGED = (
     ("payments", "awards"),
@@ -228,6 +234,24 @@ def smtp_hang(seconds: float = 8.0) -> Fault:
         finally:
             m.platform.mailbox.hang_at_rcpt = 0.0
         return {"sessions held at RCPT": m.platform.mailbox.held_at_rcpt - held}
+
+    return fault
+
+
+def smtp_slow_data(seconds: float = 8.0) -> Fault:
+    """The SMTP server answers the DATA command (354) only after twice the sender's SMTP
+    timeout, for `seconds`: the sender times out before any of the message was sent, so it must
+    try again (counting it an unknown outcome would lose the email: never sent, never retried)."""
+
+    async def fault(m: Matrix) -> Figures:
+        box = m.platform.mailbox
+        held = box.held_at_data
+        box.hang_at_data = 2 * float(NOTIFICATIONS_ENV["NOTIFICATIONS_SMTP_TIMEOUT_S"])
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            box.hang_at_data = 0.0
+        return {"sessions held at DATA": box.held_at_data - held}
 
     return fault
 

@@ -56,6 +56,7 @@ DATABASES = {
 DB_CUT, KAFKA_CUT = "payments", "care-plans"
 PROXIED = "PROXIED"
 NOT_FINAL = ("pending", "sending", "temporary_failure")
+PROGRESS_EVERY_S = 30.0
 
 # Tuned for a test's patience, not production's: retries and reconciliation within seconds.
 PAYMENTS_ENV = {"PAYMENTS_RUN_MAX_DAYS_AHEAD": "100"}
@@ -165,16 +166,25 @@ class FaultPlatform:
     async def lag(self, group: str) -> dict[str, int]:
         return await self.group_lag.of(group)
 
-    async def quiesce(self, timeout: float = 180.0) -> float:
-        """Seconds until every app is ready and nothing is on its way (twice in a row)."""
+    async def quiesce(
+        self,
+        timeout: float = 180.0,
+        progress: Callable[[float, dict[str, int]], None] | None = None,
+    ) -> float:
+        """Seconds until every app is ready and nothing is on its way (twice in a row).
+        `progress(seconds, backlog)` is told what is left every `PROGRESS_EVERY_S`."""
         started = time.monotonic()
         await self.all_ready(timeout)
-        calm, left = 0, {}
+        calm, left, told = 0, {}, started
         while calm < 2:
             left = {k: v for k, v in (await self.backlog()).items() if v}
             calm = 0 if left else calm + 1
-            if time.monotonic() - started > timeout:
+            now = time.monotonic()
+            if now - started > timeout:
                 raise AssertionError(f"no quiescence within {timeout:.0f} s; still {left}")
+            if progress is not None and now - told >= PROGRESS_EVERY_S:
+                progress(now - started, left)
+                told = now
             await asyncio.sleep(0.3)
         return time.monotonic() - started
 

@@ -1,21 +1,30 @@
 """`python -m devstack.soak --minutes 30`: steady traffic for a long while with a fault every few
 minutes, on a platform of its own (`devstack.fault_platform`). Not a test: a benchmark.
 
-The rate defaults to half the pipeline's measured saturation (`make bench`; see
-docs/benchmarks.md). The faults come in turn from the fault matrix: each service killed with
-SIGKILL, the broker killed, PostgreSQL crashed and restarted, a service cut off from PostgreSQL
-and another from Kafka, a consumer paused past its session, 1 % poison, Notify losing receipts,
-the SMTP server hanging, a payment run killed mid-batch, a replay of recent records. At the end
-the traffic stops, the platform is left to go quiet, and the invariants are checked: a lost or
-duplicated effect fails loudly (exit status 1) and no figures are printed. Otherwise it prints
-throughput, latency percentiles, each process's memory at the start and the end, the machine's
-load while it ran, and the invariant counts.
+The rate follows from a measurement on the platform itself, on the machine as it is at the time
+(shared machines differ from idle ones): first the platform is saturated for `--calibrate`
+seconds (people offered as fast as 16 concurrent callers can), then left to go quiet, and what
+it sustained end to end is measured: people decided and told on every channel (each email, text
+and letter final) per second, from the first offer until nothing was on its way; and the
+messages made final per second meanwhile. The soak then runs at half that (or at `--rate`), and
+the time it allows for the platform to go quiet after the traffic follows from the measured
+message rate and the backlog left when the traffic stops. The faults come in turn from the
+fault matrix: each service killed with SIGKILL, the broker killed, PostgreSQL crashed and
+restarted, a service cut off from PostgreSQL and another from Kafka, a consumer paused past its
+session, 1 % poison, Notify losing receipts, the SMTP server hanging or slow to answer DATA, a
+payment run killed mid-batch, a replay of recent records. At the end the traffic stops, the
+platform is left to go quiet (what is left is printed every 30 s), and the invariants are
+checked: a lost or duplicated effect fails loudly (exit status 1) and no figures are printed.
+Otherwise it prints throughput, latency percentiles, each process's memory at the start and the
+end, the machine's load while it ran, and the invariant counts.
 """
 
 import argparse
 import asyncio
+import dataclasses
 import datetime
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -32,10 +41,17 @@ from devstack import fault_kinds as faults
 from devstack import nemesis
 from devstack.bench import percentiles
 from devstack.fault_matrix import Figures, Matrix
-from devstack.fault_platform import FaultPlatform, fault_platform
+from devstack.fault_platform import NOT_FINAL, FaultPlatform, fault_platform
 
-SATURATION_PER_S = 29.2  # docs/benchmarks.md, `make bench`: decisions to notifications, unpaced
 MiB = 1024 * 1024
+SATURATING_RATE = 1000.0  # people/s offered while calibrating: far above what the callers reach
+QUIET_BASE_S = 300.0  # for the last fault's recovery and the reconciliation's rounds
+DRAIN_MARGIN = 3.0  # times the backlog's measured drain time
+SENDER_COPIES, SENDER_SAMPLE = 2000, 500
+COPIED = (
+    "person_id, template_id, template_version, channel, recipient, accessible_format, subject,"
+    " body, personalisation, correlation_id, traceparent"
+)
 POSTGRES = "postgresql (every process, PSS)"
 
 
@@ -51,6 +67,7 @@ def rotation() -> list[tuple[str, Callable[[Matrix], Awaitable[Figures]]]]:
         ("kill -9 care-plans", faults.kill_service("care-plans")),
         ("network cut: payments to PostgreSQL", faults.cut_database()),
         ("SMTP server hanging", faults.smtp_hang(20.0)),
+        ("SMTP server slow to answer DATA", faults.smtp_slow_data(20.0)),
         ("kill -9 assessment", faults.kill_service("assessment")),
         ("network cut: care-plans to Kafka", faults.cut_kafka()),
         ("payment run killed mid-batch", payment_run),
@@ -141,17 +158,125 @@ def _rss(pid: int, tree: bool = False) -> int:
         return 0
 
 
-async def soak(minutes: float, rate: float, fault_every: float, warm_s: float = 60.0) -> int:
+@dataclass(frozen=True)
+class Capacity:
+    """What the platform sustained when saturated: measured, not assumed."""
+
+    decided: int
+    offered_s: float  # how long people were offered
+    quiet_s: float  # from the first offer until nothing was on its way
+    told: int  # email, text and letter copies made final meanwhile
+    left: int  # of those, not final when the offering stopped
+    drained_s: float  # from then until quiet
+    sender: tuple[int, float] = (0, 0.0)  # copies made due at once, seconds until all final
+
+    @property
+    def people_per_s(self) -> float:
+        """Decided and told on every channel, end to end."""
+        return self.decided / self.quiet_s
+
+    @property
+    def messages_per_s(self) -> float:
+        """What the sender sustains on its own: the copies made due at once, over the time it
+        took to make them all final (the calibration's own rate if it could not be measured)."""
+        copies, seconds = self.sender
+        return copies / seconds if copies else self.told / self.quiet_s
+
+    @property
+    def sustained_per_s(self) -> float:
+        """People per second the platform sustains: the end-to-end figure, or what the sender
+        alone allows at the emails, texts and letters per person seen, if that is lower."""
+        per_person = self.told / max(self.decided, 1)
+        return min(self.people_per_s, self.messages_per_s / max(per_person, 0.1))
+
+    def line(self) -> str:
+        return (
+            f"calibration: {self.decided:,} people decided in {self.offered_s:.0f} s"
+            f" ({self.decided / self.offered_s:.1f}/s submitted); quiet {self.quiet_s:.0f} s after"
+            f" the first offer: {self.people_per_s:.1f} people/s end to end; {self.told:,}"
+            f" emails, texts and letters final ({self.messages_per_s:.1f}/s); {self.left:,} not"
+            f" final when the offering stopped, drained in {self.drained_s:.0f} s"
+            f"; the sender alone: {self.sender[0]:,} emails, texts and letters made due at once,"
+            f" all final in {self.sender[1]:.0f} s ({self.messages_per_s:.1f}/s); so"
+            f" {self.sustained_per_s:.1f} people/s sustained"
+            f" (load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+        )
+
+
+async def soak(
+    minutes: float, rate: float | None, fault_every: float, calibrate_s: float = 60.0
+) -> int:
+    # SIGTERM stops it the way Ctrl-C does, so every server it started is stopped with it.
+    this = asyncio.current_task()
+    if this is not None:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, this.cancel)
     with tempfile.TemporaryDirectory(prefix="soak-") as base:
         async with fault_platform(Path(base)) as platform:
-            return await _run(Matrix.on(platform), minutes, rate, fault_every, warm_s)
+            return await _run(Matrix.on(platform), minutes, rate, fault_every, calibrate_s)
 
 
-async def _run(m: Matrix, minutes: float, rate: float, fault_every: float, warm_s: float) -> int:
+async def calibrate(m: Matrix, seconds: float) -> Capacity:
+    """The platform saturated for `seconds`, then left to go quiet (also the soak's warm-up)."""
+    print(f"calibrating: {seconds:.0f} s saturated, then quiet", flush=True)
+    decided, told, started = m.traffic.counts["decided"], await _told(m), time.monotonic()
+    await m.traffic.run(SATURATING_RATE, seconds, catch_up=False)
+    stopped, left = time.monotonic(), await _not_final(m)
+    await m.platform.quiesce(1800, _progress)
+    quiet = time.monotonic()
+    capacity = Capacity(
+        m.traffic.counts["decided"] - decided,
+        stopped - started,
+        quiet - started,
+        await _told(m) - told,
+        left,
+        quiet - stopped,
+    )
+    return dataclasses.replace(capacity, sender=await sender_capacity(m, SENDER_COPIES))
+
+
+async def sender_capacity(m: Matrix, copies: int) -> tuple[int, float]:
+    """`copies` more emails, texts and letters made due at once (copies of ones already
+    delivered, each under an event id of its own, so the invariants hold them to one send each
+    like any other), and the seconds until every one is final: the sender, the receipts and the
+    reconciliation at full stretch, with nothing else to do."""
+    made = await m.platform.fetchval(
+        "notifications",
+        f"WITH copied AS (INSERT INTO messages ({COPIED}, notification_id, business_event_id,"  # noqa: S608 (constants only)
+        " status, attempts, next_attempt_at, source_event_time, created_at, updated_at)"
+        f" SELECT {COPIED}, gen_random_uuid(), business_event_id || ':capacity-' || n,"
+        " 'pending', 0, now(), now(), now(), now()"
+        " FROM (SELECT * FROM messages WHERE channel <> 'inbox' AND status = 'delivered'"
+        " ORDER BY created_at LIMIT $1) AS delivered CROSS JOIN generate_series(1, $2) AS n"
+        " RETURNING 1) SELECT count(*) FROM copied",
+        SENDER_SAMPLE,
+        -(-copies // SENDER_SAMPLE),
+    )
+    started = time.monotonic()
+    while await m.platform.fetchval(
+        "notifications",
+        "SELECT count(*) FROM messages WHERE business_event_id LIKE '%:capacity-%'"
+        " AND status = ANY($1)",
+        list(NOT_FINAL),
+    ):
+        await asyncio.sleep(0.5)
+    return made, time.monotonic() - started
+
+
+def quiet_window(capacity: Capacity, not_final: int) -> float:
+    """Seconds allowed to go quiet: the backlog's drain time at the measured rate, with a margin."""
+    return QUIET_BASE_S + DRAIN_MARGIN * not_final / max(capacity.messages_per_s, 0.1)
+
+
+async def _run(
+    m: Matrix, minutes: float, rate: float | None, fault_every: float, calibrate_s: float
+) -> int:
     memory, loads, injected = Memory(), [], []
-    print(f"warming up: {warm_s:.0f} s at {rate:g} people/s", flush=True)
-    await m.traffic.run(rate, warm_s)
-    await m.platform.quiesce(600)
+    capacity = await calibrate(m, calibrate_s)
+    print(capacity.line(), flush=True)
+    rate = rate or round(capacity.sustained_per_s / 2, 1)
+    print(
+        f"soak: {minutes:g} min at {rate:g} people/s, a fault every {fault_every:g} s", flush=True
+    )
     start, decided_before = time.monotonic(), m.traffic.counts["decided"]
     memory.sample(m.platform, 0.0)
     load = asyncio.create_task(m.traffic.run(rate, minutes * 60))
@@ -168,20 +293,40 @@ async def _run(m: Matrix, minutes: float, rate: float, fault_every: float, warm_
     await load
     ran = time.monotonic() - start
     memory.sample(m.platform, ran)
-    quiet = await m.platform.quiesce(900)
+    window = quiet_window(capacity, await _not_final(m))
+    print(f"traffic stopped; allowing {window:.0f} s to go quiet", flush=True)
+    quiet = await m.platform.quiesce(window, _progress)
     report = await m.check()
     if report.problems:
         print("\nSOAK FAILED: effects lost or duplicated\n  " + "\n  ".join(report.problems))
         return 1
     decided = m.traffic.counts["decided"] - decided_before
     print(await _figures(m, rate, ran, decided, quiet, loads))
-    print("\n".join(memory.table(warm_s)))
+    print("\n".join(memory.table(60.0)))
     print(
         f"\nfaults injected ({len(injected)}): "
         + "; ".join(f"{a / 60:.1f} min {n}" for a, n, _ in injected)
     )
-    print("invariants (everything since the start, warm-up included): " + report.line())
+    print("invariants (everything since the start, calibration included): " + report.line())
     return 0
+
+
+def _progress(seconds: float, left: dict[str, int]) -> None:
+    print(f"  going quiet, {seconds:.0f} s: still {left}", flush=True)
+
+
+async def _told(m: Matrix) -> int:
+    return await m.platform.fetchval(
+        "notifications",
+        "SELECT count(*) FROM messages WHERE channel <> 'inbox'"
+        " AND status IN ('delivered', 'permanent_failure')",
+    )
+
+
+async def _not_final(m: Matrix) -> int:
+    return await m.platform.fetchval(
+        "notifications", "SELECT count(*) FROM messages WHERE status = ANY($1)", list(NOT_FINAL)
+    )
 
 
 async def _wait(load, seconds: float, memory: Memory, loads: list, m: Matrix, start: float):
@@ -230,12 +375,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--rate",
         type=float,
-        default=SATURATION_PER_S / 2,
-        help="people assessed per second (default: half the saturation)",
+        default=None,
+        help="people assessed per second (default: half what the calibration measured)",
     )
     parser.add_argument("--fault-every", type=float, default=120.0, metavar="SECONDS")
+    parser.add_argument("--calibrate", type=float, default=60.0, metavar="SECONDS")
     args = parser.parse_args(argv)
-    return asyncio.run(soak(args.minutes, args.rate, args.fault_every))
+    return asyncio.run(soak(args.minutes, args.rate, args.fault_every, args.calibrate))
 
 
 if __name__ == "__main__":

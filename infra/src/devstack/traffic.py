@@ -76,8 +76,13 @@ class Traffic:
     def acknowledged(self) -> list[Person]:
         return [p for p in self.people if p.decision_id]
 
-    async def run(self, rate: float, seconds: float, concurrency: int = 16) -> None:
-        """People at `rate` per second for `seconds`, then until every flow has ended."""
+    async def run(
+        self, rate: float, seconds: float, concurrency: int = 16, *, catch_up: bool = True
+    ) -> None:
+        """People at `rate` per second for `seconds`, then until every flow has ended. With
+        `catch_up` every one of the `rate` x `seconds` people is offered, however late; without
+        it the offering stops at `seconds` (so a rate above what the platform takes saturates it
+        for that long)."""
         gate, flows = asyncio.Semaphore(concurrency), []
         started = time.monotonic()
         limits = httpx.Limits(max_connections=concurrency * 2)
@@ -86,6 +91,9 @@ class Traffic:
             while (due := started + i / rate) < started + seconds:
                 await asyncio.sleep(max(0.0, due - time.monotonic()))
                 await gate.acquire()
+                if not catch_up and time.monotonic() >= started + seconds:
+                    gate.release()
+                    break
                 person = Person(self.first + len(self.people))
                 self.people.append(person)
                 flow = asyncio.create_task(self._flow(http, person))

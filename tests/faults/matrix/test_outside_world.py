@@ -1,5 +1,5 @@
 """The world outside fails: a payment run killed mid-batch, Notify losing its delivery
-receipts, the SMTP server hanging."""
+receipts, the SMTP server hanging at RCPT or slow to answer DATA."""
 
 import pytest
 from devstack import fault_kinds as faults
@@ -37,3 +37,14 @@ async def test_an_smtp_server_hanging_is_waited_out_and_each_email_sent_once(sce
         "notifications", "SELECT count(*) FROM messages WHERE channel = 'email' AND attempts > 1"
     )
     assert retried > 0  # timed out, tried again, and (the invariants say) sent once
+
+
+async def test_an_smtp_server_slow_to_answer_data_loses_no_email(scenarios):
+    row = await scenarios.run("SMTP server slow to answer DATA", faults.smtp_slow_data())
+    assert row.figures["sessions held at DATA"] > 0
+    retried = await scenarios.matrix.platform.fetchval(
+        "notifications",
+        "SELECT count(*) FROM messages WHERE channel = 'email' AND attempts > 1"
+        " AND status = 'delivered'",
+    )
+    assert retried > 0  # timed out before the content, tried again, and (the invariants) sent once

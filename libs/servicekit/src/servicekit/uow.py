@@ -145,9 +145,17 @@ class AsyncpgUnitOfWork(UnitOfWork):
             raise
         return self
 
-    async def __aexit__(self, *exc: object) -> None:
+    async def __aexit__(self, exc_type: object, *exc: object) -> None:
         try:
             await self.rollback()
+        except Exception:
+            if exc_type is None:
+                raise
+            # The work had already failed or been cancelled, perhaps mid-COMMIT, after which
+            # asyncpg refuses the rollback ("the transaction is in error state"; the pool resets
+            # the connection). That first error is the one to raise: above all a CancelledError,
+            # which this one would replace, so that a task told to stop went on as if never told.
+            log.warning("could not roll back after %s", getattr(exc_type, "__name__", exc_type))
         finally:
             await self._release()
 

@@ -2,14 +2,17 @@
 
 import asyncio
 import contextlib
+import uuid
 
 import pytest
 from devstack.procs import free_ports
 from notifications.domain.channels import Channel
+from notifications.service_layer.ports import Outgoing
 
 pytestmark = pytest.mark.integration
 SMS = dict(channels=["sms"], phone="07700900123")
 EMAIL = dict(channels=["email"], email="amina@example.com")
+DOMAIN = "carebenefit.service.gov.uk"  # the settings' message_id_domain
 
 
 async def status(service, person_id: str, channel: str) -> dict:
@@ -110,6 +113,43 @@ async def test_an_smtp_server_hanging_after_the_data_is_an_unknown_outcome(servi
     service.clock.advance(hours=1)
     await service.send()
     assert len(service.mailbox.messages) == 1
+
+
+async def test_an_smtp_server_slow_to_answer_data_is_retried_and_sends_once(service, make) -> None:
+    """The server has nothing until the content follows its 354: a timeout waiting for the 354
+    is "not sent" (retried), not an unknown outcome (which would lose the email for good)."""
+    await service.prefer(make.person_id, **EMAIL)
+    await service.hear(make.payment_issued())
+    service.mailbox.hang_at_data = 2.0  # past the client's 1 s per-command timeout
+    await service.send()
+    row = await status(service, make.person_id, "email")
+    assert service.mailbox.held_at_data == 1 and service.mailbox.messages == []
+    assert row["status"] == "temporary_failure" and "did not answer DATA" in row["reason"]
+    assert row["handed_over_at"] is None
+    service.mailbox.hang_at_data = 0.0
+    service.clock.advance(minutes=5)
+    await service.send()
+    row = await status(service, make.person_id, "email")
+    assert (row["status"], row["attempts"]) == ("delivered", 2)
+    assert service.mailbox.count_by_id() == {f"<{row['notification_id']}@{DOMAIN}>": 1}
+
+
+async def test_an_email_goes_out_dot_stuffed_and_arrives_as_written(service) -> None:
+    """The content follows the 354 by hand, so its leading dots are doubled by hand too."""
+    email = service.deps.sender.channels[Channel.EMAIL]
+    body = "Dear Amina,\n.\n..two dots\n. a dot and more\nThe end.\n"
+    outgoing = Outgoing(
+        uuid.uuid4(), Channel.EMAIL, "amina@example.com", "t", "none", "Hello", body, {}, 1
+    )
+
+    async def handed_over() -> bool:
+        return True
+
+    result = await email.send(outgoing, handed_over)
+    [mail] = service.mailbox.messages
+    assert (result.status, result.accepted) == ("delivered", True)
+    assert mail.get_payload().replace("\r\n", "\n") == body
+    assert mail["Message-ID"] == f"<{outgoing.notification_id}@{DOMAIN}>"
 
 
 async def silent_server(reader, writer) -> None:

@@ -13,6 +13,10 @@ QUICK = dict(
     reconcile_every_s=0.3,
     reconcile_poll_s=0.1,
     unconfirmed_after_s=FLAG_AFTER,
+    # The stub answers from the test's own event loop, which a loaded machine slows: with the
+    # fixture's 1 s a send or a look-up can time out there and use up the attempts (3), leaving
+    # failed for good a message these tests wait to see delivered.
+    notify_timeout_s=10.0,
 )
 BOTH = dict(
     channels=["sms", "letter"],

@@ -1,6 +1,7 @@
 """The handlers and use cases over the fakes, wired with the same `Dependencies` as the service:
 events to messages, sending, recovery after a crash, receipts and reconciliation."""
 
+import asyncio
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -234,6 +235,48 @@ async def test_an_attempt_whose_lease_lapsed_is_not_sent(world, make):
     for message in claimed:
         await sending.deliver(deps.uow, deps.sender, message)
     assert email.sent == notify.sent == []
+
+
+class SlowRenewals(FakeNotificationsUnitOfWork):
+    """A renewal's commit takes 0.2 s, every other one 0.01 s (so the batch outlasts the first
+    renewal's start and ends during its commit)."""
+
+    interrupted: list[str] = []
+
+    async def __aenter__(self):
+        await super().__aenter__()
+        renew, self.renewing = self.messages.renew, False
+
+        async def renewing(*args):
+            self.renewing = True
+            return await renew(*args)
+
+        self.messages.renew = renewing
+        return self
+
+    async def commit(self) -> None:
+        if self.renewing:
+            try:
+                await asyncio.sleep(0.2)
+            except asyncio.CancelledError:
+                SlowRenewals.interrupted.append("renewal")
+                raise
+        else:
+            await asyncio.sleep(0.01)
+        await super().commit()
+
+
+async def test_the_lease_renewal_is_never_cut_off_mid_commit(world, make):
+    """The batch ends while a renewal is committing: the renewal is let finish, not cancelled.
+    (Cancelled during its COMMIT, asyncpg refuses the rollback; the InterfaceError that replaced
+    the CancelledError once kept the renewal looping and the sender waiting on it for ever.)"""
+    deps, store, *_ = world
+    await told_by_text(world, make)
+    SlowRenewals.interrupted = []
+    sender = replace(deps.sender, renew_every=0.001)
+    sent = await asyncio.wait_for(sending.send_due(lambda: SlowRenewals(store), sender), 10)
+    assert sent == 2 and SlowRenewals.interrupted == []
+    assert {m.status for m in store.tables.messages.values()} >= {DeliveryStatus.DELIVERED}
 
 
 async def test_receipts_move_a_message_forward_only(world, make):

@@ -175,12 +175,14 @@ def _still_interrupted(current: Message, seen: Message) -> bool:
 async def _renewing(
     make_uow: UowFactory, sender: Sender, claimed: list[Outgoing]
 ) -> AsyncIterator[None]:
-    """Keep renewing the leases of these attempts while they are being sent."""
+    """Keep renewing the leases of these attempts while they are being sent. The renewal is
+    asked to stop, not cancelled, so it never ends mid-transaction (a renewal cancelled during
+    its COMMIT once hung the sender for good: see servicekit.uow)."""
     claims = [(message.notification_id, message.attempt) for message in claimed]
+    stop = asyncio.Event()
 
     async def renew() -> None:
-        while True:
-            await asyncio.sleep(sender.renew_every)
+        while not await _stopped(stop, sender.renew_every):
             now = sender.outcomes.clock()
             try:
                 async with make_uow() as uow:
@@ -193,9 +195,15 @@ async def _renewing(
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        stop.set()
+        await task  # (cancelling the sender cancels this wait, and the renewal with it)
+
+
+async def _stopped(stop: asyncio.Event, seconds: float) -> bool:
+    """Waits `seconds` or until `stop` is set; whether it is."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
+    return stop.is_set()
 
 
 def outgoing(message: Message) -> Outgoing:
