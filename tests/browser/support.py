@@ -105,7 +105,7 @@ class Journey:
         self.checked.append(self.page.url)
         blocking = [v for v in result["violations"] if v["impact"] in BLOCKING]
         if blocking:
-            raise AccessibilityViolations(_describe(self.page.url, blocking))
+            raise AccessibilityViolations(describe_violations(self.page.url, blocking))
         return result["violations"]
 
     def assert_every_page_checked(self) -> None:
@@ -119,7 +119,7 @@ class Journey:
         return await self.page.locator(selector).inner_text()
 
 
-def _describe(url: str, violations: list[dict[str, Any]]) -> str:
+def describe_violations(url: str, violations: list[dict[str, Any]]) -> str:
     lines = [f"axe-core found {len(violations)} serious/critical violation(s) on {url}:"]
     for v in violations:
         targets = ", ".join(str(n["target"]) for n in v["nodes"][:3])
