@@ -98,7 +98,12 @@ class Journey:
     async def check(self) -> list[dict[str, Any]]:
         """axe-core on the page as it is now; raises on serious or critical violations."""
         await self.page.wait_for_load_state("load")
-        result = await self.page.evaluate(
+        return await self.run_axe(self.page)
+
+    async def run_axe(self, tab: Page) -> list[dict[str, Any]]:
+        """axe-core in `tab` (the journey's page, or a copy of it), counted as a check of the
+        journey's page; raises on serious or critical violations."""
+        result = await tab.evaluate(
             "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
             WCAG_22_AA,
         )
