@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from devstack.demo_overpayment import ok, overpay
-from devstack.tokens import ASSESSOR, Tokens, bearer
+from devstack.tokens import ASSESSOR, Tokens
 
 OVERPAID_NINO = "JT456789D"
 
@@ -138,13 +138,9 @@ async def decide_people(
     """Opens a case, sets contact preferences, records and submits an assessment for each demo
     person not yet decided, as the demo assessor Asha Patel."""
     loaded = []
-    assessor = bearer(await tokens.staff(ASSESSOR, "assessment"))
-    to_notifications = bearer(await tokens.staff(ASSESSOR, "notifications"))
     async with (
-        httpx.AsyncClient(base_url=assessment_url, timeout=30, headers=assessor) as http,
-        httpx.AsyncClient(
-            base_url=notifications_url, timeout=30, headers=to_notifications
-        ) as notifications,
+        await tokens.http_as(ASSESSOR, "assessment", assessment_url) as http,
+        await tokens.http_as(ASSESSOR, "notifications", notifications_url) as notifications,
     ):
         for person in DEMO_PEOPLE:
             known = await http.post(
@@ -205,16 +201,8 @@ async def arrange(urls: dict[str, str], people: dict[str, str], tokens: Tokens) 
     Shah, found not eligible, has asked for a mandatory reconsideration. (Joyce Mensah's
     overpayment is devstack.demo_overpayment's.)"""
     async with (
-        httpx.AsyncClient(
-            base_url=urls["care-plans"],
-            timeout=30,
-            headers=bearer(await tokens.staff(ASSESSOR, "care-plans")),
-        ) as plans,
-        httpx.AsyncClient(
-            base_url=urls["assessment"],
-            timeout=30,
-            headers=bearer(await tokens.staff(ASSESSOR, "assessment")),
-        ) as assessment,
+        await tokens.http_as(ASSESSOR, "care-plans", urls["care-plans"]) as plans,
+        await tokens.http_as(ASSESSOR, "assessment", urls["assessment"]) as assessment,
     ):
         for nino in ("JT123456C", "JT234567B"):
             plan = await _plan_of(plans, people[nino])

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from devstack.tokens import ASSESSOR, PAYMENTS_OFFICER, Tokens, bearer
+from devstack.tokens import ASSESSOR, PAYMENTS_OFFICER, Tokens
 
 PENSION_WEEKLY_PENCE = 9000
 PENSION_STARTED_AFTER_CLAIM = timedelta(days=20)
@@ -27,16 +27,8 @@ async def overpay(
 ) -> None:
     """Left alone once her award has been changed (loading the demo twice changes nothing)."""
     async with (
-        httpx.AsyncClient(
-            base_url=urls["assessment"],
-            timeout=30,
-            headers=bearer(await tokens.staff(ASSESSOR, "assessment")),
-        ) as assessment,
-        httpx.AsyncClient(
-            base_url=urls["payments"],
-            timeout=60,
-            headers=bearer(await tokens.staff(PAYMENTS_OFFICER, "payments")),
-        ) as payments,
+        await tokens.http_as(ASSESSOR, "assessment", urls["assessment"]) as assessment,
+        await tokens.http_as(PAYMENTS_OFFICER, "payments", urls["payments"], 60) as payments,
     ):
         decision = ok(await assessment.get(f"/people/{person_id}/decision"))
         if decision["version"] > 1:

@@ -96,6 +96,13 @@ class Tokens:
         """A member of staff's token for `service` (their roles from the provider)."""
         return await self._cached(("user", username, service), self._exchange, username, service)
 
+    async def http_as(
+        self, username: str, service: str, base_url: str, timeout: float = 30
+    ) -> httpx.AsyncClient:
+        """An HTTP client to `service` at `base_url`, calling as the member of staff `username`."""
+        token = await self.staff(username, service)
+        return httpx.AsyncClient(base_url=base_url, timeout=timeout, headers=bearer(token))
+
     async def person(self, username: str, service: str, person_id: str) -> str:
         """A person's token for `service`, for the record `person_id` (as the portal links)."""
         key = ("person", username, service, person_id)
