@@ -12,10 +12,11 @@ process, port and static member (`group.instance.id` from its port), and the rou
 every message the events call for is final. So notifications is the only thing at work.
 
 Before any figure is printed the round is checked: exactly one message per event, template and
-channel (the inbox, the email, the text), each delivered at its first attempt, one SMTP send per
-email and one Notify send per text and nothing else sent, nothing dead-lettered, the group's lag
-0, and with two replicas each held partitions of its own. A round that fails a check prints
-"LOST OR DOUBLED" and no figures.
+channel (the inbox, the email, the text), each delivered, one SMTP send per email and one Notify
+send per text and nothing else sent, nothing dead-lettered, the group's lag 0, and with two
+replicas each held partitions of its own. A round that fails a check prints "LOST OR DOUBLED"
+and no figures. Messages that needed a second attempt (a timeout on a loaded machine, say) are
+counted with their reasons: they are still sent once, but they wait for their retry.
 
 The rate is measured on PostgreSQL's clock, from the round's first message recorded to its last
 made final, so the replicas' start-up (importing Python) is left out; the wall time from the
@@ -122,6 +123,7 @@ class Round:
     sent: int  # emails and texts
     drain_s: float  # PostgreSQL's clock: first message recorded to last made final
     told_s: float  # first message recorded to last recorded (the consumers' share)
+    retried: Counter[str]  # messages that took more than one attempt, by reason
     wall_s: float  # from the first replica's start until every message was final
     cpu_s: dict[str, float]
     partitions: list[list[str]]
@@ -225,12 +227,16 @@ class Bench:
 
     @contextlib.asynccontextmanager
     async def profiled(self, running: list[apps.RunningApp], replicas: int) -> AsyncIterator[None]:
-        """With `profile_dir`: py-spy records each replica for the round (raw, per thread)."""
+        """With `profile_dir`: py-spy records each replica from when it is ready (start-up left
+        out) to the end of the round, as raw stacks per thread."""
         if self.profile_dir is None:
             yield
             return
-        spies = [await _spy(r, self.profile_dir / f"{replicas}x-replica-{n + 1}.txt") for n, r in
-                 enumerate(running)]  # fmt: skip
+        await asyncio.gather(*(apps.wait_ready(r) for r in running))
+        spies = []
+        for n, replica in enumerate(running):
+            out = self.profile_dir / f"{replicas}x-replica-{n + 1}.txt"
+            spies.append(await _spy(replica, out))
         try:
             yield
         finally:
@@ -240,14 +246,14 @@ class Bench:
 
     async def check(
         self, events: list[Envelope[Any]], mailed: int, notified: int, held: list[list[str]]
-    ) -> tuple[int, int, float, float]:
+    ) -> tuple[int, int, float, float, Counter[str]]:
         """The round's invariants (see the module's doc); its counts and windows if they hold."""
         templates = {e.id: TEMPLATES[e.type] for e in events}
         db = await asyncpg.connect(self.infra.database_url("notifications"))
         try:
             rows = await db.fetch(
                 "SELECT notification_id::text AS id, business_event_id, template_id, channel,"
-                " status, attempts, created_at, updated_at FROM messages"
+                " status, attempts, reason, created_at, updated_at FROM messages"
                 " WHERE business_event_id = ANY($1)",
                 list(templates),
             )
@@ -265,7 +271,7 @@ class Bench:
         created = [r["created_at"] for r in rows]
         drain = (max(r["updated_at"] for r in rows) - min(created)).total_seconds()
         told = (max(created) - min(created)).total_seconds()
-        return len(rows), len(sends[0]) + len(sends[1]), drain, told
+        return len(rows), len(sends[0]) + len(sends[1]), drain, told, retried(rows)
 
 
 def _message_problems(rows: Sequence[Any], templates: dict[str, str]) -> list[str]:
@@ -279,10 +285,13 @@ def _message_problems(rows: Sequence[Any], templates: dict[str, str]) -> list[st
         problems.append(f"{sum(extra.values())} messages too many, e.g. {next(iter(extra))}")
     if unfinished := [r["id"] for r in rows if r["status"] != "delivered"]:
         problems.append(f"{len(unfinished)} messages not delivered, e.g. {unfinished[0]}")
-    sent = [r for r in rows if r["channel"] != "inbox"]
-    if retried := [r["id"] for r in sent if r["attempts"] != 1]:
-        problems.append(f"{len(retried)} messages sent in more than one attempt")
     return problems
+
+
+def retried(rows: Sequence[Any]) -> Counter[str]:
+    """Why messages needed more than one attempt (a timeout under load, say): one send each is
+    still checked, by the SMTP server's and Notify's counts."""
+    return Counter(r["reason"] or "no reason kept" for r in rows if r["attempts"] > 1)
 
 
 def _send_problems(rows: Sequence[Any], mailed: Sequence[Any], notified: Sequence[Any]) -> list:
@@ -434,7 +443,9 @@ def report(rounds: list[Round], people: int) -> str:
             f" {r.wall_s:.1f} s from the first start;"
             f" load average {r.load[0]:.1f} -> {r.load[1]:.1f}",
             f"  CPU (user + system): {cpu}; {sum(r.cpu_s.values()):.1f} s in all",
-            f"  Notify receipts refused and sent again 1 s later: {r.receipts_refused:,}",
+            f"  Notify receipts refused and sent again 1 s later: {r.receipts_refused:,};"
+            f" messages that needed a second attempt: {sum(r.retried.values()):,}"
+            + "".join(f"; {n} {why!r}" for why, n in r.retried.most_common(3)),
             "  partitions held: " + "; ".join(", ".join(h) or "none" for h in r.partitions),
         ]
     one = next((r for r in rounds if r.replicas == 1), None)
