@@ -28,6 +28,7 @@ import asyncio
 import contextlib
 import os
 import re
+import statistics
 import tempfile
 import time
 import uuid
@@ -261,7 +262,7 @@ class Bench:
         finally:
             await db.close()
         sends = self.mailbox.messages[mailed:], self.notify.sent[notified:]
-        problems = _message_problems(rows, templates) + _send_problems(rows, *sends)
+        problems = message_problems(rows, templates) + send_problems(rows, *sends)
         if dead:
             problems.append(f"{dead} dead letters")
         if not _shared(held):
@@ -274,7 +275,7 @@ class Bench:
         return len(rows), len(sends[0]) + len(sends[1]), drain, told, retried(rows)
 
 
-def _message_problems(rows: Sequence[Any], templates: dict[str, str]) -> list[str]:
+def message_problems(rows: Sequence[Any], templates: dict[str, str]) -> list[str]:
     """Exactly one message per event, template and channel; each delivered at its first try."""
     found = Counter((r["business_event_id"], r["template_id"], r["channel"]) for r in rows)
     wanted = Counter((e, t, c) for e, t in templates.items() for c in CHANNELS)
@@ -294,7 +295,7 @@ def retried(rows: Sequence[Any]) -> Counter[str]:
     return Counter(r["reason"] or "no reason kept" for r in rows if r["attempts"] > 1)
 
 
-def _send_problems(rows: Sequence[Any], mailed: Sequence[Any], notified: Sequence[Any]) -> list:
+def send_problems(rows: Sequence[Any], mailed: Sequence[Any], notified: Sequence[Any]) -> list:
     """One SMTP send per email and one Notify send per text, and none besides."""
     emails = {f"<{r['id']}@{MESSAGE_ID_DOMAIN}>" for r in rows if r["channel"] == "email"}
     texts = {r["id"] for r in rows if r["channel"] == "sms"}
@@ -442,18 +443,23 @@ def report(rounds: list[Round], people: int) -> str:
             f" {r.messages_per_s:,.1f} messages/s ({r.events / r.told_s:,.1f} events/s recorded);"
             f" {r.wall_s:.1f} s from the first start;"
             f" load average {r.load[0]:.1f} -> {r.load[1]:.1f}",
-            f"  CPU (user + system): {cpu}; {sum(r.cpu_s.values()):.1f} s in all",
+            f"  CPU (user + system): {cpu}; {sum(r.cpu_s.values()):.1f} s in all,"
+            f" {sum(r.cpu_s.values()) * 1000 / r.messages:.1f} ms a message;"
+            f" {sum(r.cpu_s.values()) / r.wall_s:.2f} of the {os.cpu_count()} cores busy with it",
             f"  Notify receipts refused and sent again 1 s later: {r.receipts_refused:,};"
             f" messages that needed a second attempt: {sum(r.retried.values()):,}"
             + "".join(f"; {n} {why!r}" for why, n in r.retried.most_common(3)),
             "  partitions held: " + "; ".join(", ".join(h) or "none" for h in r.partitions),
         ]
-    one = next((r for r in rounds if r.replicas == 1), None)
+    rates: dict[int, list[float]] = {}
     for r in rounds:
-        if one is not None and r.replicas > 1:
+        rates.setdefault(r.replicas, []).append(r.messages_per_s)
+    one = statistics.median(rates.get(1, [0.0]))
+    for count, seen in rates.items():
+        if count > 1 and one:
             lines.append(
-                f"{r.replicas} replicas / 1: {r.messages_per_s / one.messages_per_s:.2f}x"
-                " the messages/s"
+                f"{count} replicas / 1 (medians of {len(seen)} and {len(rates[1])} rounds):"
+                f" {statistics.median(seen) / one:.2f}x the messages/s"
             )
     return "\n".join(lines)
 
