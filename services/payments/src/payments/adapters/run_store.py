@@ -13,7 +13,7 @@ import asyncpg
 from servicekit.crypto import Sealer
 from servicekit.uow import write_outbox
 
-from payments.adapters import ledger_store
+from payments.adapters import invoice_store, ledger_store
 from payments.adapters.outbound import to_contract_events
 from payments.adapters.people_store import managed_from
 from payments.adapters.sealed import ACCOUNT_NUMBER, BANK_FILE, PAYEE_NAME, SORT_CODE
@@ -187,9 +187,10 @@ class PostgresPaymentRuns:
 
     async def open_contributions(self, people: list[str]) -> list[OpenContribution]:
         rows = await self.conn.fetch(
-            "SELECT contribution_id, person_id, outstanding_pence FROM contributions"
-            " WHERE person_id = ANY($1::text[]) AND outstanding_pence > 0"
-            " ORDER BY person_id, raised_at, contribution_id FOR UPDATE",
+            "SELECT c.contribution_id, c.person_id, c.outstanding_pence, i.invoice_reference"
+            " FROM contributions c LEFT JOIN contribution_invoices i USING (contribution_id)"
+            " WHERE c.person_id = ANY($1::text[]) AND c.outstanding_pence > 0"
+            " ORDER BY c.person_id, c.raised_at, c.contribution_id FOR UPDATE OF c",
             people,
         )
         return [OpenContribution(*r) for r in rows]
@@ -200,6 +201,7 @@ class PostgresPaymentRuns:
         should not wait for this batch's outbox rows too."""
         await ledger_store.post(self.conn, batch.journals)
         await _store_managed_care(self.conn, batch)
+        await invoice_store.save_invoices(self.conn, batch.invoices)
         if batch.recovered:
             await self.conn.execute(
                 "UPDATE overpayments o SET outstanding_pence = o.outstanding_pence - r.pence"

@@ -86,7 +86,7 @@ async def pay_batch(run: PaymentRun, runs: PaymentRuns, payees: ProviderPayees) 
         recovering = list({d.person_id for d in due if d.recovery_pence})
         overpayments = await uow.runs.open_overpayments(recovering) if recovering else []
         owing = await uow.runs.open_contributions(list({d.person_id for d in due if d.first_send}))
-        batch = plan_batch(due, run, overpayments, payees, owing)
+        batch = plan_batch(due, run, overpayments, payees, owing, runs.planning.invoice_terms)
         await uow.runs.post_batch(batch)
         batch.number = await uow.runs.number_batch(batch)
         file_id = batch.file_id

@@ -16,6 +16,7 @@ from payments.domain.ledger import Posted
 from payments.domain.managed import ManagedServices
 from payments.domain.provider_payments import ProviderBatch, ProviderPayment
 from payments.domain.providers import ProviderPayees
+from payments.domain.receipts import OpenInvoice, Receipt, ReceivedCredits
 from payments.domain.records import (
     BankFileSummary,
     LedgerPosting,
@@ -177,6 +178,21 @@ class Ledger(Protocol):
         """All checks on one snapshot; call it first in its unit of work."""
 
 
+class IncomingPaymentRepository(Protocol):
+    """Money received against contribution invoices (adapters/invoice_store.py)."""
+
+    async def recorded(self, transaction_ids: list[str]) -> dict[str, Receipt]:
+        """Those recorded before; each id locked until the unit of work ends."""
+
+    async def invoices(self, references: list[str]) -> dict[str, OpenInvoice]:
+        """The bills these references name, locked."""
+
+    async def save(self, done: ReceivedCredits, recorded_by: str) -> None:
+        """Records the new credits, their journals and what they paid off; events on commit."""
+
+    async def unmatched(self, limit: int = 500) -> list[Receipt]: ...
+
+
 class PaymentsUnitOfWork(Protocol):
     awards: AwardRepository
     uc_claims: UcClaimRepository
@@ -184,6 +200,7 @@ class PaymentsUnitOfWork(Protocol):
     bank_accounts: BankAccountRepository
     runs: PaymentRunRepository
     bank_responses: BankResponseRepository
+    incoming_payments: IncomingPaymentRepository
     ledger: Ledger
 
     async def __aenter__(self) -> Self: ...
