@@ -101,6 +101,7 @@ def dependencies(
         workers=settings.run_workers,
         today=clock,
         max_days_ahead=settings.run_max_days_ahead,
+        provider_file_lines=settings.provider_file_lines,
     )
     return Dependencies(
         uow, clock, planning, bank_files, runs, settings.bank_details_cooling_off_days

@@ -36,7 +36,8 @@ RUN_LOCK_KEY = 7_302_001  # pg advisory lock: one payment run at a time
 NEW_PROVIDER_PAYMENTS = """
 SELECT l.provider_instruction_id AS instruction_id, l.provider_id,
        sum(l.amount_pence)::bigint AS amount_pence, 'scheduled' AS status, 0 AS attempts,
-       NULL::text AS payee_ref, NULL::text AS hold_reason, true AS is_new
+       NULL::text AS payee_ref, NULL::text AS hold_reason, true AS is_new,
+       count(*)::int AS line_count
   FROM provider_lines l
  WHERE l.run_id = $1
    AND NOT EXISTS (SELECT 1 FROM provider_payments p
@@ -271,20 +272,22 @@ class PostgresPaymentRuns:
             await self._save_bank_file(batch, bank_file)
 
     async def provider_payments_due(self, run_id: str) -> list[ProviderPayment]:
+        """Without their remittance lines (loaded file by file: remittance_lines)."""
         new = await self.conn.fetch(NEW_PROVIDER_PAYMENTS, run_id)
         waiting = await self.conn.fetch(
             "SELECT instruction_id, provider_id, amount_pence, status, attempts, payee_ref,"
-            " hold_reason FROM provider_payments WHERE status IN ('scheduled', 'held')"
+            " hold_reason, (SELECT count(*) FROM provider_lines l"
+            " WHERE l.provider_instruction_id = p.instruction_id)::int AS line_count"
+            " FROM provider_payments p WHERE status IN ('scheduled', 'held')"
             " ORDER BY instruction_id FOR UPDATE"
         )
-        ids = [r["instruction_id"] for r in (*new, *waiting)]
+        return [ProviderPayment(**dict(row)) for row in (*new, *waiting)]
+
+    async def remittance_lines(self, ids: list[UUID]) -> dict[UUID, tuple[RemittanceLine, ...]]:
         lines: dict[UUID, list[RemittanceLine]] = {i: [] for i in ids}
         for row in await self.conn.fetch(REMITTANCE_LINES, ids):
             lines[row["provider_instruction_id"]].append(RemittanceLine(*list(row.values())[1:]))
-        return [
-            ProviderPayment(**dict(row), lines=tuple(lines[row["instruction_id"]]))
-            for row in (*new, *waiting)
-        ]
+        return {i: tuple(x) for i, x in lines.items()}
 
     async def number_provider_batch(self, batch: ProviderBatch) -> int:
         return await self.conn.fetchval(

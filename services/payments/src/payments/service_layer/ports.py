@@ -11,7 +11,7 @@ from payments.domain.bank_details import BankDetailsChange, CurrentBankDetails
 from payments.domain.bank_responses import AppliedResponses, BankResponse, SentPayment
 from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
 from payments.domain.contributions import OpenContribution
-from payments.domain.instructions import PaymentInstruction
+from payments.domain.instructions import PaymentInstruction, RemittanceLine
 from payments.domain.ledger import Posted
 from payments.domain.managed import ManagedServices
 from payments.domain.provider_payments import ProviderBatch, ProviderPayment
@@ -129,7 +129,11 @@ class PaymentRunRepository(Protocol):
 
     async def provider_payments_due(self, run_id: str) -> list[ProviderPayment]:
         """The run's new provider payments (one per provider with remittance lines in it), and
-        earlier ones to retry or still held, locked, each with its remittance lines."""
+        earlier ones to retry or still held, locked, each with how many remittance lines it
+        has (not the lines: remittance_lines loads them file by file)."""
+
+    async def remittance_lines(self, ids: list[UUID]) -> dict[UUID, tuple[RemittanceLine, ...]]:
+        """These provider payments' remittance lines."""
 
     async def number_provider_batch(self, batch: ProviderBatch) -> int:
         """Adds the provider payments to the run's totals and gives the file its number."""
