@@ -1,5 +1,5 @@
-"""Collecting a person's contribution to their managed care (docs/payments.md, "Collecting the
-contribution").
+"""Collecting a person's contribution to their managed care from their later payments
+(docs/payments.md, "Collecting from later payments").
 
 A contribution is raised when a period's award falls short of the managed care its providers
 were paid for, and billed at once (domain/invoices.py). Its bill aside, it is also collected
