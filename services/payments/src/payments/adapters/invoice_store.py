@@ -77,12 +77,13 @@ class PostgresIncomingPayments:
         return {r["bank_transaction_id"]: _receipt(r) for r in rows}
 
     async def invoices(self, references: list[str]) -> dict[str, OpenInvoice]:
-        """The bills these references name, with what each still asks for, locked."""
+        """The bills these references name, with what each still asks for, locked in the order
+        a payment run's batch locks contributions (so the two never deadlock)."""
         rows = await self.conn.fetch(
             "SELECT i.invoice_reference, i.contribution_id, i.person_id, c.outstanding_pence"
             " FROM contribution_invoices i JOIN contributions c USING (contribution_id)"
-            " WHERE i.invoice_reference = ANY($1::text[]) ORDER BY i.invoice_reference"
-            " FOR UPDATE OF c",
+            " WHERE i.invoice_reference = ANY($1::text[])"
+            " ORDER BY c.person_id, c.raised_at, c.contribution_id FOR UPDATE OF c",
             references,
         )
         return {r["invoice_reference"]: OpenInvoice(*r) for r in rows}
