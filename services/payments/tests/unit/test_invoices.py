@@ -37,7 +37,13 @@ def test_a_reference_fits_a_bank_reference_and_is_the_same_every_time():
 
 @pytest.mark.parametrize(
     "written",
-    [REF, REF.lower(), f"{REF[:6]} {REF[6:10]}-{REF[10:]}", f"care bill {REF} j smith"],
+    [
+        REF,
+        REF.lower(),
+        f"{REF[:6]} {REF[6:10]}-{REF[10:]}",
+        f"care bill {REF} j smith",
+        f"CB{REF[:14]}{REF}",  # a near miss just before it
+    ],
 )
 def test_the_reference_is_found_however_the_payer_wrote_it(written):
     assert find_reference(written) == REF

@@ -34,6 +34,7 @@ _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O or U: nothing to m
 _BODY = 12
 REFERENCE = re.compile(rf"{PREFIX}[{_CROCKFORD}]{{{_BODY}}}[0-9]{{2}}")
 """16 characters: fits the 18 a Bacs or Faster Payments reference carries."""
+_ANYWHERE = re.compile(f"(?=({REFERENCE.pattern}))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +80,8 @@ def find_reference(text: str) -> str | None:
     """The invoice reference in what the payer wrote (spaces, dashes and case ignored), if
     its check digits are right."""
     squeezed = re.sub(r"[^0-9A-Z]", "", text.upper())
-    for found in REFERENCE.finditer(squeezed):
-        candidate = found.group()
+    for found in _ANYWHERE.finditer(squeezed):  # overlapping: a near miss hides nothing
+        candidate = found.group(1)
         if _check_digits(candidate[:-2]) == int(candidate[-2:]):
             return candidate
     return None
