@@ -143,20 +143,13 @@ class Platform:
             self.ports,
             self.infra,
             traces_file=self.traces_dir / f"{app.name}.jsonl",
-            extra={"CAREBENEFIT_ENVIRONMENT": "test", **self.collector_env(app), **extra},
+            extra={
+                "CAREBENEFIT_ENVIRONMENT": "test",
+                **otelcol.app_env(self.collector, app.name),
+                **extra,
+            },
             identity=apps.oidc_env(app, self.infra.oidc, self.portal_client),
         )
-
-    def collector_env(self, app: apps.App) -> dict[str, str]:
-        """Spans to the real collector too (batches every 200 ms, not 5 s); the portal's trace
-        waterfall reads what the collector received."""
-        env = {
-            "OTEL_EXPORTER_OTLP_ENDPOINT": self.collector.endpoint,
-            "OTEL_BSP_SCHEDULE_DELAY": "200",
-        }
-        if app.name == "portal":
-            env["PORTAL_OPS_TRACES_COLLECTOR_FILE"] = str(self.collector.spans_file)
-        return env
 
     async def start(self, name: str, **extra: str) -> None:
         app = apps.BY_NAME[name]

@@ -25,7 +25,7 @@ async def trace(
     settings = request.app.state.settings
     if settings.ops_traces_collector_file:
         store = Path(settings.ops_traces_collector_file)
-        spans = collector_spans_of(store, trace_id) if store.is_file() else []
+        spans = collector_spans_of(store, trace_id)
     else:
         store = Path(settings.otel_traces_file).parent if settings.otel_traces_file else None
         spans = spans_of(store, trace_id) if store and store.is_dir() else []

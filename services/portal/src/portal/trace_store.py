@@ -43,7 +43,9 @@ def spans_of(directory: Path, trace_id: str) -> list[dict[str, Any]]:
 
 def collector_spans_of(path: Path, trace_id: str) -> list[dict[str, Any]]:
     """Every span of `trace_id` the collector wrote (its lines are export requests: the ones
-    naming the trace are parsed)."""
+    naming the trace are parsed); none before it has written anything."""
+    if not path.is_file():
+        return []
     needle = f'"traceId":"{trace_id}"'
     with path.open(encoding="utf-8", errors="replace") as lines:
         requests = [json.loads(line) for line in lines if needle in line]
