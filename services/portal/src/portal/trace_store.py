@@ -46,9 +46,8 @@ def collector_spans_of(path: Path, trace_id: str) -> list[dict[str, Any]]:
     naming the trace are parsed); none before it has written anything."""
     if not path.is_file():
         return []
-    needle = f'"traceId":"{trace_id}"'
     with path.open(encoding="utf-8", errors="replace") as lines:
-        requests = [json.loads(line) for line in lines if needle in line]
+        requests = [json.loads(line) for line in lines if trace_id in line]
     return [s for r in requests for s in otlp_span_records(r) if s["trace_id"] == trace_id]
 
 
