@@ -1,7 +1,7 @@
 """The OpenTelemetry Collector (`infra/otelcol`, built by `make bootstrap` into
 `.local/bin/otelcol`) run as a process like the OpenID Connect provider: a data dir holding its
-config, its log and the spans it received (`spans.jsonl`: the file exporter's OTLP/JSON, one
-export request a line); stopped by PID.
+config, the log of its latest start and the spans it received (`spans.jsonl`: the file
+exporter's OTLP/JSON, one export request a line, appended to across starts); stopped by PID.
 
 Services export to it when `OTEL_EXPORTER_OTLP_ENDPOINT` is its `endpoint`; the portal's trace
 waterfall reads its file when `PORTAL_OPS_TRACES_COLLECTOR_FILE` names it.
@@ -57,13 +57,6 @@ class Collector:
         """Every span the collector has written so far, as servicekit's span records."""
         return exported_spans(self.spans_file)
 
-    def state(self) -> dict[str, Any]:
-        return {"pid": self.pid, "port": self.port, "data_dir": str(self.data_dir)}
-
-    @classmethod
-    def from_state(cls, state: dict[str, Any]) -> "Collector":
-        return cls(state["pid"], state["port"], Path(state["data_dir"]))
-
 
 def app_env(collector: Collector, app_name: str) -> dict[str, str]:
     """What an app needs to export its spans to the collector (in batches every 200 ms, not the
@@ -110,7 +103,7 @@ def launch(root: Path, data_dir: Path, port: int) -> Collector:
         )
     data_dir = data_dir.resolve()
     config = write_config(data_dir, port)
-    with (data_dir / "otelcol.log").open("ab") as log:
+    with (data_dir / "otelcol.log").open("wb") as log:  # each start's own: see wait_ready
         process = subprocess.Popen(  # noqa: S603 (argv of our own build, no shell)
             [str(executable), "--config", str(config)],
             stdin=subprocess.DEVNULL,
