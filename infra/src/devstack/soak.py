@@ -98,7 +98,8 @@ async def replay_recent(m: Matrix) -> Figures:
 
 @dataclass
 class Memory:
-    """RSS samples per process, by name; a new pid under a name is a restart."""
+    """RSS samples per process, by name; a new pid under a name is a restart. A leak grows in
+    both halves of a long run alike; caches and pools filling grow in the first and level off."""
 
     samples: dict[str, list[tuple[float, int, int]]] = field(default_factory=dict)  # t, pid, rss
 
@@ -111,8 +112,8 @@ class Memory:
     def table(self, warm_s: float) -> list[str]:
         lines = [
             "| Process | RSS at the start | RSS at the end | Growth | Restarts |"
-            " Longest run without a restart: growth over it |",
-            "|---|---|---|---|---|---|",
+            " Longest run without a restart: growth over it | its first half / second half |",
+            "|---|---|---|---|---|---|---|",
         ]
         for name, series in self.samples.items():
             first, last = series[0], series[-1]
@@ -120,10 +121,13 @@ class Memory:
             runs = [[s for s in series if s[1] == pid] for pid in pids]
             longest = max(runs, key=lambda run: run[-1][0] - run[0][0])
             warm = next((s for s in longest if s[0] - longest[0][0] >= warm_s), longest[0])
+            end = longest[-1]
+            mid = next(s for s in longest if s[0] >= (warm[0] + end[0]) / 2)
             lines.append(
                 f"| {name} | {first[2] / MiB:,.0f} MiB | {last[2] / MiB:,.0f} MiB |"
                 f" {_growth(first[2], last[2])} | {len(pids) - 1} |"
-                f" {(longest[-1][0] - warm[0]) / 60:.0f} min: {_growth(warm[2], longest[-1][2])} |"
+                f" {(end[0] - warm[0]) / 60:.0f} min: {_growth(warm[2], end[2])} |"
+                f" {_growth(warm[2], mid[2])} / {_growth(mid[2], end[2])} |"
             )
         return lines
 
