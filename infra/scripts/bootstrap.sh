@@ -55,6 +55,8 @@ otelcol_sources=$(cat infra/otelcol/main.go infra/otelcol/go.mod infra/otelcol/g
 if [ ! -x .local/bin/otelcol ] || [ "$(cat .local/bin/.otelcol.sha256 2>/dev/null)" != "$otelcol_sources" ]; then
   go=$(go_command "the OpenTelemetry Collector (infra/otelcol)")
   echo "bootstrap: building the OpenTelemetry Collector (the first time takes minutes)" >&2
-  (cd infra/otelcol && GOFLAGS=-buildvcs=false "$go" build -trimpath -ldflags="-s -w" -o ../../.local/bin/otelcol .)
+  # the modules first, once more after a pause if the proxy fails a download (169 modules)
+  (cd infra/otelcol && { "$go" mod download || { sleep 15 && "$go" mod download; }; } \
+    && GOFLAGS=-buildvcs=false "$go" build -trimpath -ldflags="-s -w" -o ../../.local/bin/otelcol .)
   echo "$otelcol_sources" > .local/bin/.otelcol.sha256
 fi
