@@ -24,6 +24,7 @@ import asyncio
 import dataclasses
 import datetime
 import os
+import shutil
 import signal
 import statistics
 import sys
@@ -42,6 +43,7 @@ from devstack import nemesis
 from devstack.bench import percentiles
 from devstack.fault_matrix import Figures, Matrix
 from devstack.fault_platform import NOT_FINAL, FaultPlatform, fault_platform
+from devstack.paths import repo_root
 
 MiB = 1024 * 1024
 SATURATING_RATE = 1000.0  # people/s offered while calibrating: far above what the callers reach
@@ -301,9 +303,6 @@ async def _run(
     print(f"traffic stopped; allowing {window:.0f} s to go quiet", flush=True)
     quiet = await m.platform.quiesce(window, _progress)
     report = await m.check()
-    if report.problems:
-        print("\nSOAK FAILED: effects lost or duplicated\n  " + "\n  ".join(report.problems))
-        return 1
     decided = m.traffic.counts["decided"] - decided_before
     print(await _figures(m, rate, ran, decided, quiet, loads))
     print("\n".join(memory.table(60.0)))
@@ -312,7 +311,19 @@ async def _run(
         + "; ".join(f"{a / 60:.1f} min {n}" for a, n, _ in injected)
     )
     print("invariants (everything since the start, calibration included): " + report.line())
+    if report.problems:
+        kept = _keep_logs(m.platform.log_dir)
+        print("\nSOAK FAILED: effects lost or duplicated\n  " + "\n  ".join(report.problems))
+        print(f"the services' logs are kept in {kept}")
+        return 1
     return 0
+
+
+def _keep_logs(log_dir: Path) -> Path:
+    """The platform's logs, copied out of its temporary directory before it is removed."""
+    kept = repo_root() / ".local" / f"soak-failed-{time.strftime('%Y%m%dT%H%M%S')}"
+    shutil.copytree(log_dir, kept)
+    return kept
 
 
 def _progress(seconds: float, left: dict[str, int]) -> None:
