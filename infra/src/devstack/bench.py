@@ -103,22 +103,7 @@ async def pipeline(
 ) -> dict[str, float]:
     import httpx
 
-    services = [a for a in apps.APPS if a.name != "portal"]  # the portal is not in the flow
-    ports = dict(zip((a.name for a in services), free_ports(len(services)), strict=True))
-    running = [
-        apps.start_app(
-            a,
-            ports[a.name],
-            apps.app_env(
-                a,
-                ports,
-                infra,
-                extra={"CAREBENEFIT_ENVIRONMENT": "test"},
-            ),
-            log_dir,
-        )
-        for a in services
-    ]
+    ports, running = start_services(infra, log_dir)
     try:
         await asyncio.gather(*(apps.wait_ready(r) for r in running))
         url = f"http://127.0.0.1:{ports['assessment']}"
@@ -147,6 +132,20 @@ async def pipeline(
     finally:
         for r in running:
             apps.stop_app(r)
+
+
+def start_services(
+    infra: Infra, log_dir, extra: dict[str, str] | None = None
+) -> tuple[dict[str, int], list[apps.RunningApp]]:
+    """The four services (not the portal: it is not in the flow) as processes on free ports."""
+    services = [a for a in apps.APPS if a.name != "portal"]
+    ports = dict(zip((a.name for a in services), free_ports(len(services)), strict=True))
+    env = {"CAREBENEFIT_ENVIRONMENT": "test", **(extra or {})}
+    running = [
+        apps.start_app(a, ports[a.name], apps.app_env(a, ports, infra, extra=env), log_dir)
+        for a in services
+    ]
+    return ports, running
 
 
 def cpu_seconds(running: list[apps.RunningApp], infra: Infra) -> dict[str, float]:
