@@ -47,7 +47,7 @@ from servicekit import db
 
 from devstack import apps
 from devstack import national_checks as checks
-from devstack.bench import cpu_seconds, raw_kafka, start_services
+from devstack.bench import cpu_seconds, events_consumed, raw_kafka, start_services
 from devstack.flow_checks import LostOrDoubled, refuse
 from devstack.paths import repo_root
 from devstack.payments_bench_seed import bank_account
@@ -67,6 +67,9 @@ class Phase:
     cpu: dict[str, float] = field(default_factory=dict)
     load: tuple[float, float] = (0.0, 0.0)
     notes: list[str] = field(default_factory=list)
+    started: float = 0.0
+    consumed: int = 0
+    """Events consumed in the phase, summed over the services reading each."""
 
 
 class Peaks:
@@ -114,12 +117,18 @@ class Bench:
         extra = {"CAREBENEFIT_ENVIRONMENT": "test", **(extra or {})}
         return apps.app_env(apps.BY_NAME[name], self.ports, self.infra, extra=extra)
 
-    async def timed(self, name: str, work: Callable[[Phase], Awaitable[None]]) -> Phase:
+    async def timed(
+        self, name: str, work: Callable[[Phase], Awaitable[None]], seeded: bool = False
+    ) -> Phase:
+        """`work` timed, with each process's CPU and the events consumed (`seeded`: counting
+        the seeded outbox's too)."""
         phase = Phase(name)
         before, load = cpu_seconds(self.running, self.infra), os.getloadavg()[0]
-        started = time.perf_counter()
+        since = None if seeded else await self.dbs["assessment"].fetchval("SELECT now()")
+        phase.started = started = time.perf_counter()
         await work(phase)
         phase.seconds = time.perf_counter() - started
+        phase.consumed = await events_consumed(self.infra, since)
         used = cpu_seconds(self.running, self.infra)
         phase.cpu = {**{n: used[n] - before[n] for n in used}, **phase.cpu}
         phase.load = (load, os.getloadavg()[0])
@@ -146,13 +155,23 @@ class Bench:
         phase.cpu[name] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         return json.loads(out)
 
-    async def until(self, what: str, probe: Callable[[], Awaitable[dict[str, int]]]) -> None:
-        """Polls `probe` (counts still to come, by SQL) until every one is 0; fails when nothing
-        moves for STALL_SECONDS."""
-        last, moved, said = None, time.monotonic(), 0.0
+    async def until(
+        self, phase: Phase, what: str, probe: Callable[[], Awaitable[dict[str, int]]]
+    ) -> None:
+        """Polls `probe` (counts still to come, by SQL) until every one is 0, noting when each
+        got there; fails when nothing moves for STALL_SECONDS."""
+        last, moved, said, done = None, time.monotonic(), 0.0, {}
         while True:
             left = await probe()
+            for key, value in left.items():  # when each reached 0 for good
+                if value:
+                    done.pop(key, None)
+                elif key not in done:
+                    done[key] = time.perf_counter() - phase.started
             if not any(left.values()):
+                phase.notes.append(
+                    "all done at: " + ", ".join(f"{k} {s:.1f} s" for k, s in done.items())
+                )
                 return
             now = time.monotonic()
             if left != last:
@@ -219,7 +238,7 @@ async def decide(bench: Bench, phase: Phase, rule_set_id: str) -> None:
             "unpublished": await checks.pending(bench.dbs),
         }
 
-    await bench.until("decisions", left)
+    await bench.until(phase, "decisions", left)
     refuse(await checks.check_decided(bench.dbs, bench.people, rule_set_id))
 
 
@@ -248,7 +267,7 @@ async def uprate(bench: Bench, phase: Phase, rule_sets: Path) -> dict:
             "unpublished": await checks.pending(bench.dbs),
         }
 
-    await bench.until("uprating", left)
+    await bench.until(phase, "uprating", left)
     return report
 
 
@@ -270,7 +289,7 @@ async def pay(bench: Bench, phase: Phase, run_date: date) -> dict:
             "unpublished": await checks.pending(bench.dbs),
         }
 
-    await bench.until("payment messages", left)
+    await bench.until(phase, "payment messages", left)
     run["paid_seconds"] = paid
     return run
 
@@ -321,7 +340,7 @@ async def run(people: int, skip_payments: bool) -> None:
         try:
             with peaks:
                 await asyncio.gather(*(apps.wait_ready(r) for r in running))
-                await bench.timed("decide", lambda p: decide(bench, p, first_rules))
+                await bench.timed("decide", lambda p: decide(bench, p, first_rules), seeded=True)
                 await bench.timed("uprate", lambda p: uprate(bench, p, rule_sets))
                 refuse(await checks.check_uprated(dbs, bench.people, REHEARSAL, tomorrow))
                 found = await counts(dbs["assessment"], REHEARSAL)
@@ -354,6 +373,11 @@ def report(bench: Bench, raw: dict, copy_rate: float) -> None:
             f"{phase.name}: {n:,} people in {phase.seconds:.1f} s = {n / phase.seconds:,.1f}/s"
             f" (load average {phase.load[0]:.1f} -> {phase.load[1]:.1f});"
             f" CPU s: {cpu}; {sum(phase.cpu.values()):.1f} in all"
+        )
+        rate = phase.consumed / phase.seconds
+        print(
+            f"  events consumed {phase.consumed:,} ({rate:,.0f}/s:"
+            f" {rate / raw['end_to_end_per_s']:.1%} of raw produce+consume)"
         )
         for note in phase.notes:
             print(f"  {note}")
