@@ -6,11 +6,13 @@ import csv
 import io
 import re
 import zlib
+from datetime import date
 from pathlib import Path
 
 import pytest
 from devstack.demo import OVERPAID_NINO, load_demo
 from devstack.drive import eventually
+from wording import long_date
 from wording.money import pounds
 
 pytestmark = pytest.mark.browser
@@ -79,3 +81,55 @@ async def test_a_person_who_was_overpaid_sees_how_it_is_taken_back(journey, plat
     assert pounds(first["recovery_pence"]) in recovery and pounds(first["amount_pence"]) in recovery
     made = [p for p in payments["payments"] if p["status"] in ("instructed", "paid")]
     assert await journey.page.locator("#history tbody tr").count() >= len(made) >= 2
+
+
+async def test_a_person_gives_then_changes_their_bank_details(journey, platform) -> None:
+    person = await platform.submit("browser-bank", nino="TC200013A", date_of_birth="1956-03-14")
+    pid = person["person_id"]
+    await eventually(lambda: platform.get("payments", f"/people/{pid}/payments"))
+    await journey.sign_in("test.bank@example.com")
+    await journey.click("Payments", role="link")
+    await journey.click("Your bank details", role="link")
+    assert "We do not have your bank details" in await journey.text()
+
+    await journey.click("Give your bank details")
+    await journey.fill("Name on the account", "Bea Bankchange")
+    await journey.fill("Sort code", "30-94")
+    await journey.click("Save bank details")
+    summary = await journey.text(".govuk-error-summary")
+    assert "Enter a valid sort code like 309430" in summary
+    assert "Enter an account number" in summary
+    assert await journey.page.get_by_label("Name on the account").input_value() == "Bea Bankchange"
+
+    await journey.fill("Sort code", "30-94-30")
+    await journey.fill("Account number", "0073 3445")
+    await journey.click("Save bank details")
+    assert await journey.heading() == "Bank details changed"
+    await journey.click("Back to your bank details", role="link")
+    held = await platform.get("payments", f"/people/{pid}/bank-account")
+    assert held["account"].endswith("3445") and held["changes"][0]["role"] == "person"
+    assert "Ending 3445" in await journey.text("#bank-account")
+    assert "You" in await journey.text("#bank-changes")
+
+    await journey.click("Change your bank details")
+    await journey.fill("Name on the account", "Bea Bankchange")
+    await journey.fill("Sort code", "401276")
+    await journey.fill("Account number", "55779911")
+    await journey.click("Save bank details")
+    now = await platform.get("payments", f"/people/{pid}/bank-account")
+    assert now["payments_held_until"], "a new account waits for its cooling-off period"
+    assert long_date(date.fromisoformat(now["payments_held_until"])) in await journey.text()
+    await journey.click("Back to your bank details", role="link")
+    assert (await journey.text("#bank-changes")).count("You") == 2
+
+    inbox = await eventually(
+        lambda: _told(platform, pid, "bank-details-changed", at_least=2), timeout=60
+    )
+    assert all("55779911" not in m["body"] and "00733445" not in m["body"] for m in inbox)
+    journey.assert_every_page_checked()
+
+
+async def _told(platform, pid: str, template: str, at_least: int) -> list[dict] | None:
+    found = await platform.get("notifications", f"/people/{pid}/messages")
+    told = [m for m in found["messages"] if m["template_id"] == template]
+    return told if len(told) >= at_least else None

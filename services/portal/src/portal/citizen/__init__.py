@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from portal.citizen import (
     appointees,
     award,
+    bank_details,
     change,
     home,
     messages,
@@ -23,6 +24,7 @@ for area in (
     award,
     reconsider,
     change,
+    bank_details,  # before payments: its /payments/{instruction_id} would take the path
     payments,
     plan,
     plan_choices,
