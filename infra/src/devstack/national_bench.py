@@ -316,7 +316,6 @@ async def first_due_date(payments: asyncpg.Connection) -> date:
 
 async def run(people: int, skip_payments: bool) -> None:
     today = date.today()
-    tomorrow = today + timedelta(days=1)
     log_dir = Path(tempfile.mkdtemp(prefix="national-bench-"))
     rule_sets = rule_sets_with_a_rise_tomorrow(Path(tempfile.mkdtemp(prefix="rule-sets-")))
     async with running_infra(use_env=False) as infra:
@@ -326,42 +325,54 @@ async def run(people: int, skip_payments: bool) -> None:
             f" (load average {os.getloadavg()[0]:.1f})"
         )
         copy_rate = await seed_everything(infra, people, today)
-        first_rules = template(today).decisions[0].rule_set_id
-        ports, running = start_services(infra, log_dir, PAYMENTS_ENV)
-        dbs = {s: await asyncpg.connect(infra.database_url(s)) for s in checks.SERVICES}
-        peaks = Peaks()
-        for r in running:
-            peaks.watch(r.app.name, r.pid)
-        peaks.watch("postgresql", infra.postgres.pid)
-        peaks.watch("kafka", infra.kafka.pid)
-        bench = Bench(
-            infra, [f"P{n:09d}" for n in range(people)], ports, running, dbs, peaks, log_dir
-        )
+        bench = await start(infra, people, log_dir)
         try:
-            with peaks:
-                await asyncio.gather(*(apps.wait_ready(r) for r in running))
-                await bench.timed("decide", lambda p: decide(bench, p, first_rules), seeded=True)
-                await bench.timed("uprate", lambda p: uprate(bench, p, rule_sets))
-                refuse(await checks.check_uprated(dbs, bench.people, REHEARSAL, tomorrow))
-                found = await counts(dbs["assessment"], REHEARSAL)
-                refuse([f"assessment: {k} {v:,}" for k, v in found.items() if v != people])
-                if not skip_payments:
-                    run_date = await first_due_date(dbs["payments"])
-                    paid: dict = {}
-
-                    async def paying(p: Phase) -> None:
-                        paid.update(await pay(bench, p, run_date))
-
-                    await bench.timed("pay", paying)
-                    refuse(await checks.check_paid(dbs, bench.people, paid["run_id"]))
-                    reconciled = await approve(bench, paid["run_id"])
-                    refuse([] if reconciled["balanced"] else [f"ledger: {reconciled['checks']}"])
+            with bench.peaks:
+                await phases(bench, today, rule_sets, skip_payments)
         finally:
-            for conn in dbs.values():
+            for conn in bench.dbs.values():
                 await conn.close()
-            for r in running:
+            for r in bench.running:
                 apps.stop_app(r)
     report(bench, raw, copy_rate)
+
+
+async def start(infra: Infra, people: int, log_dir: Path) -> Bench:
+    """The four services started (not yet ready), a connection to each database, and every
+    process watched for its peak memory."""
+    ports, running = start_services(infra, log_dir, PAYMENTS_ENV)
+    dbs = {s: await asyncpg.connect(infra.database_url(s)) for s in checks.SERVICES}
+    peaks = Peaks()
+    for r in running:
+        peaks.watch(r.app.name, r.pid)
+    peaks.watch("postgresql", infra.postgres.pid)
+    peaks.watch("kafka", infra.kafka.pid)
+    people_ids = [f"P{n:09d}" for n in range(people)]
+    return Bench(infra, people_ids, ports, running, dbs, peaks, log_dir)
+
+
+async def phases(bench: Bench, today: date, rule_sets: Path, skip_payments: bool) -> None:
+    """Decide (timed from every service being ready), uprate, pay: each checked person by
+    person before the next."""
+    first_rules = template(today).decisions[0].rule_set_id
+    await asyncio.gather(*(apps.wait_ready(r) for r in bench.running))
+    await bench.timed("decide", lambda p: decide(bench, p, first_rules), seeded=True)
+    await bench.timed("uprate", lambda p: uprate(bench, p, rule_sets))
+    tomorrow = today + timedelta(days=1)
+    refuse(await checks.check_uprated(bench.dbs, bench.people, REHEARSAL, tomorrow))
+    found = await counts(bench.dbs["assessment"], REHEARSAL)
+    refuse([f"assessment: {k} {v:,}" for k, v in found.items() if v != len(bench.people)])
+    if skip_payments:
+        return
+    run_date, paid = await first_due_date(bench.dbs["payments"]), {}
+
+    async def paying(phase: Phase) -> None:
+        paid.update(await pay(bench, phase, run_date))
+
+    await bench.timed("pay", paying)
+    refuse(await checks.check_paid(bench.dbs, bench.people, paid["run_id"]))
+    reconciled = await approve(bench, paid["run_id"])
+    refuse([] if reconciled["balanced"] else [f"ledger: {reconciled['checks']}"])
 
 
 def report(bench: Bench, raw: dict, copy_rate: float) -> None:
