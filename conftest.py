@@ -8,7 +8,8 @@ PostgreSQL. Tests connect through it: `infra.kafka_options(principal)` (aiokafka
 all as `admin` by default (tests use their own topics); `infra.database_url(db)` is the
 superuser's. End-to-end, fault and browser tests ask for `platform`: every service and the
 portal as real processes on that infrastructure, started once per session on first use. Unit
-tests never touch either.
+tests never touch either. The platform's services export their spans to a real OpenTelemetry
+Collector too (`platform.collector`, devstack.otelcol), whose file the portal's trace view reads.
 
 Every call to a service carries a real token from the session's OpenID Connect provider:
 `tokens` (devstack.tokens) signs staff and people in at its login form and exchanges their
@@ -23,7 +24,7 @@ from collections.abc import AsyncIterator
 import asyncpg
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
-from devstack import apps, drive, oidc
+from devstack import apps, drive, oidc, otelcol
 from devstack.paths import repo_root
 from devstack.procs import free_ports
 from devstack.stack import SERVICE_DATABASES, Infra, running_infra
@@ -91,9 +92,11 @@ class Platform:
     path)` reads as the member of staff who would (a payments officer for payments, national
     operations for /ops, an assessor otherwise); `await platform.submit(...)` assesses."""
 
-    def __init__(self, infra, log_dir, traces_dir, tokens: Tokens) -> None:
+    def __init__(
+        self, infra, log_dir, traces_dir, tokens: Tokens, collector: otelcol.Collector
+    ) -> None:
         self.infra, self.log_dir, self.traces_dir = infra, log_dir, traces_dir
-        self.tokens = tokens
+        self.tokens, self.collector = tokens, collector
         self.ports = dict(zip((a.name for a in apps.APPS), free_ports(len(apps.APPS)), strict=True))
         self.running: dict[str, apps.RunningApp] = {}
         self.portal_client: oidc.PortalClient | None = None
@@ -140,7 +143,11 @@ class Platform:
             self.ports,
             self.infra,
             traces_file=self.traces_dir / f"{app.name}.jsonl",
-            extra={"CAREBENEFIT_ENVIRONMENT": "test", **extra},
+            extra={
+                "CAREBENEFIT_ENVIRONMENT": "test",
+                **otelcol.app_env(self.collector, app.name),
+                **extra,
+            },
             identity=apps.oidc_env(app, self.infra.oidc, self.portal_client),
         )
 
@@ -163,10 +170,12 @@ class Platform:
 @pytest.fixture(scope="session")
 async def platform(infra, tokens, tmp_path_factory) -> AsyncIterator[Platform]:
     base = tmp_path_factory.mktemp("platform")
-    running = Platform(infra, base / "logs", base / "traces", tokens)
-    await running.register_portal()
+    collector = await otelcol.start_collector(repo_root(), base / "otelcol")
+    running = Platform(infra, base / "logs", base / "traces", tokens, collector)
     try:
+        await running.register_portal()
         await asyncio.gather(*(running.start(app.name) for app in apps.APPS))
         yield running
     finally:
         running.stop_all()
+        otelcol.stop_collector(collector)

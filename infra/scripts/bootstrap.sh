@@ -2,8 +2,8 @@
 # Everything a fresh machine needs before `make up` or `make test`, installed only when missing:
 # system packages (PostgreSQL, Java 17, Maven, Chromium for the browser tests), uv, the Python
 # workspace, the portal's GOV.UK Frontend assets, the development OpenID Connect provider (npm),
-# the Kafka broker's jars from Maven Central, and helm and kubeconform (built from the Go module
-# proxy) for the chart's check.
+# the Kafka broker's jars from Maven Central, helm and kubeconform (built from the Go module
+# proxy) for the chart's check, and the OpenTelemetry Collector (infra/otelcol, the same way).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -27,19 +27,36 @@ fi
 
 "$PYTHON" -m uv run --frozen python -c "from devstack.kafka_setup import fetch_libs; from devstack.paths import repo_root; fetch_libs(repo_root())"
 
+go_command() {  # <what it is for>
+  local go; go=$(command -v go || echo /usr/local/go/bin/go)
+  if [ ! -x "$go" ]; then
+    echo "bootstrap: Go is needed to build $1" >&2
+    exit 1
+  fi
+  echo "$go"
+}
+
 # Helm and kubeconform, for the offline check of the Kubernetes chart (deploy/tests): built
 # from the Go module proxy into .local/bin, only when missing or of another version.
 go_tool() {  # <binary> <package>@<version>
   local stamp=".local/bin/.$1.version"
   if [ -x ".local/bin/$1" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$2" ]; then return; fi
-  local go; go=$(command -v go || echo /usr/local/go/bin/go)
-  if [ ! -x "$go" ]; then
-    echo "bootstrap: Go is needed to build $1 for the chart's check (deploy/README.md)" >&2
-    exit 1
-  fi
+  local go; go=$(go_command "$1 for the chart's check (deploy/README.md)")
   echo "bootstrap: building $2 (the first time takes minutes)" >&2
   GOBIN="$PWD/.local/bin" GOFLAGS=-buildvcs=false "$go" install "$2"
   echo "$2" > "$stamp"
 }
 go_tool helm helm.sh/helm/v3/cmd/helm@v3.22.0
 go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform@v0.8.0
+
+# The OpenTelemetry Collector the tests and `make up` export spans to (infra/otelcol: its
+# main.go, go.mod and go.sum), built into .local/bin/otelcol only when those files changed.
+otelcol_sources=$(cat infra/otelcol/main.go infra/otelcol/go.mod infra/otelcol/go.sum | sha256sum)
+if [ ! -x .local/bin/otelcol ] || [ "$(cat .local/bin/.otelcol.sha256 2>/dev/null)" != "$otelcol_sources" ]; then
+  go=$(go_command "the OpenTelemetry Collector (infra/otelcol)")
+  echo "bootstrap: building the OpenTelemetry Collector (the first time takes minutes)" >&2
+  # the modules first, once more after a pause if the proxy fails a download (169 modules)
+  (cd infra/otelcol && { "$go" mod download || { sleep 15 && "$go" mod download; }; } \
+    && GOFLAGS=-buildvcs=false "$go" build -trimpath -ldflags="-s -w" -o ../../.local/bin/otelcol .)
+  echo "$otelcol_sources" > .local/bin/.otelcol.sha256
+fi

@@ -154,6 +154,18 @@ async def test_an_assessor_changes_an_item_and_records_another_way_a_need_is_met
     assert "met neither by a service nor another way" in await journey.text("#remove-error")
     assert (await platform.get("care-plans", plan_path))["version"] == 4
 
+    # so is removing the other support while no service meets that need
+    await journey.click("Back", role="link")
+    await journey.click(f"Remove how {plan['outcome_texts'][need]} is met", role="link")
+    assert "Her son visits every evening" in await journey.text()
+    await page.get_by_label("Yes", exact=True).check()
+    await journey.click("Continue")
+    assert "met neither by a service nor another way" in await journey.text("#remove-error")
+    await page.get_by_label("No", exact=True).check()
+    await journey.click("Continue")
+    assert "Her son visits every evening" in await journey.text("#other-support")
+    assert (await platform.get("care-plans", plan_path))["version"] == 4
+
     async def told_of_each_draft() -> list[dict] | None:
         inbox = await platform.inbox(person) or []
         ready = [m for m in inbox if m["template_id"] == "care-plan-ready"]

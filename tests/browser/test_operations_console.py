@@ -120,6 +120,7 @@ async def test_an_operator_finds_a_stuck_case_and_follows_its_journey(journey, p
     async with journey.page.expect_navigation():
         await journey.page.get_by_role("link", name="its trace").first.click()
     await journey.check()
+    assert "OpenTelemetry Collector" in await journey.text("#trace-source")  # its real one
     waterfall = await journey.text("#waterfall")
     assert "assessment" in waterfall and ("payments" in waterfall or "care-plans" in waterfall)
     await journey.click("Event flows", role="link")

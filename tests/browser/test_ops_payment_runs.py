@@ -1,34 +1,143 @@
 """National operations read payment runs in a real browser on the real platform: the runs,
-one run's files and the bank's answers, held payments and the ledger reconciliation. Every
-page is axe-checked (the journey fixture).
+one run's files, approvals and the bank's answers, held payments and the ledger
+reconciliation. Every page is axe-checked (the journey fixture).
 
-The run here is dated before any payment falls due, so it pays nobody: a run that paid would
-pay every browser test's people at once. What a paying run shows (files, rejections, returns)
-is proven on real PostgreSQL in payments' tests/integration/test_run_history_api.py and on the
-page with a run's full read model in the portal's tests/integration/test_ops_console.py."""
+A run pays everything due on or before its date. The other tests' people claim today, so
+their first payment falls due a month and more from now; the people made here claimed 40 days
+ago (a claim by telephone recorded later), so their first period is due already, and the run
+dated on that due date pays them and no other person (the test checks the people's bank file
+holds exactly their two payments). One e2e test's award began in 2024
+(tests/e2e/test_contribution_invoice_flow.py): when it has run first, its later periods are due
+too, nothing to its person (the care costs more than the award) and a payment to its provider,
+in a file of its own. One payments officer starts the run, another
+approves it (four eyes), the bank accepts both payments and later returns one, which is held. A
+run dated before any payment falls due pays nobody and says so."""
+
+import re
+from datetime import date, timedelta
+from uuid import UUID
 
 import httpx
 import pytest
-from devstack.tokens import PAYMENTS_OFFICER, bearer
+from devstack.drive import eventually
+from devstack.tokens import OTHER_PAYMENTS_OFFICER, PAYMENTS_OFFICER, bearer
+from lxml import etree
 
-from .test_operations_console import sign_in_as_operator
+from .test_operations_console import reload_until, sign_in_as_operator
 
 pytestmark = pytest.mark.browser
-RUN_DATE = "2020-01-06"
+EMPTY_RUN_DATE = "2020-01-06"
+ACCOUNTS = {
+    "paid": {"payee_name": "Run Paid", "sort_code": "309634", "account_number": "41920366"},
+    "returned": {"payee_name": "Run Returned", "sort_code": "404784", "account_number": "70512346"},
+}  # fmt: skip
+PAIN001 = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
 
 
-async def test_an_operator_reads_the_payment_runs_and_the_reconciliation(journey, platform):
+async def people_due(platform, http: httpx.AsyncClient, officer: dict) -> dict[str, dict]:
+    """Two people who claimed 40 days ago, with bank accounts: {"paid"/"returned": their first
+    payment as payments schedules it}."""
+    claimed_on = (date.today() - timedelta(days=40)).isoformat()
+    due = {}
+    for name, account in ACCOUNTS.items():
+        person = await platform.submit(f"browser-run-{name}", claimed_on=claimed_on)
+        pid = person["person_id"]
+        schedule = await eventually(lambda p=pid: platform.get("payments", f"/people/{p}/payments"))
+        first = schedule["payments"][0]
+        assert first["due_date"] <= date.today().isoformat(), first
+        given = await http.put(
+            platform.url("payments") + f"/people/{pid}/bank-account", headers=officer,
+            json={**account, "reason": "given on the phone when they claimed"},
+        )  # fmt: skip
+        assert given.status_code == 200, given.text
+        due[name] = {**first, "person_id": pid}
+    return due
+
+
+async def test_a_run_pays_this_tests_people_is_approved_and_the_bank_answers(journey, platform):
+    officer = bearer(await platform.tokens.staff(PAYMENTS_OFFICER, "payments"))
+    second = bearer(await platform.tokens.staff(OTHER_PAYMENTS_OFFICER, "payments"))
+    payments = platform.url("payments")
+    async with httpx.AsyncClient(timeout=60) as http:
+        due = await people_due(platform, http, officer)
+        run_date = max(p["due_date"] for p in due.values())
+        started = await http.post(
+            payments + "/payment-runs", json={"run_date": run_date}, headers=officer
+        )
+        assert started.status_code == 201, started.text
+        run = started.json()
+        assert (run["instructed"], run["released"]) == (2, False)
+        to_providers = {p["file_id"] for p in run["provider_payments"]}
+        [file_id] = [f for f in run["files"] if f not in to_providers]  # the people's file
+        early = await http.get(f"{payments}/payment-runs/{run['run_id']}/files/{file_id}",
+                               headers=officer)  # fmt: skip
+        assert early.status_code == 409, early.text  # not released before the approval
+
+        await sign_in_as_operator(journey)
+        await journey.click("Payment runs", role="link")
+        row = journey.page.locator("#run-list tbody tr").filter(has_text=run["run_id"])
+        assert "approved by: not yet" in await row.inner_text()
+
+        own = await http.post(f"{payments}/payment-runs/{run['run_id']}/approval", headers=officer)
+        assert own.status_code == 403, own.text  # the officer who started it cannot approve it
+        approved = await http.post(
+            f"{payments}/payment-runs/{run['run_id']}/approval", headers=second
+        )
+        assert approved.status_code == 200 and approved.json()["released"], approved.text
+        pain001 = await http.get(
+            f"{payments}/payment-runs/{run['run_id']}/files/{file_id}", headers=officer
+        )
+        assert pain001.status_code == 200, pain001.text
+        sent = etree.fromstring(pain001.content).xpath("//p:EndToEndId/text()", namespaces=PAIN001)
+        ours = {name: UUID(p["instruction_id"]).hex for name, p in due.items()}
+        assert sorted(sent) == sorted(ours.values())  # this test's people, and nobody else
+
+        accepted = "instruction_id,status,reason\n" + "".join(
+            f"{i},accepted,\n" for i in ours.values()
+        )
+        returned = f"instruction_id,status,reason\n{ours['returned']},returned,AC04\n"
+        for body in (accepted, returned):
+            answer = await http.post(
+                payments + "/bank-responses", content=body.encode(),
+                headers={**officer, "content-type": "text/csv"},
+            )  # fmt: skip
+            assert answer.status_code == 200, answer.text
+
+    await journey.page.reload()
+    await journey.check()
+    await reload_until(journey, due["returned"]["person_id"])  # held, once payments has it
+    held = journey.page.locator("#held-payments tbody tr").filter(
+        has_text=due["returned"]["person_id"]
+    )
+    assert "the account has been closed" in await held.inner_text()
+    assert "Balanced" in await journey.text("#reconciliation + p")
+    row = journey.page.locator("#run-list tbody tr").filter(has_text=run["run_id"])
+    assert approved.json()["approved_by"] in await row.inner_text()
+    async with journey.page.expect_navigation():
+        await row.get_by_role("link").click()
+    await journey.check()
+    summary = await journey.text("#run-summary")
+    assert re.search(r"Payments sent\s+2 \(", summary) and run["started_by"] in summary
+    assert approved.json()["approved_by"] in summary
+    people_file = journey.page.locator("#files + table tbody tr").filter(has_text=file_id)
+    assert (await people_file.locator("td").nth(1).inner_text()).strip() == "2"  # payments
+    answers = await journey.text("#responses")
+    assert "accepted" in answers and "paid" in answers
+    assert "returned" in answers and "AC04" in answers and "held" in answers
+    assert "Rejections and returns: 1." in await journey.text("#main-content")
+
+
+async def test_a_run_dated_before_anything_falls_due_pays_nobody(journey, platform):
     officer = bearer(await platform.tokens.staff(PAYMENTS_OFFICER, "payments"))
     async with httpx.AsyncClient(timeout=60) as http:
         started = await http.post(
-            platform.url("payments") + "/payment-runs", json={"run_date": RUN_DATE},
+            platform.url("payments") + "/payment-runs", json={"run_date": EMPTY_RUN_DATE},
             headers=officer,
         )  # fmt: skip
     assert started.status_code in (200, 201), started.text
     await sign_in_as_operator(journey)
     await journey.click("Payment runs", role="link")
     assert await journey.heading() == "Payment runs"
-    assert "Balanced" in await journey.text() or "Not balanced" in await journey.text()
     assert "checks pass" in await journey.text()
     row = journey.page.locator("#run-list tbody tr").filter(has_text="06 January 2020")
     assert "completed" in await row.inner_text()

@@ -142,10 +142,12 @@ async def test_no_nino_email_phone_or_bank_details_in_spans_or_logs(platform) ->
     assessment_log = platform.running["assessment"].log_file
     await eventually(lambda: _contains(assessment_log, "UniqueViolationError"), timeout=15)
     await eventually(lambda: _spans_of(platform, person_id), timeout=15)
+    await eventually(lambda: _contains(platform.collector.spans_file, person_id), timeout=15)
 
     digest = platform.infra.sealer("assessment").digest(NINO_COLUMN, violated)
     values = [nino, violated, digest, EMAIL, PHONE, PHONE.replace(" ", ""), ACCOUNT, "Ada E2E"]
-    spans = "\n".join(p.read_text() for p in platform.traces_dir.glob("*.jsonl"))
+    stored = [p.read_text() for p in platform.traces_dir.glob("*.jsonl")]
+    spans = "\n".join([*stored, platform.collector.spans_file.read_text()])  # and as exported
     logs = "\n".join(p.read_text() for p in platform.log_dir.glob("*.log"))
     for where, text in (("spans", spans), ("logs", logs)):
         assert not [v for v in values if v in text], where

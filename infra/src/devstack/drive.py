@@ -55,10 +55,14 @@ async def submit_assessment(
     area_code: str = "E09000033",
     nino: str | None = None,
     date_of_birth: str = "1952-03-27",
+    traceparent: str | None = None,
+    claimed_on: str | None = None,
 ) -> dict[str, Any]:
     """A case, an assessment and its decision for `nino` (random unless given: a test that signs
     the person in uses the NINO of a provider test account, infra/oidc/test-accounts.json), by
-    the assessor whose `token` it is."""
+    the assessor whose `token` it is; the decision's request continues `traceparent` if given
+    (W3C trace context: a test knows the trace it follows); `claimed_on`: a date of claim
+    before today (a claim made by telephone and recorded later), so periods are due already."""
     nino = nino or random_nino()
     headers = {"X-Correlation-ID": correlation_id, "Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=assessment_url, headers=headers, timeout=30) as http:
@@ -69,6 +73,7 @@ async def submit_assessment(
                 "full_name": "Test Person",
                 "date_of_birth": date_of_birth,
                 "area_code": area_code,
+                **({"claimed_on": claimed_on} if claimed_on else {}),
             },
         )
         case.raise_for_status()
@@ -76,7 +81,8 @@ async def submit_assessment(
         recorded = await http.post(f"/cases/{case_id}/assessments", json={"facts": FACTS})
         recorded.raise_for_status()
         decision = await http.post(
-            f"/cases/{case_id}/assessments/{recorded.json()['assessment_id']}/submit"
+            f"/cases/{case_id}/assessments/{recorded.json()['assessment_id']}/submit",
+            headers={"traceparent": traceparent} if traceparent else None,
         )
         decision.raise_for_status()
     return {"nino": nino, "person_id": case.json()["person_id"], "decision": decision.json()}

@@ -182,7 +182,9 @@ async def _messages(platform, report, channels) -> None:
         report.problem(f"{len(wrong)} events without exactly one message per channel", wrong)
     unknown = [r["id"] for r in rows if _unknown_outcome(r)]
     if unfinished := [
-        r["id"] for r in rows if r["status"] != "delivered" and r["id"] not in unknown
+        f"{r['id']} ({r['channel']}, {r['status']}: {r['reason'] or 'no reason'})"
+        for r in rows
+        if r["status"] != "delivered" and r["id"] not in unknown
     ]:
         report.problem(f"{len(unfinished)} messages not delivered", unfinished)
     report.figures["emails of unknown outcome"] = len(unknown)

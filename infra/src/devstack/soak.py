@@ -24,6 +24,7 @@ import asyncio
 import dataclasses
 import datetime
 import os
+import shutil
 import signal
 import statistics
 import sys
@@ -42,6 +43,7 @@ from devstack import nemesis
 from devstack.bench import percentiles
 from devstack.fault_matrix import Figures, Matrix
 from devstack.fault_platform import NOT_FINAL, FaultPlatform, fault_platform
+from devstack.paths import repo_root
 
 MiB = 1024 * 1024
 SATURATING_RATE = 1000.0  # people/s offered while calibrating: far above what the callers reach
@@ -98,7 +100,8 @@ async def replay_recent(m: Matrix) -> Figures:
 
 @dataclass
 class Memory:
-    """RSS samples per process, by name; a new pid under a name is a restart."""
+    """RSS samples per process, by name; a new pid under a name is a restart. A leak grows in
+    both halves of a long run alike; caches and pools filling grow in the first and level off."""
 
     samples: dict[str, list[tuple[float, int, int]]] = field(default_factory=dict)  # t, pid, rss
 
@@ -111,8 +114,8 @@ class Memory:
     def table(self, warm_s: float) -> list[str]:
         lines = [
             "| Process | RSS at the start | RSS at the end | Growth | Restarts |"
-            " Longest run without a restart: growth over it |",
-            "|---|---|---|---|---|---|",
+            " Longest run without a restart: growth over it | its first half / second half |",
+            "|---|---|---|---|---|---|---|",
         ]
         for name, series in self.samples.items():
             first, last = series[0], series[-1]
@@ -120,10 +123,13 @@ class Memory:
             runs = [[s for s in series if s[1] == pid] for pid in pids]
             longest = max(runs, key=lambda run: run[-1][0] - run[0][0])
             warm = next((s for s in longest if s[0] - longest[0][0] >= warm_s), longest[0])
+            end = longest[-1]
+            mid = next(s for s in longest if s[0] >= (warm[0] + end[0]) / 2)
             lines.append(
                 f"| {name} | {first[2] / MiB:,.0f} MiB | {last[2] / MiB:,.0f} MiB |"
                 f" {_growth(first[2], last[2])} | {len(pids) - 1} |"
-                f" {(longest[-1][0] - warm[0]) / 60:.0f} min: {_growth(warm[2], longest[-1][2])} |"
+                f" {(end[0] - warm[0]) / 60:.0f} min: {_growth(warm[2], end[2])} |"
+                f" {_growth(warm[2], mid[2])} / {_growth(mid[2], end[2])} |"
             )
         return lines
 
@@ -297,9 +303,6 @@ async def _run(
     print(f"traffic stopped; allowing {window:.0f} s to go quiet", flush=True)
     quiet = await m.platform.quiesce(window, _progress)
     report = await m.check()
-    if report.problems:
-        print("\nSOAK FAILED: effects lost or duplicated\n  " + "\n  ".join(report.problems))
-        return 1
     decided = m.traffic.counts["decided"] - decided_before
     print(await _figures(m, rate, ran, decided, quiet, loads))
     print("\n".join(memory.table(60.0)))
@@ -308,7 +311,19 @@ async def _run(
         + "; ".join(f"{a / 60:.1f} min {n}" for a, n, _ in injected)
     )
     print("invariants (everything since the start, calibration included): " + report.line())
+    if report.problems:
+        kept = _keep_logs(m.platform.log_dir)
+        print("\nSOAK FAILED: effects lost or duplicated\n  " + "\n  ".join(report.problems))
+        print(f"the services' logs are kept in {kept}")
+        return 1
     return 0
+
+
+def _keep_logs(log_dir: Path) -> Path:
+    """The platform's logs, copied out of its temporary directory before it is removed."""
+    kept = repo_root() / ".local" / f"soak-failed-{time.strftime('%Y%m%dT%H%M%S')}"
+    shutil.copytree(log_dir, kept)
+    return kept
 
 
 def _progress(seconds: float, left: dict[str, int]) -> None:

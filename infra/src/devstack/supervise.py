@@ -2,7 +2,8 @@
 
 `python -m devstack up` runs this detached (`python -m devstack.supervise`). It starts the
 development stand-ins and the four services and the portal, records every pid in
-`.local/apps.json` (its own under "supervisor"), and when an app exits — a crash, or a service
+`.local/apps.json` (its own under "supervisor"; the OpenTelemetry Collector's under "otelcol",
+started once when built), and when an app exits — a crash, or a service
 giving up on a failure that outlasted `supervisor_exit_after_seconds` (status 75) — starts it
 again after 1 s, doubling up to 30 s while it keeps exiting within a minute of its start. Each
 exit and restart is logged to `.local/logs/supervisor.log`. On SIGTERM (`make down`) it stops
@@ -17,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from devstack import apps, local, oidc, platform_stack
+from devstack import apps, local, oidc, otelcol, platform_stack
 from devstack.paths import local_dir, repo_root
 
 log = logging.getLogger("devstack.supervise")
@@ -61,9 +62,30 @@ async def keep_running(
             pass
 
 
-async def app_starters() -> dict[str, Callable[[], apps.RunningApp]]:
+async def start_collector() -> otelcol.Collector | None:
+    """The OpenTelemetry Collector the apps export their spans to (`.local/otelcol/`, port
+    OTELCOL_PORT or 4318), when `make bootstrap` has built it and CAREBENEFIT_OTELCOL is not 0."""
+    root = repo_root()
+    if os.environ.get("CAREBENEFIT_OTELCOL") == "0" or not otelcol.binary(root).is_file():
+        return None
+    port = int(os.environ.get("OTELCOL_PORT", "4318"))
+    return await otelcol.start_collector(root, local_dir(root) / "otelcol", port)
+
+
+def _as_running(collector: otelcol.Collector) -> apps.RunningApp:
+    """Recorded and stopped with the apps (it is not restarted)."""
+    app = apps.App("otelcol", "", "", None, collector.port)
+    return apps.RunningApp(
+        app, collector.port, collector.pid, collector.log_file, collector.process
+    )
+
+
+async def app_starters(
+    collector: otelcol.Collector | None = None,
+) -> dict[str, Callable[[], apps.RunningApp]]:
     """How to start each app on the stack that `infra-up` recorded in `.local/stack.json`, the
-    portal registered as a client of the stack's OpenID Connect provider for its address."""
+    portal registered as a client of the stack's OpenID Connect provider for its address; their
+    spans go to `collector` too when there is one."""
     root, state = repo_root(), local.read_state()
     if state is None:
         raise RuntimeError("the infrastructure is not running (no .local/stack.json)")
@@ -84,6 +106,7 @@ async def app_starters() -> dict[str, Callable[[], apps.RunningApp]]:
             ports,
             infra,
             traces_file=local_dir(root) / "traces" / f"{app.name}.jsonl",
+            extra=otelcol.app_env(collector, app.name) if collector else None,
             identity=apps.oidc_env(app, provider, portal_client),
         )
         return lambda: apps.start_app(app, ports[app.name], env, log_dir)
@@ -99,9 +122,14 @@ async def supervise(policy: RestartPolicy = RestartPolicy()) -> None:
         loop.add_signal_handler(sig, stopping.set)
     me = apps.RunningApp(apps.App("supervisor", "", "", None, 0), 0, os.getpid(),
                          local_dir(root) / "logs" / "supervisor.log")  # fmt: skip
-    starters = await app_starters()
+    collector = await start_collector()
+    starters = await app_starters(collector)
     stand_ins = platform_stack._start_stand_ins(root, platform_stack._ports()["notifications"])
-    running = {"supervisor": me, **stand_ins}
+    running = {
+        "supervisor": me,
+        **stand_ins,
+        **({"otelcol": _as_running(collector)} if collector else {}),
+    }
 
     def record() -> None:
         platform_stack._write_apps_state(root, running)

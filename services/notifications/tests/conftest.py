@@ -211,6 +211,21 @@ class Make:
             source=payments.SOURCE,
         )
 
+    def contribution_invoiced(self) -> payments.ContributionInvoicedV1:
+        return self._event(
+            payments.ContributionInvoicedV1,
+            payments.ContributionInvoiced(
+                contribution_id=_id("cn"),
+                invoice_reference="CB4Q8RT2KX9MZA17",
+                period_start=date(2026, 4, 1),
+                period_end=date(2026, 4, 30),
+                amount_pence=12_827,
+                issued_on=date(2026, 5, 12),
+                due_on=date(2026, 6, 9),
+            ),
+            source=payments.SOURCE,
+        )
+
     def plan_drafted(self, decision_kind: str | None = None) -> care_plans.PlanDraftedV1:
         return self._event(
             care_plans.PlanDraftedV1,
@@ -259,6 +274,7 @@ Make.TEMPLATE_OF = {  # factory name -> the template its event calls for
     "statement": "statement-ready",
     "overpayment": "overpayment-raised",
     "contribution": "contribution-raised",
+    "contribution_invoiced": "contribution-invoiced",
     "plan_drafted": "care-plan-ready",
     "plan_agreed": "plan-agreed",
     "review_due": "review-due",

@@ -94,6 +94,20 @@ class ManagedServicesSplit(ReadModel):
     providers: list[ProviderLine]
 
 
+class ContributionInvoice(ReadModel):
+    """A bill for a contribution the person's payments could not cover."""
+
+    invoice_reference: str
+    contribution_id: str
+    period_start: date
+    period_end: date
+    amount_pence: int
+    paid_pence: int = Field(description="Paid so far: received, or taken from payments")
+    outstanding_pence: int
+    issued_on: date
+    due_on: date
+
+
 class PersonPayments(ReadModel):
     """GET /people/{person_id}/payments: the person's award, schedule and balances."""
 
@@ -111,6 +125,12 @@ class PersonPayments(ReadModel):
     )
     contribution_outstanding_pence: int = Field(
         0, description="What the person owes towards managed care their award did not cover"
+    )
+    contribution_invoices: list[ContributionInvoice] = Field(
+        default_factory=list, description="Bills for contributions, the newest first"
+    )
+    contribution_credit_pence: int = Field(
+        0, description="Paid over what the person's bills asked for, kept as a credit"
     )
 
 
@@ -264,6 +284,33 @@ class BankResponseApplied(ReadModel):
     unchanged: int = 0
 
 
+class IncomingPayment(ReadModel):
+    """Money received in the collection account, matched to a contribution invoice by its
+    reference or kept as unmatched for operations."""
+
+    bank_transaction_id: str
+    reference: str
+    amount_pence: int
+    received_on: date
+    status: Literal["matched", "unmatched"]
+    invoice_reference: str | None = None
+    allocated_pence: int = Field(0, description="Taken towards the invoice")
+    credit_pence: int = Field(0, description="Paid over the invoice, kept as a credit")
+    duplicate: bool = Field(False, description="Recorded before (the same bank transaction)")
+
+
+class IncomingPaymentsRecorded(ReadModel):
+    """POST /incoming-payments: each credit, matched, unmatched or already recorded."""
+
+    payments: list[IncomingPayment]
+
+
+class UnmatchedIncomingPayments(ReadModel):
+    """GET /ops/incoming-payments/unmatched: money no invoice reference matched."""
+
+    payments: list[IncomingPayment]
+
+
 class BankAccountSet(ReadModel):
     """PUT /people/{person_id}/bank-account: the held payments the new details released."""
 
@@ -365,4 +412,6 @@ READ_MODELS: tuple[type[BaseModel], ...] = (
     BankAccountView,
     BankAccountVerified,
     RemittanceAdvice,
+    IncomingPaymentsRecorded,
+    UnmatchedIncomingPayments,
 )

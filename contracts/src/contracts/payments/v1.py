@@ -113,6 +113,33 @@ class ContributionRaised(Payload):
     reason: str
 
 
+class ContributionInvoiced(Payload):
+    """A contribution the person's payments cannot cover was billed: an invoice with a
+    reference to pay it by, and the day it is due (docs/payments.md, "Invoicing the
+    contribution"). Notifications sends the person the bill; it carries no account numbers."""
+
+    contribution_id: str
+    invoice_reference: str = Field(description="What the person quotes when they pay")
+    period_start: date
+    period_end: date
+    amount_pence: Pence
+    issued_on: date
+    due_on: date
+
+
+class ContributionCollected(Payload):
+    """Money towards a contribution: taken from one of the person's payments, or received
+    against its invoice (any amount paid over what was owed is kept as a credit)."""
+
+    contribution_id: str
+    invoice_reference: str | None = Field(description="None: the contribution was not invoiced")
+    amount_pence: Pence = Field(description="Taken towards the contribution")
+    outstanding_pence: Pence = Field(description="Still owed on it after this")
+    credit_pence: Pence = Field(0, description="Paid over what was owed, kept as a credit")
+    collected_on: date
+    collected_by: Literal["payment_deduction", "bank_transfer"]
+
+
 class BankDetailsChanged(Payload):
     """A person's bank details were changed. Notifications tells the person at the contact
     details it already holds, so that someone who did not make the change can stop it. Holds no
@@ -179,6 +206,18 @@ class ContributionRaisedV1(Envelope[ContributionRaised]):
     )
 
 
+class ContributionInvoicedV1(Envelope[ContributionInvoiced]):
+    type: Literal["uk.gov.carebenefit.payments.contribution_invoiced.v1"] = _type(
+        "contribution_invoiced"
+    )
+
+
+class ContributionCollectedV1(Envelope[ContributionCollected]):
+    type: Literal["uk.gov.carebenefit.payments.contribution_collected.v1"] = _type(
+        "contribution_collected"
+    )
+
+
 class BankDetailsChangedV1(Envelope[BankDetailsChanged]):
     type: Literal["uk.gov.carebenefit.payments.bank_details_changed.v1"] = _type(
         "bank_details_changed"
@@ -197,6 +236,8 @@ EVENTS = (
     CareElementAwardedV1,
     ContributionRaisedV1,
     BankDetailsChangedV1,
+    ContributionInvoicedV1,
+    ContributionCollectedV1,
 )
 
 PaymentsEvent = Annotated[
@@ -210,6 +251,8 @@ PaymentsEvent = Annotated[
     | StatementIssuedV1
     | CareElementAwardedV1
     | ContributionRaisedV1
-    | BankDetailsChangedV1,
+    | BankDetailsChangedV1
+    | ContributionInvoicedV1
+    | ContributionCollectedV1,
     Field(discriminator="type"),
 ]

@@ -55,6 +55,48 @@ def span_record(span: ReadableSpan) -> dict:
     }
 
 
+_OTLP_KINDS = {1: "INTERNAL", 2: "SERVER", 3: "CLIENT", 4: "PRODUCER", 5: "CONSUMER"}
+_OTLP_STATUSES = {0: "UNSET", 1: "OK", 2: "ERROR"}
+
+
+def otlp_span_records(request: dict[str, Any]) -> list[dict]:
+    """The spans of one OTLP/JSON export request (as an OpenTelemetry Collector's file exporter
+    writes them, one request a line), as `span_record` writes them."""
+    return [
+        {
+            "service": _otlp_attributes(resource.get("resource", {})).get("service.name"),
+            "name": span["name"],
+            "kind": _OTLP_KINDS.get(span.get("kind", 0), "INTERNAL"),
+            "trace_id": span["traceId"],
+            "span_id": span["spanId"],
+            "parent_id": span.get("parentSpanId") or None,
+            "start_ns": int(span["startTimeUnixNano"]),
+            "end_ns": int(span["endTimeUnixNano"]),
+            "status": _OTLP_STATUSES[span.get("status", {}).get("code", 0)],
+            "attributes": _otlp_attributes(span),
+            "events": [
+                {"name": e["name"], "attributes": _otlp_attributes(e)}
+                for e in span.get("events", [])
+            ],
+        }
+        for resource in request.get("resourceSpans", [])
+        for scope in resource.get("scopeSpans", [])
+        for span in scope.get("spans", [])
+    ]
+
+
+def _otlp_attributes(item: dict[str, Any]) -> dict[str, Any]:
+    return {a["key"]: _otlp_value(a.get("value", {})) for a in item.get("attributes", [])}
+
+
+def _otlp_value(value: dict[str, Any]) -> object:
+    if "arrayValue" in value:
+        return [_otlp_value(v) for v in value["arrayValue"].get("values", [])]
+    if "intValue" in value:  # a string in OTLP/JSON (64-bit)
+        return int(value["intValue"])
+    return next(iter(value.values()), None)
+
+
 def _plain(value: object) -> object:
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")

@@ -55,6 +55,38 @@ async def test_an_assessor_changes_an_item_and_records_another_way_a_need_is_met
     assert writes[0]["actor"].startswith("urn:carebenefit:staff:")
 
 
+async def test_an_assessor_removes_other_support_once_a_service_meets_the_need(service) -> None:
+    await service.decide()  # version 1: meals (a), home care (b)
+    body = {"seen_version": 1, "kind": "unpaid_carer", "description": "Her daughter cooks"}
+    met = await service.client.put(f"/plans/{PLAN}/other-support/a", json=body)
+    assert met.status_code == 200, met.text
+    refused = await service.client.request(
+        "DELETE", f"/plans/{PLAN}/other-support/a", json={"seen_version": 2}
+    )
+    assert refused.status_code == 422, refused.text
+    assert refused.json()["errors"][0]["field"] == "service_code"
+    assert await service.version_count(PLAN) == 2
+
+    meals = (await _catalogue(service))[MEALS]["providers"][0]
+    added = await service.client.put(
+        f"/plans/{PLAN}/items/{MEALS}",
+        json={"seen_version": 2, "units_per_week": 7, "provider_id": meals["provider_id"]},
+    )
+    assert added.status_code == 200, added.text
+    removed = await service.client.request(
+        "DELETE", f"/plans/{PLAN}/other-support/a", json={"seen_version": 3}
+    )
+    assert removed.status_code == 200, removed.text
+    assert removed.json()["other_support"] == [] and removed.json()["version"] == 4
+    drafted = [r["payload"]["data"] for r in await service.outbox("plan_drafted")]
+    assert [d["version"] for d in drafted] == [1, 2, 3, 4]
+    assert drafted[-1]["other_support"] == []
+    gone = await service.client.request(
+        "DELETE", f"/plans/{PLAN}/other-support/b", json={"seen_version": 4}
+    )
+    assert gone.status_code == 422 and gone.json()["errors"][0]["field"] == "outcome"
+
+
 async def test_removing_an_item_that_alone_meets_a_need_is_refused(service) -> None:
     await service.decide()
     refused = await service.client.request(

@@ -1,6 +1,7 @@
-"""An assessor changes what a plan buys (plan_items.with_item / without_item) and records another
-way a need is met (with_other_support): each a new draft through Plan.revise, costed from the
-catalogue, the budget check as ever, bad input refused naming the field and nothing changed."""
+"""An assessor changes what a plan buys (plan_items.with_item / without_item) and records or
+removes another way a need is met (with_other_support / without_other_support): each a new draft
+through Plan.revise, costed from the catalogue, the budget check as ever, bad input refused
+naming the field and nothing changed."""
 
 import pytest
 from care_plans.domain import CarePlanError, PlanStatus, choices, plan_items
@@ -148,6 +149,41 @@ def test_another_way_a_need_is_met_replaces_the_services_bought_only_for_it(draf
     )
     assert plan.current.items == () and plan.current.weekly_cost_pence == 0
     assert [s.outcome for s in plan.current.other_support] == ["a", "b"]
+
+
+def test_other_support_is_removed_only_once_a_service_meets_the_need_again(draft, catalogue):
+    plan = draft()  # a: meals, b: home care
+    plan.revise(
+        1,
+        plan_items.with_other_support(
+            plan, catalogue, ON, outcome="a", kind="unpaid_carer", description="Her daughter"
+        ),
+        on=ON,
+    )
+    with pytest.raises(NeedLeftUnmet) as raised:
+        plan_items.without_other_support(plan, catalogue, ON, outcome="a")
+    assert "a (managing and maintaining nutrition)" in raised.value.message
+    with pytest.raises(NotInPlan) as absent:
+        plan_items.without_other_support(plan, catalogue, ON, outcome="b")
+    assert absent.value.field == "outcome"
+
+    meals = _contracts(catalogue.in_force_on(ON), MEALS)[0]
+    plan.revise(
+        2,
+        plan_items.with_item(
+            plan,
+            catalogue,
+            ON,
+            service_code=MEALS,
+            units_per_week=7,
+            provider_id=meals.provider_id,
+        ),
+        on=ON,
+    )
+    new = plan.revise(3, plan_items.without_other_support(plan, catalogue, ON, outcome="a"), on=ON)
+    assert new.other_support == ()
+    assert sorted(i.service_code for i in new.items) == sorted([HOME_CARE, MEALS])
+    assert plan.events[-1].other_support == ()
 
 
 def test_a_service_helping_with_two_needs_stays_for_the_one_still_bought_for(draft, catalogue):

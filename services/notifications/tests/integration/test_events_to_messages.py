@@ -1,5 +1,7 @@
 """Each event a person should hear about becomes one message in their portal inbox."""
 
+import re
+
 import pytest
 
 pytestmark = pytest.mark.integration
@@ -11,6 +13,7 @@ FACTORIES = [
     "statement",
     "overpayment",
     "contribution",
+    "contribution_invoiced",
     "plan_drafted",
     "plan_agreed",
     "review_due",
@@ -125,3 +128,14 @@ async def test_an_unusable_stored_email_is_recorded_and_flagged(service, make) -
     assert [g["reason"] for g in gaps if g["person_id"] == make.person_id] == [
         "email: invalid email address"
     ]
+
+
+async def test_a_contribution_bill_names_its_reference_amount_and_date_and_no_account(
+    service, make
+) -> None:
+    await service.hear(make.submitted(first_name="Amina"), make.contribution_invoiced())
+    [message] = await inbox(service, make.person_id)
+    assert message["template_id"] == "contribution-invoiced"
+    body = message["body"]
+    assert "CB4Q8RT2KX9MZA17" in body and "£128.27" in body and "9 June 2026" in body
+    assert not re.search(r"\b\d{8}\b|\b\d{2}-\d{2}-\d{2}\b", body)  # no account or sort code

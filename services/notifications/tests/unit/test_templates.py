@@ -16,6 +16,7 @@ EVERY_EVENT = {
     "statement-ready",
     "overpayment-raised",
     "contribution-raised",
+    "contribution-invoiced",
     "care-plan-ready",
     "plan-agreed",
     "review-due",

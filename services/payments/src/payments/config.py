@@ -21,6 +21,10 @@ class PaymentsSettings(ServiceSettings, EncryptionSettings):
     run_batch_size: int = Field(2_000, ge=1, le=50_000)
     run_workers: int = Field(2, ge=1, le=8)
     """Batches of a payment run (and of its roll-forward) worked on side by side."""
+    provider_file_lines: int = Field(500_000, ge=1, le=2_000_000)
+    """Remittance lines in one providers' pain.001 file: a run's providers' payments go in as
+    many files as this needs (each sealed whole into one value: about 360 MiB a million lines,
+    so well inside PostgreSQL's 1 GB)."""
     provider_payees_file: Path | None = None
     """Providers' bank details (YAML, as payments/payees/provider-payees.yaml, which is used
     when this is not set, outside production): in production, mounted from a Secret."""

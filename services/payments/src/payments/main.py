@@ -18,6 +18,7 @@ from payments.adapters import stuck
 from payments.adapters.bankfile.files import Iso20022Files
 from payments.adapters.bankfile.pain001 import DebtorAccount
 from payments.adapters.calendar import load_calendar
+from payments.adapters.invoice_terms import load_invoice_terms
 from payments.adapters.provider_payee_store import PostgresProviderPayees
 from payments.adapters.provider_payees import FileProviderPayees
 from payments.adapters.rates import load_uc_means
@@ -26,7 +27,16 @@ from payments.adapters.run_store import payment_run_lock
 from payments.adapters.sealed import SEALED
 from payments.config import PaymentsSettings
 from payments.domain.planning import PlanningData
-from payments.entrypoints import cli, errors, events, http, jobs, ops_http, ops_runs
+from payments.entrypoints import (
+    cli,
+    errors,
+    events,
+    http,
+    incoming_http,
+    jobs,
+    ops_http,
+    ops_runs,
+)
 from payments.entrypoints.dependencies import Dependencies
 from payments.service_layer.payment_run import PaymentRuns
 
@@ -51,7 +61,7 @@ def create_app(settings: PaymentsSettings | None = None, clock: Clock = date.tod
         stuck=stuck.STUCK,
         startup=[lambda runtime: sealed_up_to_date(runtime.pool, sealer)],
         make_uow=lambda pool: PostgresPaymentsUnitOfWork(pool, sealer),
-        routers=[http.router, ops_http.router, ops_runs.router],
+        routers=[http.router, ops_http.router, ops_runs.router, incoming_http.router],
         consumes=CONSUMES if settings.consumer_enabled else [],
         handlers=events.HANDLERS,
         error_statuses=errors.HTTP_STATUS,
@@ -91,6 +101,7 @@ def dependencies(
         workers=settings.run_workers,
         today=clock,
         max_days_ahead=settings.run_max_days_ahead,
+        provider_file_lines=settings.provider_file_lines,
     )
     return Dependencies(
         uow, clock, planning, bank_files, runs, settings.bank_details_cooling_off_days
@@ -98,7 +109,7 @@ def dependencies(
 
 
 def load_planning_data() -> PlanningData:
-    return PlanningData(load_calendar(), load_uc_means())
+    return PlanningData(load_calendar(), load_uc_means(), load_invoice_terms())
 
 
 def command_line(argv: list[str] | None = None) -> int:

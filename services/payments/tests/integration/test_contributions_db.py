@@ -51,7 +51,10 @@ async def test_a_contribution_is_collected_from_later_payments_until_paid(svc) -
     await svc.deliver(managed_services(person="p6", items=(support(HOME, 6_000),)))
     await svc.bank_account("p6")
     await pay(svc, RUNS[0])
-    assert (await page(svc)).contribution_outstanding_pence == OWED
+    first = await page(svc)
+    assert first.contribution_outstanding_pence == OWED
+    (bill,) = first.contribution_invoices  # billed at once: the period left nothing to take
+    assert (bill.amount_pence, bill.paid_pence, bill.issued_on) == (OWED, 0, RUNS[0])
 
     # the means change: from the second period the award is the whole £110.40 a week again
     await svc.deliver(
@@ -61,6 +64,8 @@ async def test_a_contribution_is_collected_from_later_payments_until_paid(svc) -
     own_share = AWARD - CARE  # 21,840
     assert await collected(svc) == [(date(2025, 6, 10), own_share - CAP, CARE, CAP)]
     assert (await page(svc)).contribution_outstanding_pence == OWED - CAP
+    (bill,) = (await page(svc)).contribution_invoices
+    assert (bill.paid_pence, bill.outstanding_pence) == (CAP, OWED - CAP)  # taken: paid
     statement = await statement_of(svc, date(2025, 6, 10))
     line = statement["lines"][-1]
     assert (line["label"], line["amount_pence"]) == ("Contribution collected", -CAP)
@@ -86,6 +91,15 @@ async def test_a_contribution_is_collected_from_later_payments_until_paid(svc) -
         )
     )
     assert balances == {"contribution_receivable:p6": 0}
+    told = await svc.pool.fetch(
+        "SELECT payload->'data' AS d FROM outbox WHERE type LIKE '%contribution_collected%'"
+        " ORDER BY position"
+    )
+    assert [(t["d"]["amount_pence"], t["d"]["collected_by"]) for t in told] == [
+        (CAP, "payment_deduction"),
+        (OWED - CAP, "payment_deduction"),
+    ]
+    assert {t["d"]["invoice_reference"] for t in told} == {bill.invoice_reference}
     kinds = await svc.pool.fetch(
         "SELECT kind, sum(credit_pence)::bigint AS pence FROM ledger_postings"
         " WHERE kind = 'contribution_collected' GROUP BY kind"
@@ -110,4 +124,5 @@ async def test_the_ledger_catches_a_collection_the_contributions_do_not_show(svc
     assert broken == {
         "receivable_matches_contributions",
         "contributions_collected_match_the_ledger",
+        "invoices_match_their_contributions",
     }

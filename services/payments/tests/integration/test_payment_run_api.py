@@ -120,6 +120,6 @@ async def test_every_read_answers_with_its_published_read_model(svc) -> None:
     ledger = PersonLedger.model_validate((await svc.http.get("/people/p1/ledger")).json())
     assert [p.kind for p in ledger.postings] == ["period_accrued", "payment_issued"]
     report = Reconciliation.model_validate((await svc.http.get("/ops/reconciliation")).json())
-    assert report.balanced and len(report.checks) == len(ledger_store.CHECKS) == 12
+    assert report.balanced and len(report.checks) == len(ledger_store.CHECKS) == 15
     missing = await svc.http.get("/payment-runs/PR19990101-01")
     assert missing.status_code == 404 and missing.json()["errors"][0]["field"] == "run_id"

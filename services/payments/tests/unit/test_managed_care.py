@@ -1,23 +1,26 @@
 """Managed care in a payment run's batch, in memory: the providers' shares come first out of
 the award, the person receives the rest, and a shortfall is the person's contribution."""
 
+import functools
 from datetime import date
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from payments.adapters.invoice_terms import load_invoice_terms
 from payments.adapters.outbound import to_contract_events
 from payments.adapters.provider_payees import FileProviderPayees
-from payments.domain.batch import NO_BANK_ACCOUNT, OpenOverpayment
-from payments.domain.batch import plan_batch as plan_in_memory
+from payments.domain.batch import NO_BANK_ACCOUNT, OpenOverpayment, plan_batch
 from payments.domain.calculation import StatementLine
 from payments.domain.contributions import OpenContribution
+from payments.domain.events import ContributionCollected
 from payments.domain.instructions import provider_instruction_id
 from payments.domain.ledger import (
     AWARD_EXPENSE,
     BANK_CLEARING,
     account_balances,
     contribution_receivable,
+    invoiced_receivable,
     person_payable,
     provider_payable,
 )
@@ -39,6 +42,9 @@ def plan(*lines: tuple[str, int], budget: int = 11_040) -> ManagedServices:
     providers = tuple(ProviderLine("SVC", p, "care", 1, w, w) for p, w in lines)
     managed = min(sum(w for _, w in lines), budget)
     return ManagedServices("plan-1", 2, budget, managed, budget - managed, 0, providers)
+
+
+plan_in_memory = functools.partial(plan_batch, terms=load_invoice_terms())
 
 
 @pytest.fixture(scope="module")
@@ -116,9 +122,16 @@ def test_an_award_below_the_managed_care_raises_the_persons_contribution(payees)
     (owed,) = batch.contributions
     assert owed.amount_pence == 12_827
     balances = account_balances([j.entry for j in batch.journals])
-    assert balances[contribution_receivable("p1")] == 12_827
+    # billed at once: the receivable moves to its invoiced sub-account
+    assert balances[contribution_receivable("p1")] == 0
+    assert balances[invoiced_receivable("p1")] == 12_827
     assert balances[provider_payable(HOME)] == -26_000
-    assert types(batch) == ["contribution_raised", "statement_issued"]
+    assert types(batch) == ["contribution_raised", "contribution_invoiced", "statement_issued"]
+    (invoice,) = batch.invoices
+    assert (invoice.amount_pence, invoice.issued_on) == (12_827, RUN.run_date)
+    assert (invoice.due_on - invoice.issued_on).days == 28
+    invoiced = next(e for e in batch.events if e.type.endswith("contribution_invoiced.v1"))
+    assert invoiced.data.invoice_reference == invoice.invoice_reference
     statement = batch.events[-1].data
     assert statement.net_pence == 0 == sum(x.amount_pence for x in statement.lines)
     assert statement.lines[-1].label == "Your contribution"
@@ -223,9 +236,10 @@ providers = st.dictionaries(
     budget=st.integers(min_value=0, max_value=80_000),
     outstanding=st.integers(min_value=0, max_value=100_000),
     owed=st.lists(st.integers(min_value=1, max_value=30_000), max_size=3),
+    billed=st.lists(st.booleans(), min_size=3, max_size=3),
 )
 def test_provider_and_person_payments_always_add_up_to_the_payable_award(
-    award, recovery, weekly, budget, outstanding, owed
+    award, recovery, weekly, budget, outstanding, owed, billed
 ):
     arrangement = plan(*weekly.items(), budget=budget)
     recovery = min(recovery, max(0, award - 1))  # as the schedule plans it
@@ -235,7 +249,10 @@ def test_provider_and_person_payments_always_add_up_to_the_payable_award(
         recovery_pence=recovery,
         managed=arrangement,
     )
-    contributions = [OpenContribution(f"CN{n}", "p1", x) for n, x in enumerate(owed)]
+    contributions = [
+        OpenContribution(f"CN{n}", "p1", x, f"CB{n}" if billed[n] else None)
+        for n, x in enumerate(owed)
+    ]
     batch = plan_in_memory(
         [due], RUN, [OpenOverpayment("OP1", "p1", outstanding)], NO_PAYEES, contributions
     )
@@ -259,6 +276,13 @@ def test_provider_and_person_payments_always_add_up_to_the_payable_award(
     assert balances.get(person_payable("p1"), 0) == 0  # all of it paid out or held: nothing lost
     assert -sum(v for k, v in balances.items() if k.startswith("provider:")) == to_providers
     split = split_award(award, recovery, arrangement.for_period(award))
+    # collections are paid against the bills they belong to; every penny is told
+    collected = [e for e in batch.events if isinstance(e, ContributionCollected)]
+    assert sum(e.amount_pence for e in collected) == taken
+    billed_taken = sum(e.amount_pence for e in collected if e.invoice_reference)
+    raised = contribution if contribution else 0
+    assert -balances.get(invoiced_receivable("p1"), 0) == billed_taken - raised
+    assert -balances.get(contribution_receivable("p1"), 0) == taken - billed_taken
     assert split.to_providers_pence == from_award  # the page's planned split is the run's
     assert split.to_person_pence + split.recovery_pence == (
         update.amount_pence + update.recovery_pence + taken

@@ -32,6 +32,11 @@ class PortalSettings(KafkaClientSettings):
         validation_alias="OTEL_TRACES_FILE",
         description="the portal's span file; the console reads every *.jsonl beside it",
     )
+    ops_traces_collector_file: str | None = Field(
+        None,
+        description="an OpenTelemetry Collector's file exporter output (OTLP/JSON lines): set,"
+        " trace waterfalls read the spans the collector received instead of the services' files",
+    )
     ops_lag_sample_seconds: float = Field(
         60.0, ge=0, description="how often consumer lag is sampled for its trend (0: never)"
     )

@@ -1,5 +1,6 @@
-"""A request's trace as a waterfall, from the spans the services store (portal.trace_store).
-With a collector configured the spans go there too; the console reads the stored files."""
+"""A request's trace as a waterfall (portal.trace_store): from the OpenTelemetry Collector's
+file when one is configured (PORTAL_OPS_TRACES_COLLECTOR_FILE), else from the spans the
+services store themselves (OTEL_TRACES_FILE)."""
 
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +10,7 @@ from fastapi.responses import Response
 
 from portal.access import staff_with
 from portal.sessions import SignedIn
-from portal.trace_store import TRACE_ID, spans_of, waterfall
+from portal.trace_store import TRACE_ID, collector_spans_of, spans_of, waterfall
 from portal.web import render
 
 router = APIRouter()
@@ -21,10 +22,16 @@ async def trace(
 ) -> Response:
     if not TRACE_ID.match(trace_id):
         return render(request, "error.html", 404, title="Page not found", message="No such trace.")
-    spans_file = request.app.state.settings.otel_traces_file
-    store = Path(spans_file).parent if spans_file else None
-    bars = waterfall(spans_of(store, trace_id)) if store and store.is_dir() else []
+    settings = request.app.state.settings
+    if settings.ops_traces_collector_file:
+        store = Path(settings.ops_traces_collector_file)
+        spans = collector_spans_of(store, trace_id)
+    else:
+        store = Path(settings.otel_traces_file).parent if settings.otel_traces_file else None
+        spans = spans_of(store, trace_id) if store and store.is_dir() else []
+    bars = waterfall(spans)
     return render(
         request, "ops_trace.html", title="Trace", trace_id=trace_id, bars=bars,
-        store=store, services=sorted({b.service for b in bars}),
+        store=store, collector=bool(settings.ops_traces_collector_file),
+        services=sorted({b.service for b in bars}),
     )  # fmt: skip

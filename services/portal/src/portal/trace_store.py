@@ -1,11 +1,14 @@
-"""The spans the services already write (servicekit.telemetry's JSON-lines files, one per
-service, in one directory), read for one trace, and laid out as a waterfall."""
+"""The spans of one trace, laid out as a waterfall: from the JSON-lines files the services
+write (servicekit.telemetry, one per service, in one directory) or, when one is configured, from
+the file an OpenTelemetry Collector's file exporter writes (OTLP/JSON, one export a line)."""
 
 import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from servicekit.telemetry import otlp_span_records
 
 TRACE_ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -36,6 +39,16 @@ def spans_of(directory: Path, trace_id: str) -> list[dict[str, Any]]:
         with path.open(encoding="utf-8", errors="replace") as lines:
             spans += [json.loads(line) for line in lines if needle in line]
     return spans
+
+
+def collector_spans_of(path: Path, trace_id: str) -> list[dict[str, Any]]:
+    """Every span of `trace_id` the collector wrote (its lines are export requests: the ones
+    naming the trace are parsed); none before it has written anything."""
+    if not path.is_file():
+        return []
+    with path.open(encoding="utf-8", errors="replace") as lines:
+        requests = [json.loads(line) for line in lines if trace_id in line]
+    return [s for r in requests for s in otlp_span_records(r) if s["trace_id"] == trace_id]
 
 
 def waterfall(spans: list[dict[str, Any]]) -> list[Bar]:

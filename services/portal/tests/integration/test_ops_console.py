@@ -1,6 +1,7 @@
 """The operations console's pages behind the one role check, and what they say when a service
 or Kafka cannot be read (the portal here has no reachable Kafka; services are fakes)."""
 
+import json
 import socket
 
 import pytest
@@ -119,6 +120,50 @@ async def console(start_portal):
         page = await portal.sign_in(OPS, start="/staff/sign-in")
         assert page.status_code == 200
         yield portal
+
+
+TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
+
+
+def stored_span(service: str, span_id: str, parent: str | None, start: int) -> dict:
+    return {
+        "service": service, "name": f"{service} work", "kind": "INTERNAL", "trace_id": TRACE,
+        "span_id": span_id, "parent_id": parent, "start_ns": start, "end_ns": start + 10**6,
+        "status": "UNSET",
+    }  # fmt: skip
+
+
+def collector_export(service: str, span_id: str, start: int) -> dict:
+    span = {"traceId": TRACE, "spanId": span_id, "name": f"{service} exported", "kind": 2,
+            "startTimeUnixNano": str(start), "endTimeUnixNano": str(start + 10**6)}  # fmt: skip
+    resource = {"attributes": [{"key": "service.name", "value": {"stringValue": service}}]}
+    return {"resourceSpans": [{"resource": resource, "scopeSpans": [{"spans": [span]}]}]}
+
+
+async def test_a_trace_is_read_from_the_collector_when_one_is_configured(
+    start_portal, tmp_path
+) -> None:
+    (tmp_path / "traces").mkdir()
+    (tmp_path / "traces" / "payments.jsonl").write_text(
+        json.dumps(stored_span("payments", "a" * 16, None, 0)) + "\n"
+    )
+    collected = tmp_path / "otelcol-spans.jsonl"
+    collected.write_text(json.dumps(collector_export("care-plans", "b" * 16, 5)) + "\n")
+    stored = {"otel_traces_file": str(tmp_path / "traces" / "portal.jsonl")}
+    for settings, shown, source in (
+        (stored, "payments work", "Spans the services stored"),
+        (stored | {"ops_traces_collector_file": str(collected)}, "care-plans exported",
+         "Spans the OpenTelemetry Collector received"),
+    ):  # fmt: skip
+        async with start_portal(OpsServices(), **settings) as portal:
+            await portal.sign_in(OPS, start="/staff/sign-in")
+            page = await portal.http.get(f"/ops/traces/{TRACE}")
+        assert page.status_code == 200 and shown in page.text and source in page.text
+    collected.unlink()  # configured, but the collector has written nothing yet
+    async with start_portal(OpsServices(), ops_traces_collector_file=str(collected)) as portal:
+        await portal.sign_in(OPS, start="/staff/sign-in")
+        page = await portal.http.get(f"/ops/traces/{TRACE}")
+    assert page.status_code == 200 and "has no spans of this trace" in page.text
 
 
 async def test_the_pages_say_what_they_could_not_read(console) -> None:

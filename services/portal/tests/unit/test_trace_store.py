@@ -2,7 +2,7 @@
 
 import json
 
-from portal.trace_store import spans_of, trace_id_of, waterfall
+from portal.trace_store import collector_spans_of, spans_of, trace_id_of, waterfall
 
 TRACE = "4bf92f3577b34da6a3ce929d0e0e4736"
 
@@ -35,3 +35,20 @@ def test_a_traceparent_names_its_trace() -> None:
     assert trace_id_of(f"00-{TRACE}-00f067aa0ba902b7-01") == TRACE
     assert trace_id_of("nonsense") is None and trace_id_of(None) is None
     assert waterfall([]) == []
+
+
+def test_a_collectors_file_gives_the_spans_of_one_trace(tmp_path) -> None:
+    def export(trace: str, span_id: str, parent: str = "") -> str:
+        span = {"traceId": trace, "spanId": span_id, "parentSpanId": parent, "name": "work",
+                "startTimeUnixNano": "0", "endTimeUnixNano": "10"}  # fmt: skip
+        resource = {"attributes": [{"key": "service.name", "value": {"stringValue": "payments"}}]}
+        line = {"resourceSpans": [{"resource": resource, "scopeSpans": [{"spans": [span]}]}]}
+        return json.dumps(line, separators=(",", ":")) + "\n"  # as the collector writes
+
+    path = tmp_path / "spans.jsonl"
+    path.write_text(export(TRACE, "a") + export("0" * 32, "x") + export(TRACE, "b", "a"))
+    spans = collector_spans_of(path, TRACE)
+    assert [(s["service"], s["span_id"], s["parent_id"]) for s in spans] == [
+        ("payments", "a", None),
+        ("payments", "b", "a"),
+    ]

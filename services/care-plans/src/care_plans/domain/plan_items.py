@@ -1,6 +1,7 @@
 """An assessor's changes to what a plan buys: add or change an item (a service from the national
 catalogue, its weekly quantity and provider), remove one, or record another way a need is met
-(an unpaid carer, a community service, equipment: no cost to the scheme, but the plan says how).
+(an unpaid carer, a community service, equipment: no cost to the scheme, but the plan says how),
+or remove what was recorded.
 
 Each returns the PlanVersion to hand to Plan.revise, so the change is a new draft to propose and
 agree again, and the budget check is the plan's as ever (a version over budget says so and
@@ -107,6 +108,18 @@ def with_other_support(
     items = without_outcomes(current.items, {outcome})
     edition = catalogue.in_force_on(on)
     return _version(current, edition, on, items, tuple(sorted(others, key=lambda s: s.outcome)))
+
+
+def without_other_support(
+    plan: Plan, catalogue: Catalogue, on: date, *, outcome: str
+) -> PlanVersion:
+    """The plan with what was recorded for `outcome` removed: refused while nothing else meets
+    that need (add a service for it first)."""
+    current = plan.current
+    others = tuple(s for s in current.other_support if s.outcome != outcome)
+    if len(others) == len(current.other_support):
+        raise NotInPlan("outcome", f"no other support is recorded for need {outcome!r}")
+    return _version(current, catalogue.in_force_on(on), on, current.items, others)
 
 
 def without_outcomes(items: Iterable[PlanItem], met: set[str]) -> tuple[PlanItem, ...]:

@@ -1,6 +1,7 @@
 """An assessor changes what a plan buys (add, change or remove a service from the national
-catalogue) or records another way a need is met. Each change is a new draft version; the person
-is told of it (PlanDrafted). The assessor is the token's subject, on the audit trail."""
+catalogue) or records (or removes) another way a need is met. Each change is a new draft
+version; the person is told of it (PlanDrafted). The assessor is the token's subject, on the
+audit trail."""
 
 from contracts.api.care_plans import PlanView, ProviderChoicesView
 from fastapi import APIRouter
@@ -12,7 +13,12 @@ from care_plans.entrypoints.dependencies import Deps
 from care_plans.entrypoints.http import changeable
 from care_plans.entrypoints.schemas import ItemRequest, OtherSupportRequest, RemoveItemRequest
 from care_plans.service_layer import plan_changes, queries
-from care_plans.service_layer.commands import ChangeItem, RecordOtherSupport, RemoveItem
+from care_plans.service_layer.commands import (
+    ChangeItem,
+    RecordOtherSupport,
+    RemoveItem,
+    RemoveOtherSupport,
+)
 
 router = APIRouter(tags=["plan items"])
 
@@ -62,4 +68,15 @@ async def record_other_support(
     await changeable(deps, who, plan_id)
     cmd = RecordOtherSupport(plan_id, body.seen_version, outcome, body.kind, body.description)
     plan = await plan_changes.record_other_support(cmd, deps.uow(), deps.catalogue, deps.today())
+    return views.plan_view(plan)
+
+
+@router.delete("/plans/{plan_id}/other-support/{outcome}", response_model=PlanView)
+async def remove_other_support(
+    plan_id: str, outcome: str, body: RemoveItemRequest, deps: Deps, who: Assessor
+) -> PlanView:
+    """Removes what was recorded for the need: refused while nothing else meets it."""
+    await changeable(deps, who, plan_id)
+    cmd = RemoveOtherSupport(plan_id, body.seen_version, outcome)
+    plan = await plan_changes.remove_other_support(cmd, deps.uow(), deps.catalogue, deps.today())
     return views.plan_view(plan)

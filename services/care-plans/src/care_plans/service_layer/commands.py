@@ -84,6 +84,13 @@ class RecordOtherSupport:
 
 
 @dataclass(frozen=True)
+class RemoveOtherSupport:
+    plan_id: str
+    seen_version: int
+    outcome: str
+
+
+@dataclass(frozen=True)
 class ApplyDecision:
     """An assessment decision (a DecisionMade event) to apply to the person's plan."""
 

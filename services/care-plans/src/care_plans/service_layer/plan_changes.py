@@ -10,7 +10,12 @@ from care_plans.domain import plan_items
 from care_plans.domain.catalogue import Catalogue
 from care_plans.domain.plan import Plan
 from care_plans.domain.plan_version import PlanVersion
-from care_plans.service_layer.commands import ChangeItem, RecordOtherSupport, RemoveItem
+from care_plans.service_layer.commands import (
+    ChangeItem,
+    RecordOtherSupport,
+    RemoveItem,
+    RemoveOtherSupport,
+)
 from care_plans.service_layer.ports import CarePlansUnitOfWork
 
 Redraft = Callable[[Plan], PlanVersion]
@@ -53,6 +58,15 @@ async def record_other_support(
             kind=cmd.kind,
             description=cmd.description,
         )
+
+    return await _revise(cmd.plan_id, cmd.seen_version, redraft, uow, today)
+
+
+async def remove_other_support(
+    cmd: RemoveOtherSupport, uow: CarePlansUnitOfWork, catalogue: Catalogue, today: date
+) -> Plan:
+    def redraft(plan: Plan) -> PlanVersion:
+        return plan_items.without_other_support(plan, catalogue, today, outcome=cmd.outcome)
 
     return await _revise(cmd.plan_id, cmd.seen_version, redraft, uow, today)
 

@@ -300,6 +300,28 @@ class Reconsideration:
 
 
 @dataclass(frozen=True)
+class ContributionInvoiceNotice:
+    """The bill for a contribution the person's payments could not cover."""
+
+    invoice_reference: str
+    amount_pence: int
+    due_on: date
+    period_start: date
+    period_end: date
+    template_id: str = "contribution-invoiced"
+
+    def personalise(self, known: Known) -> Personalisation:
+        return {
+            "first_name": known.first_name,
+            "invoice_reference": self.invoice_reference,
+            "invoice_amount": pounds(self.amount_pence),
+            "due_date": long_date(self.due_on),
+            "period_start_date": long_date(self.period_start),
+            "period_end_date": long_date(self.period_end),
+        }
+
+
+@dataclass(frozen=True)
 class ContributionNotice:
     """The person's award for a period was less than the managed care its providers were paid
     for: they owe the difference, which payments takes from their next payments."""

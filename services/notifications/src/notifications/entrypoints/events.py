@@ -90,6 +90,13 @@ NOTICE_OF: dict[type, Any] = {
     payments.ContributionRaisedV1: lambda e: n.ContributionNotice(
         e.data.amount_pence, e.data.period_start, e.data.period_end, e.data.reason
     ),
+    payments.ContributionInvoicedV1: lambda e: n.ContributionInvoiceNotice(
+        e.data.invoice_reference,
+        e.data.amount_pence,
+        e.data.due_on,
+        e.data.period_start,
+        e.data.period_end,
+    ),
     care_plans.PlanDraftedV1: lambda e: n.PlanDraftedNotice(
         e.data.weekly_budget_pence, e.data.shortfall_pence
     ),

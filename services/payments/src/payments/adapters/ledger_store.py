@@ -6,6 +6,7 @@ from typing import Any
 
 import asyncpg
 
+from payments.adapters import receipt_checks
 from payments.domain.ledger import Posted
 from payments.domain.records import (
     AccountBalance,
@@ -175,20 +176,27 @@ CHECKS: dict[str, tuple[str, str]] = {
     ),
     "contributions_collected_match_the_ledger": (
         "per person, the contributions collected (raised - outstanding) = what their payments"
-        " took towards them = the ledger's collections",
+        " took towards them + the money received against their bills = the ledger's"
+        " collections",
         """
         WITH c AS (SELECT person_id, sum(amount_pence - outstanding_pence) AS collected
                      FROM contributions GROUP BY person_id),
              s AS (SELECT person_id, sum(collected_pence) AS collected FROM scheduled_payments
                     WHERE collected_pence > 0 GROUP BY person_id),
+             i AS (SELECT person_id, sum(allocated_pence) AS received FROM incoming_payments
+                    WHERE status = 'matched' GROUP BY person_id),
              l AS (SELECT person_id, sum(credit_pence) AS collected FROM ledger_postings
-                    WHERE kind = 'contribution_collected' GROUP BY person_id)
+                    WHERE kind IN ('contribution_collected', 'contribution_received')
+                      AND account LIKE 'contribution_receivable:%' GROUP BY person_id)
         SELECT person_id, coalesce(c.collected, 0) AS contributions,
-               coalesce(s.collected, 0) AS payments, coalesce(l.collected, 0) AS ledger
-          FROM c FULL JOIN s USING (person_id) FULL JOIN l USING (person_id)
-         WHERE coalesce(c.collected, 0) <> coalesce(s.collected, 0)
-            OR coalesce(s.collected, 0) <> coalesce(l.collected, 0) LIMIT 20""",
+               coalesce(s.collected, 0) AS payments, coalesce(i.received, 0) AS received,
+               coalesce(l.collected, 0) AS ledger
+          FROM c FULL JOIN s USING (person_id) FULL JOIN i USING (person_id)
+          FULL JOIN l USING (person_id)
+         WHERE coalesce(c.collected, 0) <> coalesce(s.collected, 0) + coalesce(i.received, 0)
+            OR coalesce(c.collected, 0) <> coalesce(l.collected, 0) LIMIT 20""",
     ),
+    **receipt_checks.CHECKS,
     "provider_payments_match_their_remittances": (
         "each provider payment = the sum of its remittance lines; every line of a finished run"
         " is in a provider payment",

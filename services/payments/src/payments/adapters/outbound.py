@@ -175,6 +175,38 @@ def _contribution_raised(e: events.ContributionRaised) -> Envelope[Any]:
     )
 
 
+def _contribution_invoiced(e: events.ContributionInvoiced) -> Envelope[Any]:
+    return _event(
+        v1.ContributionInvoicedV1,
+        e.person_id,
+        v1.ContributionInvoiced(
+            contribution_id=e.contribution_id,
+            invoice_reference=e.invoice_reference,
+            period_start=e.period_start,
+            period_end=e.period_end,
+            amount_pence=e.amount_pence,
+            issued_on=e.issued_on,
+            due_on=e.due_on,
+        ),
+    )
+
+
+def _contribution_collected(e: events.ContributionCollected) -> Envelope[Any]:
+    return _event(
+        v1.ContributionCollectedV1,
+        e.person_id,
+        v1.ContributionCollected(
+            contribution_id=e.contribution_id,
+            invoice_reference=e.invoice_reference,
+            amount_pence=e.amount_pence,
+            outstanding_pence=e.outstanding_pence,
+            credit_pence=e.credit_pence,
+            collected_on=e.collected_on,
+            collected_by=e.collected_by,
+        ),
+    )
+
+
 def _bank_details_changed(e: bank_details.BankDetailsChanged) -> Envelope[Any]:
     return _event(
         v1.BankDetailsChangedV1,
@@ -198,5 +230,7 @@ _MAPPERS: dict[type, Callable[[Any], Envelope[Any]]] = {
     events.PaymentFailed: _payment_failed,
     events.CareElementAwarded: _care_element_awarded,
     events.ContributionRaised: _contribution_raised,
+    events.ContributionInvoiced: _contribution_invoiced,
+    events.ContributionCollected: _contribution_collected,
     bank_details.BankDetailsChanged: _bank_details_changed,
 }

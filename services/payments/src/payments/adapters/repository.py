@@ -12,7 +12,7 @@ import asyncpg
 from servicekit.crypto import Sealer
 from servicekit.uow import AsyncpgUnitOfWork, UnitOfWork
 
-from payments.adapters import ledger_store, outbound
+from payments.adapters import invoice_store, ledger_store, outbound
 from payments.adapters.bank_account_store import PostgresBankAccounts
 from payments.adapters.bank_response_store import PostgresBankResponses
 from payments.adapters.people_store import PostgresManagedServices, PostgresUcClaims
@@ -198,7 +198,9 @@ class PostgresAwards:
             " coalesce(sum(debit_pence - credit_pence) FILTER"
             " (WHERE account LIKE 'overpayment_receivable:%'), 0)::bigint AS overpaid,"
             " coalesce(sum(debit_pence - credit_pence) FILTER"
-            " (WHERE account LIKE 'contribution_receivable:%'), 0)::bigint AS contribution"
+            " (WHERE account LIKE 'contribution_receivable:%'), 0)::bigint AS contribution,"
+            " coalesce(sum(credit_pence - debit_pence) FILTER"
+            " (WHERE account LIKE 'contribution_credit:%'), 0)::bigint AS credit"
             " FROM ledger_postings WHERE person_id = $1",
             person_id,
         )
@@ -214,6 +216,8 @@ class PostgresAwards:
             overpayment_outstanding_pence=balances["overpaid"],
             managed_services=managed,
             contribution_outstanding_pence=balances["contribution"],
+            invoices=await invoice_store.invoices_of(self.conn, person_id),
+            contribution_credit_pence=balances["credit"],
         )
 
     async def _save_row(self, award: Award) -> None:
@@ -295,6 +299,7 @@ class PostgresPaymentsUnitOfWork(AsyncpgUnitOfWork):
         self.bank_accounts = PostgresBankAccounts(self.conn, self.sealer, self)
         self.runs = PostgresPaymentRuns(self.conn, self.sealer)
         self.bank_responses = PostgresBankResponses(self.conn, self)
+        self.incoming_payments = invoice_store.PostgresIncomingPayments(self.conn, self)
         self.ledger = ledger_store.PostgresLedger(self.conn)
         self.run_history = PostgresRunHistory(self.conn)
         self.managed_lookup = PostgresManagedLookup(self.conn)

@@ -13,7 +13,7 @@ import asyncpg
 from servicekit.crypto import Sealer
 from servicekit.uow import write_outbox
 
-from payments.adapters import ledger_store
+from payments.adapters import invoice_store, ledger_store
 from payments.adapters.outbound import to_contract_events
 from payments.adapters.people_store import managed_from
 from payments.adapters.sealed import ACCOUNT_NUMBER, BANK_FILE, PAYEE_NAME, SORT_CODE
@@ -36,7 +36,8 @@ RUN_LOCK_KEY = 7_302_001  # pg advisory lock: one payment run at a time
 NEW_PROVIDER_PAYMENTS = """
 SELECT l.provider_instruction_id AS instruction_id, l.provider_id,
        sum(l.amount_pence)::bigint AS amount_pence, 'scheduled' AS status, 0 AS attempts,
-       NULL::text AS payee_ref, NULL::text AS hold_reason, true AS is_new
+       NULL::text AS payee_ref, NULL::text AS hold_reason, true AS is_new,
+       count(*)::int AS line_count
   FROM provider_lines l
  WHERE l.run_id = $1
    AND NOT EXISTS (SELECT 1 FROM provider_payments p
@@ -187,9 +188,10 @@ class PostgresPaymentRuns:
 
     async def open_contributions(self, people: list[str]) -> list[OpenContribution]:
         rows = await self.conn.fetch(
-            "SELECT contribution_id, person_id, outstanding_pence FROM contributions"
-            " WHERE person_id = ANY($1::text[]) AND outstanding_pence > 0"
-            " ORDER BY person_id, raised_at, contribution_id FOR UPDATE",
+            "SELECT c.contribution_id, c.person_id, c.outstanding_pence, i.invoice_reference"
+            " FROM contributions c LEFT JOIN contribution_invoices i USING (contribution_id)"
+            " WHERE c.person_id = ANY($1::text[]) AND c.outstanding_pence > 0"
+            " ORDER BY c.person_id, c.raised_at, c.contribution_id FOR UPDATE OF c",
             people,
         )
         return [OpenContribution(*r) for r in rows]
@@ -200,6 +202,7 @@ class PostgresPaymentRuns:
         should not wait for this batch's outbox rows too."""
         await ledger_store.post(self.conn, batch.journals)
         await _store_managed_care(self.conn, batch)
+        await invoice_store.save_invoices(self.conn, batch.invoices)
         if batch.recovered:
             await self.conn.execute(
                 "UPDATE overpayments o SET outstanding_pence = o.outstanding_pence - r.pence"
@@ -269,20 +272,22 @@ class PostgresPaymentRuns:
             await self._save_bank_file(batch, bank_file)
 
     async def provider_payments_due(self, run_id: str) -> list[ProviderPayment]:
+        """Without their remittance lines (loaded file by file: remittance_lines)."""
         new = await self.conn.fetch(NEW_PROVIDER_PAYMENTS, run_id)
         waiting = await self.conn.fetch(
             "SELECT instruction_id, provider_id, amount_pence, status, attempts, payee_ref,"
-            " hold_reason FROM provider_payments WHERE status IN ('scheduled', 'held')"
+            " hold_reason, (SELECT count(*) FROM provider_lines l"
+            " WHERE l.provider_instruction_id = p.instruction_id)::int AS line_count"
+            " FROM provider_payments p WHERE status IN ('scheduled', 'held')"
             " ORDER BY instruction_id FOR UPDATE"
         )
-        ids = [r["instruction_id"] for r in (*new, *waiting)]
+        return [ProviderPayment(**dict(row)) for row in (*new, *waiting)]
+
+    async def remittance_lines(self, ids: list[UUID]) -> dict[UUID, tuple[RemittanceLine, ...]]:
         lines: dict[UUID, list[RemittanceLine]] = {i: [] for i in ids}
         for row in await self.conn.fetch(REMITTANCE_LINES, ids):
             lines[row["provider_instruction_id"]].append(RemittanceLine(*list(row.values())[1:]))
-        return [
-            ProviderPayment(**dict(row), lines=tuple(lines[row["instruction_id"]]))
-            for row in (*new, *waiting)
-        ]
+        return {i: tuple(x) for i, x in lines.items()}
 
     async def number_provider_batch(self, batch: ProviderBatch) -> int:
         return await self.conn.fetchval(

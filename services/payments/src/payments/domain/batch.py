@@ -21,12 +21,14 @@ from payments.domain.calculation import StatementLine
 from payments.domain.contributions import OpenContribution, collect, collectable, collection_line
 from payments.domain.events import (
     CareElementAwarded,
+    ContributionCollected,
     OverpaymentRecovered,
     PaymentDue,
     PaymentIssued,
     StatementIssued,
 )
 from payments.domain.instructions import PaymentInstruction, bacs_reference
+from payments.domain.invoices import Invoice, InvoiceTerms, invoice_contribution
 from payments.domain.ledger import (
     Posted,
     contribution_collected,
@@ -149,6 +151,12 @@ class PaymentBatch:
     """Contribution id -> pence collected in this batch."""
     provider_lines: list[ProviderLineDue] = field(default_factory=list)
     contributions: list[Contribution] = field(default_factory=list)
+    terms: InvoiceTerms | None = None
+    """When a bill raised now is due (required once a contribution is raised)."""
+    invoices: list[Invoice] = field(default_factory=list)
+    """A bill for each contribution raised (domain/invoices.py)."""
+    invoice_of: dict[str, str | None] = field(default_factory=dict)
+    """Open contribution id -> its bill's reference (None: not billed)."""
     held: int = 0
     nil: int = 0
     number: int | None = None
@@ -172,16 +180,19 @@ def plan_batch(
     overpayments: Sequence[OpenOverpayment],
     payees: ProviderPayees = NO_PAYEES,
     contributions: Sequence[OpenContribution] = (),
+    terms: InvoiceTerms | None = None,
 ) -> PaymentBatch:
     """``payees``: the providers' names, for the statements of people with managed care;
-    ``contributions``: what the batch's people owe for earlier periods, oldest first."""
+    ``contributions``: what the batch's people owe for earlier periods, oldest first;
+    ``terms``: when a contribution raised now is to be paid by."""
     open_by_person: dict[str, list[list]] = {}
     for o in overpayments:
         open_by_person.setdefault(o.person_id, []).append([o.overpayment_id, o.outstanding_pence])
     owed: dict[str, list[list]] = {}
     for c in contributions:
         owed.setdefault(c.person_id, []).append([c.contribution_id, c.outstanding_pence])
-    batch = PaymentBatch(run, open_by_person, payees, owed)
+    batch = PaymentBatch(run, open_by_person, payees, owed, terms=terms)
+    batch.invoice_of = {c.contribution_id: c.invoice_reference for c in contributions}
     for payment in due:
         _plan(batch, payment)
     return batch
@@ -324,6 +335,15 @@ def _owe_providers(batch: PaymentBatch, due: DuePayment, care: ManagedCare) -> N
     if owed.contribution is not None:
         batch.contributions.append(owed.contribution)
         batch.events.append(owed.raised)
+        if batch.terms is None:
+            raise ValueError("a contribution was raised but no invoice terms were given")
+        # the period leaves the person nothing to take it from: billed at once
+        billed = invoice_contribution(
+            owed.contribution, due.period_of_care(), batch.run.run_date, batch.terms
+        )
+        batch.invoices.append(billed.invoice)
+        batch.journals.append(billed.journal)
+        batch.events.append(billed.event)
 
 
 def _recover(batch: PaymentBatch, person: str, instruction_id: UUID, planned: int) -> int:
@@ -346,13 +366,30 @@ def _recover(batch: PaymentBatch, person: str, instruction_id: UUID, planned: in
 
 def _collect(batch: PaymentBatch, due: DuePayment, limit: int) -> int:
     """Take what ``limit`` allows towards the person's open contributions, with its journal."""
-    taken = collect(batch.open_contributions.get(due.person_id, []), limit)
+    open_ = batch.open_contributions.get(due.person_id, [])
+    taken = collect(open_, limit)
+    left = {entry[0]: entry[1] for entry in open_}
     for contribution_id, amount in taken.items():
         batch.collected[contribution_id] = batch.collected.get(contribution_id, 0) + amount
+        batch.events.append(
+            ContributionCollected(
+                due.person_id,
+                contribution_id,
+                batch.invoice_of.get(contribution_id),
+                amount,
+                left[contribution_id],
+                batch.run.run_date,
+                "payment_deduction",
+            )
+        )
     total = sum(taken.values())
     if total:
+        invoiced = sum(a for c, a in taken.items() if batch.invoice_of.get(c))
         entry = contribution_collected(
-            journal_id(due.instruction_id, "contribution collected"), due.person_id, total
+            journal_id(due.instruction_id, "contribution collected"),
+            due.person_id,
+            total,
+            invoiced,
         )
         batch.journals.append(
             Posted(entry, "contribution_collected", due.person_id, due.instruction_id)

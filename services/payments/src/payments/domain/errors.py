@@ -92,6 +92,18 @@ class UnknownInstructions(PaymentsError):
         super().__init__(self.errors[0][1], "instruction_id")
 
 
+class ReceiptConflict(PaymentsError):
+    """A bank transaction recorded before with other details: a bank's id names one credit."""
+
+    field = "bank_transaction_id"
+
+    def __init__(self, transaction_id: str) -> None:
+        super().__init__(
+            f"bank transaction {transaction_id} was recorded before with another reference,"
+            " amount or date; nothing was recorded"
+        )
+
+
 # An event that can never be applied (dead-lettered with the message as the reason).
 class InvalidDecision(PaymentsError):
     pass

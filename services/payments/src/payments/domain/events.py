@@ -108,3 +108,32 @@ class ContributionRaised:
     award_pence: int
     managed_care_pence: int
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionInvoiced:
+    """A contribution was billed (domain/invoices.py), for notifications to send the bill."""
+
+    person_id: str
+    contribution_id: str
+    invoice_reference: str
+    period_start: date
+    period_end: date
+    amount_pence: int
+    issued_on: date
+    due_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class ContributionCollected:
+    """Money towards a contribution: taken from a payment, or received against its invoice."""
+
+    person_id: str
+    contribution_id: str
+    invoice_reference: str | None
+    amount_pence: int
+    outstanding_pence: int
+    collected_on: date
+    collected_by: str
+    """"payment_deduction" or "bank_transfer"."""
+    credit_pence: int = 0

@@ -7,7 +7,8 @@ Accounts:
 - ``overpayment_receivable:<id>``: what the person owes us (debit) until recovered (credit);
 - ``provider:<id>:payable``: what we owe a provider for managed care (credit) until paid (debit);
 - ``contribution_receivable:<id>``: the person's contribution to their managed care, when their
-  award is less than it (debit) until collected (credit).
+  award is less than it (debit) until collected (credit); ``…:invoiced`` once billed
+  (domain/invoices.py; money received: domain/receipts.py).
 """
 
 import json
@@ -182,12 +183,26 @@ def contribution_receivable(person_id: str) -> str:
     return f"contribution_receivable:{person_id}"
 
 
-def contribution_collected(entry_id: str, person_id: str, amount_pence: int) -> JournalEntry:
-    return _transfer(
+def invoiced_receivable(person_id: str) -> str:
+    """The billed part of the contribution receivable."""
+    return f"{contribution_receivable(person_id)}:invoiced"
+
+
+def contribution_collected(
+    entry_id: str, person_id: str, amount_pence: int, invoiced_pence: int = 0
+) -> JournalEntry:
+    """``invoiced_pence`` of it paid against bills (domain/invoices.py: their sub-account)."""
+    credits = [
+        Posting(account, credit_pence=pence)
+        for account, pence in (
+            (contribution_receivable(person_id), amount_pence - invoiced_pence),
+            (invoiced_receivable(person_id), invoiced_pence),
+        )
+        if pence
+    ]
+    return JournalEntry(
         entry_id,
-        person_payable(person_id),
-        contribution_receivable(person_id),
-        amount_pence,
+        (Posting(person_payable(person_id), debit_pence=amount_pence), *credits),
         "Contribution to managed care collected by deduction from a payment",
     )
 

@@ -36,8 +36,11 @@ class ProviderPayment:
     """The bank details entry it was last sent to (provider@date)."""
     hold_reason: str | None
     lines: tuple[RemittanceLine, ...] = ()
+    """Its remittance lines, when loaded: a run loads them file by file (line_count says how
+    many there are before)."""
     is_new: bool = False
     executed_on: date | None = None
+    line_count: int = 0
 
 
 @dataclass

@@ -185,6 +185,8 @@ class PaymentsOfPerson:
     overpayment_outstanding_pence: int
     managed_services: ManagedServices | None
     contribution_outstanding_pence: int = 0
+    invoices: tuple["InvoiceView", ...] = ()
+    contribution_credit_pence: int = 0
 
     def next_payment(self, today: date) -> ScheduledPayment | None:
         upcoming = (
@@ -238,3 +240,18 @@ class Reconciliation:
     @property
     def balanced(self) -> bool:
         return all(c.ok for c in self.checks)
+
+
+@dataclass(frozen=True)
+class InvoiceView:
+    """A contribution's bill as the person's page shows it."""
+
+    invoice_reference: str
+    contribution_id: str
+    period_start: date
+    period_end: date
+    amount_pence: int
+    paid_pence: int
+    outstanding_pence: int
+    issued_on: date
+    due_on: date

@@ -25,6 +25,9 @@ BankFileReader = Annotated[Principal, Depends(require("payments:run", roles=[PAY
 BankResponder = Annotated[Principal, Depends(require("payments:write", roles=[PAYMENTS_OFFICER]))]
 """The bank's responses, uploaded by a payments officer: a bearer token is needed, as for every
 state-changing call (no token: 401, nothing applied)."""
+MoneyReceiver = Annotated[Principal, Depends(require("payments:write", roles=[PAYMENTS_OFFICER]))]
+"""Money received in the collection account, entered by a payments officer from the bank's
+statement (as bank responses are)."""
 Overseer = Annotated[
     Principal, Depends(require("payments:read", roles=[PAYMENTS_OFFICER, OPERATIONS]))
 ]

@@ -17,6 +17,7 @@ HTTP_STATUS: dict[type[Exception], int] = {
     errors.RunTooFarAhead: 422,
     errors.RunNotFinished: 409,
     errors.OwnRun: 403,
+    errors.ReceiptConflict: 409,
     errors.AlreadyApproved: 409,
     errors.NotReleased: 409,
     bank_details.ReasonRequired: 422,

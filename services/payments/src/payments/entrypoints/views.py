@@ -48,6 +48,10 @@ def person_payments(found: PaymentsOfPerson, today: date) -> api.PersonPayments:
         payments=[scheduled_payment(p, managed) for p in found.payments],
         managed_services=managed_services(managed),
         contribution_outstanding_pence=found.contribution_outstanding_pence,
+        contribution_invoices=[
+            api.ContributionInvoice.model_validate(i, from_attributes=True) for i in found.invoices
+        ],
+        contribution_credit_pence=found.contribution_credit_pence,
     )
 
 

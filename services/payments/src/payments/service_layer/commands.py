@@ -6,6 +6,7 @@ from datetime import date
 from payments.domain.awards import Decision
 from payments.domain.bank_details import Actor, BankDetails
 from payments.domain.managed import ManagedServices
+from payments.domain.receipts import IncomingCredit
 from payments.domain.stated_award import StatedAward
 from payments.domain.uc_means import UcHousehold
 
@@ -92,3 +93,11 @@ class ApplyBankResponse:
     """A bank's pain.002 or CSV response file, as received."""
 
     body: bytes
+
+
+@dataclass(frozen=True)
+class RecordIncomingPayments:
+    """Credits from the collection account's bank statement, recorded by an officer."""
+
+    credits: tuple[IncomingCredit, ...]
+    recorded_by: str

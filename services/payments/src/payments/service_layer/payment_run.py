@@ -31,7 +31,7 @@ from payments.service_layer.ports import (
     ProviderPayeeStore,
     RunLock,
 )
-from payments.service_layer.provider_runs import pay_providers
+from payments.service_layer.provider_runs import LINE_BUDGET, pay_providers
 from payments.service_layer.roll_forward import roll_forward
 from payments.service_layer.side_by_side import side_by_side
 
@@ -54,6 +54,8 @@ class PaymentRuns:
     today: Callable[[], date] = date.today
     max_days_ahead: int = 7
     """A new run is dated at most this many days after today."""
+    provider_file_lines: int = LINE_BUDGET
+    """Remittance lines in one providers' bank file (domain/provider_files.py)."""
 
 
 async def run_payments(cmd: StartPaymentRun, runs: PaymentRuns) -> PaymentRun:
@@ -73,7 +75,7 @@ async def run_payments(cmd: StartPaymentRun, runs: PaymentRuns) -> PaymentRun:
                     await runs.after_batch(number)
 
         await side_by_side(worker, runs.workers)
-        await pay_providers(run, runs.uow, runs.bank_files, payees)
+        await pay_providers(run, runs.uow, runs.bank_files, payees, runs.provider_file_lines)
         return await _complete(run, runs)
 
 
@@ -86,7 +88,7 @@ async def pay_batch(run: PaymentRun, runs: PaymentRuns, payees: ProviderPayees) 
         recovering = list({d.person_id for d in due if d.recovery_pence})
         overpayments = await uow.runs.open_overpayments(recovering) if recovering else []
         owing = await uow.runs.open_contributions(list({d.person_id for d in due if d.first_send}))
-        batch = plan_batch(due, run, overpayments, payees, owing)
+        batch = plan_batch(due, run, overpayments, payees, owing, runs.planning.invoice_terms)
         await uow.runs.post_batch(batch)
         batch.number = await uow.runs.number_batch(batch)
         file_id = batch.file_id

@@ -11,11 +11,12 @@ from payments.domain.bank_details import BankDetailsChange, CurrentBankDetails
 from payments.domain.bank_responses import AppliedResponses, BankResponse, SentPayment
 from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
 from payments.domain.contributions import OpenContribution
-from payments.domain.instructions import PaymentInstruction
+from payments.domain.instructions import PaymentInstruction, RemittanceLine
 from payments.domain.ledger import Posted
 from payments.domain.managed import ManagedServices
 from payments.domain.provider_payments import ProviderBatch, ProviderPayment
 from payments.domain.providers import ProviderPayees
+from payments.domain.receipts import OpenInvoice, Receipt, ReceivedCredits
 from payments.domain.records import (
     BankFileSummary,
     LedgerPosting,
@@ -128,7 +129,11 @@ class PaymentRunRepository(Protocol):
 
     async def provider_payments_due(self, run_id: str) -> list[ProviderPayment]:
         """The run's new provider payments (one per provider with remittance lines in it), and
-        earlier ones to retry or still held, locked, each with its remittance lines."""
+        earlier ones to retry or still held, locked, each with how many remittance lines it
+        has (not the lines: remittance_lines loads them file by file)."""
+
+    async def remittance_lines(self, ids: list[UUID]) -> dict[UUID, tuple[RemittanceLine, ...]]:
+        """These provider payments' remittance lines."""
 
     async def number_provider_batch(self, batch: ProviderBatch) -> int:
         """Adds the provider payments to the run's totals and gives the file its number."""
@@ -177,6 +182,21 @@ class Ledger(Protocol):
         """All checks on one snapshot; call it first in its unit of work."""
 
 
+class IncomingPaymentRepository(Protocol):
+    """Money received against contribution invoices (adapters/invoice_store.py)."""
+
+    async def recorded(self, transaction_ids: list[str]) -> dict[str, Receipt]:
+        """Those recorded before; each id locked until the unit of work ends."""
+
+    async def invoices(self, references: list[str]) -> dict[str, OpenInvoice]:
+        """The bills these references name, locked."""
+
+    async def save(self, done: ReceivedCredits, recorded_by: str) -> None:
+        """Records the new credits, their journals and what they paid off; events on commit."""
+
+    async def unmatched(self, limit: int = 500) -> list[Receipt]: ...
+
+
 class PaymentsUnitOfWork(Protocol):
     awards: AwardRepository
     uc_claims: UcClaimRepository
@@ -184,6 +204,7 @@ class PaymentsUnitOfWork(Protocol):
     bank_accounts: BankAccountRepository
     runs: PaymentRunRepository
     bank_responses: BankResponseRepository
+    incoming_payments: IncomingPaymentRepository
     ledger: Ledger
 
     async def __aenter__(self) -> Self: ...

@@ -17,6 +17,7 @@ from portal.assessor.plan_change import (
     seen_version,
     service_of,
 )
+from portal.formatting import money
 from portal.security import check_csrf
 
 router = APIRouter(prefix="/assessor/cases/{case_id}/care-plan")
@@ -130,7 +131,13 @@ def _remove_page(ctx: Context, code: str, problems: Problems | None = None) -> R
     if current is None:
         return page(ctx.ws.request, "missing.html", 404, title="No such service in the plan")
     title = f"Do you want to remove {current.description.lower()} from the plan?"
-    return render(ctx, "plan_remove.html", title, ctx.base, problems, item=current)
+    hint = (
+        f"{current.units_per_week} {current.unit}s a week, {money(current.weekly_cost_pence)} a"
+        " week. A service may go only if every need it helps with is met by another service or"
+        " another way. The plan becomes a new draft for the person to agree."
+    )
+    action = f"{ctx.base}/items/{code}/remove"
+    return render(ctx, "plan_remove.html", title, ctx.base, problems, action=action, hint=hint)
 
 
 @router.post("/items/{code}/remove", dependencies=[Depends(check_csrf)])

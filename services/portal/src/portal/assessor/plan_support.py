@@ -1,13 +1,21 @@
 """Recording another way a need is met (an unpaid carer, a community service, equipment: no
 cost to the scheme), one thing per page: which need, then what meets it and how (then
-plan_check.py: check the answers, make the change, confirm)."""
+plan_check.py: check the answers, make the change, confirm); or remove what was recorded, once
+a service meets the need again."""
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from portal.assessor.forms import Problems
 from portal.assessor.pages import Assessor, page, see_other
-from portal.assessor.plan_change import KINDS, Context, context_of, render
+from portal.assessor.plan_change import (
+    KINDS,
+    Context,
+    context_of,
+    refused,
+    render,
+    seen_version,
+)
 from portal.security import check_csrf
 
 router = APIRouter(prefix="/assessor/cases/{case_id}/care-plan")
@@ -86,3 +94,47 @@ async def support_given(request: Request, case_id: str, outcome: str, user: Asse
         return support_page(ctx, outcome, values, problems)
     await ctx.keep(change="support", outcome=outcome, **values)
     return see_other(f"{ctx.base}/check")
+
+
+@router.get("/other-support/{outcome}/remove")
+async def remove(request: Request, case_id: str, outcome: str, user: Assessor) -> Response:
+    ctx, instead = await context_of(request, user, case_id)
+    if ctx is None:
+        return instead
+    return _remove_page(ctx, outcome)
+
+
+def _remove_page(ctx: Context, outcome: str, problems: Problems | None = None) -> Response:
+    recorded = next((s for s in ctx.plan.other_support if s.outcome == outcome), None)
+    if recorded is None:
+        return page(ctx.ws.request, "missing.html", 404, title="No such support in the plan")
+    need = ctx.plan.outcome_texts.get(outcome, outcome)
+    title = f"Do you want to remove how {need} is met?"
+    hint = (
+        f"{KINDS.get(recorded.kind, recorded.kind)}: {recorded.description}. It may go only if a"
+        " service in the plan meets the need. The plan becomes a new draft for the person to agree."
+    )
+    action = f"{ctx.base}/other-support/{outcome}/remove"
+    return render(ctx, "plan_remove.html", title, ctx.base, problems, action=action, hint=hint)
+
+
+@router.post("/other-support/{outcome}/remove", dependencies=[Depends(check_csrf)])
+async def removed(request: Request, case_id: str, outcome: str, user: Assessor) -> Response:
+    ctx, instead = await context_of(request, user, case_id)
+    if ctx is None:
+        return instead
+    form = await request.form()
+    answer = str(form.get("remove", ""))
+    if answer not in ("yes", "no"):
+        problems = Problems()
+        problems.add("remove", "Select yes if you want to remove this support")
+        return _remove_page(ctx, outcome, problems)
+    if answer == "no":
+        return see_other(ctx.base)
+    body = {"seen_version": seen_version(form, ctx.plan)}
+    path = f"/plans/{ctx.plan.plan_id}/other-support/{outcome}"
+    sent = await ctx.ws.send("DELETE", "care_plans", path, body)
+    if sent.ok:
+        return see_other(f"{ctx.base}/changed")
+    problems = await refused(ctx, sent, {"service_code": "remove", "outcome": "remove"}, "remove")
+    return _remove_page(ctx, outcome, problems)

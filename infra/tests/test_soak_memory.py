@@ -1,0 +1,29 @@
+"""The soak's memory table tells a leak (growing in both halves of a run) from caches filling
+(growing in the first half, then level), and counts restarts by a new pid under a name."""
+
+from devstack.soak import Memory, MiB
+
+
+def _run(pid: int, rss_mib: list[int], start: float = 0.0) -> list[tuple[float, int, int]]:
+    return [(start + 60.0 * i, pid, mib * MiB) for i, mib in enumerate(rss_mib)]
+
+
+def test_a_leak_grows_in_both_halves_and_a_filling_cache_only_in_the_first() -> None:
+    memory = Memory(
+        samples={
+            "leaky": _run(1, [100, 110, 120, 130, 140]),
+            "warming": _run(2, [100, 120, 130, 130, 130]),
+        }
+    )
+    leaky, warming = memory.table(warm_s=0.0)[2:]
+    assert leaky.endswith("| +20.0 % / +16.7 % |")
+    assert warming.endswith("| +30.0 % / +0.0 % |")
+
+
+def test_a_restart_starts_a_new_run_and_the_longest_is_judged() -> None:
+    series = _run(1, [100, 150]) + _run(2, [90, 95, 100, 100, 100], start=120.0)
+    [row] = Memory(samples={"payments": series}).table(warm_s=60.0)[2:]
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[4] == "1"  # one restart
+    assert cells[5] == "3 min: +5.3 %"  # from the warm sample (95) to the end (100)
+    assert cells[6] == "+5.3 % / +0.0 %"
