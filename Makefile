@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 UV := $(PYTHON) -m uv
 RUN := $(UV) run --frozen
 
-.PHONY: up down test bootstrap lint audit bench bench-payments soak contracts status chart-model messages
+.PHONY: up down test bootstrap lint audit bench bench-payments bench-national soak contracts status chart-model messages
 
 up: bootstrap  ## start Kafka, PostgreSQL, the four services and the portal, with demo data (BROKERS=3: a three-node Kafka cluster)
 	$(RUN) python -m devstack up --brokers $(or $(BROKERS),1)
@@ -59,3 +59,6 @@ bench: bootstrap  ## decision-to-notification throughput and latency on the real
 
 bench-payments: bootstrap  ## a payment run over N seeded people on a durable PostgreSQL: throughput, memory
 	$(RUN) python -m devstack.payments_bench --people $(or $(N),100000)
+
+bench-national: bootstrap  ## N people decided, uprated and paid end to end through every service as processes: rates, CPU, memory, every effect checked
+	$(RUN) python -m devstack.national_bench --people $(or $(N),100000)

@@ -13,6 +13,7 @@ import asyncio
 import statistics
 import time
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
@@ -103,22 +104,7 @@ async def pipeline(
 ) -> dict[str, float]:
     import httpx
 
-    services = [a for a in apps.APPS if a.name != "portal"]  # the portal is not in the flow
-    ports = dict(zip((a.name for a in services), free_ports(len(services)), strict=True))
-    running = [
-        apps.start_app(
-            a,
-            ports[a.name],
-            apps.app_env(
-                a,
-                ports,
-                infra,
-                extra={"CAREBENEFIT_ENVIRONMENT": "test"},
-            ),
-            log_dir,
-        )
-        for a in services
-    ]
+    ports, running = start_services(infra, log_dir)
     try:
         await asyncio.gather(*(apps.wait_ready(r) for r in running))
         url = f"http://127.0.0.1:{ports['assessment']}"
@@ -147,6 +133,20 @@ async def pipeline(
     finally:
         for r in running:
             apps.stop_app(r)
+
+
+def start_services(
+    infra: Infra, log_dir, extra: dict[str, str] | None = None
+) -> tuple[dict[str, int], list[apps.RunningApp]]:
+    """The four services (not the portal: it is not in the flow) as processes on free ports."""
+    services = [a for a in apps.APPS if a.name != "portal"]
+    ports = dict(zip((a.name for a in services), free_ports(len(services)), strict=True))
+    env = {"CAREBENEFIT_ENVIRONMENT": "test", **(extra or {})}
+    running = [
+        apps.start_app(a, ports[a.name], apps.app_env(a, ports, infra, extra=env), log_dir)
+        for a in services
+    ]
+    return ports, running
 
 
 def cpu_seconds(running: list[apps.RunningApp], infra: Infra) -> dict[str, float]:
@@ -233,13 +233,14 @@ async def _latencies(infra: Infra, count: int, submitted_s: float) -> dict[str, 
         "assessments": count,
         "submit_seconds": submitted_s,
         "decisions_to_notifications_per_s": count / span,
-        "consumed_per_s": await _events_consumed(infra) / span,
+        "consumed_per_s": await events_consumed(infra) / span,
         **percentiles(latencies),
     }
 
 
-async def _events_consumed(infra: Infra) -> int:
-    """Every event the services published, once for each service that reads its topic."""
+async def events_consumed(infra: Infra, since=None) -> int:
+    """Every event the services published (`since`: written to an outbox from then on, by the
+    database's clock), once for each service that reads its topic."""
     readers = {
         topic: sum(topic in topics for topics in CONSUMES.values())
         for topics in CONSUMES.values()
@@ -249,7 +250,8 @@ async def _events_consumed(infra: Infra) -> int:
     for database in ("assessment", "payments", "care_plans", "notifications"):
         conn = await asyncpg.connect(infra.database_url(database))
         try:
-            for r in await conn.fetch("SELECT topic, count(*) AS n FROM outbox GROUP BY topic"):
+            sql = "SELECT topic, count(*) AS n FROM outbox WHERE created_at >= $1 GROUP BY topic"
+            for r in await conn.fetch(sql, since or datetime.min.replace(tzinfo=UTC)):
                 consumed += r["n"] * readers.get(r["topic"], 0)
         finally:
             await conn.close()

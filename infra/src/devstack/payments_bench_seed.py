@@ -151,7 +151,7 @@ async def _managed(conn: asyncpg.Connection, numbers: list[int]) -> None:
     )
 
 
-def _bank_account(sealer: Sealer, person: str, n: int) -> tuple[str, str, str, str]:
+def bank_account(sealer: Sealer, person: str, n: int) -> tuple[str, str, str, str]:
     """Sealed as the service seals them (payments.adapters.sealed)."""
     return (
         person,
@@ -170,7 +170,7 @@ async def _chunk(conn: asyncpg.Connection, numbers: range, templates: dict, seal
         first_day, periods, next_start = templates[(uc, recovering)]
         awards.append((award, person, first_day, f"UC{n}" if uc else None, next_start))
         versions.append((award, 1, f"D{n}", 1, first_day, "GB-2025-26", component, 0))
-        banks.append(_bank_account(sealer, person, n))
+        banks.append(bank_account(sealer, person, n))
         if uc:
             claims.append((person, f"UC{n}", UC_CLAIM_START))
         if recovering:

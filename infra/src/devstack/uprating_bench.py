@@ -14,9 +14,11 @@ import asyncio
 import json
 import os
 import time
+import uuid
 from datetime import UTC, date, datetime
 
 import asyncpg
+from assessment.adapters.outbound import outbound
 from assessment.adapters.repository import AsyncpgAssessmentUnitOfWork
 from assessment.adapters.rulesets import load_rulebook
 from assessment.adapters.sealed import NINO
@@ -25,6 +27,8 @@ from assessment.domain import Case, Person
 from assessment.main import MIGRATIONS
 from assessment.service_layer.commands import UprateAwards
 from assessment.service_layer.uprating import Uprating, uprate_awards
+from contracts.envelope import headers_for
+from contracts.registry import topic_for
 from servicekit import db
 from servicekit.crypto import Keyset, Sealer
 
@@ -40,24 +44,65 @@ class Crash(Exception):
     """The job dying after a committed batch."""
 
 
-def template() -> Case:
-    """One award decided by the engine, whose rows every seeded person copies."""
+def template(decided: date = DECIDED) -> Case:
+    """One award decided by the engine on `decided`, whose rows every seeded person copies."""
     rulebook = load_rulebook()
     case = Case.open(Person("P0", "JT000000C", "Bench Person", date(1952, 3, 27), "E09000033"))
-    recorded = case.record_assessment("bench", FACTS, "", rulebook, DECIDED)
-    case.submit_assessment(recorded.assessment_id, "bench", rulebook, DECIDED)
+    recorded = case.record_assessment("bench", FACTS, "", rulebook, decided)
+    case.submit_assessment(recorded.assessment_id, "bench", rulebook, decided)
     return case
 
 
-async def seed(dsn: str, people: int, sealer: Sealer) -> None:
-    """COPY on a connection of its own: asyncpg's own jsonb codec (text) can be copied."""
-    case = template()
+def outbox_rows(case: Case, numbers: range) -> list[tuple]:
+    """The events the template's submit published (AssessmentSubmitted, DecisionMade), as
+    outbox rows for each seeded person in order: the template's ids swapped for the person's,
+    a new event id and correlation id each."""
+    decision = case.decisions[0]
+    ids = {
+        "P0": "P@N@",
+        case.case_id: "C@N@",
+        case.assessments[0].assessment_id: "A@N@",
+        decision.decision_id: "D@N@",
+    }
+    templates = []
+    for event in outbound(case):
+        swaps = {**ids, event.id: "@EVENT@", str(event.correlationid): "@FLOW@"}
+        payload, headers = event.model_dump_json(), json.dumps(headers_for(event))
+        for old, new in swaps.items():
+            payload, headers = (t.replace(f'"{old}"', f'"{new}"') for t in (payload, headers))
+        templates.append((topic_for(event), event.type, payload, headers))
+    rows = []
+    for n in numbers:
+        number, flow = f"{n:09d}", str(uuid.uuid4())
+        for topic, kind, payload, headers in templates:
+            event_id = uuid.uuid4()
+            body, head = (
+                t.replace("@N@", number).replace("@EVENT@", str(event_id)).replace("@FLOW@", flow)
+                for t in (payload, headers)
+            )
+            rows.append((event_id, topic, f"P{number}", kind, body, head))
+    return rows
+
+
+async def seed(
+    dsn: str, people: int, sealer: Sealer, case: Case | None = None, events: bool = False
+) -> None:
+    """COPY on a connection of its own: asyncpg's own jsonb codec (text) can be copied. With
+    `events`, each person's AssessmentSubmitted and DecisionMade go to the outbox too, as the
+    submit would have written them, for the relay to publish."""
+    case = case or template()
     assessment, decision = case.assessments[0], case.decisions[0]
     submitted = datetime.now(UTC)
     conn = await asyncpg.connect(dsn)
     try:
         for start in range(0, people, CHUNK):
             numbers = range(start, min(people, start + CHUNK))
+            if events:
+                await conn.copy_records_to_table(
+                    "outbox",
+                    columns=("id", "topic", "key", "type", "payload", "headers"),
+                    records=outbox_rows(case, numbers),
+                )
             nino = [f"JT{n:06d}{'ABCD'[n % 4]}" for n in numbers]
             await conn.copy_records_to_table(
                 "people",
@@ -145,16 +190,18 @@ async def seed(dsn: str, people: int, sealer: Sealer) -> None:
         await conn.close()
 
 
-async def counts(pool) -> dict[str, int]:
+async def counts(pool, rule_set_id: str = TO.rule_set_id) -> dict[str, int]:
+    """Each must be the number of awards once the job has uprated them all to `rule_set_id`."""
     row = await pool.fetchrow(
         "SELECT (SELECT count(*) FROM decisions WHERE kind = 'uprating') AS versions,"
         " (SELECT count(DISTINCT case_id) FROM decisions WHERE kind = 'uprating') AS cases,"
         " (SELECT count(*) FROM uprated_awards) AS recorded,"
         " (SELECT count(*) FROM decisions WHERE status = 'current'"
-        "   AND rule_set_id = 'GB-CARE-2026-27') AS in_force_uprated,"
+        "   AND rule_set_id = $1) AS in_force_uprated,"
         " (SELECT count(*) FROM outbox WHERE type LIKE '%.decision_made.%'"
         "   AND payload -> 'data' ->> 'kind' = 'uprating') AS decision_made,"
-        " (SELECT count(*) FROM outbox WHERE type LIKE '%.decision_superseded.%') AS superseded"
+        " (SELECT count(*) FROM outbox WHERE type LIKE '%.decision_superseded.%') AS superseded",
+        rule_set_id,
     )
     return dict(row)
 

@@ -173,3 +173,9 @@ def test_a_change_dated_before_the_award_the_uprating_re_decided_is_refused() ->
         case.change_circumstances(
             "as-2", ELIGIBLE_FACTS, date(2025, 6, 1), "", RULEBOOK, date(2026, 4, 20)
         )
+
+
+def test_the_award_compared_is_the_award_of_the_whole_decisions_plain_data() -> None:
+    worked_out = decide_case(ELIGIBLE_FACTS, RULES_2026, UPRATING_DAY)
+    assert worked_out.award_dict() == worked_out.to_dict()["award"]
+    assert worked_out.award_dict()["net_weekly_pence"] == worked_out.award.net_weekly_pence

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from wording import add_months, long_date, pounds
@@ -36,6 +37,10 @@ class Decision:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data: dates as ISO strings, money as integer pence."""
         return _plain(self)
+
+    def award_dict(self) -> dict[str, Any]:
+        """`to_dict()["award"]` without converting the rest (the uprating compares awards)."""
+        return _plain(self.award)
 
 
 def decide(facts: AssessmentFacts, rules: RuleSet, decided_on: date) -> Decision:
@@ -153,8 +158,9 @@ def _reasons_not_eligible(care_act: CareActResult, means: MeansResult, award: Aw
 
 
 def _plain(value: Any) -> Any:
-    if is_dataclass(value):
-        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    names = _field_names(type(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
     if isinstance(value, dict):
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
@@ -162,3 +168,9 @@ def _plain(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    """A dataclass's field names (looked up once per class; `fields()` is slow), else None."""
+    return tuple(f.name for f in fields(cls)) if is_dataclass(cls) else None

@@ -42,7 +42,7 @@ def award_to_uprate(
 def outcome(current: DecisionRecord, worked_out: Decision) -> str:
     """UPRATED when eligibility or the award's amounts differ, else UNCHANGED."""
     before = (current.eligible, current.body.get("award"))
-    after = (worked_out.eligible, worked_out.to_dict()["award"])
+    after = (worked_out.eligible, worked_out.award_dict())
     return UNCHANGED if before == after else UPRATED
 
 
