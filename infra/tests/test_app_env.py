@@ -73,3 +73,20 @@ def test_the_portal_migrates_as_its_migrator_and_runs_as_its_runtime_role() -> N
     env = apps.app_env(apps.BY_NAME["portal"], {app.name: 1 for app in apps.APPS}, infra)
     assert env["PORTAL_DATABASE_URL"].startswith("postgresql://portal_runtime:")
     assert env["PORTAL_MIGRATION_DATABASE_URL"].startswith("postgresql://portal_migrator:")
+
+
+def test_two_replicas_of_a_consumer_are_static_members_of_their_own(monkeypatch):
+    monkeypatch.setenv("NOTIFICATIONS_CONSUMER_INSTANCE_ID", "inherited-from-the-shell")
+    credentials = Credentials.generate(["notifications"])
+    infra = Infra("127.0.0.1:1", "postgresql://postgres:pw@127.0.0.1:2", credentials, None)
+    app = apps.BY_NAME["notifications"]
+    first, second = (apps.app_env(app, {app.name: port}, infra) for port in (8104, 8105))
+    ids = [env["NOTIFICATIONS_CONSUMER_INSTANCE_ID"] for env in (first, second)]
+    assert ids[0] != ids[1] and "inherited-from-the-shell" not in ids
+    assert ids[0].startswith("notifications@") and ids[0].endswith(":8104")
+    again = apps.app_env(app, {app.name: 8104}, infra)  # the same replica restarted
+    assert again["NOTIFICATIONS_CONSUMER_INSTANCE_ID"] == ids[0]
+    chosen = apps.app_env(
+        app, {app.name: 8104}, infra, extra={"NOTIFICATIONS_CONSUMER_INSTANCE_ID": "pod-0"}
+    )
+    assert chosen["NOTIFICATIONS_CONSUMER_INSTANCE_ID"] == "pod-0"

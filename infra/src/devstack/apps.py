@@ -88,9 +88,11 @@ def app_env(
     if app.database:
         env[f"{app.env_prefix}DATABASE_URL"] = infra.runtime_database_url(app.database)
         env[f"{app.env_prefix}MIGRATION_DATABASE_URL"] = infra.migration_database_url(app.database)
-        # static group membership: a restart takes the consumer's partitions back at once
+        # Static group membership: a restart takes the consumer's partitions back at once. One
+        # id per process (its port), never one inherited from the shell: two replicas sharing
+        # an id would fence each other out of the group (`extra` may still set one).
         instance = f"{app.name}@{socket.gethostname()}:{ports[app.name]}"
-        env.setdefault(f"{app.env_prefix}CONSUMER_INSTANCE_ID", instance)
+        env[f"{app.env_prefix}CONSUMER_INSTANCE_ID"] = instance
     if app.name == "portal":
         for other in APPS:
             if other.name != "portal":

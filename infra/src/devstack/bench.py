@@ -152,22 +152,22 @@ def start_services(
 def cpu_seconds(running: list[apps.RunningApp], infra: Infra) -> dict[str, float]:
     """User + system CPU each service's process, PostgreSQL (the postmaster, its live backends
     and those it has reaped) and the Kafka broker have used so far."""
-    used = {r.app.name: _cpu(psutil.Process(r.pid)) for r in running}
+    used = {r.app.name: process_cpu(psutil.Process(r.pid)) for r in running}
     if infra.postgres is not None:
         postmaster = psutil.Process(infra.postgres.pid)
         reaped = postmaster.cpu_times()
         used["postgresql"] = (
-            _cpu(postmaster)
+            process_cpu(postmaster)
             + reaped.children_user
             + reaped.children_system
-            + sum(_cpu(child) for child in postmaster.children())
+            + sum(process_cpu(child) for child in postmaster.children())
         )
     if infra.kafka is not None:
-        used["kafka"] = _cpu(psutil.Process(infra.kafka.pid))
+        used["kafka"] = process_cpu(psutil.Process(infra.kafka.pid))
     return used
 
 
-def _cpu(process: psutil.Process) -> float:
+def process_cpu(process: psutil.Process) -> float:
     try:
         times = process.cpu_times()
     except psutil.NoSuchProcess:

@@ -82,6 +82,7 @@ class NotifyStub:
         self._to_lose: int | None = 0  # None: all
         self._tasks: set[asyncio.Task] = set()
         self._released = asyncio.Event()  # ends every hang at once
+        self._client: httpx.AsyncClient | None = None  # one for every receipt (see `_post`)
         self.app = Starlette(
             routes=[
                 Route("/v2/notifications/{kind:str}", self._send, methods=["POST"]),
@@ -112,6 +113,9 @@ class NotifyStub:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
 
     async def _send(self, request: Request) -> JSONResponse:
         self.requests += 1
@@ -241,18 +245,26 @@ class NotifyStub:
         for attempt in range(1 + CALLBACK_RETRIES):
             if attempt:
                 await asyncio.sleep(self.callback_retry_s)
-            outcome = await _post(self.callback_url or "", body, headers)
+            outcome = await _post(self._receipts(), self.callback_url or "", body, headers)
             self.callback_attempts.append((notification["id"], outcome))
             if not _retried(outcome):
                 return
         log.warning("receipt for %s not delivered after %d retries", body["id"], CALLBACK_RETRIES)
 
+    def _receipts(self) -> httpx.AsyncClient:
+        """The client receipts go out with, kept (a new client per receipt loads the system's
+        CA bundle each time: most of the stub's CPU when thousands of texts are sent)."""
+        if self._client is None:
+            self._client = httpx.AsyncClient(timeout=CALLBACK_TIMEOUT_S)
+        return self._client
 
-async def _post(url: str, body: dict[str, Any], headers: dict[str, str]) -> int | str:
+
+async def _post(
+    client: httpx.AsyncClient, url: str, body: dict[str, Any], headers: dict[str, str]
+) -> int | str:
     """The response's status code, or the name of the error that stopped it."""
     try:
-        async with httpx.AsyncClient(timeout=CALLBACK_TIMEOUT_S) as client:
-            return (await client.post(url, json=body, headers=headers)).status_code
+        return (await client.post(url, json=body, headers=headers)).status_code
     except httpx.HTTPError as exc:
         return type(exc).__name__
 

@@ -113,6 +113,7 @@ class EventConsumer:
         poll_ms: int = 20,
         tracer_provider: TracerProvider | None = None,
         deliveries: Deliveries | None = None,
+        fetch: Mapping[str, int] | None = None,
     ) -> None:
         self.name = name
         self.deliveries = deliveries or Deliveries(name, None)
@@ -125,6 +126,7 @@ class EventConsumer:
         self._infra_backoff = infrastructure_backoff or Backoff()
         self._infra_wait = infrastructure_wait
         self._batch_size, self._poll_ms = batch_size, poll_ms
+        self._fetch = dict(fetch or {})  # aiokafka's fetch_min_bytes, fetch_max_wait_ms
         self._tracer = (tracer_provider or trace.get_tracer_provider()).get_tracer(__name__)
         self._stopping = asyncio.Event()
         self._subscribers: list[Any] = []
@@ -155,6 +157,7 @@ class EventConsumer:
                 batch_timeout_ms=self._poll_ms,
                 listener=in_flight,
                 title=self.name if workers == 1 else f"{self.name}:{n}",
+                **self._fetch,
             )
             subscriber(self._batch_handler(in_flight))
             self._subscribers.append(subscriber)

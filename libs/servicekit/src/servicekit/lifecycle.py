@@ -51,6 +51,10 @@ def build_consumer(definition: Any, runtime: Any) -> EventConsumer:
         poll_ms=settings.consumer_poll_ms,
         tracer_provider=runtime.tracer_provider,
         deliveries=deliveries,
+        fetch={
+            "fetch_min_bytes": settings.consumer_fetch_min_bytes,
+            "fetch_max_wait_ms": settings.consumer_fetch_max_wait_ms,
+        },
     )
     instance = settings.consumer_instance_id
     if instance:  # a new topic list never takes over an old member's assignment

@@ -49,6 +49,12 @@ class ServiceSettings(KafkaClientSettings):
     consumer_poll_ms: int = Field(
         20, ge=1, le=1000, description="how long a poll waits for records when none are there"
     )
+    consumer_fetch_min_bytes: int = Field(
+        1, ge=1, description="the broker answers a fetch once it has this many bytes ..."
+    )
+    consumer_fetch_max_wait_ms: int = Field(
+        500, ge=0, le=5000, description="... or once it has waited this long"
+    )
     # Supervision and restarts (servicekit.supervision, servicekit.consumer).
     supervisor_exit_after_seconds: float = Field(
         120, gt=0, description="a task failing this long makes the process exit to be restarted"
