@@ -6,14 +6,20 @@ import csv
 import io
 import re
 import zlib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
+from contracts.care_plans import v1 as care_plans
+from contracts.topics import CARE_PLANS_EVENTS
 from devstack.demo import OVERPAID_NINO, load_demo
 from devstack.drive import eventually
+from devstack.tokens import PAYMENTS_OFFICER, bearer
 from wording import long_date
 from wording.money import pounds
+
+from ..e2e.test_forged_events import send
 
 pytestmark = pytest.mark.browser
 
@@ -133,3 +139,64 @@ async def _told(platform, pid: str, template: str, at_least: int) -> list[dict] 
     found = await platform.get("notifications", f"/people/{pid}/messages")
     told = [m for m in found["messages"] if m["template_id"] == template]
     return told if len(told) >= at_least else None
+
+
+async def test_a_person_whose_care_cost_more_than_the_award_reads_the_bill(journey, platform):
+    """Managed care above the award (the care plan's split, as care-plans publishes it) and a run
+    dated on the person's first due date (they claimed 50 days ago, before every other browser
+    test's people): the run bills the difference, and the person reads the bill on their
+    payments page and in their messages."""
+    claimed_on = (date.today() - timedelta(days=50)).isoformat()
+    person = await platform.submit(
+        "browser-bill", nino="TC200014B", date_of_birth="1952-07-30", claimed_on=claimed_on
+    )
+    pid = person["person_id"]
+    await send(platform.infra, "care-plans", CARE_PLANS_EVENTS.name, dearer_care(pid))
+
+    async def with_managed_care():
+        found = await platform.get("payments", f"/people/{pid}/payments")
+        return found if found and found["managed_services"] else None
+
+    first = (await eventually(with_managed_care, timeout=60))["payments"][0]
+    officer = bearer(await platform.tokens.staff(PAYMENTS_OFFICER, "payments"))
+    async with httpx.AsyncClient(base_url=platform.url("payments"), timeout=120) as http:
+        run = await http.post(
+            "/payment-runs", json={"run_date": first["due_date"]}, headers=officer
+        )
+        assert run.status_code == 201, run.text
+    [bill] = (await platform.get("payments", f"/people/{pid}/payments"))["contribution_invoices"]
+
+    await journey.sign_in("test.billed@example.com")
+    await journey.click("Payments", role="link")
+    bills = await journey.text("#bills")
+    assert bill["invoice_reference"] in bills and pounds(bill["amount_pence"]) in bills
+    assert long_date(date.fromisoformat(bill["due_on"])) in bills
+    assert pounds(bill["amount_pence"]) in await journey.text("#contribution")
+    inbox = await eventually(
+        lambda: _told(platform, pid, "contribution-invoiced", at_least=1), timeout=60
+    )
+    assert bill["invoice_reference"] in inbox[0]["body"]
+    journey.assert_every_page_checked()
+
+
+def dearer_care(person: str) -> care_plans.ManagedServicesChangedV1:
+    """£1,000 a week of home care from a contracted provider: more than any award."""
+    weekly = 100_000
+    home_care = care_plans.SupportItem(
+        service_code="HOME-CARE",
+        provider_id="PRV-0001",
+        description="Home care",
+        units_per_week=40,
+        unit_rate_pence=weekly // 40,
+        weekly_cost_pence=weekly,
+        arranged_by="scheme",
+    )
+    data = care_plans.ManagedServicesChanged(
+        plan_id=f"plan-{person}",
+        version=1,
+        weekly_budget_pence=weekly,
+        managed_weekly_pence=weekly,
+        direct_payment_weekly_pence=0,
+        providers=[home_care],
+    )
+    return care_plans.ManagedServicesChangedV1(source=care_plans.SOURCE, subject=person, data=data)
