@@ -8,6 +8,7 @@ import sys
 from datetime import date
 
 import pytest
+from payments.adapters.run_store import RUN_LOCK_KEY
 from payments.service_layer.commands import StartPaymentRun
 from payments.service_layer.payment_run import run_payments
 
@@ -111,6 +112,18 @@ async def test_a_run_process_killed_mid_run_is_resumed(svc, infra) -> None:
     process.send_signal(signal.SIGKILL)
     await process.wait()
     assert await svc.pool.fetchval("SELECT status FROM payment_runs") == "in_progress"
+    await run_lock_released(svc)  # until then a resume is refused: "try again later"
     resumed = await svc.run(RUN_DATE, expect=200)
     assert resumed["outcome"] == "resumed"
     await assert_each_paid_exactly_once(svc)
+
+
+async def run_lock_released(svc, timeout_s: float = 15.0) -> None:
+    """The killed process's database session holds the run lock until PostgreSQL sees the
+    connection gone (at once on an idle machine, a moment later on a busy one)."""
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    while await svc.pool.fetchval(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = $1", RUN_LOCK_KEY
+    ):
+        assert asyncio.get_running_loop().time() < deadline, "the run lock was never released"
+        await asyncio.sleep(0.05)
