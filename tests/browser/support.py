@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from aiokafka import AIOKafkaProducer
+from contracts.envelope import headers_for
 from devstack.signin import DEMO_PASSWORD
 from playwright.async_api import Page
 
@@ -130,3 +132,17 @@ def describe_violations(url: str, violations: list[dict[str, Any]]) -> str:
         targets = ", ".join(str(n["target"]) for n in v["nodes"][:3])
         lines.append(f"- {v['id']} ({v['impact']}): {v['help']} at {targets}")
     return "\n".join(lines)
+
+
+async def publish_as(infra: Any, principal: str, topic: str, event: Any) -> None:
+    """`event` on `topic` as a service publishes it (its own Kafka principal and headers): for
+    a state the journey needs that no page makes, such as a care plan's split."""
+    producer = AIOKafkaProducer(**infra.kafka_options(principal), enable_idempotence=True)
+    await producer.start()
+    try:
+        headers = [(k, v.encode()) for k, v in headers_for(event).items()]
+        await producer.send_and_wait(
+            topic, event.to_json_bytes(), key=event.subject.encode(), headers=headers
+        )
+    finally:
+        await producer.stop()

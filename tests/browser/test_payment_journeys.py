@@ -19,7 +19,7 @@ from devstack.tokens import PAYMENTS_OFFICER, bearer
 from wording import long_date
 from wording.money import pounds
 
-from ..e2e.test_forged_events import send
+from .support import publish_as
 
 pytestmark = pytest.mark.browser
 
@@ -151,7 +151,7 @@ async def test_a_person_whose_care_cost_more_than_the_award_reads_the_bill(journ
         "browser-bill", nino="TC200014B", date_of_birth="1952-07-30", claimed_on=claimed_on
     )
     pid = person["person_id"]
-    await send(platform.infra, "care-plans", CARE_PLANS_EVENTS.name, dearer_care(pid))
+    await publish_as(platform.infra, "care-plans", CARE_PLANS_EVENTS.name, dearer_care(pid))
 
     async def with_managed_care():
         found = await platform.get("payments", f"/people/{pid}/payments")
