@@ -4,6 +4,7 @@ refusals on the page's fields. The pages: plan_items.py (add, change or remove a
 plan_support.py (another way a need is met), plan_check.py (check answers, make the change,
 confirm)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from contracts.api.assessment import CaseDetail
@@ -12,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from portal.assessor.forms import Problems
-from portal.assessor.pages import case_workspace, page
+from portal.assessor.pages import case_workspace, page, see_other
 from portal.assessor.workspace import Workspace
 
 OPEN = ("draft", "proposed", "agreed", "under_review")
@@ -107,3 +108,23 @@ async def refused(ctx: Context, sent: Any, fields: dict[str, str], fallback: str
     else:
         problems.from_service(sent.errors(), fields, fallback)
     return problems
+
+
+async def confirm_removal(
+    ctx: Context, form: Any, path: str, what: str, again: Callable[[Problems], Response]
+) -> Response:
+    """A yes/no removal page's answer: no goes back to the plan; yes sends the DELETE, and a
+    refusal is shown on the page again (`again`)."""
+    answer = str(form.get("remove", ""))
+    if answer not in ("yes", "no"):
+        problems = Problems()
+        problems.add("remove", f"Select yes if you want to remove {what}")
+        return again(problems)
+    if answer == "no":
+        return see_other(ctx.base)
+    body = {"seen_version": seen_version(form, ctx.plan)}
+    sent = await ctx.ws.send("DELETE", "care_plans", path, body)
+    if sent.ok:
+        return see_other(f"{ctx.base}/changed")
+    fields = {"service_code": "remove", "outcome": "remove"}
+    return again(await refused(ctx, sent, fields, "remove"))

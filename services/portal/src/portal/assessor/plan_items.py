@@ -10,11 +10,10 @@ from portal.assessor.forms import Problems, whole_number
 from portal.assessor.pages import Assessor, page, see_other
 from portal.assessor.plan_change import (
     Context,
+    confirm_removal,
     context_of,
     item_of,
-    refused,
     render,
-    seen_version,
     service_of,
 )
 from portal.formatting import money
@@ -145,19 +144,7 @@ async def removed(request: Request, case_id: str, code: str, user: Assessor) -> 
     ctx, instead = await context_of(request, user, case_id)
     if ctx is None:
         return instead
-    form = await request.form()
-    answer = str(form.get("remove", ""))
-    if answer not in ("yes", "no"):
-        problems = Problems()
-        problems.add("remove", "Select yes if you want to remove the service")
-        return _remove_page(ctx, code, problems)
-    if answer == "no":
-        return see_other(ctx.base)
-    body = {"seen_version": seen_version(form, ctx.plan)}
-    sent = await ctx.ws.send(
-        "DELETE", "care_plans", f"/plans/{ctx.plan.plan_id}/items/{code}", body
+    path = f"/plans/{ctx.plan.plan_id}/items/{code}"
+    return await confirm_removal(
+        ctx, await request.form(), path, "the service", lambda p: _remove_page(ctx, code, p)
     )
-    if sent.ok:
-        return see_other(f"{ctx.base}/changed")
-    problems = await refused(ctx, sent, {"service_code": "remove"}, "remove")
-    return _remove_page(ctx, code, problems)

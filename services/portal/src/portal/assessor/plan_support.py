@@ -11,10 +11,9 @@ from portal.assessor.pages import Assessor, page, see_other
 from portal.assessor.plan_change import (
     KINDS,
     Context,
+    confirm_removal,
     context_of,
-    refused,
     render,
-    seen_version,
 )
 from portal.security import check_csrf
 
@@ -123,18 +122,7 @@ async def removed(request: Request, case_id: str, outcome: str, user: Assessor) 
     ctx, instead = await context_of(request, user, case_id)
     if ctx is None:
         return instead
-    form = await request.form()
-    answer = str(form.get("remove", ""))
-    if answer not in ("yes", "no"):
-        problems = Problems()
-        problems.add("remove", "Select yes if you want to remove this support")
-        return _remove_page(ctx, outcome, problems)
-    if answer == "no":
-        return see_other(ctx.base)
-    body = {"seen_version": seen_version(form, ctx.plan)}
     path = f"/plans/{ctx.plan.plan_id}/other-support/{outcome}"
-    sent = await ctx.ws.send("DELETE", "care_plans", path, body)
-    if sent.ok:
-        return see_other(f"{ctx.base}/changed")
-    problems = await refused(ctx, sent, {"service_code": "remove", "outcome": "remove"}, "remove")
-    return _remove_page(ctx, outcome, problems)
+    return await confirm_removal(
+        ctx, await request.form(), path, "this support", lambda p: _remove_page(ctx, outcome, p)
+    )
