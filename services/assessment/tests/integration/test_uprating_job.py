@@ -14,8 +14,8 @@ import pytest
 from assessment.adapters.repository import AsyncpgAssessmentUnitOfWork
 from assessment.adapters.rulesets import load_rulebook
 from assessment.config import AssessmentSettings
-from assessment.service_layer.commands import UprateAwards
 from assessment.domain import CaseChanged
+from assessment.service_layer.commands import UprateAwards
 from assessment.service_layer.uprating import Uprating, rules_to_uprate_to, uprate_awards
 
 from .support import ELIGIBLE_FACTS, outbox, short
