@@ -15,12 +15,12 @@ def tracing():
         tracemalloc.stop()
 
 
-def test_tracing_is_off_unless_a_directory_is_set(monkeypatch) -> None:
+def test_tracing_is_off_unless_a_directory_is_set(monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("DATABASE_URL", "postgresql://x@localhost/x")
     monkeypatch.setenv("CAREBENEFIT_ENVIRONMENT", "test")
     assert ServiceSettings().tracemalloc_dir is None
-    monkeypatch.setenv("TRACEMALLOC_DIR", "/tmp/heap")
-    assert str(ServiceSettings().tracemalloc_dir) == "/tmp/heap"
+    monkeypatch.setenv("TRACEMALLOC_DIR", str(tmp_path))
+    assert ServiceSettings().tracemalloc_dir == tmp_path
 
 
 def grow(kept: list, n: int) -> None:

@@ -32,7 +32,7 @@ class HeapReport:
     directory: Path
     name: str
     top: int = 15
-    frames: int = 12
+    frames: int = 8
     started: float = field(default_factory=time.monotonic)
     first: tracemalloc.Snapshot | None = None
     previous: tracemalloc.Snapshot | None = None
@@ -115,7 +115,7 @@ def job(directory: Path, name: str, every_s: float):
         report.start()
         while True:
             await asyncio.sleep(every_s)
-            await asyncio.to_thread(report.write)
+            report.write()  # in the loop (a second or so): a thread would get a malloc arena
             healthy()
 
     return trace_memory
