@@ -34,6 +34,7 @@ from portal.formatting import long_date, money
 from portal.forms import Submissions
 from portal.identity import OidcClient
 from portal.lag_trend import sample_forever
+from portal.money_received import router as money_received_router
 from portal.notify_markup import notify_to_html
 from portal.one_login import DidKeys
 from portal.ops import CONSUMER_GROUPS
@@ -150,6 +151,7 @@ def create_app(settings: PortalSettings | None = None) -> Any:
     app.include_router(areas_router)
     app.include_router(ops_payment_runs_router)
     app.include_router(payment_runs_router)
+    app.include_router(money_received_router)
 
     @app.get("/health/live")
     async def live() -> dict[str, str]:

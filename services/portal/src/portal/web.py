@@ -67,6 +67,7 @@ STAFF_NAV = (
     ("/assessor/reconsiderations", "Reconsiderations", "reviewer"),
     ("/assessor/calculator", "Policy calculator", "assessor"),
     ("/payment-runs", "Payment runs", "payments_officer"),
+    ("/money-received", "Money received", "payments_officer"),
     ("/ops", "Operations", "operations"),
 )
 
