@@ -212,10 +212,15 @@ class MessageRepository:
     ) -> int:
         await self.flush()
         ids, attempts = zip(*claims, strict=True) if claims else ((), ())
+        # Locked in the order of their ids, as `get_many` locks them: a sender recording some
+        # outcomes while it renews the other leases never deadlocks with itself.
         status = await self.conn.execute(
-            "UPDATE messages m SET claimed_until = $3 FROM unnest($1::uuid[], $2::int[])"
-            " AS c(id, attempt) WHERE m.notification_id = c.id AND m.attempts = c.attempt"
-            " AND m.status = 'sending' AND m.accepted_at IS NULL AND m.claimed_until > $4",
+            "UPDATE messages m SET claimed_until = $3 FROM (SELECT n.notification_id"
+            " FROM messages n JOIN unnest($1::uuid[], $2::int[]) AS c(id, attempt)"
+            " ON n.notification_id = c.id AND n.attempts = c.attempt"
+            " WHERE n.status = 'sending' AND n.accepted_at IS NULL AND n.claimed_until > $4"
+            " ORDER BY n.notification_id FOR UPDATE OF n) AS live"
+            " WHERE m.notification_id = live.notification_id",
             list(ids),
             list(attempts),
             until,
