@@ -3,7 +3,8 @@ unit of work that publishes their events through the outbox in the same transact
 
 New messages are written set-based, as the people are (`adapters.people`): whether a business
 event was told before is read ahead for a whole batch of events, the messages wait in memory and
-`flush` writes them in one statement before anything else is read or the unit of work commits.
+`flush` writes them in one statement before anything else is read or the unit of work commits
+(saved changes likewise, in one UPDATE: a sender's claimed batch, a batch of outcomes).
 A message another transaction recorded meanwhile makes that statement fail on the unique key, so
 the unit of work fails and nothing is recorded twice (the consumer applies the events again).
 """
@@ -78,6 +79,7 @@ UPDATE = (
     f"UPDATE messages AS m SET ({', '.join(STORED)}) = ({', '.join(_VALUES[n] for n in STORED)})"  # noqa: S608 (constants only)
     f" FROM unnest({_ROWS}) AS u({COLUMNS}) WHERE m.notification_id = u.notification_id"
 )
+_JSON = {n for n, name in enumerate(_NAMES) if TYPES.get(name) == "jsonb"}
 TOLD = (
     "SELECT business_event_id, template_id, channel FROM messages"
     " WHERE business_event_id = ANY($1::text[])"
@@ -104,9 +106,6 @@ def _row(message: Message) -> list[Any]:
     """The message as INSERT and UPDATE take it (JSON as text)."""
     row = [message.notification_id, *_stored(message)]
     return [json.dumps(v) if n in _JSON and v is not None else v for n, v in enumerate(row)]
-
-
-_JSON = {n for n, name in enumerate(_NAMES) if TYPES.get(name) == "jsonb"}
 
 
 def _columns(rows: Iterable[list[Any]]) -> list[list[Any]]:
