@@ -9,12 +9,13 @@ header, so the consumer's span follows it in the same trace (servicekit.telemetr
 """
 
 import asyncio
+from collections import Counter
 from collections.abc import Awaitable, Callable
 
 from aiokafka import AIOKafkaProducer
 from faststream.kafka import KafkaBroker
 from opentelemetry import trace
-from opentelemetry.trace import SpanKind, TracerProvider
+from opentelemetry.trace import TracerProvider
 
 from servicekit import telemetry
 from servicekit.metrics import ServiceMetrics
@@ -39,10 +40,9 @@ def kafka_publisher(
         acks = []
         for record in records:
             span = telemetry.producer_span(tracer, record.topic, record.id, record.headers)
-            headers = [
-                (k, v.encode()) for k, v in record.headers.items() if k != "traceparent"
-            ]
-            headers.append(("traceparent", telemetry.traceparent_of(span).encode()))
+            headers = [(k, v.encode()) for k, v in record.headers.items() if k != "traceparent"]
+            if traceparent := telemetry.traceparent_of(span) or record.headers.get("traceparent"):
+                headers.append(("traceparent", traceparent.encode()))
             try:
                 acks.append(
                     await producer.send(
@@ -57,10 +57,7 @@ def kafka_publisher(
                 span.end()
         await asyncio.gather(*acks)
         if metrics is not None:
-            counted: dict[str, int] = {}
-            for record in records:
-                counted[record.topic] = counted.get(record.topic, 0) + 1
-            for topic, count in counted.items():
+            for topic, count in Counter(record.topic for record in records).items():
                 metrics.sent.labels(topic).inc(count)
 
     return publish

@@ -135,8 +135,7 @@ _TRACEPARENT = re.compile(
 def current_traceparent() -> str | None:
     """The current span's W3C `traceparent` (None outside a valid span), as the TraceContext
     propagator injects it."""
-    span = trace.get_current_span()
-    return traceparent_of(span) if span.get_span_context().is_valid else None
+    return traceparent_of(trace.get_current_span())
 
 
 def context_from_traceparent(traceparent: str | None) -> Context | None:
@@ -166,9 +165,12 @@ def parent_context(traceparent: str | None) -> Context | None:
     return trace.set_span_in_context(trace.NonRecordingSpan(remote))
 
 
-def traceparent_of(span: trace.Span) -> str:
-    """`span`'s W3C `traceparent` (what the TraceContext propagator would inject)."""
+def traceparent_of(span: trace.Span) -> str | None:
+    """`span`'s W3C `traceparent`, as the TraceContext propagator injects it (None for an
+    invalid span, e.g. none is current or tracing is off)."""
     ctx = span.get_span_context()
+    if not ctx.is_valid:
+        return None
     return f"00-{ctx.trace_id:032x}-{ctx.span_id:016x}-{ctx.trace_flags:02x}"
 
 
