@@ -109,7 +109,9 @@ async def test_each_published_event_has_a_publish_span_in_its_producers_trace(
     produced = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
     events = [submitted(subject, traceparent=produced), submitted(subject)]
     await emit(pool, *events)
-    await OutboxRelay(pool, kafka_publisher(broker, tracer_provider=provider), lock_key=5).drain_once()
+    await OutboxRelay(
+        pool, kafka_publisher(broker, tracer_provider=provider), lock_key=5
+    ).drain_once()
     traced, untraced = await ours(infra, subject, 2)
     publish = [s for s in spans.get_finished_spans() if s.name == f"{TOPIC} publish"]
     assert len(publish) == 2  # one each, the untraced event's a trace of its own
