@@ -11,6 +11,8 @@ ASHA = "asha.patel@carebenefit.example"  # assessor
 TOM = "tom.hughes@carebenefit.example"  # assessor
 GRACE = "grace.adeyemi@carebenefit.example"  # assessor and reviewer
 STAFF_SUBJECTS = {
+    "oliver.brown@carebenefit.example": "urn:carebenefit:staff:oliver-brown",
+    "fatima.khan@carebenefit.example": "urn:carebenefit:staff:fatima-khan",
     ASHA: "urn:carebenefit:staff:asha-patel",
     TOM: "urn:carebenefit:staff:tom-hughes",
     GRACE: "urn:carebenefit:staff:grace-adeyemi",

@@ -9,12 +9,15 @@ dated on that due date pays them and no other person (the test checks the people
 holds exactly their two payments). One e2e test's award began in 2024
 (tests/e2e/test_contribution_invoice_flow.py): when it has run first, its later periods are due
 too, nothing to its person (the care costs more than the award) and a payment to its provider,
-in a file of its own. One payments officer starts the run, another
-approves it (four eyes), the bank accepts both payments and later returns one, which is held. A
-run dated before any payment falls due pays nobody and says so."""
+in a file of its own. One payments officer starts the run on the portal and cannot approve
+it; another approves it there (four eyes) and downloads its bank files; the bank accepts both
+payments and later returns one, which is held. A run dated before any payment falls due pays
+nobody and says so."""
 
+import asyncio
 import re
 from datetime import date, timedelta
+from pathlib import Path
 from uuid import UUID
 
 import httpx
@@ -23,6 +26,7 @@ from devstack.drive import eventually
 from devstack.tokens import OTHER_PAYMENTS_OFFICER, PAYMENTS_OFFICER, bearer
 from lxml import etree
 
+from .staff import STAFF_SUBJECTS, staff_sign_in
 from .test_operations_console import reload_until, sign_in_as_operator
 
 pytestmark = pytest.mark.browser
@@ -54,46 +58,67 @@ async def people_due(platform, http: httpx.AsyncClient, officer: dict) -> dict[s
     return due
 
 
+async def start_run_in_the_portal(journey, run_date: str) -> str:
+    """The first payments officer starts the run on the portal's form: its run id."""
+    await staff_sign_in(journey, PAYMENTS_OFFICER)
+    assert await journey.heading() == "Payment runs"  # where payments officers land
+    await journey.fill_date(run_date)
+    await journey.click("Start the run")
+    assert await journey.heading() == f"Payment run of {date.fromisoformat(run_date):%d %B %Y}"
+    caption = await journey.text(".govuk-caption-l")
+    return caption.removeprefix("Run ").strip()
+
+
+async def downloaded(journey, file_id: str) -> bytes:
+    async with journey.page.expect_download() as info:
+        await journey.page.get_by_role("link", name=f"{file_id} (download)").click()
+    download = await info.value
+    return await asyncio.to_thread(Path(await download.path()).read_bytes)
+
+
 async def test_a_run_pays_this_tests_people_is_approved_and_the_bank_answers(journey, platform):
     officer = bearer(await platform.tokens.staff(PAYMENTS_OFFICER, "payments"))
-    second = bearer(await platform.tokens.staff(OTHER_PAYMENTS_OFFICER, "payments"))
     payments = platform.url("payments")
     async with httpx.AsyncClient(timeout=60) as http:
         due = await people_due(platform, http, officer)
         run_date = max(p["due_date"] for p in due.values())
-        started = await http.post(
-            payments + "/payment-runs", json={"run_date": run_date}, headers=officer
-        )
-        assert started.status_code == 201, started.text
-        run = started.json()
-        assert (run["instructed"], run["released"]) == (2, False)
+        run_id = await start_run_in_the_portal(journey, run_date)
+        fetched = await http.get(f"{payments}/payment-runs/{run_id}", headers=officer)
+        run = fetched.json()
+        assert (run["instructed"], run["released"], run["started_by"]) == (
+            2, False, STAFF_SUBJECTS[PAYMENTS_OFFICER]
+        )  # fmt: skip
         to_providers = {p["file_id"] for p in run["provider_payments"]}
         # the people's files: one per batch, and two workers may each claim one of the two
         people_files = [f for f in run["files"] if f not in to_providers]
         assert 1 <= len(people_files) <= 2, run["files"]
-        for file_id in people_files:
-            early = await http.get(f"{payments}/payment-runs/{run['run_id']}/files/{file_id}",
-                                   headers=officer)  # fmt: skip
-            assert early.status_code == 409, early.text  # not released before the approval
-
-        await sign_in_as_operator(journey)
-        await journey.click("Payment runs", role="link")
-        row = journey.page.locator("#run-list tbody tr").filter(has_text=run["run_id"])
-        assert "approved by: not yet" in await row.inner_text()
-
-        own = await http.post(f"{payments}/payment-runs/{run['run_id']}/approval", headers=officer)
-        assert own.status_code == 403, own.text  # the officer who started it cannot approve it
-        approved = await http.post(
-            f"{payments}/payment-runs/{run['run_id']}/approval", headers=second
+        assert re.search(r"Payments to people\s+2,", await journey.text("#run-summary"))
+        assert await journey.page.get_by_role("link", name=re.compile("download")).count() == 0
+        early = await journey.page.request.get(
+            f"{journey.base_url}/payment-runs/{run_id}/files/{people_files[0]}"
         )
-        assert approved.status_code == 200 and approved.json()["released"], approved.text
+        assert early.status == 409  # not released before the approval
+        assert "cannot be downloaded until the run is approved" in await early.text()
+
+        await journey.click("Approve and release the bank files")  # the one who started it
+        assert "A different payments officer must approve it" in await journey.text(
+            ".govuk-error-summary"
+        )
+        assert "not yet" in await journey.text("#run-summary")
+
+        await staff_sign_in(journey, OTHER_PAYMENTS_OFFICER)
+        row = journey.page.locator("#run-list tbody tr").filter(has_text=run_id)
+        assert "waiting" in await row.inner_text()
+        async with journey.page.expect_navigation():
+            await row.get_by_role("link").click()
+        await journey.check()
+        await journey.click("Approve and release the bank files")
+        assert "You approved this run" in await journey.text(".govuk-notification-banner")
+        second = STAFF_SUBJECTS[OTHER_PAYMENTS_OFFICER]
+        assert second in await journey.text("#run-summary")
         sent = []
         for file_id in people_files:
-            pain001 = await http.get(
-                f"{payments}/payment-runs/{run['run_id']}/files/{file_id}", headers=officer
-            )
-            assert pain001.status_code == 200, pain001.text
-            sent += etree.fromstring(pain001.content).xpath(
+            sent += etree.fromstring(await downloaded(journey, file_id)).xpath(
                 "//p:EndToEndId/text()", namespaces=PAIN001
             )
         ours = {name: UUID(p["instruction_id"]).hex for name, p in due.items()}
@@ -110,22 +135,23 @@ async def test_a_run_pays_this_tests_people_is_approved_and_the_bank_answers(jou
             )  # fmt: skip
             assert answer.status_code == 200, answer.text
 
-    await journey.page.reload()
-    await journey.check()
+    await journey.page.context.clear_cookies()
+    await sign_in_as_operator(journey)
+    await journey.click("Payment runs", role="link")
     await reload_until(journey, due["returned"]["person_id"])  # held, once payments has it
     held = journey.page.locator("#held-payments tbody tr").filter(
         has_text=due["returned"]["person_id"]
     )
     assert "the account has been closed" in await held.inner_text()
     assert "Balanced" in await journey.text("#reconciliation + p")
-    row = journey.page.locator("#run-list tbody tr").filter(has_text=run["run_id"])
-    assert approved.json()["approved_by"] in await row.inner_text()
+    row = journey.page.locator("#run-list tbody tr").filter(has_text=run_id)
+    assert second in await row.inner_text()
     async with journey.page.expect_navigation():
         await row.get_by_role("link").click()
     await journey.check()
     summary = await journey.text("#run-summary")
     assert re.search(r"Payments sent\s+2 \(", summary) and run["started_by"] in summary
-    assert approved.json()["approved_by"] in summary
+    assert second in summary
     listed = 0
     for file_id in people_files:
         people_file = journey.page.locator("#files + table tbody tr").filter(has_text=file_id)

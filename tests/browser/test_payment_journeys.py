@@ -8,6 +8,7 @@ import re
 import zlib
 from datetime import date, timedelta
 from pathlib import Path
+from uuid import uuid4
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from devstack.tokens import PAYMENTS_OFFICER, bearer
 from wording import long_date
 from wording.money import pounds
 
+from .staff import citizen_sign_in, staff_sign_in
 from .support import publish_as
 
 pytestmark = pytest.mark.browser
@@ -176,7 +178,48 @@ async def test_a_person_whose_care_cost_more_than_the_award_reads_the_bill(journ
         lambda: _told(platform, pid, "contribution-invoiced", at_least=1), timeout=60
     )
     assert bill["invoice_reference"] in inbox[0]["body"]
+
+    part = bill["amount_pence"] // 2
+    await record_money_received(journey, bill["invoice_reference"], part)
+    await citizen_sign_in(journey, "test.billed@example.com")
+    await journey.click("Payments", role="link")
+    row = await journey.text("#bills tbody tr")
+    assert pounds(part) in row and pounds(bill["amount_pence"] - part) in row  # paid, left to pay
     journey.assert_every_page_checked()
+
+
+async def record_money_received(journey, reference: str, amount_pence: int) -> None:
+    """A payments officer records the person's part payment on the portal, the same bank
+    transaction again (nothing changes), and a credit whose reference names no bill."""
+    await staff_sign_in(journey, PAYMENTS_OFFICER)
+    await journey.click("Money received", role="link")
+    transaction = f"TX-{uuid4().hex[:12]}"
+    for again in (False, True):
+        await journey.fill("Bank transaction ID", transaction)
+        await journey.fill("Reference", f" {reference.lower()} ")  # as a payer may type it
+        await journey.fill("Amount", f"{amount_pence / 100:.2f}")
+        await journey.fill_date(date.today().isoformat())
+        await journey.click("Record the money")
+        told = await journey.text()
+        assert f"{pounds(amount_pence)} paid towards bill {reference}" in told
+        assert ("was recorded before. Nothing changed." in told) == again
+        await journey.click("Record more money received", role="link")
+
+    unknown = f"TX-{uuid4().hex[:12]}"
+    await journey.fill("Bank transaction ID", unknown)
+    await journey.fill("Reference", "RENT NOVEMBER")
+    await journey.fill("Amount", "12.5")
+    await journey.fill_date(date.today().isoformat())
+    await journey.click("Record the money")
+    assert await journey.heading() == "Money recorded, no bill matched"
+    await journey.click("Record more money received", role="link")
+    assert unknown in await journey.text("#unmatched-list")
+    await journey.fill("Amount", "twelve")
+    await journey.click("Record the money")  # nothing else given: each field says what is wrong
+    errors = await journey.text(".govuk-error-summary")
+    for wrong in ("Enter the bank's transaction ID", "Amount must be an amount of money",
+                  "Enter the date the money was received"):  # fmt: skip
+        assert wrong in errors
 
 
 def dearer_care(person: str) -> care_plans.ManagedServicesChangedV1:

@@ -3,6 +3,7 @@
 import asyncio
 import contextlib
 import uuid
+from dataclasses import replace
 
 import pytest
 from devstack.procs import free_ports
@@ -74,6 +75,22 @@ async def test_a_notify_timeout_is_settled_by_looking_the_reference_up(service, 
     await service.send()
     assert len(service.notify.sent) == 1
     assert (await status(service, make.person_id, "sms"))["accepted_at"] is not None
+
+
+async def test_a_send_timing_out_after_the_hand_over_is_looked_up_not_lost(service, make) -> None:
+    """The whole attempt's cap (send_timeout) ends before Notify answers: the text is not given
+    up, and the next attempt adopts the one Notify took instead of sending a second."""
+    service.deps = replace(service.deps, sender=replace(service.deps.sender, send_timeout=0.3))
+    await service.prefer(make.person_id, **SMS)
+    await service.hear(make.payment_issued())
+    service.notify.hang_next(0.8)  # keeps it, answers after the attempt's cap
+    await service.send()
+    first = await status(service, make.person_id, "sms")
+    assert first["status"] == "temporary_failure" and "asked for the reference" in first["reason"]
+    service.clock.advance(minutes=5)
+    await service.send()
+    assert len(service.notify.sent) == 1
+    assert (await status(service, make.person_id, "sms"))["status"] in ("sending", "delivered")
 
 
 @pytest.mark.parametrize(

@@ -218,6 +218,57 @@ async def test_a_handed_over_text_notify_cannot_find_is_retried_after_the_send_t
     assert sms.next_attempt_at == handed_over + timedelta(seconds=60)  # the attempt has ended
 
 
+class Hangs:
+    """A provider that takes the message and never answers (the send timeout ends the wait)."""
+
+    def __init__(self, then: Provider) -> None:
+        self.then, self.taken = then, []
+
+    async def send(self, message: Outgoing, handed_over) -> SendResult:
+        assert await handed_over()
+        self.taken.append(message)
+        self.then.held[message.notification_id] = "n-hung"  # Notify has it, unanswered
+        await asyncio.sleep(3600)
+        raise AssertionError("never answers")
+
+    async def find(self, message: Outgoing) -> SendResult | None:
+        return await self.then.find(message)
+
+
+async def test_a_text_whose_send_timed_out_after_the_hand_over_is_tried_again(world, make):
+    """Notify can be asked: the next attempt is one that may have been sent before, which
+    makes the adapter look the reference up first (integration: test_failures.py)."""
+    deps, store, clock, email, notify, _ = world
+    hanging = Hangs(notify)
+    sender = replace(deps.sender, channels={**deps.sender.channels, Channel.SMS: hanging},
+                     send_timeout=0.05)  # fmt: skip
+    await told_by_text(world, make)
+    for message in await sending.claim(deps.uow, sender):
+        await sending.deliver(deps.uow, sender, message)
+    [sms] = rows(store, "sms")
+    assert sms.status is S.TEMPORARY_FAILURE and "asked for the reference" in sms.reason
+    clock.advance(minutes=10)
+    [again] = [m for m in await sending.claim(deps.uow, deps.sender) if m.channel is Channel.SMS]
+    assert again.may_have_been_sent_before
+
+
+async def test_an_email_whose_send_timed_out_after_the_hand_over_is_not_sent_again(
+    world, make
+) -> None:
+    deps, store, clock, email, notify, _ = world
+    hanging = Hangs(email)
+    sender = replace(deps.sender, channels={**deps.sender.channels, Channel.EMAIL: hanging},
+                     send_timeout=0.05)  # fmt: skip
+    await told_by_text(world, make)
+    for message in await sending.claim(deps.uow, sender):
+        await sending.deliver(deps.uow, sender, message)
+    [mail] = rows(store, "email")
+    assert mail.status is S.PERMANENT_FAILURE and mail.reason.startswith("outcome unknown")
+    clock.advance(minutes=10)
+    await sending.send_due(deps.uow, deps.sender)
+    assert email.sent == [] and len(hanging.taken) == 1
+
+
 async def test_an_email_handed_over_to_smtp_is_never_sent_again(world, make):
     deps, store, clock, email, _, _ = world
     await handed_over_then_dead(world, make, Channel.EMAIL)

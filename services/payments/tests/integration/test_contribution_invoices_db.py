@@ -94,6 +94,20 @@ async def test_part_payment_duplicate_overpayment_and_unknown_reference(svc) -> 
     assert (stranger["status"], stranger["invoice_reference"]) == ("unmatched", None)
     unmatched = (await svc.http.get("/ops/incoming-payments/unmatched")).json()["payments"]
     assert [(u["bank_transaction_id"], u["amount_pence"]) for u in unmatched] == [("TXN-3", 7_500)]
+    one = (await svc.http.get("/incoming-payments/TXN-2")).json()  # as it was recorded
+    assert (one["status"], one["invoice_reference"], one["duplicate"]) == (
+        "matched",
+        reference,
+        False,
+    )
+    assert (one["allocated_pence"], one["credit_pence"]) == (
+        over["allocated_pence"],
+        over["credit_pence"],
+    )
+    missing = await svc.http.get("/incoming-payments/TXN-404")
+    assert (
+        missing.status_code == 404 and missing.json()["errors"][0]["field"] == "bank_transaction_id"
+    )
     report = await svc.reconcile()
     accounts = {a["account"]: a["balance_pence"] for a in report["accounts"]}
     assert accounts["bank_receipts"] == 5_000 + 10_000 + 7_500

@@ -32,6 +32,14 @@ class Answer:
         return [(e.get("field", ""), e.get("message", "")) for e in self.body.get("errors", [])]
 
 
+@dataclass(frozen=True)
+class Download:
+    """A file a service gave (or refused, with its 4xx status)."""
+
+    status: int
+    content: bytes
+
+
 class ServiceUnavailable(Exception):
     """A service the page needs is down, unreachable, or answered 5xx (503 while its own
     infrastructure is down); `retry_after` is its Retry-After in seconds when it gave one."""
@@ -112,6 +120,18 @@ class ServiceClients:
         except ValueError:
             content = None
         return Answer(response.status_code, content, dict(response.headers))
+
+    async def download(self, service: str, path: str, token: str) -> Download | None:
+        """A file as the service gives it; None when it has no such file (404)."""
+        try:
+            response = await self._http.get(self._urls[service] + path, headers=_bearer(token))
+        except httpx.HTTPError as exc:
+            raise ServiceUnavailable(service) from exc
+        if response.status_code >= 500:
+            raise ServiceUnavailable.answered(service, response)
+        if response.status_code == 404:
+            return None
+        return Download(response.status_code, response.content)
 
     async def post(
         self, service: str, path: str, body: dict[str, Any], token: str | None = None

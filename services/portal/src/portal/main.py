@@ -34,6 +34,7 @@ from portal.formatting import long_date, money
 from portal.forms import Submissions
 from portal.identity import OidcClient
 from portal.lag_trend import sample_forever
+from portal.money_received import router as money_received_router
 from portal.notify_markup import notify_to_html
 from portal.one_login import DidKeys
 from portal.ops import CONSUMER_GROUPS
@@ -42,9 +43,10 @@ from portal.ops_areas import router as areas_router
 from portal.ops_dead_letters import router as dead_letters_router
 from portal.ops_flows import router as flows_router
 from portal.ops_journey import router as journey_router
-from portal.ops_payment_runs import router as payment_runs_router
+from portal.ops_payment_runs import router as ops_payment_runs_router
 from portal.ops_stuck import router as stuck_router
 from portal.ops_traces import router as traces_router
+from portal.payment_runs import router as payment_runs_router
 from portal.security import RateLimited, SecurityEvents, SecurityHeaders
 from portal.sessions import CookiePolicy, SessionStore
 from portal.signin import router as signin_router
@@ -147,7 +149,9 @@ def create_app(settings: PortalSettings | None = None) -> Any:
     app.include_router(flows_router)
     app.include_router(traces_router)
     app.include_router(areas_router)
+    app.include_router(ops_payment_runs_router)
     app.include_router(payment_runs_router)
+    app.include_router(money_received_router)
 
     @app.get("/health/live")
     async def live() -> dict[str, str]:

@@ -240,12 +240,15 @@ async def _link_identity(
 
 
 def _staff_home(roles: frozenset[str]) -> str:
-    """Where staff land: their work (the caseload, the reconsiderations, operations)."""
+    """Where staff land: their work (the caseload, the reconsiderations, operations, the
+    payment runs)."""
     if "operations" in roles:
         return "/ops"
     if "assessor" in roles:
         return "/assessor"
-    return "/assessor/reconsiderations" if "reviewer" in roles else "/staff"
+    if "reviewer" in roles:
+        return "/assessor/reconsiderations"
+    return "/payment-runs" if "payments_officer" in roles else "/staff"
 
 
 @router.get("/staff/sign-in/callback")

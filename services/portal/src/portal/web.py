@@ -66,6 +66,8 @@ STAFF_NAV = (
     ("/assessor", "Caseload", "assessor"),
     ("/assessor/reconsiderations", "Reconsiderations", "reviewer"),
     ("/assessor/calculator", "Policy calculator", "assessor"),
+    ("/payment-runs", "Payment runs", "payments_officer"),
+    ("/money-received", "Money received", "payments_officer"),
     ("/ops", "Operations", "operations"),
 )
 

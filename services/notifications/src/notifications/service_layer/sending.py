@@ -35,9 +35,8 @@ from notifications.service_layer.ports import (
 
 log = logging.getLogger(__name__)
 NOT_HANDED_OVER = "the sender stopped before handing the message over"
-MID_ATTEMPT = (
-    "the sender stopped mid-attempt; Notify will be asked for the reference before sending again"
-)
+ASK_FIRST = "Notify will be asked for the reference before sending again"
+MID_ATTEMPT = f"the sender stopped mid-attempt; {ASK_FIRST}"
 EMAIL_UNCERTAIN = (
     "the sender stopped after handing the email to the SMTP server; it is not sent again"
     " (SMTP cannot be asked)"
@@ -95,12 +94,19 @@ async def deliver(make_uow: UowFactory, sender: Sender, message: Outgoing) -> No
         # also kept as the message's reason, which holds no personal details).
         what = "timed out" if isinstance(exc, TimeoutError) else f"failed: {type(exc).__name__}"
         log.warning("sending %s by %s %s", message.notification_id, message.channel.value, what)
-        result = (
-            SendResult.uncertain(f"the attempt {what} after handing the message over")
-            if handed_over
-            else SendResult.temporary(f"the attempt {what}")
-        )
+        result = _interrupted(message, what, handed_over)
     await record(make_uow, sender, message, result)
+
+
+def _interrupted(message: Outgoing, what: str, handed_over: bool) -> SendResult:
+    """An attempt that timed out or failed: sent again unless that could make a second message.
+    Notify can be asked for the reference (the next attempt looks it up before sending); an
+    SMTP server cannot."""
+    if not handed_over:
+        return SendResult.temporary(f"the attempt {what}")
+    if message.channel is Channel.EMAIL:
+        return SendResult.uncertain(f"the attempt {what} after handing the email over")
+    return SendResult.temporary(f"the attempt {what} after handing the message over; {ASK_FIRST}")
 
 
 async def record(

@@ -107,6 +107,12 @@ class PostgresIncomingPayments:
             )
         self.uow.track(done)
 
+    async def one(self, transaction_id: str) -> Receipt | None:
+        row = await self.conn.fetchrow(
+            f"{_RECEIPTS} WHERE bank_transaction_id = $1", transaction_id
+        )
+        return None if row is None else _receipt(row)
+
     async def unmatched(self, limit: int = 500) -> list[Receipt]:
         rows = await self.conn.fetch(
             f"{_RECEIPTS} WHERE status = 'unmatched' ORDER BY received_on, bank_transaction_id"

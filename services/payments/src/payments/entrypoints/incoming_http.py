@@ -60,6 +60,18 @@ async def record_incoming_payments(
     return api.IncomingPaymentsRecorded(payments=[incoming_payment(r) for r in receipts])
 
 
+@router.get("/incoming-payments/{bank_transaction_id}", response_model=api.IncomingPayment)
+async def incoming_payment_recorded(
+    bank_transaction_id: str, deps: Deps, who: Overseer
+) -> api.IncomingPayment:
+    """One credit as it was recorded: matched to its bill (what it paid and any credit kept),
+    or unmatched."""
+    receipt = await incoming_payments.incoming_payment(bank_transaction_id, deps.uow())
+    if receipt is None:
+        raise ClientError("bank_transaction_id", "no credit with this bank transaction id", 404)
+    return incoming_payment(receipt)
+
+
 @router.get("/ops/incoming-payments/unmatched", response_model=api.UnmatchedIncomingPayments)
 async def unmatched_incoming_payments(deps: Deps, who: Overseer) -> api.UnmatchedIncomingPayments:
     """Money no invoice reference matched, oldest first, for operations to trace."""

@@ -25,3 +25,8 @@ async def record_incoming_payments(
 async def unmatched_incoming_payments(uow: PaymentsUnitOfWork) -> list[Receipt]:
     async with uow:
         return await uow.incoming_payments.unmatched()
+
+
+async def incoming_payment(transaction_id: str, uow: PaymentsUnitOfWork) -> Receipt | None:
+    async with uow:
+        return await uow.incoming_payments.one(transaction_id)

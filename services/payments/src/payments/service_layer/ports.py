@@ -194,6 +194,9 @@ class IncomingPaymentRepository(Protocol):
     async def save(self, done: ReceivedCredits, recorded_by: str) -> None:
         """Records the new credits, their journals and what they paid off; events on commit."""
 
+    async def one(self, transaction_id: str) -> Receipt | None:
+        """The credit recorded with this bank transaction id, if any."""
+
     async def unmatched(self, limit: int = 500) -> list[Receipt]: ...
 
 

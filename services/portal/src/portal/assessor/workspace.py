@@ -25,7 +25,7 @@ class Workspace:
     def clients(self) -> ServiceClients:
         return self.request.app.state.clients
 
-    async def _token(self, service: str) -> str:
+    async def token(self, service: str) -> str:
         return await self.request.app.state.service_tokens.for_user(self.user, service)
 
     def _headers(self, version: int | None = None) -> dict[str, str]:
@@ -34,15 +34,15 @@ class Workspace:
 
     async def get(self, service: str, path: str, **params: Any) -> Any | None:
         """A read's JSON as it is (a list, or a model the portal does not know yet)."""
-        token = await self._token(service)
+        token = await self.token(service)
         return await self.clients.get(service, path, token, self._headers(), **params)
 
     async def read(self, service: str, path: str, model: type[M], **params: Any) -> M | None:
-        token = await self._token(service)
+        token = await self.token(service)
         return await self.clients.read(service, path, model, token, self._headers(), **params)
 
     async def send(
         self, method: str, service: str, path: str, body: Any = None, version: int | None = None
     ) -> Answer:
-        token = await self._token(service)
+        token = await self.token(service)
         return await self.clients.send(method, service, path, body, token, self._headers(version))
