@@ -117,6 +117,7 @@ async def test_each_published_event_has_a_publish_span_in_its_producers_trace(
     assert len(publish) == 2  # one each, the untraced event's a trace of its own
     first = next(s for s in publish if s.attributes["messaging.message.id"] == events[0].id)
     assert first.parent.span_id == 0xB7AD6B7169203331
+    assert first.attributes["messaging.kafka.message.key"] == subject
     assert dict(traced.headers)["traceparent"].decode() == traceparent_of(first)
     assert [k for k, _ in traced.headers].count("traceparent") == 1
     assert dict(untraced.headers)["traceparent"].decode().split("-")[1] != produced.split("-")[1]

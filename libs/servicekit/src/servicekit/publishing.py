@@ -40,7 +40,7 @@ def kafka_publisher(
         producer = kafka_producer(broker)
         acks = []
         for record in records:
-            span = telemetry.producer_span(tracer, record.topic, record.id, record.headers)
+            span = telemetry.producer_span(tracer, record)
             headers = [(k, v.encode()) for k, v in record.headers.items() if k != "traceparent"]
             if traceparent := telemetry.traceparent_of(span) or record.headers.get("traceparent"):
                 headers.append(("traceparent", traceparent.encode()))
