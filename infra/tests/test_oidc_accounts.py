@@ -4,7 +4,7 @@ import json
 from collections import Counter
 
 from devstack.demo import DEMO_PEOPLE
-from devstack.oidc import clients_data, oidc_root
+from devstack.oidc import clients_data, node_env, oidc_root
 from devstack.paths import repo_root
 
 
@@ -45,3 +45,12 @@ def test_each_service_has_an_audience_and_a_client() -> None:
     for name, scopes in data["service_clients"].items():
         itself = {s for s in scopes if s.startswith(f"{name}:")}
         assert itself == own_jobs.get(name, set())  # it calls others, itself only for its jobs
+
+
+def test_the_provider_runs_with_a_fixed_mmap_threshold_keeping_other_tunables() -> None:
+    env = node_env({"PATH": "/bin", "GLIBC_TUNABLES": "glibc.malloc.arena_max=2"})
+    assert env["PATH"] == "/bin"
+    assert env["GLIBC_TUNABLES"] == "glibc.malloc.arena_max=2:glibc.malloc.mmap_threshold=131072"
+    assert node_env({})["GLIBC_TUNABLES"] == "glibc.malloc.mmap_threshold=131072"
+    chosen = {"GLIBC_TUNABLES": "glibc.malloc.mmap_threshold=65536"}
+    assert node_env(chosen)["GLIBC_TUNABLES"] == "glibc.malloc.mmap_threshold=65536"

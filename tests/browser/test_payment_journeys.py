@@ -134,6 +134,24 @@ async def test_a_person_gives_then_changes_their_bank_details(journey, platform)
         lambda: _told(platform, pid, "bank-details-changed", at_least=2), timeout=60
     )
     assert all("55779911" not in m["body"] and "00733445" not in m["body"] for m in inbox)
+
+    await staff_sign_in(journey, PAYMENTS_OFFICER)  # confirms the change with the person
+    await journey.click("Bank details to confirm", role="link")
+    row = journey.page.locator("#waiting tbody tr").filter(has_text=pid)
+    assert "the person" in await row.inner_text()
+    await journey.click(pid, role="link")
+    assert "Ending 9911" in await journey.text("#bank-account")
+    await journey.click("I have confirmed this change with the person")
+    assert "Payments to them need not wait" in await journey.text(".govuk-notification-banner")
+    assert (await platform.get("payments", f"/people/{pid}/bank-account"))[
+        "payments_held_until"
+    ] is None
+    await journey.click("All bank details to confirm", role="link")
+    assert pid not in await journey.text()
+
+    await citizen_sign_in(journey, "test.bank@example.com")
+    await journey.goto("/payments/bank-details")
+    assert "Being made" in await journey.text("#bank-account")
     journey.assert_every_page_checked()
 
 

@@ -70,6 +70,10 @@ class FakeMessageRepository:
         stored = self.rows.get(notification_id)
         return self._tracked([stored])[0] if stored else None
 
+    async def get_many(self, notification_ids: Iterable[uuid.UUID]) -> list[Message]:
+        stored = [self.rows[n] for n in sorted(set(notification_ids)) if n in self.rows]
+        return self._tracked(stored)
+
     async def save(self, message: Message) -> None:
         self.rows[message.notification_id] = _copy(message)
         self._track(message)

@@ -359,6 +359,21 @@ class BankAccountVerified(ReadModel):
     released: list[str] = Field(description="Payments that waited for the cooling-off")
 
 
+class BankDetailsWaiting(ReadModel):
+    person_id: str
+    changed_on: date
+    changed_by: str = Field(description="The token's subject of who made the change")
+    role: str = Field(description="person, or the staff role the change was made in")
+    payments_held_until: date
+
+
+class BankDetailsCoolingOff(ReadModel):
+    """GET /ops/bank-details/cooling-off: new bank details whose payments wait for their
+    cooling-off, ending soonest first; a payments officer may confirm each with the person."""
+
+    people: list[BankDetailsWaiting]
+
+
 class PaymentRuns(ReadModel):
     """GET /payment-runs: the latest runs, newest first."""
 
@@ -411,6 +426,7 @@ READ_MODELS: tuple[type[BaseModel], ...] = (
     BankAccountSet,
     BankAccountView,
     BankAccountVerified,
+    BankDetailsCoolingOff,
     RemittanceAdvice,
     IncomingPaymentsRecorded,
     UnmatchedIncomingPayments,

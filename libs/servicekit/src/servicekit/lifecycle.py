@@ -13,6 +13,7 @@ from typing import Any
 
 from contracts.registry import is_registered
 
+from servicekit import heap
 from servicekit.consumer import EventConsumer
 from servicekit.deadletter import DeadLetters
 from servicekit.deliveries import Deliveries
@@ -79,6 +80,9 @@ def start_tasks(definition: Any, runtime: Any) -> None:
     for job in definition.background:
         name = getattr(job, "__qualname__", "job").replace(".<locals>", "")
         runtime.tasks.append(supervisor.start(name, lambda job=job: job(runtime)))
+    if settings.tracemalloc_dir is not None:
+        tracing = heap.job(settings.tracemalloc_dir, definition.name, settings.tracemalloc_every_s)
+        runtime.tasks.append(supervisor.start("tracemalloc", tracing))
     runtime.tasks.append(asyncio.create_task(supervisor.watchdog(), name="watchdog"))
 
 

@@ -75,6 +75,10 @@ class ServiceSettings(KafkaClientSettings):
         5, ge=0, le=1000, description="how long the producer waits to fill a batch"
     )
     kafka_compression_type: Literal["lz4", "gzip", "zstd", "snappy"] | None = "lz4"
+    tracemalloc_dir: Path | None = Field(
+        None, description="where to write tracemalloc reports (servicekit.heap); unset: off"
+    )
+    tracemalloc_every_s: float = Field(300.0, gt=0, description="how often to write one")
     pool_min_size: int = 2
     pool_max_size: int = 10
     # Bearer tokens (servicekit.auth): every route but health needs one; a service will not

@@ -45,7 +45,7 @@ def create_app(settings: NotificationsSettings | None = None, clock: Clock = utc
         title="Care Benefit — notifications",
         migrations=MIGRATIONS,
         stuck=stuck.STUCK,
-        make_uow=NotificationsUnitOfWork,
+        make_uow=lambda pool: NotificationsUnitOfWork(pool, read_ahead=events.read_ahead),
         routers=[http.router, callbacks.router, ops.router],
         consumes=CONSUMES if settings.consumer_enabled else [],
         handlers=events.HANDLERS,

@@ -87,7 +87,7 @@ async def test_a_crash_after_handing_the_email_over_never_sends_it_again(
 ) -> None:
     await service.prefer(make.person_id, channels=["email"], email="amina@example.com")
     await service.hear(make.payment_issued())
-    monkeypatch.setattr(sending, "record", crash_before_recording)
+    monkeypatch.setattr(sending, "record_all", crash_before_recording)
     with pytest.raises(RuntimeError):
         await service.send()
     monkeypatch.undo()  # the restarted sender
@@ -140,7 +140,7 @@ async def test_a_crash_after_notify_accepted_is_settled_by_the_reference(
         make.person_id, channels=["letter"], address_lines=["1 Road", "Leeds"], postcode="LS1 4AP"
     )
     await service.hear(make.submitted(), make.review_due())
-    monkeypatch.setattr(sending, "record", crash_before_recording)
+    monkeypatch.setattr(sending, "record_all", crash_before_recording)
     with pytest.raises(RuntimeError):
         await service.send()
     monkeypatch.undo()

@@ -135,6 +135,11 @@ async def test_verification_releases_the_wait_but_not_by_the_officer_who_made_th
     await svc.bank_account("p1", NEW_ACCOUNT)
     svc.clock.today = RUN_DATE
     assert (await svc.run(RUN_DATE, expect=201))["held"] == 1
+    [waiting] = (await svc.http.get("/ops/bank-details/cooling-off")).json()["people"]
+    assert (waiting["person_id"], waiting["changed_on"], waiting["role"]) == (
+        "p1", "2025-06-10", "payments_officer"
+    )  # fmt: skip
+    assert waiting["payments_held_until"] > RUN_DATE.isoformat()
     own = await svc.http.post("/people/p1/bank-account/verification")
     assert own.status_code == 403 and own.json()["errors"][0]["field"] == "authorization"
     by_person = await svc.http.post(
@@ -146,6 +151,7 @@ async def test_verification_releases_the_wait_but_not_by_the_officer_who_made_th
     )
     assert verified.status_code == 200 and len(verified.json()["released"]) == 1
     assert verified.json()["verified_by"] == "urn:carebenefit:staff:fatima-khan"
+    assert (await svc.http.get("/ops/bank-details/cooling-off")).json()["people"] == []
     audit = await audit_rows(svc, "POST /people/{person_id}/bank-account/verification", "p1")
     assert [(a["outcome"], a["action"]) for a in audit][-1] == ("allowed", "write")
     assert (await svc.run(date(2025, 6, 17), expect=201))["instructed"] == 1

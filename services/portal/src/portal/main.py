@@ -24,6 +24,7 @@ from portal import i18n
 from portal.access import NotAllowed, ServiceTokens, SignInRequired
 from portal.assessor import router as assessor_router
 from portal.authorities import Authorities
+from portal.bank_details_checks import router as bank_details_checks_router
 from portal.citations import plain_citation
 from portal.citizen import router as citizen_router
 from portal.citizen import words
@@ -152,6 +153,7 @@ def create_app(settings: PortalSettings | None = None) -> Any:
     app.include_router(ops_payment_runs_router)
     app.include_router(payment_runs_router)
     app.include_router(money_received_router)
+    app.include_router(bank_details_checks_router)
 
     @app.get("/health/live")
     async def live() -> dict[str, str]:

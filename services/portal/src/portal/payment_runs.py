@@ -18,6 +18,7 @@ from portal.clients import Answer
 from portal.forms import Form, Outcome, new_token
 from portal.security import check_csrf
 from portal.sessions import SignedIn
+from portal.staff_actions import act_once
 from portal.web import render
 
 router = APIRouter(prefix="/payment-runs")
@@ -105,25 +106,13 @@ def refusal(answer: Answer) -> str:
 
 @router.post("/{run_id}/approval", response_model=None, dependencies=[Depends(check_csrf)])
 async def approve(request: Request, user: Officer, run_id: str) -> Response:
-    submitted = await request.form()
-    form = Form()
-
-    async def act() -> Outcome:
-        answer = await Workspace(request, user).send(
-            "POST", "payments", _run_path(run_id) + "/approval"
-        )
-        if answer.status == 404:
-            raise HTTPException(404)
-        if answer.ok:
-            return Outcome(_run_path(run_id) + "?approved=1")
-        form.error("approve", refusal(answer), anchor="run-summary")
-        return Outcome(form=form)
-
-    token = str(submitted.get("submission", ""))
-    outcome = await request.app.state.submissions.once(user, token, act)
-    if outcome.location:
-        return RedirectResponse(outcome.location, status_code=303)
-    return await _run_page(request, user, run_id, outcome.form or form, 409)
+    done = await act_once(
+        request, user, "payments", _run_path(run_id) + "/approval",
+        done=_run_path(run_id) + "?approved=1", refusal=refusal, anchor="run-summary",
+    )  # fmt: skip
+    if isinstance(done, Response):
+        return done
+    return await _run_page(request, user, run_id, done, 409)
 
 
 @router.get("/{run_id}/files/{file_id}", response_model=None)

@@ -68,6 +68,7 @@ STAFF_NAV = (
     ("/assessor/calculator", "Policy calculator", "assessor"),
     ("/payment-runs", "Payment runs", "payments_officer"),
     ("/money-received", "Money received", "payments_officer"),
+    ("/bank-details-checks", "Bank details to confirm", "payments_officer"),
     ("/ops", "Operations", "operations"),
 )
 

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.integration
 OFFICER = "oliver.brown@carebenefit.example"
 PAGES = [
     "/payment-runs", "/payment-runs/run-1", "/payment-runs/run-1/files/F-1", "/money-received",
-    "/money-received/TX-1",
+    "/money-received/TX-1", "/bank-details-checks", "/bank-details-checks/P-ONE",
 ]  # fmt: skip
 RUN = {
     "run_id": "run-1", "run_date": "2026-11-16", "status": "completed", "batches": 1,
@@ -23,7 +23,15 @@ RUN = {
     "bank_files": [{"file_id": "F-1", "batch_no": 1, "transactions": 2, "total_pence": 38920}],
     "started_by": "urn:carebenefit:staff:oliver-brown", "released": False,
 }  # fmt: skip
-OFFICERS_READS = ("/payment-runs", "/incoming-payments", "/ops/incoming-payments")
+OFFICERS_READS = (
+    "/payment-runs", "/incoming-payments", "/ops/incoming-payments", "/people/P-ONE/bank",
+    "/ops/bank-details",
+)  # fmt: skip
+BANK = {"person_id": "P-ONE", "payee_name": "Ada One", "account": "****9911",
+        "payments_held_until": "2026-12-09", "verified_by": None, "verified_at": None,
+        "changes": [{"change_id": "c1", "changed_on": "2026-12-01", "changed_by": "urn:x:staff",
+                     "role": "payments_officer", "reason": "by phone", "account": "****9911",
+                     "payments_held_until": "2026-12-09"}]}  # fmt: skip
 CONFLICT = {"errors": [{"field": "bank_transaction_id", "message": "recorded before otherwise"}]}
 OWN_RUN = {"errors": [{"field": "authorization", "message": "a second officer must approve"}]}
 
@@ -32,12 +40,14 @@ class Payments(FakeServices):
     async def get(self, service: str, path: str, token=None, headers=None, **params):
         self.calls.append((service, path, token))
         reads = {"/payment-runs": {"runs": [RUN]}, "/payment-runs/run-1": RUN,
-                 "/ops/incoming-payments/unmatched": {"payments": []}}  # fmt: skip
+                 "/ops/incoming-payments/unmatched": {"payments": []},
+                 "/ops/bank-details/cooling-off": {"people": []},
+                 "/people/P-ONE/bank-account": BANK}  # fmt: skip
         return reads.get(path)
 
     async def send(self, method, service, path, body=None, token=None, headers=None) -> Answer:
         self.sent.append((service, path, body))
-        if path.endswith("/approval"):
+        if path.endswith(("/approval", "/verification")):
             return Answer(403, OWN_RUN, {})
         return Answer(409, CONFLICT, {}) if path == "/incoming-payments" else Answer(404, None, {})
 
@@ -116,3 +126,24 @@ async def test_money_received_is_checked_before_payments_is_asked(start_portal) 
         assert conflict.status_code == 422 and "Recorded before otherwise" in conflict.text
         [(_, path, body)] = portal.services.sent
         assert path == "/incoming-payments" and body["credits"][0]["amount_pence"] == 1250
+
+
+async def test_the_officer_who_made_a_bank_change_is_told_another_must_confirm_it(
+    start_portal,
+) -> None:
+    async with start_portal(Payments()) as portal:
+        await portal.sign_in(OFFICER, start="/staff/sign-in")
+        assert (
+            "None: no new bank details are waiting."
+            in (await portal.http.get("/bank-details-checks")).text
+        )
+        page = await portal.http.get("/bank-details-checks/P-ONE")
+        assert "Ending 9911" in page.text and "09 December 2026" in page.text
+        refused = await portal.http.post("/bank-details-checks/P-ONE", data=csrf(page.text))
+        assert refused.status_code == 409
+        assert "A different payments officer must confirm it" in refused.text
+        assert portal.services.sent == [
+            ("payments", "/people/P-ONE/bank-account/verification", None)
+        ]
+        no_csrf = await portal.http.post("/bank-details-checks/P-ONE", data={})
+        assert no_csrf.status_code == 403 and len(portal.services.sent) == 1

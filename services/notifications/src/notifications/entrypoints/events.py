@@ -4,6 +4,7 @@ The consumer calls `handler(event, uow, deps)` inside its unit of work, once the
 recognised a first delivery; the handler's use case runs in that same transaction.
 """
 
+from collections.abc import Sequence
 from typing import Any
 
 from contracts.assessment import v1 as assessment
@@ -21,7 +22,7 @@ from notifications.service_layer.commands import (
     RememberPerson,
     TellPerson,
 )
-from notifications.service_layer.ports import NotificationsUnitOfWork
+from notifications.service_layer.ports import NotificationsUnitOfWork, ReadAhead
 
 UPRATING = "uprating"  # DecisionMade's kind for the yearly uprating
 REASON_RULES = (
@@ -163,6 +164,20 @@ async def on_plan_drafted(
     if event.data.decision_kind == UPRATING:
         return
     await on_notice(event, uow, deps)
+
+
+def read_ahead(events: Sequence[Envelope[Any]]) -> ReadAhead:
+    """What the handlers of these events will look up: each event's person and whether it was
+    told before, and the reconsiderations waiting for each decision made."""
+    return ReadAhead(
+        people=frozenset(event.subject for event in events),
+        business_event_ids=frozenset(event.id for event in events),
+        decision_ids=frozenset(
+            event.data.decision_id
+            for event in events
+            if isinstance(event, assessment.DecisionMadeV1)
+        ),
+    )
 
 
 HANDLERS: dict[type, Any] = {

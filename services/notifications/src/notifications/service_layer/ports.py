@@ -18,6 +18,15 @@ from notifications.domain.notices import DecisionFacts, Reconsideration
 from notifications.domain.preferences import ContactGap, Preferences
 
 
+@dataclass(frozen=True)
+class ReadAhead:
+    """What a batch of events will ask the repositories about, to be read in one go."""
+
+    people: frozenset[str] = frozenset()
+    business_event_ids: frozenset[str] = frozenset()
+    decision_ids: frozenset[str] = frozenset()
+
+
 class MessageRepository(Protocol):
     """Every message it hands out or stores is tracked by the unit of work (its events publish
     on commit)."""
@@ -26,6 +35,10 @@ class MessageRepository(Protocol):
         """Store a new message; False (and nothing stored) when its key is already there."""
 
     async def get(self, notification_id: uuid.UUID, *, lock: bool = False) -> Message | None: ...
+
+    async def get_many(self, notification_ids: Iterable[uuid.UUID]) -> list[Message]:
+        """Those of these messages that exist, locked, in the order of their ids (so two
+        transactions locking some of the same messages never wait for each other in a cycle)."""
 
     async def save(self, message: Message) -> None: ...
 

@@ -6,7 +6,7 @@
    before the point of no return the adapter calls `hand_over`, which succeeds only while the
    attempt still holds a live lease: an attempt whose lease lapsed is never sent.
 3. record: the outcome is applied to the message (the domain `Delivery`) with its events, in one
-   commit.
+   commit; outcomes that come in together (a batch's sends end at about the same time) share it.
 A sender that dies between 1 and 3 leaves `sending` messages whose lease runs out within `lease`
 (seconds, not minutes, since a live sender renews it); `recover` then settles them without ever
 sending twice: a message not yet handed over is sent again at once; Notify is asked for the
@@ -59,8 +59,28 @@ async def send_due(make_uow: UowFactory, sender: Sender) -> int:
     claimed = await claim(make_uow, sender)
     if claimed:
         async with _renewing(make_uow, sender, claimed):
-            await asyncio.gather(*(deliver(make_uow, sender, message) for message in claimed))
+            await _send_all(make_uow, sender, claimed)
     return len(claimed)
+
+
+async def _send_all(make_uow: UowFactory, sender: Sender, claimed: list[Outgoing]) -> None:
+    """Every claimed message at once; each outcome recorded as soon as it is known, with those
+    known by then. A recording that fails is raised once every attempt has ended (the others
+    are still recorded); its attempts are settled as a vanished sender's are (`recover`)."""
+    attempts = {asyncio.ensure_future(attempt(make_uow, sender, m)) for m in claimed}
+    failed: Exception | None = None
+    try:
+        while attempts:
+            done, attempts = await asyncio.wait(attempts, return_when=asyncio.FIRST_COMPLETED)
+            try:
+                await record_all(make_uow, sender, [task.result() for task in done])
+            except Exception as exc:
+                failed = failed or exc
+    finally:
+        for task in attempts:  # cancelled (shutting down): stop the attempts too
+            task.cancel()
+    if failed is not None:
+        raise failed
 
 
 async def claim(make_uow: UowFactory, sender: Sender) -> list[Outgoing]:
@@ -75,6 +95,14 @@ async def claim(make_uow: UowFactory, sender: Sender) -> list[Outgoing]:
 
 
 async def deliver(make_uow: UowFactory, sender: Sender, message: Outgoing) -> None:
+    """Send one claimed message and record what happened."""
+    await record_all(make_uow, sender, [await attempt(make_uow, sender, message)])
+
+
+async def attempt(
+    make_uow: UowFactory, sender: Sender, message: Outgoing
+) -> tuple[Outgoing, SendResult]:
+    """Send one claimed message: what happened (a fault or timeout is a failed attempt)."""
     handed_over = False
 
     async def hand_over() -> bool:
@@ -95,7 +123,7 @@ async def deliver(make_uow: UowFactory, sender: Sender, message: Outgoing) -> No
         what = "timed out" if isinstance(exc, TimeoutError) else f"failed: {type(exc).__name__}"
         log.warning("sending %s by %s %s", message.notification_id, message.channel.value, what)
         result = _interrupted(message, what, handed_over)
-    await record(make_uow, sender, message, result)
+    return message, result
 
 
 def _interrupted(message: Outgoing, what: str, handed_over: bool) -> SendResult:
@@ -109,16 +137,22 @@ def _interrupted(message: Outgoing, what: str, handed_over: bool) -> SendResult:
     return SendResult.temporary(f"the attempt {what} after handing the message over; {ASK_FIRST}")
 
 
-async def record(
-    make_uow: UowFactory, sender: Sender, message: Outgoing, result: SendResult
+async def record_all(
+    make_uow: UowFactory, sender: Sender, results: list[tuple[Outgoing, SendResult]]
 ) -> None:
+    """Attempts' outcomes, in one commit."""
     async with make_uow() as uow:
-        stored = await uow.messages.get(message.notification_id, lock=True)
-        try:
-            if stored is not None:
-                await sender.outcomes.apply(uow, stored, result.report(message.attempt))
-        except InvalidTransition as exc:
-            log.warning("ignoring a stale outcome: %s", exc)
+        stored = {
+            m.notification_id: m
+            for m in await uow.messages.get_many(message.notification_id for message, _ in results)
+        }
+        for message, result in results:
+            current = stored.get(message.notification_id)
+            try:
+                if current is not None:
+                    await sender.outcomes.apply(uow, current, result.report(message.attempt))
+            except InvalidTransition as exc:
+                log.warning("ignoring a stale outcome: %s", exc)
         await uow.commit()
 
 

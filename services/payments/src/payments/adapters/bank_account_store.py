@@ -22,6 +22,7 @@ from payments.domain.bank_details import (
     Actor,
     BankDetails,
     BankDetailsChange,
+    CoolingOff,
     CurrentBankDetails,
 )
 
@@ -42,6 +43,13 @@ UPDATE scheduled_payments s SET status = 'scheduled', hold_reason = NULL, update
   FROM bank_accounts b
  WHERE b.person_id = s.person_id AND s.status = 'held' AND s.hold_reason = $2
    AND (b.cooling_off_until IS NULL OR b.cooling_off_until <= $1)"""
+
+
+COOLING_OFF_LIST = """
+SELECT b.person_id, c.changed_on, c.changed_by, c.role, b.cooling_off_until AS until
+  FROM bank_accounts b JOIN bank_account_changes c ON c.change_id = b.last_change_id
+ WHERE b.cooling_off_until > $1 AND b.verified_at IS NULL
+ ORDER BY b.cooling_off_until, b.person_id LIMIT $2"""
 
 
 class PostgresBankAccounts:
@@ -89,6 +97,9 @@ class PostgresBankAccounts:
         )
         await self.save_verified(change.current)
         self.uow.track(change)
+
+    async def cooling_off(self, today: date, limit: int) -> list[CoolingOff]:
+        return [CoolingOff(**r) for r in await self.conn.fetch(COOLING_OFF_LIST, today, limit)]
 
     async def save_verified(self, current: CurrentBankDetails) -> None:
         seal, person_id, d = self.sealer.seal, current.person_id, current.details

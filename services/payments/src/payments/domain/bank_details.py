@@ -81,6 +81,18 @@ class CurrentBankDetails:
         return self.cooling_off_until is not None and on < self.cooling_off_until
 
 
+@dataclass(frozen=True)
+class CoolingOff:
+    """New bank details whose payments wait: for a payments officer to confirm the change with
+    the person (then they need not wait), or until `until`."""
+
+    person_id: str
+    changed_on: date
+    changed_by: str
+    role: str
+    until: date
+
+
 @dataclass(frozen=True, slots=True)
 class BankDetailsChanged:
     """Told to the person at their existing contact details. Holds no account details."""

@@ -6,6 +6,8 @@ from contracts.api.payments import (
     BankAccountSet,
     BankAccountVerified,
     BankAccountView,
+    BankDetailsCoolingOff,
+    BankDetailsWaiting,
     PersonLedger,
     PersonPayments,
     UcClaimView,
@@ -16,7 +18,13 @@ from servicekit.auth import PAYMENTS_OFFICER, Principal
 
 from payments.domain.bank_details import Actor, BankDetails
 from payments.entrypoints import bank_account_views, views
-from payments.entrypoints.access import BankDetailsChanger, BankDetailsVerifier, CaseReader, Reader
+from payments.entrypoints.access import (
+    BankDetailsChanger,
+    BankDetailsVerifier,
+    CaseReader,
+    Overseer,
+    Reader,
+)
 from payments.entrypoints.dependencies import Deps
 from payments.service_layer import bank_accounts, queries
 from payments.service_layer.commands import SetBankAccount, VerifyBankAccount
@@ -91,3 +99,22 @@ async def verify_bank_account(
     command = VerifyBankAccount(person_id, actor(who))
     verified, released = await bank_accounts.verify_bank_account(command, deps.uow())
     return bank_account_views.bank_account_verified(verified, released)
+
+
+@router.get("/ops/bank-details/cooling-off", response_model=BankDetailsCoolingOff)
+async def bank_details_cooling_off(deps: Deps, who: Overseer) -> BankDetailsCoolingOff:
+    """New bank details whose payments wait for the cooling-off, ending soonest first (no
+    account details: the person's record has them, masked)."""
+    waiting = await bank_accounts.cooling_off(deps.today(), deps.uow())
+    return BankDetailsCoolingOff(
+        people=[
+            BankDetailsWaiting(
+                person_id=w.person_id,
+                changed_on=w.changed_on,
+                changed_by=w.changed_by,
+                role=w.role,
+                payments_held_until=w.until,
+            )  # fmt: skip
+            for w in waiting
+        ]
+    )

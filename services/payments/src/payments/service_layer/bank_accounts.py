@@ -8,6 +8,7 @@ from uuid import UUID, uuid4
 
 from payments.domain.bank_details import (
     BankDetailsChange,
+    CoolingOff,
     CurrentBankDetails,
     NoBankDetails,
     change_bank_details,
@@ -69,3 +70,9 @@ async def bank_account_of(
     if current is None:
         raise NoBankDetails()
     return current, history
+
+
+async def cooling_off(today: date, uow: PaymentsUnitOfWork, limit: int = 200) -> list[CoolingOff]:
+    """The people whose new bank details a payments officer may confirm with them."""
+    async with uow:
+        return await uow.bank_accounts.cooling_off(today, limit)

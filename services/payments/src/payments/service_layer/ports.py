@@ -7,7 +7,7 @@ from typing import Protocol, Self
 from uuid import UUID
 
 from payments.domain.award import Award
-from payments.domain.bank_details import BankDetailsChange, CurrentBankDetails
+from payments.domain.bank_details import BankDetailsChange, CoolingOff, CurrentBankDetails
 from payments.domain.bank_responses import AppliedResponses, BankResponse, SentPayment
 from payments.domain.batch import DuePayment, OpenOverpayment, PaymentBatch
 from payments.domain.contributions import OpenContribution
@@ -79,6 +79,9 @@ class BankAccountRepository(Protocol):
         published on commit."""
 
     async def save_verified(self, current: CurrentBankDetails) -> None: ...
+
+    async def cooling_off(self, today: date, limit: int) -> list[CoolingOff]:
+        """New details not verified whose cooling-off lasts beyond today, ending soonest first."""
 
     async def history(self, person_id: str) -> list[BankDetailsChange]:
         """Every change of the person's details, newest first."""
