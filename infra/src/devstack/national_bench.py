@@ -385,6 +385,8 @@ def report(bench: Bench, raw: dict, copy_rate: float) -> None:
             f" (load average {phase.load[0]:.1f} -> {phase.load[1]:.1f});"
             f" CPU s: {cpu}; {sum(phase.cpu.values()):.1f} in all"
         )
+        each = ", ".join(f"{k} {v / n * 1000:.2f}" for k, v in phase.cpu.items())
+        print(f"  CPU ms a person: {each}; {sum(phase.cpu.values()) / n * 1000:.2f} in all")
         rate = phase.consumed / phase.seconds
         print(
             f"  events consumed {phase.consumed:,} ({rate:,.0f}/s:"

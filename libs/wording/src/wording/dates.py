@@ -1,6 +1,7 @@
 """Dates as GOV.UK writes them ('7 April 2026'), whatever the machine's locale; month arithmetic."""
 
 from datetime import date, datetime
+from functools import lru_cache
 
 from babel.dates import format_date
 from dateutil.relativedelta import relativedelta
@@ -14,13 +15,20 @@ def long_date(day: date, locale: str = DEFAULT_LOCALE) -> str:
     A datetime is refused: which calendar day it falls on depends on a time zone the caller knows.
     """
     _require_date(day)
-    return format_date(day, "d MMMM y", locale=locale)
+    return _formatted(day, "d MMMM y", locale)
 
 
 def short_date(day: date, locale: str = DEFAULT_LOCALE) -> str:
     """date(2026, 4, 7) -> '7 Apr 2026', for tables."""
     _require_date(day)
-    return format_date(day, "d MMM y", locale=locale)
+    return _formatted(day, "d MMM y", locale)
+
+
+@lru_cache(maxsize=4096)
+def _formatted(day: date, pattern: str, locale: str) -> str:
+    """Babel parses the locale and the pattern on every call: a mass uprating writes the same
+    few dates into every award's explanation."""
+    return format_date(day, pattern, locale=locale)
 
 
 def add_months(day: date, months: int) -> date:

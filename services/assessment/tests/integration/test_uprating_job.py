@@ -14,8 +14,9 @@ import pytest
 from assessment.adapters.repository import AsyncpgAssessmentUnitOfWork
 from assessment.adapters.rulesets import load_rulebook
 from assessment.config import AssessmentSettings
+from assessment.domain import CaseChanged
 from assessment.service_layer.commands import UprateAwards
-from assessment.service_layer.uprating import Uprating, uprate_awards
+from assessment.service_layer.uprating import Uprating, rules_to_uprate_to, uprate_awards
 
 from .support import ELIGIBLE_FACTS, outbox, short
 
@@ -209,3 +210,38 @@ async def test_a_change_dated_before_the_uprating_keeps_the_new_rates(api, job) 
     ]
     again = await uprate_awards(TO_2026, job, api.clock.today)
     assert again.counts == {}, "the job finds nothing more to do"
+
+
+async def test_a_batch_is_saved_whole_or_refused_whole_if_one_case_changed_meanwhile(
+    api, job
+) -> None:
+    """save_many writes a batch's cases in a few statements: one case changed by someone else
+    refuses all of them, and the unit of work writes nothing."""
+    for n in range(3):
+        await award(api, n)
+    rules = rules_to_uprate_to(TO_2026, job.rulebook, UPRATING_DAY)
+    async with job.uow() as uow:
+        cases = await uow.cases.to_uprate(rules.id, rules.effective_from, "", 10)
+        assert len(cases) == 3
+        for case in cases:
+            case.uprate(rules, UPRATING_DAY)
+        await uow.conn.execute(
+            "UPDATE cases SET version = version + 1 WHERE case_id = $1", cases[1].case_id
+        )
+        with pytest.raises(CaseChanged):
+            await uow.cases.save_many(cases)
+    assert await uprating_versions(api) == []
+    async with job.uow() as uow:
+        cases = await uow.cases.to_uprate(rules.id, rules.effective_from, "", 10)
+        versions = {c.case_id: c.version for c in cases}
+        for case in cases[:2]:  # the third has nothing to write
+            case.uprate(rules, UPRATING_DAY)
+        await uow.cases.save_many(cases)
+        await uow.commit()
+    rows = await api.pool.fetch("SELECT case_id, version FROM cases ORDER BY case_id")
+    assert {r["case_id"]: r["version"] for r in rows} == {
+        c: v + (1 if c in {x.case_id for x in cases[:2]} else 0) for c, v in versions.items()
+    }
+    assert sorted(v["case_id"] for v in await uprating_versions(api)) == sorted(
+        c.case_id for c in cases[:2]
+    )

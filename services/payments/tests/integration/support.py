@@ -15,7 +15,7 @@ from payments.entrypoints.dependencies import Dependencies
 from payments.entrypoints.errors import UNPROCESSABLE
 from payments.entrypoints.events import HANDLERS
 from payments.main import create_app
-from servicekit.consumer import EventConsumer
+from servicekit.consumer import Delivery, EventConsumer
 from servicekit.service import Runtime
 
 TODAY = date(2025, 5, 12)
@@ -47,7 +47,16 @@ class Service:
 
     async def deliver(self, *events: Any) -> None:
         """Applies events as the consumer does (inbox + handler + outbox in one transaction)."""
-        consumer = EventConsumer(
+        consumer = self._consumer()
+        for event in events:
+            await consumer.apply(event)
+
+    async def deliver_together(self, *events: Any) -> None:
+        """Applies events as one batch from the broker: one unit of work for all of them."""
+        await self._consumer().apply_batch([Delivery(event) for event in events])
+
+    def _consumer(self) -> EventConsumer:
+        return EventConsumer(
             "payments",
             HANDLERS,
             self.runtime.uow,
@@ -57,8 +66,6 @@ class Service:
             deps=lambda: self.deps,
             unprocessable=UNPROCESSABLE,
         )
-        for event in events:
-            await consumer.apply(event)
 
     async def bank_account(self, person: str, account: str = "12345678") -> dict:
         """Given by a payments officer (with the reason staff must give)."""

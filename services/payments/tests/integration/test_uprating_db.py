@@ -107,3 +107,42 @@ async def test_an_uprating_arriving_after_the_straddling_period_was_paid_owes_no
     )
     assert upcoming == NEW_MONTHLY
     await svc.reconcile()
+
+
+async def test_several_upratings_in_one_batch_one_announced_twice_give_one_version_each(
+    svc,
+) -> None:
+    """A batch from the broker is one unit of work: each award read and written in a few
+    statements of its own; the re-announced uprating (a new event id, the same decision) is
+    found on the award and changes nothing."""
+    people = ("b1", "b2", "b3")
+    svc.clock.today = date(2025, 3, 12)
+    await svc.deliver_together(*(first_decision(p) for p in people))
+    await svc.deliver_together(
+        new_rates("b1", uprating=True),
+        new_rates("b2", uprating=True),
+        new_rates("b1", uprating=True),
+        new_rates("b3", uprating=True),
+    )
+    rows = await svc.pool.fetch(
+        "SELECT a.person_id, v.version, v.rule_set_id, v.applies_by FROM award_versions v"
+        " JOIN awards a USING (award_id) ORDER BY a.person_id, v.version"
+    )
+    assert [tuple(r) for r in rows] == [
+        (p, n, rules, applies)
+        for p in people
+        for n, rules, applies in (
+            (1, "GB-CARE-2024-25", "period_end"),
+            (2, "GB-CARE-2025-26", "period_start"),
+        )
+    ]
+    periods = await svc.pool.fetch(
+        "SELECT person_id, period_start, amount_pence FROM scheduled_payments"
+        " WHERE kind = 'period' ORDER BY person_id, period_start"
+    )
+    for person in people:
+        amounts = {
+            r["period_start"]: r["amount_pence"] for r in periods if r["person_id"] == person
+        }
+        assert amounts[STRADDLING] == OLD_MONTHLY and amounts[AFTER] == NEW_MONTHLY
+    await svc.reconcile()

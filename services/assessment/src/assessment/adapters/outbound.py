@@ -29,55 +29,62 @@ def assessment_submitted(event: ev.AssessmentSubmitted, person: Person) -> Contr
 
 
 def decision_made(event: ev.DecisionMade, person: Person) -> Contract:
+    """Validated in one call from plain data: one model per nested object costs a mass
+    uprating more than the decision itself."""
     record, worked_out = event.decision, event.worked_out
     award, means = worked_out.award, worked_out.means
-    return v1.DecisionMadeV1, v1.DecisionMade(
-        case_id=record.case_id,
-        decision_id=record.decision_id,
-        decision_version=record.version,
-        supersedes_decision_id=record.supersedes,
-        kind=record.kind,
-        rule_set_id=record.rule_set_id,
-        charging_rule_set_id=worked_out.charging_rule_set_id,
-        area_code=person.area_code,
-        eligible=record.eligible,
-        care_act_eligible=worked_out.care_act.eligible,
-        outcomes_not_achieved=[o.outcome for o in worked_out.care_act.outcomes_not_achieved],
-        components=[
-            v1.ComponentResult(
-                component=code,
-                points=c.points,
-                band=c.band,
-                weekly_pence=award.weekly_pence_by_component[code],
-            )
-            for code, c in worked_out.components.items()
-        ],
-        means=v1.MeansResult(
-            capital_pence=means.capital_pence,
-            tariff_income_weekly_pence=means.tariff_income_weekly_pence,
-            financially_eligible=means.financially_eligible,
-            weekly_contribution_pence=means.weekly_contribution_pence,
-            care_setting=means.care_setting,
-            minimum_income_guarantee_weekly_pence=means.minimum_income_guarantee_weekly_pence,
-            personal_expenses_allowance_weekly_pence=means.personal_expenses_allowance_weekly_pence,
-            premiums=[
-                v1.PremiumApplied(premium=p.premium, weekly_pence=p.weekly_pence)
-                for p in means.premiums
+    return v1.DecisionMadeV1, v1.DecisionMade.model_validate(
+        {
+            "case_id": record.case_id,
+            "decision_id": record.decision_id,
+            "decision_version": record.version,
+            "supersedes_decision_id": record.supersedes,
+            "kind": record.kind,
+            "rule_set_id": record.rule_set_id,
+            "charging_rule_set_id": worked_out.charging_rule_set_id,
+            "area_code": person.area_code,
+            "eligible": record.eligible,
+            "care_act_eligible": worked_out.care_act.eligible,
+            "outcomes_not_achieved": [o.outcome for o in worked_out.care_act.outcomes_not_achieved],
+            "components": [
+                {
+                    "component": code,
+                    "points": c.points,
+                    "band": c.band,
+                    "weekly_pence": award.weekly_pence_by_component[code],
+                }
+                for code, c in worked_out.components.items()
             ],
-        ),
-        award=v1.Award(
-            gross_weekly_pence=award.gross_weekly_pence,
-            weekly_contribution_pence=award.weekly_contribution_pence,
-            net_weekly_pence=award.net_weekly_pence,
-            net_monthly_pence=award.net_monthly_pence,
-        ),
-        effective_date=record.effective_date,
-        review_date=record.review_date,
-        reconsideration_deadline=record.reconsideration_deadline,
-        explanation=[
-            v1.ExplanationLine(rule=line.rule, citation=line.citation, text=line.text)
-            for line in worked_out.explanation
-        ],
+            "means": {
+                "capital_pence": means.capital_pence,
+                "tariff_income_weekly_pence": means.tariff_income_weekly_pence,
+                "financially_eligible": means.financially_eligible,
+                "weekly_contribution_pence": means.weekly_contribution_pence,
+                "care_setting": means.care_setting,
+                "minimum_income_guarantee_weekly_pence": (
+                    means.minimum_income_guarantee_weekly_pence
+                ),
+                "personal_expenses_allowance_weekly_pence": (
+                    means.personal_expenses_allowance_weekly_pence
+                ),
+                "premiums": [
+                    {"premium": p.premium, "weekly_pence": p.weekly_pence} for p in means.premiums
+                ],
+            },
+            "award": {
+                "gross_weekly_pence": award.gross_weekly_pence,
+                "weekly_contribution_pence": award.weekly_contribution_pence,
+                "net_weekly_pence": award.net_weekly_pence,
+                "net_monthly_pence": award.net_monthly_pence,
+            },
+            "effective_date": record.effective_date,
+            "review_date": record.review_date,
+            "reconsideration_deadline": record.reconsideration_deadline,
+            "explanation": [
+                {"rule": line.rule, "citation": line.citation, "text": line.text}
+                for line in worked_out.explanation
+            ],
+        }
     )
 
 

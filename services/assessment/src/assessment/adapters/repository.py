@@ -213,42 +213,58 @@ class AsyncpgCaseRepository:
         )
         case.version = self._versions[case.case_id] = 1
         self._seen[case.case_id] = _Seen(case.status, {}, {}, {}, case.assigned_to)
-        await self._write_changes(case)
+        await self._write_changes([case])
 
     async def save_many(self, cases: list[Case]) -> None:
+        """`save` for each case, in a few statements whatever their number (the uprating's
+        batch): refused whole if another change got to any of them first."""
+        changed = []
         for case in cases:
-            await self.save(case)
+            self._uow.track(case)
+            if _Seen.of(case) != self._seen[case.case_id]:
+                changed.append(case)
+        if not changed:
+            return
+        versions = [self._versions[case.case_id] + 1 for case in changed]
+        updated = await self._conn.fetch(
+            "UPDATE cases c SET status = v.status, assigned_to = v.assigned_to,"
+            " version = v.version, updated_at = now()"
+            " FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])"
+            " AS v(case_id, status, assigned_to, version)"
+            " WHERE c.case_id = v.case_id AND c.version = v.version - 1 RETURNING c.case_id",
+            [case.case_id for case in changed],
+            [case.status for case in changed],
+            [case.assigned_to for case in changed],
+            versions,
+        )
+        if len(updated) != len(changed):
+            raise CaseChanged("version", "the case was changed by someone else meanwhile")
+        await self._write_changes(changed)
+        for case, version in zip(changed, versions, strict=True):
+            case.version = self._versions[case.case_id] = version
 
     async def save(self, case: Case) -> None:
         """Writes what changed since the case was read, and counts one more version if
         anything did (refused if another change got there first)."""
-        self._uow.track(case)
-        if _Seen.of(case) == self._seen[case.case_id]:
-            return
-        version = self._versions[case.case_id] + 1
-        updated = await self._conn.execute(
-            "UPDATE cases SET status = $2, assigned_to = $3, version = $4, updated_at = now()"
-            " WHERE case_id = $1 AND version = $4 - 1",
-            case.case_id,
-            case.status,
-            case.assigned_to,
-            version,
-        )
-        if updated != "UPDATE 1":
-            raise CaseChanged("version", "the case was changed by someone else meanwhile")
-        await self._write_changes(case)
-        case.version = self._versions[case.case_id] = version
+        await self.save_many([case])
 
-    async def _write_changes(self, case: Case) -> None:
-        seen, now = self._seen[case.case_id], _Seen.of(case)
-        await self._save_assessments(case.assessments, seen.assessments)
-        await self._save_decisions([(case.decisions, seen.decisions)])
-        await self._save_reconsiderations(case.reconsiderations, seen.reconsiderations)
-        await self._save_reported_changes(case.reported_changes, seen.reported_changes)
-        await self._save_assignments(case, seen.assignments)
-        if now.draft != seen.draft:
-            await self._save_draft(case.case_id, case.draft)
-        self._seen[case.case_id] = now
+    async def _write_changes(self, cases: list[Case]) -> None:
+        """In the order the rows refer to each other: assessments, decisions (all the cases'
+        in two statements), then what refers to a decision."""
+        seen = [self._seen[case.case_id] for case in cases]
+        for case, was in zip(cases, seen, strict=True):
+            await self._save_assessments(case.assessments, was.assessments)
+        await self._save_decisions(
+            [(case.decisions, was.decisions) for case, was in zip(cases, seen, strict=True)]
+        )
+        for case, was in zip(cases, seen, strict=True):
+            now = _Seen.of(case)
+            await self._save_reconsiderations(case.reconsiderations, was.reconsiderations)
+            await self._save_reported_changes(case.reported_changes, was.reported_changes)
+            await self._save_assignments(case, was.assignments)
+            if now.draft != was.draft:
+                await self._save_draft(case.case_id, case.draft)
+            self._seen[case.case_id] = now
 
     async def _read(self, where: str, *args: Any) -> list[Case]:
         cases = []

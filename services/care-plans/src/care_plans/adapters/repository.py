@@ -3,6 +3,7 @@ and loaded back. Versions are only ever inserted; (plan_id, number) is their pri
 writers that both appended version N cannot both commit. Commands lock the plan row first.
 Every plan handed out or stored is tracked, so its domain events reach the outbox on commit."""
 
+import json
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
@@ -28,6 +29,28 @@ _DUE = (
     " WHERE n.plan_id = plans.plan_id AND n.due_on = plans.review_due_on"
     " AND n.kind = CASE WHEN plans.review_due_on < $1 THEN 'overdue' ELSE 'due' END)"
 )
+
+
+_CHILDREN = """
+SELECT p.id AS plan_id,
+  (SELECT coalesce(jsonb_agg(v.body ORDER BY v.number), '[]') FROM plan_versions v
+    WHERE v.plan_id = p.id) AS versions,
+  (SELECT coalesce(jsonb_agg(jsonb_build_array(n.kind, n.due_on)), '[]') FROM review_notices n
+    WHERE n.plan_id = p.id) AS notices
+FROM unnest($1::text[]) AS p(id)
+"""
+_SAVE = """
+WITH added AS (
+  INSERT INTO plan_versions (plan_id, number, status, decision_id, body)
+  SELECT $1, n, s, d, b::jsonb FROM unnest($7::int[], $8::text[], $9::text[], $10::text[])
+    AS v(n, s, d, b)
+), noticed AS (
+  INSERT INTO review_notices (plan_id, kind, due_on)
+  SELECT $1, k, o FROM unnest($11::text[], $12::date[]) AS x(k, o)
+)
+UPDATE plans SET current_version = $2, status = $3, in_force_version = $4, review_due_on = $5,
+  review_notice_on = $6, updated_at = now() WHERE plan_id = $1
+"""
 
 
 class AsyncpgPlanRepository:
@@ -104,60 +127,49 @@ class AsyncpgPlanRepository:
         await self.save(plan)
 
     async def save(self, plan: Plan) -> None:
-        """Inserts the versions and review notices added since the plan was loaded."""
+        """Inserts the versions and review notices added since the plan was loaded, and
+        updates the plan row: one statement (a consumer saves a plan for every decision)."""
         self._track(plan)
         stored_count, stored_notices = self._stored.get(plan.plan_id, (0, set()))
-        new_versions = [
-            (plan.plan_id, v.number, v.status.value, v.decision_id, version_to_json(v))
-            for v in plan.versions[stored_count:]
-        ]
+        versions = plan.versions[stored_count:]
+        notices = plan.review_notices - stored_notices
+        due_on = next_review_on(plan)
         try:
-            await self.conn.executemany(
-                "INSERT INTO plan_versions (plan_id, number, status, decision_id, body)"
-                " VALUES ($1, $2, $3, $4, $5)",
-                new_versions,
+            await self.conn.execute(
+                _SAVE,
+                plan.plan_id,
+                plan.current.number,
+                plan.status.value,
+                plan.in_force.number if plan.in_force else None,
+                due_on,
+                notice_opens_on(due_on, plan.review_policy) if due_on else None,
+                [v.number for v in versions],
+                [v.status.value for v in versions],
+                [v.decision_id for v in versions],
+                [json.dumps(version_to_json(v)) for v in versions],
+                [kind for kind, _ in notices],
+                [due for _, due in notices],
             )
         except asyncpg.UniqueViolationError as exc:
             raise PlanChangedMeanwhile() from exc
-        await self.conn.executemany(
-            "INSERT INTO review_notices (plan_id, kind, due_on) VALUES ($1, $2, $3)",
-            [(plan.plan_id, kind, due) for kind, due in plan.review_notices - stored_notices],
-        )
-        due_on = next_review_on(plan)
-        await self.conn.execute(
-            "UPDATE plans SET current_version = $2, status = $3, in_force_version = $4,"
-            " review_due_on = $5, review_notice_on = $6, updated_at = now() WHERE plan_id = $1",
-            plan.plan_id,
-            plan.current.number,
-            plan.status.value,
-            plan.in_force.number if plan.in_force else None,
-            due_on,
-            notice_opens_on(due_on, plan.review_policy) if due_on else None,
-        )
         self._stored[plan.plan_id] = (len(plan.versions), set(plan.review_notices))
 
     async def _load(self, sql: str, *args: object) -> list[Plan]:
         rows = await self.conn.fetch(sql, *args)
         if not rows:
             return []
-        ids = [r["plan_id"] for r in rows]
-        versions: dict[str, list] = {plan_id: [] for plan_id in ids}
-        for v in await self.conn.fetch(
-            "SELECT plan_id, body FROM plan_versions WHERE plan_id = ANY($1) ORDER BY number", ids
-        ):
-            versions[v["plan_id"]].append(version_from_json(v["body"]))
-        notices: dict[str, set[tuple[str, date]]] = {plan_id: set() for plan_id in ids}
-        for n in await self.conn.fetch(
-            "SELECT plan_id, kind, due_on FROM review_notices WHERE plan_id = ANY($1)", ids
-        ):
-            notices[n["plan_id"]].add((n["kind"], n["due_on"]))
+        # After the plans' rows (locked, if asked): a statement of its own sees every version
+        # committed before the lock was granted.
+        children = {
+            c["plan_id"]: c for c in await self.conn.fetch(_CHILDREN, [r["plan_id"] for r in rows])
+        }
         plans = []
         for r in rows:
             plan_id = r["plan_id"]
             policy = policy_from_json(r["review_policy"])
-            plan = Plan(
-                plan_id, r["person_id"], policy, versions[plan_id], review_notices=notices[plan_id]
-            )
+            versions = [version_from_json(body) for body in children[plan_id]["versions"]]
+            notices = {(k, date.fromisoformat(d)) for k, d in children[plan_id]["notices"]}
+            plan = Plan(plan_id, r["person_id"], policy, versions, review_notices=notices)
             self._stored[plan_id] = (len(plan.versions), set(plan.review_notices))
             self._track(plan)
             plans.append(plan)

@@ -2,6 +2,7 @@
 repositories: people_store (UC claims, managed services), bank_account_store, run_store
 (payment runs), bank_response_store, ledger_store. All of payments' SQL lives in adapters."""
 
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -18,7 +19,12 @@ from payments.adapters.bank_response_store import PostgresBankResponses
 from payments.adapters.people_store import PostgresManagedServices, PostgresUcClaims
 from payments.adapters.run_history import PostgresManagedLookup, PostgresRunHistory
 from payments.adapters.run_store import PostgresPaymentRuns
-from payments.adapters.schedule_rows import add_adjustment, stored_statement, upsert_planned
+from payments.adapters.schedule_rows import (
+    add_adjustment,
+    replan,
+    stored_statement,
+    upsert_planned,
+)
 from payments.domain.award import Award, AwardChanges
 from payments.domain.awards import AppliesBy, AwardVersion, RecordedDecision, WeeklyComponent
 from payments.domain.records import (
@@ -38,6 +44,29 @@ _UC_PERIODS = (
     "SELECT person_id, uc_claim_id, period_start, period_end, capital_pence,"
     " unearned_income_pence, earned_income_pence, housing_costs_element,"
     " limited_capability_for_work, responsible_for_child FROM uc_periods"
+)
+_REST_OF_AWARD = """
+SELECT
+  (SELECT coalesce(jsonb_agg(to_jsonb(v) ORDER BY v.version), '[]') FROM award_versions v
+    WHERE v.award_id = $1) AS versions,
+  (SELECT coalesce(jsonb_agg(to_jsonb(u)), '[]') FROM uc_periods u
+    WHERE $3::text IS NOT NULL AND u.person_id = $2 AND u.uc_claim_id = $3) AS uc_periods,
+  (SELECT coalesce(sum(outstanding_pence), 0)::bigint FROM overpayments
+    WHERE person_id = $2) AS to_recover"""
+_NEW_VERSIONS = (
+    "INSERT INTO award_versions (award_id, version, decision_id, decision_version,"
+    " effective_from, rule_set_id, components, monthly_reduction_pence, applies_by)"
+    " SELECT $1, v, d, dv, e, r, c::jsonb, m, a FROM unnest($6::int[], $7::text[], $8::int[],"
+    " $9::date[], $10::text[], $11::text[], $12::bigint[], $13::text[])"
+    " AS n(v, d, dv, e, r, c, m, a)"
+)
+_INSERT_AWARD = (
+    "WITH award AS (INSERT INTO awards (award_id, person_id, first_day, uc_claim_id,"  # noqa: S608 (constants)
+    " next_period_start) VALUES ($1,$2,$3,$4,$5)) " + _NEW_VERSIONS
+)
+_UPDATE_AWARD = (
+    "WITH award AS (UPDATE awards SET first_day = $3, uc_claim_id = $4,"  # noqa: S608 (constants)
+    " next_period_start = $5 WHERE award_id = $1 AND person_id = $2) " + _NEW_VERSIONS
 )
 _LEFT_TO_PLAN = """
     SELECT o.person_id, (o.outstanding - coalesce(p.planned, 0))::bigint AS left_to_plan
@@ -65,16 +94,12 @@ class PostgresAwards:
         )
 
     async def for_person(self, person_id: str) -> Award | None:
+        """The award locked, then its paid periods locked, then the rest in one statement
+        (each after the locks, so it sees whatever committed before they were granted)."""
         row = await self.conn.fetchrow(f"{_AWARD} WHERE person_id = $1 FOR UPDATE", person_id)
         if row is None:
             return None
         award = Award(**row)
-        award.decisions = [
-            _decision(r)
-            for r in await self.conn.fetch(
-                f"{_VERSIONS} WHERE award_id = $1 ORDER BY version", award.award_id
-            )
-        ]
         award.paid = [
             AccruedPeriod(*r)
             for r in await self.conn.fetch(
@@ -84,26 +109,19 @@ class PostgresAwards:
                 award.award_id,
             )
         ]
-        if award.uc_claim_id is not None:
-            rows = await self.conn.fetch(
-                f"{_UC_PERIODS} WHERE person_id = $1 AND uc_claim_id = $2",
-                person_id,
-                award.uc_claim_id,
-            )
-            award.uc_means = {r["period_start"]: _means(r) for r in rows}
-        award.to_recover_pence = await self.conn.fetchval(
-            "SELECT coalesce(sum(outstanding_pence), 0)::bigint FROM overpayments"
-            " WHERE person_id = $1",
-            person_id,
+        rest = await self.conn.fetchrow(
+            _REST_OF_AWARD, award.award_id, person_id, award.uc_claim_id
         )
+        award.decisions = [_decision(_version_row(v)) for v in rest["versions"]]
+        if award.uc_claim_id is not None:
+            award.uc_means = {m.period_start: m for m in map(_means_json, rest["uc_periods"])}
+        award.to_recover_pence = rest["to_recover"]
         self.uow.track(award)
         return award
 
     async def save(self, award: Award) -> None:
-        await self._save_row(award)
         changes, award.changes = award.changes, AwardChanges()
-        if changes.decisions:
-            await self._add_decisions(award.award_id, changes.decisions)
+        await self._save_row(award, changes.decisions)
         if changes.accrued:
             await self.conn.execute(
                 "UPDATE scheduled_payments s SET accrued_entitlement_pence = v.pence,"
@@ -220,57 +238,30 @@ class PostgresAwards:
             contribution_credit_pence=balances["credit"],
         )
 
-    async def _save_row(self, award: Award) -> None:
+    async def _save_row(self, award: Award, decisions: Sequence[RecordedDecision]) -> None:
+        """The award's row and its new versions, in one statement."""
         values = (
             award.award_id,
             award.person_id,
             award.first_day,
             award.uc_claim_id,
             award.next_period_start,
+            [d.terms.decision_version for d in decisions],
+            [d.decision_id for d in decisions],
+            [d.decision_version for d in decisions],
+            [d.terms.effective_from for d in decisions],
+            [d.terms.rule_set_id for d in decisions],
+            [json.dumps([asdict(c) for c in d.terms.components]) for d in decisions],
+            [d.terms.monthly_means_test_reduction_pence for d in decisions],
+            [d.terms.applies_by.value for d in decisions],
         )
-        if award.is_new:
-            await self.conn.execute(
-                "INSERT INTO awards (award_id, person_id, first_day, uc_claim_id,"
-                " next_period_start) VALUES ($1,$2,$3,$4,$5)",
-                *values,
-            )
-            award.is_new = False
-            return
-        await self.conn.execute(
-            "UPDATE awards SET first_day = $3, uc_claim_id = $4, next_period_start = $5"
-            " WHERE award_id = $1 AND person_id = $2",
-            *values,
-        )
-
-    async def _add_decisions(self, award_id: str, decisions: list[RecordedDecision]) -> None:
-        for d in decisions:
-            v = d.terms
-            await self.conn.execute(
-                "INSERT INTO award_versions (award_id, version, decision_id, decision_version,"
-                " effective_from, rule_set_id, components, monthly_reduction_pence, applies_by)"
-                " VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-                award_id,
-                v.decision_version,
-                d.decision_id,
-                d.decision_version,
-                v.effective_from,
-                v.rule_set_id,
-                [asdict(c) for c in v.components],
-                v.monthly_means_test_reduction_pence,
-                v.applies_by.value,
-            )
+        await self.conn.execute(_INSERT_AWARD if award.is_new else _UPDATE_AWARD, *values)
+        award.is_new = False
 
     async def _replan(self, award: Award, changes: AwardChanges) -> None:
         """Unpaid periods take the new plan; unpaid periods no longer planned are dropped.
         A period already paid (its entitlement accrued) is never touched here."""
-        planned = changes.replanned or []
-        await upsert_planned(self.conn, [(award.award_id, award.person_id, p) for p in planned])
-        await self.conn.execute(
-            "DELETE FROM scheduled_payments WHERE award_id = $1 AND kind = 'period'"
-            " AND accrued_entitlement_pence IS NULL AND NOT (period_start = ANY($2::date[]))",
-            award.award_id,
-            [p.period.start for p in planned],
-        )
+        await replan(self.conn, award.award_id, award.person_id, list(changes.replanned or []))
 
     async def _uc_means(self, aligned: list[Award]) -> dict[tuple, dict[date, UcAssessedMeans]]:
         if not aligned:
@@ -319,6 +310,16 @@ def _version(row: Any) -> AwardVersion:
 
 def _decision(row: Any) -> RecordedDecision:
     return RecordedDecision(row["decision_id"], row["decision_version"], _version(row))
+
+
+def _version_row(v: dict[str, Any]) -> dict[str, Any]:
+    """An award_versions row read as JSON, with its date as a date."""
+    return {**v, "effective_from": date.fromisoformat(v["effective_from"])}
+
+
+def _means_json(u: dict[str, Any]) -> UcAssessedMeans:
+    start, end = date.fromisoformat(u["period_start"]), date.fromisoformat(u["period_end"])
+    return _means({**u, "period_start": start, "period_end": end})
 
 
 def _means(row: Any) -> UcAssessedMeans:

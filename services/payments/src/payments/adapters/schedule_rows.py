@@ -13,6 +13,26 @@ from payments.domain.calculation import PeriodStatement, StatementLine
 from payments.domain.records import Adjustment, StoredStatement
 from payments.domain.schedule import PlannedPayment
 
+_REPLACE_UNPAID = (
+    "DO UPDATE SET amount_pence = EXCLUDED.amount_pence,"
+    " entitlement_pence = EXCLUDED.entitlement_pence, recovery_pence = EXCLUDED.recovery_pence,"
+    " statement = EXCLUDED.statement, due_date = EXCLUDED.due_date, updated_at = now()"
+    " WHERE scheduled_payments.accrued_entitlement_pence IS NULL"
+)
+_UPSERT = (
+    "INSERT INTO scheduled_payments (award_id, person_id, instruction_id, period_start,"
+    " period_end, due_date, amount_pence, entitlement_pence, recovery_pence, statement)"
+    " SELECT a, pe, i, s, e, d, n, en, r, st::jsonb FROM unnest($1::text[], $2::text[],"
+    " $3::uuid[], $4::date[], $5::date[], $6::date[], $7::bigint[], $8::bigint[],"
+    " $9::bigint[], $10::text[]) AS t(a, pe, i, s, e, d, n, en, r, st)"
+    " ON CONFLICT (instruction_id) "
+)
+_REPLAN = (
+    f"WITH planned AS ({_UPSERT}{_REPLACE_UNPAID})"  # noqa: S608 (constants only)
+    " DELETE FROM scheduled_payments WHERE award_id = $11 AND kind = 'period'"
+    " AND accrued_entitlement_pence IS NULL AND NOT (period_start = ANY($4::date[]))"
+)
+
 
 async def upsert_planned(
     conn: asyncpg.Connection,
@@ -21,22 +41,22 @@ async def upsert_planned(
 ) -> None:
     """Writes planned payments (award id, person id, plan). An existing row takes the new plan
     only while unpaid (``replace_unpaid``); a paid one is never touched."""
-    conflict = (
-        "DO UPDATE SET amount_pence = EXCLUDED.amount_pence,"
-        " entitlement_pence = EXCLUDED.entitlement_pence, recovery_pence = EXCLUDED.recovery_pence,"
-        " statement = EXCLUDED.statement, due_date = EXCLUDED.due_date, updated_at = now()"
-        " WHERE scheduled_payments.accrued_entitlement_pence IS NULL"
-        if replace_unpaid
-        else "DO NOTHING"
-    )
+    conflict = _REPLACE_UNPAID if replace_unpaid else "DO NOTHING"
+    await conn.execute(_UPSERT + conflict, *_columns(items))
+
+
+async def replan(
+    conn: asyncpg.Connection, award_id: str, person_id: str, planned: list[PlannedPayment]
+) -> None:
+    """One award's unpaid periods take the new plan and unpaid periods no longer planned are
+    dropped, in one statement (the two touch different periods). A period already paid (its
+    entitlement accrued) is never touched."""
+    await conn.execute(_REPLAN, *_columns([(award_id, person_id, p) for p in planned]), award_id)
+
+
+def _columns(items: list[tuple[str, str, PlannedPayment]]) -> tuple[list[Any], ...]:
     planned = [p for _, _, p in items]
-    await conn.execute(
-        "INSERT INTO scheduled_payments (award_id, person_id, instruction_id, period_start,"  # noqa: S608 (the ON CONFLICT clause is one of two constants)
-        " period_end, due_date, amount_pence, entitlement_pence, recovery_pence, statement)"
-        " SELECT a, pe, i, s, e, d, n, en, r, st::jsonb FROM unnest($1::text[], $2::text[],"
-        " $3::uuid[], $4::date[], $5::date[], $6::date[], $7::bigint[], $8::bigint[],"
-        " $9::bigint[], $10::text[]) AS t(a, pe, i, s, e, d, n, en, r, st)"
-        f" ON CONFLICT (instruction_id) {conflict}",
+    return (
         [a for a, _, _ in items],
         [pe for _, pe, _ in items],
         [p.instruction_id for p in planned],

@@ -17,9 +17,9 @@ async def record_decision(
     if cmd.stated is not None:
         check_stated_award(cmd.stated)
     decision = cmd.decision
-    if await uow.awards.knows_decision(decision.decision_id):
-        return  # the same decision announced twice: nothing changes
     award = await uow.awards.for_person(cmd.person_id)
+    if award is not None and award.knows(decision.decision_id):
+        return  # the same decision announced twice: nothing changes
     if award is None:
         if not decision.eligible:
             return  # nothing to pay and nothing to stop
