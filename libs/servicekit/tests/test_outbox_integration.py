@@ -5,9 +5,13 @@ import json
 
 import pytest
 from faststream.kafka import KafkaBroker
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from servicekit import db
 from servicekit.outbox import OutboxRelay
 from servicekit.service import kafka_publisher
+from servicekit.telemetry import traceparent_of
 
 from .support import NO_MIGRATIONS, emit, read_topic, submitted
 
@@ -93,3 +97,27 @@ async def test_only_one_relay_is_leader(pool, broker) -> None:
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def test_each_published_event_has_a_publish_span_in_its_producers_trace(
+    infra, pool, broker
+) -> None:
+    spans = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(spans))
+    subject = f"traced-{id(pool)}"
+    produced = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    events = [submitted(subject, traceparent=produced), submitted(subject)]
+    await emit(pool, *events)
+    await OutboxRelay(
+        pool, kafka_publisher(broker, tracer_provider=provider), lock_key=5
+    ).drain_once()
+    traced, untraced = await ours(infra, subject, 2)
+    publish = [s for s in spans.get_finished_spans() if s.name == f"{TOPIC} publish"]
+    assert len(publish) == 2  # one each, the untraced event's a trace of its own
+    first = next(s for s in publish if s.attributes["messaging.message.id"] == events[0].id)
+    assert first.parent.span_id == 0xB7AD6B7169203331
+    assert first.attributes["messaging.kafka.message.key"] == subject
+    assert dict(traced.headers)["traceparent"].decode() == traceparent_of(first)
+    assert [k for k, _ in traced.headers].count("traceparent") == 1
+    assert dict(untraced.headers)["traceparent"].decode().split("-")[1] != produced.split("-")[1]

@@ -1,11 +1,14 @@
 import json
 
+from opentelemetry import propagate
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from servicekit.telemetry import (
     JsonLinesSpanExporter,
     context_from_traceparent,
     current_traceparent,
+    parent_context,
+    traceparent_of,
 )
 
 
@@ -35,3 +38,34 @@ def test_a_traceparent_round_trips_into_a_parent_context() -> None:
             format(span.get_span_context().trace_id, "032x") == "0af7651916cd43dd8448eb211c80319c"
         )
     assert context_from_traceparent(None) is None
+
+
+def test_parent_context_reads_a_traceparent_as_the_propagator_does() -> None:
+    provider = TracerProvider()
+    tracer = provider.get_tracer("t")
+    valid = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    future = "01-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-more"
+    malformed = [
+        "garbage",
+        "00-0AF7651916CD43DD8448EB211C80319C-b7ad6b7169203331-01",
+        "00-00000000000000000000000000000000-b7ad6b7169203331-01",
+        "00-0af7651916cd43dd8448eb211c80319c-0000000000000000-01",
+        "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01-more",
+        "ff-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+    ]
+    for header in [valid, future, *malformed]:
+        with (
+            tracer.start_as_current_span("ours", context=parent_context(header)) as ours,
+            tracer.start_as_current_span("theirs", context=context_from_traceparent(header)) as it,
+        ):
+            assert ours.parent == it.parent, header
+    assert parent_context(None) is None and parent_context("") is None
+
+
+def test_a_traceparent_is_written_as_the_propagator_writes_it() -> None:
+    provider = TracerProvider()
+    with provider.get_tracer("t").start_as_current_span("x") as span:
+        carrier: dict[str, str] = {}
+        propagate.inject(carrier)
+        assert traceparent_of(span) == current_traceparent() == carrier["traceparent"]
+    assert current_traceparent() is None  # no span is current

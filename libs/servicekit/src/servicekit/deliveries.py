@@ -26,11 +26,20 @@ class Deliveries:
         self, consumer: str, pool: asyncpg.Pool | None, metrics: ServiceMetrics | None = None
     ) -> None:
         self.consumer, self._pool, self._metrics = consumer, pool, metrics
+        self._children: dict[tuple[Any, ...], Any] = {}
 
     def handled(self, event: Any, seconds: float) -> None:
         """A handler took `seconds` on `event` (its transaction may still roll back)."""
         if self._metrics is not None:
-            self._metrics.handler_seconds.labels(self.consumer, event.type).observe(seconds)
+            self._labelled(self._metrics.handler_seconds, event.type).observe(seconds)
+
+    def _labelled(self, metric: Any, *labels: str) -> Any:
+        """`metric.labels(consumer, *labels)`, looked up once per label set."""
+        key = (id(metric), *labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(self.consumer, *labels)
+        return child
 
     async def applied(self, record: Any, event: Any) -> None:
         await self._settled(record, event, APPLIED)
@@ -67,7 +76,7 @@ class Deliveries:
 
     async def _settled(self, record: Any, event: Any, outcome: str) -> None:
         if self._metrics is not None and record is not None:
-            self._metrics.consumed.labels(self.consumer, record.topic, outcome).inc()
+            self._labelled(self._metrics.consumed, record.topic, outcome).inc()
         replay = replay_of(record) if record is not None else None
         if replay is None or self._pool is None:
             return

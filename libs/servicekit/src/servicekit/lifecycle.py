@@ -71,7 +71,7 @@ def start_tasks(definition: Any, runtime: Any) -> None:
     if settings.relay_enabled:
         runtime.relay = OutboxRelay(
             runtime.pool,
-            kafka_publisher(runtime.broker, runtime.metrics),
+            kafka_publisher(runtime.broker, runtime.metrics, runtime.tracer_provider),
             lock_key=zlib.crc32(definition.name.encode()),
             batch_size=settings.relay_batch_size,
             poll_interval=settings.relay_poll_interval_ms / 1000,

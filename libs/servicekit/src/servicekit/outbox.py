@@ -21,7 +21,8 @@ class OutboxRecord:
     topic: str
     key: str
     type: str
-    payload: dict[str, Any]
+    value: bytes
+    """The event as the outbox holds it (JSON), sent as it is."""
     headers: dict[str, str]
 
 
@@ -79,8 +80,9 @@ class OutboxRelay:
                 return await self.drain_once(pooled)
         async with conn.transaction():
             rows = await conn.fetch(
-                "SELECT position, id::text, topic, key, type, payload, headers FROM outbox"
-                " WHERE published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED",
+                "SELECT position, id::text, topic, key, type,"
+                " convert_to(payload::text, 'UTF8') AS value, headers FROM outbox WHERE"
+                " published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED",
                 self._batch_size,
             )
             if not rows:

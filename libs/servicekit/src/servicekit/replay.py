@@ -48,9 +48,10 @@ def header_dict(headers: Iterable[tuple[str, bytes]] | None) -> dict[str, str]:
 
 def replay_of(record: Any) -> Replay | None:
     """The replay `record` belongs to; None for an ordinary delivery."""
-    headers = header_dict(getattr(record, "headers", None))
-    if REPLAY_ID not in headers:
+    raw = getattr(record, "headers", None) or ()
+    if not any(key == REPLAY_ID for key, _ in raw):  # the usual case: no header to decode
         return None
+    headers = header_dict(raw)
     dead_letter = headers.get(REPLAY_DEAD_LETTER, "")
     attempts = headers.get(REPLAY_ATTEMPTS, "")
     return Replay(

@@ -1,6 +1,7 @@
 """OpenTelemetry tracing: one provider per service, spans to a JSON-lines file and/or OTLP."""
 
 import json
+import re
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -11,6 +12,7 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SpanExporter, SpanExportResult
+from opentelemetry.trace import TraceFlags
 
 from servicekit.redaction import RedactingSpanExporter
 
@@ -125,16 +127,70 @@ def otlp_traces_url(endpoint: str) -> str:
     return base if base.endswith("/v1/traces") else base + "/v1/traces"
 
 
+_TRACEPARENT = re.compile(
+    r"^\s*([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?\s*$"
+)  # as opentelemetry.trace.propagation.tracecontext reads it
+
+
 def current_traceparent() -> str | None:
-    carrier: dict[str, str] = {}
-    propagate.inject(carrier)
-    return carrier.get("traceparent")
+    """The current span's W3C `traceparent` (None outside a valid span), as the TraceContext
+    propagator injects it."""
+    return traceparent_of(trace.get_current_span())
 
 
 def context_from_traceparent(traceparent: str | None) -> Context | None:
     if not traceparent:
         return None
     return propagate.extract({"traceparent": traceparent})
+
+
+def parent_context(traceparent: str | None) -> Context | None:
+    """The remote parent a W3C `traceparent` names, as the TraceContext propagator reads it but
+    without the propagators' machinery (no baggage travels with an event), for the per-message
+    spans. None when there is none (the current context is the parent); an empty context for a
+    malformed one (the span starts a trace of its own), as the propagator does."""
+    if not traceparent:
+        return None
+    found = _TRACEPARENT.match(traceparent)
+    if found is None:
+        return Context()
+    version, trace_id, span_id, flags, rest = found.groups()
+    if version == "ff" or (version == "00" and rest) or not int(trace_id, 16):
+        return Context()
+    if not int(span_id, 16):
+        return Context()
+    remote = trace.SpanContext(
+        int(trace_id, 16), int(span_id, 16), is_remote=True, trace_flags=TraceFlags(int(flags, 16))
+    )
+    return trace.set_span_in_context(trace.NonRecordingSpan(remote))
+
+
+def traceparent_of(span: trace.Span) -> str | None:
+    """`span`'s W3C `traceparent`, as the TraceContext propagator injects it (None for an
+    invalid span, e.g. none is current or tracing is off)."""
+    ctx = span.get_span_context()
+    if not ctx.is_valid:
+        return None
+    return f"00-{ctx.trace_id:032x}-{ctx.span_id:016x}-{ctx.trace_flags:02x}"
+
+
+def producer_span(tracer: trace.Tracer, record: Any) -> trace.Span:
+    """The span of one published outbox record (started, not current: the caller ends it), a
+    child of the span that produced its event (its `traceparent` header). It names the record's
+    key, the person's pseudonymous id, as FastStream's publish span did: how a person's events
+    are found in the traces."""
+    return tracer.start_span(
+        f"{record.topic} publish",
+        context=parent_context(record.headers.get("traceparent")),
+        kind=trace.SpanKind.PRODUCER,
+        attributes={
+            "messaging.system": "kafka",
+            "messaging.operation": "publish",
+            "messaging.destination.name": record.topic,
+            "messaging.message.id": record.id,
+            "messaging.kafka.message.key": record.key,
+        },
+    )
 
 
 def tracer(provider: TracerProvider, name: str) -> trace.Tracer:
@@ -164,7 +220,7 @@ def consumer_span(tracer: trace.Tracer, consumer: str, event: Any, record: Any =
         }
     return tracer.start_as_current_span(
         f"{record.topic if record is not None else consumer} process",
-        context=context_from_traceparent(parent),
+        context=parent_context(parent),
         kind=trace.SpanKind.CONSUMER,
         attributes=attributes,
     )
