@@ -147,3 +147,30 @@ async def test_the_officer_who_made_a_bank_change_is_told_another_must_confirm_i
         ]
         no_csrf = await portal.http.post("/bank-details-checks/P-ONE", data={})
         assert no_csrf.status_code == 403 and len(portal.services.sent) == 1
+
+
+ACTIONS = [  # every form a payments officer sends: (path, fields)
+    ("/payment-runs", {"run_date-day": "1", "run_date-month": "1", "run_date-year": "2026"}),
+    ("/payment-runs/run-1/approval", {}),
+    ("/money-received", {"bank_transaction_id": "TX-1", "reference": "CB1", "amount": "1",
+                         "received_on-day": "1", "received_on-month": "1",
+                         "received_on-year": "2026"}),
+    ("/bank-details-checks/P-ONE", {}),
+]  # fmt: skip
+
+
+async def test_every_payments_officer_form_refuses_anyone_else(start_portal) -> None:
+    """Signed out, operations, an assessor and a person, each with their own valid CSRF token
+    where they have one: refused, and payments is never asked to do anything."""
+    for user in (None, OPS, ASSESSOR, CITIZEN_ONE):
+        async with start_portal(Payments()) as portal:
+            token = {}
+            if user:
+                start = "/sign-in" if "@example" in user else "/staff/sign-in"
+                landed = await portal.sign_in(user, start=start)
+                token = dict(re.findall(r'name="(csrf_token)" value="([^"]+)"', landed.text))
+                assert token, user  # the sign-out form carries it
+            for path, fields in ACTIONS:
+                refused = await portal.http.post(path, data={**token, **fields})
+                assert refused.status_code in ((403,) if user else (303, 403)), (user, path)
+            assert portal.services.sent == []
