@@ -21,6 +21,7 @@ end, the machine's load while it ran, and the invariant counts.
 
 import argparse
 import asyncio
+import csv
 import dataclasses
 import datetime
 import os
@@ -133,6 +134,15 @@ class Memory:
             )
         return lines
 
+    def write_csv(self, path: Path) -> None:
+        """Every sample, for an analysis the table does not make (say, one rotation against the
+        next): seconds since the traffic started, process, pid, RSS in bytes."""
+        with path.open("w", newline="") as out:
+            rows = csv.writer(out)
+            rows.writerow(["seconds", "process", "pid", "rss_bytes"])
+            for name, series in self.samples.items():
+                rows.writerows((f"{at:.1f}", name, pid, rss) for at, pid, rss in series)
+
 
 def _growth(before: int, after: int) -> str:
     return f"{100 * (after - before) / before:+.1f} %"
@@ -210,7 +220,11 @@ class Capacity:
 
 
 async def soak(
-    minutes: float, rate: float | None, fault_every: float, calibrate_s: float = 60.0
+    minutes: float,
+    rate: float | None,
+    fault_every: float,
+    calibrate_s: float = 60.0,
+    samples: Path | None = None,
 ) -> int:
     # SIGTERM stops it the way Ctrl-C does, so every server it started is stopped with it.
     this = asyncio.current_task()
@@ -218,7 +232,7 @@ async def soak(
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, this.cancel)
     with tempfile.TemporaryDirectory(prefix="soak-") as base:
         async with fault_platform(Path(base)) as platform:
-            return await _run(Matrix.on(platform), minutes, rate, fault_every, calibrate_s)
+            return await _run(Matrix.on(platform), minutes, rate, fault_every, calibrate_s, samples)
 
 
 async def calibrate(m: Matrix, seconds: float) -> Capacity:
@@ -274,7 +288,12 @@ def quiet_window(capacity: Capacity, not_final: int) -> float:
 
 
 async def _run(
-    m: Matrix, minutes: float, rate: float | None, fault_every: float, calibrate_s: float
+    m: Matrix,
+    minutes: float,
+    rate: float | None,
+    fault_every: float,
+    calibrate_s: float,
+    samples: Path | None,
 ) -> int:
     memory, loads, injected = Memory(), [], []
     capacity = await calibrate(m, calibrate_s)
@@ -306,6 +325,9 @@ async def _run(
     decided = m.traffic.counts["decided"] - decided_before
     print(await _figures(m, rate, ran, decided, quiet, loads))
     print("\n".join(memory.table(60.0)))
+    if samples is not None:
+        memory.write_csv(samples)
+        print(f"memory samples written to {samples}")
     print(
         f"\nfaults injected ({len(injected)}): "
         + "; ".join(f"{a / 60:.1f} min {n}" for a, n, _ in injected)
@@ -395,8 +417,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--fault-every", type=float, default=120.0, metavar="SECONDS")
     parser.add_argument("--calibrate", type=float, default=60.0, metavar="SECONDS")
+    parser.add_argument(
+        "--samples", type=Path, default=None, help="write every memory sample to this CSV file"
+    )
     args = parser.parse_args(argv)
-    return asyncio.run(soak(args.minutes, args.rate, args.fault_every, args.calibrate))
+    return asyncio.run(
+        soak(args.minutes, args.rate, args.fault_every, args.calibrate, args.samples)
+    )
 
 
 if __name__ == "__main__":
