@@ -211,12 +211,14 @@ def test_each_principal_gets_only_its_own_acls(docs: list[dict]) -> None:
         "payments.events",
         "care-plans.events",
     }
-    assert {n for u, n in reads if u == "assessment"} == set()
+    assert {n for u, n in reads if u == "assessment"} == {"care-plans.events"}  # plan reviews
     assert {n for u, n in writes if u == "benefits-system"} == {"benefits.uc-claims"}
     assert {(u, n) for u, kind, n, _ in table if u == "benefits-system"} == {
         ("benefits-system", "benefits.uc-claims")
     }
-    assert groups == {(s, s) for s in ("payments", "care-plans", "notifications", "operations")}
+    assert groups == {
+        (s, s) for s in ("assessment", "payments", "care-plans", "notifications", "operations")
+    }
     # operations reads dead letters only, writes only where a dead letter is replayed to
     assert {n for u, n in reads if u == "operations"} == {
         f"{s}.dlq" for s in ("assessment", "payments", "care-plans", "notifications")
