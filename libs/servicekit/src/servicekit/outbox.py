@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 
+from servicekit.db import keeps_session_state
 from servicekit.supervision import healthy
 
 log = logging.getLogger(__name__)
@@ -62,13 +63,16 @@ class OutboxRelay:
         again: a fresh pooled connection, the leader lock taken again, unmarked rows sent
         again (never skipped)."""
         conn = await self._pool.acquire()
+        keeps_session_state(conn)  # its lock and LISTEN: reset in full when it goes back
         try:
             await self._become_leader(conn)
             await conn.add_listener(self._channel, self._on_notify)
             while True:
                 drained = await self.drain_once(conn)  # on the connection holding the lock
                 healthy()
-                if drained == 0:
+                if drained < self._batch_size:
+                    # Drained: a row committed since this drain's SELECT notified on commit,
+                    # so the wake is set already. No empty transaction to find that out.
                     await self._sleep_until_woken()
         finally:
             self.is_leader = False
