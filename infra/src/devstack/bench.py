@@ -122,6 +122,7 @@ async def pipeline(
             async with gate:
                 await submit_assessment(http, i, facts)
 
+        xacts_before = await transactions(infra)
         cpu_before = cpu_seconds(running, infra)
         started = time.perf_counter()
         async with httpx.AsyncClient(base_url=url, timeout=60, auth=assessor) as http:
@@ -132,6 +133,11 @@ async def pipeline(
         used = cpu_seconds(running, infra)
         figures["cpu_ms_per_decision"] = {
             name: (used[name] - cpu_before[name]) * 1000 / count for name in used
+        }
+        await asyncio.sleep(1)  # backends report their counts within a second (PostgreSQL 15+)
+        figures["transactions_per_decision"] = {
+            name: (n - xacts_before[name]) / count
+            for name, n in (await transactions(infra)).items()
         }
         figures["idle_cpu_ms_per_s"] = idle
         elapsed = figures["submit_seconds"] + figures["catch_up_seconds"]
@@ -167,6 +173,24 @@ async def idle_cpu(running: list[apps.RunningApp], infra: Infra, seconds: float)
     await asyncio.sleep(seconds)
     after = cpu_seconds(running, infra)
     return {name: (after[name] - before[name]) * 1000 / seconds for name in after}
+
+
+DATABASES = ("assessment", "payments", "care_plans", "notifications")
+
+
+async def transactions(infra: Infra) -> dict[str, int]:
+    """Transactions each service's database has committed or rolled back so far (its relay's,
+    consumer's and background jobs' as well as its requests')."""
+    conn = await asyncpg.connect(infra.database_url("postgres"))
+    try:
+        rows = await conn.fetch(
+            "SELECT datname, xact_commit + xact_rollback AS n FROM pg_stat_database"
+            " WHERE datname = ANY($1::text[])",
+            list(DATABASES),
+        )
+    finally:
+        await conn.close()
+    return {r["datname"]: r["n"] for r in rows}
 
 
 def start_services(
@@ -281,7 +305,7 @@ async def events_consumed(infra: Infra, since=None) -> int:
         for topic in topics
     }
     consumed = 0
-    for database in ("assessment", "payments", "care_plans", "notifications"):
+    for database in DATABASES:
         conn = await asyncpg.connect(infra.database_url(database))
         try:
             sql = "SELECT topic, count(*) AS n FROM outbox WHERE created_at >= $1 GROUP BY topic"
@@ -350,6 +374,10 @@ def print_pipeline(
         "  CPU per decision (user + system, from the first submit to the last inbox message): "
         + ", ".join(f"{name} {ms:.1f} ms" for name, ms in cpu.items())
         + f"; {sum(cpu.values()):.1f} ms in all"
+    )
+    print(
+        "  database transactions per decision: "
+        + ", ".join(f"{name} {n:.1f}" for name, n in flow["transactions_per_decision"].items())
     )
     if idle := flow["idle_cpu_ms_per_s"]:
         print(
