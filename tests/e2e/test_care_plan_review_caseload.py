@@ -6,8 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from devstack.drive import eventually, random_nino
-
-from tests.plan_reviews import agreed_plan, case_of, post, review_falls_due
+from devstack.plan_reviews import agreed_plan, case_of, post, review_falls_due
 
 pytestmark = pytest.mark.e2e
 ASHA = "urn:carebenefit:staff:asha-patel"  # the assessor whose token platform.get uses

@@ -1,10 +1,12 @@
-"""Care-plan reviews on the running platform, for the e2e and browser tests: a person's plan
-agreed through the care-plans API, then its review falling due as the weeks pass."""
+"""Care-plan reviews on a running platform, for the e2e and browser tests (`platform`: the test
+session's, conftest.Platform): a person's plan agreed through the care-plans API, then its
+review falling due as the weeks pass."""
 
 from datetime import date
 
 import asyncpg
 import httpx
+
 from devstack.drive import eventually
 
 _VERSION_DUE = """
