@@ -28,7 +28,10 @@ def decisions(person: str) -> list:
             award=weekly(120_000),
         ),
         decision(
-            person, decision_id=d3, decision_version=3, supersedes_decision_id=d2,
+            person,
+            decision_id=d3,
+            decision_version=3,
+            supersedes_decision_id=d2,
             eligible=False,
         ),  # fmt: skip
         decision(person, decision_id=d4, award=weekly(90_000)),
@@ -45,7 +48,8 @@ async def state(service, person: str) -> dict:
     )
     versions = await service.pool.fetch(
         "SELECT replace(v.plan_id, $1, '') AS plan, v.number, v.status,"
-        " replace(v.decision_id, $1, '') AS decision, replace(v.body::text, $1, '') AS body FROM plan_versions v JOIN plans p USING (plan_id)"
+        " replace(v.decision_id, $1, '') AS decision, replace(v.body::text, $1, '') AS body"
+        " FROM plan_versions v JOIN plans p USING (plan_id)"
         " WHERE p.person_id = $1 ORDER BY v.plan_id, v.number",
         person,
     )

@@ -24,8 +24,7 @@ from care_plans.domain.review_schedule import notice_opens_on
 from care_plans.domain.reviews import next_review_on
 
 LOCK_PEOPLE = (
-    "SELECT pg_advisory_xact_lock(hashtext('care-plans/person/' || p))"
-    " FROM unnest($1::text[]) AS p"
+    "SELECT pg_advisory_xact_lock(hashtext('care-plans/person/' || p)) FROM unnest($1::text[]) AS p"
 )
 _KNOWN = "SELECT DISTINCT decision_id FROM plan_versions WHERE decision_id = ANY($1::text[])"
 _WRITE = """
@@ -133,13 +132,24 @@ class PlansAhead:
             return
         waiting, self.waiting = list(self.waiting.values()), {}
         added = [
-            (w.plan.plan_id, w.plan.person_id, *w.row, json.dumps(policy_to_json(w.plan.review_policy)))
+            (
+                w.plan.plan_id,
+                w.plan.person_id,
+                *w.row,
+                json.dumps(policy_to_json(w.plan.review_policy)),
+            )
             for w in waiting
             if w.is_new
         ]
         changed = [(w.plan.plan_id, *w.row) for w in waiting if not w.is_new]
         versions = [
-            (w.plan.plan_id, v.number, v.status.value, v.decision_id, json.dumps(version_to_json(v)))
+            (
+                w.plan.plan_id,
+                v.number,
+                v.status.value,
+                v.decision_id,
+                json.dumps(version_to_json(v)),
+            )
             for w in waiting
             for v in w.versions
         ]

@@ -5,8 +5,8 @@ the unit of work commits, each tracked plan's new domain events are published (t
 outbox) in the same transaction as the plan itself.
 """
 
-from datetime import date, datetime
 from collections.abc import Iterable
+from datetime import date, datetime
 from typing import Protocol, Self
 
 from care_plans.domain.plan import Plan

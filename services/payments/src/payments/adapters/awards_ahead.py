@@ -123,7 +123,9 @@ class AwardsAhead:
     async def write(self, award_ids: Iterable[str] | None = None) -> None:
         """What waits (for these awards only, when given): the awards' rows and versions in one
         statement, their unpaid plans in another."""
-        ids = list(self.waiting) if award_ids is None else [i for i in award_ids if i in self.waiting]
+        ids = (
+            list(self.waiting) if award_ids is None else [i for i in award_ids if i in self.waiting]
+        )
         if not ids:
             return
         waiting = [self.waiting.pop(i) for i in ids]
@@ -163,4 +165,3 @@ def _version(d: RecordedDecision) -> tuple[Any, ...]:
 
 def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
     return [[row[n] for row in rows] for n in range(width)]
-
