@@ -13,7 +13,7 @@ from contracts.envelope import Envelope
 from servicekit.uow import AsyncpgUnitOfWork
 
 from care_plans.adapters.outbound import published_events
-from care_plans.adapters.plans_ahead import PlansAhead
+from care_plans.adapters.plans_ahead import PlansAhead, row_of
 from care_plans.adapters.serialization import (
     policy_from_json,
     policy_to_json,
@@ -22,8 +22,6 @@ from care_plans.adapters.serialization import (
 )
 from care_plans.domain.errors import PlanChangedMeanwhile, PlanNotFound
 from care_plans.domain.plan import Plan
-from care_plans.domain.review_schedule import notice_opens_on
-from care_plans.domain.reviews import next_review_on
 
 _PLAN = "SELECT plan_id, person_id, review_policy FROM plans"
 _DUE = (
@@ -167,16 +165,11 @@ class AsyncpgPlanRepository:
         stored_count, stored_notices = self._stored.get(plan.plan_id, (0, set()))
         versions = plan.versions[stored_count:]
         notices = plan.review_notices - stored_notices
-        due_on = next_review_on(plan)
         try:
             await self.conn.execute(
                 _SAVE,
                 plan.plan_id,
-                plan.current.number,
-                plan.status.value,
-                plan.in_force.number if plan.in_force else None,
-                due_on,
-                notice_opens_on(due_on, plan.review_policy) if due_on else None,
+                *row_of(plan),
                 [v.number for v in versions],
                 [v.status.value for v in versions],
                 [v.decision_id for v in versions],
