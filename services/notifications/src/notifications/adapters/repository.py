@@ -196,15 +196,26 @@ class MessageRepository:
         )
 
     async def hand_over(self, notification_id: uuid.UUID, attempt: int, now: datetime) -> bool:
+        return notification_id in await self.hand_over_many([(notification_id, attempt)], now)
+
+    async def hand_over_many(
+        self, claims: Collection[tuple[uuid.UUID, int]], now: datetime
+    ) -> set[uuid.UUID]:
         await self.flush()
-        done = await self.conn.fetchval(
-            "UPDATE messages SET handed_over_at = $3 WHERE notification_id = $1 AND attempts = $2"
-            " AND status = 'sending' AND accepted_at IS NULL AND claimed_until > $3 RETURNING 1",
-            notification_id,
-            attempt,
+        ids, attempts = zip(*claims, strict=True) if claims else ((), ())
+        # Locked in the order of their ids, as `get_many` and `renew` lock them.
+        rows = await self.conn.fetch(
+            "UPDATE messages m SET handed_over_at = $3 FROM (SELECT n.notification_id"
+            " FROM messages n JOIN unnest($1::uuid[], $2::int[]) AS c(id, attempt)"
+            " ON n.notification_id = c.id AND n.attempts = c.attempt"
+            " WHERE n.status = 'sending' AND n.accepted_at IS NULL AND n.claimed_until > $3"
+            " ORDER BY n.notification_id FOR UPDATE OF n) AS live"
+            " WHERE m.notification_id = live.notification_id RETURNING m.notification_id",
+            list(ids),
+            list(attempts),
             now,
         )
-        return done is not None
+        return {row["notification_id"] for row in rows}
 
     async def renew(
         self, claims: Iterable[tuple[uuid.UUID, int]], until: datetime, now: datetime
