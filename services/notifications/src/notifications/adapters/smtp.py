@@ -14,8 +14,9 @@ operator re-sends) is recognisable, and an unknown outcome can be settled from t
 
 import contextlib
 import re
+from binascii import b2a_base64
 from datetime import UTC, datetime
-from email import policy
+from email import policy, quoprimime
 from email.message import EmailMessage
 from email.utils import format_datetime, formatdate, parseaddr
 
@@ -162,15 +163,27 @@ def plain_email(from_line: bytes, message: Outgoing, date: str, message_id: str)
     ):
         return None
     lines = (message.body or "").encode().splitlines() or [b""]
-    if any(len(line) > MAX_LINE for line in lines):
-        return None
     cte = "7bit" if all(line.isascii() for line in lines) else "8bit"
+    if any(len(line) > MAX_LINE for line in lines):
+        cte, lines = "quoted-printable", _quoted_printable(lines)
+        if not lines:
+            return None
     head = [f"{n}: {v}" for n, v in headers] + [
         'Content-Type: text/plain; charset="utf-8"',
         f"Content-Transfer-Encoding: {cte}",
         "MIME-Version: 1.0",
     ]
     return b"\r\n".join([from_line, *(h.encode() for h in head), b"", *lines, b""])
+
+
+def _quoted_printable(lines: list[bytes]) -> list[bytes]:
+    """A body with long lines, as the email package encodes it when it picks quoted-printable
+    (shorter than base64 over the first ten lines); [] when it would pick base64."""
+    sniff = b"\n".join(lines[:10]) + b"\n"
+    if len(quoprimime.body_encode(sniff.decode("latin-1"), MAX_LINE)) > len(b2a_base64(sniff)):
+        return []
+    whole = quoprimime.body_encode((b"\n".join(lines) + b"\n").decode("latin-1"), MAX_LINE)
+    return whole.encode("ascii").splitlines()
 
 
 def _dot_stuffed(content: bytes) -> bytes:
