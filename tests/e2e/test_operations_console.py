@@ -14,6 +14,7 @@ KIT_METRICS = (
     "carebenefit_outbox_pending",
     "carebenefit_outbox_oldest_pending_seconds",
     "carebenefit_relay_leader",
+    "carebenefit_python_heap_blocks",
 )
 CONSUMER_METRICS = (
     "carebenefit_events_consumed_total",

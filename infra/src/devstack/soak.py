@@ -38,6 +38,7 @@ from pathlib import Path
 import httpx
 import psutil
 from contracts.topics import ASSESSMENT_EVENTS
+from prometheus_client.parser import text_string_to_metric_families
 
 from devstack import fault_kinds as faults
 from devstack import nemesis
@@ -101,16 +102,25 @@ async def replay_recent(m: Matrix) -> Figures:
 
 @dataclass
 class Memory:
-    """RSS samples per process, by name; a new pid under a name is a restart. A leak grows in
-    both halves of a long run alike; caches and pools filling grow in the first and level off."""
+    """RSS samples per process, by name, and the Python heap of each service (its
+    `carebenefit_python_heap_blocks` gauge); a new pid under a name is a restart. A leak grows in
+    both halves of a long run alike; caches and pools filling grow in the first and level off.
+    RSS also keeps the high-water mark of every backlog a fault left (the allocator keeps freed
+    arenas), while the heap falls again once the backlog is worked off."""
 
     samples: dict[str, list[tuple[float, int, int]]] = field(default_factory=dict)  # t, pid, rss
+    heap: dict[str, list[tuple[float, int, int]]] = field(default_factory=dict)  # t, pid, blocks
 
-    def sample(self, platform: FaultPlatform, at: float) -> None:
+    async def sample(self, platform: FaultPlatform, at: float) -> None:
         for name, pid in _pids(platform).items():
             rss = _rss(pid, tree=name == POSTGRES)
             if rss:
                 self.samples.setdefault(name, []).append((at, pid, rss))
+        async with httpx.AsyncClient(timeout=5) as http:
+            for name, app in platform.running.items():
+                blocks = await _heap_blocks(http, platform.url(name))
+                if blocks is not None:
+                    self.heap.setdefault(name, []).append((at, app.pid, blocks))
 
     def table(self, warm_s: float) -> list[str]:
         lines = [
@@ -118,30 +128,65 @@ class Memory:
             " Longest run without a restart: growth over it | its first half / second half |",
             "|---|---|---|---|---|---|---|",
         ]
-        for name, series in self.samples.items():
-            first, last = series[0], series[-1]
-            pids = list(dict.fromkeys(pid for _, pid, _ in series))
-            runs = [[s for s in series if s[1] == pid] for pid in pids]
-            longest = max(runs, key=lambda run: run[-1][0] - run[0][0])
-            warm = next((s for s in longest if s[0] - longest[0][0] >= warm_s), longest[0])
-            end = longest[-1]
-            mid = next(s for s in longest if s[0] >= (warm[0] + end[0]) / 2)
-            lines.append(
-                f"| {name} | {first[2] / MiB:,.0f} MiB | {last[2] / MiB:,.0f} MiB |"
-                f" {_growth(first[2], last[2])} | {len(pids) - 1} |"
-                f" {(end[0] - warm[0]) / 60:.0f} min: {_growth(warm[2], end[2])} |"
-                f" {_growth(warm[2], mid[2])} / {_growth(mid[2], end[2])} |"
-            )
+        lines += [_row(name, s, warm_s, _mib) for name, s in self.samples.items()]
+        lines += [
+            "",
+            "| Service | Python heap blocks at the start | at the end | Growth | Restarts |"
+            " Longest run without a restart: growth over it | its first half / second half |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        lines += [_row(name, s, warm_s, _blocks) for name, s in self.heap.items()]
         return lines
 
     def write_csv(self, path: Path) -> None:
         """Every sample, for an analysis the table does not make (say, one rotation against the
-        next): seconds since the traffic started, process, pid, RSS in bytes."""
+        next): seconds since the traffic started, process, pid, what (rss_bytes or
+        heap_blocks), value."""
         with path.open("w", newline="") as out:
             rows = csv.writer(out)
-            rows.writerow(["seconds", "process", "pid", "rss_bytes"])
-            for name, series in self.samples.items():
-                rows.writerows((f"{at:.1f}", name, pid, rss) for at, pid, rss in series)
+            rows.writerow(["seconds", "process", "pid", "what", "value"])
+            for what, table in (("rss_bytes", self.samples), ("heap_blocks", self.heap)):
+                for name, series in table.items():
+                    rows.writerows((f"{at:.1f}", name, pid, what, v) for at, pid, v in series)
+
+
+async def _heap_blocks(http: httpx.AsyncClient, url: str) -> int | None:
+    """The service's heap gauge, or None while it is down or restarting, or for an app with no
+    Prometheus metrics (the portal)."""
+    try:
+        response = await http.get(url + "/metrics")
+    except httpx.HTTPError:
+        return None
+    if not response.headers.get("content-type", "").startswith("text/plain"):
+        return None
+    for family in text_string_to_metric_families(response.text):
+        if family.name == "carebenefit_python_heap_blocks":
+            return int(family.samples[0].value)
+    return None
+
+
+def _row(name: str, series: list, warm_s: float, shown) -> str:
+    first, last = series[0], series[-1]
+    pids = list(dict.fromkeys(pid for _, pid, _ in series))
+    runs = [[s for s in series if s[1] == pid] for pid in pids]
+    longest = max(runs, key=lambda run: run[-1][0] - run[0][0])
+    warm = next((s for s in longest if s[0] - longest[0][0] >= warm_s), longest[0])
+    end = longest[-1]
+    mid = next(s for s in longest if s[0] >= (warm[0] + end[0]) / 2)
+    return (
+        f"| {name} | {shown(first[2])} | {shown(last[2])} |"
+        f" {_growth(first[2], last[2])} | {len(pids) - 1} |"
+        f" {(end[0] - warm[0]) / 60:.0f} min: {_growth(warm[2], end[2])} |"
+        f" {_growth(warm[2], mid[2])} / {_growth(mid[2], end[2])} |"
+    )
+
+
+def _mib(value: int) -> str:
+    return f"{value / MiB:,.0f} MiB"
+
+
+def _blocks(value: int) -> str:
+    return f"{value:,}"
 
 
 def _growth(before: int, after: int) -> str:
@@ -303,7 +348,7 @@ async def _run(
         f"soak: {minutes:g} min at {rate:g} people/s, a fault every {fault_every:g} s", flush=True
     )
     start, decided_before = time.monotonic(), m.traffic.counts["decided"]
-    memory.sample(m.platform, 0.0)
+    await memory.sample(m.platform, 0.0)
     load = asyncio.create_task(m.traffic.run(rate, minutes * 60))
     kinds = rotation()
     while not load.done():
@@ -317,7 +362,7 @@ async def _run(
         print(f"{at / 60:5.1f} min  {name}: {figures}", flush=True)
     await load
     ran = time.monotonic() - start
-    memory.sample(m.platform, ran)
+    await memory.sample(m.platform, ran)
     window = quiet_window(capacity, await _not_final(m))
     print(f"traffic stopped; allowing {window:.0f} s to go quiet", flush=True)
     quiet = await m.platform.quiesce(window, _progress)
@@ -372,7 +417,7 @@ async def _wait(load, seconds: float, memory: Memory, loads: list, m: Matrix, st
     while time.monotonic() < until and not load.done():
         await asyncio.sleep(min(15.0, until - time.monotonic()))
         loads.append(os.getloadavg()[0])
-        memory.sample(m.platform, time.monotonic() - start)
+        await memory.sample(m.platform, time.monotonic() - start)
 
 
 async def _figures(m: Matrix, rate: float, ran: float, decided: int, quiet: float, loads) -> str:

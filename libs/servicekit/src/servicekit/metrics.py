@@ -16,11 +16,16 @@ Read when scraped:
                                               partition it is assigned (as of its last fetch)
   carebenefit_relay_leader                    1 when this process's relay holds the lock
   carebenefit_task_failing{task}              1 while a supervised task is failing
+  carebenefit_python_heap_blocks              memory blocks Python's allocator holds for live
+                                              objects: unlike RSS, it falls again once a
+                                              backlog is freed, so a leak shows as growth
+                                              from one quiet time to the next
 """
 
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -89,6 +94,12 @@ class ServiceMetrics:
             ["task"],
             registry=registry,
         )
+        self.heap_blocks = Gauge(
+            "carebenefit_python_heap_blocks",
+            "Memory blocks Python's allocator holds for live objects (sys.getallocatedblocks)",
+            registry=registry,
+        )
+        self.heap_blocks.set_function(sys.getallocatedblocks)
         self._hooks: list[ScrapeHook] = []
 
     def on_scrape(self, hook: ScrapeHook) -> None:

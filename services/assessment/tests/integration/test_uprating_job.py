@@ -157,9 +157,12 @@ async def test_the_job_killed_with_sigkill_and_run_again_uprates_each_award_once
         *slow, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        for _ in range(300):
+        # A deadline, not a timing: on a loaded 2-core machine the job's start-up alone can
+        # take tens of seconds.
+        for _ in range(1200):
             if await api.pool.fetchval("SELECT count(*) FROM uprated_awards") >= 2:
                 break
+            assert job.returncode is None, f"the job ended by itself ({job.returncode})"
             await asyncio.sleep(0.1)
         job.send_signal(signal.SIGKILL)
     finally:
