@@ -101,12 +101,15 @@ async def pipeline(
     concurrency: int,
     log_dir,
     pace_per_s: float | None = None,
-) -> dict[str, float]:
+    settings: dict[str, str] | None = None,
+    idle_s: float = 0.0,
+) -> dict[str, Any]:
     import httpx
 
-    ports, running = start_services(infra, log_dir)
+    ports, running = start_services(infra, log_dir, for_each_service(settings or {}))
     try:
         await asyncio.gather(*(apps.wait_ready(r) for r in running))
+        idle = await idle_cpu(running, infra, idle_s) if idle_s else {}
         url = f"http://127.0.0.1:{ports['assessment']}"
         tokens = await Tokens.for_provider(repo_root(), infra.oidc)
         assessor = tokens.auth(ASSESSOR, "assessment")
@@ -119,20 +122,75 @@ async def pipeline(
             async with gate:
                 await submit_assessment(http, i, facts)
 
+        xacts_before = await transactions(infra)
         cpu_before = cpu_seconds(running, infra)
         started = time.perf_counter()
         async with httpx.AsyncClient(base_url=url, timeout=60, auth=assessor) as http:
             await asyncio.gather(*(one(http, i) for i in range(count)))
         submitted = time.perf_counter() - started
         figures = await _latencies(infra, count, submitted)
+        figures["catch_up_seconds"] = time.perf_counter() - started - submitted
         used = cpu_seconds(running, infra)
         figures["cpu_ms_per_decision"] = {
             name: (used[name] - cpu_before[name]) * 1000 / count for name in used
         }
+        await asyncio.sleep(1)  # backends report their counts within a second (PostgreSQL 15+)
+        figures["transactions_per_decision"] = {
+            name: (n - xacts_before[name]) / count
+            for name, n in (await transactions(infra)).items()
+        }
+        figures["idle_cpu_ms_per_s"] = idle
+        elapsed = figures["submit_seconds"] + figures["catch_up_seconds"]
+        figures["marginal_cpu_ms_per_decision"] = (
+            {
+                name: ms - idle[name] * elapsed / count
+                for name, ms in figures["cpu_ms_per_decision"].items()
+            }
+            if idle
+            else {}
+        )
         return figures
     finally:
         for r in running:
             apps.stop_app(r)
+
+
+def for_each_service(settings: dict[str, str]) -> dict[str, str]:
+    """`{"CONSUMER_FETCH_MIN_BYTES": "1"}` as each service's own variable (its prefix)."""
+    return {
+        f"{a.env_prefix}{name}": value
+        for a in apps.APPS
+        if a.name != "portal"
+        for name, value in settings.items()
+    }
+
+
+async def idle_cpu(running: list[apps.RunningApp], infra: Infra, seconds: float) -> dict:
+    """CPU ms a second each process uses with nothing to do (polls, heartbeats): the part of
+    a decision's CPU that depends on how long the run takes, not on the work."""
+    await asyncio.sleep(5)  # start-up's tail (group joins, first metadata) out of the way
+    before = cpu_seconds(running, infra)
+    await asyncio.sleep(seconds)
+    after = cpu_seconds(running, infra)
+    return {name: (after[name] - before[name]) * 1000 / seconds for name in after}
+
+
+DATABASES = ("assessment", "payments", "care_plans", "notifications")
+
+
+async def transactions(infra: Infra) -> dict[str, int]:
+    """Transactions each service's database has committed or rolled back so far (its relay's,
+    consumer's and background jobs' as well as its requests')."""
+    conn = await asyncpg.connect(infra.database_url("postgres"))
+    try:
+        rows = await conn.fetch(
+            "SELECT datname, xact_commit + xact_rollback AS n FROM pg_stat_database"
+            " WHERE datname = ANY($1::text[])",
+            list(DATABASES),
+        )
+    finally:
+        await conn.close()
+    return {r["datname"]: r["n"] for r in rows}
 
 
 def start_services(
@@ -247,7 +305,7 @@ async def events_consumed(infra: Infra, since=None) -> int:
         for topic in topics
     }
     consumed = 0
-    for database in ("assessment", "payments", "care_plans", "notifications"):
+    for database in DATABASES:
         conn = await asyncpg.connect(infra.database_url(database))
         try:
             sql = "SELECT topic, count(*) AS n FROM outbox WHERE created_at >= $1 GROUP BY topic"
@@ -258,21 +316,41 @@ async def events_consumed(infra: Infra, since=None) -> int:
     return consumed
 
 
-async def main(count: int, concurrency: int, pace_per_s: float | None) -> None:
+async def main(
+    count: int,
+    concurrency: int,
+    pace_per_s: float | None,
+    settings: dict[str, str],
+    idle_s: float,
+    raw: bool,
+) -> None:
     import tempfile
     from pathlib import Path
 
     async with running_infra(use_env=False) as infra:
-        raw = await raw_kafka(infra.kafka_options(), max(count * 5, 5_000))
+        raw_figures = await raw_kafka(infra.kafka_options(), max(count * 5, 5_000)) if raw else {}
         log_dir = Path(tempfile.mkdtemp()) / "logs"
-        flow = await pipeline(infra, count, concurrency, log_dir, pace_per_s)
-    print(f"raw aiokafka (idempotent, acks=all, 2 kB, 6 partitions, {max(count * 5, 5_000)} msgs):")
+        flow = await pipeline(infra, count, concurrency, log_dir, pace_per_s, settings, idle_s)
+    if settings:
+        print("settings: " + ", ".join(f"{k}={v}" for k, v in settings.items()))
+    if raw_figures:
+        print_raw(raw_figures, max(count * 5, 5_000))
+    print_pipeline(flow, concurrency, pace_per_s, raw_figures)
+
+
+def print_raw(raw: dict[str, float], count: int) -> None:
+    print(f"raw aiokafka (idempotent, acks=all, 2 kB, 6 partitions, {count} msgs):")
     print(
         f"  produce {raw['produce_per_s']:,.0f} msg/s;"
         f" produce+consume {raw['end_to_end_per_s']:,.0f} msg/s;"
         f" one-at-a-time transit p50 {raw['p50'] * 1000:.1f} ms,"
         f" p95 {raw['p95'] * 1000:.1f} ms, p99 {raw['p99'] * 1000:.1f} ms"
     )
+
+
+def print_pipeline(
+    flow: dict[str, Any], concurrency: int, pace_per_s: float | None, raw: dict[str, float]
+) -> None:
     pace = (
         f"paced at {pace_per_s:g}/s"
         if pace_per_s
@@ -285,16 +363,34 @@ async def main(count: int, concurrency: int, pace_per_s: float | None) -> None:
         f" latency p50 {flow['p50'] * 1000:.0f} ms, p95 {flow['p95'] * 1000:.0f} ms,"
         f" p99 {flow['p99'] * 1000:.0f} ms"
     )
-    print(
-        f"  events consumed {flow['consumed_per_s']:,.0f}/s across the services:"
-        f" {flow['consumed_per_s'] / raw['end_to_end_per_s']:.1%} of raw produce+consume"
+    share = (
+        f": {flow['consumed_per_s'] / raw['end_to_end_per_s']:.1%} of raw produce+consume"
+        if raw
+        else ""
     )
+    print(f"  events consumed {flow['consumed_per_s']:,.0f}/s across the services{share}")
     cpu = flow["cpu_ms_per_decision"]
     print(
         "  CPU per decision (user + system, from the first submit to the last inbox message): "
         + ", ".join(f"{name} {ms:.1f} ms" for name, ms in cpu.items())
         + f"; {sum(cpu.values()):.1f} ms in all"
     )
+    print(
+        "  database transactions per decision: "
+        + ", ".join(f"{name} {n:.1f}" for name, n in flow["transactions_per_decision"].items())
+    )
+    if idle := flow["idle_cpu_ms_per_s"]:
+        print(
+            "  CPU a second with nothing to do (before the run): "
+            + ", ".join(f"{name} {ms:.1f} ms" for name, ms in idle.items())
+            + f"; {sum(idle.values()):.1f} ms in all"
+        )
+        marginal = flow["marginal_cpu_ms_per_decision"]
+        print(
+            "  CPU per decision less that idle rate over the run (the work's own): "
+            + ", ".join(f"{name} {ms:.1f} ms" for name, ms in marginal.items())
+            + f"; {sum(marginal.values()):.1f} ms in all"
+        )
 
 
 if __name__ == "__main__":
@@ -307,5 +403,29 @@ if __name__ == "__main__":
         default=None,
         help="assessments per second (default: as fast as possible)",
     )
+    parser.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a service setting for all four, without its prefix (CONSUMER_FETCH_MIN_BYTES=1)",
+    )
+    parser.add_argument(
+        "--idle-seconds",
+        type=float,
+        default=10.0,
+        help="measure each process's CPU this long with nothing to do first (0: skip)",
+    )
+    parser.add_argument("--no-raw", action="store_true", help="skip the raw aiokafka figures")
     args = parser.parse_args()
-    asyncio.run(main(args.assessments, args.concurrency, args.rate))
+    settings = dict(item.split("=", 1) for item in args.setting)
+    asyncio.run(
+        main(
+            args.assessments,
+            args.concurrency,
+            args.rate,
+            settings,
+            args.idle_seconds,
+            not args.no_raw,
+        )
+    )

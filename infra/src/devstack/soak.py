@@ -122,7 +122,7 @@ class Memory:
                 if blocks is not None:
                     self.heap.setdefault(name, []).append((at, app.pid, blocks))
 
-    def table(self, warm_s: float) -> list[str]:
+    def table(self, warm_s: float, interval_s: float) -> list[str]:
         lines = [
             "| Process | RSS at the start | RSS at the end | Growth | Restarts |"
             " Longest run without a restart: growth over it | its first half / second half |",
@@ -132,11 +132,26 @@ class Memory:
         lines += [
             "",
             "| Service | Python heap blocks at the start | at the end | Growth | Restarts |"
-            " Longest run without a restart: growth over it | its first half / second half |",
-            "|---|---|---|---|---|---|---|",
+            " Longest run without a restart: growth over it | its first half / second half |"
+            " Its floor (least in each interval between faults): trend an hour |",
+            "|---|---|---|---|---|---|---|---|",
         ]
-        lines += [_row(name, s, warm_s, _blocks) for name, s in self.heap.items()]
+        lines += [
+            f"{_row(name, s, warm_s, _blocks)} {_trend(_floors(_warm(s, warm_s), interval_s))} |"
+            for name, s in self.heap.items()
+        ]
         return lines
+
+    @classmethod
+    def read_csv(cls, path: Path) -> "Memory":
+        """The samples `write_csv` wrote, to print the tables again or analyse them."""
+        memory = cls()
+        with path.open(newline="") as rows:
+            for row in csv.DictReader(rows):
+                table = memory.samples if row["what"] == "rss_bytes" else memory.heap
+                sample = (float(row["seconds"]), int(row["pid"]), int(row["value"]))
+                table.setdefault(row["process"], []).append(sample)
+        return memory
 
     def write_csv(self, path: Path) -> None:
         """Every sample, for an analysis the table does not make (say, one rotation against the
@@ -165,11 +180,43 @@ async def _heap_blocks(http: httpx.AsyncClient, url: str) -> int | None:
     return None
 
 
+def _longest(series: list) -> list:
+    """The samples of the process that ran longest without a restart."""
+    pids = dict.fromkeys(pid for _, pid, _ in series)
+    runs = [[s for s in series if s[1] == pid] for pid in pids]
+    return max(runs, key=lambda run: run[-1][0] - run[0][0])
+
+
+def _warm(series: list, warm_s: float) -> list:
+    """The longest run's samples after its first `warm_s` seconds."""
+    run = _longest(series)
+    return [s for s in run if s[0] - run[0][0] >= warm_s]
+
+
+def _floors(run: list, interval_s: float) -> list[tuple[float, int]]:
+    """The least value in each interval between faults: where the heap is once a fault's backlog
+    has been worked off. A leak raises the floors; a backlog raises only its own interval."""
+    floors: dict[int, tuple[float, int]] = {}
+    for at, _, value in run:
+        slot = int(at // interval_s)
+        if slot not in floors or value < floors[slot][1]:
+            floors[slot] = (at, value)
+    return list(floors.values())
+
+
+def _trend(floors: list[tuple[float, int]]) -> str:
+    """The floors' least-squares slope, as a share of their mean an hour."""
+    if len(floors) < 3:
+        return "too short"
+    times, values = [at / 3600 for at, _ in floors], [value for _, value in floors]
+    slope = statistics.linear_regression(times, values).slope
+    return f"{100 * slope / statistics.fmean(values):+.1f} % an hour ({len(floors)} intervals)"
+
+
 def _row(name: str, series: list, warm_s: float, shown) -> str:
     first, last = series[0], series[-1]
     pids = list(dict.fromkeys(pid for _, pid, _ in series))
-    runs = [[s for s in series if s[1] == pid] for pid in pids]
-    longest = max(runs, key=lambda run: run[-1][0] - run[0][0])
+    longest = _longest(series)
     warm = next((s for s in longest if s[0] - longest[0][0] >= warm_s), longest[0])
     end = longest[-1]
     mid = next(s for s in longest if s[0] >= (warm[0] + end[0]) / 2)
@@ -369,7 +416,7 @@ async def _run(
     report = await m.check()
     decided = m.traffic.counts["decided"] - decided_before
     print(await _figures(m, rate, ran, decided, quiet, loads))
-    print("\n".join(memory.table(60.0)))
+    print("\n".join(memory.table(60.0, fault_every)))
     if samples is not None:
         memory.write_csv(samples)
         print(f"memory samples written to {samples}")
@@ -465,7 +512,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--samples", type=Path, default=None, help="write every memory sample to this CSV file"
     )
+    parser.add_argument(
+        "--tables-from",
+        type=Path,
+        default=None,
+        metavar="SAMPLES",
+        help="print the memory tables of an earlier run's --samples file (and --fault-every)",
+    )
     args = parser.parse_args(argv)
+    if args.tables_from is not None:
+        print("\n".join(Memory.read_csv(args.tables_from).table(60.0, args.fault_every)))
+        return 0
     return asyncio.run(
         soak(args.minutes, args.rate, args.fault_every, args.calibrate, args.samples)
     )

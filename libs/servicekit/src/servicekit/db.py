@@ -2,6 +2,7 @@
 migration role, which owns the schema; the runtime role (the pool's) gets DML only."""
 
 import json
+import weakref
 from pathlib import Path
 
 import asyncpg
@@ -16,9 +17,34 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(name, encoder=json.dumps, decoder=json.loads, schema="pg_catalog")
 
 
+_SESSION_STATE: "weakref.WeakSet[asyncpg.Connection]" = weakref.WeakSet()
+
+
+def keeps_session_state(conn: asyncpg.Connection) -> None:
+    """Say that this pooled connection takes a session-level lock or listens on a channel: the
+    pool resets it in full when it comes back. Call it before taking the lock."""
+    _SESSION_STATE.add(getattr(conn, "_con", conn))  # a pool's proxy: the connection it wraps
+
+
+async def _reset(conn: asyncpg.Connection) -> None:
+    """What the pool does to a connection coming back, after asyncpg has rolled back any open
+    transaction and dropped its listeners: the full reset (advisory locks, LISTEN, cursors,
+    settings) only for a connection marked by `keeps_session_state`. The rest only ever run
+    transactions (their locks and settings end with them), and the full reset would be one
+    more round trip and four commands for every unit of work."""
+    if conn in _SESSION_STATE:
+        _SESSION_STATE.discard(conn)
+        await conn.execute(conn.get_reset_query())
+
+
 async def create_pool(dsn: str, min_size: int = 2, max_size: int = 10) -> asyncpg.Pool:
     return await asyncpg.create_pool(
-        dsn, min_size=min_size, max_size=max_size, init=_init_connection, command_timeout=60
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        init=_init_connection,
+        reset=_reset,
+        command_timeout=60,
     )
 
 

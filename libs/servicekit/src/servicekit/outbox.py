@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 
+from servicekit.db import keeps_session_state
 from servicekit.supervision import healthy
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,14 @@ class OutboxRecord:
     headers: dict[str, str]
 
 
+_CLAIM = (
+    "UPDATE outbox SET published_at = now() WHERE position = ANY(ARRAY("
+    " SELECT position FROM outbox WHERE published_at IS NULL ORDER BY position LIMIT $1"
+    " FOR UPDATE SKIP LOCKED))"
+    " RETURNING position, id::text, topic, key, type,"
+    " convert_to(payload::text, 'UTF8') AS value, headers"
+)
+
 Publish = Callable[[list[OutboxRecord]], Awaitable[None]]
 """Publishes every record (waiting for the broker's acks) or raises."""
 
@@ -34,9 +43,9 @@ class OutboxRelay:
     """Leader-elected by a PostgreSQL advisory lock so replicas never publish out of order.
 
     Claims unpublished rows by `published_at IS NULL` (a high-water mark would skip rows whose
-    transactions commit late), publishes them, and marks them in the same transaction; if the
-    process dies between publish and mark, the rows are published again and consumers' inboxes
-    absorb the duplicates.
+    transactions commit late), marks them, publishes them and commits the mark only then; if
+    the process dies between publish and commit, the rows are published again and consumers'
+    inboxes absorb the duplicates.
     """
 
     def __init__(
@@ -62,13 +71,16 @@ class OutboxRelay:
         again: a fresh pooled connection, the leader lock taken again, unmarked rows sent
         again (never skipped)."""
         conn = await self._pool.acquire()
+        keeps_session_state(conn)  # its lock and LISTEN: reset in full when it goes back
         try:
             await self._become_leader(conn)
             await conn.add_listener(self._channel, self._on_notify)
             while True:
                 drained = await self.drain_once(conn)  # on the connection holding the lock
                 healthy()
-                if drained == 0:
+                if drained < self._batch_size:
+                    # Drained: a row committed since this drain's SELECT notified on commit,
+                    # so the wake is set already. No empty transaction to find that out.
                     await self._sleep_until_woken()
         finally:
             self.is_leader = False
@@ -79,19 +91,14 @@ class OutboxRelay:
             async with self._pool.acquire() as pooled:
                 return await self.drain_once(pooled)
         async with conn.transaction():
-            rows = await conn.fetch(
-                "SELECT position, id::text, topic, key, type,"
-                " convert_to(payload::text, 'UTF8') AS value, headers FROM outbox WHERE"
-                " published_at IS NULL ORDER BY position LIMIT $1 FOR UPDATE SKIP LOCKED",
-                self._batch_size,
-            )
+            # Claimed and marked in one statement; the mark commits only once every record
+            # is acked (a failed publish rolls it back), so the guarantee is the one of
+            # publishing first and marking after, for one round trip fewer.
+            rows = await conn.fetch(_CLAIM, self._batch_size)
             if not rows:
                 return 0
+            rows.sort(key=lambda r: r["position"])  # RETURNING keeps no order
             await self._publish([OutboxRecord(**dict(r)) for r in rows])
-            await conn.execute(
-                "UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])",
-                [r["position"] for r in rows],
-            )
         self.published_count += len(rows)
         return len(rows)
 

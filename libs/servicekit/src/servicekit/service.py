@@ -158,7 +158,10 @@ def create_service_app(
         app.include_router(router)
     install_access(app, validator_from_settings(settings), AuditWriter(lambda: runtime.pool))
     app.add_middleware(AccessMiddleware, service=app)  # closed by default, audited
-    return OpenTelemetryMiddleware(CorrelationMiddleware(app), tracer_provider=provider)
+    # One server span a request; not one more for each ASGI receive and send message.
+    return OpenTelemetryMiddleware(
+        CorrelationMiddleware(app), tracer_provider=provider, exclude_spans=["receive", "send"]
+    )
 
 
 METRICS = [Depends(open_access("Prometheus scrapes: counts and timings, no personal data"))]

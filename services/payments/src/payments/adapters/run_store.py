@@ -11,6 +11,7 @@ from uuid import UUID
 
 import asyncpg
 from servicekit.crypto import Sealer
+from servicekit.db import keeps_session_state
 from servicekit.uow import write_outbox
 
 from payments.adapters import invoice_store, ledger_store
@@ -100,6 +101,7 @@ _RUN_COLUMNS = (
 async def payment_run_lock(pool: asyncpg.Pool) -> AsyncIterator[None]:
     """Held on its own connection for the whole run (a session lock, not a transaction)."""
     async with pool.acquire() as conn:
+        keeps_session_state(conn)  # should the unlock below not run, the pool's reset unlocks
         if not await conn.fetchval("SELECT pg_try_advisory_lock($1)", RUN_LOCK_KEY):
             raise RunInProgress()
         try:
