@@ -44,12 +44,17 @@ def with_listener(broker: KafkaBroker, name: str, port: int, advertised_port: in
     ]
 
 
+# A deadline, not a timing: a loaded 2-core machine once took over 90 s to bring a killed
+# broker back (a soak's traffic, and its neighbours' test suites, at load average 30).
+READY_DEADLINE_S = 300
+
+
 async def launch(broker: KafkaBroker, command: list[str], options: dict[str, Any]) -> None:
     """Run `command` in the broker's data dir (appending to its log) and wait until it serves
     metadata to a client with `options`; `broker` then describes the new process."""
     process = _spawn(command, broker)
     broker.pid, broker.process = process.pid, process
-    await kafka.wait_ready(options, 90, exited=process.poll, log_file=broker.log_file)
+    await kafka.wait_ready(options, READY_DEADLINE_S, exited=process.poll, log_file=broker.log_file)
 
 
 def _spawn(command: list[str], broker: KafkaBroker) -> subprocess.Popen[bytes]:

@@ -39,7 +39,7 @@ from payments.entrypoints.events import HANDLERS as PAYMENTS_HANDLERS
 from payments.main import MIGRATIONS as PAYMENTS_MIGRATIONS
 from payments.main import load_planning_data
 from servicekit import db
-from servicekit.consumer import Delivery, EventConsumer
+from servicekit.consumer import Batched, Delivery, EventConsumer
 
 from devstack.bench import process_cpu
 from devstack.rehearsal import REHEARSAL, rule_sets_with_a_rise_tomorrow
@@ -158,7 +158,17 @@ def main() -> None:
     )
     parser.add_argument("--people", type=int, default=2_000)
     parser.add_argument("--batch", type=int, default=100, help="events a batch (one poll)")
+    parser.add_argument(
+        "--per-event",
+        action="store_true",
+        help="each Batched handler as its per-event handle: no read-ahead, no write-behind",
+    )
     args = parser.parse_args()
+    if args.per_event:
+        for handlers in (PAYMENTS_HANDLERS, CARE_PLANS_HANDLERS):
+            for kind, handler in list(handlers.items()):
+                if isinstance(handler, Batched):
+                    handlers[kind] = handler.handle
     asyncio.run(run(args.people, args.batch))
 
 

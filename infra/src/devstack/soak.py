@@ -110,6 +110,7 @@ class Memory:
 
     samples: dict[str, list[tuple[float, int, int]]] = field(default_factory=dict)  # t, pid, rss
     heap: dict[str, list[tuple[float, int, int]]] = field(default_factory=dict)  # t, pid, blocks
+    path: Path | None = None  # rewritten at every sample, so a run that dies still leaves them
 
     async def sample(self, platform: FaultPlatform, at: float) -> None:
         for name, pid in _pids(platform).items():
@@ -121,6 +122,8 @@ class Memory:
                 blocks = await _heap_blocks(http, platform.url(name))
                 if blocks is not None:
                     self.heap.setdefault(name, []).append((at, app.pid, blocks))
+        if self.path is not None:
+            self.write_csv(self.path)
 
     def table(self, warm_s: float, interval_s: float) -> list[str]:
         lines = [
@@ -387,7 +390,7 @@ async def _run(
     calibrate_s: float,
     samples: Path | None,
 ) -> int:
-    memory, loads, injected = Memory(), [], []
+    memory, loads, injected = Memory(path=samples), [], []
     capacity = await calibrate(m, calibrate_s)
     print(capacity.line(), flush=True)
     rate = rate or round(capacity.sustained_per_s / 2, 1)
@@ -418,7 +421,6 @@ async def _run(
     print(await _figures(m, rate, ran, decided, quiet, loads))
     print("\n".join(memory.table(60.0, fault_every)))
     if samples is not None:
-        memory.write_csv(samples)
         print(f"memory samples written to {samples}")
     print(
         f"\nfaults injected ({len(injected)}): "

@@ -10,7 +10,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from faststream.kafka import KafkaBroker
 from servicekit import db, offsets
-from servicekit.consumer import EventConsumer
+from servicekit.consumer import Batched, EventConsumer
 from servicekit.deadletter import DeadLetters
 from servicekit.uow import AsyncpgUnitOfWork
 
@@ -273,3 +273,80 @@ async def test_two_workers_share_the_partitions_and_apply_each_event_once(
         await kafka.stop()
     assert reader.calls == Counter(labels)
     assert len(first) == len(second) == 1 and first != second
+
+
+class BatchedReader(Reader):
+    """The Reader's verdicts, but as a `Batched` handler: `read_ahead` notes each run's labels
+    and how many rows it could see then, each handler only keeps its row in memory, and
+    `write_behind` writes the run's rows in one statement."""
+
+    def __init__(self) -> None:
+        super().__init__("batched")
+        self.runs: list[tuple[list[str], int]] = []
+
+    async def read_ahead(self, events, uow, deps) -> None:
+        seen = await uow.conn.fetchval("SELECT count(*) FROM applied")
+        self.runs.append(([e.data.case_id for e in events], seen))
+        uow.waiting = []
+
+    async def handle(self, event, uow, deps) -> None:
+        label = event.data.case_id
+        self.calls[label] += 1
+        uow.waiting.append(label)
+        uow.emit(submitted(event.subject))
+        if label in self.poison:
+            raise ValueError("this event can never be applied")
+
+    async def write_behind(self, uow, deps) -> None:
+        await uow.conn.execute(
+            "INSERT INTO applied (subject, tx, at, reader) SELECT s, txid_current(),"
+            " clock_timestamp(), 'batched' FROM unnest($1::text[]) AS s",
+            uow.waiting,
+        )
+
+    def handler(self) -> Batched:
+        return Batched(self.handle, self.read_ahead, self.write_behind)
+
+
+async def test_a_batched_handler_reads_and_writes_once_a_run_and_a_poison_sinks_only_itself(
+    infra, pool, topic
+) -> None:
+    name, in_topic = topic
+    reader = BatchedReader()
+    reader.poison = {"a-poison"}
+    events = [labelled(label) for label in ("a1", "b1", "a-poison", "a2", "b2")]
+    events.insert(2, events[1])  # b1 delivered twice in the one batch
+    kafka = KafkaBroker(**infra.faststream_options(), enable_idempotence=True)
+    await kafka.start()
+    try:
+        for event in events:
+            await kafka.publish(event.to_json_bytes(), in_topic, key=b"one")
+    finally:
+        await kafka.stop()
+    broker = KafkaBroker(**infra.faststream_options(), enable_idempotence=True)
+    consumer = EventConsumer(
+        name, {type(submitted()): reader.handler()}, lambda: CountingUnitOfWork(pool, reader),
+        DeadLetters(name, broker, pool), max_attempts=3, backoff_ms=10,
+    )  # fmt: skip
+    consumer.subscribe(broker, [in_topic])
+    await broker.start()
+    try:
+        await eventually(lambda: pool.fetchval("SELECT count(*) FROM applied WHERE subject='a2'"))
+    finally:
+        await broker.stop()
+    applied = await rows(pool)
+    assert list(applied) == ["a1", "b1", "b2", "a2"]  # b1 once; the poison's work is gone
+    assert applied["a1"]["tx"] == applied["b1"]["tx"] == applied["b2"]["tx"]
+    assert reader.seen_again["b1"] >= 1  # the inbox recognised the repeat within the batch
+    # the whole batch's run, then again without the poison and the event held back for it,
+    # then the poison alone for its two retries, then the held-back event, which sees the rest
+    assert reader.runs == [
+        (["a1", "b1", "a-poison", "a2", "b2"], 0),
+        (["a1", "b1", "b2"], 0),
+        (["a-poison"], 3),
+        (["a-poison"], 3),
+        (["a2"], 3),
+    ]
+    letter = await pool.fetchrow("SELECT error_class, attempts FROM dead_letters")
+    assert (letter["error_class"], letter["attempts"]) == ("ValueError", 3)
+    assert await pool.fetchval("SELECT count(*) FROM outbox") == 4

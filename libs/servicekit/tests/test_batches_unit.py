@@ -3,7 +3,7 @@ events refused for where they came from."""
 
 from types import SimpleNamespace
 
-from servicekit.consumer import Delivery, EventConsumer, Unprocessable
+from servicekit.consumer import Batched, Delivery, EventConsumer, Unprocessable
 from servicekit.events import new_event
 from servicekit.testing import FakeUnitOfWork
 
@@ -173,3 +173,69 @@ async def test_each_event_in_a_batch_gets_a_span_under_its_producers() -> None:
     assert [e.traceparent.split("-")[1:3] for e in uow.published] == [
         [f"{s.context.trace_id:032x}", f"{s.context.span_id:016x}"] for s in spans
     ]
+
+
+def batched(steps: list) -> Batched:
+    """A `Batched` handler that notes each step: ("ahead", subjects), subject, "behind"."""
+
+    async def read_ahead(events, uow, deps) -> None:
+        steps.append(("ahead", [e.subject for e in events]))
+
+    async def handle(event, uow, deps) -> None:
+        steps.append(event.subject)
+        if event.subject == "poison":
+            raise Unprocessable("can never be applied")
+
+    async def write_behind(uow, deps) -> None:
+        steps.append("behind")
+
+    return Batched(handle, read_ahead, write_behind)
+
+
+async def test_a_batched_handler_reads_ahead_and_writes_behind_each_run_of_its_events() -> None:
+    steps: list = []
+    handlers = {type(submitted()): batched(steps)}
+    consumer = EventConsumer("svc", handlers, CountingUnitOfWork, FakeDeadLetters())
+    await consumer.apply_batch(batch("p1", "p2", "p3"))
+    assert steps == [("ahead", ["p1", "p2", "p3"]), "p1", "p2", "p3", "behind"]
+    steps.clear()
+    await consumer.apply(submitted("alone"))  # one event alone is a run of one
+    assert steps == [("ahead", ["alone"]), "alone", "behind"]
+
+
+async def test_an_event_another_handler_takes_ends_a_run() -> None:
+    steps: list = []
+
+    async def plain(event, uow, deps) -> None:
+        steps.append(f"plain {event.subject}")
+
+    class Plain(type(submitted())):
+        pass
+
+    handlers = {type(submitted()): batched(steps), Plain: plain}
+    deliveries = batch("p1", "p2", "p3", "p4")
+    middle = Plain.model_validate(deliveries[2].event.model_dump())
+    deliveries[2] = Delivery(middle, deliveries[2].record)
+    await EventConsumer("svc", handlers, CountingUnitOfWork, FakeDeadLetters()).apply_batch(
+        deliveries
+    )
+    assert steps == [
+        ("ahead", ["p1", "p2"]), "p1", "p2", "behind",
+        "plain p3",
+        ("ahead", ["p4"]), "p4", "behind",
+    ]  # fmt: skip
+
+
+async def test_a_poison_in_a_run_is_set_aside_and_applied_alone_as_a_run_of_one() -> None:
+    steps: list = []
+    uow, dead = CountingUnitOfWork(), FakeDeadLetters()
+    consumer = EventConsumer(
+        "svc", {type(submitted()): batched(steps)}, lambda: uow, dead, max_attempts=3,
+        backoff_ms=0,
+    )  # fmt: skip
+    await consumer.apply_batch(batch("p1", "poison", "p2"))
+    assert steps == [
+        ("ahead", ["p1", "poison", "p2"]), "p1", "poison",  # the batch, rolled back
+        ("ahead", ["p1", "p2"]), "p1", "p2", "behind",  # the rest, committed
+    ]  # fmt: skip
+    assert [d.attempts for d in dead.sent] == [1] and uow.commits == 1

@@ -8,7 +8,7 @@ tests/integration/test_repositories.py runs one suite over these and the Postgre
 
 import copy
 import uuid
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Self
@@ -92,6 +92,11 @@ class FakeMessageRepository:
             return False
         m.handed_over_at = now
         return True
+
+    async def hand_over_many(
+        self, claims: Collection[tuple[uuid.UUID, int]], now: datetime
+    ) -> set[uuid.UUID]:
+        return {n for n, attempt in claims if await self.hand_over(n, attempt, now)}
 
     async def renew(
         self, claims: Iterable[tuple[uuid.UUID, int]], until: datetime, now: datetime

@@ -74,6 +74,22 @@ UowFactory = Callable[[], UnitOfWork]
 T = TypeVar("T")
 
 
+@dataclass(frozen=True)
+class Batched:
+    """A handler that reads ahead for a run of its events and writes behind them (see the
+    module's docstring). Called on its own, it is `handle`: whatever `write_behind` would write
+    must then reach the database at the unit of work's commit at the latest."""
+
+    handle: Handler
+    read_ahead: Callable[[Sequence[Any], UnitOfWork, Any], Awaitable[None]]
+    """`read_ahead(events, uow, deps)`, before the first event of the run is handled."""
+    write_behind: Callable[[UnitOfWork, Any], Awaitable[None]]
+    """`write_behind(uow, deps)`, once the last event of the run has been handled."""
+
+    async def __call__(self, event: Any, uow: UnitOfWork, deps: Any) -> None:
+        await self.handle(event, uow, deps)
+
+
 class Unprocessable(Exception):
     """A handler's verdict that this event can never be applied (e.g. refers to nothing known)."""
 
@@ -382,25 +398,47 @@ class EventConsumer:
         async with self._uow_factory() as uow:
             fresh = await uow.first_times(self.name, [d.event for d in batch])
             deps = self._deps()
-            for index, delivery in enumerate(batch):
-                if not fresh[index]:
-                    continue  # already applied: a redelivery changes nothing
-                handler = self._handlers[type(delivery.event)]
-                try:
-                    await self._handle(handler, delivery, uow, deps)
-                except Exception as exc:
-                    if is_infrastructure(exc):
-                        raise
-                    raise HandlerFailed(index, exc) from exc
+            new = [(index, d) for index, d in enumerate(batch) if fresh[index]]
+            for handler, run in self._runs(new):
+                if isinstance(handler, Batched):
+                    await handler.read_ahead([d.event for _, d in run], uow, deps)
+                for index, delivery in run:
+                    try:
+                        await self._handle(handler, delivery, uow, deps)
+                    except Exception as exc:
+                        if is_infrastructure(exc):
+                            raise
+                        raise HandlerFailed(index, exc) from exc
+                if isinstance(handler, Batched):
+                    await handler.write_behind(uow, deps)
             await uow.commit()
         return fresh
+
+    def _runs(
+        self, batch: Sequence[tuple[int, Delivery]]
+    ) -> list[tuple[Handler, list[tuple[int, Delivery]]]]:
+        """The batch cut into runs: consecutive events of one `Batched` handler's type go
+        together, any other event is a run of its own."""
+        runs: list[tuple[Handler, list[tuple[int, Delivery]]]] = []
+        for index, delivery in batch:
+            handler = self._handlers[type(delivery.event)]
+            if runs and isinstance(handler, Batched) and runs[-1][0] is handler:
+                runs[-1][1].append((index, delivery))
+            else:
+                runs.append((handler, [(index, delivery)]))
+        return runs
 
     async def _apply_once(self, handler: Handler, delivery: Delivery) -> bool:
         """True when applied now; False when the inbox had it (a redelivery changes nothing)."""
         async with self._uow_factory() as uow:
             if not await uow.first_time(self.name, delivery.event):
                 return False
-            await self._handle(handler, delivery, uow, self._deps())
+            deps = self._deps()
+            if isinstance(handler, Batched):
+                await handler.read_ahead([delivery.event], uow, deps)
+            await self._handle(handler, delivery, uow, deps)
+            if isinstance(handler, Batched):
+                await handler.write_behind(uow, deps)
             await uow.commit()
         return True
 

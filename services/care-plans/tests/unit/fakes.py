@@ -47,6 +47,12 @@ class FakePlanRepository:
         self._track(copied)
         return copied
 
+    async def read_ahead(self, people, decision_ids) -> None:
+        """Nothing to read ahead: every read looks at the store."""
+
+    async def write_behind(self) -> None:
+        """Nothing waits: `save` stages at once."""
+
     async def lock_person(self, person_id: str) -> None:
         pass
 

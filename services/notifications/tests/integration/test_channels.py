@@ -1,5 +1,7 @@
 """Preferences decide the channels; Notify's receipts move a message's status only forward."""
 
+import asyncio
+
 import pytest
 from notifications.config import DEV_CALLBACK_TOKEN
 
@@ -124,3 +126,25 @@ async def test_bad_receipts_are_refused(service, make, headers, body, status) ->
     response = await service.client.post("/notify/callback", json=payload, headers=headers)
     assert response.status_code == status, response.text
     assert (await service.rows(make.person_id))["sms"]["status"] == "sending"
+
+
+async def test_receipts_that_come_in_together_each_get_their_own_answer(service, make) -> None:
+    """Applied in one transaction (entrypoints/dependencies.py), yet a receipt's own fault is
+    its alone: the others are applied, and a repeat within the batch changes nothing."""
+    await service.prefer(make.person_id, channels=["sms"], phone="07700900123")
+    await service.hear(make.review_due())
+    await service.send()
+    [sent] = service.notify.sent
+    bodies = [
+        receipt(sent, "delivered"),
+        receipt(sent, "delivered"),
+        {**receipt(sent, "delivered"), "reference": "7c9e6679-7425-40de-944b-e07fc1f90ae7"},
+        {**receipt(sent, "delivered"), "status": "exploded"},
+    ]
+    answers = await asyncio.gather(
+        *(service.client.post("/notify/callback", json=b, headers=TOKEN) for b in bodies)
+    )
+    assert [a.status_code for a in answers] == [200, 200, 404, 422]
+    assert (await service.rows(make.person_id))["sms"]["status"] == "delivered"
+    delivered = [e for e in await service.published("delivered") if e["data"]["channel"] == "sms"]
+    assert len(delivered) == 1

@@ -149,6 +149,39 @@ async def test_hand_over_and_renewal_hold_only_while_the_lease_does(make_uow) ->
         assert await uow.messages.renew([], until, NOW) == 0
 
 
+async def test_hand_overs_together_mark_only_the_attempts_holding_their_lease(make_uow) -> None:
+    live = message(status=S.SENDING, attempts=2, claimed_until=NOW + timedelta(seconds=5))
+    also = message(status=S.SENDING, attempts=1, claimed_until=NOW + timedelta(seconds=5))
+    lapsed = message(status=S.SENDING, attempts=1, claimed_until=NOW - timedelta(seconds=1))
+    accepted = message(
+        status=S.SENDING, attempts=1, claimed_until=NOW + timedelta(seconds=5), accepted_at=NOW
+    )
+    await store(make_uow, live, also, lapsed, accepted)
+    claims = [
+        (live.notification_id, 1),  # another attempt
+        (also.notification_id, 1),
+        (lapsed.notification_id, 1),
+        (accepted.notification_id, 1),
+        (uuid.uuid4(), 1),  # no such message
+    ]
+    async with make_uow() as uow:
+        assert await uow.messages.hand_over_many(claims, NOW) == {also.notification_id}
+        assert await uow.messages.hand_over_many([], NOW) == set()
+        await uow.commit()
+    async with make_uow() as uow:
+        stored = {
+            m.notification_id: m.handed_over_at
+            for m in await uow.messages.get_many(
+                [live.notification_id, also.notification_id, lapsed.notification_id]
+            )
+        }
+    assert stored == {
+        live.notification_id: None,
+        also.notification_id: NOW,
+        lapsed.notification_id: None,
+    }
+
+
 async def test_accepted_messages_are_checked_once_per_interval(make_uow) -> None:
     old = message(status=S.SENDING, attempts=1, accepted_at=NOW - timedelta(hours=1))
     new = message(status=S.SENDING, attempts=1, accepted_at=NOW - timedelta(seconds=10))

@@ -88,6 +88,12 @@ class FakeAwards:
     async def exists(self, person_id: str) -> bool:
         return person_id in self.store.awards
 
+    async def read_ahead(self, people) -> None:
+        """Nothing to read ahead: `for_person` reads the store each time."""
+
+    async def write_behind(self) -> None:
+        """Nothing waits: `save` writes the store at once."""
+
     async def for_person(self, person_id: str) -> Award | None:
         stored = self.store.awards.get(person_id)
         if stored is None:

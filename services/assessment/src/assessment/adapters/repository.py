@@ -329,7 +329,7 @@ class AsyncpgCaseRepository:
             if d.decision_id in seen and d != seen[d.decision_id]
         ]
         added = [
-            astuple(d) for decisions, seen in cases for d in decisions if d.decision_id not in seen
+            _shallow(d) for decisions, seen in cases for d in decisions if d.decision_id not in seen
         ]
         if changed:
             await self._conn.executemany(
@@ -429,3 +429,12 @@ class AsyncpgAssessmentUnitOfWork(AsyncpgUnitOfWork):
         self.uprated = AsyncpgUpratedAwards(self.conn)
         self.care_plan_reviews = AsyncpgCarePlanReviews(self.conn)
         return self
+
+
+def _shallow(record: DecisionRecord) -> tuple[Any, ...]:
+    """The record's fields as parameters. Not `astuple`, which deep-copies the decision's body
+    (about half the uprating job's CPU, for a copy nothing changes)."""
+    return tuple(getattr(record, f.name) for f in _DECISION_FIELDS)
+
+
+_DECISION_FIELDS = fields(DecisionRecord)

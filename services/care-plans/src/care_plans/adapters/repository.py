@@ -4,14 +4,16 @@ writers that both appended version N cannot both commit. Commands lock the plan 
 Every plan handed out or stored is tracked, so its domain events reach the outbox on commit."""
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
 import asyncpg
+from contracts.envelope import Envelope
 from servicekit.uow import AsyncpgUnitOfWork
 
 from care_plans.adapters.outbound import published_events
+from care_plans.adapters.plans_ahead import PlansAhead, row_of
 from care_plans.adapters.serialization import (
     policy_from_json,
     policy_to_json,
@@ -20,8 +22,6 @@ from care_plans.adapters.serialization import (
 )
 from care_plans.domain.errors import PlanChangedMeanwhile, PlanNotFound
 from care_plans.domain.plan import Plan
-from care_plans.domain.review_schedule import notice_opens_on
-from care_plans.domain.reviews import next_review_on
 
 _PLAN = "SELECT plan_id, person_id, review_policy FROM plans"
 _DUE = (
@@ -57,14 +57,29 @@ class AsyncpgPlanRepository:
     def __init__(self, conn: asyncpg.Connection, track: Callable[[Any], None]) -> None:
         self.conn, self._track = conn, track
         self._stored: dict[str, tuple[int, set[tuple[str, date]]]] = {}
+        self.ahead = PlansAhead(conn)
+
+    async def read_ahead(self, people: Iterable[str], decision_ids: Iterable[str]) -> None:
+        """Lock these people and read their open plans now, and which of these decisions a
+        plan names: until `write_behind`, the repository answers for them from memory, and what
+        is added or saved for them waits (see plans_ahead)."""
+        await self.ahead.read_ahead(people, decision_ids, self._open_plans_of)
+
+    async def write_behind(self) -> None:
+        await self.ahead.write_all_and_forget()
 
     async def lock_person(self, person_id: str) -> None:
         """Serialises decisions about one person (at most one open plan each)."""
+        if self.ahead.holds(person_id):
+            return
         await self.conn.execute(
             "SELECT pg_advisory_xact_lock(hashtext('care-plans/person/' || $1))", person_id
         )
 
     async def knows_decision(self, decision_id: str) -> bool:
+        known = self.ahead.knows(decision_id)
+        if known is not None:
+            return known
         return bool(
             await self.conn.fetchval(
                 "SELECT 1 FROM plan_versions WHERE decision_id = $1 LIMIT 1", decision_id
@@ -79,6 +94,11 @@ class AsyncpgPlanRepository:
 
     async def open_plan_of(self, person_id: str) -> Plan | None:
         """The person's plan that has not ended, locked for update."""
+        if self.ahead.holds(person_id):
+            plan = self.ahead.open_plan_of(person_id)
+            if plan is not None:
+                self._track(plan)
+            return plan
         sql = _PLAN + " WHERE person_id = $1 AND status <> 'ended' ORDER BY created_at DESC LIMIT 1"
         found = await self._load(sql + " FOR UPDATE", person_id)
         return found[0] if found else None
@@ -114,7 +134,16 @@ class AsyncpgPlanRepository:
         plans = await self._load(_PLAN + " WHERE plan_id = ANY($1)", list(when))
         return sorted(((p, when[p.plan_id]) for p in plans), key=lambda pair: pair[1], reverse=True)
 
+    async def _open_plans_of(self, people: list[str]) -> list[Plan]:
+        """The open plans of `people`, locked, each person's newest first."""
+        sql = _PLAN + " WHERE person_id = ANY($1::text[]) AND status <> 'ended'"
+        return await self._load(sql + " ORDER BY person_id, created_at DESC FOR UPDATE", people)
+
     async def add(self, plan: Plan) -> None:
+        if self.ahead.holds(plan.person_id):
+            self._stored[plan.plan_id] = (0, set())
+            self._wait(plan, is_new=True)
+            return
         await self.conn.execute(
             "INSERT INTO plans (plan_id, person_id, current_version, status, review_policy)"
             " VALUES ($1, $2, $3, $4, $5)",
@@ -130,19 +159,17 @@ class AsyncpgPlanRepository:
         """Inserts the versions and review notices added since the plan was loaded, and
         updates the plan row: one statement (a consumer saves a plan for every decision)."""
         self._track(plan)
+        if self.ahead.holds(plan.person_id):
+            self._wait(plan, is_new=False)
+            return
         stored_count, stored_notices = self._stored.get(plan.plan_id, (0, set()))
         versions = plan.versions[stored_count:]
         notices = plan.review_notices - stored_notices
-        due_on = next_review_on(plan)
         try:
             await self.conn.execute(
                 _SAVE,
                 plan.plan_id,
-                plan.current.number,
-                plan.status.value,
-                plan.in_force.number if plan.in_force else None,
-                due_on,
-                notice_opens_on(due_on, plan.review_policy) if due_on else None,
+                *row_of(plan),
                 [v.number for v in versions],
                 [v.status.value for v in versions],
                 [v.decision_id for v in versions],
@@ -152,6 +179,13 @@ class AsyncpgPlanRepository:
             )
         except asyncpg.UniqueViolationError as exc:
             raise PlanChangedMeanwhile() from exc
+        self._stored[plan.plan_id] = (len(plan.versions), set(plan.review_notices))
+
+    def _wait(self, plan: Plan, *, is_new: bool) -> None:
+        self._track(plan)
+        stored_count, stored_notices = self._stored.get(plan.plan_id, (0, set()))
+        versions = plan.versions[stored_count:]
+        self.ahead.wait(plan, is_new, versions, plan.review_notices - stored_notices)
         self._stored[plan.plan_id] = (len(plan.versions), set(plan.review_notices))
 
     async def _load(self, sql: str, *args: object) -> list[Plan]:
@@ -198,3 +232,7 @@ class AsyncpgCarePlansUnitOfWork(AsyncpgUnitOfWork):
             raise
         self.plans = AsyncpgPlanRepository(self.conn, self.track)
         return self
+
+    async def _commit(self, events: list[Envelope[Any]]) -> None:
+        await self.plans.ahead.write()  # what a run's saves left, when no write_behind came
+        await super()._commit(events)

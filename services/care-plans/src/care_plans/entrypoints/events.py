@@ -1,6 +1,9 @@
 """Events from other services, as commands to the use cases."""
 
+from collections.abc import Sequence
+
 from contracts.assessment.v1 import DecisionMadeV1
+from servicekit.consumer import Batched
 
 from care_plans.domain.decisions import Decision
 from care_plans.entrypoints.dependencies import Dependencies
@@ -31,4 +34,14 @@ async def on_decision_made(
     uow.emit_many(uow.collect_events())
 
 
-HANDLERS = {DecisionMadeV1: on_decision_made}
+async def read_plans_ahead(
+    events: Sequence[DecisionMadeV1], uow: CarePlansUnitOfWork, deps: Dependencies
+) -> None:
+    await uow.plans.read_ahead([e.subject for e in events], [e.data.decision_id for e in events])
+
+
+async def write_plans_behind(uow: CarePlansUnitOfWork, deps: Dependencies) -> None:
+    await uow.plans.write_behind()
+
+
+HANDLERS = {DecisionMadeV1: Batched(on_decision_made, read_plans_ahead, write_plans_behind)}

@@ -5,6 +5,7 @@ the unit of work commits, each tracked plan's new domain events are published (t
 outbox) in the same transaction as the plan itself.
 """
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Protocol, Self
 
@@ -12,6 +13,14 @@ from care_plans.domain.plan import Plan
 
 
 class PlanRepository(Protocol):
+    async def read_ahead(self, people: Iterable[str], decision_ids: Iterable[str]) -> None:
+        """Lock these people and read their open plans in one go, and which of these decisions
+        a plan names: until `write_behind`, those are answered from memory and what is added or
+        saved for these people may wait (each later read sees it)."""
+
+    async def write_behind(self) -> None:
+        """Write what waits; later reads go to the database again."""
+
     async def lock_person(self, person_id: str) -> None:
         """Serialises decisions about one person until the unit of work ends."""
 

@@ -85,6 +85,16 @@ TOLD = (
     " WHERE business_event_id = ANY($1::text[])"
 )
 NOT_FINAL = "status IN ('pending', 'temporary_failure', 'sending')"
+# The (message, attempt) claims in $1 and $2 that still hold their lease at $3, locked in the
+# order of their ids as `get_many` locks them: a sender recording some outcomes while it renews
+# or hands over the others never deadlocks with itself.
+LIVE_CLAIMS = (
+    "(SELECT n.notification_id FROM messages n"
+    " JOIN unnest($1::uuid[], $2::int[]) AS c(id, attempt)"
+    " ON n.notification_id = c.id AND n.attempts = c.attempt"
+    " WHERE n.status = 'sending' AND n.accepted_at IS NULL AND n.claimed_until > $3"
+    " ORDER BY n.notification_id FOR UPDATE OF n) AS live"
+)
 
 
 def _message(row: asyncpg.Record) -> Message:
@@ -106,6 +116,11 @@ def _row(message: Message) -> list[Any]:
     """The message as INSERT and UPDATE take it (JSON as text)."""
     row = [message.notification_id, *_stored(message)]
     return [json.dumps(v) if n in _JSON and v is not None else v for n, v in enumerate(row)]
+
+
+def _claim_columns(claims: Iterable[tuple[uuid.UUID, int]]) -> tuple[list[Any], list[Any]]:
+    claims = list(claims)
+    return [n for n, _ in claims], [attempt for _, attempt in claims]
 
 
 def _columns(rows: Iterable[list[Any]]) -> list[list[Any]]:
@@ -196,34 +211,30 @@ class MessageRepository:
         )
 
     async def hand_over(self, notification_id: uuid.UUID, attempt: int, now: datetime) -> bool:
+        return notification_id in await self.hand_over_many([(notification_id, attempt)], now)
+
+    async def hand_over_many(
+        self, claims: Collection[tuple[uuid.UUID, int]], now: datetime
+    ) -> set[uuid.UUID]:
         await self.flush()
-        done = await self.conn.fetchval(
-            "UPDATE messages SET handed_over_at = $3 WHERE notification_id = $1 AND attempts = $2"
-            " AND status = 'sending' AND accepted_at IS NULL AND claimed_until > $3 RETURNING 1",
-            notification_id,
-            attempt,
+        rows = await self.conn.fetch(
+            f"UPDATE messages m SET handed_over_at = $3 FROM {LIVE_CLAIMS}"  # noqa: S608 (constants only)
+            " WHERE m.notification_id = live.notification_id RETURNING m.notification_id",
+            *_claim_columns(claims),
             now,
         )
-        return done is not None
+        return {row["notification_id"] for row in rows}
 
     async def renew(
         self, claims: Iterable[tuple[uuid.UUID, int]], until: datetime, now: datetime
     ) -> int:
         await self.flush()
-        ids, attempts = zip(*claims, strict=True) if claims else ((), ())
-        # Locked in the order of their ids, as `get_many` locks them: a sender recording some
-        # outcomes while it renews the other leases never deadlocks with itself.
         status = await self.conn.execute(
-            "UPDATE messages m SET claimed_until = $3 FROM (SELECT n.notification_id"
-            " FROM messages n JOIN unnest($1::uuid[], $2::int[]) AS c(id, attempt)"
-            " ON n.notification_id = c.id AND n.attempts = c.attempt"
-            " WHERE n.status = 'sending' AND n.accepted_at IS NULL AND n.claimed_until > $4"
-            " ORDER BY n.notification_id FOR UPDATE OF n) AS live"
+            f"UPDATE messages m SET claimed_until = $4 FROM {LIVE_CLAIMS}"  # noqa: S608 (constants only)
             " WHERE m.notification_id = live.notification_id",
-            list(ids),
-            list(attempts),
-            until,
+            *_claim_columns(claims),
             now,
+            until,
         )
         return int(status.split()[-1])
 

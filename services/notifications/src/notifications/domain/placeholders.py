@@ -7,6 +7,7 @@ the value is "no" or "false" (any case); anything else is refused rather than gu
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 PATTERN = re.compile(r"\(\(([^()]+)\)\)")
 NAME = re.compile(r"[a-z][a-z0-9_]*")
@@ -24,6 +25,7 @@ class Placeholder:
         return self.optional_text is not None
 
 
+@lru_cache(maxsize=4096)  # a template's few placeholders, parsed for every message it makes
 def parse(inner: str) -> Placeholder:
     """The text between the double brackets -> a Placeholder (name stripped, text kept)."""
     name, separator, text = inner.partition("??")

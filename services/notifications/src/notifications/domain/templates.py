@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from notifications.domain import placeholders
 from notifications.domain.channels import FORMATS_BY_CHANNEL, AccessibleFormat, Channel
@@ -25,11 +26,20 @@ class Variant:
         object.__setattr__(self, "channel", Channel(self.channel))
         object.__setattr__(self, "accessible_format", AccessibleFormat(self.accessible_format))
 
-    def placeholders(self) -> tuple[placeholders.Placeholder, ...]:
+    @cached_property
+    def _placeholders(self) -> tuple[placeholders.Placeholder, ...]:
+        """Parsed once: every message the variant makes asks (the text never changes)."""
         return placeholders.placeholders_in(self._text())
 
+    @cached_property
+    def _field_names(self) -> frozenset[str]:
+        return frozenset(p.name for p in self._placeholders)
+
+    def placeholders(self) -> tuple[placeholders.Placeholder, ...]:
+        return self._placeholders
+
     def field_names(self) -> frozenset[str]:
-        return frozenset(p.name for p in self.placeholders())
+        return self._field_names
 
     def problems(self) -> list[str]:
         where = f"{self.channel.value}/{self.accessible_format.value}"

@@ -14,7 +14,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from notifications.domain.errors import UnknownReference
 from notifications.entrypoints.access import NOTIFY
 from notifications.entrypoints.dependencies import Deps
-from notifications.service_layer import receipts
 from notifications.service_layer.commands import ApplyReceipt
 
 router = APIRouter(tags=["notify"])
@@ -45,7 +44,7 @@ async def notify_callback(
             headers={"WWW-Authenticate": "Bearer"},
         )
     command = ApplyReceipt(_reference(receipt.reference), receipt.id, receipt.status)
-    await receipts.apply_receipt(command, deps.uow(), deps.outcomes)
+    await deps.receipts.ask(command)
     return JSONResponse({"status": "ok"})
 
 

@@ -5,7 +5,7 @@ channels that send a message (SMTP, Notify), Notify's status look-up, and the me
 """
 
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, Self
@@ -50,6 +50,11 @@ class MessageRepository(Protocol):
 
     async def hand_over(self, notification_id: uuid.UUID, attempt: int, now: datetime) -> bool:
         """Mark the point of no return, only while this attempt still holds a live lease."""
+
+    async def hand_over_many(
+        self, claims: Collection[tuple[uuid.UUID, int]], now: datetime
+    ) -> set[uuid.UUID]:
+        """`hand_over` for each (message, attempt) claim at once: the messages marked."""
 
     async def renew(
         self, claims: Iterable[tuple[uuid.UUID, int]], until: datetime, now: datetime

@@ -12,10 +12,16 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
+from notifications.domain.delivery import InvalidTransition
 from notifications.domain.errors import UnknownNotifyStatus
 from notifications.domain.messages import Message, Report
 from notifications.service_layer.outcomes import Outcomes
-from notifications.service_layer.ports import LookupFailed, ProviderStatuses, UowFactory
+from notifications.service_layer.ports import (
+    LookupFailed,
+    NotificationsUnitOfWork,
+    ProviderStatuses,
+    UowFactory,
+)
 from notifications.service_layer.receipts import notify_report
 
 log = logging.getLogger(__name__)
@@ -44,8 +50,9 @@ async def reconcile(make_uow: UowFactory, reconciler: Reconciler) -> int:
             limit=reconciler.batch_size,
         )
         await uow.commit()
-    for message in due:
-        await _settle(make_uow, reconciler, message, await _ask(reconciler, message))
+    answers = [(message, await _ask(reconciler, message)) for message in due]
+    if answers:
+        await _settle(make_uow, reconciler, answers)
     return len(due)
 
 
@@ -62,22 +69,37 @@ async def _ask(reconciler: Reconciler, message: Message) -> Report | None:
 
 
 async def _settle(
-    make_uow: UowFactory, reconciler: Reconciler, seen: Message, answer: Report | None
+    make_uow: UowFactory, reconciler: Reconciler, answers: list[tuple[Message, Report | None]]
+) -> None:
+    """The batch's answers in one transaction: its messages read in one statement (locked) and
+    written in one."""
+    async with make_uow() as uow:
+        current = {
+            m.notification_id: m
+            for m in await uow.messages.get_many(seen.notification_id for seen, _ in answers)
+        }
+        for seen, answer in answers:
+            message = current.get(seen.notification_id)
+            if message is not None:
+                await _settle_one(uow, reconciler, message, answer)
+        await uow.commit()
+
+
+async def _settle_one(
+    uow: NotificationsUnitOfWork, reconciler: Reconciler, message: Message, answer: Report | None
 ) -> None:
     outcomes = reconciler.outcomes
-    async with make_uow() as uow:
-        message = await uow.messages.get(seen.notification_id, lock=True)
-        if message is None:
-            return
-        if answer is not None:
+    if answer is not None:
+        try:
             await outcomes.apply(uow, message, answer)
-        now = outcomes.clock()
-        accepted_at = message.accepted_at or now
-        if accepted_at <= now - reconciler.flag_after and message.flag_unconfirmed(now):
-            log.warning(
-                "%s: no final status from Notify since %s",
-                message.notification_id,
-                accepted_at.isoformat(),
-            )
-            await uow.messages.save(message)
-        await uow.commit()
+        except InvalidTransition as exc:  # (it changed nothing: Message.report)
+            log.warning("ignoring a stale answer from Notify: %s", exc)
+    now = outcomes.clock()
+    accepted_at = message.accepted_at or now
+    if accepted_at <= now - reconciler.flag_after and message.flag_unconfirmed(now):
+        log.warning(
+            "%s: no final status from Notify since %s",
+            message.notification_id,
+            accepted_at.isoformat(),
+        )
+        await uow.messages.save(message)

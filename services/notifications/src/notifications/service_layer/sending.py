@@ -4,7 +4,8 @@
    `sending` with the attempt counted and a short lease, and committed before any network call.
 2. send: outside any transaction, capped by `send_timeout`, the leases renewed meanwhile. Just
    before the point of no return the adapter calls `hand_over`, which succeeds only while the
-   attempt still holds a live lease: an attempt whose lease lapsed is never sent.
+   attempt still holds a live lease: an attempt whose lease lapsed is never sent. The batch's
+   hand-overs share transactions (service_layer/together.py).
 3. record: the outcome is applied to the message (the domain `Delivery`) with its events, in one
    commit; outcomes that come in together (a batch's sends end at about the same time) share it.
 A sender that dies between 1 and 3 leaves `sending` messages whose lease runs out within `lease`
@@ -17,6 +18,7 @@ the SMTP server is never sent again (see docs/notifications.md).
 import asyncio
 import contextlib
 import logging
+import uuid
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -32,6 +34,7 @@ from notifications.service_layer.ports import (
     SendResult,
     UowFactory,
 )
+from notifications.service_layer.together import Together
 
 log = logging.getLogger(__name__)
 NOT_HANDED_OVER = "the sender stopped before handing the message over"
@@ -67,7 +70,8 @@ async def _send_all(make_uow: UowFactory, sender: Sender, claimed: list[Outgoing
     """Every claimed message at once; each outcome recorded as soon as it is known, with those
     known by then. A recording that fails is raised once every attempt has ended (the others
     are still recorded); its attempts are settled as a vanished sender's are (`recover`)."""
-    attempts = {asyncio.ensure_future(attempt(make_uow, sender, m)) for m in claimed}
+    hand_overs = _hand_overs(make_uow, sender)
+    attempts = {asyncio.ensure_future(attempt(make_uow, sender, m, hand_overs)) for m in claimed}
     failed: Exception | None = None
     try:
         while attempts:
@@ -100,18 +104,18 @@ async def deliver(make_uow: UowFactory, sender: Sender, message: Outgoing) -> No
 
 
 async def attempt(
-    make_uow: UowFactory, sender: Sender, message: Outgoing
+    make_uow: UowFactory,
+    sender: Sender,
+    message: Outgoing,
+    hand_overs: Together[tuple[uuid.UUID, int], bool] | None = None,
 ) -> tuple[Outgoing, SendResult]:
     """Send one claimed message: what happened (a fault or timeout is a failed attempt)."""
     handed_over = False
+    hand_overs = hand_overs or _hand_overs(make_uow, sender)
 
     async def hand_over() -> bool:
         nonlocal handed_over
-        async with make_uow() as uow:
-            handed_over = await uow.messages.hand_over(
-                message.notification_id, message.attempt, sender.outcomes.clock()
-            )
-            await uow.commit()
+        handed_over = await hand_overs.ask((message.notification_id, message.attempt))
         return handed_over
 
     try:
@@ -124,6 +128,18 @@ async def attempt(
         log.warning("sending %s by %s %s", message.notification_id, message.channel.value, what)
         result = _interrupted(message, what, handed_over)
     return message, result
+
+
+def _hand_overs(make_uow: UowFactory, sender: Sender) -> Together[tuple[uuid.UUID, int], bool]:
+    """Hand-overs asked for together are marked in one transaction."""
+
+    async def record(claims: list[tuple[uuid.UUID, int]]) -> list[bool]:
+        async with make_uow() as uow:
+            marked = await uow.messages.hand_over_many(claims, sender.outcomes.clock())
+            await uow.commit()
+        return [notification_id in marked for notification_id, _ in claims]
+
+    return Together(record, "notification-hand-overs")
 
 
 def _interrupted(message: Outgoing, what: str, handed_over: bool) -> SendResult:

@@ -4,16 +4,19 @@ repositories: people_store (UC claims, managed services), bank_account_store, ru
 
 import json
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import date
 from typing import Any, Self
 
 import asyncpg
+from contracts.envelope import Envelope
 from servicekit.crypto import Sealer
 from servicekit.uow import AsyncpgUnitOfWork, UnitOfWork
 
 from payments.adapters import invoice_store, ledger_store, outbound
+from payments.adapters.awards_ahead import AWARD as _AWARD
+from payments.adapters.awards_ahead import AwardsAhead, only_waits
 from payments.adapters.bank_account_store import PostgresBankAccounts
 from payments.adapters.bank_response_store import PostgresBankResponses
 from payments.adapters.people_store import PostgresManagedServices, PostgresUcClaims
@@ -35,7 +38,6 @@ from payments.domain.records import (
 )
 from payments.domain.uc_means import UcAssessedMeans, UcHousehold
 
-_AWARD = "SELECT award_id, person_id, first_day, uc_claim_id, next_period_start FROM awards"
 _VERSIONS = (
     "SELECT award_id, version, decision_id, decision_version, effective_from, rule_set_id,"
     " components, monthly_reduction_pence, applies_by FROM award_versions"
@@ -80,6 +82,7 @@ _LEFT_TO_PLAN = """
 class PostgresAwards:
     def __init__(self, conn: asyncpg.Connection, uow: UnitOfWork) -> None:
         self.conn, self.uow = conn, uow
+        self.ahead = AwardsAhead(conn)
 
     async def knows_decision(self, decision_id: str) -> bool:
         return bool(
@@ -93,9 +96,22 @@ class PostgresAwards:
             await self.conn.fetchval("SELECT 1 FROM awards WHERE person_id = $1", person_id)
         )
 
+    async def read_ahead(self, people: Iterable[str]) -> None:
+        """Read these people's awards now, as `for_person` would, each then handed out (and
+        saves of them written, see awards_ahead) without a statement until `write_behind`."""
+        await self.ahead.read_ahead(people, self._load_rest)
+
+    async def write_behind(self) -> None:
+        await self.ahead.write_all_and_forget()
+
     async def for_person(self, person_id: str) -> Award | None:
         """The award locked, then its paid periods locked, then the rest in one statement
         (each after the locks, so it sees whatever committed before they were granted)."""
+        if person_id in self.ahead.read:
+            ahead = self.ahead.read[person_id]
+            if ahead is not None:
+                self.uow.track(ahead)
+            return ahead
         row = await self.conn.fetchrow(f"{_AWARD} WHERE person_id = $1 FOR UPDATE", person_id)
         if row is None:
             return None
@@ -112,15 +128,26 @@ class PostgresAwards:
         rest = await self.conn.fetchrow(
             _REST_OF_AWARD, award.award_id, person_id, award.uc_claim_id
         )
+        self._load_rest(award, rest)
+        self.uow.track(award)
+        return award
+
+    @staticmethod
+    def _load_rest(award: Award, rest: Any) -> None:
         award.decisions = [_decision(_version_row(v)) for v in rest["versions"]]
         if award.uc_claim_id is not None:
             award.uc_means = {m.period_start: m for m in map(_means_json, rest["uc_periods"])}
         award.to_recover_pence = rest["to_recover"]
-        self.uow.track(award)
-        return award
 
     async def save(self, award: Award) -> None:
         changes, award.changes = award.changes, AwardChanges()
+        self.uow.track(award)
+        if award.person_id in self.ahead.read:
+            if only_waits(changes):
+                self.ahead.wait(award, changes)
+                return
+            self.ahead.read[award.person_id] = award
+            await self.ahead.write([award.award_id])  # what waited for it goes first
         await self._save_row(award, changes.decisions)
         if changes.accrued:
             await self.conn.execute(
@@ -146,7 +173,6 @@ class PostgresAwards:
         await ledger_store.post(self.conn, changes.journals)
         if changes.replanned is not None:
             await self._replan(award, changes)
-        self.uow.track(award)
 
     async def due_to_extend(self, until: date, after: str, limit: int) -> list[Award]:
         rows = await self.conn.fetch(
@@ -295,6 +321,10 @@ class PostgresPaymentsUnitOfWork(AsyncpgUnitOfWork):
         self.run_history = PostgresRunHistory(self.conn)
         self.managed_lookup = PostgresManagedLookup(self.conn)
         return self
+
+    async def _commit(self, events: list[Envelope[Any]]) -> None:
+        await self.awards.ahead.write()  # what a run's saves left, when no write_behind came
+        await super()._commit(events)
 
 
 def _version(row: Any) -> AwardVersion:

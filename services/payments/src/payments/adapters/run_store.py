@@ -224,8 +224,7 @@ class PostgresPaymentRuns:
         events = list(to_contract_events(batch))
         batch.events.clear()
         if events:
-            await write_outbox(self.conn, events)
-            await self.conn.execute("SELECT pg_notify('outbox', '')")  # the relay, on commit
+            await write_outbox(self.conn, events, notify="outbox")  # the relay wakes on commit
 
     async def number_batch(self, batch: PaymentBatch) -> int:
         return await self.conn.fetchval(

@@ -32,6 +32,13 @@ _REPLAN = (
     " DELETE FROM scheduled_payments WHERE award_id = $11 AND kind = 'period'"
     " AND accrued_entitlement_pence IS NULL AND NOT (period_start = ANY($4::date[]))"
 )
+_REPLAN_MANY = (
+    f"WITH planned AS ({_UPSERT}{_REPLACE_UNPAID})"  # noqa: S608 (constants only)
+    " DELETE FROM scheduled_payments s WHERE s.award_id = ANY($11::text[]) AND s.kind = 'period'"
+    " AND s.accrued_entitlement_pence IS NULL AND NOT EXISTS (SELECT 1 FROM"
+    " unnest($1::text[], $4::date[]) AS p(a, start) WHERE p.a = s.award_id"
+    " AND p.start = s.period_start)"
+)
 
 
 async def upsert_planned(
@@ -52,6 +59,13 @@ async def replan(
     dropped, in one statement (the two touch different periods). A period already paid (its
     entitlement accrued) is never touched."""
     await conn.execute(_REPLAN, *_columns([(award_id, person_id, p) for p in planned]), award_id)
+
+
+async def replan_many(
+    conn: asyncpg.Connection, items: list[tuple[str, str, PlannedPayment]], award_ids: list[str]
+) -> None:
+    """`replan` for several awards at once: `items` plan every unpaid period of `award_ids`."""
+    await conn.execute(_REPLAN_MANY, *_columns(items), award_ids)
 
 
 def _columns(items: list[tuple[str, str, PlannedPayment]]) -> tuple[list[Any], ...]:

@@ -1,10 +1,12 @@
 """Events payments consumes, each turned into a command for a use case (the kit's consumer
 calls these inside the inbox transaction and commits)."""
 
+from collections.abc import Sequence
+
 from contracts.assessment.v1 import DecisionMadeV1
 from contracts.benefits.v1 import UcClaimClosedV1, UcClaimOpenedV1, UcPeriodAssessedV1
 from contracts.care_plans.v1 import ManagedServicesChangedV1
-from servicekit.consumer import Handler
+from servicekit.consumer import Batched, Handler
 
 from payments.domain.awards import Decision
 from payments.domain.managed import ManagedServices, ProviderLine
@@ -38,6 +40,16 @@ async def on_decision_made(
     )
     command = RecordDecision(event.subject, decision, stated_award(event))
     await decisions.record_decision(command, uow, deps.planning, deps.today())
+
+
+async def read_awards_ahead(
+    events: Sequence[DecisionMadeV1], uow: PaymentsUnitOfWork, deps: Dependencies
+) -> None:
+    await uow.awards.read_ahead(event.subject for event in events)
+
+
+async def write_awards_behind(uow: PaymentsUnitOfWork, deps: Dependencies) -> None:
+    await uow.awards.write_behind()
 
 
 def stated_award(event: DecisionMadeV1) -> StatedAward:
@@ -133,7 +145,7 @@ async def on_managed_services_changed(
 
 
 HANDLERS: dict[type, Handler] = {
-    DecisionMadeV1: on_decision_made,
+    DecisionMadeV1: Batched(on_decision_made, read_awards_ahead, write_awards_behind),
     UcClaimOpenedV1: on_uc_claim_opened,
     UcClaimClosedV1: on_uc_claim_closed,
     UcPeriodAssessedV1: on_uc_period_assessed,

@@ -1,6 +1,6 @@
 """What the use cases need from the outside world (adapters implement these; tests fake them)."""
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import date
 from typing import Protocol, Self
@@ -38,6 +38,13 @@ class AwardRepository(Protocol):
     async def for_person(self, person_id: str) -> Award | None:
         """The person's award, locked until the unit of work ends, with all it needs to settle:
         its decisions, the periods paid, UC-assessed means, the overpayment outstanding."""
+
+    async def read_ahead(self, people: Iterable[str]) -> None:
+        """Read these people's awards in one go: until `write_behind`, `for_person` hands them
+        out from memory and `save` may keep their writes waiting (each sees the earlier ones)."""
+
+    async def write_behind(self) -> None:
+        """Write what waits; later reads go to the database again."""
 
     async def save(self, award: Award) -> None:
         """Stores the award and its `changes`; its events are published on commit."""
