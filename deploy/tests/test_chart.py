@@ -132,7 +132,8 @@ def test_every_rendered_resource_validates_against_its_schema(name: str) -> None
 
 
 WRONG_FIELDS = {  # kind: (what the chart renders, a mistake the schema must catch)
-    "Deployment": ("revisionHistoryLimit:", "revisionHistoryLimitt:"),
+    "Deployment": ("revisionHistoryLimit:", "revisionHistoryLimitt:"),  # and StatefulSets'
+    "StatefulSet": ("podManagementPolicy:", "podManagementPolicyy:"),
     "KafkaTopic": ("topicName:", "topicNam:"),
     "KafkaUser": ("type: scram-sha-512", "type: scram-sha-256"),  # and the Kafka's listener
     "Cluster": ("enableSuperuserAccess: false", "enableSuperuserAccess: nope"),
@@ -211,12 +212,14 @@ def test_each_principal_gets_only_its_own_acls(docs: list[dict]) -> None:
         "payments.events",
         "care-plans.events",
     }
-    assert {n for u, n in reads if u == "assessment"} == set()
+    assert {n for u, n in reads if u == "assessment"} == {"care-plans.events"}  # plan reviews
     assert {n for u, n in writes if u == "benefits-system"} == {"benefits.uc-claims"}
     assert {(u, n) for u, kind, n, _ in table if u == "benefits-system"} == {
         ("benefits-system", "benefits.uc-claims")
     }
-    assert groups == {(s, s) for s in ("payments", "care-plans", "notifications", "operations")}
+    assert groups == {
+        (s, s) for s in ("assessment", "payments", "care-plans", "notifications", "operations")
+    }
     # operations reads dead letters only, writes only where a dead letter is replayed to
     assert {n for u, n in reads if u == "operations"} == {
         f"{s}.dlq" for s in ("assessment", "payments", "care-plans", "notifications")
@@ -227,21 +230,52 @@ def test_each_principal_gets_only_its_own_acls(docs: list[dict]) -> None:
 
 def test_consumers_are_sized_within_their_partitions(docs: list[dict]) -> None:
     model = yaml.safe_load((CHART / "files" / "kafka.yaml").read_text())
-    deployments = of_kind(docs, "Deployment")
+    consumers = of_kind(docs, "StatefulSet")
     autoscalers = of_kind(docs, "HorizontalPodAutoscaler")
     for app, consumer in model["consumers"].items():
         name = f"cb-care-benefit-{app}"
         replicas = (
             autoscalers[name]["spec"]["maxReplicas"]
             if name in autoscalers
-            else deployments[name]["spec"]["replicas"]
+            else consumers[name]["spec"]["replicas"]
         )
         assert replicas <= consumer["maxReplicas"] == 6
 
 
+def test_each_consumer_is_a_static_member_under_its_own_stable_pod_name(docs: list[dict]) -> None:
+    """A StatefulSet's pods keep their names (<set>-<ordinal>) across restarts, and no two pods
+    in the namespace share one: the name is the consumer's group.instance.id."""
+    model = yaml.safe_load((CHART / "files" / "kafka.yaml").read_text())
+    consumers = of_kind(docs, "StatefulSet")
+    assert set(consumers) == {f"cb-care-benefit-{app}" for app in model["consumers"]}
+    assert not set(consumers) & set(of_kind(docs, "Deployment"))  # the portal stays one
+    values = yaml.safe_load((CHART / "values.yaml").read_text())
+    for app in model["consumers"]:
+        stateful = consumers[f"cb-care-benefit-{app}"]
+        prefix = values["apps"][app]["envPrefix"]
+        [container] = stateful["spec"]["template"]["spec"]["containers"]
+        env = {e["name"]: e for e in container["env"]}
+        identity = env[f"{prefix}CONSUMER_INSTANCE_ID"]
+        assert identity["valueFrom"] == {"fieldRef": {"fieldPath": "metadata.name"}}, app
+        assert "value" not in identity, app  # never one id shared by every replica
+        timeout = int(env[f"{prefix}CONSUMER_SESSION_TIMEOUT_MS"]["value"])
+        grace = stateful["spec"]["template"]["spec"]["terminationGracePeriodSeconds"]
+        assert grace * 1000 < timeout <= 1_800_000, app  # outlasts a restart, within the broker's
+        assert stateful["spec"]["serviceName"] == stateful["metadata"]["name"]
+        assert stateful["spec"]["updateStrategy"]["type"] == "RollingUpdate"
+    portal = of_kind(docs, "Deployment")["cb-care-benefit-portal"]
+    names = {e["name"] for e in portal["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert not any("CONSUMER_INSTANCE_ID" in n for n in names)
+    for scaler in of_kind(docs, "HorizontalPodAutoscaler").values():
+        target = scaler["spec"]["scaleTargetRef"]
+        assert target["kind"] == ("StatefulSet" if target["name"] in consumers else "Deployment"), (
+            target
+        )
+
+
 def pod_specs(docs: list[dict]) -> Iterator[tuple[str, dict]]:
     for doc in docs:
-        if doc["kind"] == "Deployment":
+        if doc["kind"] in ("Deployment", "StatefulSet"):
             yield doc["metadata"]["name"], doc["spec"]["template"]["spec"]
         elif doc["kind"] == "CronJob":
             yield doc["metadata"]["name"], doc["spec"]["jobTemplate"]["spec"]["template"]["spec"]
@@ -353,7 +387,7 @@ def test_the_review_sweep_job_posts_with_a_token_and_fails_on_an_error(
     infra, status: int, succeeds: bool
 ) -> None:
     docs = rendered("production")
-    care_plans = of_kind(docs, "Deployment")["cb-care-benefit-care-plans"]
+    care_plans = of_kind(docs, "StatefulSet")["cb-care-benefit-care-plans"]
     env = care_plans["spec"]["template"]["spec"]["containers"][0]["env"]
     assert {"name": "CARE_PLANS_REVIEW_INTERVAL_SECONDS", "value": "0"} in env  # the job sweeps
     cronjobs = of_kind(docs, "CronJob")

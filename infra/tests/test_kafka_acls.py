@@ -1,5 +1,6 @@
 """The ACL table (data) against the topics in contracts and what each service subscribes to."""
 
+from assessment.main import CONSUMES as ASSESSMENT_CONSUMES
 from care_plans.main import CONSUMES as CARE_PLANS_CONSUMES
 from contracts.topics import ALL_TOPICS
 from devstack.kafka_acls import CONSUMES, OPERATIONS, PRINCIPALS, SERVICES, grants
@@ -9,7 +10,7 @@ from payments.main import CONSUMES as PAYMENTS_CONSUMES
 
 def test_each_service_may_read_exactly_what_it_subscribes_to():
     assert CONSUMES == {
-        "assessment": (),
+        "assessment": tuple(ASSESSMENT_CONSUMES),
         "payments": tuple(PAYMENTS_CONSUMES),
         "care-plans": tuple(CARE_PLANS_CONSUMES),
         "notifications": tuple(NOTIFICATIONS_CONSUMES),

@@ -5,8 +5,9 @@ the contracts' topics; `kafka_admin.apply_acls` makes the broker's ACLs exactly 
   reads the topics in CONSUMES and uses one consumer group, named after itself;
 - `benefits-system` (the national benefits system, the simulator here) writes benefits.uc-claims;
 - `operations` (the portal's ops view) describes the services' groups and every topic (consumer
-  lag), reads the dead-letter topics, and may write the topics a dead letter would be replayed
-  to — every consumed topic — for the dead-letter replay still to come, in its own group.
+  lag), reads the dead-letter topics in its own group, and writes the topics a dead letter is
+  replayed to — every consumed topic — when an operator replays it (portal ops_dead_letters.py,
+  servicekit.replay).
 
 WRITE implies DESCRIBE and, since Kafka 3.0 (KIP-679), the idempotent producer's
 IDEMPOTENT_WRITE; READ implies DESCRIBE. Anything not granted is refused
@@ -32,7 +33,7 @@ PRINCIPALS = (*SERVICES, BENEFITS_SYSTEM, OPERATIONS)
 
 # What each service subscribes to (its main.py); the consumer group is the service's name.
 CONSUMES: dict[str, tuple[str, ...]] = {
-    "assessment": (),
+    "assessment": (CARE_PLANS_EVENTS.name,),
     "payments": (ASSESSMENT_EVENTS.name, BENEFITS_UC_CLAIMS.name, CARE_PLANS_EVENTS.name),
     "care-plans": (ASSESSMENT_EVENTS.name,),
     "notifications": (ASSESSMENT_EVENTS.name, PAYMENTS_EVENTS.name, CARE_PLANS_EVENTS.name),

@@ -160,7 +160,7 @@ class DecisionVersion(CurrentDecision):
 
 
 CaseStatus = Literal["open", "decided", "under_reconsideration"]
-WorkKind = Literal["new_claim", "change", "reconsideration", "review", "none"]
+WorkKind = Literal["new_claim", "change", "reconsideration", "review", "care_plan_review", "none"]
 
 
 class CaseSummary(ReadModel):

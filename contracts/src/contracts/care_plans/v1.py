@@ -87,6 +87,14 @@ class ReviewDue(Payload):
     version: int | None = Field(None, description="The agreed version to be reviewed")
 
 
+class ReviewCompleted(Payload):
+    plan_id: str
+    version: int = Field(ge=1, description="The agreed version the review produced")
+    reviewed_by_id: str
+    completed_on: date
+    next_review_on: date
+
+
 class ManagedServicesChanged(Payload):
     plan_id: str
     version: int
@@ -123,6 +131,10 @@ class ReviewOverdueV1(Envelope[ReviewDue]):
     type: Literal["uk.gov.carebenefit.care_plans.review_overdue.v1"] = _type("review_overdue")
 
 
+class ReviewCompletedV1(Envelope[ReviewCompleted]):
+    type: Literal["uk.gov.carebenefit.care_plans.review_completed.v1"] = _type("review_completed")
+
+
 class ManagedServicesChangedV1(Envelope[ManagedServicesChanged]):
     type: Literal["uk.gov.carebenefit.care_plans.managed_services_changed.v1"] = _type(
         "managed_services_changed"
@@ -136,6 +148,7 @@ EVENTS = (
     PlanSupersededV1,
     ReviewDueV1,
     ReviewOverdueV1,
+    ReviewCompletedV1,
     ManagedServicesChangedV1,
 )
 
@@ -146,6 +159,7 @@ CarePlansEvent = Annotated[
     | PlanSupersededV1
     | ReviewDueV1
     | ReviewOverdueV1
+    | ReviewCompletedV1
     | ManagedServicesChangedV1,
     Field(discriminator="type"),
 ]

@@ -174,7 +174,7 @@ class EventConsumer:
         self._infra_backoff = infrastructure_backoff or Backoff()
         self._infra_wait = infrastructure_wait
         self._batch_size, self._poll_ms = batch_size, poll_ms
-        self._fetch = dict(fetch or {})  # aiokafka's fetch_min_bytes, fetch_max_wait_ms
+        self._fetch = dict(fetch or {})  # aiokafka options: fetch sizes, session timeout
         self._tracer = (tracer_provider or trace.get_tracer_provider()).get_tracer(__name__)
         self._stopping = asyncio.Event()
         self._subscribers: list[Any] = []

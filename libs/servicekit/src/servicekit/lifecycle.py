@@ -24,6 +24,8 @@ from servicekit.skipped import SkippedEvents
 from servicekit.supervision import Backoff
 
 log = logging.getLogger("servicekit.service")
+REBALANCE_MS = 30_000
+"""The longest a rebalance waits for members to rejoin (a JoinGroup well within its timeout)."""
 EXIT_FOR_RESTART = 75
 """The exit status when a failure outlasted `supervisor_exit_after_seconds` (EX_TEMPFAIL)."""
 
@@ -55,6 +57,10 @@ def build_consumer(definition: Any, runtime: Any) -> EventConsumer:
         fetch={
             "fetch_min_bytes": settings.consumer_fetch_min_bytes,
             "fetch_max_wait_ms": settings.consumer_fetch_max_wait_ms,
+            "session_timeout_ms": settings.consumer_session_timeout_ms,
+            # aiokafka waits on a JoinGroup only request_timeout_ms (40 s), and the rebalance
+            # timeout defaults to the session timeout: keep it below, however long that is.
+            "rebalance_timeout_ms": min(settings.consumer_session_timeout_ms, REBALANCE_MS),
         },
     )
     instance = settings.consumer_instance_id

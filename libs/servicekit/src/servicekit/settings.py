@@ -68,6 +68,14 @@ class ServiceSettings(KafkaClientSettings):
         description="static group membership (group.instance.id): each replica its own, stable"
         " across its restarts (devstack sets <app>@<host>:<port>); unset: dynamic membership",
     )
+    consumer_session_timeout_ms: int = Field(
+        10_000,
+        ge=6_000,
+        le=1_800_000,
+        description="session.timeout.ms: a static member gone longer than this is removed and"
+        " its partitions reassigned; one back sooner keeps them, with no rebalance (the broker's"
+        " group.min/max.session.timeout.ms bound it: 6 s and 30 min by default)",
+    )
     relay_enabled: bool = True
     relay_batch_size: int = Field(500, ge=1)
     relay_poll_interval_ms: int = Field(500, ge=10)

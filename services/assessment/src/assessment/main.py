@@ -25,6 +25,7 @@ from assessment.entrypoints import (
     caseload,
     drafts,
     errors,
+    events,
     http,
     people,
     reads,
@@ -33,8 +34,11 @@ from assessment.entrypoints import (
 )
 from assessment.entrypoints.dependencies import Dependencies
 from assessment.service_layer.uprating import Uprating
+from contracts import topics
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+CONSUMES = [topics.CARE_PLANS_EVENTS.name]
+"""Care-plans' review notices, for the caseload (entrypoints/events.py)."""
 Clock = Callable[[], date]
 
 
@@ -59,6 +63,8 @@ def create_app(settings: AssessmentSettings | None = None, clock: Clock = date.t
             rulesets.router,
             areas.router,
         ],
+        consumes=CONSUMES,
+        handlers=events.HANDLERS,
         error_statuses=errors.HTTP_STATUS,
         unprocessable=errors.UNPROCESSABLE,
         make_deps=lambda runtime: Dependencies(uow=runtime.uow, today=clock, rulebook=rulebook),

@@ -21,6 +21,7 @@ from assessment.domain import (
     Person,
     Reconsideration,
 )
+from assessment.domain.care_plan_reviews import CarePlanReview
 from assessment.domain.caseload import CaseloadEntry, CaseloadQuery
 from servicekit.testing import FakeUnitOfWork
 
@@ -84,7 +85,11 @@ class FakeCaseRepository:
 
     async def caseload_entries(self, query: CaseloadQuery) -> list[CaseloadEntry]:
         picked = [c for c in self.cases.values() if _picks(query, c)]
-        return [_entry(c) for c in sorted(picked, key=lambda c: (c.opened_on, c.case_id))]
+        reviews = self._uow.care_plan_reviews
+        return [
+            _entry(c, reviews.due_on(c.person_id) if c.in_force else None)
+            for c in sorted(picked, key=lambda c: (c.opened_on, c.case_id))
+        ]
 
     async def add(self, case: Case) -> None:
         assert case.case_id not in self.cases, "case ids are unique"
@@ -153,7 +158,7 @@ def _picks(query: CaseloadQuery, case: Case) -> bool:
     )
 
 
-def _entry(case: Case) -> CaseloadEntry:
+def _entry(case: Case, care_plan_review_on: date | None) -> CaseloadEntry:
     asked = [r for r in case.reconsiderations if r.status == "requested"]
     changed = [x for x in case.reported_changes if x.status == "reported"]
     in_force = case.in_force
@@ -170,7 +175,23 @@ def _entry(case: Case) -> CaseloadEntry:
         change_reported=changed[0].what_changed if changed else None,
         review_date=in_force.review_date if in_force else None,
         draft_purpose=case.draft.purpose if case.draft else None,
+        care_plan_review_on=care_plan_review_on,
     )
+
+
+class FakeCarePlanReviews:
+    def __init__(self) -> None:
+        self.reviews: dict[str, CarePlanReview] = {}
+
+    async def get(self, plan_id: str, person_id: str) -> CarePlanReview:
+        return copy.copy(self.reviews.get(plan_id) or CarePlanReview(plan_id, person_id))
+
+    async def save(self, review: CarePlanReview) -> None:
+        self.reviews[review.plan_id] = copy.copy(review)
+
+    def due_on(self, person_id: str) -> date | None:
+        due = [r.due_on for r in self.reviews.values() if r.person_id == person_id and r.due_on]
+        return min(due, default=None)
 
 
 class FakeAssessmentUnitOfWork(FakeUnitOfWork):
@@ -182,11 +203,16 @@ class FakeAssessmentUnitOfWork(FakeUnitOfWork):
         super().__init__()
         self.people = FakePeopleRepository()
         self.cases = FakeCaseRepository(self)
-        self._before: tuple[dict, dict] | None = None
+        self.care_plan_reviews = FakeCarePlanReviews()
+        self._before: tuple[dict, dict, dict] | None = None
 
     async def __aenter__(self) -> "FakeAssessmentUnitOfWork":
         await super().__aenter__()
-        self._before = (dict(self.people.people), dict(self.cases.cases))
+        self._before = (
+            dict(self.people.people),
+            dict(self.cases.cases),
+            dict(self.care_plan_reviews.reviews),
+        )
         return self
 
     async def commit(self) -> None:
@@ -196,5 +222,5 @@ class FakeAssessmentUnitOfWork(FakeUnitOfWork):
     async def rollback(self) -> None:
         await super().rollback()
         if self._before is not None:
-            self.people.people, self.cases.cases = self._before
+            self.people.people, self.cases.cases, self.care_plan_reviews.reviews = self._before
             self._before = None

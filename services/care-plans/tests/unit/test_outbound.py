@@ -1,5 +1,5 @@
 """Every public domain event becomes a valid contract event about the person; private ones
-(top-ups, review start/completion) stay inside the service."""
+(top-ups, a review's start) stay inside the service."""
 
 from datetime import date
 
@@ -23,12 +23,14 @@ def test_a_plans_whole_life_maps_to_every_contract_event(draft):
     plan.agree(6, by="person", by_id=PERSON, on=ON)
     reviews_due([plan], date(2025, 7, 20))
     overdue([plan], date(2025, 8, 1))
-    plan.end("d-3", 3, reason="no longer eligible", on=date(2025, 8, 2))
+    plan.start_review(plan.current.number, on=date(2025, 8, 2))
+    plan.complete_review(plan.current.number, reviewer_id="a-1", on=date(2025, 8, 3))
+    plan.end("d-3", 3, reason="no longer eligible", on=date(2025, 8, 4))
     published = published_events(plan)
     assert {type(e) for e in published} == set(v1.EVENTS)
     assert all(e.subject == PERSON and e.source == v1.SOURCE for e in published)
     assert all(parse_event(e.to_json_bytes()) == e for e in published)
-    assert len(published) == len(plan.events) - 1  # the top-up stays private
+    assert len(published) == len(plan.events) - 2  # the top-up and ReviewStarted stay private
 
 
 def test_split_events_always_sum_to_the_budget(draft):

@@ -2,9 +2,10 @@
 
 from datetime import date
 
+from care_plans.domain import PlanStatus
 from care_plans.entrypoints.views import review_sweep_view
-from care_plans.service_layer.commands import RaiseReviewNotices
-from care_plans.service_layer.reviews import raise_review_notices
+from care_plans.service_layer.commands import CompleteReview, RaiseReviewNotices, StartReview
+from care_plans.service_layer.reviews import complete_review, raise_review_notices, start_review
 
 from .test_decision_handler import PLAN, agreed_plan
 
@@ -35,3 +36,19 @@ async def test_each_notice_is_raised_once(catalogue):
         ("due", FIRST_REVIEW),
         ("overdue", FIRST_REVIEW),
     }
+
+
+async def test_an_assessor_starts_and_completes_a_review_and_its_completion_is_published(
+    catalogue,
+):
+    uow = await agreed_plan(catalogue)
+    uow.published.clear()
+    started = await start_review(StartReview(PLAN, 3), uow, date(2025, 7, 21))
+    assert started.status is PlanStatus.UNDER_REVIEW and uow.published_types() == []
+    done = await complete_review(CompleteReview(PLAN, 4, "assessor-7"), uow, date(2025, 7, 25))
+    assert done.status is PlanStatus.AGREED
+    assert uow.published_types() == ["review_completed"]
+    completed = uow.published[0]
+    assert completed.subject == "person-1"
+    assert (completed.data.version, completed.data.reviewed_by_id) == (5, "assessor-7")
+    assert completed.data.next_review_on == date(2026, 7, 25)

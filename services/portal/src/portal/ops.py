@@ -22,7 +22,9 @@ from portal.web import render
 
 router = APIRouter()
 SERVICES = ("assessment", "payments", "care_plans", "notifications")
-CONSUMER_GROUPS = ["payments", "care-plans", "notifications"]
+CONSUMER_GROUPS = ["assessment", "payments", "care-plans", "notifications"]
+"""Every service that consumes events (devstack.kafka_acls.CONSUMES): assessment reads
+care-plans.events for the caseload's plan reviews."""
 
 
 @router.get("/ops", response_model=None)

@@ -1,5 +1,6 @@
 """The caseload's read of many cases at once: one row per case, with only what its work item
-needs (the domain's caseload.work_of), filtered by assignment, area and search in SQL. A NINO is
+needs (the domain's caseload.work_of; a care-plan review goes with the case whose decision is
+in force), filtered by assignment, area and search in SQL. A NINO is
 searched for by its keyed hash (it is sealed at rest), a name by any part of it."""
 
 import re
@@ -19,7 +20,10 @@ SELECT c.case_id, c.status, c.version, c.assigned_to, c.opened_on, to_jsonb(p) A
   changed.reported_on AS change_reported_on, changed.what_changed AS change_reported,
   (SELECT d.review_date FROM decisions d
    WHERE d.case_id = c.case_id AND d.status <> 'superseded') AS review_date,
-  (SELECT x.purpose FROM assessment_drafts x WHERE x.case_id = c.case_id) AS draft_purpose
+  (SELECT x.purpose FROM assessment_drafts x WHERE x.case_id = c.case_id) AS draft_purpose,
+  (SELECT min(r.due_on) FROM care_plan_reviews r WHERE r.person_id = c.person_id
+   AND r.due_on IS NOT NULL AND EXISTS (SELECT FROM decisions d WHERE d.case_id = c.case_id
+   AND d.status <> 'superseded')) AS care_plan_review_on
 FROM cases c JOIN people p USING (person_id)
 LEFT JOIN LATERAL (SELECT r.requested_on, r.reason FROM reconsiderations r
    WHERE r.case_id = c.case_id AND r.status = 'requested'
@@ -65,6 +69,7 @@ async def caseload_entries(
             change_reported=row["change_reported"],
             review_date=row["review_date"],
             draft_purpose=row["draft_purpose"],
+            care_plan_review_on=row["care_plan_review_on"],
         )
         for row in rows
     ]

@@ -16,6 +16,7 @@ from servicekit.crypto import Sealer
 from servicekit.uow import AsyncpgUnitOfWork
 
 from assessment.adapters.areas_sql import area_decisions
+from assessment.adapters.care_plan_reviews_sql import AsyncpgCarePlanReviews
 from assessment.adapters.caseload_sql import caseload_entries
 from assessment.adapters.outbound import outbound
 from assessment.adapters.sealed import NINO, opened
@@ -415,6 +416,7 @@ class AsyncpgAssessmentUnitOfWork(AsyncpgUnitOfWork):
     people: AsyncpgPeopleRepository
     cases: AsyncpgCaseRepository
     uprated: AsyncpgUpratedAwards
+    care_plan_reviews: AsyncpgCarePlanReviews
 
     def __init__(self, pool: asyncpg.Pool, sealer: Sealer) -> None:
         super().__init__(pool)
@@ -425,6 +427,7 @@ class AsyncpgAssessmentUnitOfWork(AsyncpgUnitOfWork):
         self.people = AsyncpgPeopleRepository(self.conn, self.sealer)
         self.cases = AsyncpgCaseRepository(self.conn, self, self.sealer)
         self.uprated = AsyncpgUpratedAwards(self.conn)
+        self.care_plan_reviews = AsyncpgCarePlanReviews(self.conn)
         return self
 
 

@@ -1,7 +1,9 @@
 """What an assessor has to do on a case, and by when: the caseload's work items.
 
 A case's work is the most pressing of: a reconsideration to decide, a change of circumstances
-the person reported, a new claim to assess, or a review of the decision in force coming up.
+the person reported, a new claim to assess, or a review coming up: of the person's care plan
+(from the care-plans service's notice until the review is done; Care Act 2014 s.27) or of the
+decision in force, whichever is due first.
 The days below are the service's own clearance targets, used to order and highlight work; they
 are not in law (a mandatory reconsideration has no statutory time limit for the decision maker).
 """
@@ -12,14 +14,15 @@ from datetime import date, timedelta
 from assessment.domain import workflow as wf
 from assessment.domain.records import Person
 
-NEW_CLAIM, CHANGE, RECONSIDERATION, REVIEW, NOTHING = (
+NEW_CLAIM, CHANGE, RECONSIDERATION, REVIEW, CARE_PLAN_REVIEW, NOTHING = (
     "new_claim",
     "change",
     "reconsideration",
     "review",
+    "care_plan_review",
     "none",
 )
-KINDS = (NEW_CLAIM, CHANGE, RECONSIDERATION, REVIEW)
+KINDS = (NEW_CLAIM, CHANGE, RECONSIDERATION, REVIEW, CARE_PLAN_REVIEW)
 
 NEW_CLAIM_TARGET = timedelta(days=28)
 """A new claim is assessed within 28 days of the case being opened."""
@@ -55,6 +58,8 @@ class CaseloadEntry:
     """The review date of the decision in force."""
     draft_purpose: str | None = None
     """What the assessment in progress on the case is for, if there is one."""
+    care_plan_review_on: date | None = None
+    """When the person's care plan is due its review, while one is due or overdue."""
 
 
 @dataclass(frozen=True)
@@ -82,9 +87,18 @@ def _most_pressing(entry: CaseloadEntry, today: date) -> tuple[str, date | None,
         return CHANGE, entry.change_reported_on + CHANGE_TARGET, entry.change_reported
     if entry.status == wf.OPEN:
         return NEW_CLAIM, entry.opened_on + NEW_CLAIM_TARGET, None
-    if entry.review_date is not None and entry.review_date <= today + REVIEW_NOTICE:
-        return REVIEW, entry.review_date, None
+    reviews = [(due, kind) for kind, due in _reviews(entry, today) if due is not None]
+    if reviews:
+        due, kind = min(reviews)
+        return kind, due, None
     return NOTHING, None, None
+
+
+def _reviews(entry: CaseloadEntry, today: date) -> list[tuple[str, date | None]]:
+    decision_review = entry.review_date
+    if decision_review is not None and decision_review > today + REVIEW_NOTICE:
+        decision_review = None
+    return [(CARE_PLAN_REVIEW, entry.care_plan_review_on), (REVIEW, decision_review)]
 
 
 @dataclass(frozen=True)

@@ -15,4 +15,4 @@ HTTP_STATUS: dict[type[Exception], int] = {
     Unacceptable: 422,
 }
 UNPROCESSABLE: tuple[type[Exception], ...] = (AssessmentError,)
-"""The service consumes no events yet; any domain error in one would be the event's fault."""
+"""In the events it consumes (care-plans' review notices) a domain error is the event's fault."""

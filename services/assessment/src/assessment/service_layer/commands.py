@@ -132,3 +132,24 @@ class UprateAwards:
     uprating). `rule_set_id` None: the rule set in force today."""
 
     rule_set_id: str | None = None
+
+
+@dataclass(frozen=True)
+class NoteCarePlanReviewDue:
+    """From care-plans' ReviewDue / ReviewOverdue: the plan's review is work for an assessor."""
+
+    plan_id: str
+    person_id: str
+    version: int | None
+    due_on: date
+
+
+@dataclass(frozen=True)
+class SettleCarePlanReview:
+    """From care-plans' ReviewCompleted or PlanAgreed: `version` is agreed, no review is due;
+    `ended` (PlanSuperseded with `ended`): the plan ended, none ever will be."""
+
+    plan_id: str
+    person_id: str
+    version: int
+    ended: bool = False

@@ -11,6 +11,7 @@ from typing import Any, Protocol, Self
 
 from assessment.domain import Case, DecisionRecord, Person
 from assessment.domain.areas import AreaDecisions
+from assessment.domain.care_plan_reviews import CarePlanReview
 from assessment.domain.caseload import CaseloadEntry, CaseloadQuery
 from assessment.domain.uprating import UpratedAward
 
@@ -74,10 +75,19 @@ class UpratedAwards(Protocol):
         ...
 
 
+class CarePlanReviews(Protocol):
+    async def get(self, plan_id: str, person_id: str) -> CarePlanReview:
+        """The plan's review, locked until the unit of work ends; a new one if none is kept."""
+        ...
+
+    async def save(self, review: CarePlanReview) -> None: ...
+
+
 class AssessmentUnitOfWork(Protocol):
     people: PeopleRepository
     cases: CaseRepository
     uprated: UpratedAwards
+    care_plan_reviews: CarePlanReviews
 
     async def __aenter__(self) -> Self: ...
 

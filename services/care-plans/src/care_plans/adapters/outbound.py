@@ -1,8 +1,9 @@
 """Care-plans domain events as published contracts (the only module knowing both).
 
 Every event is about a person: `subject` (the Kafka key) is the plan's person id, so one
-person's plan events stay in order. TopUpApproved, ReviewStarted and ReviewCompleted stay
-private; PlanEnded is published as PlanSuperseded with `ended` set.
+person's plan events stay in order. TopUpApproved and ReviewStarted stay private (a review
+stays on the assessor's caseload until ReviewCompleted); PlanEnded is published as
+PlanSuperseded with `ended` set.
 """
 
 from collections.abc import Callable
@@ -108,6 +109,16 @@ def review_overdue(plan: Plan, e: ev.ReviewOverdue) -> tuple[type[Envelope[Any]]
     return v1.ReviewOverdueV1, v1.ReviewDue(plan_id=e.plan_id, due_on=e.due_on, version=e.version)
 
 
+def review_completed(plan: Plan, e: ev.ReviewCompleted) -> tuple[type[Envelope[Any]], Any]:
+    return v1.ReviewCompletedV1, v1.ReviewCompleted(
+        plan_id=e.plan_id,
+        version=e.version,
+        reviewed_by_id=e.reviewed_by_id,
+        completed_on=e.on,
+        next_review_on=e.next_review_on,
+    )
+
+
 PUBLISHED: dict[type, Callable[[Plan, Any], tuple[type[Envelope[Any]], Any]]] = {
     ev.PlanDrafted: plan_drafted,
     ev.PlanProposed: plan_proposed,
@@ -117,6 +128,7 @@ PUBLISHED: dict[type, Callable[[Plan, Any], tuple[type[Envelope[Any]], Any]]] = 
     ev.ManagedServicesChanged: managed_services_changed,
     ev.ReviewDue: review_due,
     ev.ReviewOverdue: review_overdue,
+    ev.ReviewCompleted: review_completed,
 }
 
 

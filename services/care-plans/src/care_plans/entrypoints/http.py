@@ -20,15 +20,18 @@ from care_plans.entrypoints.schemas import (
     ChangesRequest,
     ChoicesRequest,
     ProposeRequest,
+    ReviewRequest,
     TopUpRequest,
 )
-from care_plans.service_layer import agreement, queries
+from care_plans.service_layer import agreement, queries, reviews
 from care_plans.service_layer.commands import (
     AgreePlan,
     ApproveTopUp,
     ChangeChoices,
+    CompleteReview,
     ProposePlan,
     RequestChanges,
+    StartReview,
 )
 
 router = APIRouter(tags=["plans"])
@@ -106,6 +109,22 @@ async def request_changes(
     await changeable(deps, who, plan_id)
     cmd = RequestChanges(plan_id, body.seen_version, body.reason, who.subject)
     return views.plan_view(await agreement.request_changes(cmd, deps.uow(), deps.today()))
+
+
+@router.post("/plans/{plan_id}/start-review", response_model=PlanView)
+async def start_review(plan_id: str, body: ReviewRequest, deps: Deps, who: Assessor) -> PlanView:
+    """The agreed plan is under review (Care Act s.27) until the review is completed, or until
+    a changed version the review led to is agreed."""
+    cmd = StartReview(plan_id, body.seen_version)
+    return views.plan_view(await reviews.start_review(cmd, deps.uow(), deps.today()))
+
+
+@router.post("/plans/{plan_id}/complete-review", response_model=PlanView)
+async def complete_review(plan_id: str, body: ReviewRequest, deps: Deps, who: Assessor) -> PlanView:
+    """The plan still meets the needs: agreed again, the next review a full interval later;
+    the reviewer is the token's subject."""
+    cmd = CompleteReview(plan_id, body.seen_version, who.subject)
+    return views.plan_view(await reviews.complete_review(cmd, deps.uow(), deps.today()))
 
 
 async def _readable(deps: Deps, who: Principal, plan_id: str):

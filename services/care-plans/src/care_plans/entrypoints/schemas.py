@@ -28,6 +28,10 @@ class ProposeRequest(Strict):
     seen_version: Version
 
 
+class ReviewRequest(Strict):
+    seen_version: Version
+
+
 class AgreeRequest(Strict):
     """Who agrees is the token's holder: the person, or an assessor on their behalf."""
 

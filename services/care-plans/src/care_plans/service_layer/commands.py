@@ -98,6 +98,21 @@ class ApplyDecision:
 
 
 @dataclass(frozen=True)
+class StartReview:
+    plan_id: str
+    seen_version: int
+
+
+@dataclass(frozen=True)
+class CompleteReview:
+    """The reviewer found the plan still meets the needs (else they change it: a new draft)."""
+
+    plan_id: str
+    seen_version: int
+    reviewer_id: str
+
+
+@dataclass(frozen=True)
 class RaiseReviewNotices:
     """Raise the review notices due or overdue on `on` that have not been raised yet."""
 

@@ -1,4 +1,5 @@
-"""The review sweep: raise ReviewDue / ReviewOverdue for agreed plans, each notice once.
+"""The review sweep: raise ReviewDue / ReviewOverdue for agreed plans, each notice once; and
+the review itself: an assessor starts it and completes it (ReviewCompleted, next review set).
 
 Run by the background job (entrypoints/jobs.py) and by POST /ops/reviews/run. Plans are swept
 in batches, each in its own transaction with the plan rows locked (SKIP LOCKED, so replicas
@@ -7,10 +8,12 @@ the outbox in that transaction.
 """
 
 from collections.abc import Callable
+from datetime import date
 
 from care_plans.domain.events import ReviewDue, ReviewOverdue
+from care_plans.domain.plan import Plan
 from care_plans.domain.reviews import overdue, reviews_due
-from care_plans.service_layer.commands import RaiseReviewNotices
+from care_plans.service_layer.commands import CompleteReview, RaiseReviewNotices, StartReview
 from care_plans.service_layer.ports import CarePlansUnitOfWork
 
 BATCH = 200
@@ -33,3 +36,21 @@ async def raise_review_notices(
         raised += found
         if not found:
             return raised
+
+
+async def start_review(cmd: StartReview, uow: CarePlansUnitOfWork, today: date) -> Plan:
+    async with uow:
+        plan = await uow.plans.get(cmd.plan_id, lock=True)
+        plan.start_review(cmd.seen_version, on=today)
+        await uow.plans.save(plan)
+        await uow.commit()
+    return plan
+
+
+async def complete_review(cmd: CompleteReview, uow: CarePlansUnitOfWork, today: date) -> Plan:
+    async with uow:
+        plan = await uow.plans.get(cmd.plan_id, lock=True)
+        plan.complete_review(cmd.seen_version, reviewer_id=cmd.reviewer_id, on=today)
+        await uow.plans.save(plan)
+        await uow.commit()
+    return plan

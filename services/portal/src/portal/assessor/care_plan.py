@@ -16,6 +16,7 @@ from portal.security import check_csrf
 
 router = APIRouter(prefix="/assessor/cases/{case_id}/care-plan")
 FIELDS = {"reason": "reason", "pence": "top-up-pence"}
+ACTIONS = ("propose", "agree", "top-up", "start-review", "complete-review")
 
 
 async def _loaded(request: Request, user: Any, case_id: str):
@@ -65,7 +66,7 @@ async def change(request: Request, case_id: str, action: str, user: Assessor) ->
     if found is None:
         return instead
     detail, plan = found
-    if plan is None or action not in ("propose", "agree", "top-up"):
+    if plan is None or action not in ACTIONS:
         return page(request, "missing.html", 404, title="No such care plan")
     form = await request.form()
     values = {k: str(form.get(k, "")).strip() for k in ("reason", "top-up-pence", "version")}

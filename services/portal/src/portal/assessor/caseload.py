@@ -33,6 +33,7 @@ KINDS = [
     {"value": "change", "text": "Change of circumstances"},
     {"value": "reconsideration", "text": "Reconsideration"},
     {"value": "review", "text": "Review"},
+    {"value": "care_plan_review", "text": "Care plan review"},
 ]
 FILTERS = ("status", "kind", "due", "area_code", "q")
 AREA = re.compile(r"^[EWSN]\d{8}$")

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from wording import long_date
 
 from portal.access import citizen
-from portal.citizen.pages import Source, go, page, read_all, send, service_errors
+from portal.citizen.pages import Source, page, read_all, send, send_once, service_errors
 from portal.forms import Form, Outcome, new_token
 from portal.i18n import N_
 from portal.i18n import gettext as _
@@ -117,12 +117,10 @@ async def changed(request: Request, user: Citizen) -> Response:
             form.error("payee_name", _("We could not change your bank details. Try again."))
         return Outcome(form=form)
 
-    outcome = await request.app.state.submissions.once(
-        user, str(submitted.get("submission", "")), act
+    token = str(submitted.get("submission", ""))
+    return await send_once(
+        request, user, token, act, lambda shown: _form_page(request, shown or form)
     )
-    if outcome.location:
-        return go(outcome.location)
-    return _form_page(request, outcome.form or form)
 
 
 @router.get("/changed")

@@ -12,7 +12,7 @@ from wording import long_date
 from portal.access import citizen
 from portal.citizen.dates import parts_of, read_date
 from portal.citizen.pages import Question, Source, ask, go, page, read_all, send, today
-from portal.citizen.steps import Step, answer, show, text_answer
+from portal.citizen.steps import Step, answer, send_checked, show, text_answer
 from portal.forms import Form, Outcome, new_token
 from portal.i18n import N_
 from portal.i18n import gettext as _
@@ -167,14 +167,8 @@ async def report(request: Request, user: Citizen) -> Response:
         )
         return Outcome(form=form)
 
-    outcome = await request.app.state.submissions.once(
-        user, str(submitted.get("submission", "")), act
-    )
-    if outcome.location:
-        return go(outcome.location)
-    if outcome.form is None:
-        return go("/award/change/check")
-    return _check_page(request, await request.app.state.drafts.get(user, JOURNEY), outcome.form)
+    submission = str(submitted.get("submission", ""))
+    return await send_checked(request, user, JOURNEY, submission, act, _check_page)
 
 
 @router.get("/sent")

@@ -1,7 +1,10 @@
 """What every citizen page shares: reading several services at once (showing what answered and
-naming what did not), calling a service as the signed-in user, and the one-question page."""
+naming what did not), calling a service as the signed-in user, sending a form once, and the
+one-question page."""
 
 import asyncio
+import inspect
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, TypeVar
@@ -11,7 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from portal.clients import ServiceUnavailable
-from portal.forms import Form, new_token
+from portal.forms import Form, Outcome, new_token
 from portal.i18n import N_, gettext
 from portal.sessions import SignedIn
 from portal.web import render
@@ -109,6 +112,23 @@ def page(request: Request, template: str, status_code: int = 200, **context: Any
 
 def go(location: str) -> Response:
     return RedirectResponse(location, status_code=303)
+
+
+async def send_once(
+    request: Request,
+    user: SignedIn,
+    submission: str,
+    act: Callable[[], Awaitable[Outcome]],
+    show: Callable[[Form | None], Response | Awaitable[Response]],
+) -> Response:
+    """`act` run once for the form's `submission` token (forms.Submissions: pressed twice, or
+    sent again from another tab, the form goes where the first went): on to where it led, else
+    `show` with the form it gave back (None: nothing to show, e.g. the first is still sending)."""
+    outcome = await request.app.state.submissions.once(user, submission, act)
+    if outcome.location:
+        return go(outcome.location)
+    shown = show(outcome.form)
+    return await shown if inspect.isawaitable(shown) else shown
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from pydantic import RootModel
 
 from portal.access import citizen
-from portal.citizen.pages import Question, Source, ask, go, page, read_all, send
+from portal.citizen.pages import Question, Source, ask, go, page, read_all, send, send_once
 from portal.citizen.plan_changes import what_changed
 from portal.citizen.steps import text_answer
 from portal.forms import Form, Outcome, new_token
@@ -156,12 +156,11 @@ async def agree_sent(request: Request, user: Citizen) -> Response:
             latest["plan"] = (await _plan(request, user))[0].plan
         return Outcome(form=form)
 
-    outcome = await request.app.state.submissions.once(
-        user, str(submitted.get("submission", "")), act
-    )
-    if outcome.location or outcome.form is None or latest.get("plan") is None:
-        return go(outcome.location or "/plan")
-    return _agree_page(request, latest["plan"], outcome.form)
+    def show(form: Form | None) -> Response:
+        plan = latest.get("plan")
+        return _agree_page(request, plan, form) if form is not None and plan else go("/plan")
+
+    return await send_once(request, user, str(submitted.get("submission", "")), act, show)
 
 
 @router.get("/agreed")
@@ -223,11 +222,14 @@ async def changes_sent(request: Request, user: Citizen) -> Response:
     if not form.ok:
         current = (await _plan(request, user))[0].plan
         return _changes_form(request, current, form, reason) if current else go("/plan")
-    outcome = await request.app.state.submissions.once(user, form.get("submission"), act)
-    if outcome.location or outcome.form is None:
-        return go(outcome.location or "/plan")
-    current = shown.get("plan") or (await _plan(request, user))[0].plan
-    return _changes_form(request, current, outcome.form, reason) if current else go("/plan")
+
+    async def show(failed: Form | None) -> Response:
+        if failed is None:
+            return go("/plan")
+        current = shown.get("plan") or (await _plan(request, user))[0].plan
+        return _changes_form(request, current, failed, reason) if current else go("/plan")
+
+    return await send_once(request, user, form.get("submission"), act, show)
 
 
 @router.get("/changes/sent")

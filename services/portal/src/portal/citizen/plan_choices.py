@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from wording import pounds
 
 from portal.access import citizen
-from portal.citizen.pages import Question, ask, go, page, send
+from portal.citizen.pages import Question, ask, go, page, send, send_once
 from portal.citizen.plan import CHOOSABLE, STALE, _plan
 from portal.forms import Form, Outcome
 from portal.i18n import N_
@@ -163,20 +163,20 @@ async def _save(
             failed.error(question.name, _("We could not make this change to your plan."))
         return Outcome(form=failed)
 
+    def asked(shown: Form | None) -> Response:
+        return ask(
+            request,
+            question,
+            back="/plan",
+            form=shown or form,
+            value=value,
+            hidden_fields=_hidden(plan),
+            plan=plan,
+        )
+
     if form.ok:
-        outcome = await request.app.state.submissions.once(user, form.get("submission"), act)
-        if outcome.location:
-            return go(outcome.location)
-        form = outcome.form or form
-    return ask(
-        request,
-        question,
-        back="/plan",
-        form=form,
-        value=value,
-        hidden_fields=_hidden(plan),
-        plan=plan,
-    )
+        return await send_once(request, user, form.get("submission"), act, asked)
+    return asked(form)
 
 
 @router.get("/choices-saved")

@@ -9,8 +9,17 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from portal.access import citizen
-from portal.citizen.pages import Question, Source, go, page, read_all, send, service_errors, today
-from portal.citizen.steps import Step, answer, show, text_answer
+from portal.citizen.pages import (
+    Question,
+    Source,
+    go,
+    page,
+    read_all,
+    send,
+    service_errors,
+    today,
+)
+from portal.citizen.steps import Step, answer, send_checked, show, text_answer
 from portal.clients import ServiceUnavailable
 from portal.forms import Form, Outcome, new_token
 from portal.i18n import N_
@@ -194,14 +203,8 @@ async def send_request(request: Request, user: Citizen) -> Response:
         form.error("reason", _("We could not send your request. Try again."))
         return Outcome(form=form)
 
-    outcome = await request.app.state.submissions.once(
-        user, str(submitted.get("submission", "")), act
-    )
-    if outcome.location:
-        return go(outcome.location)
-    if outcome.form is None:
-        return go("/award/reconsideration/check")
-    return _check_page(request, await request.app.state.drafts.get(user, JOURNEY), outcome.form)
+    submission = str(submitted.get("submission", ""))
+    return await send_checked(request, user, JOURNEY, submission, act, _check_page)
 
 
 @router.get("/sent")

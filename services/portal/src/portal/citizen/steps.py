@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 
-from portal.citizen.pages import Question, ask, go
-from portal.forms import Form
+from portal.citizen.pages import Question, ask, go, send_once
+from portal.forms import Form, Outcome
 from portal.i18n import gettext
 from portal.sessions import SignedIn
 
@@ -62,3 +62,26 @@ async def answer(
         return ask(request, step.question, back=back, form=form, value=value)
     await request.app.state.drafts.update(user, journey, **{step.question.name: value})
     return go(next_path)
+
+
+CheckPage = Callable[[Request, dict[str, Any], Form], Response]
+"""A journey's check-your-answers page: the draft's answers, and the form's errors."""
+
+
+async def send_checked(
+    request: Request,
+    user: SignedIn,
+    journey: str,
+    submission: str,
+    act: Callable[[], Awaitable[Outcome]],
+    check_page: CheckPage,
+) -> Response:
+    """The journey's answers sent once (pages.send_once) from its check page: on to where that
+    led, else the check page again with the errors (or, with none to show, the page itself)."""
+
+    async def again(form: Form | None) -> Response:
+        if form is None:
+            return go(request.url.path)  # the check page is where it posts
+        return check_page(request, await request.app.state.drafts.get(user, journey), form)
+
+    return await send_once(request, user, submission, act, again)
