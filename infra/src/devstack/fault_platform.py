@@ -33,6 +33,7 @@ import asyncpg
 
 from devstack import apps, broker_restarts, kafka, oidc
 from devstack.kafka import KafkaBroker
+from devstack.kafka_acls import CONSUMES
 from devstack.notify_stub import NotifyStub
 from devstack.paths import repo_root
 from devstack.postgres import postgres_down
@@ -46,7 +47,7 @@ from devstack.tokens import Tokens
 from devstack.watching import Databases, GroupLag
 
 SERVICES = ("assessment", "payments", "care-plans", "notifications")
-CONSUMERS = ("payments", "care-plans", "notifications")
+CONSUMERS = tuple(s for s in SERVICES if CONSUMES[s])  # since assessment reads plan reviews: all
 DATABASES = {
     "assessment": "assessment",
     "payments": "payments",

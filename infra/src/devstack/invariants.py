@@ -26,6 +26,7 @@ from contracts.payments import v1 as payments
 from contracts.topics import ASSESSMENT_EVENTS, Topic, dead_letter
 
 from devstack.fault_platform import CONSUMERS, FaultPlatform
+from devstack.kafka_acls import CONSUMES
 
 TELLING = tuple(
     e.event_type()
@@ -45,7 +46,9 @@ TELLING = tuple(
 """Events the person hears about: each calls for a message on every channel of theirs."""
 DECISION = assessment.DecisionMadeV1.event_type()
 MESSAGE_ID_DOMAIN = "carebenefit.service.gov.uk"
-CONSUMERS_OF = {ASSESSMENT_EVENTS.name: CONSUMERS}
+CONSUMERS_OF = {
+    ASSESSMENT_EVENTS.name: tuple(c for c in CONSUMERS if ASSESSMENT_EVENTS.name in CONSUMES[c])
+}
 
 
 @dataclass(frozen=True)
