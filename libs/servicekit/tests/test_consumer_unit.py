@@ -162,3 +162,27 @@ async def test_handlers_receive_the_services_dependencies() -> None:
     )
     await consumer.apply(submitted(), RECORD)
     assert seen == ["deps"]
+
+
+async def test_a_batch_handed_to_the_handler_is_freed_without_the_cycle_collector():
+    """FastStream keeps the decoder's result in the message's own cache: a result that refers
+    to the message makes a cycle, and every batch (records, bodies) waits for a full garbage
+    collection (the soak's heap steps)."""
+    import gc
+    import weakref
+
+    from faststream.message import StreamMessage
+    from servicekit.consumer import _batch_of
+
+    message = StreamMessage(raw_message=(RECORD,), body=[RECORD.value])
+    message.consumer = SimpleNamespace()
+    message.set_decoder(_batch_of)
+    batch = await message.decode()
+    assert batch.records == [RECORD] and batch.consumer is message.consumer
+    freed = weakref.ref(message)
+    gc.disable()
+    try:
+        del message, batch
+        assert freed() is None, "the message outlived its last reference (a reference cycle)"
+    finally:
+        gc.enable()

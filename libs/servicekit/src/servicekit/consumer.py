@@ -40,7 +40,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar, get_origin
+from typing import Any, Literal, NamedTuple, TypeVar, get_origin
 
 from contracts.envelope import Envelope
 from contracts.registry import (
@@ -133,12 +133,22 @@ def _as_typed(record: Any) -> Envelope[Any] | None:
         return None
 
 
-async def _undecoded(message: Any) -> Any:
-    """The handler's argument: FastStream's message itself. Its own decoder would decode every
-    JSON body of the batch, for nothing (`parse` reads each record once), and asking for the
-    message by annotation (`KafkaMessage`, a `Context`) resolves it in a worker thread, a
-    thread hop per batch."""
-    return message
+class Batch(NamedTuple):
+    """The batch handler's argument: the records FastStream fetched and the consumer that read
+    them (to commit their offsets)."""
+
+    records: list[Any]
+    consumer: Any
+
+
+async def _batch_of(message: Any) -> Batch:
+    """The batch without FastStream's decoding of every JSON body (`parse` reads each record
+    once), and without a worker-thread hop (asking for the message by annotation resolves it in
+    one). Not the message itself: FastStream keeps what this returns in the message's own cache
+    (`StreamMessage.decode`), so the message would refer to itself, and each batch, its records
+    and bodies, would wait for a full garbage collection to be freed (the soak's heap steps)."""
+    raw = message.raw_message
+    return Batch(list(raw) if isinstance(raw, tuple | list) else [raw], message.consumer)
 
 
 class EventConsumer:
@@ -204,7 +214,7 @@ class EventConsumer:
                 max_records=self._batch_size,
                 batch_timeout_ms=self._poll_ms,
                 listener=in_flight,
-                decoder=_undecoded,
+                decoder=_batch_of,
                 title=self.name if workers == 1 else f"{self.name}:{n}",
                 **self._fetch,
             )
@@ -232,17 +242,16 @@ class EventConsumer:
         return self._stopping.is_set() or any(not s.running for s in self._subscribers)
 
     def _batch_handler(self, in_flight: offsets.InFlight) -> Callable[..., Awaitable[None]]:
-        async def on_batch(msg: Any) -> None:
-            raw = msg.raw_message
-            records = list(raw) if isinstance(raw, tuple | list) else [raw]
+        async def on_batch(batch: Any) -> None:
+            records, consumer = batch
             async with in_flight.lock:
                 try:
                     await self.consume(records)
                     await self.until_infrastructure_is_back(
-                        lambda: offsets.commit(msg.consumer, records)
+                        lambda: offsets.commit(consumer, records)
                     )
                 except Exception:
-                    offsets.rewind(msg.consumer, records)  # read again after the poll loop
+                    offsets.rewind(consumer, records)  # read again after the poll loop
                     raise
 
         return on_batch
