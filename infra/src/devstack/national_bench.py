@@ -333,9 +333,14 @@ async def first_due_date(payments: asyncpg.Connection) -> date:
 
 
 async def run(
-    people: int, skip_payments: bool, first: str = "decide", templates: int = TEMPLATES
+    people: int,
+    skip_payments: bool,
+    first: str = "decide",
+    templates: int = TEMPLATES,
+    seed_only: bool = False,
 ) -> None:
-    """`first`: the first phase timed (decide: the full run)."""
+    """`first`: the first phase timed (decide: the full run); `seed_only`: stop once the state
+    before it is seeded and checked."""
     today = date.today()
     log_dir = Path(tempfile.mkdtemp(prefix="national-bench-"))
     rule_sets = rule_sets_with_a_rise_tomorrow(Path(tempfile.mkdtemp(prefix="rule-sets-")))
@@ -354,7 +359,7 @@ async def run(
         bench = await start(infra, people, log_dir, ports)
         try:
             with bench.peaks:
-                await phases(bench, today, rule_sets, skip_payments, first)
+                await phases(bench, today, rule_sets, skip_payments, first, seed_only)
         finally:
             await stop(bench)
     report(bench, raw, copy_rate, seeded)
@@ -379,11 +384,16 @@ async def template_run(
 
 async def clone(infra: Infra, templates: int, people: int, first: str) -> str:
     """Everyone else cloned from the template people (devstack.seed_decided); what was done."""
-    load = os.getloadavg()[0]
+    load, before = os.getloadavg()[0], cpu_seconds([], infra)["postgresql"]
     took = await seed_decided(infra, templates, people)
+    postgresql = cpu_seconds([], infra)["postgresql"] - before
+    cloned = people - templates
     done = (
-        f"seeded {people - templates:,} people as {templates:,} template people left them"
-        f" (before {first}) in {took:.1f} s = {(people - templates) / took:,.0f}/s"
+        f"seeded {cloned:,} people as {templates:,} template people left them"
+        f" (before {first}) in {took.seconds:.1f} s = {cloned / took.seconds:,.0f}/s"
+        f" ({took.rows:,} rows, {took.rows / took.seconds:,.0f}/s; this process's CPU"
+        f" {took.cpu:.1f} s, PostgreSQL's {postgresql:.1f} s: {took.cpu / cloned * 1000:.2f}"
+        f" and {postgresql / cloned * 1000:.2f} ms a person; VACUUM ANALYZE {took.vacuum:.1f} s)"
         f" (load average {load:.1f} -> {os.getloadavg()[0]:.1f})"
     )
     print(done)
@@ -414,7 +424,12 @@ async def start(
 
 
 async def phases(
-    bench: Bench, today: date, rule_sets: Path, skip_payments: bool, first: str = "decide"
+    bench: Bench,
+    today: date,
+    rule_sets: Path,
+    skip_payments: bool,
+    first: str = "decide",
+    seed_only: bool = False,
 ) -> None:
     """Decide (timed from every service being ready), uprate, pay: each checked person by
     person before the next; from `first` on (the state before it seeded, checked first)."""
@@ -423,12 +438,12 @@ async def phases(
     if first == "decide":
         await bench.timed("decide", lambda p: decide(bench, p, first_rules), seeded=True)
     elif first == "uprate":
-        refuse(
-            await seeded_problems(bench, checks.check_decided(bench.dbs, bench.people, first_rules))
-        )
+        await seeded_checked(bench, checks.check_decided(bench.dbs, bench.people, first_rules))
     if first == "pay":
-        refuse(await seeded_problems(bench, uprated_problems(bench, today)))
-    else:
+        await seeded_checked(bench, uprated_problems(bench, today))
+    if seed_only:
+        return
+    if first != "pay":
         await uprate_checked(bench, today, rule_sets)
     if skip_payments:
         return
@@ -455,10 +470,17 @@ async def uprate_checked(bench: Bench, today: date, rule_sets: Path, name: str =
     refuse(await uprated_problems(bench, today))
 
 
-async def seeded_problems(bench: Bench, check: Awaitable[list[str]]) -> list[str]:
-    """A seeded state's problems: `check`'s, and any seeded event left for a relay to publish."""
+async def seeded_checked(bench: Bench, check: Awaitable[list[str]]) -> None:
+    """Refuses a seeded state with `check`'s problems or a seeded event left for a relay to
+    publish."""
+    load, started = os.getloadavg()[0], time.perf_counter()
     left = await checks.pending(bench.dbs)
-    return await check + ([f"outboxes: {left:,} seeded events unpublished"] if left else [])
+    refuse(await check + ([f"outboxes: {left:,} seeded events unpublished"] if left else []))
+    print(
+        f"the seeded state checked person by person: {len(bench.people):,} people in"
+        f" {time.perf_counter() - started:.1f} s (load average {load:.1f} ->"
+        f" {os.getloadavg()[0]:.1f})"
+    )
 
 
 def report(bench: Bench, raw: dict, copy_rate: float, seeded: str | None = None) -> None:
@@ -512,12 +534,19 @@ def main() -> None:
         default=TEMPLATES,
         help="with --from: the people decided through the platform, whom the rest copy",
     )
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="with --from: stop once the state is seeded and checked (times the seeding)",
+    )
     args = parser.parse_args()
+    if args.seed_only and args.first == "decide":
+        parser.error("--seed-only needs --from uprate or --from pay")
     if args.templates < 2:
         parser.error("--templates: at least 2 (an id two template people share is no one's)")
     if args.first == "pay" and args.skip_payments:
         parser.error("--from pay --skip-payments would time nothing")
-    asyncio.run(run(args.people, args.skip_payments, args.first, args.templates))
+    asyncio.run(run(args.people, args.skip_payments, args.first, args.templates, args.seed_only))
 
 
 if __name__ == "__main__":
