@@ -74,3 +74,15 @@ def test_the_committed_asyncapi_document_matches_the_code() -> None:
     assert ASYNCAPI_PATH.read_text() == render_yaml(), (
         "contracts/asyncapi.yaml is stale: run `uv run python -m contracts.asyncapi` and commit"
     )
+
+
+def test_reading_an_event_caches_no_values_only_keys() -> None:
+    """pydantic-core keeps the last 16,384 short strings it read from JSON, process-wide, unless
+    told to cache keys only: every event's unique ids filled it (a service's heap climbed by as
+    many blocks after each start). Two reads of one body share their keys, not their values."""
+    raw = submitted().to_json_bytes()
+    for read in (AssessmentSubmittedV1.model_validate_json, parse_event):
+        first, second = read(raw), read(raw)
+        assert first == second
+        assert first.id is not second.id
+        assert first.data.case_id is not second.data.case_id

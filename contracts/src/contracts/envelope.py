@@ -24,8 +24,15 @@ class Payload(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
 
+KEYS_ONLY = ConfigDict(cache_strings="keys")
+"""Reading JSON, pydantic-core keeps the last 16,384 short strings it made, process-wide, unless
+told to keep keys only: an event's values (its ids, person, times) seldom repeat, so they only
+filled it (about 16k blocks in each service after a start, docs/benchmarks.md, "Soak"); keys
+repeat in every event."""
+
+
 class Envelope(BaseModel, Generic[D]):
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    model_config = ConfigDict(frozen=True, extra="ignore", **KEYS_ONLY)
 
     specversion: Literal["1.0"] = "1.0"
     id: str = Field(default_factory=lambda: str(uuid4()), description="Unique per source")

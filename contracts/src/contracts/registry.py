@@ -17,7 +17,7 @@ from contracts import topics
 from contracts.assessment import v1 as assessment_v1
 from contracts.benefits import v1 as benefits_v1
 from contracts.care_plans import v1 as care_plans_v1
-from contracts.envelope import Envelope
+from contracts.envelope import KEYS_ONLY, Envelope
 from contracts.notifications import v1 as notifications_v1
 from contracts.payments import v1 as payments_v1
 
@@ -69,7 +69,7 @@ class Misrouted(MalformedEvent):
     `source` that is not its producer's."""
 
 
-_ENVELOPE_HEAD = TypeAdapter(dict[str, Any])
+_ENVELOPE_HEAD = TypeAdapter(dict[str, Any], config=KEYS_ONLY)
 
 
 def parse_event(raw: bytes) -> Envelope[Any]:

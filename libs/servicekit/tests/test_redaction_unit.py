@@ -13,6 +13,7 @@ from servicekit.deadletter import DeadLetter
 from servicekit.redaction import (
     RedactingFilter,
     RedactingSpanExporter,
+    _redact_short,
     install_log_redaction,
     redact,
 )
@@ -134,3 +135,21 @@ def test_a_dead_letters_reason_holds_no_personal_data():
     error = ValueError("1 validation error: email 'ada@example.org' for JT123456C is not allowed")
     letter = DeadLetter.of(record, error, attempts=1)
     assert letter.reason == "1 validation error: email '[email]' for [NINO] is not allowed"
+
+
+def test_only_attributes_that_repeat_are_cached_as_redacted():
+    """Message ids and keys differ in every span: caching them would only fill the cache."""
+    memory = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(RedactingSpanExporter(memory)))
+    tracer = provider.get_tracer("test")
+    _redact_short.cache_clear()
+    for n in range(50):
+        with tracer.start_as_current_span("payments.events process") as span:
+            span.set_attribute("messaging.destination.name", "payments.events")
+            span.set_attribute("messaging.message.id", f"e-{n}")
+            span.set_attribute("messaging.kafka.message.key", f"P{n} ada@example.org")
+    assert _redact_short.cache_info().currsize == 1
+    assert (
+        memory.get_finished_spans()[-1].attributes["messaging.kafka.message.key"] == "P49 [email]"
+    )

@@ -118,19 +118,40 @@ def install_log_redaction(loggers: Sequence[str] = LOGGERS) -> None:
                 handler.addFilter(RedactingFilter())
 
 
+REPEATING = frozenset(
+    {
+        "messaging.system",
+        "messaging.operation",
+        "messaging.destination.name",
+        "messaging.destination.partition.id",
+        "messaging.consumer.group.name",
+        "cloudevents.event_type",
+        "http.method",
+        "http.request.method",
+        "http.route",
+        "http.scheme",
+        "http.flavor",
+        "url.scheme",
+        "net.host.name",
+        "server.address",
+    }
+)
+"""Attributes whose values repeat from span to span, redacted once each (`_redact_short`); the
+rest (message ids, keys, URLs, targets) are mostly unique and would only fill its cache."""
+
+
 def _attributes(attributes: Mapping[str, Any] | None) -> dict[str, Any]:
-    return {key: _attribute(value) for key, value in (attributes or {}).items()}
+    return {key: _attribute(value, key in REPEATING) for key, value in (attributes or {}).items()}
 
 
 @functools.lru_cache(maxsize=4096)
 def _redact_short(text: str) -> str:
-    """Span attributes repeat (topics, consumers, event types, routes): each redacted once."""
     return redact(text)
 
 
-def _attribute(value: Any) -> Any:
+def _attribute(value: Any, repeating: bool = False) -> Any:
     if isinstance(value, str):
-        return _redact_short(value) if len(value) <= 200 else redact(value)
+        return _redact_short(value) if repeating and len(value) <= 200 else redact(value)
     if isinstance(value, bytes):
         return redact(value.decode("utf-8", "replace"))
     if isinstance(value, Sequence):
