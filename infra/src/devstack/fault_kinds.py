@@ -44,14 +44,31 @@ UNCHANGED = (
 def kill_service(name: str) -> Fault:
     async def fault(m: Matrix) -> Figures:
         restarts = m.platform.starts[name]
-        ready = await m.platform.kill(name)
+        ready, since_start = await m.platform.kill(name)
+        figures = {
+            "ready again after (s)": round(ready, 2),
+            "ready after its start (s)": round(since_start, 2),
+        }
+        if name in CONSUMERS:
+            figures["its lag reached 0 after ready (s)"] = await _lag_drained(m.platform, name)
         return {
-            "ready again after (s)": ready,
+            **figures,
             "restarts": m.platform.starts[name] - restarts,
             "exit": m.platform.exits[-1][1],
         }
 
     return fault
+
+
+async def _lag_drained(platform: FaultPlatform, group: str, within: float = 15.0) -> float | None:
+    """Seconds until `group`'s lag is first read as 0 (None: not within `within` s, which
+    steady traffic can cause without anything being stuck: quiescence checks the rest)."""
+    started = time.monotonic()
+    while time.monotonic() - started < within:
+        if not sum((await platform.lag(group)).values()):
+            return round(time.monotonic() - started, 2)
+        await asyncio.sleep(0.1)
+    return None
 
 
 def kill_broker(down_for: float = 3.0) -> Fault:

@@ -191,15 +191,19 @@ class FaultPlatform:
 
     # --- processes -------------------------------------------------------------------------
 
-    async def kill(self, name: str) -> float:
-        """`kill -9` of `name`; seconds until its supervisor had it ready again."""
+    async def kill(self, name: str) -> tuple[float, float]:
+        """`kill -9` of `name`; seconds until its supervisor had it ready again, and of those the
+        seconds from its new process's start (the rest is the supervisor noticing the exit and
+        its restart delay)."""
         killed = self.running[name]
         os.kill(killed.pid, signal.SIGKILL)
-        started = time.monotonic()
+        killed_at = time.monotonic()
         while self.running[name] is killed:
-            await asyncio.sleep(0.1)
+            await asyncio.sleep(0.05)
+        restarted_at = time.monotonic()
         await self.ready(name)
-        return time.monotonic() - started
+        ready_at = time.monotonic()
+        return ready_at - killed_at, ready_at - restarted_at
 
     async def pause(self, name: str, seconds: float) -> None:
         """SIGSTOP, then SIGCONT `seconds` later: the process misses every heartbeat meanwhile."""

@@ -12,6 +12,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.fault, pytest.mark.timeout(600)]
 async def test_a_service_killed_with_sigkill_is_restarted_and_loses_nothing(scenarios, service):
     row = await scenarios.run(f"kill -9 {service}", faults.kill_service(service))
     assert row.figures["exit"] == -9 and row.figures["restarts"] == 1
+    assert 0 < row.figures["ready after its start (s)"] <= row.figures["ready again after (s)"]
 
 
 async def test_the_broker_killed_with_sigkill_loses_nothing(scenarios):
