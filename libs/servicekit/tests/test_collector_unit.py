@@ -1,9 +1,9 @@
 """servicekit.collector: start-up's objects frozen once, the youngest generation's threshold set."""
 
 import gc
+import weakref
 
 import pytest
-
 from servicekit import collector
 
 
@@ -32,8 +32,6 @@ def test_settle_freezes_what_lives_and_raises_the_young_threshold():
 
 
 def test_garbage_made_before_settling_is_collected_not_frozen():
-    import weakref
-
     garbage = Cycle()
     gone = weakref.ref(garbage)
     del garbage
@@ -42,8 +40,6 @@ def test_garbage_made_before_settling_is_collected_not_frozen():
 
 
 def test_cycles_made_afterwards_are_still_collected():
-    import weakref
-
     collector.settle()
     later = Cycle()
     gone = weakref.ref(later)
