@@ -60,5 +60,5 @@ bench: bootstrap  ## decision-to-notification throughput and latency on the real
 bench-payments: bootstrap  ## a payment run over N seeded people on a durable PostgreSQL: throughput, memory
 	$(RUN) python -m devstack.payments_bench --people $(or $(N),100000)
 
-bench-national: bootstrap  ## N people decided, uprated and paid end to end through every service as processes: rates, CPU, memory, every effect checked
-	$(RUN) python -m devstack.national_bench --people $(or $(N),100000)
+bench-national: bootstrap  ## N people decided, uprated and paid end to end through every service as processes: rates, CPU, memory, every effect checked (FROM=uprate|pay: that state seeded)
+	$(RUN) python -m devstack.national_bench --people $(or $(N),100000) $(if $(FROM),--from $(FROM))

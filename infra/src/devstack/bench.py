@@ -194,11 +194,12 @@ async def transactions(infra: Infra) -> dict[str, int]:
 
 
 def start_services(
-    infra: Infra, log_dir, extra: dict[str, str] | None = None
+    infra: Infra, log_dir, extra: dict[str, str] | None = None, ports: dict[str, int] | None = None
 ) -> tuple[dict[str, int], list[apps.RunningApp]]:
-    """The four services (not the portal: it is not in the flow) as processes on free ports."""
+    """The four services (not the portal: it is not in the flow) as processes on free ports (or
+    `ports`: a restart keeps each consumer's static group membership, named after its port)."""
     services = [a for a in apps.APPS if a.name != "portal"]
-    ports = dict(zip((a.name for a in services), free_ports(len(services)), strict=True))
+    ports = ports or dict(zip((a.name for a in services), free_ports(len(services)), strict=True))
     env = {"CAREBENEFIT_ENVIRONMENT": "test", **(extra or {})}
     running = [
         apps.start_app(a, ports[a.name], apps.app_env(a, ports, infra, extra=env), log_dir)

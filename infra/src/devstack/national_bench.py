@@ -22,6 +22,13 @@ service as a process on a real Kafka broker, PostgreSQL and OpenID Connect provi
 After each phase every person's effects are counted by SQL in every service's database
 (devstack.national_checks): a lost, doubled or wrong one, a dead letter or a message not in a
 final state ends the benchmark with "LOST OR DOUBLED" instead of a figure.
+
+`--from uprate` (or `--from pay`) starts from the decided (or uprated) state instead, without
+deciding everyone: only the first `--templates` people are seeded in assessment and go through
+the platform (decided; uprated too for `pay`), the services stop, every other person's rows are
+cloned from theirs by COPY (devstack.seed_decided), the services start again, and every person's
+state is checked as after the skipped phases before the first timed one. The skipped phases'
+figures are not measured in that mode.
 """
 
 import argparse
@@ -52,11 +59,14 @@ from devstack.flow_checks import LostOrDoubled, refuse
 from devstack.paths import repo_root
 from devstack.payments_bench_seed import bank_account
 from devstack.rehearsal import REHEARSAL, rule_sets_with_a_rise_tomorrow
+from devstack.seed_decided import seed_decided
 from devstack.stack import Infra, running_infra
 from devstack.tokens import OPERATIONS, PAYMENTS_OFFICER, Tokens
 from devstack.uprating_bench import CHUNK, counts, seed, template
 
 STALL_SECONDS = 300
+FIRST = ("decide", "uprate", "pay")
+TEMPLATES = 100
 PAYMENTS_ENV = {"PAYMENTS_RUN_MAX_DAYS_AHEAD": "100"}  # the first period falls due next month
 
 
@@ -186,9 +196,13 @@ class Bench:
             await asyncio.sleep(1.0)
 
 
-async def seed_everything(infra: Infra, people: int, today: date) -> float:
-    """Migrate assessment and payments as the services would, then COPY; the COPY rate (rows a
-    second) is the database's raw bulk-write figure for this run."""
+async def seed_everything(
+    infra: Infra, people: int, today: date, assessed: int | None = None
+) -> float:
+    """Migrate assessment and payments as the services would, then COPY (`assessed`: only the
+    first so many people in assessment; everyone's bank details all the same); the COPY rate
+    (rows a second) is the database's raw bulk-write figure for this run."""
+    assessed = people if assessed is None else assessed
     for name, migrations in (
         ("assessment", ASSESSMENT_MIGRATIONS),
         ("payments", PAYMENTS_MIGRATIONS),
@@ -200,7 +214,11 @@ async def seed_everything(infra: Infra, people: int, today: date) -> float:
             await pool.close()
     started = time.perf_counter()
     await seed(
-        infra.database_url("assessment"), people, infra.sealer("assessment"), template(today), True
+        infra.database_url("assessment"),
+        assessed,
+        infra.sealer("assessment"),
+        template(today),
+        True,
     )
     sealer = infra.sealer("payments")
     conn = await asyncpg.connect(infra.database_url("payments"))
@@ -221,8 +239,8 @@ async def seed_everything(infra: Infra, people: int, today: date) -> float:
         conn = await asyncpg.connect(infra.database_url(name))
         await conn.execute("VACUUM ANALYZE")
         await conn.close()
-    rows = people * 7  # person, case, assessment, decision, two outbox rows, bank details
-    print(f"seeded {people:,} people in {took:.1f} s ({rows / took:,.0f} rows/s by COPY)")
+    rows = assessed * 6 + people  # person, case, assessment, decision, two events; bank details
+    print(f"seeded {assessed:,} people in {took:.1f} s ({rows / took:,.0f} rows/s by COPY)")
     return rows / took
 
 
@@ -314,33 +332,87 @@ async def first_due_date(payments: asyncpg.Connection) -> date:
     )
 
 
-async def run(people: int, skip_payments: bool) -> None:
+async def run(
+    people: int,
+    skip_payments: bool,
+    first: str = "decide",
+    templates: int = TEMPLATES,
+    seed_only: bool = False,
+) -> None:
+    """`first`: the first phase timed (decide: the full run); `seed_only`: stop once the state
+    before it is seeded and checked."""
     today = date.today()
     log_dir = Path(tempfile.mkdtemp(prefix="national-bench-"))
     rule_sets = rule_sets_with_a_rise_tomorrow(Path(tempfile.mkdtemp(prefix="rule-sets-")))
+    templates = people if first == "decide" else min(templates, people)
     async with running_infra(use_env=False) as infra:
         raw = await raw_kafka(infra.kafka_options(), 5_000)
         print(
             f"raw aiokafka: produce+consume {raw['end_to_end_per_s']:,.0f} msg/s"
             f" (load average {os.getloadavg()[0]:.1f})"
         )
-        copy_rate = await seed_everything(infra, people, today)
-        bench = await start(infra, people, log_dir)
+        copy_rate = await seed_everything(infra, people, today, templates)
+        ports, seeded = None, None
+        if first != "decide":
+            ports = await template_run(infra, templates, today, rule_sets, first, log_dir)
+            seeded = await clone(infra, templates, people, first)
+        bench = await start(infra, people, log_dir, ports)
         try:
             with bench.peaks:
-                await phases(bench, today, rule_sets, skip_payments)
+                await phases(bench, today, rule_sets, skip_payments, first, seed_only)
         finally:
-            for conn in bench.dbs.values():
-                await conn.close()
-            for r in bench.running:
-                apps.stop_app(r)
-    report(bench, raw, copy_rate)
+            await stop(bench)
+    report(bench, raw, copy_rate, seeded)
 
 
-async def start(infra: Infra, people: int, log_dir: Path) -> Bench:
+async def template_run(
+    infra: Infra, templates: int, today: date, rule_sets: Path, first: str, log_dir: Path
+) -> dict[str, int]:
+    """The first `templates` people through the platform up to the phase `first`, checked as
+    in the full run; the services then stopped. Their ports, for the restart."""
+    bench = await start(infra, templates, log_dir)
+    try:
+        await asyncio.gather(*(apps.wait_ready(r) for r in bench.running))
+        rules = template(today).decisions[0].rule_set_id
+        await bench.timed("template: decide", lambda p: decide(bench, p, rules), seeded=True)
+        if first == "pay":
+            await uprate_checked(bench, today, rule_sets, "template: uprate")
+    finally:
+        await stop(bench)
+    return bench.ports
+
+
+async def clone(infra: Infra, templates: int, people: int, first: str) -> str:
+    """Everyone else cloned from the template people (devstack.seed_decided); what was done."""
+    load, before = os.getloadavg()[0], cpu_seconds([], infra)["postgresql"]
+    took = await seed_decided(infra, templates, people)
+    postgresql = cpu_seconds([], infra)["postgresql"] - before
+    cloned = people - templates
+    done = (
+        f"seeded {cloned:,} people as {templates:,} template people left them"
+        f" (before {first}) in {took.seconds:.1f} s = {cloned / took.seconds:,.0f}/s"
+        f" ({took.rows:,} rows, {took.rows / took.seconds:,.0f}/s; this process's CPU"
+        f" {took.cpu:.1f} s, PostgreSQL's {postgresql:.1f} s: {took.cpu / cloned * 1000:.2f}"
+        f" and {postgresql / cloned * 1000:.2f} ms a person; VACUUM ANALYZE {took.vacuum:.1f} s)"
+        f" (load average {load:.1f} -> {os.getloadavg()[0]:.1f})"
+    )
+    print(done)
+    return done
+
+
+async def stop(bench: Bench) -> None:
+    for conn in bench.dbs.values():
+        await conn.close()
+    for r in bench.running:
+        apps.stop_app(r)
+
+
+async def start(
+    infra: Infra, people: int, log_dir: Path, ports: dict[str, int] | None = None
+) -> Bench:
     """The four services started (not yet ready), a connection to each database, and every
     process watched for its peak memory."""
-    ports, running = start_services(infra, log_dir, PAYMENTS_ENV)
+    ports, running = start_services(infra, log_dir, PAYMENTS_ENV, ports)
     dbs = {s: await asyncpg.connect(infra.database_url(s)) for s in checks.SERVICES}
     peaks = Peaks()
     for r in running:
@@ -351,17 +423,28 @@ async def start(infra: Infra, people: int, log_dir: Path) -> Bench:
     return Bench(infra, people_ids, ports, running, dbs, peaks, log_dir)
 
 
-async def phases(bench: Bench, today: date, rule_sets: Path, skip_payments: bool) -> None:
+async def phases(
+    bench: Bench,
+    today: date,
+    rule_sets: Path,
+    skip_payments: bool,
+    first: str = "decide",
+    seed_only: bool = False,
+) -> None:
     """Decide (timed from every service being ready), uprate, pay: each checked person by
-    person before the next."""
+    person before the next; from `first` on (the state before it seeded, checked first)."""
     first_rules = template(today).decisions[0].rule_set_id
     await asyncio.gather(*(apps.wait_ready(r) for r in bench.running))
-    await bench.timed("decide", lambda p: decide(bench, p, first_rules), seeded=True)
-    await bench.timed("uprate", lambda p: uprate(bench, p, rule_sets))
-    tomorrow = today + timedelta(days=1)
-    refuse(await checks.check_uprated(bench.dbs, bench.people, REHEARSAL, tomorrow))
-    found = await counts(bench.dbs["assessment"], REHEARSAL)
-    refuse([f"assessment: {k} {v:,}" for k, v in found.items() if v != len(bench.people)])
+    if first == "decide":
+        await bench.timed("decide", lambda p: decide(bench, p, first_rules), seeded=True)
+    elif first == "uprate":
+        await seeded_checked(bench, checks.check_decided(bench.dbs, bench.people, first_rules))
+    if first == "pay":
+        await seeded_checked(bench, uprated_problems(bench, today))
+    if seed_only:
+        return
+    if first != "pay":
+        await uprate_checked(bench, today, rule_sets)
     if skip_payments:
         return
     run_date, paid = await first_due_date(bench.dbs["payments"]), {}
@@ -375,9 +458,36 @@ async def phases(bench: Bench, today: date, rule_sets: Path, skip_payments: bool
     refuse([] if reconciled["balanced"] else [f"ledger: {reconciled['checks']}"])
 
 
-def report(bench: Bench, raw: dict, copy_rate: float) -> None:
+async def uprated_problems(bench: Bench, today: date) -> list[str]:
+    tomorrow = today + timedelta(days=1)
+    problems = await checks.check_uprated(bench.dbs, bench.people, REHEARSAL, tomorrow)
+    found = await counts(bench.dbs["assessment"], REHEARSAL)
+    return problems + [f"assessment: {k} {v:,}" for k, v in found.items() if v != len(bench.people)]
+
+
+async def uprate_checked(bench: Bench, today: date, rule_sets: Path, name: str = "uprate") -> None:
+    await bench.timed(name, lambda p: uprate(bench, p, rule_sets))
+    refuse(await uprated_problems(bench, today))
+
+
+async def seeded_checked(bench: Bench, check: Awaitable[list[str]]) -> None:
+    """Refuses a seeded state with `check`'s problems or a seeded event left for a relay to
+    publish."""
+    load, started = os.getloadavg()[0], time.perf_counter()
+    left = await checks.pending(bench.dbs)
+    refuse(await check + ([f"outboxes: {left:,} seeded events unpublished"] if left else []))
+    print(
+        f"the seeded state checked person by person: {len(bench.people):,} people in"
+        f" {time.perf_counter() - started:.1f} s (load average {load:.1f} ->"
+        f" {os.getloadavg()[0]:.1f})"
+    )
+
+
+def report(bench: Bench, raw: dict, copy_rate: float, seeded: str | None = None) -> None:
     n = len(bench.people)
     print(f"\nnothing lost, nothing doubled: every count is {n:,} per person-effect")
+    if seeded:
+        print(f"{seeded}; the phases before are not measured")
     for phase in bench.phases:
         cpu = ", ".join(f"{k} {v:.1f}" for k, v in phase.cpu.items())
         print(
@@ -411,8 +521,32 @@ def main() -> None:
     )
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--skip-payments", action="store_true", help="stop after the uprating")
+    parser.add_argument(
+        "--from",
+        dest="first",
+        choices=FIRST,
+        default="decide",
+        help="the first phase timed; the state before it is seeded (devstack.seed_decided)",
+    )
+    parser.add_argument(
+        "--templates",
+        type=int,
+        default=TEMPLATES,
+        help="with --from: the people decided through the platform, whom the rest copy",
+    )
+    parser.add_argument(
+        "--seed-only",
+        action="store_true",
+        help="with --from: stop once the state is seeded and checked (times the seeding)",
+    )
     args = parser.parse_args()
-    asyncio.run(run(args.people, args.skip_payments))
+    if args.seed_only and args.first == "decide":
+        parser.error("--seed-only needs --from uprate or --from pay")
+    if args.templates < 2:
+        parser.error("--templates: at least 2 (an id two template people share is no one's)")
+    if args.first == "pay" and args.skip_payments:
+        parser.error("--from pay --skip-payments would time nothing")
+    asyncio.run(run(args.people, args.skip_payments, args.first, args.templates, args.seed_only))
 
 
 if __name__ == "__main__":

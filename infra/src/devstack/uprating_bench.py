@@ -84,6 +84,27 @@ def outbox_rows(case: Case, numbers: range) -> list[tuple]:
     return rows
 
 
+async def seed_people(conn: asyncpg.Connection, sealer: Sealer, numbers: range) -> None:
+    """The people numbered `numbers`, each NINO sealed to its person (so never copied from
+    another person's row)."""
+    nino = [f"JT{n:06d}{'ABCD'[n % 4]}" for n in numbers]
+    await conn.copy_records_to_table(
+        "people",
+        columns=("person_id", "nino", "nino_hash", "full_name", "date_of_birth", "area_code"),
+        records=[
+            (
+                f"P{n:09d}",
+                sealer.seal(NINO, f"P{n:09d}", ni),
+                sealer.digest(NINO, ni),
+                "Bench Person",
+                date(1952, 3, 27),
+                "E09000033",
+            )
+            for n, ni in zip(numbers, nino, strict=True)
+        ],
+    )
+
+
 async def seed(
     dsn: str, people: int, sealer: Sealer, case: Case | None = None, events: bool = False
 ) -> None:
@@ -103,29 +124,7 @@ async def seed(
                     columns=("id", "topic", "key", "type", "payload", "headers"),
                     records=outbox_rows(case, numbers),
                 )
-            nino = [f"JT{n:06d}{'ABCD'[n % 4]}" for n in numbers]
-            await conn.copy_records_to_table(
-                "people",
-                columns=(
-                    "person_id",
-                    "nino",
-                    "nino_hash",
-                    "full_name",
-                    "date_of_birth",
-                    "area_code",
-                ),
-                records=[
-                    (
-                        f"P{n:09d}",
-                        sealer.seal(NINO, f"P{n:09d}", ni),
-                        sealer.digest(NINO, ni),
-                        "Bench Person",
-                        date(1952, 3, 27),
-                        "E09000033",
-                    )
-                    for n, ni in zip(numbers, nino, strict=True)
-                ],
-            )
+            await seed_people(conn, sealer, numbers)
             await conn.copy_records_to_table(
                 "cases",
                 columns=("case_id", "person_id", "status"),

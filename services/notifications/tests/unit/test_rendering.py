@@ -1,4 +1,7 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from notifications.domain import placeholders
 from notifications.domain.channels import AccessibleFormat, Channel
 from notifications.domain.rendering import (
     InvalidPersonalisation,
@@ -102,3 +105,15 @@ def test_the_accessible_variant_is_rendered_when_asked_for_and_falls_back_otherw
 def test_a_text_message_too_long_once_filled_is_refused():
     with pytest.raises(MessageTooLong, match="918"):
         render(GREETING, Channel.SMS, {"amount": "£" * 910, "paid": "yes"})
+
+
+@given(st.text(alphabet="(()) ?ab\n", max_size=60))
+def test_the_pieces_joined_are_the_one_pass_substitution(text):
+    """What the renderer joins is what substituting every match in one pass gives."""
+
+    def value(placeholder: placeholders.Placeholder) -> str:
+        return f"<{placeholder.name}|{placeholder.optional_text}>"
+
+    joined = "".join(p if isinstance(p, str) else value(p) for p in placeholders.pieces(text))
+    substituted = placeholders.PATTERN.sub(lambda m: value(placeholders.parse(m.group(1))), text)
+    assert joined == substituted

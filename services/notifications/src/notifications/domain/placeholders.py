@@ -32,6 +32,13 @@ def parse(inner: str) -> Placeholder:
     return Placeholder(name.strip(), text if separator else None)
 
 
+def pieces(text: str) -> tuple[str | Placeholder, ...]:
+    """The text as its runs of literal text and its placeholders, in order: filling it in is
+    joining them, each placeholder replaced by its value (one pass, as ``PATTERN.sub``)."""
+    parts = PATTERN.split(text)  # literal, inner, literal, ...: the group is captured
+    return tuple(parse(part) if n % 2 else part for n, part in enumerate(parts) if part or n % 2)
+
+
 def placeholders_in(text: str) -> tuple[Placeholder, ...]:
     return tuple(parse(match.group(1)) for match in PATTERN.finditer(text))
 

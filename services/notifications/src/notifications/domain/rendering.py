@@ -45,7 +45,8 @@ def render(
     personalisation: Mapping[str, str],
     accessible_format: AccessibleFormat = AccessibleFormat.NONE,
 ) -> RenderedMessage:
-    """Fill every ((field)) in one pass (a value containing brackets is never re-read).
+    """Fill every ((field)) in one pass (a value containing brackets is never re-read): the
+    variant's text was split once into literal runs and placeholders, which are joined.
 
     Extra keys are ignored. Values must already be formatted strings: see ``formatting``.
     """
@@ -58,18 +59,19 @@ def render(
     if wrong:
         raise InvalidPersonalisation(f"values must be formatted strings: {', '.join(wrong)}")
 
-    def fill(text: str) -> str:
-        return placeholders.PATTERN.sub(lambda m: _value(m.group(1), personalisation), text)
+    def fill(pieces: tuple[str | placeholders.Placeholder, ...]) -> str:
+        return "".join(
+            piece if isinstance(piece, str) else _value(piece, personalisation) for piece in pieces
+        )
 
-    subject = None if variant.subject is None else fill(variant.subject).strip()
-    body = _SPARE_BLANK_LINES.sub("\n\n", fill(variant.body)).strip()
+    subject = None if variant.subject_pieces is None else fill(variant.subject_pieces).strip()
+    body = _SPARE_BLANK_LINES.sub("\n\n", fill(variant.body_pieces)).strip()
     if variant.channel is Channel.SMS and len(body) > SMS_MAX_CHARACTERS:
         raise MessageTooLong(f"{template.id}: {len(body)} characters, over {SMS_MAX_CHARACTERS}")
     return RenderedMessage(subject=subject, body=body)
 
 
-def _value(inner: str, personalisation: Mapping[str, str]) -> str:
-    placeholder = placeholders.parse(inner)
+def _value(placeholder: placeholders.Placeholder, personalisation: Mapping[str, str]) -> str:
     value = personalisation[placeholder.name]
     if not placeholder.is_optional_block:
         return value

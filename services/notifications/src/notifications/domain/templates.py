@@ -32,6 +32,15 @@ class Variant:
         return placeholders.placeholders_in(self._text())
 
     @cached_property
+    def subject_pieces(self) -> tuple[str | placeholders.Placeholder, ...] | None:
+        """The subject split once for filling in (`placeholders.pieces`); None for a text."""
+        return None if self.subject is None else placeholders.pieces(self.subject)
+
+    @cached_property
+    def body_pieces(self) -> tuple[str | placeholders.Placeholder, ...]:
+        return placeholders.pieces(self.body)
+
+    @cached_property
     def _field_names(self) -> frozenset[str]:
         return frozenset(p.name for p in self._placeholders)
 

@@ -58,23 +58,25 @@ def _schedule(e: events.PaymentScheduleSet) -> Envelope[Any]:
 
 
 def _statement(e: events.StatementIssued) -> Envelope[Any]:
-    return _event(
-        v1.StatementIssuedV1,
-        e.person_id,
-        v1.StatementIssued(
-            statement_id=e.statement_id,
-            period_start=e.period_start,
-            period_end=e.period_end,
-            net_pence=e.net_pence,
-            lines=[_line(x) for x in e.lines],
-        ),
+    """Validated from plain values in one call: a model built for each line was most of it."""
+    data = v1.StatementIssued.model_validate(
+        {
+            "statement_id": e.statement_id,
+            "period_start": e.period_start,
+            "period_end": e.period_end,
+            "net_pence": e.net_pence,
+            "lines": [_line(x) for x in e.lines],
+        }
     )
+    return _event(v1.StatementIssuedV1, e.person_id, data)
 
 
-def _line(line: StatementLine) -> v1.StatementLine:
-    return v1.StatementLine(
-        label=line.label, amount_pence=line.amount_pence, explanation=line.explanation
-    )
+def _line(line: StatementLine) -> dict[str, Any]:
+    return {
+        "label": line.label,
+        "amount_pence": line.amount_pence,
+        "explanation": line.explanation,
+    }
 
 
 def _overpayment_raised(e: events.OverpaymentRaised) -> Envelope[Any]:
