@@ -17,7 +17,7 @@ from faststream.kafka import KafkaBroker
 from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
 from opentelemetry.sdk.trace import TracerProvider
 
-from servicekit import db, lifecycle, telemetry
+from servicekit import collector, db, lifecycle, telemetry
 from servicekit.access import AccessMiddleware, install_access
 from servicekit.audit import AuditWriter
 from servicekit.audit_api import audit_router
@@ -199,6 +199,7 @@ def _lifespan(definition: ServiceDefinition, runtime: Runtime):
         connected = time.monotonic()
         await runtime.broker.start()
         lifecycle.start_tasks(definition, runtime)
+        collector.settle(settings.gc_young_threshold)  # start-up is done: see its docstring
         log.info(
             "%s started in %.2f s (database and migrations %.2f s, broker and consumer group"
             " %.2f s)", definition.name, time.monotonic() - started, connected - started,

@@ -87,6 +87,12 @@ class ServiceSettings(KafkaClientSettings):
         None, description="where to write tracemalloc reports (servicekit.heap); unset: off"
     )
     tracemalloc_every_s: float = Field(300.0, gt=0, description="how often to write one")
+    gc_young_threshold: int = Field(
+        50_000,
+        ge=0,
+        description="net allocations between collections of the youngest generation, once"
+        " started (servicekit.collector: start-up's objects are frozen); 0: Python's defaults",
+    )
     pool_min_size: int = 2
     pool_max_size: int = 10
     # Bearer tokens (servicekit.auth): every route but health needs one; a service will not

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from servicekit import db
+from servicekit import collector, db
 from servicekit.auth import validator_from_settings
 from servicekit.crypto import bring_all_up_to_date
 from servicekit.redaction import install_log_redaction
@@ -91,6 +91,7 @@ async def _uprate(args: argparse.Namespace) -> int:
             uow=lambda: AsyncpgAssessmentUnitOfWork(pool, sealer),
             rulebook=load_rulebook(args.rule_sets),
         )
+        collector.settle(settings.gc_young_threshold)
         return await uprating.uprate_command(args, job, date.today())
     finally:
         await pool.close()
