@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import asyncpg
-from servicekit import db
+from servicekit import collector, db
 from servicekit.crypto import Sealer, bring_all_up_to_date
 from servicekit.redaction import install_log_redaction
 from servicekit.service import ServiceDefinition, create_service_app
@@ -126,6 +126,7 @@ async def _command_line(args: argparse.Namespace) -> int:
         await db.migrate(pool, MIGRATIONS, settings.migration_database_url)
         await sealed_up_to_date(pool, sealer)
         deps = dependencies(settings, pool, load_planning_data(), date.today, sealer)
+        collector.settle(settings.gc_young_threshold)
         return await cli.run_payments_command(args, deps)
     finally:
         await pool.close()
