@@ -62,7 +62,7 @@ async def service(
         background=[job],
     )  # fmt: skip
     app = create_service_app(definition, settings, on_fatal=fatal.append)
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=60) as manager:
         transport = ASGITransport(app=manager.app)
         headers = bearer(await tokens.staff(OPERATIONS, "assessment"))
         async with AsyncClient(

@@ -35,7 +35,7 @@ async def api(infra, fresh_database, tokens):
     clock = Clock(date(2025, 6, 2))
     app = create_app(settings, clock=clock)
     headers = bearer(await tokens.staff(ASSESSOR, "assessment"))
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=60) as manager:
         async with AsyncClient(
             transport=ASGITransport(manager.app), base_url="http://t", headers=headers
         ) as client:

@@ -73,7 +73,7 @@ async def test_plaintext_from_before_the_migration_is_sealed_and_hashed_at_start
     )
     app = create_app(settings)
     headers = bearer(await tokens.staff(ASSESSOR, "assessment"))
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=60) as manager:
         async with AsyncClient(
             transport=ASGITransport(manager.app), base_url="http://t", headers=headers
         ) as api:

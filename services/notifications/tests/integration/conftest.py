@@ -142,7 +142,7 @@ async def service(infra, fresh_database, mailbox, notify_stub, tokens):
     settings = settings_for(infra, fresh_database, mailbox.port, notify_stub.url)
     app = create_app(settings, clock=clock)
     headers, ops = await staff_headers(tokens)
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=60) as manager:
         async with AsyncClient(
             transport=ASGITransport(manager.app), base_url="http://t", headers=headers
         ) as client:

@@ -49,7 +49,7 @@ async def test_two_senders_share_the_due_messages_and_send_each_once(
     settings = settings_for(infra, fresh_database, mailbox.port, notify_stub.url)
     other = create_app(settings, clock=service.clock)
     log: list[tuple[str, str]] = []
-    async with LifespanManager(other):
+    async with LifespanManager(other, startup_timeout=60):
         runtime = other.app.app.state.runtime
         senders = [
             (service.runtime.uow, recording(service.deps.sender, "first", log)),

@@ -148,7 +148,7 @@ async def running_service(
     )
     app = create_app(settings, clock=clock)
     headers = bearer(await tokens.staff(PAYMENTS_OFFICER, "payments"))
-    async with LifespanManager(app) as manager:
+    async with LifespanManager(app, startup_timeout=60) as manager:
         async with AsyncClient(
             transport=ASGITransport(manager.app), base_url="http://p", headers=headers
         ) as http:

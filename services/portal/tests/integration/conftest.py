@@ -286,7 +286,7 @@ async def start_portal(infra, fresh_database, portal_client):
         app = create_app(settings(fresh_database, portal_client, infra.oidc_issuer, **extra))
         app.app.app.state.clients = services
         async with (
-            LifespanManager(app),
+            LifespanManager(app, startup_timeout=60),
             httpx.AsyncClient(
                 mounts={PORTAL: httpx.ASGITransport(app)}, base_url=PORTAL, timeout=30
             ) as http,

@@ -77,7 +77,7 @@ async def production_portal(fresh_database: str, tmp_path: Path):
     )
     app = create_app(settings)
     async with (
-        LifespanManager(app),
+        LifespanManager(app, startup_timeout=60),
         httpx.AsyncClient(
             transport=httpx.ASGITransport(app), base_url="https://portal.test"
         ) as http,
