@@ -36,6 +36,7 @@ import asyncio
 import json
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import threading
@@ -52,7 +53,7 @@ from assessment.main import MIGRATIONS as ASSESSMENT_MIGRATIONS
 from payments.main import MIGRATIONS as PAYMENTS_MIGRATIONS
 from servicekit import db
 
-from devstack import apps
+from devstack import apps, footprint
 from devstack import national_checks as checks
 from devstack.bench import cpu_seconds, events_consumed, raw_kafka, start_services
 from devstack.flow_checks import LostOrDoubled, refuse
@@ -437,14 +438,18 @@ async def phases(
     await asyncio.gather(*(apps.wait_ready(r) for r in bench.running))
     if first == "decide":
         await bench.timed("decide", lambda p: decide(bench, p, first_rules), seeded=True)
+        await print_disk(bench, "decide")
     elif first == "uprate":
         await seeded_checked(bench, checks.check_decided(bench.dbs, bench.people, first_rules))
     if first == "pay":
         await seeded_checked(bench, uprated_problems(bench, today))
+    if first != "decide":
+        await print_disk(bench, "seeding")
     if seed_only:
         return
     if first != "pay":
         await uprate_checked(bench, today, rule_sets)
+        await print_disk(bench, "uprate")
     if skip_payments:
         return
     run_date, paid = await first_due_date(bench.dbs["payments"]), {}
@@ -456,6 +461,7 @@ async def phases(
     refuse(await checks.check_paid(bench.dbs, bench.people, paid["run_id"]))
     reconciled = await approve(bench, paid["run_id"])
     refuse([] if reconciled["balanced"] else [f"ledger: {reconciled['checks']}"])
+    await print_disk(bench, "pay")
 
 
 async def uprated_problems(bench: Bench, today: date) -> list[str]:
@@ -468,6 +474,19 @@ async def uprated_problems(bench: Bench, today: date) -> list[str]:
 async def uprate_checked(bench: Bench, today: date, rule_sets: Path, name: str = "uprate") -> None:
     await bench.timed(name, lambda p: uprate(bench, p, rule_sets))
     refuse(await uprated_problems(bench, today))
+
+
+async def print_disk(bench: Bench, after: str) -> None:
+    """Each service database's bytes in use a person (devstack.footprint) and its biggest
+    tables, and the room left: how much disk a bigger run needs is known before it is tried."""
+    n, parts = len(bench.people), []
+    for service in checks.SERVICES:
+        tables = await footprint.used_bytes(bench.infra.database_url(service))
+        top = sorted(tables.items(), key=lambda t: -t[1])[:3]
+        biggest = ", ".join(f"{name} {size / n:,.0f}" for name, size in top)
+        parts.append(f"{service} {sum(tables.values()) / n:,.0f} ({biggest})")
+    free = shutil.disk_usage(bench.infra.postgres.data_dir).free if bench.infra.postgres else 0
+    print(f"disk after {after}, bytes a person: {'; '.join(parts)}; {free / 2**30:,.1f} GiB free")
 
 
 async def seeded_checked(bench: Bench, check: Awaitable[list[str]]) -> None:

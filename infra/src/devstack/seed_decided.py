@@ -55,6 +55,7 @@ KIT_GLOBAL = ("schema_migrations", "servicekit_insert_only", "skipped_events", "
 """The migrations run, the runtime role's grants, and two counters (events of types a consumer
 does not read, redeliveries the inbox absorbed) that count the template run's events only."""
 CHUNK = 5_000  # people whose new ids are held at once
+PROGRESS_EVERY = 100_000  # people cloned between progress lines
 BLOCK = 1_000  # people rendered per piece of a COPY
 
 
@@ -275,6 +276,9 @@ async def seed_decided(infra: Infra, templates: int, people: int) -> Seeding:
             await asyncio.gather(
                 *(write_database(conns[d.name], d, source, numbers, ids, done) for d in DATABASES)
             )
+            if (numbers.stop - templates) % PROGRESS_EVERY < CHUNK:
+                took = time.perf_counter() - started
+                print(f"  cloned {numbers.stop:,} of {people:,} in {took:,.0f} s", flush=True)
         done.cpu = time.process_time() - cpu
         vacuum = time.perf_counter()
         await asyncio.gather(*(conn.execute("VACUUM ANALYZE") for conn in conns.values()))
