@@ -71,6 +71,8 @@ async def test_the_runtime_role_does_its_work(payments_runtime) -> None:
         )
         await payments_runtime.execute("UPDATE dead_letters SET published_at = now()")
         await payments_runtime.execute("DELETE FROM awards WHERE false")
+        # old published outbox rows only through the kit's function (servicekit.retention)
+        await payments_runtime.execute("SELECT servicekit_prune_outbox('7 days', 10)")
     finally:
         await work.rollback()
 

@@ -10,9 +10,10 @@ the figures behind the database sizing in docs/scaling.md. A measurement, not a 
   person's award costs payments, and what each monthly payment adds (ledger postings,
   instructions, outbox events).
 
-Both on a throwaway stack; the outbox and inbox rows are kept, as the services keep them today,
-and so is the audit trail (a row for each change and read, counted in "own data"). The
-assessments are made by a demo assessor with real tokens from the stack's provider.
+Both on a throwaway stack; the outbox and inbox rows are all still there (the services delete
+published outbox rows only after 7 days: servicekit.retention), and so is the audit trail (a
+row for each change and read, counted in "own data"). The assessments are made by a demo
+assessor with real tokens from the stack's provider.
 """
 
 import argparse
@@ -47,7 +48,7 @@ SELECT c.relname, pg_total_relation_size(c.oid)
 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
 """
-# The kit's delivery bookkeeping: kept for ever today (no retention job yet).
+# The kit's delivery bookkeeping: the inbox kept for ever, published outbox rows for 7 days.
 DELIVERY_TABLES = ("outbox", "inbox")
 
 

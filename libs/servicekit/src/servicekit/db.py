@@ -10,6 +10,7 @@ import asyncpg
 KIT_MIGRATIONS = Path(__file__).parent / "migrations"
 _MIGRATION_LOCK = 7_301_001  # any constant; serialises replicas migrating at once
 _KIT_TABLES = ("schema_migrations", "servicekit_insert_only")  # the runtime role never needs
+_RUNTIME_FUNCTIONS = ("servicekit_prune_outbox(interval, integer)",)  # SECURITY DEFINER: 0006
 
 
 async def _init_connection(conn: asyncpg.Connection) -> None:
@@ -96,7 +97,9 @@ async def grant_runtime(conn: asyncpg.Connection, role: str) -> None:
     """Reset `role`'s privileges on the public schema's tables, views and sequences to: SELECT,
     INSERT, UPDATE, DELETE on each table (SELECT on views), but on the tables declared in
     `servicekit_insert_only` only SELECT, INSERT and UPDATE of the declared columns; USAGE on
-    sequences; nothing on the kit's own tables. No DDL: it owns nothing."""
+    sequences; nothing on the kit's own tables; EXECUTE on the kit's functions that do for it,
+    within their limits, what its grants do not (deleting old published outbox rows). No DDL:
+    it owns nothing."""
     who = _ident(role)
     relations = await conn.fetch(
         "SELECT c.relname, c.relkind FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
@@ -117,6 +120,8 @@ async def grant_runtime(conn: asyncpg.Connection, role: str) -> None:
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {who}",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {who}",
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {who}",
+        f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM {who}",
+        *(f"GRANT EXECUTE ON FUNCTION {f} TO {who}" for f in _RUNTIME_FUNCTIONS),
     ]
     for relation in relations:
         name, table = relation["relname"], _ident(relation["relname"])

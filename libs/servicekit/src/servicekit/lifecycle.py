@@ -20,6 +20,7 @@ from servicekit.deliveries import Deliveries
 from servicekit.faults import describe, is_infrastructure
 from servicekit.outbox import OutboxRelay
 from servicekit.publishing import kafka_publisher
+from servicekit.retention import pruning_job
 from servicekit.skipped import SkippedEvents
 from servicekit.supervision import Backoff
 
@@ -72,7 +73,8 @@ def build_consumer(definition: Any, runtime: Any) -> EventConsumer:
 
 
 def start_tasks(definition: Any, runtime: Any) -> None:
-    """The relay and every background job under the supervisor, and its exit watchdog."""
+    """The relay, outbox retention and every background job under the supervisor, and its
+    exit watchdog."""
     settings, supervisor = runtime.settings, runtime.supervisor
     if settings.relay_enabled:
         runtime.relay = OutboxRelay(
@@ -83,6 +85,8 @@ def start_tasks(definition: Any, runtime: Any) -> None:
             poll_interval=settings.relay_poll_interval_ms / 1000,
         )
         runtime.tasks.append(supervisor.start("outbox-relay", runtime.relay.run))
+    if (pruning := pruning_job(settings)) is not None:
+        runtime.tasks.append(supervisor.start("outbox-retention", lambda: pruning(runtime)))
     for job in definition.background:
         name = getattr(job, "__qualname__", "job").replace(".<locals>", "")
         runtime.tasks.append(supervisor.start(name, lambda job=job: job(runtime)))

@@ -8,6 +8,8 @@ Counted as they happen:
   carebenefit_event_handler_seconds{consumer,event_type}      a handler on one event (no commit)
   carebenefit_dead_letters_total{consumer,topic,error_class}  records sent to the dead-letter topic
   carebenefit_messages_sent_total{topic}                      events the outbox relay published
+  carebenefit_outbox_pruned_total                             published outbox rows deleted once
+                                                               older than the retention
 Read when scraped:
   carebenefit_outbox_pending                  outbox rows not published yet
   carebenefit_outbox_oldest_pending_seconds   age of the oldest of them (0 when none)
@@ -63,6 +65,11 @@ class ServiceMetrics:
             "carebenefit_messages_sent",
             "Events the outbox relay published",
             ["topic"],
+            registry=registry,
+        )
+        self.outbox_pruned = Counter(
+            "carebenefit_outbox_pruned",
+            "Published outbox rows deleted once older than the retention (servicekit.retention)",
             registry=registry,
         )
         self.outbox_pending = Gauge(

@@ -9,6 +9,7 @@ from pydantic_settings import SettingsConfigDict
 from servicekit.kafka_security import KafkaClientSettings
 
 MIN_SECRET_LENGTH = 32
+MIN_OUTBOX_RETENTION_HOURS = 1  # the floor servicekit_prune_outbox enforces (migration 0006)
 
 
 class ServiceSettings(KafkaClientSettings):
@@ -79,6 +80,17 @@ class ServiceSettings(KafkaClientSettings):
     relay_enabled: bool = True
     relay_batch_size: int = Field(500, ge=1)
     relay_poll_interval_ms: int = Field(500, ge=10)
+    # Outbox retention (servicekit.retention): published rows are deleted once this old.
+    outbox_retention_hours: float = Field(
+        168,
+        ge=0,
+        description="published outbox rows are kept this long (7 days; at least 1; the topics"
+        " must keep events at least as long); 0: kept for ever",
+    )
+    outbox_prune_interval_seconds: float = Field(300, gt=0, description="how often to prune")
+    outbox_prune_batch_size: int = Field(
+        5_000, ge=1, le=100_000, description="rows deleted in one transaction at most"
+    )
     kafka_linger_ms: int = Field(
         5, ge=0, le=1000, description="how long the producer waits to fill a batch"
     )
@@ -126,6 +138,13 @@ class ServiceSettings(KafkaClientSettings):
         if problems:
             raise ValueError("refusing to start in production: " + "; ".join(problems))
         return self
+
+    @field_validator("outbox_retention_hours")
+    @classmethod
+    def _an_hour_at_least(cls, value: float) -> float:
+        if 0 < value < MIN_OUTBOX_RETENTION_HOURS:
+            raise ValueError(f"must be 0 (kept for ever) or {MIN_OUTBOX_RETENTION_HOURS}+ hours")
+        return value
 
     @field_validator("database_url", "migration_database_url")
     @classmethod
