@@ -16,10 +16,11 @@ named, or named and gone, stops the seeding: a migration must say what it means 
   events it applied, which its idempotency depends on);
 - pruned: the `outbox`, whose rows were all published by the end of the template run (the
   seeding stops otherwise): the seeded phases are modelled as having happened longer ago than
-  the services' outbox retention, so a clone's published events have been pruned and are not
-  written. The template people's own rows stay as the relay left them (the seeding writes and
-  never changes the template run's rows; a retention of days keeps them, and T people's events
-  are nothing in the bytes a person); they are still read, for the events an inbox row names;
+  the services' outbox retention (servicekit.retention, 7 days), so a clone's published events
+  have been pruned and are not written. The template people's own rows stay as the relay left
+  them (the seeding writes and never changes the template run's rows; the retention keeps them
+  for days, and T people's events are nothing in the bytes a person); they are still read, for
+  the events an inbox row names;
 - seeded: sealed to its person (a NINO, bank details), so never copied: written for every
   person by the benchmark's seed as today;
 - empty: must have no row after the template run (nothing in a decision or an uprating writes
