@@ -1,8 +1,9 @@
 """The national benchmark's seeded decided state (devstack.seed_decided) on a real Kafka broker,
 PostgreSQL and the four services: a few template people decided by the platform, the rest
 cloned from them; the clones pass the benchmark's person-by-person check, their rows are the
-platform's rows but for ids, their ids link up across databases as the platform's do, and the
-real uprating and payment run then work on them as on people the platform decided."""
+platform's rows but for ids, their published events are not in the outboxes (modelled as
+pruned), their ids link up across databases as the platform's do, and the real uprating and
+payment run then work on them as on people the platform decided."""
 
 import asyncio
 import tempfile
@@ -14,10 +15,17 @@ from pathlib import Path
 import asyncpg
 import pytest
 from devstack import national_checks as checks
-from devstack.clone_rows import NUMBERED, TOKEN
+from devstack.clone_rows import NUMBERED, TOKEN, fresh
 from devstack.national_bench import phases, seed_everything, start, stop, template_run
 from devstack.rehearsal import rule_sets_with_a_rise_tomorrow
-from devstack.seed_decided import DATABASES, KIT_CLONED, columns_of, lines_of, seed_decided
+from devstack.seed_decided import (
+    DATABASES,
+    KIT_CLONED,
+    KIT_PRUNED,
+    columns_of,
+    lines_of,
+    seed_decided,
+)
 from devstack.stack import Infra, running_infra
 from devstack.uprating_bench import template
 from notifications.domain.keys import notification_key
@@ -35,7 +43,7 @@ class Seeded:
     log_dir: Path
     ports: dict[str, int]
     before: dict[tuple[str, str], Counter]
-    """Each cloned table's rows after the template run, ids masked."""
+    """Each cloned (or pruned) table's rows after the template run, ids masked."""
 
 
 def masked(line: str) -> str:
@@ -48,7 +56,7 @@ async def cloned_tables(infra: Infra) -> dict[tuple[str, str], Counter]:
     for database in DATABASES:
         conn = await asyncpg.connect(infra.database_url(database.name))
         try:
-            for table in (*database.cloned, *KIT_CLONED):
+            for table in (*database.cloned, *KIT_CLONED, *KIT_PRUNED):
                 lines = await lines_of(conn, table, await columns_of(conn, table))
                 found[(database.name, table)] = Counter(map(masked, lines))
         finally:
@@ -87,11 +95,13 @@ async def test_everyone_passes_the_benchmarks_decided_check(seeded: Seeded, dbs)
 
 async def test_each_clone_has_its_template_persons_rows_but_for_ids(seeded: Seeded) -> None:
     """Each cloned table holds PEOPLE / TEMPLATES times what the platform wrote for the
-    template people, row for row once the ids are masked (timestamps and all)."""
+    template people, row for row once the ids are masked (timestamps and all); each outbox
+    holds what it held, and no more."""
     after = await cloned_tables(seeded.infra)
     copies = PEOPLE // TEMPLATES
     for table, rows in seeded.before.items():
-        assert after[table] == Counter({row: n * copies for row, n in rows.items()}), table
+        times = 1 if table[1] in KIT_PRUNED else copies
+        assert after[table] == Counter({row: n * times for row, n in rows.items()}), table
     written = {table for table, rows in seeded.before.items() if rows}
     assert written >= {
         ("assessment", "decisions"),
@@ -103,18 +113,30 @@ async def test_each_clone_has_its_template_persons_rows_but_for_ids(seeded: Seed
     }
 
 
+async def test_the_clones_published_events_are_pruned(dbs) -> None:
+    """Every outbox holds the template people's events, all published, and none of a clone."""
+    for service, conn in dbs.items():
+        keys = await checks.column(conn, "SELECT DISTINCT key FROM outbox")
+        assert sorted(keys) == people()[:TEMPLATES], service
+    assert await checks.pending(dbs) == 0
+
+
 async def test_ids_link_up_across_databases(dbs) -> None:
-    """Every event an inbox or a message names is one that an outbox holds."""
-    events = set()
+    """Every event an inbox or a message names is one that an outbox holds (a template
+    person's) or held before the pruning: a clone's, its template person's event with the id
+    the cloning gives it (devstack.clone_rows.fresh). Every person is named."""
+    owner = {}
     for conn in dbs.values():
-        events |= set(await checks.column(conn, "SELECT id::text FROM outbox"))
+        for event, key in await conn.fetch("SELECT id::text, key FROM outbox"):
+            clones = range(int(key[1:]), PEOPLE, TEMPLATES)
+            owner |= {fresh(event, n) if n >= TEMPLATES else event: n for n in clones}
+    events = set(owner)
     for service, conn in dbs.items():
         named = await checks.column(conn, "SELECT event_id FROM inbox")
         assert set(named) <= events, service
     told = await checks.column(dbs["notifications"], "SELECT business_event_id FROM messages")
     assert set(told) <= events and len(told) == 3 * PEOPLE
-    persons = await checks.column(dbs["assessment"], "SELECT DISTINCT key FROM outbox")
-    assert sorted(persons) == people()
+    assert sorted({f"P{owner[event]:09d}" for event in told}) == people()
 
 
 async def test_derived_ids_are_the_services_own(dbs) -> None:

@@ -10,11 +10,17 @@ seed names them), a hash of the template's random ids (the same in every databas
 inbox row names its event's new id) and its derived ids (instruction ids, notification keys)
 recomputed by the service's own functions. The services start again on the whole population.
 
-Every table of every service's database is named below, in one of four kinds (a table not
+Every table of every service's database is named below, in one of five kinds (a table not
 named, or named and gone, stops the seeding: a migration must say what it means here):
-- cloned: a person's effects, copied per person; `outbox` rows keep the template's
-  `published_at` (the relay published the template's; the seeded people's effects are seeded,
-  so theirs must not be published again) and get new `position`s from the sequence;
+- cloned: a person's effects, copied per person (the `inbox` too: a consumer's record of the
+  events it applied, which its idempotency depends on);
+- pruned: the `outbox`, whose rows were all published by the end of the template run (the
+  seeding stops otherwise): the seeded phases are modelled as having happened longer ago than
+  the services' outbox retention (servicekit.retention, 7 days), so a clone's published events
+  have been pruned and are not written. The template people's own rows stay as the relay left
+  them (the seeding writes and never changes the template run's rows; the retention keeps them
+  for days, and T people's events are nothing in the bytes a person); they are still read, for
+  the events an inbox row names;
 - seeded: sealed to its person (a NINO, bank details), so never copied: written for every
   person by the benchmark's seed as today;
 - empty: must have no row after the template run (nothing in a decision or an uprating writes
@@ -24,12 +30,13 @@ named, or named and gone, stops the seeding: a migration must say what it means 
 Kafka is not seeded: the topics hold the template's events only and each consumer group's
 offsets are past them, so the services resume where the template run stopped.
 
-Not reproduced: the clones' timestamps are their template person's (created_at, processed_at,
-published_at: many equal keys in the time indexes); rows lie in clone order, freshly written
-and vacuumed (none of the dead row versions a real decide phase leaves behind); the topics do
-not hold the clones' events; the services start with cold caches; the two counters above count
-the template's events only. An id of a shape devstack.clone_rows does not know would be copied
-as it is (a unique key refuses it where there is one).
+Not reproduced: the clones' timestamps are their template person's (created_at, processed_at:
+many equal keys in the time indexes); rows lie in clone order, freshly written and vacuumed
+(none of the dead row versions a real decide phase leaves behind, nor the space a real pruning
+frees inside the outbox's files for reuse); the topics do not hold the clones' events; the
+services start with cold caches; the two counters above count the template's events only. An
+id of a shape devstack.clone_rows does not know would be copied as it is (a unique key refuses
+it where there is one).
 """
 
 import asyncio
@@ -46,7 +53,9 @@ from devstack.clone_rows import CloneError, Derived, Person, render, template_pe
 from devstack.stack import Infra
 from devstack.uprating_bench import seed_people
 
-KIT_CLONED = ("outbox", "inbox")
+KIT_CLONED = ("inbox",)
+KIT_PRUNED = ("outbox",)
+"""Read (an inbox row is a person's through the event it names) but not written for a clone."""
 KIT_EMPTY = ("dead_letters", "dead_letter_actions", "replay_outcomes", "audit")
 """Dead letters: the checks want none; actions and replays: an operator's; the audit trail: a
 hash chain of accesses over HTTP, which the decide and uprate phases make none of (a row would
@@ -69,7 +78,15 @@ class Database:
     derived: tuple[Derived, ...] = ()
 
     def known(self) -> set[str]:
-        return {*self.cloned, *self.seeded, *self.empty, *KIT_CLONED, *KIT_EMPTY, *KIT_GLOBAL}
+        return {
+            *self.cloned,
+            *self.seeded,
+            *self.empty,
+            *KIT_CLONED,
+            *KIT_PRUNED,
+            *KIT_EMPTY,
+            *KIT_GLOBAL,
+        }
 
 
 def _instruction(row) -> str:
@@ -150,7 +167,8 @@ class Source:
 
 
 async def check_tables(conn: asyncpg.Connection, database: Database) -> None:
-    """Stops unless the database's tables are exactly those named, and the empty ones empty."""
+    """Stops unless the database's tables are exactly those named, the empty ones empty and
+    every outbox row published."""
     found = {
         r[0]
         for r in await conn.fetch(
@@ -161,10 +179,17 @@ async def check_tables(conn: asyncpg.Connection, database: Database) -> None:
     if unknown := found - database.known():
         raise CloneError(
             f"{database.name}: tables {sorted(unknown)} are not known to devstack.seed_decided:"
-            " say whether each is cloned, seeded, empty or global"
+            " say whether each is cloned, pruned, seeded, empty or global"
         )
     if gone := database.known() - found:
         raise CloneError(f"{database.name}: tables {sorted(gone)} named in seed_decided are gone")
+    for table in KIT_PRUNED:
+        sql = f'SELECT count(*) FROM "{table}" WHERE published_at IS NULL'  # noqa: S608 (named above)
+        if rows := await conn.fetchval(sql):
+            raise CloneError(
+                f"{database.name}: {rows} {table} rows unpublished after the template run:"
+                " only published events are modelled as pruned"
+            )
     for table in (*database.empty, *KIT_EMPTY):
         if rows := await conn.fetchval(f'SELECT count(*) FROM "{table}"'):  # noqa: S608 (named above)
             raise CloneError(
@@ -199,7 +224,7 @@ async def read_source(conns: dict[str, asyncpg.Connection], templates: int) -> S
     for database in DATABASES:
         conn = conns[database.name]
         await check_tables(conn, database)
-        for table in (*database.cloned, *KIT_CLONED):
+        for table in (*database.cloned, *KIT_CLONED, *KIT_PRUNED):
             key = (database.name, table)
             source.columns[key] = await columns_of(conn, table)
             lines[key] = await lines_of(conn, table, source.columns[key])
