@@ -1,9 +1,10 @@
 """tracemalloc reports (servicekit.heap): off by default; a report names where memory grew."""
 
+import asyncio
 import tracemalloc
 
 import pytest
-from servicekit.heap import HeapReport
+from servicekit.heap import HeapReport, job
 from servicekit.settings import ServiceSettings
 
 
@@ -54,3 +55,23 @@ def test_a_report_names_the_line_that_grew_since_the_first_snapshot(tmp_path, tr
     first_dump = tracemalloc.Snapshot.load(str(report.path.with_suffix(".1.snap")))
     latest = tracemalloc.Snapshot.load(str(report.path.with_suffix(".3.snap")))
     assert len(latest.traces) > len(first_dump.traces) + 2000
+
+
+def test_the_frames_kept_a_traceback_are_a_setting(monkeypatch, tmp_path, tracing) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://x@localhost/x")
+    monkeypatch.setenv("CAREBENEFIT_ENVIRONMENT", "test")
+    assert ServiceSettings().tracemalloc_frames == 8
+    monkeypatch.setenv("TRACEMALLOC_FRAMES", "25")
+    settings = ServiceSettings()
+    was = tracemalloc.is_tracing()
+    if was:
+        tracemalloc.stop()
+    trace_memory = job(tmp_path, "svc", 3600, settings.tracemalloc_frames)
+
+    async def started() -> int:
+        task = asyncio.create_task(trace_memory())
+        await asyncio.sleep(0)
+        task.cancel()
+        return tracemalloc.get_traceback_limit()
+
+    assert asyncio.run(started()) == 25

@@ -1,9 +1,10 @@
 """The supervisor's rules, on plain tasks: restart with back-off, readiness, exit when it lasts."""
 
 import asyncio
+import linecache
 import logging
 
-from servicekit.supervision import Backoff, Supervisor, TaskHealth, every, healthy
+from servicekit.supervision import Backoff, Supervisor, TaskHealth, every, healthy, origin
 
 from .support import eventually
 
@@ -103,3 +104,18 @@ async def test_health_watched_from_outside_is_failing_until_it_reports_ok() -> N
     consumer.ok()
     assert supervisor.reasons() == []
     assert supervisor.watch("consumer").name == "consumer-2"
+
+
+def test_where_a_failure_was_raised_is_named_without_reading_its_source(tmp_path) -> None:
+    source = tmp_path / "failing_job.py"
+    source.write_text("def run():\n    raise RuntimeError('broker gone')\n")
+    code = compile(source.read_text(), str(source), "exec")
+    namespace: dict = {}
+    exec(code, namespace)  # noqa: S102 (a module of the test's own, from a file linecache could read)
+    try:
+        namespace["run"]()
+    except RuntimeError as error:
+        failure = error
+
+    assert origin(failure) == "failing_job.py:2 in run"
+    assert linecache.cache.get(str(source), (None,))[0] is None  # no lines read and kept

@@ -91,7 +91,12 @@ def start_tasks(definition: Any, runtime: Any) -> None:
         name = getattr(job, "__qualname__", "job").replace(".<locals>", "")
         runtime.tasks.append(supervisor.start(name, lambda job=job: job(runtime)))
     if settings.tracemalloc_dir is not None:
-        tracing = heap.job(settings.tracemalloc_dir, definition.name, settings.tracemalloc_every_s)
+        tracing = heap.job(
+            settings.tracemalloc_dir,
+            definition.name,
+            settings.tracemalloc_every_s,
+            settings.tracemalloc_frames,
+        )
         runtime.tasks.append(supervisor.start("tracemalloc", tracing))
     runtime.tasks.append(asyncio.create_task(supervisor.watchdog(), name="watchdog"))
 

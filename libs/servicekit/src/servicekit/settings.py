@@ -99,6 +99,7 @@ class ServiceSettings(KafkaClientSettings):
         None, description="where to write tracemalloc reports (servicekit.heap); unset: off"
     )
     tracemalloc_every_s: float = Field(300.0, gt=0, description="how often to write one")
+    tracemalloc_frames: int = Field(8, ge=1, le=100, description="frames kept a traceback")
     gc_young_threshold: int = Field(
         50_000,
         ge=0,

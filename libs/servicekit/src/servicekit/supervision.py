@@ -28,8 +28,12 @@ Clock = Callable[[], float]
 
 
 def origin(exc: BaseException) -> str:
-    """Where `exc` was raised, as `file:line in function` (no values, no message)."""
-    frames = traceback.extract_tb(exc.__traceback__)
+    """Where `exc` was raised, as `file:line in function` (no values, no message). The source
+    lines are not looked up: `extract_tb` would read each file in the traceback into
+    `linecache`, kept for the process's life, for a text this never shows."""
+    frames = traceback.StackSummary.extract(
+        traceback.walk_tb(exc.__traceback__), lookup_lines=False
+    )
     if not frames:
         return "unknown"
     last = frames[-1]
